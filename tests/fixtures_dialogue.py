@@ -1,0 +1,3 @@
+"""Session fixtures for the dialogue tests."""
+
+from __future__ import annotations

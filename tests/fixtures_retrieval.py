@@ -1,0 +1,3 @@
+"""Session fixtures for the retrieval tests."""
+
+from __future__ import annotations

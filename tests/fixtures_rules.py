@@ -1,0 +1,3 @@
+"""Session fixtures for the rules tests."""
+
+from __future__ import annotations

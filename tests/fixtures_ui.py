@@ -1,0 +1,3 @@
+"""Session fixtures for the ui tests."""
+
+from __future__ import annotations
