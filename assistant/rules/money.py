@@ -1,0 +1,194 @@
+"""Money as integer yuan: parse amounts written the way Chinese users write them, find them in a
+sentence, and format them back ("200万元", "12.5万元", "3,500元").
+
+Arithmetic is done on ``int``/``Decimal`` only, never on ``float``: an award figure must be exact.
+Chinese numerals ("三百万元", "一千五百万") are converted with cn2an; Arabic numerals with a magnitude
+("1.2亿", "0.5亿元", "800万") are converted here with ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import cn2an
+
+from assistant.errors import AmountError
+
+#: Largest amount accepted (1000亿元); anything above is taken for a typo, not a project budget.
+MAX_YUAN = 100_000_000_000
+
+_YI = 100_000_000
+_WAN = 10_000
+
+#: Magnitude characters after an Arabic number ("800万", "1.2亿", "3千万", "5千元").
+_MAGNITUDE = {"十": 10, "百": 100, "千": 1_000, "万": _WAN, "亿": _YI}
+#: Words for the currency itself, longest first.
+_CURRENCY = ("人民币元", "块钱", "元整", "元", "块", "圆")
+_PREFIXES = ("人民币", "RMB", "rmb", "￥", "¥", "约", "共计", "合计", "共")
+
+_CN_DIGITS = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
+_CN_ALL = _CN_DIGITS + "百千万亿佰仟萬點点"
+
+_ARABIC_RE = re.compile(r"^(?P<num>[+-]?\d+(?:\.\d+)?)(?P<mag>[十百千万亿]*)$")
+_CN_RE = re.compile(rf"^(?P<neg>负)?(?P<num>[{_CN_ALL}]+)$")
+
+# A money mention in free text needs a currency word or a 万/亿 magnitude; a bare "30%", "2024年",
+# "第5条" or "15-20个" is never money. "1.2万家企业" (a count) is excluded by the counter words.
+_COUNTERS = "家人个名次台件项场户亩吨平方米位条款批届期天年月日小时"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CUR = r"(?:人民币元|块钱|元|块|圆)"
+_MENTION_RE = re.compile(
+    rf"(?:(?<![\d.,])(?P<a>(?:{_NUM})\s*(?:(?:[十百千]?[万亿])\s*{_CUR}?|[百千]\s*{_CUR}|{_CUR}))"
+    rf"|(?P<c>[{_CN_DIGITS}][{_CN_DIGITS}百千万亿佰仟点]*(?:[万亿]{_CUR}?|{_CUR})))"
+    rf"(?![{_COUNTERS}])"
+)
+
+
+@dataclass(frozen=True)
+class AmountMention:
+    """One amount of money found in a sentence: ``text[start:end]`` is worth ``yuan``."""
+
+    start: int
+    end: int
+    text: str
+    yuan: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _normalise(text: str) -> str:
+    # NFKC turns full-width digits and punctuation ("８００万", "２，５００") into ASCII.
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _strip_affixes(s: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for prefix in _PREFIXES:
+            if s.startswith(prefix):
+                s, changed = s[len(prefix) :], True
+        for suffix in _CURRENCY:
+            if s.endswith(suffix) and len(s) > len(suffix):
+                s, changed = s[: -len(suffix)], True
+    return s
+
+
+def _arabic_to_decimal(num: str, magnitude: str) -> Decimal:
+    value = Decimal(num)
+    for ch in magnitude:
+        value *= _MAGNITUDE[ch]
+    return value
+
+
+def _chinese_to_decimal(num: str) -> Decimal:
+    num = num.replace("點", "点").replace("萬", "万")
+    if "点" in num:
+        # "一点二亿": cn2an returns floats for decimals, so read the digits after 点 ourselves.
+        whole, _, rest = num.partition("点")
+        magnitude = ""
+        while rest and rest[-1] in "万亿":
+            magnitude = rest[-1] + magnitude
+            rest = rest[:-1]
+        digits = "".join(str(cn2an.cn2an(ch, "normal")) for ch in rest)
+        if not digits.isdigit():
+            raise ValueError(num)
+        value = Decimal(f"{int(cn2an.cn2an(whole, 'normal'))}.{digits}")
+        for ch in magnitude:
+            value *= _MAGNITUDE[ch]
+        return value
+    result = cn2an.cn2an(num, "normal")
+    return Decimal(int(result)) if float(result).is_integer() else Decimal(str(result))
+
+
+def _to_decimal(s: str) -> Decimal | None:
+    m = _ARABIC_RE.match(s.replace(",", ""))
+    if m:
+        return _arabic_to_decimal(m["num"], m["mag"])
+    m = _CN_RE.match(s)
+    if m:
+        try:
+            value = _chinese_to_decimal(m["num"])
+        except (ValueError, KeyError, TypeError, InvalidOperation):
+            return None
+        return -value if m["neg"] else value
+    return None
+
+
+def parse_amount(text: str | int | Decimal, *, allow_zero: bool = False) -> int:
+    """Parse an amount of money into integer yuan.
+
+    Accepts "800万", "800万元", "1.2亿", "三百万元", "2,500,000元", "一千五百万", "0.5亿元", "80万块",
+    "８００万" and "1200000". Fractions of a yuan are rounded half up to the yuan.
+    Raises :class:`AmountError` (Chinese message) for zero (unless ``allow_zero``), negative, absurd
+    (over 1000亿元) or unparseable input.
+    """
+    if isinstance(text, bool):
+        raise AmountError(f"无法识别金额“{text}”，请写成如“800万元”的形式")
+    if isinstance(text, int | Decimal):
+        value = Decimal(text)
+        shown = str(text)
+    else:
+        shown = str(text).strip()
+        s = _strip_affixes(_normalise(shown))
+        parsed = _to_decimal(s) if s else None
+        if parsed is None:
+            raise AmountError(f"无法识别金额“{shown}”，请写成如“800万元”的形式")
+        value = parsed
+    yuan = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if value < 0:
+        raise AmountError(f"金额必须大于0（收到“{shown}”）")
+    if yuan == 0 and not allow_zero:
+        raise AmountError(f"金额必须大于0（收到“{shown}”）")
+    if yuan > MAX_YUAN:
+        raise AmountError(f"金额“{shown}”超过1000亿元，请核对单位（万元/亿元）是否写错")
+    return yuan
+
+
+def find_amounts(text: str) -> list[AmountMention]:
+    """Find amounts of money in a free-text sentence, with their offsets in ``text``.
+
+    Only numbers with a currency word (元/块) or a 万/亿 magnitude count as money, so "30%",
+    "2024年", "第5条", "15-20个" and "1.2万家企业" are not taken for amounts. Mentions that cannot
+    be parsed (or are zero/absurd) are skipped.
+    """
+    # NFKC keeps the length of full-width digits and punctuation (one character each), so offsets
+    # found in the normalised text are offsets in the original.
+    normalised = unicodedata.normalize("NFKC", text)
+    if len(normalised) != len(text):
+        normalised = text
+    mentions: list[AmountMention] = []
+    for m in _MENTION_RE.finditer(normalised):
+        try:
+            yuan = parse_amount(m.group(0))
+        except AmountError:
+            continue
+        mentions.append(AmountMention(m.start(), m.end(), text[m.start() : m.end()], yuan))
+    return mentions
+
+
+def format_yuan(yuan: int) -> str:
+    """Format integer yuan the way the policy writes amounts, exactly (no rounding).
+
+    2000000 → "200万元", 125000 → "12.5万元", 150000000 → "1.5亿元", 3500 → "3,500元",
+    370370 → "370,370元" (an amount that 万 cannot show in two decimals is written in full).
+    """
+    if isinstance(yuan, bool) or not isinstance(yuan, int):
+        raise TypeError(f"format_yuan expects int yuan, got {type(yuan).__name__}")
+    sign = "-" if yuan < 0 else ""
+    n = abs(yuan)
+    if n >= _YI and n % 1_000_000 == 0:
+        return f"{sign}{_trim(Decimal(n) / _YI)}亿元"
+    if n >= _WAN and n % 100 == 0:
+        return f"{sign}{_trim(Decimal(n) / _WAN)}万元"
+    return f"{sign}{n:,}元"
+
+
+def _trim(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
