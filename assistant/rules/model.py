@@ -333,7 +333,9 @@ class Item(_Model):
         }[self.kind]
         present = {k for k in ("base", "rate", "ceiling", "amount") if getattr(self, k) is not None}
         if present != need:
-            raise ValueError(f"item {self.id}: kind {self.kind} needs exactly {sorted(need)}, has {sorted(present)}")
+            raise ValueError(
+                f"item {self.id}: kind {self.kind} needs exactly {sorted(need)}, has {sorted(present)}"
+            )
         if self.kind == "fixed" and not self.ceiling_is_entitlement:
             raise ValueError(f"item {self.id}: a fixed amount is an entitlement once the conditions hold")
         if self.kind != "fixed" and self.ceiling_is_entitlement:
@@ -357,7 +359,9 @@ class Item(_Model):
             names += [e.fact for e in self.base.exclude]
         if self.upper_subsidy is not None:
             u = self.upper_subsidy
-            names += [u.subsidy_fact, u.matching_fact] + ([u.matching_amount_fact] if u.matching_amount_fact else [])
+            names += [u.subsidy_fact, u.matching_fact] + (
+                [u.matching_amount_fact] if u.matching_amount_fact else []
+            )
         if self.ceiling is not None and self.ceiling.received_fact:
             names.append(self.ceiling.received_fact)
         return list(dict.fromkeys(names))
@@ -515,7 +519,11 @@ class PolicyRules(_Model):
     def facts_for(self, item_id: str) -> list[FactSpec]:
         """Every fact of an item, without duplicates, in the order a form shows them."""
         out: dict[str, FactSpec] = {}
-        for spec in [*self.item(item_id).facts, *self.amount_facts(item_id), *self.eligibility_facts(item_id)]:
+        for spec in [
+            *self.item(item_id).facts,
+            *self.amount_facts(item_id),
+            *self.eligibility_facts(item_id),
+        ]:
             out.setdefault(spec.name, spec)
         return list(out.values())
 
@@ -596,7 +604,10 @@ def load_rules(policy: Policy | str, corpus_dir: Path | None = None) -> PolicyRu
         raise DataError(f"规则文件 {path} 的 policy_id 为“{rules.policy_id}”，与目录名“{policy_id}”不符")
     if not isinstance(policy, str):
         meta = policy.meta
-        if (meta.effective_from, meta.valid_until) != (rules.validity.effective_from, rules.validity.valid_until):
+        if (meta.effective_from, meta.valid_until) != (
+            rules.validity.effective_from,
+            rules.validity.valid_until,
+        ):
             raise DataError(
                 f"规则文件 {path} 的有效期（{rules.validity.effective_from}—{rules.validity.valid_until}）"
                 f"与政策元数据（{meta.effective_from}—{meta.valid_until}）不一致"
