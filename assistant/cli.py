@@ -14,6 +14,7 @@ from collections.abc import Sequence
 #: Modules that each define ``register(subparsers)``; each sub-command sets ``func(args) -> int``.
 COMMAND_MODULES: tuple[str, ...] = (
     "assistant.corpus.cli",
+    "assistant.rules.cli",
 )
 
 
