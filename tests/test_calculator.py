@@ -1,0 +1,126 @@
+"""Calculator tests as YAML tables (OpenFisca style): tests/calculator/*.yaml.
+
+Each case's ``name`` states the expected result as a sentence. A single-item case has ``item``,
+``input`` (facts, as a user would write them), optional ``as_of`` (default 2025-06-01) and either
+``output`` or ``error``. A combination case has ``requests`` (item, input, project).
+``steps`` lists the trace as ``kind:clause``, so each step's clause is checked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.corpus import Policy
+from assistant.errors import InputError
+from assistant.rules import CalcRequest, PolicyRules, calculate, calculate_many
+
+CASES_DIR = Path(__file__).parent / "calculator"
+DEFAULT_AS_OF = date(2025, 6, 1)
+
+
+def _load_cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            params.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
+    return params
+
+
+CASES = _load_cases()
+
+
+def _steps(trace: Any) -> list[str]:
+    return [f"{s.step}:{s.clause}" for s in trace]
+
+
+def _check_common(expected: dict[str, Any], trace: Any) -> None:
+    if "steps" in expected:
+        assert _steps(trace) == expected["steps"]
+    text = "\n".join(s.description for s in trace)
+    for fragment in expected.get("trace_contains", []):
+        assert fragment in text
+
+
+def test_there_are_at_least_40_cases() -> None:
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case(rules: PolicyRules, policy: Policy, case: dict[str, Any]) -> None:
+    as_of = case.get("as_of", DEFAULT_AS_OF)
+    expected = case.get("output", {})
+    if "requests" in case:
+        requests = [CalcRequest(r["item"], r.get("input") or {}, r.get("project")) for r in case["requests"]]
+        combined = calculate_many(rules, requests, as_of)
+        assert combined.total_yuan == expected["total_yuan"]
+        if "counted_yuan" in expected:
+            assert list(combined.counted_yuan) == expected["counted_yuan"]
+        if "missing_facts" in expected:
+            assert {k: list(v) for k, v in combined.missing_facts.items()} == expected["missing_facts"]
+        _check_common(expected, combined.trace)
+        assert all(policy.has_clause(s.clause) for s in combined.trace)
+        return
+
+    if "error" in case:
+        with pytest.raises(InputError) as info:
+            calculate(rules, case["item"], case.get("input") or {}, as_of)
+        assert case["error"] in str(info.value)
+        return
+
+    result = calculate(rules, case["item"], case.get("input") or {}, as_of)
+    assert result.amount_yuan == expected["amount_yuan"]
+    assert list(result.missing_facts) == expected.get("missing_facts", [] if result.amount_yuan is not None else None)
+    assert result.in_force is expected.get("in_force", True)
+    if "ceiling_yuan" in expected:
+        assert result.ceiling_yuan == expected["ceiling_yuan"]
+    _check_common(expected, result.trace)
+    note_clauses = {n.clause for n in result.notes}
+    assert set(expected.get("note_clauses", [])) <= note_clauses
+    notes = "\n".join(n.text for n in result.notes)
+    for fragment in expected.get("notes_contain", []):
+        assert fragment in notes
+    # Every step and note rests on a clause the parsed policy has.
+    assert all(policy.has_clause(c) for c in result.clauses())
+    if result.amount_yuan is not None:
+        assert result.trace[-1].amount_yuan == result.amount_yuan
+
+
+def test_result_to_dict_is_json_ready(rules: PolicyRules) -> None:
+    import json
+
+    result = calculate(rules, "5", {"level": "市级", "invested_yuan": "2000万"}, DEFAULT_AS_OF)
+    d = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
+    assert d["amount_yuan"] == 5_000_000
+    assert d["amount_text"] == "500万元"
+    assert all(step["clause"] == "5" for step in d["trace"])
+    assert d["in_force"] is True and d["missing_facts"] == []
+    assert "12" in d["clauses"] and "13" in d["clauses"]
+
+
+def test_combined_to_dict_and_mapping_requests(rules: PolicyRules) -> None:
+    combined = calculate_many(
+        rules,
+        [{"item_id": "2", "facts": {}}, {"item_id": "4", "facts": {}, "project": None}],
+        DEFAULT_AS_OF,
+    )
+    d = combined.to_dict()
+    assert d["total_yuan"] == 400_000 and d["total_text"] == "40万元"
+    assert len(d["results"]) == 2
+
+
+def test_calculation_is_deterministic_and_ignores_unrelated_facts(rules: PolicyRules) -> None:
+    facts = {"investment_yuan": "800万", "level": "胡说", "unrelated": object()}
+    first = calculate(rules, "1", facts, DEFAULT_AS_OF)
+    assert first == calculate(rules, "1", facts, DEFAULT_AS_OF)
+    assert first.amount_yuan == 2_000_000
+
+
+def test_ceiling_is_never_an_entitlement_where_the_text_says_不超过(rules: PolicyRules) -> None:
+    for item in rules.items:
+        result = calculate(rules, item.id, {}, DEFAULT_AS_OF)
+        assert result.ceiling_is_entitlement is (item.kind == "fixed")
