@@ -58,6 +58,9 @@ def _short_title(kind: ClauseKind, rest: str) -> str:
     sentence = first_line[: m.start()] if m else first_line
     if len(sentence) <= _TITLE_MAX:
         return sentence
+    phrase = re.split(r"[，,：:]", sentence, maxsplit=1)[0]
+    if len(phrase) <= _TITLE_MAX:
+        return phrase
     return sentence[:_TITLE_MAX].rstrip("，、,") + "…"
 
 

@@ -1,0 +1,50 @@
+"""User input hygiene: normalise a chat message and reject what cannot be answered.
+
+Control characters are dropped, full-width letters and digits become ASCII (NFKC), whitespace is
+collapsed. Empty, emoji-only and over-long messages get a clear Chinese message instead of an answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+EMPTY_MESSAGE = "请输入您想咨询的问题，例如：“获得上海市智能工厂授牌，项目投资800万元，能拿多少补贴？”"
+NO_TEXT_MESSAGE = "没有看懂您的问题。请用文字描述您想了解的内容，例如：“二级节点建成后能补多少？”"
+
+
+@dataclass(frozen=True)
+class CheckedInput:
+    """A normalised message, or the reason it cannot be answered (``problem`` is a Chinese sentence)."""
+
+    text: str
+    problem: str | None = None
+
+
+def too_long_message(limit: int) -> str:
+    return f"您的问题过长（超过{limit}字）。请只保留想咨询的问题和关键数字，例如项目投资金额、认定级别。"
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _CONTROL.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def check_input(text: str | None, max_chars: int) -> CheckedInput:
+    """Normalise ``text``; set ``problem`` when it is empty, too long or has no words or digits."""
+    raw = text if isinstance(text, str) else ""
+    if len(raw) > max_chars * 4:  # do not even normalise a huge paste
+        return CheckedInput(raw[:max_chars], too_long_message(max_chars))
+    clean = normalise(raw)
+    if not clean:
+        return CheckedInput("", EMPTY_MESSAGE)
+    if len(clean) > max_chars:
+        return CheckedInput(clean[:max_chars], too_long_message(max_chars))
+    if not _MEANINGFUL.search(clean):
+        return CheckedInput(clean, NO_TEXT_MESSAGE)
+    return CheckedInput(clean)
