@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "assistant.corpus.cli",
     "assistant.rules.cli",
+    "assistant.evals.cli",
     "assistant.ui.cli",
 )
 
