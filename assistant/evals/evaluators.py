@@ -1,0 +1,163 @@
+"""Evaluators: named pass/fail checks of one reply against one case.
+
+Each evaluator returns a :class:`Check` (passed + a short reason when it failed), or ``None`` when the case
+does not ask for it (no ``amount_wan`` → no ``amount_exact``; no ``must_include`` → no ``must_include``).
+Rates are computed over the cases an evaluator applies to.
+
+- ``intent``: the reply's intent is the expected one.
+- ``citation_recall``: every expected clause id is cited.
+- ``citation_precision``: every cited clause id is among the reply's evidence clauses (a citation the evidence
+  does not hold is a bug).
+- ``amount_exact``: ``amount_yuan == amount_wan × 10000`` exactly (Decimal, no float).
+- ``must_include`` / ``must_not_include``: substrings of the answer.
+- ``grounding``: no figure in the answer is missing from the evidence texts and the calculator trace
+  (``assistant.dialogue.guard.ungrounded_numbers``, imported when first used).
+
+A reply is any object with ``answer``, ``intent``, ``citations`` (clause ids, or objects with ``clause_id``),
+``amount_yuan``, ``trace`` (steps with ``description``/``amount_yuan``/``clause``) and ``evidence`` (clauses
+with ``clause_id``/``text``) — the real :class:`~assistant.dialogue.reply.Reply` or a test double.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from assistant.evals.dataset import EvalCase
+
+#: ``ungrounded_numbers(answer, evidence_texts, trace_texts, clause_ids) -> list[str]``
+GroundingFn = Callable[..., list[str]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one evaluator on one case."""
+
+    passed: bool
+    detail: str = ""
+    """Why it failed, in a few words (empty when it passed)."""
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+
+def _ok(passed: bool, detail: str) -> Check:
+    return Check(True) if passed else Check(False, detail)
+
+
+# -- reading a reply ---------------------------------------------------------------------------------------
+def citation_ids(reply: Any) -> list[str]:
+    """Clause ids cited by the reply (``Reply.citations`` holds Citation objects; a plain list of ids works too)."""
+    ids = getattr(reply, "citation_ids", None)
+    if ids is not None and not callable(ids):
+        return [str(i) for i in ids]
+    return [str(getattr(c, "clause_id", c)) for c in (getattr(reply, "citations", None) or [])]
+
+
+def evidence_ids(reply: Any) -> list[str]:
+    return [str(getattr(c, "clause_id", c)) for c in (getattr(reply, "evidence", None) or [])]
+
+
+def evidence_texts(reply: Any) -> list[str]:
+    return [str(getattr(c, "text", "")) for c in (getattr(reply, "evidence", None) or [])]
+
+
+def trace_texts(reply: Any) -> list[str]:
+    """Each calculator step's description plus its amount written as money ("2400000元")."""
+    texts = []
+    for step in getattr(reply, "trace", None) or []:
+        if isinstance(step, dict):
+            description, amount = step.get("description", ""), step.get("amount_yuan")
+        else:
+            description, amount = getattr(step, "description", ""), getattr(step, "amount_yuan", None)
+        texts.append(str(description or ""))
+        if isinstance(amount, int) and not isinstance(amount, bool):
+            texts.append(f"{amount}元")
+    return texts
+
+
+# -- the evaluators ----------------------------------------------------------------------------------------
+def check_intent(case: EvalCase, reply: Any, **_: Any) -> Check:
+    got = getattr(reply, "intent", None)
+    return _ok(got == case.intent, f"期望 {case.intent}，实际 {got}")
+
+
+def check_citation_recall(case: EvalCase, reply: Any, **_: Any) -> Check:
+    cited = set(citation_ids(reply))
+    missing = [c for c in case.clauses if c not in cited]
+    return _ok(not missing, f"未引用 {missing}（实际引用 {sorted(cited)}）")
+
+
+def check_citation_precision(case: EvalCase, reply: Any, **_: Any) -> Check:
+    evidence = set(evidence_ids(reply))
+    extra = [c for c in citation_ids(reply) if c not in evidence]
+    return _ok(not extra, f"引用了证据中没有的条款 {extra}（证据 {sorted(evidence)}）")
+
+
+def check_amount_exact(case: EvalCase, reply: Any, **_: Any) -> Check | None:
+    if case.amount_wan is None:
+        return None
+    got = getattr(reply, "amount_yuan", None)
+    expected = case.amount_wan * Decimal(10_000)
+    if got is None or isinstance(got, bool):
+        return Check(False, f"期望 {case.amount_wan}万元，实际没有金额")
+    passed = Decimal(got) == expected
+    return _ok(passed, f"期望 {case.amount_wan}万元（{expected:f}元），实际 {got}元")
+
+
+def check_must_include(case: EvalCase, reply: Any, **_: Any) -> Check | None:
+    if not case.must_include:
+        return None
+    answer = str(getattr(reply, "answer", "") or "")
+    missing = [s for s in case.must_include if s not in answer]
+    return _ok(not missing, f"回答中缺少 {missing}")
+
+
+def check_must_not_include(case: EvalCase, reply: Any, **_: Any) -> Check | None:
+    if not case.must_not_include:
+        return None
+    answer = str(getattr(reply, "answer", "") or "")
+    found = [s for s in case.must_not_include if s in answer]
+    return _ok(not found, f"回答中出现了不应出现的 {found}")
+
+
+def _default_grounding() -> GroundingFn:
+    from assistant.dialogue.guard import ungrounded_numbers
+
+    return ungrounded_numbers
+
+
+def check_grounding(case: EvalCase, reply: Any, *, grounding: GroundingFn | None = None, **_: Any) -> Check:
+    fn = grounding or _default_grounding()
+    answer = str(getattr(reply, "answer", "") or "")
+    bad = fn(answer, evidence_texts(reply), trace_texts(reply), evidence_ids(reply))
+    return _ok(not bad, f"没有依据的数字 {list(dict.fromkeys(bad))}")
+
+
+Evaluator = Callable[..., Check | None]
+
+#: Evaluator name → function, in the order shown in tables and JSON.
+EVALUATORS: dict[str, Evaluator] = {
+    "intent": check_intent,
+    "citation_recall": check_citation_recall,
+    "citation_precision": check_citation_precision,
+    "amount_exact": check_amount_exact,
+    "must_include": check_must_include,
+    "must_not_include": check_must_not_include,
+    "grounding": check_grounding,
+}
+
+
+def evaluate(
+    case: EvalCase, reply: Any, *, grounding: GroundingFn | None = None, only: Iterable[str] | None = None
+) -> dict[str, Check]:
+    """Run every applicable evaluator (or those named in ``only``) on one reply."""
+    names = list(only) if only is not None else list(EVALUATORS)
+    checks: dict[str, Check] = {}
+    for name in names:
+        result = EVALUATORS[name](case, reply, grounding=grounding)
+        if result is not None:
+            checks[name] = result
+    return checks
