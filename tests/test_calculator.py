@@ -124,3 +124,88 @@ def test_ceiling_is_never_an_entitlement_where_the_text_says_不超过(rules: Po
     for item in rules.items:
         result = calculate(rules, item.id, {}, DEFAULT_AS_OF)
         assert result.ceiling_is_entitlement is (item.kind == "fixed")
+
+
+# -- policy-qa calc ------------------------------------------------------------------------------------
+
+
+def _run_calc(argv: list[str]) -> int:
+    import argparse
+
+    from assistant.rules import cli as rules_cli
+
+    parser = argparse.ArgumentParser(prog="policy-qa")
+    rules_cli.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["calc", *argv])
+    return int(args.func(args) or 0)
+
+
+def test_cli_json_has_amount_and_clause_cited_trace(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert _run_calc(["5", "level=市级", "invested_yuan=2000万", "--as-of", "2025-06-01", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["amount_yuan"] == 5_000_000
+    assert [s["clause"] for s in out["trace"]] == ["5", "5", "5"]
+    assert out["in_force"] is True
+
+
+def test_cli_set_option_list_facts_and_expiry(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    argv = ["9", "--set", "audited_costs_yuan=120万、100万", "--fact", "already_received_this_year_yuan=无"]
+    assert _run_calc([*argv, "--as-of", "2026-01-05", "--json", "--check"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["amount_yuan"] == 1_000_000 and out["in_force"] is False
+    assert out["eligibility"]["status"] == "needs_info"
+
+
+def test_cli_text_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run_calc(["1", "investment_yuan=800万", "--as-of", "2025-06-01"]) == 0
+    out = capsys.readouterr().out
+    assert "结果：最高可获200万元" in out and "[第1条]" in out and "[第12条]" in out
+
+
+def test_cli_missing_facts_are_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run_calc(["5", "--as-of", "2025-06-01"]) == 0
+    out = capsys.readouterr().out
+    assert "level=…" in out and "区级/市级/国家级" in out
+
+
+def test_cli_list(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert _run_calc(["--list"]) == 0
+    assert "investment_yuan" in capsys.readouterr().out
+    assert _run_calc(["--list", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert [i["item_id"] for i in items] == [str(n) for n in range(1, 11)]
+    level = next(f for f in items[4]["facts"] if f["name"] == "level")
+    assert level["type"] == "choice" and level["options"] == ["区级", "市级", "国家级"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["1", "foo=1"], "没有信息项“foo”"),
+        (["1", "investment_yuan"], "格式不对"),
+        (["1", "investment_yuan=abc"], "无法识别金额“abc”"),
+        (["12"], "没有第“12”项资助"),
+        (["1", "--as-of", "2025/01/01"], "YYYY-MM-DD"),
+        ([], "请指定资助项目编号"),
+    ],
+)
+def test_cli_errors_are_chinese(argv: list[str], message: str) -> None:
+    from assistant.errors import PolicyQAError
+
+    with pytest.raises(PolicyQAError, match=message):
+        _run_calc(argv)
+
+
+def test_calc_is_registered_in_policy_qa(capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    assert main(["calc", "2", "--as-of", "2025-06-01"]) == 0
+    assert "可获20万元" in capsys.readouterr().out
+    assert main(["calc", "1", "investment_yuan=-5万"]) == 2
+    assert "错误：" in capsys.readouterr().err

@@ -1,0 +1,145 @@
+"""Money parsing and formatting: integer yuan, Chinese numerals, clear Chinese errors."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.errors import AmountError, InputError
+from assistant.rules.money import MAX_YUAN, AmountMention, find_amounts, format_yuan, parse_amount
+
+
+@pytest.mark.parametrize(
+    ("text", "yuan"),
+    [
+        ("800万", 8_000_000),
+        ("800万元", 8_000_000),
+        ("1.2亿", 120_000_000),
+        ("三百万元", 3_000_000),
+        ("2,500,000元", 2_500_000),
+        ("一千五百万", 15_000_000),
+        ("0.5亿元", 50_000_000),
+        ("80万块", 800_000),
+        ("８００万", 8_000_000),
+        ("1200000", 1_200_000),
+        ("12.5万", 125_000),
+        ("3千万元", 30_000_000),
+        ("5千元", 5_000),
+        ("两百万", 2_000_000),
+        ("一点二亿", 120_000_000),
+        ("壹佰万元", 1_000_000),
+        ("一亿二千万", 120_000_000),
+        ("人民币300万元", 3_000_000),
+        ("约300万", 3_000_000),
+        ("２，５００，０００元", 2_500_000),
+        (" 800 万元 ", 8_000_000),
+        ("100万块钱", 1_000_000),
+        ("1234.56元", 1_235),
+        ("1000亿", MAX_YUAN),
+        (3_000_000, 3_000_000),
+    ],
+)
+def test_parse_amount(text: str | int, yuan: int) -> None:
+    assert parse_amount(text) == yuan
+    assert isinstance(parse_amount(text), int)
+
+
+def test_decimal_magnitudes_are_exact() -> None:
+    # 0.1 + 0.2 style float error would give 12000000.000000002 or 11999999
+    assert parse_amount("0.12亿") == 12_000_000
+    assert parse_amount("1.005万") == 10_050
+    assert parse_amount("33.33万") == 333_300
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "金额必须大于0"),
+        ("0元", "金额必须大于0"),
+        ("零元", "金额必须大于0"),
+        ("-5万", "金额必须大于0"),
+        ("负五万元", "金额必须大于0"),
+        ("abc", "无法识别金额“abc”，请写成如“800万元”的形式"),
+        ("", "无法识别金额"),
+        ("30%", "无法识别金额"),
+        ("万一", "无法识别金额"),
+        ("2000亿", "超过1000亿元"),
+        ("1001亿元", "超过1000亿元"),
+        ("0.4元", "金额必须大于0"),
+    ],
+)
+def test_parse_amount_errors(text: str, message: str) -> None:
+    with pytest.raises(AmountError) as info:
+        parse_amount(text)
+    assert message in str(info.value)
+    assert isinstance(info.value, InputError)
+
+
+def test_zero_is_allowed_only_when_asked() -> None:
+    assert parse_amount("0", allow_zero=True) == 0
+    assert parse_amount("0元", allow_zero=True) == 0
+    with pytest.raises(AmountError):
+        parse_amount("-1", allow_zero=True)
+
+
+def test_bool_is_not_an_amount() -> None:
+    with pytest.raises(AmountError):
+        parse_amount(True)  # type: ignore[arg-type]
+
+
+def test_find_amounts_in_a_sentence() -> None:
+    text = "我们2024年的项目实际投资800万元，按第5条30%测算，另获上级补助三百万元，服务1.2万家企业，共15-20个"
+    found = find_amounts(text)
+    assert [(m.text, m.yuan) for m in found] == [("800万元", 8_000_000), ("三百万元", 3_000_000)]
+    for m in found:
+        assert text[m.start : m.end] == m.text
+        assert isinstance(m, AmountMention)
+
+
+def test_find_amounts_full_width_keeps_offsets() -> None:
+    text = "投资８００万，土建１２０万元"
+    found = find_amounts(text)
+    assert [(text[m.start : m.end], m.yuan) for m in found] == [("８００万", 8_000_000), ("１２０万元", 1_200_000)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["按30%资助", "2024年5月25日", "第5条", "15-20个项目", "一次性给予", "5G+工业互联网", "服务1.2万家企业", "1200000"],
+)
+def test_find_amounts_ignores_non_money(text: str) -> None:
+    assert find_amounts(text) == []
+
+
+def test_find_amounts_several_and_units() -> None:
+    found = find_amounts("两场活动分别花了300万和200万元，平台1.2亿，培训5千元，另有2,500,000元")
+    assert [m.yuan for m in found] == [3_000_000, 2_000_000, 120_000_000, 5_000, 2_500_000]
+
+
+@pytest.mark.parametrize(
+    ("yuan", "text"),
+    [
+        (2_000_000, "200万元"),
+        (125_000, "12.5万元"),
+        (3_500, "3,500元"),
+        (10_000_000, "1000万元"),
+        (150_000_000, "1.5亿元"),
+        (370_370, "370,370元"),
+        (10_000, "1万元"),
+        (12_345_600, "1234.56万元"),
+        (0, "0元"),
+        (999, "999元"),
+    ],
+)
+def test_format_yuan(yuan: int, text: str) -> None:
+    assert format_yuan(yuan) == text
+
+
+def test_format_yuan_rejects_float() -> None:
+    with pytest.raises(TypeError):
+        format_yuan(2000000.0)  # type: ignore[arg-type]
+
+
+@given(st.integers(min_value=1, max_value=MAX_YUAN))
+def test_format_then_parse_is_exact(yuan: int) -> None:
+    assert parse_amount(format_yuan(yuan)) == yuan
