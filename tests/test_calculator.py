@@ -74,7 +74,9 @@ def test_case(rules: PolicyRules, policy: Policy, case: dict[str, Any]) -> None:
 
     result = calculate(rules, case["item"], case.get("input") or {}, as_of)
     assert result.amount_yuan == expected["amount_yuan"]
-    assert list(result.missing_facts) == expected.get("missing_facts", [] if result.amount_yuan is not None else None)
+    assert list(result.missing_facts) == expected.get(
+        "missing_facts", [] if result.amount_yuan is not None else None
+    )
     assert result.in_force is expected.get("in_force", True)
     if "ceiling_yuan" in expected:
         assert result.ceiling_yuan == expected["ceiling_yuan"]

@@ -33,9 +33,21 @@ def applicant(rules: PolicyRules) -> dict[str, Any]:
         ("6", {"secondary_node_operating": True}),
         (
             "8",
-            {"research_institution_in_jiading": True, "cross_industry_platform_basis": True, "good_application_effect": True},
+            {
+                "research_institution_in_jiading": True,
+                "cross_industry_platform_basis": True,
+                "good_application_effect": True,
+            },
         ),
-        ("9", {"event_in_jiading": True, "event_scope": "全国性", "event_iiot_related": True, "filed_before_event": True}),
+        (
+            "9",
+            {
+                "event_in_jiading": True,
+                "event_scope": "全国性",
+                "event_iiot_related": True,
+                "filed_before_event": True,
+            },
+        ),
         ("10", {"hrss_named_base": True}),
     ],
 )
@@ -48,21 +60,27 @@ def test_eligible_when_every_condition_holds(
     assert {"一", "14", rules.item(item_id).clause} <= set(result.clauses())
 
 
-def test_not_awarded_smart_factory_is_ineligible_under_clause_1(rules: PolicyRules, applicant: dict[str, Any]) -> None:
+def test_not_awarded_smart_factory_is_ineligible_under_clause_1(
+    rules: PolicyRules, applicant: dict[str, Any]
+) -> None:
     result = check_eligibility(rules, "1", {**applicant, "smart_factory_awarded": "否"}, AS_OF)
     assert result.status == "ineligible"
     assert [(r.fact, r.clause) for r in result.failed] == [("smart_factory_awarded", "1")]
     assert "不符合：获得“上海市智能工厂”授牌（第1条）" in result.failed[0].description
 
 
-def test_serious_violation_disqualifies_under_clause_14(rules: PolicyRules, applicant: dict[str, Any]) -> None:
+def test_serious_violation_disqualifies_under_clause_14(
+    rules: PolicyRules, applicant: dict[str, Any]
+) -> None:
     facts = {**applicant, "two_integration_certified": True, "serious_violation_prior_year": True}
     result = check_eligibility(rules, "2", facts, AS_OF)
     assert result.status == "ineligible"
     assert [(r.fact, r.clause) for r in result.failed] == [("serious_violation_prior_year", "14")]
 
 
-def test_tax_registered_elsewhere_is_ineligible_under_一(rules: PolicyRules, applicant: dict[str, Any]) -> None:
+def test_tax_registered_elsewhere_is_ineligible_under_一(
+    rules: PolicyRules, applicant: dict[str, Any]
+) -> None:
     facts = {**applicant, "tax_registered_in_jiading": False, "listed": True, "is_iiot_enterprise": True}
     result = check_eligibility(rules, "3", facts, AS_OF)
     assert result.status == "ineligible"
@@ -79,7 +97,9 @@ def test_nothing_known_asks_for_item_conditions_first(rules: PolicyRules) -> Non
     result = check_eligibility(rules, "1", {}, AS_OF)
     assert result.status == "needs_info"
     assert result.missing_facts[0] == "smart_factory_awarded"
-    assert set(result.missing_facts[1:]) == {f.name for f in rules.applicant.facts} | {"serious_violation_prior_year"}
+    assert set(result.missing_facts[1:]) == {f.name for f in rules.applicant.facts} | {
+        "serious_violation_prior_year"
+    }
 
 
 def test_ineligible_wins_over_missing(rules: PolicyRules) -> None:
@@ -100,14 +120,26 @@ def test_clause_7_served_count_is_always_to_confirm(
 
 
 def test_regional_event_is_ineligible_under_clause_9(rules: PolicyRules, applicant: dict[str, Any]) -> None:
-    facts = {**applicant, "event_in_jiading": True, "event_scope": "区域性", "event_iiot_related": True, "filed_before_event": True}
+    facts = {
+        **applicant,
+        "event_in_jiading": True,
+        "event_scope": "区域性",
+        "event_iiot_related": True,
+        "filed_before_event": True,
+    }
     result = check_eligibility(rules, "9", facts, AS_OF)
     assert result.status == "ineligible"
     assert [r.fact for r in result.failed] == ["event_scope"]
 
 
 def test_event_not_filed_beforehand_is_ineligible(rules: PolicyRules, applicant: dict[str, Any]) -> None:
-    facts = {**applicant, "event_in_jiading": True, "event_scope": "国际性", "event_iiot_related": True, "filed_before_event": "否"}
+    facts = {
+        **applicant,
+        "event_in_jiading": True,
+        "event_scope": "国际性",
+        "event_iiot_related": True,
+        "filed_before_event": "否",
+    }
     assert [r.fact for r in check_eligibility(rules, "9", facts, AS_OF).failed] == ["filed_before_event"]
 
 

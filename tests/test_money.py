@@ -100,12 +100,24 @@ def test_find_amounts_in_a_sentence() -> None:
 def test_find_amounts_full_width_keeps_offsets() -> None:
     text = "投资８００万，土建１２０万元"
     found = find_amounts(text)
-    assert [(text[m.start : m.end], m.yuan) for m in found] == [("８００万", 8_000_000), ("１２０万元", 1_200_000)]
+    assert [(text[m.start : m.end], m.yuan) for m in found] == [
+        ("８００万", 8_000_000),
+        ("１２０万元", 1_200_000),
+    ]
 
 
 @pytest.mark.parametrize(
     "text",
-    ["按30%资助", "2024年5月25日", "第5条", "15-20个项目", "一次性给予", "5G+工业互联网", "服务1.2万家企业", "1200000"],
+    [
+        "按30%资助",
+        "2024年5月25日",
+        "第5条",
+        "15-20个项目",
+        "一次性给予",
+        "5G+工业互联网",
+        "服务1.2万家企业",
+        "1200000",
+    ],
 )
 def test_find_amounts_ignores_non_money(text: str) -> None:
     assert find_amounts(text) == []

@@ -31,20 +31,30 @@ def _as_written(kind: str, value: Any) -> str:
 
 
 def test_items_cover_every_award_clause(rules: PolicyRules, policy: Policy) -> None:
-    award_clauses = [c.clause_id for c in policy.clauses if c.kind == "item" and c.parent_id and c.parent_id.startswith("二")]
+    award_clauses = [
+        c.clause_id
+        for c in policy.clauses
+        if c.kind == "item" and c.parent_id and c.parent_id.startswith("二")
+    ]
     assert [item.clause for item in rules.items] == award_clauses == [str(n) for n in range(1, 11)]
 
 
 def test_every_clause_id_exists(rules: PolicyRules, policy: Policy) -> None:
     clause_ids = [item.clause for item in rules.items]
     clause_ids += [rules.applicant.clause, rules.disqualification.clause, rules.case_by_case.clause]
-    clause_ids += [rules.no_duplication.clause, rules.validity.clause, *(n.clause for n in rules.general_notes)]
+    clause_ids += [
+        rules.no_duplication.clause,
+        rules.validity.clause,
+        *(n.clause for n in rules.general_notes),
+    ]
     for cid in clause_ids:
         assert policy.has_clause(cid), cid
 
 
 @pytest.mark.parametrize("item_id", [str(n) for n in range(1, 11)])
-def test_every_number_appears_literally_in_its_clause(rules: PolicyRules, policy: Policy, item_id: str) -> None:
+def test_every_number_appears_literally_in_its_clause(
+    rules: PolicyRules, policy: Policy, item_id: str
+) -> None:
     item = rules.item(item_id)
     text = _norm(policy.clause(item.clause).text)
     numbers = item.numbers()
@@ -65,7 +75,13 @@ def test_every_quote_is_the_clauses_own_words(rules: PolicyRules, policy: Policy
             check(item.clause, item.base.text)
             for ex in item.base.exclude:
                 check(item.clause, ex.quote)
-    for group in (rules.applicant, rules.disqualification, rules.case_by_case, rules.no_duplication, rules.validity):
+    for group in (
+        rules.applicant,
+        rules.disqualification,
+        rules.case_by_case,
+        rules.no_duplication,
+        rules.validity,
+    ):
         check(group.clause, group.quote)
 
 
@@ -145,11 +161,20 @@ def test_facts_are_declared_for_forms_and_questions(rules: PolicyRules) -> None:
 def test_expected_fact_names(rules: PolicyRules) -> None:
     amount = {i.id: [f.name for f in rules.amount_facts(i.id)][:-2] for i in rules.items}
     assert amount["1"] == ["investment_yuan"]
-    assert amount["5"] == ["level", "invested_yuan", "upper_subsidy_yuan", "upper_requires_matching", "upper_matching_yuan"]
+    assert amount["5"] == [
+        "level",
+        "invested_yuan",
+        "upper_subsidy_yuan",
+        "upper_requires_matching",
+        "upper_matching_yuan",
+    ]
     assert amount["8"] == ["platform_investment_yuan", "civil_works_yuan"]
     assert amount["9"] == ["audited_costs_yuan", "already_received_this_year_yuan"]
     assert amount["2"] == []
-    assert [f.name for f in rules.amount_facts("1")][-2:] == ["other_support_same_project_yuan", "major_project_approved"]
+    assert [f.name for f in rules.amount_facts("1")][-2:] == [
+        "other_support_same_project_yuan",
+        "major_project_approved",
+    ]
 
 
 def test_aliases_route_to_one_item(rules: PolicyRules) -> None:

@@ -552,8 +552,8 @@ def calculate_many(
         )
 
     by_item: dict[str, list[int]] = {}
-    for i, r in enumerate(results):
-        by_item.setdefault(r.item_id, []).append(i)
+    for i, res in enumerate(results):
+        by_item.setdefault(res.item_id, []).append(i)
     for item_id, idxs in by_item.items():
         item = rules.item(item_id)
         live = [i for i in idxs if counted[i]]
@@ -597,7 +597,7 @@ def calculate_many(
                     )
                 )
 
-    missing = {r.item_id: r.missing_facts for r in results if r.missing_facts}
+    missing = {res.item_id: res.missing_facts for res in results if res.missing_facts}
     total_yuan = None if any(c is None for c in counted) else sum(c or 0 for c in counted)
     if total_yuan is not None and len(results) > 1:
         trace.append(TraceStep(f"合计{format_yuan(total_yuan)}", total_yuan, nd_clause, "result"))

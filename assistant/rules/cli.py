@@ -150,7 +150,7 @@ def _cmd_calc(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "calc",
         help="按资助规则测算金额（带条款依据）",
