@@ -471,3 +471,15 @@ def test_cli_eval_retrieval_prints_the_report(monkeypatch: pytest.MonkeyPatch, c
     assert calls and calls[0].name == "retrieval.yaml"
     assert main(["eval", "--retrieval", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"hybrid": {"recall@1": 0.95}}
+
+
+def test_grounding_counts_the_policy_metadata_dates() -> None:
+    guard = pytest.importorskip("assistant.dialogue.guard")
+    from assistant.evals.evaluators import policy_fact_texts
+
+    facts = policy_fact_texts()
+    assert "2024年5月25日" in facts["jiading-iiot-2024"]
+    reply = FakeReply("本政策自发布之日（2024年5月25日）起实施。", "lookup", citations=["16"], evidence=[CLAUSE_16])
+    reply.policy_id = "jiading-iiot-2024"  # type: ignore[attr-defined]
+    assert evaluate(case(), reply, grounding=guard.ungrounded_numbers, policy_facts=facts)["grounding"].passed
+    assert not evaluate(case(), reply, grounding=guard.ungrounded_numbers)["grounding"].passed

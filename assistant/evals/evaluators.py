@@ -11,7 +11,9 @@ Rates are computed over the cases an evaluator applies to.
 - ``amount_exact``: ``amount_yuan == amount_wan × 10000`` exactly (Decimal, no float).
 - ``must_include`` / ``must_not_include``: substrings of the answer.
 - ``grounding``: no figure in the answer is missing from the evidence texts and the calculator trace
-  (``assistant.dialogue.guard.ungrounded_numbers``, imported when first used).
+  (``assistant.dialogue.guard.ungrounded_numbers``, imported when first used). The policy's own metadata
+  dates (published, effective from, valid until: corpus ``meta.yaml``) count as evidence too, as in the
+  assistant's guard: "自发布之日（2024年5月25日）起实施" is grounded.
 
 A reply is any object with ``answer``, ``intent``, ``citations`` (clause ids, or objects with ``clause_id``),
 ``amount_yuan``, ``trace`` (steps with ``description``/``amount_yuan``/``clause``) and ``evidence`` (clauses
@@ -20,9 +22,10 @@ with ``clause_id``/``text``) — the real :class:`~assistant.dialogue.reply.Repl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from assistant.evals.dataset import EvalCase
@@ -123,16 +126,36 @@ def check_must_not_include(case: EvalCase, reply: Any, **_: Any) -> Check | None
     return _ok(not found, f"回答中出现了不应出现的 {found}")
 
 
+def policy_fact_texts(corpus_dir: Path | None = None) -> dict[str, list[str]]:
+    """Per policy id, its metadata dates written out ("2024年5月25日"), as grounding evidence."""
+    from assistant.corpus import load_corpus
+
+    facts: dict[str, list[str]] = {}
+    for policy in load_corpus(corpus_dir):
+        meta = policy.meta
+        days = [meta.published, meta.effective_from, meta.valid_until]
+        facts[meta.policy_id] = [f"{d.year}年{d.month}月{d.day}日" for d in days if d is not None]
+    return facts
+
+
 def _default_grounding() -> GroundingFn:
     from assistant.dialogue.guard import ungrounded_numbers
 
     return ungrounded_numbers
 
 
-def check_grounding(case: EvalCase, reply: Any, *, grounding: GroundingFn | None = None, **_: Any) -> Check:
+def check_grounding(
+    case: EvalCase,
+    reply: Any,
+    *,
+    grounding: GroundingFn | None = None,
+    policy_facts: Mapping[str, list[str]] | None = None,
+    **_: Any,
+) -> Check:
     fn = grounding or _default_grounding()
     answer = str(getattr(reply, "answer", "") or "")
-    bad = fn(answer, evidence_texts(reply), trace_texts(reply), evidence_ids(reply))
+    facts = list((policy_facts or {}).get(str(getattr(reply, "policy_id", None)), []))
+    bad = fn(answer, evidence_texts(reply) + facts, trace_texts(reply), evidence_ids(reply))
     return _ok(not bad, f"没有依据的数字 {list(dict.fromkeys(bad))}")
 
 
@@ -151,13 +174,20 @@ EVALUATORS: dict[str, Evaluator] = {
 
 
 def evaluate(
-    case: EvalCase, reply: Any, *, grounding: GroundingFn | None = None, only: Iterable[str] | None = None
+    case: EvalCase,
+    reply: Any,
+    *,
+    grounding: GroundingFn | None = None,
+    policy_facts: Mapping[str, list[str]] | None = None,
+    only: Iterable[str] | None = None,
 ) -> dict[str, Check]:
-    """Run every applicable evaluator (or those named in ``only``) on one reply."""
+    """Run every applicable evaluator (or those named in ``only``) on one reply.
+
+    ``policy_facts`` (policy id → metadata texts, see :func:`policy_fact_texts`) is extra grounding evidence."""
     names = list(only) if only is not None else list(EVALUATORS)
     checks: dict[str, Check] = {}
     for name in names:
-        result = EVALUATORS[name](case, reply, grounding=grounding)
+        result = EVALUATORS[name](case, reply, grounding=grounding, policy_facts=policy_facts)
         if result is not None:
             checks[name] = result
     return checks

@@ -20,7 +20,14 @@ from typing import Any, Protocol
 from assistant.config import Settings
 from assistant.errors import PolicyQAError
 from assistant.evals.dataset import EvalCase, load_cases
-from assistant.evals.evaluators import EVALUATORS, Check, GroundingFn, citation_ids, evaluate
+from assistant.evals.evaluators import (
+    EVALUATORS,
+    Check,
+    GroundingFn,
+    citation_ids,
+    evaluate,
+    policy_fact_texts,
+)
 from assistant.evals.table import render
 
 #: The bar of issue #6: amounts and grounding must be perfect; intent and citation recall ≥ 95%.
@@ -264,7 +271,12 @@ def _error_result(case: EvalCase, err: BaseException, latency_ms: float) -> Case
     return CaseResult(case, checks, f"（异常）{reason}", None, [], None, latency_ms, error=reason)
 
 
-def run_case(assistant: AssistantLike, case: EvalCase, grounding: GroundingFn | None = None) -> CaseResult:
+def run_case(
+    assistant: AssistantLike,
+    case: EvalCase,
+    grounding: GroundingFn | None = None,
+    policy_facts: Mapping[str, list[str]] | None = None,
+) -> CaseResult:
     """Ask every turn of one case in a fresh conversation and judge the last reply."""
     started = time.perf_counter()
     try:
@@ -276,7 +288,7 @@ def run_case(assistant: AssistantLike, case: EvalCase, grounding: GroundingFn | 
         latency_ms = (time.perf_counter() - started) * 1000
     except Exception as err:  # one broken case must not stop the run; it fails and is listed
         return _error_result(case, err, (time.perf_counter() - started) * 1000)
-    checks = evaluate(case, reply, grounding=grounding)
+    checks = evaluate(case, reply, grounding=grounding, policy_facts=policy_facts)
     amount = getattr(reply, "amount_yuan", None)
     return CaseResult(
         case=case,
@@ -294,11 +306,12 @@ def run_cases(
     assistant: AssistantLike,
     *,
     grounding: GroundingFn | None = None,
+    policy_facts: Mapping[str, list[str]] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> EvalReport:
     results = []
     for n, case in enumerate(cases, start=1):
-        results.append(run_case(assistant, case, grounding))
+        results.append(run_case(assistant, case, grounding, policy_facts))
         if progress:
             progress(n, len(cases))
     return EvalReport(results)
@@ -316,4 +329,5 @@ def run_eval(
     (default: the real :class:`~assistant.dialogue.Assistant`)."""
     cases = load_cases(paths)
     assistant = (assistant_factory or default_assistant_factory)(settings)
-    return run_cases(cases, assistant, grounding=grounding, progress=progress)
+    facts = policy_fact_texts(settings.corpus_dir)
+    return run_cases(cases, assistant, grounding=grounding, policy_facts=facts, progress=progress)
