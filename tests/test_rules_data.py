@@ -259,3 +259,31 @@ def test_validity_must_agree_with_metadata(policy: Policy, tmp_path: Path) -> No
     other = dataclasses.replace(policy, meta=dataclasses.replace(policy.meta, valid_until=None))
     with pytest.raises(DataError, match="不一致"):
         load_rules(other, tmp_path)
+
+
+def test_texts_shown_to_users_hold_only_numbers_of_their_clause(rules: PolicyRules, policy: Policy) -> None:
+    """Notes, conditions and questions end up in answers; the answer guard (issue 4) accepts a number
+    only if the cited clause or the trace holds it, so the data may not add figures of its own."""
+
+    def check(clause: str, text: str | None) -> None:
+        for number in re.findall(r"\d+(?:\.\d+)?", text or ""):
+            assert number in _norm(policy.clause(clause).text), (clause, number, text)
+
+    for item in rules.items:
+        check(item.clause, item.note)
+        check(item.clause, item.stacks_with.note if item.stacks_with else None)
+        check(item.clause, item.upper_subsidy.matching_note if item.upper_subsidy else None)
+        for cond in item.conditions:
+            check(item.clause, cond.text)
+            check(item.clause, cond.unknown_note)
+        for fact in item.facts:
+            check(item.clause, fact.question)
+            check(item.clause, fact.label)
+    v = rules.validity
+    for text in (v.expired_note, v.not_yet_note):
+        check(v.clause, text)
+    for group in (rules.case_by_case, rules.no_duplication):
+        check(group.clause, group.note)
+    check(rules.case_by_case.clause, rules.case_by_case.approved_note)
+    for note in rules.general_notes:
+        check(note.clause, note.text)
