@@ -14,7 +14,9 @@ from collections.abc import Sequence
 #: Modules that each define ``register(subparsers)``; each sub-command sets ``func(args) -> int``.
 COMMAND_MODULES: tuple[str, ...] = (
     "assistant.corpus.cli",
+    "assistant.retrieval.cli",
     "assistant.rules.cli",
+    "assistant.dialogue.cli",
     "assistant.evals.cli",
     "assistant.ui.cli",
 )

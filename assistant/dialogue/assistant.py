@@ -11,11 +11,14 @@ it is returned. The optional LLM backend may read the question and phrase the an
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+import cn2an
 
 from assistant.config import Settings
 from assistant.corpus import Clause, Corpus, Policy, load_corpus
@@ -33,6 +36,25 @@ from assistant.rules.eligibility import STATUS_TEXT, check_eligibility
 from assistant.rules.model import FactSpec, PolicyRules, load_rules
 
 log = logging.getLogger(__name__)
+
+#: Questions about the document itself, answered from the clause its metadata names.
+_ASKS_VALIDITY = re.compile(
+    r"有效期|有效至|到期|过期|失效|还有效|仍然有效|还能用|什么时候(开始|实施|施行|生效|结束|截止|到期)|何时|实施日期|施行日期"
+    r"|(开始|起)(实施|施行|执行)|expire|valid",
+    re.IGNORECASE,
+)
+_ASKS_INTERPRETER = re.compile(r"解释|负责单位|哪个部门负责|谁负责|主管部门|哪个部门|发文单位|谁发")
+_ASKS_UPSTREAM = re.compile(r"依据|上位|根据什么|哪些文件|贯彻|依照什么|出台背景|制定目的|目的")
+
+#: "第四条", "第9条": an explicit reference to a clause by its number.
+_CLAUSE_REFERENCE = re.compile(r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*条")
+#: "那首次进规上呢？": a follow-up that keeps the open question and changes the item.
+_FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问)|呢[？?]?$")
+#: Words that carry no content of their own; a message of only these is too vague to answer.
+_FILLER = re.compile(
+    r"我想|想问|问一下|请问|一下|你好|您好|那个|这个|啥|什么|怎么|怎样|如何|能不能|可不可以|可以|能否|是否|有没有|有吗|吗|呢|啊|吧|了|的|呀|哦|嗯"
+    r"|我们|我|你|您|他|它|请|问|能|不|补贴|补助|资助|政策|申请|申报|一|下|和|与|及"
+)
 
 INJECTION_NOTE = "（您消息中要求更改规则、角色或数字的内容已被忽略；以下答复仅依据政策原文和计算规则。）"
 
@@ -166,6 +188,8 @@ class Assistant:
             pending=bool(conv.pending) or conv.awaiting_item,
         )
         routed = self._continue_open_question(conv, routed, items, bool(extracted.facts))
+        if routed.intent == "lookup" and not items and self._too_vague(clean) and not self._referenced_clause(policy, clean):
+            routed = Routed("clarify", routed.text, routed.injection, routed.other_places, "too vague")
         if routed.intent in ("award", "eligibility") and not items:
             items = list(conv.last_items) or self._items_from_hits(rules, hits, answerable)
             if items and not extracted.facts and not conv.last_items:
@@ -173,11 +197,13 @@ class Assistant:
                 extracted = extract_facts(
                     clean, self._specs(rules, items), region=policy.meta.region, places=places, lexicon=lexicon
                 )
-        if routed.intent in ("award", "eligibility"):
+        if routed.intent in ("award", "eligibility", "lookup"):
             if conv.policy_id != policy.policy_id:
                 conv.profile.clear()
             conv.profile.update(extracted.facts)
             conv.policy_id = policy.policy_id
+            if routed.intent == "lookup" and items:
+                conv.last_items = items[:3]
         return Turn(conv, clean, routed, policy, rules, items, hits, answerable)
 
     def _continue_open_question(self, conv: Conversation, routed: Routed, items: list[str], has_facts: bool) -> Routed:
@@ -187,6 +213,18 @@ class Assistant:
             if conv.awaiting_item and items and routed.intent in ("lookup", "clarify"):
                 return Routed("award", routed.text, routed.injection, routed.other_places, "names the item")
             return routed
+        if routed.intent == "lookup" and items and _FOLLOW_UP.search(routed.text) and len(routed.text) <= 20:
+            return Routed(open_intent, routed.text, routed.injection, routed.other_places, "follow-up", routed.correction)
+        if (
+            open_intent == "award"
+            and conv.last_items
+            and has_facts
+            and not items
+            and routed.intent in ("lookup", "clarify")
+        ):
+            return Routed("award", routed.text, routed.injection, routed.other_places, "adds facts", routed.correction)
+        if routed.reason == "amount question without an item" and conv.last_items:
+            return Routed("award", routed.text, routed.injection, routed.other_places, "recalculate", routed.correction)
         if routed.reason == "answers the open question":
             return Routed(open_intent, routed.text, routed.injection, routed.other_places, routed.reason, routed.correction)
         if (conv.pending or conv.awaiting_item or routed.correction) and (has_facts or items) and routed.intent in (
@@ -196,6 +234,25 @@ class Assistant:
             intent: Intent = "award" if conv.awaiting_item else open_intent
             return Routed(intent, routed.text, routed.injection, routed.other_places, "continues", routed.correction)
         return routed
+
+    @staticmethod
+    def _too_vague(text: str) -> bool:
+        rest = _FILLER.sub("", text)
+        return len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", rest)) < 2
+
+    @staticmethod
+    def _referenced_clause(policy: Policy, text: str) -> Clause | None:
+        """A clause the message names: "第四条", "第9条", or a section title such as "附则"."""
+        m = _CLAUSE_REFERENCE.search(text)
+        if m:
+            num = m.group(1)
+            cid = num if num.isdigit() else str(cn2an.cn2an(num, "smart"))
+            if policy.has_clause(cid):
+                return policy.clause(cid)
+        for clause in policy.clauses:
+            if clause.kind in ("section", "subsection", "chapter") and len(clause.title) >= 2 and clause.title in text:
+                return clause
+        return None
 
     @staticmethod
     def _specs(rules: PolicyRules | None, items: Sequence[str]) -> list[FactSpec]:
@@ -374,10 +431,10 @@ class Assistant:
 
     def handle_eligibility(self, turn: Turn) -> Reply:
         conv, rules = turn.conversation, turn.rules
-        if rules is None or not turn.items:
-            if rules is not None and (turn.hits and turn.answerable):
-                return self.handle_lookup(turn)
+        if rules is None:
             return self.handle_clarify(turn)
+        if not turn.items:
+            return self._general_eligibility(turn, rules)
         item_id = turn.items[0]
         result = check_eligibility(rules, item_id, conv.profile, conv.as_of)
         conv.last_items = turn.items[:1]
@@ -405,6 +462,52 @@ class Assistant:
             items=[item_id], eligibility=result.status, validity_notice=validity,
         )
 
+    def _general_eligibility(self, turn: Turn, rules: PolicyRules) -> Reply:
+        """Eligibility without a named item: 一 (who may apply), 14 (disqualification) and the clause asked about."""
+        from assistant.rules.eligibility import evaluate_condition
+
+        conv, policy = turn.conversation, turn.policy
+        reasons = []
+        for group in (rules.applicant, rules.disqualification):
+            specs = {f.name: f for f in group.facts}
+            reasons += [evaluate_condition(c, specs[c.fact], group.clause, conv.profile) for c in group.conditions]
+        failed = [r for r in reasons if r.status == "not_met"]
+        met = [r for r in reasons if r.status == "met"]
+        if failed:
+            head = "按支持对象和取消资格的规定，您的情况：不符合。"
+        elif met:
+            head = "按支持对象和取消资格的规定，已说明的情况符合；其余条件还需确认。"
+        else:
+            head = "能否申请，要看是否符合以下条件："
+        body = [head]
+        if failed:
+            body += ["不符合：", *[f"- {r.description}（{self._label(policy, r.clause)}）" for r in failed]]
+        if met:
+            body += ["已符合：", *[f"- {r.description}（{self._label(policy, r.clause)}）" for r in met]]
+        clauses = [rules.applicant.clause, rules.disqualification.clause]
+        extra: Clause | None = self._referenced_clause(policy, turn.text)
+        if extra is None and turn.answerable and turn.hits:
+            top = turn.hits[0].clause
+            extra = top if top.clause_id not in clauses and top.kind in ("item", "article") else None
+        if extra is not None:
+            body.append(f"另据{extra.label}：{''.join(compose.best_sentences(extra, turn.text))}")
+            clauses.insert(0, extra.clause_id)
+        body.append(compose.applicant_requirements(rules))
+        status = "ineligible" if failed else "needs_info"
+        return self._finish(turn, "eligibility", body, clauses, eligibility=status)
+
+    @staticmethod
+    def _metadata_clause(policy: Policy, text: str) -> Clause | None:
+        """The clause that states the policy's validity, interpreter or upstream documents, if asked."""
+        meta = policy.meta
+        if _ASKS_VALIDITY.search(text) and meta.valid_until_clause and policy.has_clause(meta.valid_until_clause):
+            return policy.clause(meta.valid_until_clause)
+        if _ASKS_INTERPRETER.search(text) and meta.interpreter:
+            return next((c for c in policy.clauses if meta.interpreter in c.text and "解释" in c.text), None)
+        if _ASKS_UPSTREAM.search(text) and meta.upstream and policy.has_clause("preamble"):
+            return policy.clause("preamble")
+        return None
+
     @staticmethod
     def _label(policy: Policy, clause_id: str) -> str:
         return policy.clause(clause_id).label if policy.has_clause(clause_id) else clause_id
@@ -412,9 +515,15 @@ class Assistant:
     def handle_lookup(self, turn: Turn) -> Reply:
         policy = turn.policy
         chosen: list[Clause] = []
-        if turn.rules is not None and turn.items:
+        referenced = self._referenced_clause(policy, turn.text)
+        if referenced is not None:
+            chosen = [referenced]
+        elif turn.rules is not None and turn.items:
             chosen = [policy.clause(turn.rules.item(turn.items[0]).clause)]
         hits = [h for h in turn.hits if h.clause.policy_id == policy.policy_id]
+        if not chosen:
+            meta_clause = self._metadata_clause(policy, turn.text)
+            chosen = [meta_clause] if meta_clause else []
         if not chosen and hits:
             top = hits[0].clause
             if top.kind in ("section", "subsection") and len(top.text) < 40:
@@ -454,7 +563,7 @@ class Assistant:
             names = "、".join(i.aliases[0] if i.aliases else i.title for i in turn.rules.items)
             conv.awaiting_item = True
             conv.last_intent = "award" if wants_amount(turn.text) else "eligibility"
-            answer = f"请问您想了解哪一项支持？例如：{names}。也可以直接描述项目情况，如“已获上海市智能工厂授牌，项目投资800万元”。"
+            answer = f"请问您想了解哪一项支持？例如：{names}。也可以直接描述项目情况和金额，如“已获上海市智能工厂授牌，项目实际投资××万元”。"
         else:
             answer = "抱歉，没有看明白您的问题。请换个说法，例如“两化融合贯标能奖励多少？”或“这个政策的有效期到什么时候？”"
         return Reply(answer=answer, intent="clarify", as_of=conv.as_of, policy_id=turn.policy.policy_id)

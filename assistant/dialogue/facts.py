@@ -166,6 +166,9 @@ def extract_facts(
 
 
 def _read_bool(text: str, spec: Any, region: str | None, places: tuple[str, ...]) -> bool | None:
+    # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it.
+    if any(cue in text for cue in _lex(spec).negative_cues):
+        return False
     place_fact = bool(region) and region in spec.label
     for cue in sorted(_cues(spec), key=len, reverse=True):
         at = text.find(cue)
@@ -180,9 +183,6 @@ def _read_bool(text: str, spec: Any, region: str | None, places: tuple[str, ...]
                 return not _negated(text, at)
             continue
         return not _negated(text, at)
-    for cue in _lex(spec).negative_cues:
-        if cue in text:
-            return False
     return None
 
 
@@ -192,7 +192,7 @@ def _read_choice(text: str, spec: Any) -> str | None:
     for option in spec.options or ():
         for word in (option, *aliases.get(option, ())):
             for m in re.finditer(re.escape(word), text):
-                if _OPTION_NOT_ABOUT.match(text[m.end() :]):
+                if _OPTION_NOT_ABOUT.match(text[m.end() :]) or _negated(text, m.start()):
                     continue
                 found.append((m.start(), option))
     if not found:

@@ -20,7 +20,7 @@ from assistant.errors import GroundingError
 from assistant.rules.money import find_amounts
 
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
-_CLAUSE_REF = re.compile(r"第\s*(\d{1,3})\s*[条项]")
+_CLAUSE_REF = re.compile(r"第\s*(\d{1,3})\s*条")
 _PERCENT_AFTER = re.compile(r"^\s*[%％]")
 
 

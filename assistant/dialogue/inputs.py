@@ -1,19 +1,21 @@
 """User input hygiene: normalise a chat message and reject what cannot be answered.
 
-Control characters are dropped, full-width letters and digits become ASCII (NFKC), whitespace is
-collapsed. Empty, emoji-only and over-long messages get a clear Chinese message instead of an answer.
+Control characters are dropped, full-width letters and digits become ASCII (NFKC), traditional
+characters become simplified (OpenCC), whitespace is collapsed. Empty, emoji-only and over-long messages get a clear Chinese message instead of an answer.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
-EMPTY_MESSAGE = "请输入您想咨询的问题，例如：“获得上海市智能工厂授牌，项目投资800万元，能拿多少补贴？”"
+EMPTY_MESSAGE = "请输入您想咨询的问题，例如：“已获上海市智能工厂授牌，能拿多少补贴？”或“二级节点建成后能补多少？”"
 NO_TEXT_MESSAGE = "没有看懂您的问题。请用文字描述您想了解的内容，例如：“二级节点建成后能补多少？”"
 
 
@@ -29,8 +31,16 @@ def too_long_message(limit: int) -> str:
     return f"您的问题过长（超过{limit}字）。请只保留想咨询的问题和关键数字，例如项目投资金额、认定级别。"
 
 
+@functools.cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")
+    """NFKC, traditional → simplified characters, no control characters, single spaces."""
+    text = _t2s().convert(unicodedata.normalize("NFKC", text or ""))
     text = _CONTROL.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 

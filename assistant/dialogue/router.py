@@ -22,11 +22,11 @@ _INJECTION = re.compile(
     r"|(ignore|disregard|forget)\s+(all\s+)?(the\s+)?(previous|prior|above|earlier)\s+(instructions?|prompts?|rules?)"
     r"|(上限|比例|资助额度|金额|标准)[^。！？!?\n]{0,6}(改为|改成|调整为|修改为|变为|更新为|设为|设置为)"
     r"|(以我|按我)(提供|给出|粘贴|贴)的?(条款|原文|文本|规定)为准"
-    r"|(新增|补充|更新后的?|最新的?)第?\s*\d{1,3}\s*条[：:]"
+    r"|(新增|补充|更新|最新|新|修订|修改|修正)[^。：:，,]{0,6}第?\s*\d{1,3}\s*条\s*[：:]|以下是[^。]{0,10}第\s*\d{1,3}\s*条"
     r"|(打印|输出|泄露|告诉我|显示)[^。！？!?\n]{0,6}(系统提示|提示词|prompt|内部规则)",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^。！？!?\n；;]+[。！？!?\n；;]*")
+_SENTENCE = re.compile(r"(?:[^。！？!?\n；;.]|\.(?!\s))+(?:[。！？!?\n；;]+|\.\s+|\.$|$)")
 
 # --- scope ------------------------------------------------------------------------------------------
 #: Places a user may name. A place that no corpus policy covers (and is not the parent of one) is out of scope.
@@ -35,14 +35,22 @@ PLACES: tuple[str, ...] = (
     "青浦", "奉贤", "崇明", "临港", "北京", "天津", "重庆", "深圳", "广州", "苏州", "杭州", "南京", "无锡",
     "宁波", "合肥", "成都", "武汉", "西安", "昆山", "太仓", "江苏", "浙江", "安徽", "广东", "山东", "上海",
 )
+#: The same places as English speakers write them.
+ENGLISH_PLACES: dict[str, str] = {
+    "pudong": "浦东", "minhang": "闵行", "songjiang": "松江", "qingpu": "青浦", "baoshan": "宝山", "xuhui": "徐汇",
+    "beijing": "北京", "shenzhen": "深圳", "guangzhou": "广州", "suzhou": "苏州", "hangzhou": "杭州",
+    "nanjing": "南京", "jiading": "嘉定", "shanghai": "上海",
+}
 #: Other support schemes people ask a policy hotline about; naming one without this policy's items is out of scope.
 OTHER_SCHEMES = re.compile(
     r"专精特新|小巨人|高新技术企业|高企认定|研发费用加计扣除|加计扣除|人才公寓|落户|积分|个税|个人所得税|社保|公积金"
+    r"|市级.{0,10}专项资金|市经信委|市经济信息化委|工信部.{0,8}(专项|资金)|国家级专项|市级专项"
     r"|租房补贴|购房|房贷|车牌|医保|退税|出口退税|增值税|稳岗|失业|养老|育儿|生育|消费券|以旧换新|新能源车|农业|种植|养殖"
 )
 _OFF_TOPIC = re.compile(
-    r"天气|菜谱|做菜|怎么做饭|红烧|股票|基金|彩票|足球|篮球|电影|小说|写一首|写首诗|作文|翻译成|笑话|星座|算命|旅游|机票|酒店|外卖"
-    r"|python|java|代码|编程|bug|sql|数学题|方程|微积分|女朋友|男朋友|恋爱",
+    r"天气|下雨|菜谱|概念股|炒股|做菜|怎么做饭|红烧|股票|基金|彩票|足球|篮球|电影|小说|写一首|写首诗|作文|翻译成|笑话|星座|算命|旅游|机票|酒店|外卖"
+    r"|python|java|代码|编程|bug|sql|数学题|方程|微积分|女朋友|男朋友|恋爱"
+    r"|\b(weather|rain|stocks?|recipe|joke|movie|poem|football)\b",
     re.IGNORECASE,
 )
 #: Words of the genre: a message with none of these, no item and no retrieval hit is not about policy.
@@ -56,16 +64,19 @@ _DOMAIN = re.compile(
 
 # --- intents ----------------------------------------------------------------------------------------
 _ELIGIBILITY = re.compile(
-    r"能不能(申请|申报|享受|拿|领|报|参加)|能否(申请|申报|享受|获得)|可(以|不可以)?(申请|申报|享受)吗?|能(申请|申报|享受|报)吗"
+    r"(能|可以|还能|还可以|可不可以|能不能|能否)[^，,。？?]{0,4}(申请|申报|报|拿|领|享受|补|参加)[^？?。，,]{0,10}(吗|么|不|？|\?|$)"
+    r"|够不够条件|符合支持对象|能不能(申请|申报|享受|拿|领|报|参加)|能否(申请|申报|享受|获得)|可(以|不可以)?(申请|申报|享受)吗?|能(申请|申报|享受|报)吗"
     r"|有没有资格|有资格|够不够格|够格|符合(条件|要求)?吗|是否符合|符不符合|算不算|能不能算|满足.*吗|资格吗|行不行|可不可以报"
     r"|会不会被取消|还能(申请|申报|享受)|取消.*资格|eligible|qualify",
     re.IGNORECASE,
 )
 _AWARD = re.compile(
-    r"多少钱|多少|几万|几百万|几千万|金额|额度|能拿|能领|能补|能给|给多少|补多少|奖多少|拿多少|可获|能获得|最高|上限|封顶|算一下|帮我算|计算|测算|估算|合计|总共|一共"
+    r"多少钱|多少(?![个家项场次条年天人])|几万|几百万|几千万|金额|额度|最高|最多|上限|封顶|算一下|帮我算|计算|测算|估算|合计|总共|一共"
     r"|how\s+much|amount",
     re.IGNORECASE,
 )
+#: "税务登记在浦东" is a fact about the applicant, not a question about another district.
+_REGISTRATION = re.compile(r"注册|登记|经营地|办公|迁入|迁到|搬到|搬来|纳税")
 _CORRECTION = re.compile(r"^(不对|不是|错了|更正|纠正|改一下|应该是|其实是|搞错了|说错了|修改)|改成|改为|更正为")
 _GARBLE_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 _ENGLISH_WORD = re.compile(
@@ -105,7 +116,9 @@ def other_places(text: str, policy_regions: set[str]) -> tuple[str, ...]:
     """Places named in ``text`` that no policy covers (a policy's region and its parents are in scope)."""
     covered = {p for p in PLACES if any(p in r or r.startswith(p) for r in policy_regions)}
     covered.add("上海")  # the parent city of every district policy in this corpus
-    return tuple(p for p in PLACES if p in text and p not in covered)
+    lower = text.lower()
+    named = [p for p in PLACES if p in text] + [p for e, p in ENGLISH_PLACES.items() if e in lower]
+    return tuple(p for p in dict.fromkeys(named) if p not in covered)
 
 
 def is_domain(text: str) -> bool:
@@ -149,11 +162,11 @@ def route(
     correction = is_correction(clean)
     if injected and not clean:
         return Routed("out_of_scope", clean, True, places, "injection only")
-    if places and not any(r[:2] in clean for r in policy_regions):
+    if places and not any(r[:2] in clean for r in policy_regions) and not _REGISTRATION.search(clean):
         return Routed("out_of_scope", clean, injected, places, "other region")
     if OTHER_SCHEMES.search(clean) and not named_items:
         return Routed("out_of_scope", clean, injected, places, "other scheme")
-    if _OFF_TOPIC.search(clean) and not named_items and not is_domain(clean):
+    if _OFF_TOPIC.search(clean) and not named_items:
         return Routed("out_of_scope", clean, injected, places, "off topic")
     if pending and (has_facts or correction) and not named_items:
         return Routed("award", clean, injected, places, "answers the open question", correction)
