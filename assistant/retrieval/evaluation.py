@@ -1,0 +1,298 @@
+"""Retrieval eval: recall@1, recall@3 and MRR for BM25-only, dense-only (each embedder) and hybrid, in one run.
+
+Dataset: ``evals/retrieval.yaml``, a list of ``{id, query, clauses: [ids]}``. Metrics (Haystack vocabulary):
+
+* recall@k — share of a query's expected clauses found in the top k, out of at most k
+  (``|expected ∩ top-k| / min(|expected|, k)``), averaged over queries;
+* MRR — 1 / rank of the first expected clause, averaged.
+
+The run also calibrates the relevance floor (in-scope queries vs ``out_of_scope.yaml``) and names the embedder
+the eval prefers. Run it with ``python -m assistant.retrieval.evaluation`` (``policy-qa eval --retrieval``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.config import REPO_ROOT, Settings
+from assistant.errors import DataError, ModelUnavailable
+from assistant.retrieval.embedders import BUILTIN_EMBEDDERS, is_available
+from assistant.retrieval.retriever import METHODS, RelevanceFloor, Retriever
+
+DEFAULT_DATASET = REPO_ROOT / "evals" / "retrieval.yaml"
+OUT_OF_SCOPE = Path(__file__).with_name("out_of_scope.yaml")
+
+#: Targets from issue #3.
+TARGET_RECALL_AT_3 = 0.98
+TARGET_RECALL_AT_1 = 0.90
+
+
+@dataclass(frozen=True)
+class EvalCase:
+    id: str
+    query: str
+    clauses: tuple[str, ...]
+
+
+def load_cases(path: Path, *, allow_empty: bool = False) -> list[EvalCase]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as err:
+        raise DataError(f"无法读取检索评测集 {path}：{err}") from err
+    if not isinstance(data, list):
+        raise DataError(f"检索评测集 {path} 应是一个列表。")
+    cases = []
+    for n, item in enumerate(data, start=1):
+        try:
+            clauses = tuple(str(c) for c in item.get("clauses") or ())
+            case = EvalCase(str(item["id"]), str(item["query"]), clauses)
+        except (KeyError, TypeError, AttributeError) as err:
+            raise DataError(
+                f"检索评测集 {path} 第 {n} 项格式不对（需要 id、query、clauses）：{item!r}"
+            ) from err
+        if not case.clauses and not allow_empty:
+            raise DataError(f"检索评测集 {path} 的 {case.id} 没有期望条款。")
+        cases.append(case)
+    return cases
+
+
+@dataclass
+class Failure:
+    id: str
+    query: str
+    expected: tuple[str, ...]
+    top3: tuple[str, ...]
+
+
+@dataclass
+class MethodResult:
+    """One row of the table."""
+
+    name: str
+    method: str
+    embedder: str | None
+    recall_at_1: float
+    recall_at_3: float
+    mrr: float
+    queries: int
+    failures: list[Failure] = field(default_factory=list)
+    """Queries whose first expected clause is not ranked first."""
+
+
+@dataclass
+class FloorCalibration:
+    """How the relevance floor separates in-scope from out-of-scope queries for one embedder."""
+
+    embedder: str
+    floor: RelevanceFloor
+    """The floor in force (from ``RELEVANCE_FLOORS``)."""
+    suggested: RelevanceFloor
+    """The largest floor that keeps every in-scope query of this run."""
+    in_scope_kept: float
+    out_of_scope_refused: float
+    out_of_scope_queries: int
+
+
+@dataclass
+class RetrievalReport:
+    dataset: str
+    queries: int
+    rows: list[MethodResult]
+    calibrations: list[FloorCalibration]
+    recommended_embedder: str | None
+    seconds: float
+    skipped: list[str] = field(default_factory=list)
+    """Embedders that are not installed (with the reason)."""
+
+    def row(self, name: str) -> MethodResult:
+        return next(r for r in self.rows if r.name == name)
+
+    def passed(self) -> bool:
+        """Hybrid (every embedder) meets the targets and is no worse than either of its halves."""
+        bm25 = self.row("bm25")
+        for row in self.rows:
+            if row.method != "hybrid":
+                continue
+            dense = self.row(f"dense:{row.embedder}")
+            if row.recall_at_3 < TARGET_RECALL_AT_3 or row.recall_at_1 < TARGET_RECALL_AT_1:
+                return False
+            for half in (bm25, dense):
+                if (
+                    row.recall_at_1 < half.recall_at_1
+                    or row.recall_at_3 < half.recall_at_3
+                    or row.mrr < half.mrr
+                ):
+                    return False
+        return True
+
+    def format_table(self, failures: int = 10) -> str:
+        lines = [
+            f"检索评测：{self.dataset}（{self.queries} 个问题，用时 {self.seconds:.1f} 秒）",
+            "",
+            f"{'method':<28} {'recall@1':>9} {'recall@3':>9} {'MRR':>7}",
+            "-" * 56,
+        ]
+        for row in self.rows:
+            lines.append(f"{row.name:<28} {row.recall_at_1:>9.3f} {row.recall_at_3:>9.3f} {row.mrr:>7.3f}")
+        lines.append("-" * 56)
+        lines.append(
+            f"目标：hybrid recall@3 ≥ {TARGET_RECALL_AT_3}，recall@1 ≥ {TARGET_RECALL_AT_1}，且不差于任一单路："
+            + ("达到" if self.passed() else "未达到")
+        )
+        if self.recommended_embedder:
+            lines.append(f"评测推荐的默认嵌入模型：{self.recommended_embedder}")
+        for skipped in self.skipped:
+            lines.append(f"跳过：{skipped}")
+        if self.calibrations:
+            lines += ["", "相关性下限（回答不了时拒答）："]
+            for cal in self.calibrations:
+                lines.append(
+                    f"  {cal.embedder}: 生效 dense≥{cal.floor.dense:.3f} 或 bm25词≥{cal.floor.bm25:.2f}；"
+                    f"本次建议 dense≥{cal.suggested.dense:.3f} 或 bm25词≥{cal.suggested.bm25:.2f}；"
+                    f"范围内保留 {cal.in_scope_kept:.1%}，范围外拒答 {cal.out_of_scope_refused:.1%}"
+                    f"（{cal.out_of_scope_queries} 个）"
+                )
+        hybrid_rows = [r for r in self.rows if r.method == "hybrid"]
+        for row in hybrid_rows:
+            if row.failures and failures:
+                lines += ["", f"{row.name} 未排第一的问题（前 {min(failures, len(row.failures))} 个）："]
+                for f in row.failures[:failures]:
+                    lines.append(
+                        f"  {f.id} {f.query!r}: 期望 {','.join(f.expected)}，前三 {','.join(f.top3)}"
+                    )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _metrics(
+    ranked: Sequence[Sequence[str]], cases: Sequence[EvalCase]
+) -> tuple[float, float, float, list[Failure]]:
+    r1 = r3 = rr = 0.0
+    failures: list[Failure] = []
+    for ids, case in zip(ranked, cases, strict=True):
+        expected = set(case.clauses)
+        r1 += len(expected & set(ids[:1])) / min(len(expected), 1)
+        r3 += len(expected & set(ids[:3])) / min(len(expected), 3)
+        first = next((n for n, cid in enumerate(ids, start=1) if cid in expected), None)
+        rr += 1.0 / first if first else 0.0
+        if first != 1:
+            failures.append(Failure(case.id, case.query, case.clauses, tuple(ids[:3])))
+    n = max(1, len(cases))
+    return r1 / n, r3 / n, rr / n, failures
+
+
+def _suggest_floor(in_scope: list[tuple[float, float]]) -> RelevanceFloor:
+    """The largest floor that keeps every in-scope query: a query with no whole-word match sets the dense
+    floor; the lexical floor is then the lowest whole-word score among queries below that dense floor."""
+    no_words = [d for d, w in in_scope if w <= 0]
+    dense = min(no_words) if no_words else min((d for d, _ in in_scope), default=0.0)
+    below = [w for d, w in in_scope if d < dense]
+    bm25 = min(below) if below else max((w for _, w in in_scope), default=0.0)
+    return RelevanceFloor(dense=round(dense - 0.005, 3), bm25=round(max(bm25 - 0.05, 0.0), 2))
+
+
+def evaluate_retrieval(
+    settings: Settings,
+    dataset_path: Path | str | None = None,
+    embedders: Sequence[str] | None = None,
+    out_of_scope_path: Path | str | None = OUT_OF_SCOPE,
+) -> RetrievalReport:
+    """Run the retrieval eval for BM25, and dense and hybrid with every installed embedder."""
+    started = time.perf_counter()
+    path = Path(dataset_path or DEFAULT_DATASET)
+    cases = load_cases(path)
+    negatives = load_cases(Path(out_of_scope_path), allow_empty=True) if out_of_scope_path else []
+    names = list(embedders or dict.fromkeys([settings.embedding_model, *BUILTIN_EMBEDDERS]))
+    rows: dict[str, MethodResult] = {}
+    calibrations: list[FloorCalibration] = []
+    skipped: list[str] = []
+    for name in names:
+        if name in BUILTIN_EMBEDDERS and not is_available(name):
+            skipped.append(f"{name}（未安装）")
+            continue
+        try:
+            retriever = Retriever(settings, embedder=name)
+        except ModelUnavailable as err:
+            skipped.append(f"{name}（{err}）")
+            continue
+        rankings = {m: [] for m in METHODS}  # type: dict[str, list[list[str]]]
+        relevance: list[tuple[float, float]] = []
+        for case in cases:
+            ranked = retriever.rank(case.query)
+            for method in METHODS:
+                rankings[method].append([h.clause_id for h in ranked[method]])
+            relevance.append(retriever.relevance(ranked["hybrid"][:1]))
+        for method in METHODS:
+            row_name = "bm25" if method == "bm25" else f"{method}:{retriever.embedder.name}"
+            if row_name in rows:
+                continue
+            r1, r3, mrr, failures = _metrics(rankings[method], cases)
+            rows[row_name] = MethodResult(
+                row_name,
+                method,
+                None if method == "bm25" else retriever.embedder.name,
+                r1,
+                r3,
+                mrr,
+                len(cases),
+                failures,
+            )
+        oos = [retriever.relevance(retriever.search(c.query, k=1)) for c in negatives]
+        floor = retriever.floor
+        calibrations.append(
+            FloorCalibration(
+                embedder=retriever.embedder.name,
+                floor=floor,
+                suggested=_suggest_floor(relevance),
+                in_scope_kept=sum(floor.passes(*r) for r in relevance) / max(1, len(relevance)),
+                out_of_scope_refused=sum(not floor.passes(*r) for r in oos) / max(1, len(oos)),
+                out_of_scope_queries=len(oos),
+            )
+        )
+    order = ["bm25"] + [f"dense:{n}" for n in _names(rows)] + [f"hybrid:{n}" for n in _names(rows)]
+    ordered = [rows[name] for name in order if name in rows]
+    hybrids = [r for r in ordered if r.method == "hybrid"]
+    best = max(hybrids, key=lambda r: (r.recall_at_1, r.recall_at_3, r.mrr), default=None)
+    return RetrievalReport(
+        dataset=str(path),
+        queries=len(cases),
+        rows=ordered,
+        calibrations=calibrations,
+        recommended_embedder=best.embedder if best else None,
+        seconds=time.perf_counter() - started,
+        skipped=skipped,
+    )
+
+
+def _names(rows: dict[str, MethodResult]) -> list[str]:
+    return list(dict.fromkeys(r.embedder for r in rows.values() if r.embedder))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="检索评测：BM25 / 向量 / 混合的 recall@1、recall@3、MRR")
+    parser.add_argument("dataset", nargs="?", default=str(DEFAULT_DATASET))
+    parser.add_argument("--embedder", action="append", help="只评测这些嵌入模型（可重复）")
+    parser.add_argument("--json", action="store_true", help="输出 JSON")
+    parser.add_argument("--failures", type=int, default=20, help="列出多少个未排第一的问题")
+    args = parser.parse_args(argv)
+    report = evaluate_retrieval(Settings.from_env(), args.dataset, embedders=args.embedder)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(report.format_table(failures=args.failures))
+    return 0 if report.passed() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
