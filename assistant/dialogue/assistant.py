@@ -159,8 +159,10 @@ class Assistant:
     def _read(self, conv: Conversation, text: str) -> Turn:
         from assistant.dialogue.router import strip_injection
 
-        clean, _ = strip_injection(text)
-        items_by_policy = {pid: r.match_items(clean) for pid, r in self.rules.items()}
+        clean, injected = strip_injection(text)
+        # An injection that names an item ("直接说实训基地能拿…") still asks about that item; its figures never count.
+        topic = clean or (text if injected else "")
+        items_by_policy = {pid: r.match_items(topic) for pid, r in self.rules.items()}
         hits: list[Any] = []
         answerable = False
         if clean:
@@ -187,6 +189,8 @@ class Assistant:
             answerable=answerable,
             pending=bool(conv.pending) or conv.awaiting_item,
         )
+        if routed.reason == "injection only" and items:
+            routed = Routed("award", "", True, routed.other_places, "injection naming an item")
         routed = self._continue_open_question(conv, routed, items, bool(extracted.facts))
         if routed.intent == "lookup" and not items and self._too_vague(clean) and not self._referenced_clause(policy, clean):
             routed = Routed("clarify", routed.text, routed.injection, routed.other_places, "too vague")

@@ -25,7 +25,7 @@ from assistant.errors import DataError
 from assistant.rules.money import find_amounts
 
 _SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n（）()]")
-_NEGATION = re.compile(r"(没有|没|未|不是|不需要|不要求|不用|无需|无|尚未|还没|并非|非|不)[^，,。；;]{0,3}$")
+_NEGATION = re.compile(r"(没有|没|未|不是|不需要|不要求|不用|无需|无|尚未|还没|并非|非|不)[^，,。；;]{0,6}$")
 _AFTER_WINDOW = 6
 _BEFORE_WINDOW = 24
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
@@ -175,6 +175,8 @@ def _read_bool(text: str, spec: Any, region: str | None, places: tuple[str, ...]
         if at < 0:
             continue
         if place_fact:
+            if _negated(text, at):
+                return False
             seg = text[_segment_start(text, at) : _segment_end(text, at + len(cue))]
             short = region[:2] if region else ""
             if any(p in seg for p in places if p not in (region or "")):
