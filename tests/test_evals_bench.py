@@ -108,3 +108,19 @@ def test_cli_bench_retrieval_prints_the_dict(tmp_path: Path, monkeypatch: pytest
 def test_format_mapping_flattens() -> None:
     text = format_mapping({"a": {"b": 1, "c": [1, 2]}, "rows": [{"x": 1.5}]})
     assert "a.b" in text and "rows[0].x" in text and "[1, 2]" in text
+
+
+@pytest.mark.slow
+def test_index_build_is_measured_in_a_temporary_folder(settings) -> None:  # noqa: ANN001
+    """Real model and real Chroma, in a fresh process and a temporary folder; the state folder is untouched."""
+    from assistant.evals.bench import measure_index_build
+    from assistant.retrieval.embedders import is_available
+
+    if not is_available(settings.embedding_model):
+        pytest.skip(f"embedding model {settings.embedding_model} not installed")
+    before = sorted(p.name for p in settings.home.iterdir()) if settings.home.exists() else []
+    result = measure_index_build(settings)
+    assert "error" not in result, result
+    assert result["records"] >= 23 and result["build_s"] > 0 and result["peak_rss_mb"] > 0
+    after = sorted(p.name for p in settings.home.iterdir()) if settings.home.exists() else []
+    assert after == before
