@@ -93,12 +93,10 @@ def make_chat(services: Services) -> Callable[..., tuple[Any, ...]]:
             as_of = parse_as_of(as_of_value)
         except InputError as err:
             return _history_with(history, user, ("assistant", render.error_html(str(err)))), "", session_id, {}
-        session = services.sessions.get(session_id)
-        if session is None or session.as_of != as_of:
-            # A new as-of date starts a new conversation: figures and validity depend on it.
-            services.sessions.drop(session_id)
-            session = services.new_session(as_of)
+        session = services.sessions.get(session_id) or services.new_session(as_of)
         with session.lock:  # one turn at a time per conversation
+            if session.as_of != as_of:  # the profile stays; validity and figures follow the new date
+                session.as_of = session.conversation.as_of = as_of
             try:
                 reply = session.conversation.ask(text)
             except PolicyQAError as err:
@@ -230,15 +228,16 @@ def calc_result_html(result: Any, labels: dict[str, str], rules: Any) -> str:
     return "".join(parts)
 
 
-def _component_for(spec: FieldSpec) -> gr.components.Component:
+def _component_for(spec: FieldSpec, elem_id: str) -> gr.components.Component:
     info = spec.question or None
+    common: dict[str, Any] = {"label": spec.shown_label, "info": info, "elem_id": elem_id}
     if spec.type == "bool":
-        return gr.Radio([YES, NO], label=spec.shown_label, info=info, value=None)
+        return gr.Radio([YES, NO], value=None, **common)
     if spec.type == "choice":
-        return gr.Radio(list(spec.options), label=spec.shown_label, info=info, value=None)
+        return gr.Radio(list(spec.options), value=None, **common)
     if spec.type == "count":
-        return gr.Number(label=spec.shown_label, info=info, value=None, precision=0, minimum=0)
-    return gr.Textbox(label=spec.shown_label, info=info, placeholder=spec.placeholder, max_lines=1)
+        return gr.Number(value=None, precision=0, minimum=0, **common)
+    return gr.Textbox(placeholder=spec.placeholder, max_lines=1, **common)
 
 
 # -- 记录 -------------------------------------------------------------------------------------------
@@ -432,7 +431,7 @@ def build_app(services: Services) -> gr.Blocks:
                             specs = fields_of(item, services.rules.get(policy.policy_id))
                             with gr.Column(visible=index == 0, elem_classes="pqa-calc-form") as column:
                                 gr.HTML(_item_intro(policy, item))
-                                inputs = [_component_for(s) for s in specs]
+                                inputs = [_component_for(s, f"calc-{_attr(item, 'id')}-{s.name}") for s in specs]
                                 run = gr.Button("计算", variant="primary", elem_classes="pqa-calc-run")
                                 output = gr.HTML(elem_classes="pqa-calc-result")
                             run.click(make_calculate(services, policy.policy_id, item, specs),

@@ -87,21 +87,19 @@ class Services:
         return {c.clause_id: c.label for c in self.corpus.clauses()}
 
     def new_session(self, as_of: date) -> Session:
-        return self.sessions.add(Session(self.assistant.new_conversation(as_of=as_of), as_of))
+        conversation = self.assistant.new_conversation(as_of=as_of)
+        return self.sessions.add(Session(conversation, as_of, id=conversation.id))
 
 
 def load_services(settings: Settings | None = None) -> Services:
     """Load corpus, rules, the assistant (model + index) and the log once; warm the retriever up."""
     from assistant.dialogue import Assistant
-    from assistant.rules import load_rules
+    from assistant.retrieval import get_retriever
 
     settings = settings or Settings.from_env()
     settings.ensure_home()
     corpus = load_corpus(settings.corpus_dir)
-    rules = {p.policy_id: load_rules(p) for p in corpus}
-    from assistant.retrieval import get_retriever
-
-    retriever = get_retriever(settings)  # the same shared instance the assistant uses
-    assistant = Assistant(settings)
-    retriever.search("工业互联网", k=1)  # build/load the index and the model now, not on the first request
-    return Services(settings, corpus, rules, assistant, retriever, LogStore(settings.db_path))
+    retriever = get_retriever(settings)  # one model + index per process, shared by chat and search
+    assistant = Assistant(settings, corpus=corpus, retriever=retriever)
+    assistant.warm_up()  # load the model and open/build the index now, not on the first request
+    return Services(settings, corpus, dict(assistant.rules), assistant, retriever, LogStore(settings.db_path))
