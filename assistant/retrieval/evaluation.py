@@ -116,6 +116,7 @@ class RetrievalReport:
     def row(self, name: str) -> MethodResult:
         return next(r for r in self.rows if r.name == name)
 
+    @property
     def passed(self) -> bool:
         """Hybrid (every embedder) meets the targets and is no worse than either of its halves."""
         bm25 = self.row("bm25")
@@ -146,7 +147,7 @@ class RetrievalReport:
         lines.append("-" * 56)
         lines.append(
             f"目标：hybrid recall@3 ≥ {TARGET_RECALL_AT_3}，recall@1 ≥ {TARGET_RECALL_AT_1}，且不差于任一单路："
-            + ("达到" if self.passed() else "未达到")
+            + ("达到" if self.passed else "未达到")
         )
         if self.recommended_embedder:
             lines.append(f"评测推荐的默认嵌入模型：{self.recommended_embedder}")
@@ -291,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(report.format_table(failures=args.failures))
-    return 0 if report.passed() else 1
+    return 0 if report.passed else 1
 
 
 if __name__ == "__main__":

@@ -395,7 +395,7 @@ def _contains(text: str, text_pinyin: str | None, source: str) -> bool:
     if not text_pinyin:
         return False
     key = _pinyin_string(source)
-    return bool(key) and key.removesuffix("| ") in text_pinyin
+    return key is not None and key.removesuffix("| ") in text_pinyin
 
 
 @lru_cache(maxsize=4096)

