@@ -13,6 +13,7 @@ Bounded on purpose: at most :data:`MAX_USERS` users, only loopback URLs, and an 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import threading
@@ -144,10 +145,8 @@ def _run_user(url: str, script: Script, as_of: date, start: threading.Barrier, d
         result.error = f"用户{script.user}：无法连接 {url}（{err.__class__.__name__}: {err}）"
         start.abort()
         return result
-    try:
+    with contextlib.suppress(threading.BrokenBarrierError):
         start.wait(timeout=max(1.0, deadline - time.monotonic()))
-    except threading.BrokenBarrierError:
-        pass
     reply: dict[str, Any] = {}
     try:
         for turn, text in enumerate(script.turns, 1):
@@ -173,10 +172,8 @@ def _run_user(url: str, script: Script, as_of: date, start: threading.Barrier, d
     except Exception as err:
         result.error = f"用户{script.user}：{err.__class__.__name__}: {err}"
     finally:
-        try:
+        with contextlib.suppress(Exception):
             client.close()
-        except Exception:
-            pass
     return result
 
 

@@ -38,7 +38,7 @@ EXAMPLES: tuple[str, ...] = (
 )
 #: Events of one kind run at most this many at a time (2 cores; the model and index are shared).
 CONCURRENCY = int(os.environ.get("POLICY_QA_UI_CONCURRENCY") or 4)
-SEARCH_K = 8
+SEARCH_K = 6
 ALL = "全部"
 GENERIC_ERROR = "抱歉，系统暂时无法处理这个问题，请稍后再试或换个说法。"
 
@@ -161,12 +161,15 @@ def make_search(services: Services) -> Callable[..., tuple[str, Any]]:
             return render.search_results([], ""), gr.update()
         started = time.perf_counter()
         try:
-            hits = services.retriever.search(query, k=SEARCH_K, as_of=date.today())
+            today = date.today()
+            hits = services.retriever.search(query, k=SEARCH_K, as_of=today)
         except PolicyQAError as err:
             return render.error_html(str(err)), gr.update()
         elapsed = (time.perf_counter() - started) * 1000
         top = _clause_key(hits[0].clause.policy_id, hits[0].clause.clause_id) if hits else None
-        return render.search_results(hits, query, elapsed), (gr.update(value=top) if top else gr.update())
+        metas = {p.policy_id: p.meta for p in services.policies}
+        html = render.search_results(hits, query, elapsed, metas, today)
+        return html, (gr.update(value=top) if top else gr.update())
 
     return search
 
@@ -344,7 +347,7 @@ def build_app(services: Services) -> gr.Blocks:
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=7):
                         chatbot = gr.Chatbot(
-                            label="对话", elem_id="chatbot", height=520, show_label=False,
+                            label="对话", elem_id="chatbot", height=600, show_label=False,
                             sanitize_html=True, feedback_options=None, layout="bubble", buttons=["copy"],
                             placeholder="请描述您的企业和项目情况，例如认定级别、投资金额，我会按政策条款测算并注明依据。",
                         )
@@ -373,9 +376,10 @@ def build_app(services: Services) -> gr.Blocks:
                 last_reply = gr.JSON(visible=False, label="reply")
 
                 chat = make_chat(services)
-                chat_io = dict(inputs=[msg, chatbot, as_of, session_id], outputs=[chatbot, msg, session_id, last_reply])
-                msg.submit(chat, **chat_io, api_name="chat", concurrency_limit=CONCURRENCY)
-                send.click(chat, **chat_io, api_visibility="private", concurrency_limit=CONCURRENCY)
+                chat_in = [msg, chatbot, as_of, session_id]
+                chat_out = [chatbot, msg, session_id, last_reply]
+                msg.submit(chat, chat_in, chat_out, api_name="chat", concurrency_limit=CONCURRENCY)
+                send.click(chat, chat_in, chat_out, api_visibility="private", concurrency_limit=CONCURRENCY)
                 for button, question in zip(example_buttons, EXAMPLES, strict=True):
                     button.click(
                         lambda h, a, s, _q=question: chat(_q, h, a, s),

@@ -24,7 +24,7 @@ def _cmd_loadtest(args: argparse.Namespace) -> int:
     return cmd_loadtest(args)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     serve = subparsers.add_parser("serve", help="启动网页应用（同 python app.py）")
     serve.add_argument("--host", help="监听地址（默认 GRADIO_SERVER_NAME 或 127.0.0.1）")
     serve.add_argument("--port", type=int, help="端口（默认 GRADIO_SERVER_PORT 或 7860）")

@@ -64,7 +64,7 @@ def field_of(fact: Any) -> FieldSpec:
     options = tuple(str(o) for o in (_get(fact, "options") or ()))
     return FieldSpec(
         name=str(_get(fact, "name")),
-        type=kind,  # type: ignore[arg-type]
+        type=kind,
         label=str(_get(fact, "label") or _get(fact, "name")),
         question=str(_get(fact, "question") or ""),
         options=options,

@@ -145,7 +145,10 @@ def validity_tag(in_force: bool | None, meta: Any = None, as_of: date | None = N
     return f'<span class="pqa-tag pqa-tag-off">{text}</span>'
 
 
-def search_results(hits: Sequence[Any], query: str, elapsed_ms: float | None = None) -> str:
+def search_results(
+    hits: Sequence[Any], query: str, elapsed_ms: float | None = None, metas: Mapping[str, Any] | None = None,
+    as_of: date | None = None,
+) -> str:
     if not query.strip():
         return '<div class="pqa-muted">输入关键词或口语化问题，例如“二级节点”“标杆项目能补多少”。</div>'
     head = f"共 {len(hits)} 条相关条款" + (f"（用时 {elapsed_ms:.0f} 毫秒）" if elapsed_ms is not None else "")
@@ -160,7 +163,7 @@ def search_results(hits: Sequence[Any], query: str, elapsed_ms: float | None = N
             f'<div class="pqa-hit-head"><span class="pqa-rank">{rank}</span>'
             f'<span class="pqa-hit-label">{esc(c.label)}</span>'
             f'<span class="pqa-hit-title">{esc(c.title if c.title not in c.label else "")}</span>'
-            f"{validity_tag(_get(hit, 'in_force'))}</div>"
+            f"{validity_tag(_get(hit, 'in_force'), (metas or {}).get(c.policy_id), as_of)}</div>"
             f'<div class="pqa-cite-path">{esc(c.path_str)}</div>'
             f'<div class="pqa-hit-text">{highlight(c.text, terms)}</div>'
             + (
@@ -180,7 +183,8 @@ def policy_tree(policy: Policy, as_of: date | None = None) -> str:
     def node(clause: Clause, depth: int) -> str:
         children = policy.children(clause.clause_id)
         heading = "序言" if clause.kind == "preamble" else clause.heading
-        inner = f'<div class="pqa-tree-text">{esc_lines(clause.text)}</div>' if clause.text.strip() else ""
+        own = clause.text.strip()
+        inner = f'<div class="pqa-tree-text">{esc_lines(own)}</div>' if own and own != clause.heading.strip() else ""
         inner += "".join(node(ch, depth + 1) for ch in children)
         return (
             f'<details class="pqa-tree-node pqa-depth-{depth}" data-clause="{esc(clause.clause_id)}"'
