@@ -29,7 +29,7 @@ from assistant.dialogue.guard import ungrounded_numbers
 from assistant.dialogue.inputs import check_input
 from assistant.dialogue.llm import LLMBackend
 from assistant.dialogue.reply import INTENTS, Citation, Intent, Reply
-from assistant.dialogue.router import Routed, asks_eligibility, other_places, route, wants_amount
+from assistant.dialogue.router import Routed, asks_eligibility, is_vague, other_places, route, wants_amount
 from assistant.errors import DataError, InputError, LLMUnavailable, PolicyQAError
 from assistant.rules.calculator import CalcRequest, ItemResult, calculate, calculate_many
 from assistant.rules.eligibility import STATUS_TEXT, check_eligibility
@@ -50,12 +50,6 @@ _ASKS_UPSTREAM = re.compile(r"依据|上位|根据什么|哪些文件|贯彻|依
 _CLAUSE_REFERENCE = re.compile(r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*条")
 #: "那首次进规上呢？": a follow-up that keeps the open question and changes the item.
 _FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问)|呢[？?]?$")
-#: Words that carry no content of their own; a message of only these is too vague to answer.
-_FILLER = re.compile(
-    r"我想|想问|问一下|请问|一下|你好|您好|那个|这个|啥|什么|怎么|怎样|如何|能不能|可不可以|可以|能否|是否|有没有|有吗|吗|呢|啊|吧|了|的|呀|哦|嗯"
-    r"|我们|我|你|您|他|它|请|问|能|不|补贴|补助|资助|政策|申请|申报|一|下|和|与|及"
-)
-
 INJECTION_NOTE = "（您消息中要求更改规则、角色或数字的内容已被忽略；以下答复仅依据政策原文和计算规则。）"
 
 
@@ -189,10 +183,10 @@ class Assistant:
             answerable=answerable,
             pending=bool(conv.pending) or conv.awaiting_item,
         )
-        if routed.reason == "injection only" and items:
+        if routed.reason == "injection only" and items and not other_places(text, self.regions):
             routed = Routed("award", "", True, routed.other_places, "injection naming an item")
         routed = self._continue_open_question(conv, routed, items, bool(extracted.facts))
-        if routed.intent == "lookup" and not items and self._too_vague(clean) and not self._referenced_clause(policy, clean):
+        if routed.intent == "lookup" and not items and is_vague(clean) and not self._referenced_clause(policy, clean):
             routed = Routed("clarify", routed.text, routed.injection, routed.other_places, "too vague")
         if routed.intent in ("award", "eligibility") and not items:
             items = list(conv.last_items) or self._items_from_hits(rules, hits, answerable)
@@ -213,6 +207,13 @@ class Assistant:
     def _continue_open_question(self, conv: Conversation, routed: Routed, items: list[str], has_facts: bool) -> Routed:
         """A reply to the assistant's own question continues the open award/eligibility question."""
         open_intent = conv.last_intent if conv.last_intent in ("award", "eligibility") else None
+        if (
+            routed.reason == "nothing in the corpus answers this"
+            and open_intent == "award"
+            and conv.last_items
+            and has_facts
+        ):
+            return Routed("award", routed.text, routed.injection, routed.other_places, "adds facts", routed.correction)
         if routed.intent == "out_of_scope" or open_intent is None:
             if conv.awaiting_item and items and routed.intent in ("lookup", "clarify"):
                 return Routed("award", routed.text, routed.injection, routed.other_places, "names the item")
@@ -238,11 +239,6 @@ class Assistant:
             intent: Intent = "award" if conv.awaiting_item else open_intent
             return Routed(intent, routed.text, routed.injection, routed.other_places, "continues", routed.correction)
         return routed
-
-    @staticmethod
-    def _too_vague(text: str) -> bool:
-        rest = _FILLER.sub("", text)
-        return len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", rest)) < 2
 
     @staticmethod
     def _referenced_clause(policy: Policy, text: str) -> Clause | None:

@@ -170,6 +170,11 @@ def _read_bool(text: str, spec: Any, region: str | None, places: tuple[str, ...]
     if any(cue in text for cue in _lex(spec).negative_cues):
         return False
     place_fact = bool(region) and region in spec.label
+    if not place_fact:
+        hits = [m.start() for cue in _cues(spec) for m in re.finditer(re.escape(cue), text)]
+        if hits:
+            return not any(_negated(text, at) for at in hits)
+        return None
     for cue in sorted(_cues(spec), key=len, reverse=True):
         at = text.find(cue)
         if at < 0:

@@ -131,6 +131,18 @@ def is_garbled(text: str) -> bool:
     return not _GARBLE_WORD.search(text) and not _ENGLISH_WORD.search(text)
 
 
+#: Words that carry no content of their own; a message of only these is too vague to answer.
+_FILLER = re.compile(
+    r"我想|想问|问一下|请问|一下|你好|您好|那个|这个|啥|什么|怎么|怎样|如何|能不能|可不可以|可以|能否|是否|有没有|有吗|吗|呢|啊|吧|了|的|呀|哦|嗯"
+    r"|我们|我|你|您|他|它|请|问|能|不|补贴|补助|资助|政策|申请|申报|一|下|和|与|及|补"
+)
+
+
+def is_vague(text: str) -> bool:
+    """Fewer than two characters of content once filler words are gone ("我想问一下", "能不能？")."""
+    return len(re.findall(r"[\u4e00-\u9fffA-Za-z0-9]", _FILLER.sub("", text))) < 2
+
+
 def is_correction(text: str) -> bool:
     return bool(_CORRECTION.search(text))
 
@@ -145,9 +157,11 @@ _EXPLICIT_ELIGIBILITY = re.compile(r"符合|资格|够不够|够格|条件吗")
 
 def asks_eligibility(text: str) -> bool:
     """"能申请吗 / 符合条件吗" — but not "能享受哪些政策" (a lookup) nor "能补多少" (an amount)."""
-    if not _ELIGIBILITY.search(text):
+    m = _ELIGIBILITY.search(text)
+    if not m:
         return False
-    if _WHICH.search(text) and not _EXPLICIT_ELIGIBILITY.search(text):
+    sentence = next((x for x in _SENTENCE.findall(text) if m.group(0) in x), text)
+    if _WHICH.search(sentence) and not _EXPLICIT_ELIGIBILITY.search(sentence):
         return False
     return not (wants_amount(text) and not _EXPLICIT_ELIGIBILITY.search(text))
 
@@ -178,7 +192,7 @@ def route(
         return Routed("out_of_scope", clean, injected, places, "other scheme")
     if _OFF_TOPIC.search(clean) and not named_items:
         return Routed("out_of_scope", clean, injected, places, "off topic")
-    if pending and (has_facts or correction) and not named_items:
+    if (pending or correction) and has_facts and not named_items:
         return Routed("award", clean, injected, places, "answers the open question", correction)
     if asks_eligibility(clean):
         intent: Intent = "award" if wants_amount(clean) and (named_items or has_facts) else "eligibility"
@@ -196,6 +210,6 @@ def route(
         return Routed("clarify", clean, injected, places, "garbled")
     if answerable:
         return Routed("lookup", clean, injected, places, "retrieval hit", correction)
-    if is_domain(clean):
+    if is_domain(clean) or is_vague(clean):
         return Routed("clarify", clean, injected, places, "policy words but nothing specific")
     return Routed("out_of_scope", clean, injected, places, "nothing in the corpus answers this")
