@@ -218,16 +218,22 @@ def make_calculate(services: Services, policy_id: str, item: Any, specs: Sequenc
 
 
 def calc_result_html(result: Any, labels: dict[str, str], rules: Any) -> str:
+    """Amount, then the cited trace, then the rules' notes (validity first, as a banner)."""
     parts = []
+    banner = None
     if getattr(result, "in_force", True) is False:
         validity = getattr(rules, "validity", None)
-        parts.append(render.validity_banner(getattr(validity, "expired_note", None) or "测算日不在政策有效期内，以下按原文测算，仅供参考。"))
+        early = validity is not None and getattr(result, "as_of", date.max) < validity.effective_from
+        banner = getattr(validity, "not_yet_note" if early else "expired_note", None) or "测算日不在政策有效期内，以下按原文测算，仅供参考。"
+        parts.append(render.validity_banner(banner))
     amount = getattr(result, "amount_yuan", None)
     parts.append(f'<div class="pqa-amount">测算金额<b>{render.yuan(amount)}</b></div>')
-    for note in getattr(result, "notes", None) or ():
-        text = getattr(note, "text", note)
-        parts.append(f'<div class="pqa-note">{render.esc(text)}</div>')
     parts.append(render.trace_table(getattr(result, "trace", []) or [], labels))
+    notes = [str(getattr(n, "text", n)) for n in getattr(result, "notes", None) or ()]
+    notes = [n for n in notes if n != banner]
+    if notes:
+        parts.append('<div class="pqa-section-title">说明</div>')
+        parts.extend(f'<div class="pqa-note">· {render.esc(n)}</div>' for n in notes)
     return "".join(parts)
 
 
@@ -267,8 +273,8 @@ def make_log_query(services: Services):
             fb = ex.latest_feedback
             table.append([
                 ex.id, ex.created_at[:19].replace("T", " "), ex.as_of or "", _short(ex.question, 40),
-                _short(ex.answer, 60), render.yuan(ex.amount_yuan) if ex.amount_yuan else "",
-                " ".join(ex.citation_labels), fb.verdict if fb else "", fb.reason or "" if fb else "",
+                _short(ex.answer, 36), render.yuan(ex.amount_yuan) if ex.amount_yuan else "",
+                " ".join(ex.citation_labels[:2]) + (" 等" if len(ex.citation_labels) > 2 else ""), fb.verdict if fb else "", fb.reason or "" if fb else "",
                 _short(fb.comment or "", 30) if fb else "",
             ])
         return gr.update(value=table), render.notice_html(f"共 {len(rows)} 条记录（最多显示 300 条）")
@@ -457,7 +463,9 @@ def build_app(services: Services) -> gr.Blocks:
                     log_export = gr.Button("导出 CSV", elem_id="log-export")
                 log_status = gr.HTML(elem_id="log-status")
                 log_table = gr.Dataframe(headers=LOG_HEADERS, value=[], interactive=False, wrap=True,
-                                         elem_id="log-table", max_height=420)
+                                         elem_id="log-table", max_height=420,
+                                         column_widths=["56px", "150px", "96px", "20%", "24%", "84px", "80px",
+                                                        "56px", "100px", "12%"])
                 with gr.Row():
                     open_id = gr.Number(label="记录编号", precision=0, scale=1, elem_id="log-open-id")
                     open_btn = gr.Button("打开记录", scale=1, elem_id="log-open")
