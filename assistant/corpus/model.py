@@ -99,7 +99,7 @@ class Policy:
     meta: PolicyMeta
     text: str
     clauses: tuple[Clause, ...]
-    _by_id: dict[str, Clause] = field(default_factory=dict, repr=False, compare=False)
+    _by_id: dict[str, Clause] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({c.clause_id: c for c in self.clauses})
