@@ -56,7 +56,7 @@ _OFF_TOPIC = re.compile(
 )
 #: Words of the genre: a message with none of these, no item and no retrieval hit is not about policy.
 _DOMAIN = re.compile(
-    r"政策|补贴|补助|资助|奖励|扶持|申报|申请|条款|第\s*\d+\s*条|附则|工业互联网|两化|贯标|智能工厂|上市|规上|规模以上"
+    r"政策|补贴|补助|资助|奖励|扶持|申报|申请|条款|第\s*[\d一二三四五六七八九十]+\s*条|附则|工业互联网|两化|贯标|智能工厂|上市|规上|规模以上"
     r"|标杆|示范|标识解析|二级节点|服务商|大院大所|平台|峰会|论坛|大赛|培训|实训|有效期|过期|解释|经委|经济委员会"
     r"|一事一议|先申报|从高不重复|失信|违法|支持对象|法人|税务登记|工商注册|信用|配套|上级补助|土建|审计|冠名"
     r"|subsid|grant|policy|award|smart\s*factory|jiading",
