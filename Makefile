@@ -22,7 +22,7 @@ run: install
 	$(BIN)/policy-qa index
 	$(BIN)/python app.py
 
-test: install
+test: install lint
 	bash .ci/browser-deps
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest
 

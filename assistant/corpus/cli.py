@@ -64,7 +64,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("ingest", help="清洗原始网页文本，写入政策目录（正文、元数据）")
     p.add_argument("raw", help="原始文本文件")
     p.add_argument("--id", required=True, help="政策编号（目录名），如 jiading-iiot-2024")

@@ -6,9 +6,13 @@ import argparse
 import json
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.errors import InputError
+
+if TYPE_CHECKING:
+    from assistant.dialogue import Assistant
 
 
 def _as_of(value: str | None) -> date | None:
@@ -20,7 +24,7 @@ def _as_of(value: str | None) -> date | None:
         raise InputError(f"日期格式应为 YYYY-MM-DD（收到“{value}”）") from None
 
 
-def _assistant(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _assistant(args: argparse.Namespace) -> Assistant:
     from assistant.dialogue import Assistant
 
     return Assistant(Settings.from_env(), use_llm=not args.offline)
@@ -61,7 +65,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
         print("助手：" + conv.ask(text).answer.replace("\n", "\n      "))
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     for name, func, help_text in (
         ("ask", _cmd_ask, "提问（多个参数为同一对话的连续几轮，输出最后一轮的答复）"),
         ("chat", _cmd_chat, "在终端中对话"),

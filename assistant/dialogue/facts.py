@@ -150,18 +150,15 @@ def extract_facts(
 
     other_places = tuple(places)
     for spec in specs:
+        value: bool | str | int | None = None
         if spec.type == "bool":
             value = _read_bool(text, spec, region, other_places)
-            if value is not None:
-                out.facts[spec.name] = value
         elif spec.type == "choice":
             value = _read_choice(text, spec)
-            if value is not None:
-                out.facts[spec.name] = value
         elif spec.type == "count":
             value = _read_count(text, spec)
-            if value is not None:
-                out.facts[spec.name] = value
+        if value is not None:
+            out.facts[spec.name] = value
     return out
 
 

@@ -34,13 +34,14 @@ def _figures(text: str) -> tuple[set[int], set[Decimal], list[tuple[str, Decimal
     money: set[int] = set()
     spans: list[tuple[int, int]] = []
     found: list[tuple[str, Decimal, str]] = []
-    for m in find_amounts(text):
-        money.add(m.yuan)
-        spans.append((m.start, m.end))
-        found.append(("money", Decimal(m.yuan), m.text))
-    clause_spans = [(m.start(), m.end()) for m in _CLAUSE_REF.finditer(text)]
-    for m in _CLAUSE_REF.finditer(text):
-        found.append(("clause", Decimal(m.group(1)), m.group(0)))
+    for mention in find_amounts(text):
+        money.add(mention.yuan)
+        spans.append((mention.start, mention.end))
+        found.append(("money", Decimal(mention.yuan), mention.text))
+    clause_refs = list(_CLAUSE_REF.finditer(text))
+    clause_spans = [(ref.start(), ref.end()) for ref in clause_refs]
+    for ref in clause_refs:
+        found.append(("clause", Decimal(ref.group(1)), ref.group(0)))
     numbers: set[Decimal] = set()
     for m in _NUMBER.finditer(text):
         try:
