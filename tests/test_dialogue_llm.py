@@ -94,3 +94,16 @@ def test_prompt_with_a_missing_variable_raises():
     assert {"question", "draft", "evidence", "trace"} <= prompt.fields
     with pytest.raises(DataError):
         prompt.render(question="q")
+
+
+def test_real_client_against_an_unreachable_endpoint_falls_back(assistant: Assistant):
+    """langchain-openai pointed at a closed loopback port: a logged warning and the offline answer."""
+    from dataclasses import replace
+
+    settings = replace(assistant.settings, llm_base_url="http://127.0.0.1:9/v1", llm_timeout_s=2.0)
+    backend = LLMBackend.from_settings(settings)
+    assert backend is not None
+    a = Assistant(settings, corpus=assistant.corpus, retriever=assistant.retriever, llm=backend)
+    reply = a.ask(QUESTION, as_of=IN_FORCE)
+    assert reply.amount_yuan == 2_000_000
+    assert "按第1条，最高可获资助200万元" in reply.answer
