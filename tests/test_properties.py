@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.dialogue import Assistant
-from assistant.dialogue.guard import ungrounded_numbers
+from assistant.dialogue.guard import metadata_texts, ungrounded_numbers
 from assistant.dialogue.reply import INTENTS
 from assistant.dialogue.router import route
 from assistant.errors import AmountError
@@ -67,9 +67,8 @@ def test_assistant_never_raises_and_every_figure_is_grounded(assistant: Assistan
         assert reply.intent in INTENTS
         assert reply.answer
         evidence = [c.text for c in reply.evidence]
-        meta = assistant.corpus.policy(reply.policy_id).meta if reply.policy_id else None
-        if meta is not None:
-            evidence.append(f"{meta.published.year}年{meta.published.month}月{meta.published.day}日")
+        if reply.policy_id:
+            evidence += metadata_texts(assistant.corpus.policy(reply.policy_id).meta)
         trace = [s.description for s in reply.trace]
         assert ungrounded_numbers(reply.answer, evidence, trace, reply.citation_ids) == [], reply.answer
         if reply.amount_yuan is not None:

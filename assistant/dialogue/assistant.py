@@ -25,7 +25,7 @@ from assistant.corpus import Clause, Corpus, Policy, load_corpus
 from assistant.dialogue import compose
 from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.facts import FactCues, extract_facts, load_lexicon
-from assistant.dialogue.guard import ungrounded_numbers
+from assistant.dialogue.guard import metadata_texts, ungrounded_numbers
 from assistant.dialogue.inputs import check_input
 from assistant.dialogue.llm import LLMBackend
 from assistant.dialogue.reply import INTENTS, Citation, Intent, Reply
@@ -571,9 +571,7 @@ class Assistant:
     # -- phrasing and the guard ---------------------------------------------------------------------
 
     def _grounding_texts(self, turn: Turn, reply: Reply) -> tuple[list[str], list[str]]:
-        meta = turn.policy.meta
-        meta_line = f"发布日期：{meta.published.year}年{meta.published.month}月{meta.published.day}日"
-        evidence = [c.text for c in reply.evidence] + [meta_line]
+        evidence = [c.text for c in reply.evidence] + metadata_texts(turn.policy.meta)
         trace = [getattr(s, "description", str(s)) for s in reply.trace]
         return evidence, trace
 

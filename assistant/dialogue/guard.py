@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from assistant.corpus.model import PolicyMeta
 from assistant.errors import GroundingError
 from assistant.rules.money import find_amounts
 
@@ -54,6 +55,12 @@ def _figures(text: str) -> tuple[set[int], set[Decimal], list[tuple[str, Decimal
             kind = "percent" if _PERCENT_AFTER.match(text[m.end():]) else "number"
             found.append((kind, value.normalize(), m.group(0)))
     return money, numbers, found
+
+
+def metadata_texts(meta: PolicyMeta) -> list[str]:
+    """The policy's own dates written out ("2024年5月25日"): grounding evidence besides its clauses."""
+    days = [meta.published, meta.effective_from, meta.valid_until]
+    return [f"{d.year}年{d.month}月{d.day}日" for d in days if d is not None]
 
 
 def ungrounded_numbers(

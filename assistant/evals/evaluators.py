@@ -129,13 +129,9 @@ def check_must_not_include(case: EvalCase, reply: Any, **_: Any) -> Check | None
 def policy_fact_texts(corpus_dir: Path | None = None) -> dict[str, list[str]]:
     """Per policy id, its metadata dates written out ("2024年5月25日"), as grounding evidence."""
     from assistant.corpus import load_corpus
+    from assistant.dialogue.guard import metadata_texts
 
-    facts: dict[str, list[str]] = {}
-    for policy in load_corpus(corpus_dir):
-        meta = policy.meta
-        days = [meta.published, meta.effective_from, meta.valid_until]
-        facts[meta.policy_id] = [f"{d.year}年{d.month}月{d.day}日" for d in days if d is not None]
-    return facts
+    return {policy.policy_id: metadata_texts(policy.meta) for policy in load_corpus(corpus_dir)}
 
 
 def _default_grounding() -> GroundingFn:
