@@ -126,19 +126,28 @@ class Assistant:
     # -- one turn ----------------------------------------------------------------------------------
 
     def respond(self, conv: Conversation, text: str) -> Reply:
+        """Answer one turn; ``in_force`` always says whether the conversation's policy is in force on as_of."""
+        policy = self.corpus.policy(conv.policy_id) if conv.policy_id else next(iter(self.corpus))
         checked = check_input(text, self.settings.max_question_chars)
         if checked.problem:
-            return Reply(answer=checked.problem, intent="clarify", as_of=conv.as_of)
+            return self._bare(conv, policy, checked.problem)
         try:
             turn = self._read(conv, checked.text)
             reply = self._handler(turn.routed.intent)(self, turn)
         except InputError as err:
-            return Reply(answer=f"{err}", intent="clarify", as_of=conv.as_of)
+            return self._bare(conv, policy, str(err))
+        if reply.in_force is None:
+            reply.in_force = turn.policy.meta.in_force(conv.as_of)
         reply = self._phrase_and_guard(turn, reply)
         if turn.routed.injection and reply.intent != "out_of_scope":
             reply.answer = f"{INJECTION_NOTE}\n{reply.answer}"
         conv.last_intent = reply.intent if reply.intent in ("award", "eligibility") else conv.last_intent
         return reply
+
+    @staticmethod
+    def _bare(conv: Conversation, policy: Policy, message: str) -> Reply:
+        """A clarify reply to input that cannot be used (a Chinese message, no figures from the policy)."""
+        return Reply(answer=message, intent="clarify", as_of=conv.as_of, in_force=policy.meta.in_force(conv.as_of))
 
     def _policy_for(self, conv: Conversation, items_by_policy: dict[str, list[str]], hits: list[Any]) -> Policy:
         for pid, items in items_by_policy.items():
