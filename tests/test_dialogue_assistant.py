@@ -120,3 +120,20 @@ def test_unparseable_amount_in_a_follow_up(assistant: Assistant):
 
 def test_default_as_of_is_today(assistant: Assistant):
     assert assistant.new_conversation().as_of == date.today()
+
+
+def test_one_project_under_two_items_counts_once(assistant: Assistant):
+    reply = assistant.ask("同一个项目既是上海市智能工厂又是市级标杆，投入1000万，能拿多少", as_of=IN_FORCE)
+    assert reply.amount_yuan == 3_000_000  # max(第1条 200万, 第5条 300万), not the sum
+    assert {"1", "5", "13"} <= set(reply.citation_ids)
+
+
+def test_two_separate_items_add_up(assistant: Assistant):
+    reply = assistant.ask("我们有两个项目：贯标通过了，二级节点也建成运营了，一共能拿多少", as_of=IN_FORCE)
+    assert reply.amount_yuan == 2_200_000
+
+
+def test_a_clause_named_by_its_number_is_quoted(assistant: Assistant):
+    reply = assistant.ask("第四条讲的是什么？", as_of=IN_FORCE)
+    assert reply.intent == "lookup"
+    assert reply.citation_ids == ["4"]

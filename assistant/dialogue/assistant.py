@@ -48,6 +48,8 @@ _ASKS_UPSTREAM = re.compile(r"依据|上位|根据什么|哪些文件|贯彻|依
 
 #: "第四条", "第9条": an explicit reference to a clause by its number.
 _CLAUSE_REFERENCE = re.compile(r"第\s*([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*条")
+#: "同一个项目既是…又是…": several items of one project.
+_SAME_PROJECT = re.compile(r"同一(个)?项目|一个项目|这个项目既|既是.{1,20}又是|同时(获得|符合|申请)")
 #: "那首次进规上呢？": a follow-up that keeps the open question and changes the item.
 _FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|再问)|呢[？?]?$")
 INJECTION_NOTE = "（您消息中要求更改规则、角色或数字的内容已被忽略；以下答复仅依据政策原文和计算规则。）"
@@ -195,6 +197,13 @@ class Assistant:
         if routed.reason == "injection only" and items and not other_places(text, self.regions):
             routed = Routed("award", "", True, routed.other_places, "injection naming an item")
         routed = self._continue_open_question(conv, routed, items, bool(extracted.facts))
+        if (
+            routed.intent in ("clarify", "out_of_scope")
+            and not routed.other_places
+            and not routed.injection
+            and self._referenced_clause(policy, clean) is not None
+        ):
+            routed = Routed("lookup", routed.text, routed.injection, (), "names a clause")
         if routed.intent == "lookup" and not items and is_vague(clean) and not self._referenced_clause(policy, clean):
             routed = Routed("clarify", routed.text, routed.injection, routed.other_places, "too vague")
         if routed.intent in ("award", "eligibility") and not items:
@@ -377,7 +386,9 @@ class Assistant:
         conv.pending = []
         if len(results) == 1:
             return self._award_reply(turn, rules, results[0])
-        combined = calculate_many(rules, [CalcRequest(i, conv.profile) for i in items], conv.as_of)
+        # 第13条 “从高不重复”: items of one project count once, at the highest; separate projects add up.
+        project = "本项目" if _SAME_PROJECT.search(turn.text) else None
+        combined = calculate_many(rules, [CalcRequest(i, conv.profile, project) for i in items], conv.as_of)
         return self._combined_reply(turn, rules, combined)
 
     @staticmethod
@@ -420,7 +431,8 @@ class Assistant:
             body.append(f"{label}：{format_yuan(r.amount_yuan or 0)}")
         total = combined.total_yuan
         body.insert(0, f"按{'、'.join(labels)}合计，最高可获资助{format_yuan(total or 0)}。")
-        body += ["计算过程：", *[f"- {s.description}" for s in combined.trace]]
+        steps = [f"- {s.description}" for r in combined.results for s in r.trace if s.step != "result"]
+        body += ["计算过程：", *steps, *[f"- {s.description}" for s in combined.trace]]
         skip: set[str] = set()
         validity = next((n.text for r in combined.results for n in r.notes if n.clause == rules.validity.clause), None)
         if validity:
@@ -449,15 +461,25 @@ class Assistant:
         conv.last_items = turn.items[:1]
         conv.awaiting_item = False
         conv.pending = []
-        label = turn.policy.clause(result.clause).label
-        status = STATUS_TEXT[result.status]
-        body = [f"按{label}（{result.title}）的条件，您的情况：{status}。"]
-        groups = {"not_met": "不符合", "unknown": "还需确认", "to_confirm": "需确认", "met": "已符合"}
-        for key, word in groups.items():
-            reasons = [r for r in result.reasons if r.status == key]
-            if reasons:
-                body.append(f"{word}：")
-                body += [f"- {r.description}（{self._label(turn.policy, r.clause)}）" for r in reasons]
+        policy = turn.policy
+        label = policy.clause(result.clause).label
+        body = [f"按{label}（{result.title}）的条件，您的情况：{STATUS_TEXT[result.status]}。"]
+        own = [r for r in result.reasons if r.clause == result.clause]
+        general = [r for r in result.reasons if r.clause != result.clause]
+        words = {"not_met": "不满足", "to_confirm": "需确认", "unknown": "待确认", "met": "已满足"}
+        for key in ("not_met", "to_confirm", "unknown", "met"):
+            body += [f"- {words[key]}：{compose.reason_text(r)}（{self._label(policy, r.clause)}）"
+                     for r in own if r.status == key]
+        body += [f"- {words[key]}：{r.condition}（{self._label(policy, r.clause)}）"
+                 for key in ("not_met", "met") for r in general if r.status == key]
+        unknown = [r for r in general if r.status == "unknown"]
+        if unknown:
+            labels = "、".join(dict.fromkeys(self._label(policy, r.clause) for r in unknown))
+            body.append(f"- 还需确认申报主体条件（{labels}）：{'、'.join(r.condition for r in unknown)}。")
+        if len(turn.items) > 1:
+            nd = rules.no_duplication
+            body.append(f"同时涉及{'、'.join(policy.clause(rules.item(i).clause).label for i in turn.items)}："
+                        f"{nd.note}（第{nd.clause}条）")
         skip: set[str] = set()
         validity = next((n.text for n in result.notes if n.clause == rules.validity.clause), None)
         if validity:
@@ -466,6 +488,8 @@ class Assistant:
         if extra:
             body += ["说明：", *extra]
         clauses = [result.clause, *[r.clause for r in result.reasons], *[n.clause for n in result.notes]]
+        if len(turn.items) > 1:
+            clauses += [rules.item(i).clause for i in turn.items[1:]] + [rules.no_duplication.clause]
         return self._finish(
             turn, "eligibility", body, clauses, missing_facts=list(result.missing_facts),
             items=[item_id], eligibility=result.status, validity_notice=validity,
@@ -487,7 +511,7 @@ class Assistant:
         elif met:
             head = "按支持对象和取消资格的规定，已说明的情况符合；其余条件还需确认。"
         else:
-            head = "能否申请，要看是否符合以下条件："
+            head = "能否申请，取决于是否符合支持对象条件和取消资格的规定（见下），以及所申请事项本身的条件。"
         body = [head]
         if failed:
             body += ["不符合：", *[f"- {r.description}（{self._label(policy, r.clause)}）" for r in failed]]

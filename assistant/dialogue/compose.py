@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from assistant.corpus.model import Clause, Policy
 from assistant.rules.calculator import ItemResult, Note
@@ -110,3 +111,14 @@ def best_sentences(clause: Clause, query: str, limit: int = 2) -> list[str]:
 def quote_clause(clause: Clause) -> str:
     path = clause.path_str if clause.kind != "preamble" else "序言"
     return f"【{clause.label}原文】（{path}）\n{clause.text}"
+
+
+_REASON_PREFIX = re.compile(r"^(需确认|待确认|符合|不符合)：")
+_REASON_LABEL = re.compile(r"（第[^（）]*(条|部分)）$")
+
+
+def reason_text(reason: Any) -> str:
+    """A condition's outcome without its status word and clause label (the answer adds its own)."""
+    text = _REASON_PREFIX.sub("", reason.description).strip()
+    text = _REASON_LABEL.sub("", text).rstrip("。")
+    return text

@@ -122,11 +122,14 @@ def extract_facts(
         after = text[mention.end : min(_segment_end(text, mention.end), mention.end + _AFTER_WINDOW)]
         scored = sorted(((_cue_score(s, before, after), s) for s in money_specs), key=lambda x: -x[0])
         if scored and scored[0][0] > 0:
-            spec = scored[0][1]
-            if spec.type == "money_list":
-                out.facts.setdefault(spec.name, []).append(mention.yuan)
-            else:
-                out.facts.setdefault(spec.name, mention.yuan)
+            # Equal claims ("投入1000万" for two items of one project) fill every tied fact.
+            for score, spec in scored:
+                if score < scored[0][0]:
+                    break
+                if spec.type == "money_list":
+                    out.facts.setdefault(spec.name, []).append(mention.yuan)
+                else:
+                    out.facts.setdefault(spec.name, mention.yuan)
         else:
             out.unclaimed_money.append(mention.yuan)
         out.mentions.append(mention.text)

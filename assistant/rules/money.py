@@ -140,13 +140,14 @@ def parse_amount(text: str | int | Decimal, *, allow_zero: bool = False) -> int:
         if parsed is None:
             raise AmountError(f"无法识别金额“{shown}”，请写成如“800万元”的形式")
         value = parsed
-    yuan = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if value < 0:
         raise AmountError(f"金额必须大于0（收到“{shown}”）")
+    # Checked before rounding: a 29-digit paste would overflow Decimal's precision in quantize().
+    if value > MAX_YUAN:
+        raise AmountError(f"金额“{shown}”超过1000亿元，请核对单位（万元/亿元）是否写错")
+    yuan = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if yuan == 0 and not allow_zero:
         raise AmountError(f"金额必须大于0（收到“{shown}”）")
-    if yuan > MAX_YUAN:
-        raise AmountError(f"金额“{shown}”超过1000亿元，请核对单位（万元/亿元）是否写错")
     return yuan
 
 
