@@ -266,3 +266,25 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# -- lexical weighting and fields -------------------------------------------------------------------------------------
+def test_single_characters_and_funding_words_weigh_little_and_policy_terms_double() -> None:
+    weights = dict(Analyzer(["一事一议"]).weighted_query_tokens("一事一议适用于什么情况"))
+    assert weights["于"] == 0.0
+    assert weights["一事一议"] == 2.0
+    assert weights["情况"] < weights["适用"] < 1.0
+    funding = dict(Analyzer().weighted_query_tokens("补贴多少"))
+    assert funding["补贴"] < funding["<资助>"]
+
+
+@pytest.mark.parametrize(
+    ("query", "clause_id"),
+    [("一事一议适用于什么情况", "12"), ("附则部分讲了些什么", "三"), ("大院大所合作", "8")],
+)
+def test_a_rare_policy_term_and_an_own_heading_outweigh_inherited_words(
+    retriever: Retriever, query: str, clause_id: str
+) -> None:
+    hits = retriever.search(query, k=3)
+    assert hits[0].clause.clause_id == clause_id
+    assert "于" not in hits[0].matched_terms

@@ -108,6 +108,27 @@ def split_sentences(text: str, max_chars: int = MAX_CHUNK_CHARS) -> list[str]:
     return chunks or [text.strip()]
 
 
+#: What a preamble is for, in the genre's words: a Chinese policy opens with why it is made and on which documents
+#: it rests ("为贯彻落实《…》…精神，…，制定本实施细则"), under no heading of its own.
+PREAMBLE_ROLE = "制定目的和依据"
+
+
+def lexical_fields(policy: Policy, clause: Clause) -> dict[str, str]:
+    """The clause's BM25 fields (see :mod:`assistant.retrieval.bm25`): its own heading, its own text, and the
+    headings above it plus (for a heading-only section) its children's titles."""
+    children = policy.children(clause.clause_id)
+    body = own_text(clause)
+    if clause.kind == "preamble":
+        title = f"{clause.label} {PREAMBLE_ROLE}"
+        body = clause.text.strip()
+    else:
+        title = f"{clause.label} {clause.title.rstrip('…')}"
+    context = [*clause.path[:-1]]
+    if not body and children:
+        context += [_child_line(c) for c in children]
+    return {"title": title, "body": body, "context": "\n".join(context)}
+
+
 def parent_chain(clause: Clause) -> str:
     """Headings above the clause (its path without its own heading)."""
     return " › ".join(clause.path[:-1])

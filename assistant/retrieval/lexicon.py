@@ -12,11 +12,18 @@ characters or English. So the analyser
   ("惯标", "二级结点", "智能工场") still matches the policy's word,
 * and, for queries only, adds the policy words behind common abbreviations and English terms (``规上`` →
   ``规模以上``, ``listing`` → ``上市``). These are domain vocabulary, not per-question rules.
+
+A query token also gets a weight (:meth:`Analyzer.weighted_query_tokens`): a single character ("于", "办") is
+carried by its bigrams and weighs nothing by itself; a word weighs by how specific it is in general Chinese (the
+inverse document frequencies jieba ships for keyword extraction: "情况", "适用", "开始" are everyday words,
+"封顶", "歇业" are not); a term of the policy (the list below and every quoted phrase) weighs double, so "一事一议"
+outweighs whatever generic words surround it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import unicodedata
@@ -93,6 +100,21 @@ POLICY_TERMS: tuple[str, ...] = (
     "税务登记",
     "工商注册",
     "法人企业",
+    # noun phrases of the clauses themselves (so jieba keeps them whole; "政策" alone is a stop word)
+    "支持对象",
+    "支持范围",
+    "经营状态",
+    "新政策",
+    "重大项目",
+    "区政府",
+    "扶持资格",
+    "扶持标准",
+    "支持比例",
+    "资助额度",
+    "安全生产",
+    "节能环保",
+    "社会诚信",
+    "经济贡献",
 )
 
 #: Query-side vocabulary: an abbreviation, colloquial or English term → the words the policy uses.
@@ -138,7 +160,70 @@ QUERY_SYNONYMS: dict[str, str] = {
     "申请条件": "支持对象",
     "申报条件": "支持对象",
     "门槛": "支持对象",
+    # who may apply (一、支持对象: "实际经营、工商注册和税务登记均在本区的法人企业，经营状态正常、信用记录良好"):
+    # the everyday names of what that sentence admits or excludes
+    "申请主体": "支持对象",
+    "申报主体": "支持对象",
+    "申请资格": "支持对象",
+    "申报资格": "支持对象",
+    "个体户": "法人企业 支持对象",
+    "个体工商户": "法人企业 支持对象",
+    "分公司": "法人企业 支持对象",
+    "合伙企业": "法人企业 支持对象",
+    "个人独资": "法人企业 支持对象",
+    "自然人": "法人企业 支持对象",
+    "歇业": "经营状态正常",
+    "停业": "经营状态正常",
+    "停产": "经营状态正常",
+    "注销": "经营状态正常",
+    "吊销": "经营状态正常",
+    "经营异常": "经营状态正常",
+    "营业执照": "工商注册",
+    "注册地": "工商注册",
+    "纳税": "税务登记",
+    "税务关系": "税务登记",
+    "经营地": "实际经营",
+    "生产地": "实际经营",
+    "信用": "信用记录",
+    # the preamble ("为贯彻落实《…》等文件精神，…，制定本实施细则"): why and on what basis the policy is made
+    "目的": "制定目的",
+    "宗旨": "制定目的",
+    "初衷": "制定目的",
+    "出台": "制定",
+    "依据": "制定依据 贯彻落实",
+    "上位文件": "制定依据 贯彻落实",
+    "上级文件": "制定依据 贯彻落实",
+    # the parts of the policy: "支持范围及标准" lists the categories, "附则" holds the supplementary provisions
+    "几类": "支持范围",
+    "几大类": "支持范围",
+    "类别": "支持范围",
+    "种类": "支持范围",
+    "清单": "支持范围",
+    "一览": "支持范围",
+    "汇总": "支持范围",
+    "列出": "支持范围",
+    "列举": "支持范围",
+    "补充规定": "附则",
+    "补充条款": "附则",
+    "补充说明": "附则",
+    # a ceiling: "封顶" is "上限"; going past the caps is "不受上述标准限制" (the "一事一议" clause)
+    "封顶": "上限 最高",
+    "突破上限": "不受上述标准限制",
+    "超过上限": "不受上述标准限制",
+    "超出上限": "不受上述标准限制",
+    "突破封顶": "不受上述标准限制",
+    "超过封顶": "不受上述标准限制",
+    "超出封顶": "不受上述标准限制",
+    "不封顶": "不受上述标准限制",
     # English
+    "purpose": "制定目的",
+    "objective": "制定目的",
+    "basis": "制定依据",
+    "upstream": "制定依据 贯彻落实",
+    "higher-level": "制定依据 贯彻落实",
+    "implement": "贯彻落实",
+    "sole proprietor": "法人企业 支持对象",
+    "branch": "法人企业 支持对象",
     "subsidy": "补贴 资助",
     "subsidies": "补贴 资助",
     "grant": "资助",
@@ -287,6 +372,15 @@ FUNDING_WORDS = frozenset(
     ["补贴", "补助", "资助", "奖励", "奖补", "扶持", "补助资金", "资金补助", "奖金", "资金", "支持资金", "钱"]
 )
 FUNDING_CONCEPT = "<资助>"
+
+#: Query-token weights. A policy term (POLICY_TERMS and the policy's quoted phrases) weighs TERM_WEIGHT; any other
+#: word or bigram weighs by its general-language IDF (jieba's table), rising linearly from MIN_WEIGHT at
+#: GENERAL_IDF_LOW (everyday words: 情况 4.0, 开始 3.8, 没有 3.1) to 1 at GENERAL_IDF_HIGH (specific words: 封顶
+#: 10.3, 歇业 11.2); a word missing from the table is rare and weighs 1.
+TERM_WEIGHT = 2.0
+GENERAL_IDF_LOW = 3.0
+GENERAL_IDF_HIGH = 7.0
+MIN_WEIGHT = 0.2
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _LATIN = re.compile(r"[a-z0-9][a-z0-9+.%]*")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
@@ -315,6 +409,31 @@ def _pinyin():
         return None
 
 
+@lru_cache(maxsize=1)
+def general_idf() -> dict[str, float]:
+    """jieba's general-language IDF table (``jieba/analyse/idf.txt``, ~270 000 words); empty if missing."""
+    path = os.path.join(os.path.dirname(jieba.__file__), "analyse", "idf.txt")
+    table: dict[str, float] = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                word, _, value = line.rstrip().partition(" ")
+                if value:
+                    table[word] = float(value)
+    except OSError:
+        pass
+    return table
+
+
+def general_weight(word: str) -> float:
+    """How much a word says in general Chinese: MIN_WEIGHT for everyday words … 1 for specific ones."""
+    idf = general_idf().get(word)
+    if idf is None:
+        return 1.0
+    ramp = (idf - GENERAL_IDF_LOW) / (GENERAL_IDF_HIGH - GENERAL_IDF_LOW)
+    return float(min(1.0, max(MIN_WEIGHT, ramp)))
+
+
 def normalise(text: str) -> str:
     """NFKC (full-width → half-width), lower case, traditional → simplified when OpenCC is available."""
     text = unicodedata.normalize("NFKC", text).lower()
@@ -337,6 +456,7 @@ class Analyzer:
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
         self.terms = tuple(dict.fromkeys(normalise(t) for t in (*POLICY_TERMS, *extra_terms) if t.strip()))
+        self._term_set = frozenset(self.terms)
         with _lock:
             self._jieba.initialize()
             for term in self.terms:
@@ -374,7 +494,30 @@ class Analyzer:
 
     def query_tokens(self, query: str) -> list[str]:
         """Tokens of a query: like :meth:`tokens`, plus the policy words behind abbreviations/English terms."""
-        return self.tokens(expand_query(normalise(query)))
+        return [t for t, _ in self.weighted_query_tokens(query)]
+
+    def weighted_query_tokens(self, query: str) -> list[tuple[str, float]]:
+        """The query's tokens with their weights (see the module docstring)."""
+        norm = expand_query(normalise(query))
+        words = [(w, self.word_weight(w)) for w in self.words(norm)]
+        runs = " ".join(self.content_runs(norm))
+        grams = bigrams(runs)
+        gram_weights = [self.word_weight(g[1:]) for g in grams]
+        syllables = pinyin_bigrams(runs)
+        # a pinyin bigram stands for the character bigram at the same place (both skip the same run breaks)
+        pinyin = list(zip(syllables, gram_weights, strict=True)) if len(syllables) == len(grams) else []
+        return words + list(zip(grams, gram_weights, strict=True)) + pinyin
+
+    def word_weight(self, word: str) -> float:
+        if word == FUNDING_CONCEPT:
+            return 1.0
+        if word in FUNDING_WORDS:
+            return MIN_WEIGHT  # mostly carried by FUNDING_CONCEPT: "补贴" must not pick the one clause saying "补贴"
+        if word in self._term_set:
+            return TERM_WEIGHT
+        if len(word) == 1 and _CJK.fullmatch(word):
+            return 0.0
+        return general_weight(word)
 
 
 def expand_query(norm_query: str) -> str:
