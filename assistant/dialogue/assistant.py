@@ -519,9 +519,13 @@ class Assistant:
             body += ["已符合：", *[f"- {r.description}（{self._label(policy, r.clause)}）" for r in met]]
         clauses = [rules.applicant.clause, rules.disqualification.clause]
         extra: Clause | None = self._referenced_clause(policy, turn.text)
-        if extra is None and turn.answerable and turn.hits:
-            top = turn.hits[0].clause
-            extra = top if top.clause_id not in clauses and top.kind in ("item", "article") else None
+        if extra is None and turn.answerable:
+            # The best-ranked rule the 一/14 text does not already cover (e.g. 第13条 先申报、后补助).
+            extra = next(
+                (h.clause for h in turn.hits[:3]
+                 if h.clause.clause_id not in clauses and h.clause.kind in ("item", "article")),
+                None,
+            )
         if extra is not None:
             body.append(f"另据{extra.label}：{''.join(compose.best_sentences(extra, turn.text))}")
             clauses.insert(0, extra.clause_id)
