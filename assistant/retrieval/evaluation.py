@@ -264,7 +264,8 @@ def evaluate_retrieval(
     order = ["bm25"] + [f"dense:{n}" for n in _names(rows)] + [f"hybrid:{n}" for n in _names(rows)]
     ordered = [rows[name] for name in order if name in rows]
     hybrids = [r for r in ordered if r.method == "hybrid"]
-    best = max(hybrids, key=lambda r: (r.recall_at_1, r.recall_at_3, r.mrr), default=None)
+    # The answer layer reads the top three hits, so recall@3 ranks first, then MRR, then recall@1.
+    best = max(hybrids, key=lambda r: (r.recall_at_3, r.mrr, r.recall_at_1), default=None)
     return RetrievalReport(
         dataset=str(path),
         queries=len(cases),
