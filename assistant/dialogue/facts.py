@@ -12,7 +12,6 @@ gives but no cue claims goes to the one money fact the conversation is waiting f
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,25 +63,10 @@ class FactCues:
 _NO_CUES = FactCues()
 
 
-def _lex(spec: Any) -> FactCues:
-    return _CURRENT.lexicon.get(spec.name, _NO_CUES)
-
-
-class _Current(threading.local):
-    lexicon: Mapping[str, FactCues] = {}
-
-
-_CURRENT = _Current()
-
-
-def _cues(spec: Any) -> tuple[str, ...]:
-    return _lex(spec).cues
-
-
-def _cue_score(spec: Any, before: str, after: str) -> float:
-    """How strongly ``spec`` claims an amount with ``before``/``after`` as its context (0 = not at all)."""
+def _cue_score(cues: tuple[str, ...], before: str, after: str) -> float:
+    """How strongly a fact with ``cues`` claims an amount with ``before``/``after`` as its context (0 = not at all)."""
     best = 0.0
-    for cue in _cues(spec):
+    for cue in cues:
         at = before.rfind(cue)
         if at >= 0:
             distance = len(before) - (at + len(cue))
@@ -113,14 +97,18 @@ def extract_facts(
     the message puts the cue in this region ("本区", "区内") and false when it names another place.
     ``expecting``: fact names the conversation asked for; unclaimed money goes to the first money one.
     """
-    _CURRENT.lexicon = lexicon or {}
+    lex = lexicon or {}
+
+    def cues_of(spec: Any) -> FactCues:
+        return lex.get(spec.name, _NO_CUES)
+
     out = Extracted()
     money_specs = [s for s in specs if s.type in ("money", "money_list")]
     for mention in find_amounts(text):
         start = _segment_start(text, mention.start)
         before = text[max(start, mention.start - _BEFORE_WINDOW) : mention.start]
         after = text[mention.end : min(_segment_end(text, mention.end), mention.end + _AFTER_WINDOW)]
-        scored = sorted(((_cue_score(s, before, after), s) for s in money_specs), key=lambda x: -x[0])
+        scored = sorted(((_cue_score(cues_of(s).cues, before, after), s) for s in money_specs), key=lambda x: -x[0])
         if scored and scored[0][0] > 0:
             # Equal claims ("投入1000万" for two items of one project) fill every tied fact.
             for score, spec in scored:
@@ -155,27 +143,29 @@ def extract_facts(
     for spec in specs:
         value: bool | str | int | None = None
         if spec.type == "bool":
-            value = _read_bool(text, spec, region, other_places)
+            value = _read_bool(text, spec, cues_of(spec), region, other_places)
         elif spec.type == "choice":
-            value = _read_choice(text, spec)
+            value = _read_choice(text, spec, cues_of(spec))
         elif spec.type == "count":
-            value = _read_count(text, spec)
+            value = _read_count(text, cues_of(spec))
         if value is not None:
             out.facts[spec.name] = value
     return out
 
 
-def _read_bool(text: str, spec: Any, region: str | None, places: tuple[str, ...]) -> bool | None:
+def _read_bool(
+    text: str, spec: Any, fc: FactCues, region: str | None, places: tuple[str, ...]
+) -> bool | None:
     # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it.
-    if any(cue in text for cue in _lex(spec).negative_cues):
+    if any(cue in text for cue in fc.negative_cues):
         return False
     place_fact = bool(region) and region in spec.label
     if not place_fact:
-        hits = [m.start() for cue in _cues(spec) for m in re.finditer(re.escape(cue), text)]
+        hits = [m.start() for cue in fc.cues for m in re.finditer(re.escape(cue), text)]
         if hits:
             return not any(_negated(text, at) for at in hits)
         return None
-    for cue in sorted(_cues(spec), key=len, reverse=True):
+    for cue in sorted(fc.cues, key=len, reverse=True):
         at = text.find(cue)
         if at < 0:
             continue
@@ -193,8 +183,8 @@ def _read_bool(text: str, spec: Any, region: str | None, places: tuple[str, ...]
     return None
 
 
-def _read_choice(text: str, spec: Any) -> str | None:
-    aliases = _lex(spec).option_aliases
+def _read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
+    aliases = fc.option_aliases
     found: list[tuple[int, str]] = []
     for option in spec.options or ():
         for word in (option, *aliases.get(option, ())):
@@ -207,8 +197,8 @@ def _read_choice(text: str, spec: Any) -> str | None:
     return sorted(found)[0][1]
 
 
-def _read_count(text: str, spec: Any) -> int | None:
-    for cue in _cues(spec):
+def _read_count(text: str, fc: FactCues) -> int | None:
+    for cue in fc.cues:
         at = text.find(cue)
         if at < 0:
             continue
