@@ -30,7 +30,7 @@ from assistant.dialogue.inputs import check_input
 from assistant.dialogue.llm import LLMBackend
 from assistant.dialogue.reply import INTENTS, Citation, Intent, Reply
 from assistant.dialogue.router import Routed, asks_eligibility, is_vague, other_places, route, wants_amount
-from assistant.errors import DataError, InputError, LLMUnavailable, PolicyQAError
+from assistant.errors import DataError, InputError, LLMUnavailable
 from assistant.rules.calculator import CalcRequest, ItemResult, calculate, calculate_many
 from assistant.rules.eligibility import STATUS_TEXT, check_eligibility
 from assistant.rules.model import FactSpec, PolicyRules, load_rules
@@ -378,7 +378,7 @@ class Assistant:
         missing = [name for r in results for name in r.missing_facts]
         if missing:
             conv.pending = list(dict.fromkeys(missing))
-            specs = [rules.fact_spec(items[0], n) if rules.item(items[0]).fact(n) else self._spec(rules, items, n) for n in conv.pending]
+            specs = [self._spec(rules, items, n) for n in conv.pending]
             label = "、".join(turn.policy.clause(r.clause).label for r in results)
             reply = self._finish(turn, "award", [compose.ask_for(specs, label)], [r.clause for r in results],
                                  missing_facts=list(conv.pending), items=items)
@@ -645,6 +645,3 @@ HANDLERS: dict[Intent, Handler] = {
 }
 assert set(HANDLERS) == set(INTENTS), "every intent needs exactly one handler"
 
-
-def safe_error_reply(err: PolicyQAError, as_of: date) -> Reply:
-    return Reply(answer=str(err), intent="clarify", as_of=as_of)
