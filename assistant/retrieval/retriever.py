@@ -42,6 +42,9 @@ METHODS: tuple[Method, ...] = ("bm25", "dense", "hybrid")
 #: merely ranks first, while near-ties in BM25 go to the clause the dense half prefers. The dense half weighs
 #: less because the small offline models rank these clauses far less well than BM25 does (see the eval table).
 DENSE_WEIGHT = 0.1
+#: Reciprocal rank fusion, kept for comparison (``fusion="rrf"``): score = Σ 1 / (RRF_K + rank).
+RRF_K = 60
+Fusion = Literal["score", "rrf"]
 
 @dataclass(frozen=True)
 class RelevanceFloor:
@@ -132,6 +135,7 @@ class Retriever:
         progress: Progress | None = None,
         dense_backend: Literal["memory", "chroma"] = "memory",
         dense_weight: float = DENSE_WEIGHT,
+        fusion: Fusion = "score",
     ) -> None:
         self.settings = settings
         self.corpus = corpus if corpus is not None else load_corpus(settings.corpus_dir)
@@ -141,6 +145,7 @@ class Retriever:
             self.embedder = embedder
         self.dense_backend = dense_backend
         self.dense_weight = dense_weight
+        self.fusion = fusion
         self.records: list[Record] = records_for(self.corpus)
         self.clauses: list[Clause] = list(dict.fromkeys(r.clause for r in self.records))
         self._clause_index = {(c.policy_id, c.clause_id): i for i, c in enumerate(self.clauses)}
@@ -221,6 +226,8 @@ class Retriever:
         return _Ranking(order, scores), lexical, word_scores
 
     def _fuse(self, rankings: dict[str, _Ranking]) -> _Ranking:
+        if self.fusion == "rrf":
+            return self._fuse_rrf(rankings)
         lexical, dense = rankings["bm25"].scores.astype(np.float64), rankings["dense"].scores.astype(np.float64)
         best = lexical.max(initial=0.0)
         fused = lexical / best if best > 0 else np.zeros_like(lexical)
@@ -230,6 +237,15 @@ class Retriever:
             fused += self.dense_weight * np.clip((dense - median) / spread, 0.0, 1.0)
         # ties (e.g. clauses BM25 does not score and the dense half puts below the median) go to the dense score
         order = np.lexsort((-dense, -fused))
+        return _Ranking(order, fused.astype(np.float32))
+
+    def _fuse_rrf(self, rankings: dict[str, _Ranking]) -> _Ranking:
+        """Reciprocal rank fusion of the two rankings (clauses a ranking omits get no share from it)."""
+        fused = np.zeros(len(self.clauses), dtype=np.float64)
+        for ranking in rankings.values():
+            for rank, ci in enumerate(ranking.order, start=1):
+                fused[ci] += 1.0 / (RRF_K + rank)
+        order = np.argsort(-fused, kind="stable")
         return _Ranking(order, fused.astype(np.float32))
 
     def rank(self, query: str, methods: Sequence[Method] = METHODS) -> dict[str, list[Hit]]:
