@@ -37,6 +37,7 @@ def test_metadata_as_the_page_states_it(page):
     assert page.title == "嘉定区工业互联网创新发展专项支持实施意见"
     assert page.issuer == "嘉定区经济委员会"
     assert page.region == "嘉定区"
+    assert page.region_parent == "上海市"
     assert page.published == date(2024, 5, 25)
     assert page.effective_from == date(2024, 5, 25)
     assert page.effective_from_text == "自发布之日起实施"

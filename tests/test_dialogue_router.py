@@ -12,7 +12,7 @@ REGIONS = {"嘉定区"}
 
 
 def _route(text: str, *, items=(), facts=False, answerable=True, pending=False):
-    return route(text, policy_regions=REGIONS, named_items=list(items), has_facts=facts,
+    return route(text, policy_regions=REGIONS, region_parents={"上海市"}, named_items=list(items), has_facts=facts,
                  answerable=answerable, pending=pending)
 
 
@@ -63,6 +63,12 @@ def test_injection_sentences_are_cut_out(attack):
 def test_english_and_traditional_places():
     assert other_places("What subsidies does Shenzhen offer?", REGIONS) == ("深圳",)
     assert other_places("嘉定区的智能工厂", REGIONS) == ()
+
+
+def test_the_region_containing_a_policy_region_is_in_scope():
+    """'上海市智能工厂' names the city of a district policy, not another district; the city comes from meta.yaml."""
+    assert other_places("获得上海市智能工厂授牌", REGIONS) == ("上海",)
+    assert other_places("获得上海市智能工厂授牌", REGIONS, {"上海市"}) == ()
 
 
 def test_every_intent_has_exactly_one_handler_and_unknown_raises(assistant: Assistant):

@@ -57,6 +57,7 @@ class CleanedPage:
     effective_from: date | None
     interpreter: str | None
     region: str | None
+    region_parent: str | None
     issuer: str | None
     upstream: tuple[str, ...] = field(default_factory=tuple)
 
@@ -77,6 +78,14 @@ def _is_boilerplate(line: str) -> bool:
 
 def _date(m: re.Match[str] | None) -> date | None:
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def _region_parent(region: str | None, texts: list[str]) -> str | None:
+    """'上海市' when the page writes '上海市嘉定区…' somewhere (title or source)."""
+    if not region:
+        return None
+    pattern = re.compile(rf"([\u4e00-\u9fff]{{2,3}}[市省]){re.escape(region)}")
+    return next((m.group(1) for t in texts if (m := pattern.search(t))), None)
 
 
 def clean_page(raw: str) -> CleanedPage:
@@ -137,6 +146,7 @@ def clean_page(raw: str) -> CleanedPage:
         effective_from=effective_from,
         interpreter=interpreter.group("who") if interpreter else None,
         region=region.group("region") if region else None,
+        region_parent=_region_parent(region.group("region") if region else None, [title, source or ""]),
         issuer=issuer_candidates[0] if issuer_candidates else None,
         upstream=tuple(dict.fromkeys(_UPSTREAM.findall(preamble))),
     )

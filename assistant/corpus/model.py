@@ -77,6 +77,8 @@ class PolicyMeta:
     """Upstream documents named in the preamble, with their 《》."""
     interpreter: str | None = None
     """Who interprets the policy (from its own text)."""
+    region_parent: str | None = None
+    """The region that contains ``region`` ('上海市' for '嘉定区'), as the page names it."""
 
     def in_force(self, as_of: date) -> bool:
         """Whether the policy is in force on ``as_of`` (valid_until inclusive)."""

@@ -81,6 +81,7 @@ def _read_meta(path: Path, policy_id: str) -> PolicyMeta:
             valid_until_clause=data.get("valid_until_clause"),
             upstream=tuple(data.get("upstream") or ()),
             interpreter=data.get("interpreter"),
+            region_parent=data.get("region_parent"),
         )
     except KeyError as err:
         raise DataError(f"政策元数据 {path} 缺少字段 {err}") from None
@@ -154,6 +155,7 @@ def meta_from_page(page: CleanedPage, clauses: tuple[Clause, ...], **overrides: 
         "title": page.title,
         "issuer": page.issuer,
         "region": page.region,
+        "region_parent": page.region_parent,
         "source": page.source,
         "published": page.published.isoformat() if page.published else None,
         "effective_from": page.effective_from.isoformat() if page.effective_from else None,

@@ -100,6 +100,7 @@ class Assistant:
         self._retriever_lock = threading.Lock()
         self.llm = llm if llm is not None else (LLMBackend.from_settings(self.settings) if use_llm else None)
         self.regions = {p.meta.region for p in self.corpus}
+        self.region_parents = {p.meta.region_parent for p in self.corpus if p.meta.region_parent}
 
     # -- resources --------------------------------------------------------------------------------
 
@@ -178,7 +179,7 @@ class Assistant:
         items = list(items_by_policy.get(policy.policy_id, []))
 
         specs = self._specs(rules, items or conv.last_items)
-        places = other_places(clean, self.regions)
+        places = other_places(clean, self.regions, self.region_parents)
         lexicon = self.lexicons.get(policy.policy_id, {})
         extracted = extract_facts(
             clean, specs, region=policy.meta.region, places=places, expecting=conv.pending, lexicon=lexicon
@@ -189,12 +190,13 @@ class Assistant:
         routed = route(
             text,
             policy_regions=self.regions,
+            region_parents=self.region_parents,
             named_items=items,
             has_facts=bool(extracted.facts),
             answerable=answerable,
             pending=bool(conv.pending) or conv.awaiting_item,
         )
-        if routed.reason == "injection only" and items and not other_places(text, self.regions):
+        if routed.reason == "injection only" and items and not other_places(text, self.regions, self.region_parents):
             routed = Routed("award", "", True, routed.other_places, "injection naming an item")
         routed = self._continue_open_question(conv, routed, items, bool(extracted.facts))
         if (

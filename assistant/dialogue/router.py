@@ -10,6 +10,7 @@ anything else reads the message, so they can never change a figure.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from assistant.dialogue.reply import Intent
@@ -113,10 +114,12 @@ def strip_injection(text: str) -> tuple[str, bool]:
     return "".join(kept).strip(), found
 
 
-def other_places(text: str, policy_regions: set[str]) -> tuple[str, ...]:
-    """Places named in ``text`` that no policy covers (a policy's region and its parents are in scope)."""
-    covered = {p for p in PLACES if any(p in r or r.startswith(p) for r in policy_regions)}
-    covered.add("上海")  # the parent city of every district policy in this corpus
+def other_places(
+    text: str, policy_regions: AbstractSet[str], parents: AbstractSet[str] = frozenset()
+) -> tuple[str, ...]:
+    """Places named in ``text`` that no policy covers (a policy's region and the regions containing it)."""
+    known = policy_regions | parents
+    covered = {p for p in PLACES if any(p in r or r.startswith(p) for r in known)}
     lower = text.lower()
     named = [p for p in PLACES if p in text] + [p for e, p in ENGLISH_PLACES.items() if e in lower]
     return tuple(p for p in dict.fromkeys(named) if p not in covered)
@@ -169,7 +172,8 @@ def asks_eligibility(text: str) -> bool:
 def route(
     text: str,
     *,
-    policy_regions: set[str],
+    policy_regions: AbstractSet[str],
+    region_parents: AbstractSet[str] = frozenset(),
     named_items: list[str],
     has_facts: bool,
     answerable: bool,
@@ -182,7 +186,7 @@ def route(
     ``pending``: the conversation is waiting for facts it asked for.
     """
     clean, injected = strip_injection(text)
-    places = other_places(clean, policy_regions)
+    places = other_places(clean, policy_regions, region_parents)
     correction = is_correction(clean)
     if injected and not clean:
         return Routed("out_of_scope", clean, True, places, "injection only")
