@@ -101,6 +101,19 @@ class Assistant:
         self.llm = llm if llm is not None else (LLMBackend.from_settings(self.settings) if use_llm else None)
         self.regions = {p.meta.region for p in self.corpus}
         self.region_parents = {p.meta.region_parent for p in self.corpus if p.meta.region_parent}
+        self.domain_terms = self._domain_terms()
+
+    def _domain_terms(self) -> frozenset[str]:
+        """The corpus's own vocabulary, from data: item aliases and titles, headings, regions, issuers."""
+        terms: set[str] = set()
+        for rules in self.rules.values():
+            for item in rules.items:
+                terms.update(a.lower() for a in item.aliases if len(a) >= 2)
+        for policy in self.corpus:
+            meta = policy.meta
+            terms.update(x for x in (meta.region, meta.region[:2], meta.issuer) if x)
+            terms.update(c.title for c in policy.clauses if c.kind in ("section", "subsection") and len(c.title) >= 2)
+        return frozenset(terms)
 
     # -- resources --------------------------------------------------------------------------------
 
@@ -191,6 +204,7 @@ class Assistant:
             text,
             policy_regions=self.regions,
             region_parents=self.region_parents,
+            domain_terms=self.domain_terms,
             named_items=items,
             has_facts=bool(extracted.facts),
             answerable=answerable,

@@ -55,12 +55,12 @@ _OFF_TOPIC = re.compile(
     r"|\b(weather|rain|stocks?|recipe|joke|movie|poem|football)\b",
     re.IGNORECASE,
 )
-#: Words of the genre: a message with none of these, no item and no retrieval hit is not about policy.
-_DOMAIN = re.compile(
-    r"政策|补贴|补助|资助|奖励|扶持|申报|申请|条款|第\s*[\d一二三四五六七八九十]+\s*条|附则|工业互联网|两化|贯标|智能工厂|上市|规上|规模以上"
-    r"|标杆|示范|标识解析|二级节点|服务商|大院大所|平台|峰会|论坛|大赛|培训|实训|有效期|过期|解释|经委|经济委员会"
-    r"|一事一议|先申报|从高不重复|失信|违法|支持对象|法人|税务登记|工商注册|信用|配套|上级补助|土建|审计|冠名"
-    r"|subsid|grant|policy|award|smart\s*factory|jiading",
+#: Words of the genre (any support policy): with none of these, none of the corpus's own terms, no item and no
+#: retrieval hit, a message is not about policy. Each policy's own terms come from its data (see ``route``).
+_GENRE = re.compile(
+    r"政策|补贴|补助|资助|奖励|扶持|申报|申请|条款|第\s*[\d一二三四五六七八九十]+\s*条|附则|有效期|过期|解释|专项资金"
+    r"|一事一议|先申报|后补助|从高不重复|失信|违法|支持对象|法人|税务登记|工商注册|信用|配套|上级补助|审计|认定"
+    r"|subsid|grant|policy|award",
     re.IGNORECASE,
 )
 
@@ -125,8 +125,10 @@ def other_places(
     return tuple(p for p in dict.fromkeys(named) if p not in covered)
 
 
-def is_domain(text: str) -> bool:
-    return bool(_DOMAIN.search(text))
+def is_domain(text: str, terms: AbstractSet[str] = frozenset()) -> bool:
+    """Genre words, or one of the corpus's own terms (item aliases, headings, region)."""
+    lower = text.lower()
+    return bool(_GENRE.search(text)) or any(t in lower for t in terms)
 
 
 def is_garbled(text: str) -> bool:
@@ -174,6 +176,7 @@ def route(
     *,
     policy_regions: AbstractSet[str],
     region_parents: AbstractSet[str] = frozenset(),
+    domain_terms: AbstractSet[str] = frozenset(),
     named_items: list[str],
     has_facts: bool,
     answerable: bool,
@@ -206,7 +209,7 @@ def route(
         return Routed("award", clean, injected, places, "amount cue", correction)
     if correction and pending:
         return Routed("award", clean, injected, places, "correction", correction)
-    if named_items or (answerable and is_domain(clean)):
+    if named_items or (answerable and is_domain(clean, domain_terms)):
         return Routed("lookup", clean, injected, places, "about the policy", correction)
     if wants_amount(clean):
         return Routed("clarify", clean, injected, places, "amount question without an item")
@@ -214,6 +217,6 @@ def route(
         return Routed("clarify", clean, injected, places, "garbled")
     if answerable:
         return Routed("lookup", clean, injected, places, "retrieval hit", correction)
-    if is_domain(clean) or is_vague(clean):
+    if is_domain(clean, domain_terms) or is_vague(clean):
         return Routed("clarify", clean, injected, places, "policy words but nothing specific")
     return Routed("out_of_scope", clean, injected, places, "nothing in the corpus answers this")
