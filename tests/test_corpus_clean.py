@@ -74,3 +74,22 @@ def test_committed_clean_text_is_what_the_cleaner_produces(page):
     """The corpus copy is produced by code, never edited by hand."""
     committed = (DEFAULT_CORPUS_DIR / "jiading-iiot-2024" / "clean.txt").read_text(encoding="utf-8")
     assert committed == page.text
+
+
+def test_example_questions_are_data(corpus):
+    from assistant.corpus import example_questions
+
+    questions = example_questions(corpus)
+    assert questions and all(isinstance(q, str) and q for q in questions)
+
+
+def test_malformed_examples_file_is_a_data_error(tmp_path: Path):
+    from assistant.corpus import example_questions
+    from assistant.corpus.store import Corpus
+
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "examples.yaml").write_text("just: a mapping\n", encoding="utf-8")
+    fake_iter = type("P", (), {"policy_id": "p"})()
+    fake = Corpus(policies={"p": fake_iter}, root=tmp_path)  # type: ignore[dict-item]
+    with pytest.raises(DataError):
+        example_questions(fake)

@@ -6,6 +6,6 @@ Public API::
 """
 
 from assistant.corpus.model import Clause, Policy, PolicyMeta
-from assistant.corpus.store import Corpus, load_corpus, load_policy
+from assistant.corpus.store import Corpus, example_questions, load_corpus, load_policy
 
-__all__ = ["Clause", "Corpus", "Policy", "PolicyMeta", "load_corpus", "load_policy"]
+__all__ = ["Clause", "Corpus", "Policy", "PolicyMeta", "example_questions", "load_corpus", "load_policy"]

@@ -25,6 +25,7 @@ from assistant.errors import DataError, PolicyNotFound
 META_FILE = "meta.yaml"
 CLEAN_FILE = "clean.txt"
 RAW_FILE = "raw.txt"
+EXAMPLES_FILE = "examples.yaml"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,23 @@ class Corpus:
 
     def clause(self, policy_id: str, clause_id: str) -> Clause:
         return self.policy(policy_id).clause(clause_id)
+
+
+def example_questions(corpus: Corpus) -> list[str]:
+    """Every policy's example questions (``examples.yaml``, a YAML list), in corpus order."""
+    questions: list[str] = []
+    for policy in corpus:
+        path = corpus.root / policy.policy_id / EXAMPLES_FILE
+        if not path.is_file():
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except (OSError, yaml.YAMLError) as err:
+            raise DataError(f"无法读取示例问题 {path}：{err}") from err
+        if not isinstance(data, list) or not all(isinstance(q, str) and q.strip() for q in data):
+            raise DataError(f"示例问题 {path} 应为非空字符串的列表")
+        questions += [q.strip() for q in data]
+    return questions
 
 
 def _as_date(value: Any, field_name: str, path: Path) -> date | None:

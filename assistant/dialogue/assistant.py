@@ -616,7 +616,7 @@ class Assistant:
             names = "、".join(i.aliases[0] if i.aliases else i.title for i in turn.rules.items)
             conv.awaiting_item = True
             conv.last_intent = "award" if wants_amount(turn.text) else "eligibility"
-            answer = f"请问您想了解哪一项支持？例如：{names}。也可以直接描述项目情况和金额，如“已获上海市智能工厂授牌，项目实际投资××万元”。"
+            answer = f"请问您想了解哪一项支持？例如：{names}。也可以直接描述项目情况，如获得的认定或授牌、项目投入金额。"
         else:
             answer = "抱歉，没有看明白您的问题。请换个说法，例如“两化融合贯标能奖励多少？”或“这个政策的有效期到什么时候？”"
         return Reply(answer=answer, intent="clarify", as_of=conv.as_of, policy_id=turn.policy.policy_id)
@@ -634,7 +634,7 @@ class Assistant:
         bad = ungrounded_numbers(reply.answer, evidence, trace, ids)
         if bad:  # a bug in our own wording: never show it
             log.error("ungrounded figures %s in deterministic answer: %s", bad, reply.answer)
-            reply.answer = "抱歉，这个问题暂时无法给出可靠答复，请联系嘉定区经济委员会咨询。"
+            reply.answer = f"抱歉，这个问题暂时无法给出可靠答复，请联系{turn.policy.meta.issuer}咨询。"
             reply.amount_yuan = None
             return reply
         if self.llm is None or reply.intent not in ("award", "eligibility", "lookup") or reply.missing_facts:

@@ -19,6 +19,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.corpus import example_questions
 from assistant.errors import InputError, PolicyQAError
 from assistant.logstore import REASONS
 from assistant.ui import render
@@ -29,13 +30,6 @@ from assistant.ui.standard_reply import standard_reply
 log = logging.getLogger(__name__)
 
 TITLE = "政策问答助手"
-EXAMPLES: tuple[str, ...] = (
-    "我们是市级标杆示范项目，已投入2000万，能补多少？",
-    "获得上海市智能工厂授牌，项目投资800万元，能拿多少补贴？",
-    "建成标识解析二级节点能补多少？",
-    "什么样的企业可以申报？",
-    "这个政策什么时候到期？",
-)
 #: Events of one kind run at most this many at a time (2 cores; the model and index are shared).
 CONCURRENCY = int(os.environ.get("POLICY_QA_UI_CONCURRENCY") or 4)
 SEARCH_K = 6
@@ -343,6 +337,7 @@ def header_html(services: Services) -> str:
 
 
 def build_app(services: Services) -> gr.Blocks:
+    examples = example_questions(services.corpus)
     today = date.today().isoformat()
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.HTML(header_html(services))
@@ -364,7 +359,7 @@ def build_app(services: Services) -> gr.Blocks:
                             )
                             send = gr.Button("发送", variant="primary", scale=1, elem_id="chat-send")
                         with gr.Row(elem_classes="pqa-examples"):
-                            example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in EXAMPLES]
+                            example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in examples]
                     with gr.Column(scale=3, min_width=260):
                         as_of = gr.DateTime(
                             value=today, include_time=False, type="string", label="测算日期",
@@ -386,7 +381,7 @@ def build_app(services: Services) -> gr.Blocks:
                 chat_out = [chatbot, msg, session_id, last_reply]
                 msg.submit(chat, chat_in, chat_out, api_name="chat", concurrency_limit=CONCURRENCY)
                 send.click(chat, chat_in, chat_out, api_visibility="private", concurrency_limit=CONCURRENCY)
-                for button, question in zip(example_buttons, EXAMPLES, strict=True):
+                for button, question in zip(example_buttons, examples, strict=True):
                     button.click(
                         lambda h, a, s, _q=question: chat(_q, h, a, s),
                         inputs=[chatbot, as_of, session_id], outputs=[chatbot, msg, session_id, last_reply],
