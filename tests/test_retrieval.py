@@ -22,8 +22,9 @@ from assistant.retrieval.index import (
     records_for,
     split_sentences,
 )
-from assistant.retrieval.lexicon import Analyzer, expand_query, normalise
+from assistant.retrieval.lexicon import Analyzer, analyzer_for, normalise
 from assistant.retrieval.retriever import Retriever
+from assistant.retrieval.vocabulary import Vocabulary, corpus_vocabulary
 from tests.fixtures_retrieval import TEST_EMBEDDER
 
 JIADING = "jiading-iiot-2024"
@@ -31,18 +32,24 @@ ALL_CLAUSES = {"preamble", "一", "二", "三", "二（一）", "二（二）", 
 
 
 # -- lexicon ------------------------------------------------------------------------------------------------------
-def test_analyzer_keeps_policy_terms_whole_and_adds_bigrams() -> None:
-    tokens = Analyzer().tokens("对建成二级节点并投入运营的，给予一次性资助")
+@pytest.fixture(scope="module")
+def analyzer(corpus: Corpus) -> Analyzer:
+    """The analyser of the real corpus's vocabulary (its retrieval.yaml, region and quoted phrases)."""
+    return analyzer_for(corpus_vocabulary(corpus))
+
+
+def test_analyzer_keeps_policy_terms_whole_and_adds_bigrams(analyzer: Analyzer) -> None:
+    tokens = analyzer.tokens("对建成二级节点并投入运营的，给予一次性资助")
     assert "二级节点" in tokens
     assert "#节点" in tokens  # character bigram
     assert "的" not in tokens
 
 
-def test_query_expansion_of_abbreviations_english_and_homophone_typos() -> None:
-    assert "规模以上" in expand_query("规上奖励")
-    assert "上市" in expand_query("ipo listing bonus")
+def test_query_expansion_of_abbreviations_english_and_homophone_typos(analyzer: Analyzer) -> None:
+    assert "规模以上" in analyzer.expand_query("规上奖励")
+    assert "上市" in analyzer.expand_query("ipo listing bonus")
     if importlib.util.find_spec("pypinyin"):
-        assert "规模以上" in expand_query("归上企业奖励多少")  # 归上 typed for 规上
+        assert "规模以上" in analyzer.expand_query("归上企业奖励多少")  # 归上 typed for 规上
 
 
 @pytest.mark.skipif(importlib.util.find_spec("opencc") is None, reason="opencc not installed")
@@ -270,7 +277,7 @@ def _free_port() -> int:
 
 # -- lexical weighting and fields -------------------------------------------------------------------------------------
 def test_single_characters_and_funding_words_weigh_little_and_policy_terms_double() -> None:
-    weights = dict(Analyzer(["一事一议"]).weighted_query_tokens("一事一议适用于什么情况"))
+    weights = dict(Analyzer(Vocabulary(terms=("一事一议",))).weighted_query_tokens("一事一议适用于什么情况"))
     assert weights["于"] == 0.0
     assert weights["一事一议"] == 2.0
     assert weights["情况"] < weights["适用"] < 1.0

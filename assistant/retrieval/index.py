@@ -165,6 +165,10 @@ def records_for(corpus: Corpus | Iterable[Policy], max_chars: int = MAX_CHUNK_CH
 
 
 def content_hash(records: Sequence[Record], embedder: Embedder) -> str:
+    """What the collection was built from: layout, model and every record. The policies' retrieval vocabulary
+    (retrieval.yaml) is not in it on purpose: it changes no record text and so no vector; it shapes only the
+    in-memory BM25 index and the query, which every :class:`~assistant.retrieval.retriever.Retriever` rebuilds
+    from the current files."""
     payload = json.dumps(
         [INDEX_LAYOUT_VERSION, embedder.fingerprint, [(r.id, r.document, r.metadata) for r in records]],
         ensure_ascii=False,

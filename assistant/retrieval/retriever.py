@@ -31,7 +31,8 @@ from assistant.retrieval.index import (
     lexical_fields,
     records_for,
 )
-from assistant.retrieval.lexicon import Analyzer, expand_query, is_word, normalise, quoted_terms
+from assistant.retrieval.lexicon import analyzer_for, is_word, normalise
+from assistant.retrieval.vocabulary import corpus_vocabulary
 
 Method = Literal["bm25", "dense", "hybrid"]
 METHODS: tuple[Method, ...] = ("bm25", "dense", "hybrid")
@@ -146,6 +147,8 @@ class Retriever:
         self.dense_backend = dense_backend
         self.dense_weight = dense_weight
         self.fusion = fusion
+        # the policies' vocabulary first: a malformed retrieval.yaml stops us before any index work
+        self.analyzer = analyzer_for(corpus_vocabulary(self.corpus))
         self.records: list[Record] = records_for(self.corpus)
         self.clauses: list[Clause] = list(dict.fromkeys(r.clause for r in self.records))
         self._clause_index = {(c.policy_id, c.clause_id): i for i, c in enumerate(self.clauses)}
@@ -160,8 +163,6 @@ class Retriever:
         )
         self.collection = collection_name(self.embedder)
         self._vectors = self._load_vectors()
-        terms = [t for p in self.corpus for t in quoted_terms(p.text)]
-        self.analyzer = Analyzer(terms)
         self.bm25 = BM25Index(
             [lexical_fields(self.corpus.policy(c.policy_id), c) for c in self.clauses], self.analyzer
         )
@@ -187,7 +188,7 @@ class Retriever:
     # -- rankings -----------------------------------------------------------------------------------------------
     def embed_query(self, query: str) -> np.ndarray:
         """The query's vector (abbreviations and English terms expanded), cached per query text."""
-        text = expand_query(normalise(query))
+        text = self.analyzer.expand_query(normalise(query))
         vector = self._query_vectors.get(text)
         if vector is None:
             vector = self.embedder.encode([text])[0]

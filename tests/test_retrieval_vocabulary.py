@@ -1,0 +1,177 @@
+"""The retrieval vocabulary is data: every policy folder's retrieval.yaml is read and merged, a malformed one is a
+DataError, and a second (made-up) policy's words reach the tokenizer, the query expansion and the search."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.corpus import Corpus, load_corpus
+from assistant.errors import DataError
+from assistant.retrieval.index import content_hash, records_for
+from assistant.retrieval.lexicon import Analyzer, analyzer_for
+from assistant.retrieval.retriever import Retriever
+from assistant.retrieval.vocabulary import (
+    RETRIEVAL_FILE,
+    Vocabulary,
+    corpus_vocabulary,
+    read_vocabulary,
+)
+from tests.fixtures_retrieval import TEST_EMBEDDER
+
+JIADING = "jiading-iiot-2024"
+ROBOTS = "nanhu-robots-2030"
+#: A made-up policy of a made-up district: nothing of it is in code.
+ROBOTS_META = """title: 南湖区机器人产业发展专项支持办法
+issuer: 南湖区科学技术委员会
+region: 南湖区
+published: '2030-01-01'
+effective_from: '2030-01-01'
+valid_until: '2032-12-31'
+"""
+ROBOTS_TEXT = """为促进本区机器人产业发展，制定本办法。
+一、支持对象
+工商注册和税务登记均在本区的法人企业。
+二、支持范围及标准
+1、对通过协作机器人安全认证的企业，给予一次性奖励10万元。
+2、对建设示范产线的企业，按项目投资的20%予以资助，最高不超过100万元。
+3、本办法自2030年1月1日起实施。
+"""
+ROBOTS_VOCABULARY = """# a made-up policy's own words
+terms: [协作机器人, 示范产线]
+synonyms:
+  cobot: 协作机器人
+  样板线: 示范产线
+"""
+
+
+def _words(analyzer: Analyzer, text: str) -> list[str]:
+    return [t for t in analyzer.tokens(text) if not t.startswith(("#", "@"))]
+
+
+@pytest.fixture
+def two_policies(tmp_path: Path) -> Path:
+    """A corpus folder with the real policy and a made-up one that has its own retrieval.yaml."""
+    root = tmp_path / "corpus"
+    shutil.copytree(Path(load_corpus().root) / JIADING, root / JIADING)
+    robots = root / ROBOTS
+    robots.mkdir()
+    (robots / "meta.yaml").write_text(ROBOTS_META, encoding="utf-8")
+    (robots / "clean.txt").write_text(ROBOTS_TEXT, encoding="utf-8")
+    (robots / RETRIEVAL_FILE).write_text(ROBOTS_VOCABULARY, encoding="utf-8")
+    return root
+
+
+def test_the_real_policys_vocabulary_comes_from_its_folder(corpus: Corpus) -> None:
+    vocabulary = corpus_vocabulary(corpus)
+    assert (corpus.root / JIADING / RETRIEVAL_FILE).is_file()
+    assert {"二级节点", "一事一议", "嘉定区"} <= set(
+        vocabulary.terms
+    )  # file, quoted phrase, meta.yaml region
+    assert ("规上", "规模以上") in vocabulary.synonyms
+
+
+def test_a_second_policy_folders_terms_and_synonyms_are_picked_up(two_policies: Path) -> None:
+    vocabulary = corpus_vocabulary(load_corpus(two_policies))
+    assert {"协作机器人", "示范产线", "南湖区", "二级节点"} <= set(vocabulary.terms)
+    analyzer = analyzer_for(vocabulary)
+    text = "对通过协作机器人安全认证的企业建设示范产线"
+    assert {"协作机器人", "示范产线"} <= set(_words(analyzer, text))
+    assert "协作机器人" not in _words(
+        Analyzer(), text
+    )  # jieba alone cuts it apart: the data made the difference
+    assert "协作机器人" in analyzer.expand_query("cobot补贴多少")
+    assert "示范产线" in analyzer.expand_query("样板线怎么补")
+    assert "规模以上" in analyzer.expand_query("规上奖励")  # the first policy's words are still there
+    assert dict(analyzer.weighted_query_tokens("协作机器人"))["协作机器人"] == 2.0
+
+
+def test_a_policy_without_the_file_contributes_nothing_from_it(two_policies: Path) -> None:
+    (two_policies / ROBOTS / RETRIEVAL_FILE).unlink()
+    (two_policies / JIADING / RETRIEVAL_FILE).unlink()
+    vocabulary = corpus_vocabulary(load_corpus(two_policies))
+    assert vocabulary.synonyms == ()
+    assert "协作机器人" not in vocabulary.terms and "二级节点" not in vocabulary.terms
+    assert {"南湖区", "嘉定区", "两化"} <= set(vocabulary.terms)  # region and quoted phrases need no file
+
+
+def test_two_policies_defining_the_same_synonym_expand_to_both() -> None:
+    first = Vocabulary(terms=("甲",), synonyms=(("补贴", "资助"),))
+    second = Vocabulary(terms=("甲", "乙"), synonyms=(("补贴", "奖励"), ("cobot", "协作机器人")))
+    merged = first.merged(second)
+    assert merged.terms == ("甲", "乙")
+    assert merged.synonyms == (("补贴", "资助 奖励"), ("cobot", "协作机器人"))
+
+
+def test_jieba_is_initialised_once_per_vocabulary(corpus: Corpus) -> None:
+    assert analyzer_for(corpus_vocabulary(corpus)) is analyzer_for(corpus_vocabulary(corpus))
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("- 二级节点\n", "应是一个映射"),
+        ("terms: [二级节点]\nsynonym:\n  规上: 规模以上\n", "未知的部分 synonym"),
+        ("terms: 二级节点\n", "terms 应是词语列表"),
+        ("terms: [二级节点, '']\n", "terms 第 2 项"),
+        ("terms: [二级节点, [a, b]]\n", "terms 第 2 项"),
+        ("synonyms: [规上, 规模以上]\n", "synonyms 应是"),
+        ("synonyms:\n  规上:\n", "“规上”应对应非空的政策用词"),
+        ("synonyms:\n  规上: [规模以上]\n", "“规上”应对应非空的政策用词"),
+        ("synonyms:\n  123: 规模以上\n", "问法不是非空词语"),
+        ("synonyms:\n  规上: 规模以上\n  规上: 规模\n", "duplicate key '规上'"),
+        ("terms: [二级节点\n", "无法读取"),
+    ],
+)
+def test_a_malformed_retrieval_file_is_a_data_error_naming_the_file(
+    tmp_path: Path, text: str, complaint: str
+) -> None:
+    path = tmp_path / RETRIEVAL_FILE
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        read_vocabulary(path)
+    assert complaint in str(raised.value)
+    assert str(path) in str(raised.value)
+
+
+def test_an_empty_or_missing_file_is_an_empty_vocabulary(tmp_path: Path) -> None:
+    assert read_vocabulary(tmp_path / RETRIEVAL_FILE) == Vocabulary()
+    (tmp_path / RETRIEVAL_FILE).write_text("# nothing yet\n", encoding="utf-8")
+    assert read_vocabulary(tmp_path / RETRIEVAL_FILE) == Vocabulary()
+
+
+def test_a_malformed_file_stops_the_retriever(two_policies: Path, fresh_settings: Settings) -> None:
+    (two_policies / ROBOTS / RETRIEVAL_FILE).write_text("terms: 协作机器人\n", encoding="utf-8")
+    with pytest.raises(DataError, match=ROBOTS):
+        Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=load_corpus(two_policies))
+
+
+def test_search_uses_the_current_vocabulary_and_the_vector_index_does_not_depend_on_it(
+    two_policies: Path, fresh_settings: Settings
+) -> None:
+    """The vocabulary shapes the lexical index and the query, both rebuilt from the files whenever a retriever
+    is made; the Chroma index holds vectors of the clause texts, which no word list changes. So editing
+    retrieval.yaml reaches the very next search without a (needless) re-embedding, and nothing is stale."""
+    corpus = load_corpus(two_policies)
+    first = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
+    top = first.search("cobot 奖励多少", k=1)[0]
+    assert (top.clause.policy_id, top.clause.clause_id) == (ROBOTS, "1")
+    assert "协作机器人" in top.matched_terms
+    assert "示范产线" not in first.analyzer.expand_query("demo line")
+
+    (two_policies / ROBOTS / RETRIEVAL_FILE).write_text(
+        ROBOTS_VOCABULARY + "  demo line: 示范产线\n", encoding="utf-8"
+    )
+    second = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
+    assert not second.status.rebuilt
+    assert (
+        second.status.content_hash
+        == first.status.content_hash
+        == content_hash(records_for(corpus), first.embedder)
+    )
+    top = second.search("demo line 资助比例", k=1)[0]
+    assert (top.clause.policy_id, top.clause.clause_id) == (ROBOTS, "2")
+    assert "示范产线" in top.matched_terms
