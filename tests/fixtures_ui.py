@@ -7,7 +7,6 @@ the browser tests and the 10-user load test share it.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import REPO_ROOT
+from tests.servers import free_port, stop
 
 START_TIMEOUT_S = 240
 
@@ -38,12 +38,6 @@ class RunningApp:
             return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-n:])
         except OSError:
             return ""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_until_up(url: str, proc: subprocess.Popen[bytes], app: RunningApp) -> None:
@@ -85,9 +79,4 @@ def running_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp
             _wait_until_up(app.url, proc, app)
             yield app
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop(proc, timeout=20)

@@ -26,6 +26,7 @@ from assistant.retrieval.lexicon import Analyzer, analyzer_for, normalise
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.vocabulary import Vocabulary, corpus_vocabulary
 from tests.fixtures_retrieval import TEST_EMBEDDER
+from tests.servers import free_port
 
 JIADING = "jiading-iiot-2024"
 ALL_CLAUSES = {"preamble", "一", "二", "三", "二（一）", "二（二）", "二（三）", *map(str, range(1, 17))}
@@ -197,7 +198,7 @@ def test_chroma_default_embedding_function_is_never_called(
 
 
 def test_unreachable_chroma_server_raises_a_chinese_message(settings: Settings) -> None:
-    remote = replace(settings, chroma_host="127.0.0.1", chroma_port=_free_port())
+    remote = replace(settings, chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(IndexUnavailable, match="无法连接检索服务"):
         ChromaIndex(remote)
 
@@ -265,14 +266,6 @@ def test_index_command_reports_the_index(
     monkeypatch.setenv("POLICY_QA_EMBEDDING_MODEL", TEST_EMBEDDER)
     assert main(["index"]) == 0
     assert collection_name(retriever.embedder) in capsys.readouterr().out
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # -- lexical weighting and fields -------------------------------------------------------------------------------------

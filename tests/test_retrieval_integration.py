@@ -19,12 +19,7 @@ from assistant.config import Settings
 from assistant.corpus import Corpus
 from assistant.retrieval.retriever import Retriever
 from tests.fixtures_retrieval import TEST_EMBEDDER
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.servers import free_port, stop
 
 
 def _chroma_command() -> str:
@@ -37,7 +32,7 @@ def _chroma_command() -> str:
 
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "chroma.log").open("w")
     env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
     process = subprocess.Popen(
@@ -69,12 +64,7 @@ def chroma_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
             pytest.fail("chroma server did not start within 60 s")
         yield "127.0.0.1", port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
 
 

@@ -45,11 +45,6 @@ class Clause:
     def path_str(self) -> str:
         return PATH_SEPARATOR.join(self.path)
 
-    @property
-    def body(self) -> str:
-        """The text after the heading marker and short title (for items: the whole text minus marker)."""
-        return self.text
-
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["path"] = list(self.path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from assistant.dialogue.reply import Intent
 
@@ -99,7 +99,6 @@ class Routed:
     other_places: tuple[str, ...] = ()
     reason: str = ""
     correction: bool = False
-    cues: tuple[str, ...] = field(default_factory=tuple)
 
 
 def strip_injection(text: str) -> tuple[str, bool]:
