@@ -38,6 +38,15 @@ from assistant.rules.money import MAX_YUAN, AmountMention, find_amounts, format_
         ("1234.56元", 1_235),
         ("1000亿", MAX_YUAN),
         (3_000_000, 3_000_000),
+        ("700w", 7_000_000),
+        ("1500W", 15_000_000),
+        ("两千五w", 25_000_000),
+        ("七百来万", 7_000_000),
+        ("100多万", 1_000_000),
+        ("一百余万元", 1_000_000),
+        ("三百五万", 3_500_000),
+        ("RMB 5 million", 5_000_000),
+        ("3.5 million yuan", 3_500_000),
     ],
 )
 def test_parse_amount(text: str | int, yuan: int) -> None:
@@ -155,3 +164,19 @@ def test_format_yuan_rejects_float() -> None:
 @given(st.integers(min_value=1, max_value=MAX_YUAN))
 def test_format_then_parse_is_exact(yuan: int) -> None:
     assert parse_amount(format_yuan(yuan)) == yuan
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("项目花了七百来万", [7_000_000]),
+        ("投了700w，另外1500W", [7_000_000, 15_000_000]),
+        ("大概两千五w吧", [25_000_000]),
+        ("a RMB 5 million project", [5_000_000]),
+        ("服务了1.2万家企业", []),
+        ("5G+工业互联网", []),
+        ("wifi和www都不是钱", []),
+    ],
+)
+def test_find_amounts_in_chat_spellings(text: str, found: list[int]) -> None:
+    assert [m.yuan for m in find_amounts(text)] == found

@@ -12,7 +12,9 @@ One file is a YAML list of cases::
       must_not_include: ["1000万"]  # optional
       category: award              # optional; default: the file name without .yaml
 
-Expectations apply to the reply to the last turn. Any problem in a file (bad YAML, unknown key, missing field,
+Expectations apply to the reply to the last turn. A turn of ``turns`` is either the user's text or a mapping
+``{say: text, intent:, clauses:, amount_wan:, must_include:, must_not_include:}`` whose expectations apply to
+the reply to that turn (a story, as in Rasa's test stories); the case passes only when every turn's do. Any problem in a file (bad YAML, unknown key, missing field,
 duplicate id, an amount that is not a whole number of yuan) raises :class:`~assistant.errors.DataError` naming
 the file and the case.
 """
@@ -40,6 +42,68 @@ DEFAULT_RETRIEVAL_FILE = REPO_ROOT / "evals" / "retrieval.yaml"
 _WAN = Decimal(10_000)
 
 
+def _strings(value: Any) -> Any:
+    """``clauses: [5]`` is as good as ``["5"]``; a single string is a one-item list."""
+    if value is None:
+        return value
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        raise ValueError("必须是字符串列表")
+    out = []
+    for item in value:
+        if isinstance(item, int) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str):
+            raise ValueError(f"列表项必须是字符串：{item!r}")
+        out.append(item)
+    return tuple(out)
+
+
+def _exact_wan(value: Any) -> Any:
+    # YAML reads 12.5 as a float; go through its shortest repr so 199.8 stays 199.8, not 199.80000000000001.
+    if isinstance(value, bool):
+        raise ValueError("amount_wan 必须是数字")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation as err:
+            raise ValueError(f"amount_wan 不是数字：{value!r}") from err
+    return value
+
+
+class TurnExpectation(BaseModel):
+    """One user turn of a story, with what the reply to it must do (every field optional)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    say: str
+    intent: Intent | None = None
+    clauses: tuple[str, ...] | None = None
+    amount_wan: Decimal | None = None
+    must_include: tuple[str, ...] = ()
+    must_not_include: tuple[str, ...] = ()
+
+    @field_validator("amount_wan", mode="before")
+    @classmethod
+    def _wan(cls, value: Any) -> Any:
+        return _exact_wan(value)
+
+    @field_validator("clauses", "must_include", "must_not_include", mode="before")
+    @classmethod
+    def _lists(cls, value: Any) -> Any:
+        return _strings(value)
+
+    @property
+    def has_expectations(self) -> bool:
+        return any(
+            x not in (None, ()) for x in (self.intent, self.clauses, self.amount_wan, self.must_include,
+                                          self.must_not_include)
+        )
+
+
 class EvalCase(BaseModel):
     """One answer-accuracy case. Build with :func:`load_cases`, which also sets ``category`` and ``source``."""
 
@@ -47,7 +111,7 @@ class EvalCase(BaseModel):
 
     id: str = Field(min_length=1)
     question: str | None = None
-    turns: tuple[str, ...] | None = None
+    turns: tuple[str | TurnExpectation, ...] | None = None
     as_of: date | None = None
     intent: Intent
     clauses: tuple[str, ...] = ()
@@ -61,33 +125,26 @@ class EvalCase(BaseModel):
     @field_validator("amount_wan", mode="before")
     @classmethod
     def _exact_decimal(cls, value: Any) -> Any:
-        # YAML reads 12.5 as a float; go through its shortest repr so 199.8 stays 199.8, not 199.80000000000001.
-        if isinstance(value, bool):
-            raise ValueError("amount_wan 必须是数字")
-        if isinstance(value, float):
-            return Decimal(repr(value))
-        if isinstance(value, str):
-            try:
-                return Decimal(value.strip())
-            except InvalidOperation as err:
-                raise ValueError(f"amount_wan 不是数字：{value!r}") from err
-        return value
+        return _exact_wan(value)
 
-    @field_validator("clauses", "must_include", "must_not_include", "turns", mode="before")
+    @field_validator("clauses", "must_include", "must_not_include", mode="before")
     @classmethod
     def _list_of_strings(cls, value: Any) -> Any:
-        if value is None:
-            return value
-        if isinstance(value, str | int) and not isinstance(value, bool):
-            value = [value]
+        return _strings(value)
+
+    @field_validator("turns", mode="before")
+    @classmethod
+    def _turns(cls, value: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value if value is None else (value,)
         if not isinstance(value, list | tuple):
-            raise ValueError("必须是字符串列表")
-        out = []
+            raise ValueError("turns 必须是列表")
+        out: list[Any] = []
         for item in value:
             if isinstance(item, int) and not isinstance(item, bool):
-                item = str(item)  # clauses: [5] is as good as ["5"]
-            if not isinstance(item, str):
-                raise ValueError(f"列表项必须是字符串：{item!r}")
+                item = str(item)
+            if not isinstance(item, str | dict | TurnExpectation):
+                raise ValueError(f"turns 的每一项是一句话或 {{say: …}}：{item!r}")
             out.append(item)
         return tuple(out)
 
@@ -109,7 +166,15 @@ class EvalCase(BaseModel):
     @property
     def user_turns(self) -> tuple[str, ...]:
         """The user's messages in order; expectations apply to the reply to the last one."""
-        return self.turns if self.turns is not None else (self.question or "",)
+        if self.turns is None:
+            return (self.question or "",)
+        return tuple(t if isinstance(t, str) else t.say for t in self.turns)
+
+    def turn_expectations(self) -> list[tuple[int, TurnExpectation]]:
+        """(index, expectations) of the turns that state expectations of their own (the last one's too)."""
+        return [
+            (n, t) for n, t in enumerate(self.turns or ()) if isinstance(t, TurnExpectation) and t.has_expectations
+        ]
 
     @property
     def last_turn(self) -> str:

@@ -47,6 +47,7 @@ _TITLES = {
     "must_include": "须含",
     "must_not_include": "不得含",
     "grounding": "数字有据",
+    "turns": "逐轮",
 }
 
 
@@ -123,7 +124,7 @@ class EvalReport:
     """All case results of one run, with rates per evaluator and per category."""
 
     results: list[CaseResult]
-    evaluators: tuple[str, ...] = field(default_factory=lambda: tuple(EVALUATORS))
+    evaluators: tuple[str, ...] = field(default_factory=lambda: (*EVALUATORS, "turns"))
 
     # -- numbers ----------------------------------------------------------------------------------------------
     def counts(self, name: str, category: str | None = None) -> tuple[int, int]:
@@ -162,7 +163,7 @@ class EvalReport:
         """One Chinese sentence per evaluator under its minimum rate (evaluators with no cases are skipped)."""
         problems = []
         for name, minimum in thresholds.items():
-            if name != "passed" and name not in EVALUATORS:
+            if name != "passed" and name not in self.evaluators:
                 raise PolicyQAError(f"未知的评测指标：{name}")
             rate = self.summary().get(name)
             if rate is not None and rate < minimum:
@@ -271,24 +272,58 @@ def _error_result(case: EvalCase, err: BaseException, latency_ms: float) -> Case
     return CaseResult(case, checks, f"（异常）{reason}", None, [], None, latency_ms, error=reason)
 
 
+_TURN_EVALUATORS = ("intent", "citation_recall", "amount_exact", "must_include", "must_not_include", "grounding")
+
+
+def _check_turns(
+    case: EvalCase,
+    replies: Sequence[Any],
+    grounding: GroundingFn | None,
+    policy_facts: Mapping[str, list[str]] | None,
+) -> Check | None:
+    """Every turn that states expectations meets them (the story check)."""
+    expectations = case.turn_expectations()
+    if not expectations:
+        return None
+    problems: list[str] = []
+    for n, turn in expectations:
+        update = {
+            "intent": turn.intent or getattr(replies[n], "intent", case.intent),
+            "clauses": turn.clauses or (),
+            "amount_wan": turn.amount_wan,
+            "must_include": turn.must_include,
+            "must_not_include": turn.must_not_include,
+        }
+        as_case = case.model_copy(update=update)
+        checks = evaluate(as_case, replies[n], grounding=grounding, policy_facts=policy_facts, only=_TURN_EVALUATORS)
+        problems += [f"第{n + 1}轮 {name}：{c.detail}" for name, c in checks.items() if not c.passed]
+    return Check(not problems, "；".join(problems))
+
+
 def run_case(
     assistant: AssistantLike,
     case: EvalCase,
     grounding: GroundingFn | None = None,
     policy_facts: Mapping[str, list[str]] | None = None,
 ) -> CaseResult:
-    """Ask every turn of one case in a fresh conversation and judge the last reply."""
+    """Ask every turn of one case in a fresh conversation and judge the last reply (and any turn that states
+    expectations of its own: the ``turns`` check)."""
     started = time.perf_counter()
+    replies: list[Any] = []
     try:
         conversation = assistant.new_conversation(as_of=case.as_of)
         for turn in case.user_turns[:-1]:
-            conversation.ask(turn)
+            replies.append(conversation.ask(turn))
         started = time.perf_counter()
         reply = conversation.ask(case.last_turn)
         latency_ms = (time.perf_counter() - started) * 1000
+        replies.append(reply)
     except Exception as err:  # one broken case must not stop the run; it fails and is listed
         return _error_result(case, err, (time.perf_counter() - started) * 1000)
     checks = evaluate(case, reply, grounding=grounding, policy_facts=policy_facts)
+    turn_check = _check_turns(case, replies, grounding, policy_facts)
+    if turn_check is not None:
+        checks["turns"] = turn_check
     amount = getattr(reply, "amount_yuan", None)
     return CaseResult(
         case=case,

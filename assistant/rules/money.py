@@ -38,14 +38,30 @@ _CN_RE = re.compile(rf"^(?P<neg>负)?(?P<num>[{_CN_ALL}]+)$")
 
 # A money mention in free text needs a currency word or a 万/亿 magnitude; a bare "30%", "2024年",
 # "第5条" or "15-20个" is never money. "1.2万家企业" (a count) is excluded by the counter words.
+# Chat spellings: "700w"/"1500W" (w = 万), "七百来万"/"100多万"/"两千余万" (an approximate amount is read as
+# the number said), "RMB 5 million" / "3.5 million yuan".
 _COUNTERS = "家人个名次台件项场户亩吨平方米位条款批届期天年月日小时"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR = r"(?:人民币元|块钱|元|块|圆)"
+_APPROX = r"(?:来|多|余)?"
+_WAN_W = r"(?:[万亿]|[wW](?![a-zA-Z]))"
 _MENTION_RE = re.compile(
-    rf"(?:(?<![\d.,])(?P<a>(?:{_NUM})\s*(?:(?:[十百千]?[万亿])\s*{_CUR}?|[百千]\s*{_CUR}|{_CUR}))"
-    rf"|(?P<c>[{_CN_DIGITS}][{_CN_DIGITS}百千万亿佰仟点]*(?:[万亿]{_CUR}?|{_CUR})))"
-    rf"(?![{_COUNTERS}])"
+    rf"(?:(?<![\d.,])(?P<a>(?:{_NUM})\s*(?:{_APPROX}(?:[十百千]?{_WAN_W})\s*{_CUR}?|[百千]\s*{_CUR}|{_CUR}))"
+    rf"|(?P<c>[{_CN_DIGITS}][{_CN_DIGITS}百千万亿佰仟点]*(?:{_APPROX}{_WAN_W}{_CUR}?|{_CUR}))"
+    rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.,])\d+(?:\.\d+)?\s*(?:million|billion|mn)(?![a-zA-Z])"
+    rf"(?:\s*(?:yuan|RMB|CNY|rmb))?))"
+    rf"(?![{_COUNTERS}])",
+    re.IGNORECASE,
 )
+_ENGLISH_RE = re.compile(
+    r"^(?:RMB|CNY|¥|￥)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>million|billion|mn)\s*(?:yuan|RMB|CNY)?$",
+    re.IGNORECASE,
+)
+_ENGLISH_MAGNITUDE = {"million": 1_000_000, "mn": 1_000_000, "billion": 1_000_000_000}
+#: "七百来万" → "七百万": the approximation word before a magnitude is dropped, the number kept.
+_ELIDED_UNIT = re.compile(r"(?<=[一二两三四五六七八九])([千百])[一二两三四五六七八九](?=[万亿元块]|$)")
+_NEXT_UNIT = {"千": "百", "百": "十"}
+_APPROX_BEFORE_MAGNITUDE = re.compile(r"(?<=[\d一二两三四五六七八九十百千])(?:来|多|余)(?=[万亿wW])")
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,25 @@ class AmountMention:
 def _normalise(text: str) -> str:
     # NFKC turns full-width digits and punctuation ("８００万", "２，５００") into ASCII.
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _normalise_spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _chat_spelling(s: str) -> str:
+    """"700w" → "700万"; "七百来万" → "七百万" (see _MENTION_RE)."""
+    s = _APPROX_BEFORE_MAGNITUDE.sub("", s)
+    s = re.sub(r"(?<=[\d一二两三四五六七八九十百千])[wW]", "万", s)
+    # Spoken elision: "两千五(万)" is 两千五百(万), "三百五" is 三百五十, "一万二" is 一万二千.
+    return _ELIDED_UNIT.sub(lambda m: m.group(0) + _NEXT_UNIT[m.group(1)], s)
+
+
+def _english_to_decimal(s: str) -> Decimal | None:
+    m = _ENGLISH_RE.match(s)
+    if not m:
+        return None
+    return Decimal(m["num"]) * _ENGLISH_MAGNITUDE[m["mag"].lower()]
 
 
 def _strip_affixes(s: str) -> str:
@@ -135,8 +170,10 @@ def parse_amount(text: str | int | Decimal, *, allow_zero: bool = False) -> int:
         shown = str(text)
     else:
         shown = str(text).strip()
-        s = _strip_affixes(_normalise(shown))
-        parsed = _to_decimal(s) if s else None
+        parsed = _english_to_decimal(_normalise_spaces(shown))
+        if parsed is None:
+            s = _strip_affixes(_chat_spelling(_normalise(shown)))
+            parsed = _to_decimal(s) if s else None
         if parsed is None:
             raise AmountError(f"无法识别金额“{shown}”，请写成如“800万元”的形式")
         value = parsed
