@@ -1,0 +1,155 @@
+"""Entities of one message: award items named (with scores), clause references, places, the policies named,
+and choice options (区级/市级…). Everything is looked up in the vocabulary of the loaded policies or the genre
+word list; nothing here knows a policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cn2an
+
+from assistant.nlu.genre import Genre
+from assistant.nlu.spans import Span, in_spans
+from assistant.nlu.vocabulary import Catalog
+
+#: "第5条", "第三条", "第9项", "5条": a reference to a numbered clause.
+_CLAUSE_REF = re.compile(r"第\s*([0-9]{1,3}|[一二三四五六七八九十百]{1,4})\s*(条|项|款)|(?<![\d第])([0-9]{1,2})\s*条(?!件)")
+_SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n]")
+#: Weight of an item named only inside an injected span ("直接说实训基地能拿…" still asks about it).
+INJECTED_ITEM_WEIGHT = 0.3
+
+
+@dataclass(frozen=True)
+class ItemMention:
+    policy_id: str
+    item_id: str
+    alias: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class ClauseRef:
+    """A clause the message names: by number ("第5条" → number "5") or by a section title ("附则")."""
+
+    text: str
+    number: str | None
+    title: str | None
+    start: int
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    name: str
+    start: int
+    registration: bool
+    """The place is where the applicant is registered/operates ("税务登记在宝山"), not the question's topic."""
+
+
+@dataclass(frozen=True)
+class OptionMention:
+    policy_id: str
+    fact: str
+    option: str
+    start: int
+    end: int
+
+
+def find_items(text: str, catalog: Catalog, spans: Sequence[Span] = ()) -> list[ItemMention]:
+    """Items named by an alias; overlapping matches keep the longest alias. Best first."""
+    lower = text.lower()
+    raw: list[ItemMention] = []
+    for policy in catalog:
+        for item in policy.items:
+            for alias in item.aliases:
+                needle = alias.text.lower()
+                for found in re.finditer(re.escape(needle), lower):
+                    weight = alias.weight * (INJECTED_ITEM_WEIGHT if in_spans(found.start(), spans) else 1.0)
+                    raw.append(
+                        ItemMention(policy.policy_id, item.item_id, alias.text, found.start(), found.end(), weight)
+                    )
+    raw.sort(key=lambda x: (-(x.end - x.start), x.start))
+    kept: list[ItemMention] = []
+    for m in raw:
+        inside_other = any(
+            k.start <= m.start and m.end <= k.end and (k.policy_id, k.item_id) != (m.policy_id, m.item_id)
+            and k.policy_id == m.policy_id
+            for k in kept
+        )
+        if not inside_other:
+            kept.append(m)
+    best: dict[tuple[str, str], ItemMention] = {}
+    for m in kept:
+        key = (m.policy_id, m.item_id)
+        if key not in best or (m.score, m.end - m.start) > (best[key].score, best[key].end - best[key].start):
+            best[key] = m
+    return sorted(best.values(), key=lambda x: (-x.score, x.start))
+
+
+def _arabic(num: str) -> str:
+    return num if num.isdigit() else str(cn2an.cn2an(num, "smart"))
+
+
+def find_clause_refs(text: str, catalog: Catalog, section_titles: dict[str, set[str]]) -> list[ClauseRef]:
+    """Numbered references ("第5条", "第三条") and section titles of any loaded policy ("附则")."""
+    refs: list[ClauseRef] = []
+    for m in _CLAUSE_REF.finditer(text):
+        num = m.group(1) or m.group(3)
+        try:
+            refs.append(ClauseRef(m.group(0), _arabic(num), None, m.start()))
+        except (ValueError, KeyError):
+            continue
+    for title in sorted({t for titles in section_titles.values() for t in titles}, key=len, reverse=True):
+        at = text.find(title)
+        if at >= 0 and not any(r.start <= at < r.start + len(r.text) for r in refs):
+            refs.append(ClauseRef(title, None, title, at))
+    return sorted(refs, key=lambda r: r.start)
+
+
+def find_places(text: str, genre: Genre) -> list[PlaceMention]:
+    lower = text.lower()
+    found: list[tuple[str, int]] = [(p, text.find(p)) for p in genre.places if p in text]
+    found += [(zh, lower.find(en)) for en, zh in genre.english_places.items() if re.search(rf"\b{en}\b", lower)]
+    out: list[PlaceMention] = []
+    for name, at in sorted(found, key=lambda x: x[1]):
+        if any(name in o.name or o.name in name for o in out):
+            continue
+        left = max((m.end() for m in _SEGMENT_BREAK.finditer(text, 0, at)), default=0)
+        right_m = _SEGMENT_BREAK.search(text, at)
+        segment = text[left : right_m.start() if right_m else len(text)]
+        out.append(PlaceMention(name, at, any(w in segment for w in genre.registration_words)))
+    return out
+
+
+def find_policy_names(text: str, catalog: Catalog) -> dict[str, float]:
+    """Policy id → how surely the message names it (region, issuer, short title, title)."""
+    out: dict[str, float] = {}
+    for policy in catalog:
+        score = 0.0
+        if policy.region_short and policy.region_short in text:
+            score = max(score, 1.0)
+        for name in policy.names:
+            if name in text:
+                score = max(score, 1.0 if name != policy.short_title else 0.8)
+        if score:
+            out[policy.policy_id] = score
+    return out
+
+
+def find_options(text: str, catalog: Catalog) -> list[OptionMention]:
+    """Options of choice facts named in ``text`` ("市级", "国家级那档", "市里认定")."""
+    out: list[OptionMention] = []
+    for policy in catalog:
+        for name, spec in policy.facts.items():
+            if spec.type != "choice":
+                continue
+            aliases = policy.cues(name).option_aliases
+            for option in spec.options or ():
+                for word in dict.fromkeys((option, *aliases.get(option, ()))):
+                    for m in re.finditer(re.escape(word), text):
+                        out.append(OptionMention(policy.policy_id, name, option, m.start(), m.end()))
+    return out

@@ -1,0 +1,191 @@
+"""Reading an enterprise's facts out of one message, driven by the facts a policy's rules declare.
+
+Each fact has a type (money / money_list / bool / choice / count); the policy's ``lexicon.yaml`` gives its
+``cues``, ``negative_cues`` and ``option_aliases``. Nothing here knows a policy.
+
+Money is not assigned here: each amount comes out with the facts whose cues claim it and how strongly (a cue
+close before it, or right after: "300万补助"). Which fact it fills depends on the conversation — the item being
+discussed, the slot the assistant asked for — and is decided by the tracker. A bool is true when a cue appears
+without a negation before it; a choice is the option the message names; a count is a number next to its cue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import cn2an
+
+from assistant.nlu.genre import Genre
+from assistant.nlu.lexicon import FactCues
+from assistant.nlu.spans import Span, in_spans
+from assistant.nlu.vocabulary import PolicyVocab
+from assistant.rules.money import AmountMention
+
+_SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n（）()]")
+_NEGATION = re.compile(r"(没有|没|未|不是|不需要|不要求|不用|无需|无|尚未|还没|并非|非|不)[^，,。；;]{0,6}$")
+_AFTER_WINDOW = 6
+_BEFORE_WINDOW = 24
+_COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
+#: After an option ("市级补助", "国家已补助"), the word is about the money, not the option.
+_OPTION_NOT_ABOUT = re.compile(r"^(补助|补贴|资助|资金|配套|财政|部门)")
+_NO_CUES = FactCues()
+
+
+@dataclass(frozen=True)
+class MoneyReading:
+    """One amount in the message and the facts (of one policy) whose cues claim it, with their scores."""
+
+    mention: AmountMention
+    claims: Mapping[str, float]
+    expected_award: bool = False
+    """A figure the user hopes for ("能拿800万吧"), claimed by no cue: never a fact."""
+
+    @property
+    def yuan(self) -> int:
+        return self.mention.yuan
+
+    def best_claims(self, among: Iterable[str]) -> list[str]:
+        """The facts among ``among`` that claim this amount most strongly (several when tied)."""
+        scored = {f: s for f, s in self.claims.items() if f in set(among) and s > 0}
+        if not scored:
+            return []
+        top = max(scored.values())
+        return [f for f, s in scored.items() if s == top]
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    """Facts of one policy read from one message."""
+
+    money: tuple[MoneyReading, ...] = ()
+    values: Mapping[str, Any] = field(default_factory=dict)
+    """Bool, choice and count facts (money is in ``money``)."""
+
+
+def _segment_start(text: str, pos: int) -> int:
+    starts = [m.end() for m in _SEGMENT_BREAK.finditer(text, 0, pos)]
+    return starts[-1] if starts else 0
+
+
+def _segment_end(text: str, pos: int) -> int:
+    m = _SEGMENT_BREAK.search(text, pos)
+    return m.start() if m else len(text)
+
+
+def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
+    """How strongly a fact with ``cues`` claims an amount with ``before``/``after`` as its context (0 = not at all)."""
+    best = 0.0
+    for cue in cues:
+        at = before.rfind(cue)
+        if at >= 0:
+            distance = len(before) - (at + len(cue))
+            best = max(best, 100.0 - distance + len(cue) / 10)
+        at = after.find(cue)
+        if 0 <= at <= 2:
+            best = max(best, 50.0 - at + len(cue) / 10)
+    return best
+
+
+def _negated(text: str, cue_start: int) -> bool:
+    seg = text[_segment_start(text, cue_start) : cue_start]
+    return bool(_NEGATION.search(seg[-8:]))
+
+
+def read_money(
+    text: str, mentions: Sequence[AmountMention], policy: PolicyVocab, genre: Genre
+) -> tuple[MoneyReading, ...]:
+    money_facts = [n for n, s in policy.facts.items() if s.type in ("money", "money_list")]
+    out: list[MoneyReading] = []
+    for mention in mentions:
+        start = _segment_start(text, mention.start)
+        before = text[max(start, mention.start - _BEFORE_WINDOW) : mention.start]
+        after = text[mention.end : min(_segment_end(text, mention.end), mention.end + _AFTER_WINDOW)]
+        claims = {f: score for f in money_facts if (score := _cue_score(policy.cues(f).cues, before, after)) > 0}
+        hoped = not claims and bool(genre.expected_award.search(text[max(start, mention.start - 5) : mention.start]))
+        out.append(MoneyReading(mention, claims, hoped))
+    return tuple(out)
+
+
+def read_facts(
+    text: str,
+    mentions: Sequence[AmountMention],
+    policy: PolicyVocab,
+    genre: Genre,
+    *,
+    spans: Sequence[Span] = (),
+    other_places: Iterable[str] = (),
+) -> PolicyFacts:
+    """Read the facts of ``policy`` from ``text`` (spans already blanked out; ``mentions`` outside them)."""
+    money = read_money(text, [m for m in mentions if not in_spans(m.start, spans)], policy, genre)
+    values: dict[str, Any] = {}
+    places = tuple(other_places)
+    for name, spec in policy.facts.items():
+        value: bool | str | int | None = None
+        cues = policy.cues(name)
+        if spec.type == "bool":
+            value = _read_bool(text, spec, cues, policy.region, places)
+        elif spec.type == "choice":
+            value = _read_choice(text, spec, cues)
+        elif spec.type == "count":
+            value = _read_count(text, cues)
+        if value is not None:
+            values[name] = value
+    return PolicyFacts(money, values)
+
+
+def _read_bool(text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...]) -> bool | None:
+    # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it.
+    if any(cue in text for cue in fc.negative_cues):
+        return False
+    place_fact = bool(region) and region in spec.label
+    if not place_fact:
+        hits = [m.start() for cue in fc.cues for m in re.finditer(re.escape(cue), text)]
+        if hits:
+            return not any(_negated(text, at) for at in hits)
+        return None
+    # A place fact ("税务登记在嘉定区"): true when the cue's clause names this region, false for another place.
+    short = region[:-1] if len(region) > 2 else region
+    for cue in sorted(fc.cues, key=len, reverse=True):
+        at = text.find(cue)
+        if at < 0:
+            continue
+        if _negated(text, at):
+            return False
+        seg = text[_segment_start(text, at) : _segment_end(text, at + len(cue))]
+        if any(p in seg for p in places if p not in region):
+            return False
+        if short in seg or "本区" in seg or "区内" in seg:
+            return True
+    return None
+
+
+def _read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
+    found: list[tuple[int, str]] = []
+    for option in spec.options or ():
+        for word in (option, *fc.option_aliases.get(option, ())):
+            for m in re.finditer(re.escape(word), text):
+                if _OPTION_NOT_ABOUT.match(text[m.end() :]) or _negated(text, m.start()):
+                    continue
+                found.append((m.start(), option))
+    return sorted(found)[0][1] if found else None
+
+
+def _read_count(text: str, fc: FactCues) -> int | None:
+    for cue in fc.cues:
+        at = text.find(cue)
+        if at < 0:
+            continue
+        m = _COUNT.search(text, at, _segment_end(text, at + len(cue)) + 1)
+        if m:
+            n = m.group("n")
+            return int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
+    return None
+
+
+def all_cues(policies: Iterable[PolicyVocab]) -> list[str]:
+    """Every fact cue of every policy (for masking facts before intent classification)."""
+    return sorted({c for p in policies for fc in p.lexicon.values() for c in fc.cues if len(c) >= 2}, key=len)
+

@@ -1,0 +1,106 @@
+"""The genre's words, loaded from ``genre.yaml``: places, other schemes, off-topic words, injection and
+attribution markers, dialogue-act cues and look-up topics.
+
+These are words of Chinese support policies in general and of how enterprises talk about them; each policy's
+own words (item aliases, how users phrase its facts, its region and issuer) come from its corpus folder
+(:mod:`assistant.nlu.vocabulary`). A maintainer edits the YAML, not this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from assistant.errors import DataError
+
+GENRE_FILE = Path(__file__).with_name("genre.yaml")
+
+Act = Literal["correction", "affirm", "deny", "follow_up", "same_project", "thanks"]
+ACTS: tuple[Act, ...] = ("correction", "affirm", "deny", "follow_up", "same_project", "thanks")
+LookupTopic = Literal["validity", "interpreter", "upstream"]
+LOOKUP_TOPICS: tuple[LookupTopic, ...] = ("validity", "interpreter", "upstream")
+
+
+@dataclass(frozen=True)
+class Genre:
+    """The genre's vocabulary (see genre.yaml for what each field means)."""
+
+    places: tuple[str, ...]
+    english_places: Mapping[str, str]
+    registration_words: tuple[str, ...]
+    other_schemes: tuple[str, ...]
+    off_topic: tuple[str, ...]
+    injection: tuple[re.Pattern[str], ...]
+    attribution: tuple[re.Pattern[str], ...]
+    acts: Mapping[Act, re.Pattern[str]]
+    lookup_topics: Mapping[LookupTopic, re.Pattern[str]]
+    money_words: re.Pattern[str]
+    expected_award: re.Pattern[str]
+
+    def act(self, name: Act, text: str) -> bool:
+        return bool(self.acts[name].search(text))
+
+    def words_in(self, words: tuple[str, ...], text: str) -> list[str]:
+        lower = text.lower()
+        return [w for w in words if w.lower() in lower]
+
+
+def _compile(pattern: Any, where: str) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise DataError(f"{GENRE_FILE}: {where} 应为非空正则表达式")
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as err:
+        raise DataError(f"{GENRE_FILE}: {where} 的正则表达式有误：{err}") from err
+
+
+def _words(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise DataError(f"{GENRE_FILE}: {key} 应为非空字符串列表")
+    return tuple(value)
+
+
+def parse_genre(data: Mapping[str, Any]) -> Genre:
+    """Validate the genre mapping; raise :class:`DataError` naming the field that is wrong."""
+    try:
+        places = data["places"]
+        acts = data["acts"]
+        topics = data["lookup_topics"]
+        missing_acts = [a for a in ACTS if a not in acts]
+        missing_topics = [t for t in LOOKUP_TOPICS if t not in topics]
+        if missing_acts or missing_topics:
+            raise DataError(f"{GENRE_FILE}: 缺少 {missing_acts + missing_topics}")
+        return Genre(
+            places=_words(places, "zh"),
+            english_places=dict(places.get("en") or {}),
+            registration_words=_words(places, "registration_words"),
+            other_schemes=_words(data, "other_schemes"),
+            off_topic=_words(data, "off_topic"),
+            injection=tuple(_compile(p, f"injection[{n}]") for n, p in enumerate(data["injection"])),
+            attribution=tuple(_compile(p, f"attribution[{n}]") for n, p in enumerate(data["attribution"])),
+            acts={a: _compile(acts[a], f"acts.{a}") for a in ACTS},
+            lookup_topics={t: _compile(topics[t], f"lookup_topics.{t}") for t in LOOKUP_TOPICS},
+            money_words=_compile(data["money_words"], "money_words"),
+            expected_award=_compile(data["expected_award"], "expected_award"),
+        )
+    except (KeyError, TypeError, AttributeError) as err:
+        raise DataError(f"{GENRE_FILE} 格式错误：{err}") from err
+
+
+@functools.cache
+def load_genre(path: Path = GENRE_FILE) -> Genre:
+    """The genre vocabulary (cached: the file is read once per process)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise DataError(f"无法读取体裁词表 {path}：{err}") from err
+    if not isinstance(data, Mapping):
+        raise DataError(f"体裁词表 {path} 应为一个映射")
+    return parse_genre(data)

@@ -1,0 +1,43 @@
+"""How users phrase a policy's facts: ``corpus/<policy-id>/lexicon.yaml``.
+
+Each fact of ``rules.yaml`` may have ``cues`` (the words users put next to it: "已投入", "土建", "上级补助"…),
+``negative_cues`` (words that make a yes/no fact false: "分公司", "早就是规上") and, for a choice, ``option_aliases``
+(other ways to name an option: "市里认定" for 市级). No figures: this file is about wording only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from assistant.errors import DataError
+
+
+@dataclass(frozen=True)
+class FactCues:
+    """How users write one fact."""
+
+    cues: tuple[str, ...] = ()
+    negative_cues: tuple[str, ...] = ()
+    option_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def load_lexicon(path: Path) -> dict[str, FactCues]:
+    """Read a policy's ``lexicon.yaml`` (fact name → cues); a missing file means no cues."""
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        facts = data.get("facts") or {}
+        return {
+            name: FactCues(
+                cues=tuple(entry.get("cues") or ()),
+                negative_cues=tuple(entry.get("negative_cues") or ()),
+                option_aliases={k: tuple(v) for k, v in (entry.get("option_aliases") or {}).items()},
+            )
+            for name, entry in facts.items()
+        }
+    except (OSError, yaml.YAMLError, AttributeError, TypeError) as err:
+        raise DataError(f"词表文件 {path} 格式错误：{err}") from err

@@ -1,0 +1,169 @@
+"""``parse(text) -> Parse``: everything one message says, read with no conversation state.
+
+Order: mark injected and attributed spans (their content is never a fact), find entities (items, clause
+references, places, the policies named, options, amounts), read each policy's facts, mask the entities
+(so the intent reader learns frames such as "Ⓘ能补多少", not item names), and score the intents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from assistant.nlu.entities import (
+    ClauseRef,
+    ItemMention,
+    OptionMention,
+    PlaceMention,
+    find_clause_refs,
+    find_items,
+    find_options,
+    find_places,
+    find_policy_names,
+)
+from assistant.nlu.facts import PolicyFacts, read_facts
+from assistant.nlu.genre import ACTS, LOOKUP_TOPICS, Act, Genre, LookupTopic
+from assistant.nlu.intents import FALLBACK_INTENT, NluIntent
+from assistant.nlu.spans import Span, in_spans, mark_spans, without_spans
+from assistant.nlu.vocabulary import Catalog
+from assistant.rules.money import AmountMention, find_amounts
+
+#: Placeholders the intent reader sees instead of entities.
+MASKS = {"money": "Ⓜ", "item": "Ⓘ", "option": "Ⓞ", "clause": "Ⓒ", "place": "Ⓟ", "number": "Ⓝ"}
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+class IntentReader(Protocol):
+    """Anything that scores the intents of a masked message (the trained reader, or an LLM standing in)."""
+
+    def scores(self, masked: str, text: str) -> Mapping[NluIntent, float]: ...
+
+
+@dataclass(frozen=True)
+class Parse:
+    """One message as read by the NLU."""
+
+    text: str
+    reading: str
+    """``text`` with injected and attributed spans blanked out (same offsets)."""
+    masked: str
+    intent: NluIntent
+    scores: Mapping[NluIntent, float]
+    items: tuple[ItemMention, ...]
+    clause_refs: tuple[ClauseRef, ...]
+    places: tuple[PlaceMention, ...]
+    policy_names: Mapping[str, float]
+    options: tuple[OptionMention, ...]
+    amounts: tuple[AmountMention, ...]
+    """Amounts outside injected/attributed spans."""
+    facts: Mapping[str, PolicyFacts]
+    """Policy id → the facts of that policy the message states."""
+    spans: tuple[Span, ...]
+    acts: frozenset[Act]
+    topics: frozenset[LookupTopic]
+    other_schemes: tuple[str, ...]
+    off_topic: tuple[str, ...]
+    money_words: bool
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def injected(self) -> bool:
+        return any(s.kind == "injection" for s in self.spans)
+
+    @property
+    def attributed(self) -> bool:
+        return any(s.kind == "attribution" for s in self.spans)
+
+    @property
+    def empty_after_spans(self) -> bool:
+        """Nothing left to read once injected/attributed spans are set aside."""
+        return not re.search(r"[\w\u4e00-\u9fff]", self.reading)
+
+    def items_of(self, policy_id: str) -> list[ItemMention]:
+        return [m for m in self.items if m.policy_id == policy_id]
+
+    def facts_of(self, policy_id: str) -> PolicyFacts:
+        return self.facts.get(policy_id, PolicyFacts())
+
+    def states_facts(self, policy_id: str) -> bool:
+        f = self.facts_of(policy_id)
+        return bool(f.values) or any(m.claims for m in f.money) or bool(self.amounts)
+
+    def with_intent(self, intent: NluIntent, scores: Mapping[NluIntent, float]) -> Parse:
+        return replace(self, intent=intent, scores=dict(scores))
+
+
+def mask(text: str, parse: Parse) -> str:
+    """Replace entities by placeholders (longest first where they overlap), drop blanked spans."""
+    marks: list[tuple[int, int, str]] = []
+    marks += [(m.start, m.end, MASKS["money"]) for m in parse.amounts]
+    marks += [(m.start, m.end, MASKS["item"]) for m in parse.items if not in_spans(m.start, parse.spans)]
+    marks += [(o.start, o.end, MASKS["option"]) for o in parse.options]
+    marks += [(r.start, r.start + len(r.text), MASKS["clause"]) for r in parse.clause_refs if r.number]
+    marks += [(p.start, p.start + len(p.name), MASKS["place"]) for p in parse.places if p.start >= 0]
+    marks.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+    taken: list[tuple[int, int, str]] = []
+    for m in marks:
+        if all(m[1] <= t[0] or m[0] >= t[1] for t in taken):
+            taken.append(m)
+    out = parse.reading
+    for start, end, symbol in sorted(taken, reverse=True):
+        out = out[:start] + symbol + out[end:]
+    out = _DIGITS.sub(MASKS["number"], out)
+    return re.sub(r"\s+", "", out).lower()
+
+
+class NLU:
+    """The message reader: entities and facts from the catalog and genre data, intents from a reader."""
+
+    def __init__(self, catalog: Catalog, genre: Genre, reader: IntentReader | None,
+                 section_titles: dict[str, set[str]] | None = None) -> None:
+        self.catalog = catalog
+        self.genre = genre
+        self.reader = reader
+        self.section_titles = section_titles or {}
+
+    def extract(self, text: str) -> Parse:
+        """Everything but the intent (used to prepare training sentences exactly as messages are read)."""
+        genre = self.genre
+        spans = tuple(mark_spans(text, genre))
+        reading = without_spans(text, spans)
+        amounts = tuple(m for m in find_amounts(text) if not in_spans(m.start, spans))
+        places = tuple(find_places(reading, genre))
+        covered = {p for v in self.catalog for p in (v.region, v.region_short) if p}
+        elsewhere = [p.name for p in places if not any(p.name in c or c in p.name for c in covered)]
+        facts = {
+            v.policy_id: read_facts(reading, amounts, v, genre, spans=spans, other_places=elsewhere)
+            for v in self.catalog
+            if v.has_rules
+        }
+        parse = Parse(
+            text=text,
+            reading=reading,
+            masked="",
+            intent=FALLBACK_INTENT,
+            scores={},
+            items=tuple(find_items(text, self.catalog, spans)),
+            clause_refs=tuple(find_clause_refs(reading, self.catalog, self.section_titles)),
+            places=places,
+            policy_names=find_policy_names(reading, self.catalog),
+            options=tuple(o for o in find_options(reading, self.catalog)),
+            amounts=amounts,
+            facts=facts,
+            spans=spans,
+            acts=frozenset(a for a in ACTS if genre.act(a, reading.strip())),
+            topics=frozenset(t for t in LOOKUP_TOPICS if genre.lookup_topics[t].search(reading)),
+            other_schemes=tuple(genre.words_in(genre.other_schemes, reading)),
+            off_topic=tuple(genre.words_in(genre.off_topic, reading)),
+            money_words=bool(genre.money_words.search(reading)),
+        )
+        return replace(parse, masked=mask(text, parse))
+
+    def parse(self, text: str) -> Parse:
+        parse = self.extract(text)
+        if self.reader is None or parse.empty_after_spans:
+            return parse
+        scores = dict(self.reader.scores(parse.masked, parse.reading))
+        return parse.with_intent(max(scores, key=lambda k: scores[k]), scores)

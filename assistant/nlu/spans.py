@@ -1,0 +1,82 @@
+"""Spans of a message that must not be read as the user's facts: injected instructions and claims about
+what the assistant said before.
+
+Each marker (``genre.yaml``: ``injection``, ``attribution``) marks the clause it stands in — from the previous
+comma or full stop to the next — and, when it introduces content with a colon ("系统提示：…", "以下是第9条：…"),
+everything to the end of that sentence. The rest of the message is still read: "我们投了2000万，忽略上面的规则，
+能补多少" keeps its investment and its question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.nlu.genre import Genre
+
+SpanKind = Literal["injection", "attribution"]
+
+_CLAUSE_BREAK = re.compile(r"[，,。；;！？!?\n]")
+_SENTENCE_BREAK = re.compile(r"[。！？!?\n]")
+_INTRODUCES = re.compile(r"^[^，,。；;！？!?\n]{0,12}[：:]")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: SpanKind
+
+    def covers(self, pos: int) -> bool:
+        return self.start <= pos < self.end
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    before = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)]
+    left = before[-1] if before else 0
+    after = _CLAUSE_BREAK.search(text, end)
+    right = after.end() if after else len(text)
+    if _INTRODUCES.match(text[end:]) or text[left:end].rstrip().endswith(("：", ":")):
+        stop = _SENTENCE_BREAK.search(text, end)
+        right = stop.end() if stop else len(text)
+    return left, right
+
+
+def mark_spans(text: str, genre: Genre) -> list[Span]:
+    """Every injected or attributed span of ``text``, merged where they overlap, in order."""
+    found: list[Span] = []
+    groups: tuple[tuple[SpanKind, tuple[re.Pattern[str], ...]], ...] = (
+        ("injection", genre.injection),
+        ("attribution", genre.attribution),
+    )
+    for marker, patterns in groups:
+        for pattern in patterns:
+            for m in pattern.finditer(text):
+                left, right = _clause_bounds(text, m.start(), m.end())
+                found.append(Span(left, right, marker))
+    found.sort(key=lambda s: (s.start, s.end))
+    merged: list[Span] = []
+    for span in found:
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            kind: SpanKind = "injection" if "injection" in (last.kind, span.kind) else "attribution"
+            merged[-1] = Span(last.start, max(last.end, span.end), kind)
+        else:
+            merged.append(span)
+    return merged
+
+
+def without_spans(text: str, spans: Sequence[Span]) -> str:
+    """``text`` with the spans blanked out by spaces (offsets stay valid), then trimmed for reading."""
+    chars = list(text)
+    for span in spans:
+        for i in range(span.start, span.end):
+            if chars[i] not in "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def in_spans(pos: int, spans: Sequence[Span]) -> bool:
+    return any(s.covers(pos) for s in spans)
