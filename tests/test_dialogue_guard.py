@@ -34,9 +34,9 @@ def test_planted_violation_is_caught(planted, bad):
 
 def test_guard_blocks_a_planted_figure_in_the_assistant(assistant, monkeypatch):
     """A wording bug that adds a figure never reaches the user: the guard replaces the answer."""
-    from assistant.dialogue import compose
+    from assistant.dialogue.answers import award
 
-    monkeypatch.setattr(compose, "award_headline", lambda result, label: f"按{label}，最高可获资助999万元。")
+    monkeypatch.setattr(award, "format_yuan", lambda yuan: "999万元")
     reply = assistant.ask("已获得上海市智能工厂授牌，项目实际投资800万元，能拿多少？", as_of=date(2025, 6, 1))
     assert "999万" not in reply.answer
     assert reply.amount_yuan is None

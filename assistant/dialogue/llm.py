@@ -1,7 +1,7 @@
 """Optional LLM backend over any OpenAI-compatible endpoint (langchain-openai). Off by default.
 
 When ``POLICY_QA_LLM_BASE_URL`` is set the model may do exactly two things:
-(a) read a question into intent + item ids + facts as structured output, and
+(a) stand in for the intent reader (:class:`LLMIntentReader`; the trained reader answers when it fails), and
 (b) phrase an answer from the same evidence and trace.
 It never picks a rate or a cap and never does arithmetic: the calculator computes every figure and the
 guard (:mod:`assistant.dialogue.guard`) rejects any phrasing that carries a figure the evidence and trace
@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 class QuestionReading(BaseModel):
     """What the model may read from a question."""
 
-    intent: str = Field(description="award | eligibility | lookup | out_of_scope | clarify")
+    intent: str = Field(
+        description="award | eligibility | lookup | match | inform | followup | out_of_scope | vague | chitchat"
+    )
     item_ids: list[str] = Field(default_factory=list, description="补贴事项的条款编号")
     facts: dict[str, str] = Field(default_factory=dict, description="事实名 → 用户原文中的写法")
 
@@ -96,3 +98,24 @@ class LLMBackend:
         if not isinstance(content, str) or not content.strip():
             raise LLMUnavailable("大模型没有返回答复，已改用内置的离线答复。")
         return content.strip()
+
+
+class LLMIntentReader:
+    """The model as the intent reader (the same interface as the trained one, which it falls back to)."""
+
+    def __init__(self, backend: LLMBackend, fallback: Any) -> None:
+        self.backend = backend
+        self.fallback = fallback
+
+    def scores(self, masked: str, text: str = "") -> Mapping[str, float]:
+        from assistant.nlu.intents import NLU_INTENTS
+
+        try:
+            reading = self.backend.read_question(text or masked, {}, {})
+        except LLMUnavailable as err:
+            log.warning("%s", err)
+            return self.fallback.scores(masked, text)
+        intent = reading.intent.strip().lower()
+        if intent not in NLU_INTENTS:
+            return self.fallback.scores(masked, text)
+        return {intent: 1.0}

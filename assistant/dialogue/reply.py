@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from assistant.corpus.model import Clause
 
-Intent = Literal["award", "eligibility", "lookup", "out_of_scope", "clarify"]
-INTENTS: tuple[Intent, ...] = ("award", "eligibility", "lookup", "out_of_scope", "clarify")
+Intent = Literal["award", "eligibility", "lookup", "match", "out_of_scope", "clarify"]
+INTENTS: tuple[Intent, ...] = ("award", "eligibility", "lookup", "match", "out_of_scope", "clarify")
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,25 @@ class Reply:
     items: list[str] = field(default_factory=list)
     """Award items (clause ids) the answer is about."""
     eligibility: str | None = None
-    """For eligibility answers: 'eligible' | 'ineligible' | 'needs_info'."""
+    """For eligibility answers: 'eligible' | 'ineligible' | 'needs_info' | 'to_confirm'."""
+    headline: str = ""
+    """The first line: the figure, the verdict, the direct answer or the one question asked."""
+    notes: list[str] = field(default_factory=list)
+    """申报须知: general notes, each with its clause label (folded in the UI, ``--verbose`` in the CLI)."""
+    note_citations: list[Citation] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)
+    """Choices for the question the answer asks (shown as buttons)."""
+    parts: dict[str, Any] = field(default_factory=dict)
+    """The answer's structured parts (steps, conditions, details, citation line) for other renderings."""
+    action: str = ""
+    reason: str = ""
+    matches: list[dict[str, Any]] | None = None
+
+    def text(self, verbose: bool = False) -> str:
+        """The answer, with the 申报须知 notes when ``verbose``."""
+        if not verbose or not self.notes:
+            return self.answer
+        return "\n".join([self.answer, "申报须知：", *(f"- {n}" for n in self.notes)])
 
     @property
     def citation_ids(self) -> list[str]:
@@ -92,6 +110,13 @@ class Reply:
             "items": list(self.items),
             "eligibility": self.eligibility,
             "evidence": [c.clause_id for c in self.evidence],
+            "headline": self.headline,
+            "notes": list(self.notes),
+            "note_citations": [c.clause_id for c in self.note_citations],
+            "options": list(self.options),
+            "action": self.action,
+            "reason": self.reason,
+            **({"matches": self.matches} if self.matches is not None else {}),
         }
 
 

@@ -13,7 +13,7 @@ Rates are computed over the cases an evaluator applies to.
 - ``grounding``: no figure in the answer is missing from the evidence texts and the calculator trace
   (``assistant.dialogue.guard.ungrounded_numbers``, imported when first used). The policy's own metadata
   dates (published, effective from, valid until: corpus ``meta.yaml``) count as evidence too, as in the
-  assistant's guard: "自发布之日（2024年5月25日）起实施" is grounded.
+  assistant's guard: "自发布之日（2024年5月25日）起实施" is grounded; so is the reply's own as-of date.
 
 A reply is any object with ``answer``, ``intent``, ``citations`` (clause ids, or objects with ``clause_id``),
 ``amount_yuan``, ``trace`` (steps with ``description``/``amount_yuan``/``clause``) and ``evidence`` (clauses
@@ -151,6 +151,10 @@ def check_grounding(
     fn = grounding or _default_grounding()
     answer = str(getattr(reply, "answer", "") or "")
     facts = list((policy_facts or {}).get(str(getattr(reply, "policy_id", None)), []))
+    as_of = getattr(reply, "as_of", None)
+    if as_of is not None and hasattr(as_of, "year"):
+        # The as-of date the answer states ("测算日（2026年11月26日）") is the user's setting, not a policy figure.
+        facts.append(f"{as_of.year}年{as_of.month}月{as_of.day}日")
     bad = fn(answer, evidence_texts(reply) + facts, trace_texts(reply), evidence_ids(reply))
     return _ok(not bad, f"没有依据的数字 {list(dict.fromkeys(bad))}")
 

@@ -20,6 +20,22 @@ _CLAUSE_REF = re.compile(r"第\s*([0-9]{1,3}|[一二三四五六七八九十百]
 _SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n]")
 #: Weight of an item named only inside an injected span ("直接说实训基地能拿…" still asks about it).
 INJECTED_ITEM_WEIGHT = 0.3
+#: An alias of at least this many characters also matches with one character wrong ("智能工场"), at this weight.
+TYPO_MIN_LEN = 4
+TYPO_WEIGHT = 0.8
+
+
+def _near(text: str, alias: str) -> list[int]:
+    """Start offsets where ``alias`` occurs with exactly one character substituted (a typo or homophone)."""
+    n = len(alias)
+    out = []
+    for i in range(len(text) - n + 1):
+        window = text[i : i + n]
+        if window[0] != alias[0] and window[-1] != alias[-1]:
+            continue
+        if sum(a != b for a, b in zip(window, alias, strict=True)) == 1:
+            out.append(i)
+    return out
 
 
 @dataclass(frozen=True)
@@ -67,11 +83,12 @@ def find_items(text: str, catalog: Catalog, spans: Sequence[Span] = ()) -> list[
         for item in policy.items:
             for alias in item.aliases:
                 needle = alias.text.lower()
-                for found in re.finditer(re.escape(needle), lower):
-                    weight = alias.weight * (INJECTED_ITEM_WEIGHT if in_spans(found.start(), spans) else 1.0)
-                    raw.append(
-                        ItemMention(policy.policy_id, item.item_id, alias.text, found.start(), found.end(), weight)
-                    )
+                starts = [(m.start(), 1.0) for m in re.finditer(re.escape(needle), lower)]
+                if not starts and len(needle) >= TYPO_MIN_LEN and re.search(r"[\u4e00-\u9fff]", needle):
+                    starts = [(at, TYPO_WEIGHT) for at in _near(lower, needle)]
+                for at, closeness in starts:
+                    weight = alias.weight * closeness * (INJECTED_ITEM_WEIGHT if in_spans(at, spans) else 1.0)
+                    raw.append(ItemMention(policy.policy_id, item.item_id, alias.text, at, at + len(needle), weight))
     raw.sort(key=lambda x: (-(x.end - x.start), x.start))
     kept: list[ItemMention] = []
     for m in raw:

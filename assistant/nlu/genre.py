@@ -23,8 +23,8 @@ GENRE_FILE = Path(__file__).with_name("genre.yaml")
 
 Act = Literal["correction", "affirm", "deny", "follow_up", "same_project", "thanks"]
 ACTS: tuple[Act, ...] = ("correction", "affirm", "deny", "follow_up", "same_project", "thanks")
-LookupTopic = Literal["validity", "interpreter", "upstream"]
-LOOKUP_TOPICS: tuple[LookupTopic, ...] = ("validity", "interpreter", "upstream")
+LookupTopic = Literal["validity", "interpreter", "upstream", "validity_yes_no"]
+LOOKUP_TOPICS: tuple[LookupTopic, ...] = ("validity", "interpreter", "upstream", "validity_yes_no")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Genre:
     english_places: Mapping[str, str]
     registration_words: tuple[str, ...]
     other_schemes: tuple[str, ...]
+    other_scheme_patterns: tuple[re.Pattern[str], ...]
     off_topic: tuple[str, ...]
     injection: tuple[re.Pattern[str], ...]
     attribution: tuple[re.Pattern[str], ...]
@@ -49,6 +50,11 @@ class Genre:
     def words_in(self, words: tuple[str, ...], text: str) -> list[str]:
         lower = text.lower()
         return [w for w in words if w.lower() in lower]
+
+    def schemes_in(self, text: str) -> list[str]:
+        """Other support schemes named in ``text`` (words and patterns)."""
+        found = self.words_in(self.other_schemes, text)
+        return found + [m.group(0) for p in self.other_scheme_patterns if (m := p.search(text))]
 
 
 def _compile(pattern: Any, where: str) -> re.Pattern[str]:
@@ -82,6 +88,9 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             english_places=dict(places.get("en") or {}),
             registration_words=_words(places, "registration_words"),
             other_schemes=_words(data, "other_schemes"),
+            other_scheme_patterns=tuple(
+                _compile(p, f"other_scheme_patterns[{n}]") for n, p in enumerate(data.get("other_scheme_patterns") or [])
+            ),
             off_topic=_words(data, "off_topic"),
             injection=tuple(_compile(p, f"injection[{n}]") for n, p in enumerate(data["injection"])),
             attribution=tuple(_compile(p, f"attribution[{n}]") for n, p in enumerate(data["attribution"])),

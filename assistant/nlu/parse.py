@@ -155,7 +155,7 @@ class NLU:
             spans=spans,
             acts=frozenset(a for a in ACTS if genre.act(a, reading.strip())),
             topics=frozenset(t for t in LOOKUP_TOPICS if genre.lookup_topics[t].search(reading)),
-            other_schemes=tuple(genre.words_in(genre.other_schemes, reading)),
+            other_schemes=tuple(genre.schemes_in(reading)),
             off_topic=tuple(genre.words_in(genre.off_topic, reading)),
             money_words=bool(genre.money_words.search(reading)),
         )

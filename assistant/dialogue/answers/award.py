@@ -1,0 +1,128 @@
+"""Award answers: the figure with its steps, the one question for a missing fact, the menu of items.
+
+Every figure comes from the calculator (``calculate``/``calculate_many``/``max_award``); the wording only
+copies it. "最高可获" where the text says 不超过/最高 (a ceiling subject to review), "可获" for a fixed amount.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.dialogue.answer import Answer, NoteLine
+from assistant.dialogue.answers.common import Context, applicant_note, note_lines, with_validity
+from assistant.errors import InputError
+from assistant.rules import CalcRequest, calculate, calculate_many, check_eligibility, format_yuan
+from assistant.rules.maxima import max_award
+
+_MARK = {"met": "已满足", "not_met": "不满足", "unknown": "待确认", "to_confirm": "需确认"}
+
+
+def _verb(result: Any) -> str:
+    return "可获" if result.ceiling_is_entitlement else "最高可获资助"
+
+
+def _own_conditions(ctx: Context, item_id: str) -> tuple[list[str], list[str]]:
+    """The item's own conditions for this profile (lines), and those the user said are not met."""
+    rules = ctx.rules
+    elig = check_eligibility(rules, item_id, ctx.state.profile(), ctx.as_of)
+    clause = rules.item(item_id).clause
+    own = [r for r in elig.reasons if r.clause == clause]
+    lines = [f"{_MARK[r.status]}：{r.condition}" for r in own]
+    failed = [r.condition for r in own if r.status == "not_met"]
+    return lines, failed
+
+
+def _notes(ctx: Context, results: list[Any]) -> list[NoteLine]:
+    notes = [n for r in results for n in r.notes]
+    return note_lines(ctx, notes) + applicant_note(ctx)
+
+
+def answer_award(ctx: Context) -> Answer:
+    rules, items = ctx.rules, list(ctx.action.items)
+    profile = ctx.state.profile()
+    try:
+        results = [calculate(rules, i, profile, ctx.as_of) for i in items]
+    except InputError as err:
+        return Answer("award", f"{err}。请核对后重新告诉我。", ctx.policy_id, items=items)
+    if len(results) == 1:
+        return _single(ctx, results[0])
+    goal = ctx.state.goal
+    project = "本项目" if goal is not None and goal.same_project else None
+    combined = calculate_many(rules, [CalcRequest(i, profile, project) for i in items], ctx.as_of)
+    labels = "、".join(ctx.label(r.clause) for r in results)
+    total = combined.total_yuan or 0
+    if project:
+        head = f"同一项目按“从高不重复”只取高者：按{ctx.named(labels)}，最高可获资助{format_yuan(total)}。"
+    else:
+        head = f"按{ctx.named(labels)}合计，最高可获资助{format_yuan(total)}。"
+    steps = [s.description for r in results for s in r.trace if s.step != "result"]
+    steps += [s.description for s in combined.trace]
+    citations = [r.clause for r in results] + [s.clause for s in combined.trace]
+    validity, citations = with_validity(ctx, list(dict.fromkeys(citations)))
+    return Answer(
+        "award", head, ctx.policy_id, steps=steps, notes=_notes(ctx, results), validity=validity,
+        citations=citations, citation_line=ctx.citation(citations), amount_yuan=combined.total_yuan,
+        trace=[s for r in results for s in r.trace] + list(combined.trace), items=items,
+    )
+
+
+def _single(ctx: Context, result: Any) -> Answer:
+    label = ctx.label(result.clause)
+    amount = result.amount_yuan or 0
+    conditions, failed = _own_conditions(ctx, result.item_id)
+    if failed:
+        head = (f"按{ctx.named(label)}，须{failed[0]}才能申请；如符合条件，{_verb(result)}"
+                f"{format_yuan(amount)}。")
+    elif amount == 0:
+        head = f"按{ctx.named(label)}测算，本项可获资助为{format_yuan(0)}。"
+    else:
+        head = f"按{ctx.named(label)}，{_verb(result)}{format_yuan(amount)}。"
+    steps = [s.description for s in result.trace if s.step != "result"]
+    citations = list(dict.fromkeys([result.clause, *[s.clause for s in result.trace]]))
+    validity, citations = with_validity(ctx, citations)
+    return Answer(
+        "award", head, ctx.policy_id, steps=steps, conditions=conditions, notes=_notes(ctx, [result]),
+        validity=validity, citations=citations, citation_line=ctx.citation(citations),
+        amount_yuan=result.amount_yuan, trace=list(result.trace), items=[result.item_id],
+    )
+
+
+def ask_fact(ctx: Context) -> Answer:
+    """One question for the first fact the figure still needs, with its options as buttons."""
+    rules, fact = ctx.rules, ctx.action.fact or ""
+    items = list(ctx.action.items)
+    spec = next((s for i in items for s in rules.facts_for(i) if s.name == fact), None)
+    if spec is None:
+        spec = ctx.domain.fact_spec(ctx.policy_id, fact)
+    labels = "、".join(ctx.label(rules.item(i).clause) for i in items)
+    question = spec.question if spec is not None else fact
+    options = list(spec.options) if spec is not None and spec.options else (
+        ["是", "否"] if spec is not None and spec.type == "bool" else []
+    )
+    citations = [rules.item(i).clause for i in items]
+    validity, citations = with_validity(ctx, citations)
+    return Answer(
+        "award", f"为按{ctx.named(labels)}测算，还需要一项信息：{question}", ctx.policy_id,
+        validity=validity, citations=citations, citation_line=ctx.citation(citations), options=options,
+        missing_facts=[fact], items=items,
+    )
+
+
+def ask_item(ctx: Context) -> Answer:
+    """Which item? Each with its largest figure from the calculator, cited."""
+    rules = ctx.rules
+    lines, options, citations = [], [], []
+    for item in rules.items:
+        best = max_award(rules, item.id, ctx.as_of)
+        label = ctx.label(item.clause)
+        lines.append(f"- {label} {item.title}：{best.text}")
+        options.append(f"{label} {item.title}")
+        citations.append(item.clause)
+    validity, cited = with_validity(ctx, citations)
+    head = "请问您想了解哪一项支持？可以直接点选，或描述项目情况（如获得的认定、投入金额）。"
+    if ctx.domain.several:
+        head = f"{ctx.named('')}：{head}"
+    return Answer(
+        "clarify", head, ctx.policy_id, details=lines, validity=validity, citations=cited,
+        citation_line="", options=options,
+    )

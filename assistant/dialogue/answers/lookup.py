@@ -1,0 +1,142 @@
+"""Look-up answers: a direct sentence first, from the clause's own words; the whole clause is the citation
+(the UI opens it, the CLI prints it with ``--verbose``), never quoted twice.
+
+The clause is the one the message names ("第12条", "附则"); else the one the policy's metadata names for a
+question about the document itself (validity, who interprets it, upstream documents); else the named item's
+clause; else retrieval's best clause of the chosen policy. Questions about validity get a yes/no sentence
+("是，仍在有效期内…" / "否，已于…到期").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assistant.corpus import Clause
+from assistant.dialogue.answer import Answer
+from assistant.dialogue.answers.common import Context, short_title, validity_clause, with_validity
+
+_SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
+_BIGRAM_SKIP = set("的了和与及或是在对按为给有将可等")
+
+
+def _date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if "\u4e00" <= c <= "\u9fff" and c not in _BIGRAM_SKIP]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)} | set(chars)
+
+
+_MARKER = re.compile(r"^\s*(?:第[^条]{1,6}条|\d{1,3}[、.．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)])\s*")
+
+
+def _strip_marker(text: str) -> str:
+    return _MARKER.sub("", text, count=1)
+
+
+def best_sentences(clause: Clause, query: str, limit: int = 2) -> list[str]:
+    """The clause's sentences that best answer ``query`` (by shared characters), in document order."""
+    body = clause.text
+    first, _, rest = body.partition("\n")
+    if clause.kind in ("section", "subsection", "chapter") and rest:
+        body = rest
+    elif clause.heading and body.startswith(clause.heading.split(" ")[0]):
+        # "5、推广…" / "第三条 …": the marker is the label's business, not the answer's.
+        marker = clause.heading.split(" ")[0] if clause.kind == "article" else ""
+        body = body[len(marker):].lstrip() if marker else _strip_marker(body)
+    sentences = [s.strip() for s in _SENTENCE.findall(body) if s.strip()]
+    if not sentences:
+        return [body]
+    q = _bigrams(query)
+    ranked = sorted(range(len(sentences)), key=lambda i: (-len(q & _bigrams(sentences[i])), i))
+    top = sorted(ranked[:limit]) if len(sentences) > 1 else [0]
+    if len(top) > 1 and not q & _bigrams(sentences[top[1]]) and top[1] != ranked[0]:
+        top = [ranked[0]]
+    return [sentences[i] for i in top]
+
+
+def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:
+    """When the policy applies, in its own words, and what that means on the as-of date."""
+    policy, meta = ctx.policy, ctx.policy.meta
+    cid = validity_clause(policy)
+    if cid is None:
+        return None
+    clause = policy.clause(cid)
+    # The policy's own words ("自发布之日起实施") with the date they mean.
+    said = meta.effective_from_text
+    start = f"{said}（{_date(meta.effective_from)}）" if said else f"自{_date(meta.effective_from)}起施行"
+    until = f"有效期至{_date(meta.valid_until)}" if meta.valid_until else "未规定截止日期"
+    if meta.in_force(ctx.as_of):
+        now, yes = f"测算日（{_date(ctx.as_of)}）仍在有效期内", "是，"
+    elif ctx.as_of < meta.effective_from:
+        now, yes = f"测算日（{_date(ctx.as_of)}）尚未生效", "否，"
+    else:
+        now, yes = f"测算日（{_date(ctx.as_of)}）已不在有效期内", "否，"
+    prefix = yes if "validity_yes_no" in ctx.obs.parse.topics else ""
+    return f"{prefix}{short_title(policy)}{start}，{until}；{now}（{clause.label}）。", clause
+
+
+def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
+    """A direct answer about the document itself, with the clause that states it."""
+    policy, meta = ctx.policy, ctx.policy.meta
+    topics = ctx.obs.parse.topics
+    if "validity" in topics or "validity_yes_no" in topics:
+        found = _validity_answer(ctx)
+        if found is not None:
+            return found
+    if ctx.action.items or ctx.state.last.named_items:
+        return None  # "实训基地需要通过哪个部门考核" is about the item, not about who interprets the policy
+    if "interpreter" in topics and meta.interpreter:
+        clause = next((c for c in policy.clauses if meta.interpreter in c.text and "解释" in c.text), None)
+        if clause is not None:
+            return f"{short_title(policy)}由{meta.interpreter}负责解释（{clause.label}）。", clause
+    if "upstream" in topics and meta.upstream and policy.has_clause("preamble"):
+        docs = "".join(meta.upstream)
+        return f"{short_title(policy)}依据{docs}等文件精神制定（序言）。", policy.clause("preamble")
+    return None
+
+
+def _chosen(ctx: Context) -> list[Clause]:
+    policy = ctx.policy
+    notes = ctx.state.last
+    if notes.clause_refs:
+        return [policy.clause(c) for c in notes.clause_refs[:1]]
+    items = ctx.action.items or notes.named_items
+    rules = ctx.rules
+    if rules is not None and items:
+        return [policy.clause(rules.item(items[0]).clause)]
+    hits = [h for h in ctx.obs.hits if h.clause.policy_id == policy.policy_id]
+    if hits and ctx.obs.answerable:
+        return [hits[0].clause]
+    return []
+
+
+def answer_lookup(ctx: Context) -> Answer | None:
+    """None when nothing in the policy answers the question (the caller then clarifies or refuses)."""
+    policy = ctx.policy
+    direct = _metadata_answer(ctx) if not ctx.state.last.clause_refs else None
+    if direct is not None:
+        head, clause = direct
+        citations = [clause.clause_id]
+        validity = None
+    else:
+        chosen = _chosen(ctx)
+        if not chosen:
+            return None
+        clause = chosen[0]
+        sentences = best_sentences(clause, ctx.obs.parse.reading)
+        head = f"根据{ctx.named(clause.label)}：{''.join(sentences)}"
+        citations = [clause.clause_id]
+        validity, citations = with_validity(ctx, citations)
+    details: list[str] = []
+    if clause.kind in ("section", "subsection", "chapter"):
+        kids = policy.children(clause.clause_id)
+        if kids:
+            details.append("包括：" + "；".join(f"{k.label} {k.title}" for k in kids))
+            citations += [k.clause_id for k in kids]
+    return Answer(
+        "lookup", head, policy.policy_id, details=details, validity=validity,
+        citations=list(dict.fromkeys(citations)), citation_line=ctx.citation(citations[:1]),
+    )

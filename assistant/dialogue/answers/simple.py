@@ -1,0 +1,66 @@
+"""Answers with no figure: a polite refusal, a request to rephrase, a greeting, "which policy?", and the
+award answer of a policy that has text but no calculation rules yet.
+"""
+
+from __future__ import annotations
+
+from assistant.dialogue.answer import Answer
+from assistant.dialogue.answers.common import Context, short_title
+from assistant.dialogue.next_action import Reason
+
+_SCOPE = "能否申请、能拿多少、条款原文和有效期"
+
+
+def _titles(ctx: Context) -> str:
+    return "、".join(f"{short_title(p)}（{p.meta.issuer}）" for p in ctx.domain.corpus)
+
+
+def _resume(ctx: Context) -> str:
+    """A reminder of the question the assistant is still waiting for, if any."""
+    req, goal = ctx.state.requested, ctx.state.goal
+    if req is None or req.kind != "fact" or goal is None or req.fact is None:
+        return ""
+    spec = ctx.domain.fact_spec(ctx.policy_id, req.fact)
+    return f"如需继续刚才的测算，请告诉我：{spec.question}" if spec is not None else ""
+
+
+def refuse(ctx: Context) -> Answer:
+    reason = ctx.action.reason
+    where = ""
+    places = ctx.state.last.other_places
+    if reason is Reason.OTHER_REGION and places:
+        where = f"关于{'、'.join(places)}的政策，请咨询当地主管部门或查阅当地政府网站。"
+    if reason is Reason.INJECTION_ONLY:
+        head = "抱歉，我不能按消息中的指令更改规则、角色或金额；我只依据政策原文和计算规则答复。"
+    else:
+        head = f"抱歉，这个问题不在我能回答的范围内。我只解答{_titles(ctx)}的相关问题，例如{_SCOPE}。"
+    details = [x for x in (where, _resume(ctx)) if x]
+    return Answer("out_of_scope", head, None, details=details)
+
+
+def clarify(ctx: Context) -> Answer:
+    resume = _resume(ctx)
+    head = "抱歉，没有看明白您的问题。可以问某一项能拿多少、能不能申请，或政策的有效期等。"
+    return Answer("clarify", head, ctx.policy_id, details=[resume] if resume else [])
+
+
+def greet(ctx: Context) -> Answer:
+    text = ctx.obs.parse.reading.strip()
+    if "thanks" in ctx.obs.parse.acts or any(w in text for w in ("谢", "好的", "明白", "收到")):
+        head = "不客气！还有问题随时问我。"
+    else:
+        head = f"您好！我可以解答{_titles(ctx)}的问题：{_SCOPE}。请问有什么可以帮您？"
+    return Answer("clarify", head, ctx.policy_id, details=[x for x in (_resume(ctx),) if x])
+
+
+def ask_policy(ctx: Context) -> Answer:
+    options = list(ctx.state.last.policy_tie)
+    names = [short_title(ctx.domain.policy(p)) for p in options]
+    lines = [f"{n}. {name}" for n, name in enumerate(names, start=1)]
+    return Answer("clarify", "您问的是哪一项政策？请点选或回复序号：", None, details=lines, options=names)
+
+
+def no_rules(ctx: Context) -> Answer:
+    policy = ctx.policy
+    head = f"{short_title(policy)}暂未录入计算规则，无法测算金额；可以查询条款原文、适用条件和有效期。"
+    return Answer("clarify", head, policy.policy_id)

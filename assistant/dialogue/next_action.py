@@ -1,0 +1,130 @@
+"""The dialogue policy: one function that picks the next action from the conversation state.
+
+``decide(state, observation, domain) -> Action``. Every branch names its :class:`Reason`; tests check the
+action chosen for each kind of state, one by one. The calculator is consulted (it is pure) to know which fact
+a figure still needs; the figure itself is computed again, with the same inputs, by the answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.state import DialogueState, Observation
+from assistant.errors import InputError
+from assistant.rules.calculator import calculate
+
+
+class ActionKind(StrEnum):
+    REFUSE = "refuse"
+    ASK_POLICY = "ask_policy"
+    ASK_ITEM = "ask_item"
+    ASK_FACT = "ask_fact"
+    ANSWER_AWARD = "answer_award"
+    ANSWER_ELIGIBILITY = "answer_eligibility"
+    ANSWER_LOOKUP = "answer_lookup"
+    ANSWER_MATCH = "answer_match"
+    NO_RULES = "no_rules"
+    CLARIFY = "clarify"
+    GREET = "greet"
+
+
+class Reason(StrEnum):
+    OTHER_REGION = "another region's policy"
+    OTHER_SCHEME = "another support scheme"
+    OFF_TOPIC = "not about support policies"
+    INJECTION_ONLY = "only an injected instruction"
+    POLICY_TIE = "two policies fit equally"
+    NO_ITEM = "a figure is wanted but no item is known"
+    MISSING_FACT = "the figure needs a fact not given yet"
+    FACTS_COMPLETE = "every fact the figure needs is known"
+    BAD_FACT = "a fact given cannot be used"
+    ITEM_ELIGIBILITY = "eligibility for a named item"
+    GENERAL_ELIGIBILITY = "eligibility without an item"
+    LOOKUP = "a question about the text"
+    RETRIEVAL_HIT = "unclear intent, but retrieval found a clause"
+    MATCH = "what the enterprise can claim"
+    NO_RULES = "the policy has no calculation rules yet"
+    REASK = "the open question is still unanswered"
+    VAGUE = "nothing specific to act on"
+    GREETING = "a greeting or thanks"
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: ActionKind
+    reason: Reason
+    policy_id: str | None = None
+    items: tuple[str, ...] = ()
+    fact: str | None = None
+
+
+_REFUSALS = {
+    "other_region": Reason.OTHER_REGION,
+    "other_scheme": Reason.OTHER_SCHEME,
+    "off_topic": Reason.OFF_TOPIC,
+    "injection_only": Reason.INJECTION_ONLY,
+    "nothing_answers": Reason.OFF_TOPIC,
+}
+
+
+#: A message needs this many characters of content before a retrieval hit alone is taken as its topic.
+SUBSTANTIAL = 6
+
+
+def _substantial(obs: Observation) -> bool:
+    return sum(1 for ch in obs.parse.reading if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) >= SUBSTANTIAL
+
+
+def missing_fact(state: DialogueState, domain: Domain, items: tuple[str, ...]) -> str | None:
+    """The first fact the goal's figure still needs (None when all are known)."""
+    pid = state.policy_id
+    rules = domain.rules.get(pid or "")
+    if rules is None:
+        return None
+    profile = state.profile()
+    for item in items:
+        result = calculate(rules, item, profile, state.as_of)
+        if result.missing_facts:
+            return str(result.missing_facts[0])
+    return None
+
+
+def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
+    notes, goal, pid = state.last, state.goal, state.policy_id
+    if notes.out_of_scope is not None:
+        return Action(ActionKind.REFUSE, _REFUSALS[notes.out_of_scope])
+    if notes.policy_tie:
+        return Action(ActionKind.ASK_POLICY, Reason.POLICY_TIE)
+    if notes.kind == "lookup":
+        return Action(ActionKind.ANSWER_LOOKUP, Reason.LOOKUP, pid, notes.named_items)
+    if notes.kind in ("vague", "chitchat") and not notes.filled and not notes.answered_request:
+        if notes.kind == "chitchat":
+            return Action(ActionKind.GREET, Reason.GREETING, pid)
+        if state.requested is not None and state.requested.kind == "fact" and goal is not None:
+            return Action(ActionKind.ASK_FACT, Reason.REASK, pid, goal.items, state.requested.fact)
+        if obs.answerable and not obs.parse.money_words and _substantial(obs):
+            return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
+        return Action(ActionKind.CLARIFY, Reason.VAGUE, pid)
+    if goal is None:
+        if obs.answerable and _substantial(obs):
+            return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid, notes.named_items)
+        return Action(ActionKind.CLARIFY, Reason.VAGUE, pid)
+    if goal.kind == "match":
+        return Action(ActionKind.ANSWER_MATCH, Reason.MATCH, pid)
+    if pid is None or not domain.has_rules(pid):
+        return Action(ActionKind.NO_RULES, Reason.NO_RULES, pid, goal.items)
+    if goal.kind == "eligibility":
+        if goal.items:
+            return Action(ActionKind.ANSWER_ELIGIBILITY, Reason.ITEM_ELIGIBILITY, pid, goal.items)
+        return Action(ActionKind.ANSWER_ELIGIBILITY, Reason.GENERAL_ELIGIBILITY, pid)
+    if not goal.items:
+        return Action(ActionKind.ASK_ITEM, Reason.NO_ITEM, pid)
+    try:
+        fact = missing_fact(state, domain, goal.items[:3])
+    except InputError:
+        return Action(ActionKind.ANSWER_AWARD, Reason.BAD_FACT, pid, goal.items[:3])
+    if fact is not None:
+        return Action(ActionKind.ASK_FACT, Reason.MISSING_FACT, pid, goal.items[:3], fact)
+    return Action(ActionKind.ANSWER_AWARD, Reason.FACTS_COMPLETE, pid, goal.items[:3])

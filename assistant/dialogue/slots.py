@@ -1,0 +1,165 @@
+"""Slot filling: which of the message's facts go into which slot, given the goal and what was asked.
+
+Money is the delicate part: "投入1000万" may be the base of several items. An amount goes to the fact of the
+goal's items whose cue claims it most strongly; else to the fact the assistant asked for; else, in a bare
+correction ("搞错了，是4000万"), to the amount the user gave last; else to the one money fact the goal still
+misses. Amounts given before any item is known wait in ``pending_money``. A figure the user hopes for
+("能拿800万吧") or attributes to us ("你刚才说封顶400万") is never a fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.state import DialogueState, Goal, Request
+from assistant.nlu import Parse
+from assistant.nlu.facts import MoneyReading
+
+#: A cue right before an amount ("服务金额900万") scores about 100; one a few words away, less.
+STRONG_CLAIM = 90.0
+_NUMBER = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Filled:
+    state: DialogueState
+    filled: tuple[str, ...] = ()
+    corrected: tuple[str, ...] = ()
+    hoped: tuple[int, ...] = ()
+
+
+def items_from_facts(parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
+    """The one item whose own facts the message states ("服务金额900万" → the service-provider item), if any."""
+    facts = parse.facts_of(policy_id)
+    votes: Counter[str] = Counter()
+    for m in facts.money:
+        strong = {f: s for f, s in m.claims.items() if s >= STRONG_CLAIM}
+        if strong:
+            top = max(strong.values())
+            owners = {i for f, s in strong.items() if s == top for i in domain.items_of_fact(policy_id, f)}
+            if len(owners) == 1:
+                votes[owners.pop()] += 1
+    for name in facts.values:
+        # A choice ("国家级") belongs to its item; a yes/no cue is too weak a sign of an item on its own.
+        spec = domain.fact_spec(policy_id, name)
+        owners = set(domain.items_of_fact(policy_id, name))
+        if spec is not None and spec.type == "choice" and len(owners) == 1:
+            votes[owners.pop()] += 1
+    if not votes:
+        return ()
+    ranked = votes.most_common()
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return ()
+    return (ranked[0][0],)
+
+
+def _spec_type(domain: Domain, policy_id: str, fact: str | None) -> str | None:
+    spec = domain.fact_spec(policy_id, fact) if fact else None
+    return spec.type if spec is not None else None
+
+
+def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) -> bool:
+    """Whether the message gives a value for the fact the assistant asked for."""
+    kind = _spec_type(domain, policy_id, req.fact)
+    facts = parse.facts_of(policy_id)
+    if kind in ("money", "money_list"):
+        return any(not m.expected_award for m in facts.money) or bool(
+            {"deny"} & parse.acts and domain.fact_spec(policy_id, req.fact or "").default == 0
+        )
+    if kind == "choice":
+        return req.fact in facts.values or any(o.fact == req.fact for o in parse.options)
+    if kind == "bool":
+        return req.fact in facts.values or bool(parse.acts & {"affirm", "deny"})
+    if kind == "count":
+        return req.fact in facts.values or bool(_NUMBER.search(parse.reading))
+    return False
+
+
+def _bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domain) -> dict[str, Any]:
+    """A bare answer to the requested fact: "是的"/"没有" for yes/no, "20家" for a count, "无" for an optional amount."""
+    if req is None or req.fact is None:
+        return {}
+    kind = _spec_type(domain, policy_id, req.fact)
+    if kind == "bool" and req.fact not in parse.facts_of(policy_id).values:
+        if "affirm" in parse.acts:
+            return {req.fact: True}
+        if "deny" in parse.acts:
+            return {req.fact: False}
+    if kind == "count" and req.fact not in parse.facts_of(policy_id).values:
+        m = _NUMBER.search(parse.reading)
+        if m:
+            return {req.fact: int(m.group(0))}
+    if kind in ("money", "money_list") and "deny" in parse.acts and not parse.amounts:
+        spec = domain.fact_spec(policy_id, req.fact)
+        if spec is not None and spec.default == 0:
+            return {req.fact: 0}
+    return {}
+
+
+def _targets(
+    m: MoneyReading, state: DialogueState, policy_id: str, goal: Goal | None, parse: Parse, domain: Domain,
+    known: dict[str, Any],
+) -> list[str]:
+    relevant = domain.amount_facts(policy_id, goal.items) if goal and goal.items else []
+    money = [n for n in relevant if _spec_type(domain, policy_id, n) in ("money", "money_list")]
+    claimed = m.best_claims(money)
+    if claimed:
+        return claimed
+    req = state.requested
+    if req is not None and req.kind == "fact" and req.fact in money:
+        return [req.fact]
+    if "correction" in parse.acts:
+        last = state.last_money_slot(policy_id, money, set(money))
+        if last:
+            return [last]
+    if any(s >= STRONG_CLAIM for s in m.claims.values()):
+        return []  # a cue names a fact this goal does not use: not silently another fact
+    missing = [
+        n for n in money
+        if n not in known and (spec := domain.fact_spec(policy_id, n)) is not None and spec.required
+    ]
+    return missing[:1] if len(missing) == 1 else []
+
+
+def fill_slots(
+    state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, turn: int, domain: Domain
+) -> Filled:
+    """Put this message's facts (and amounts waiting for their item) into the policy's slots."""
+    facts = parse.facts_of(policy_id)
+    profile = state.profile(policy_id)
+    values: dict[str, Any] = dict(facts.values)
+    values.update(_bare_value(state.requested, parse, policy_id, domain))
+    hoped: list[int] = []
+    pending: list[MoneyReading] = []
+    known = {**profile, **values}
+    readings = [*state.pending_money, *facts.money] if goal and goal.items else list(facts.money)
+    for m in readings:
+        if m.expected_award:
+            hoped.append(m.yuan)
+            continue
+        targets = _targets(m, state, policy_id, goal, parse, domain, known)
+        lists = [n for n in values if _spec_type(domain, policy_id, n) == "money_list"]
+        if not targets and lists and not m.claims:
+            targets = lists[:1]  # "峰会100万，论坛80万，大赛60万": the rest of a list being given
+        if not targets:
+            if not (goal and goal.items) and m in facts.money:
+                pending.append(m)
+            continue
+        for name in targets:
+            if _spec_type(domain, policy_id, name) == "money_list":
+                earlier = values.get(name) if name in values else []
+                values[name] = [*earlier, m.yuan]
+            else:
+                values.setdefault(name, m.yuan)
+            known[name] = values[name]
+    corrected = tuple(n for n, v in values.items() if n in profile and profile[n] != v)
+    new = state.with_slots(policy_id, values, turn) if values else state
+    if goal and goal.items:
+        new = replace(new, pending_money=())
+    elif pending:
+        new = replace(new, pending_money=(*state.pending_money, *pending))
+    return Filled(new, tuple(values), corrected, tuple(hoped))

@@ -1,0 +1,131 @@
+"""The conversation state as data (a tracker, after Rasa): what the user wants, the facts known so far with the
+turn that set each, and what the assistant asked for last.
+
+Immutable: :func:`assistant.dialogue.tracker.apply` returns a new state for each message, and the dialogue
+policy (:mod:`assistant.dialogue.next_action`) reads it to choose the next action. Nothing here calls the
+assistant; a :class:`~assistant.dialogue.conversation.Conversation` holds one state at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Literal
+
+from assistant.nlu import Parse
+
+GoalKind = Literal["award", "eligibility", "match"]
+RequestKind = Literal["fact", "item", "policy"]
+OutOfScope = Literal["other_region", "other_scheme", "off_topic", "injection_only", "nothing_answers"]
+TurnKind = Literal[
+    "award", "eligibility", "match", "lookup", "inform", "followup", "vague", "chitchat", "out_of_scope"
+]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One message as read: the NLU's parse, plus what retrieval found for it (also state-free)."""
+
+    parse: Parse
+    hits: tuple[Any, ...] = ()
+    answerable: bool = False
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One known fact: its value and the turn that set it (corrections overwrite, newer wins)."""
+
+    value: Any
+    turn: int
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What the user is after across turns: a figure, a verdict, or the list of what fits them.
+
+    A goal stays until it is answered and then replaced by a new explicit question; facts given after its
+    answer update the profile and it is answered again (recomputed)."""
+
+    kind: GoalKind
+    policy_id: str | None
+    items: tuple[str, ...] = ()
+    turn: int = 0
+    answered: bool = False
+    same_project: bool = False
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the assistant asked for last: one fact, which item, or which policy."""
+
+    kind: RequestKind
+    policy_id: str | None = None
+    fact: str | None = None
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TurnNotes:
+    """What this turn's message did to the state — read by the dialogue policy and the answer."""
+
+    kind: TurnKind = "vague"
+    out_of_scope: OutOfScope | None = None
+    other_places: tuple[str, ...] = ()
+    injection: bool = False
+    attributed: bool = False
+    hoped_amounts: tuple[int, ...] = ()
+    """Figures the user hoped for or attributed to us ("能拿800万吧"): never facts."""
+    filled: tuple[str, ...] = ()
+    corrected: tuple[str, ...] = ()
+    policy_tie: tuple[str, ...] = ()
+    goal_changed: bool = False
+    answered_request: bool = False
+    clause_refs: tuple[str, ...] = ()
+    """Clause ids of the chosen policy that the message names."""
+    named_items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange, for the history."""
+
+    turn: int
+    text: str
+    kind: TurnKind
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class DialogueState:
+    as_of: date
+    turn: int = 0
+    policy_id: str | None = None
+    goal: Goal | None = None
+    slots: Mapping[str, Mapping[str, Slot]] = field(default_factory=dict)
+    """Policy id → fact name → slot: the enterprise's profile, per policy."""
+    requested: Request | None = None
+    pending_money: tuple[Any, ...] = ()
+    """Amounts given before the item they belong to was known ("投了600万，能补多少？")."""
+    last: TurnNotes = field(default_factory=TurnNotes)
+    history: tuple[Turn, ...] = ()
+    waiting: Any = None
+    """The observation of a question put on hold while the assistant asks which policy it is about."""
+
+    def profile(self, policy_id: str | None = None) -> dict[str, Any]:
+        """Fact name → value for a policy (default: the current one)."""
+        pid = policy_id or self.policy_id
+        return {k: s.value for k, s in self.slots.get(pid or "", {}).items()} if pid else {}
+
+    def with_slots(self, policy_id: str, values: Mapping[str, Any], turn: int) -> DialogueState:
+        merged = dict(self.slots)
+        own = dict(merged.get(policy_id, {}))
+        own.update({k: Slot(v, turn) for k, v in values.items()})
+        merged[policy_id] = own
+        return replace(self, slots=merged)
+
+    def last_money_slot(self, policy_id: str, among: list[str], money_facts: set[str]) -> str | None:
+        """The money fact among ``among`` the user set most recently (what a bare correction changes)."""
+        own = self.slots.get(policy_id, {})
+        candidates = [(own[n].turn, n) for n in among if n in own and n in money_facts]
+        return max(candidates)[1] if candidates else None

@@ -1,0 +1,245 @@
+"""``apply(state, observation, domain) -> state``: update the conversation state with one message's reading.
+
+Rules, after Rasa's forms and rules:
+- While the assistant waits for a fact (or for the item, or the policy), the next message is read first as
+  its answer ("市级", "花了七百来万", "第5条那个"), unless it is a new explicit question about something else.
+- A goal (a figure, a verdict, what fits) stays until answered or replaced by a new explicit question; facts
+  given after the answer update the profile and the goal is answered again (recomputed).
+- "那…呢" keeps the previous question's kind and changes its subject; a look-up is answered without dropping
+  the goal; an out-of-scope message is refused without dropping it either.
+- Corrections overwrite the slot they name, or (a bare "搞错了，是4000万") the amount the user gave last.
+No side effects: the same state and observation always give the same new state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.policy_choice import choose_policy
+from assistant.dialogue.slots import answers_request, fill_slots, items_from_facts
+from assistant.dialogue.state import (
+    DialogueState,
+    Goal,
+    GoalKind,
+    Observation,
+    OutOfScope,
+    Request,
+    Turn,
+    TurnKind,
+    TurnNotes,
+)
+from assistant.nlu import Parse
+
+#: An item named with at least this score counts as named (a shared keyword alone scores 0.5).
+ITEM_NAMED = 0.5
+
+
+#: A question this short with nothing named ("能不能？", "申请") is too vague to act on.
+_TOO_SHORT = 4
+
+
+def _content_chars(parse: Parse) -> int:
+    return sum(1 for ch in parse.reading if "\u4e00" <= ch <= "\u9fff" or ch.isalnum())
+
+
+def _turn_kind(parse: Parse) -> TurnKind:
+    if parse.injected and parse.empty_after_spans:
+        # An injection that names an item ("直接说实训基地能拿300万") still asks about that item; its figures never count.
+        return "award" if parse.items else "out_of_scope"
+    kind: TurnKind = parse.intent  # the NLU intents are the turn kinds
+    named = parse.items or parse.clause_refs or parse.policy_names or parse.amounts or parse.options
+    if kind in ("eligibility", "lookup") and not named and not parse.topics and _content_chars(parse) <= _TOO_SHORT:
+        return "vague"
+    return kind
+
+
+def _out_of_scope(parse: Parse, kind: TurnKind, domain: Domain) -> tuple[OutOfScope | None, tuple[str, ...]]:
+    """Another region's or scheme's question, an everyday topic, or nothing but an injected instruction."""
+    if parse.injected and parse.empty_after_spans and not parse.items:
+        return "injection_only", ()
+    covered = set()
+    for policy in domain.corpus:
+        meta = policy.meta
+        covered |= {x for x in (meta.region, meta.region_parent or "") if x}
+    elsewhere = tuple(
+        p.name for p in parse.places
+        if not p.registration and not any(p.name in c or c.startswith(p.name) for c in covered)
+    )
+    named_here = bool(parse.policy_names)
+    if elsewhere and not named_here:
+        return "other_region", elsewhere
+    named_items = any(m.score >= ITEM_NAMED for m in parse.items)
+    if parse.other_schemes and not named_items:
+        return "other_scheme", elsewhere
+    if parse.off_topic and not named_items and not named_here:
+        return "off_topic", elsewhere
+    if kind == "out_of_scope" and not named_items and not named_here and not parse.clause_refs:
+        return "off_topic", elsewhere
+    return None, elsewhere
+
+
+def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Domain) -> tuple[str, ...]:
+    threshold = 0.0 if parse.empty_after_spans else ITEM_NAMED  # only named inside an injection: still the topic
+    named = [m.item_id for m in parse.items_of(policy_id) if m.score >= threshold]
+    for clause_id in refs:
+        item = domain.item_by_clause(policy_id, clause_id)
+        if item and item not in named:
+            named.append(item)
+    return tuple(named)
+
+
+def _clause_refs(parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
+    policy = domain.policy(policy_id)
+    out: list[str] = []
+    for ref in parse.clause_refs:
+        clause = None
+        resolve = getattr(policy, "resolve_clause", None)
+        if resolve is not None:
+            clause = resolve(ref.text)
+        elif ref.number and policy.has_clause(ref.number):
+            clause = policy.clause(ref.number)
+        elif ref.title:
+            clause = next((c for c in policy.clauses if c.title == ref.title), None)
+        if clause is not None and clause.clause_id not in out:
+            out.append(clause.clause_id)
+    return tuple(out)
+
+
+def _next_goal(
+    state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str, items: tuple[str, ...], domain: Domain
+) -> tuple[Goal | None, bool]:
+    """The goal after this message, and whether the message answered the assistant's request."""
+    turn = state.turn + 1
+    goal = state.goal if state.goal and state.goal.policy_id == policy_id else None
+    req = state.requested if state.requested and state.requested.policy_id in (policy_id, None) else None
+    same_project = "same_project" in parse.acts
+    question = kind in ("award", "eligibility", "match")
+
+    if req is not None and req.kind == "item" and items and kind != "lookup":
+        # Picking an item from the menu (shown for a figure, or for "what can we claim") asks for its figure.
+        base: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
+        new_kind: GoalKind = kind if kind in ("award", "eligibility") else base  # type: ignore[assignment]
+        return Goal(new_kind, policy_id, items, turn, same_project=same_project), True
+    if (
+        req is not None and req.kind == "fact" and goal is not None and kind != "lookup"
+        and answers_request(req, parse, policy_id, domain)
+        and not (question and items and not set(items) <= set(goal.items))
+    ):
+        return replace(goal, answered=False), True
+    if kind in ("award", "eligibility", "match"):
+        if kind == "match":
+            return Goal("match", policy_id, (), turn), False
+        goal_kind: GoalKind = kind  # type: ignore[assignment]
+        if items:
+            return Goal(goal_kind, policy_id, items, turn, same_project=same_project), False
+        if goal is not None and goal.items and (
+            parse.acts & {"follow_up", "correction"} or parse.states_facts(policy_id) or len(parse.reading.strip()) <= 12
+        ):
+            return Goal(goal_kind, policy_id, goal.items, turn, same_project=goal.same_project), False
+        inferred = items_from_facts(parse, policy_id, domain)
+        return Goal(goal_kind, policy_id, inferred, turn, same_project=same_project), False
+    if kind == "followup":
+        if items:
+            follow_kind: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
+            return Goal(follow_kind, policy_id, items, turn, same_project=same_project), False
+        return (replace(goal, answered=False) if goal else None), False
+    if kind == "lookup":
+        return state.goal, False
+    # inform (and vague or chitchat that still state facts)
+    states = parse.states_facts(policy_id)
+    if items:
+        if goal is not None and set(items) <= set(goal.items):
+            return replace(goal, answered=False), False
+        inform_kind: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
+        return Goal(inform_kind, policy_id, items, turn, same_project=same_project), False
+    if goal is not None:
+        return (replace(goal, answered=False) if states else goal), False
+    if states:
+        return Goal("award", policy_id, items_from_facts(parse, policy_id, domain), turn), False
+    return state.goal, False
+
+
+def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
+    """The policy the user picked when asked "which policy?" (named, or its number in the list)."""
+    req = state.requested
+    if req is None or req.kind != "policy":
+        return None
+    named = [pid for pid in req.options if parse.policy_names.get(pid, 0) >= 0.8]
+    if len(named) == 1:
+        return named[0]
+    digits = [int(ch) for ch in parse.reading if ch.isdigit()]
+    if len(digits) == 1 and 1 <= digits[0] <= len(req.options):
+        return req.options[digits[0] - 1]
+    return None
+
+
+def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueState:
+    """The state after one user message."""
+    parse = obs.parse
+    turn = state.turn + 1
+    kind = _turn_kind(parse)
+    history = (*state.history, Turn(turn, parse.text, kind))
+    picked = _answers_policy_request(state, parse)
+    if picked is not None and state.waiting is not None:
+        # The answer to "which policy?": read the question that was waiting, now about that policy.
+        chosen = replace(state, policy_id=picked, requested=None, waiting=None, history=history)
+        return apply(replace(chosen, turn=turn - 1), state.waiting, domain)
+    oos, elsewhere = _out_of_scope(parse, kind, domain)
+    if oos is not None:
+        notes = TurnNotes("out_of_scope", oos, elsewhere, parse.injected, parse.attributed)
+        return replace(state, turn=turn, last=notes, history=history)
+
+    choice = choose_policy(parse, obs.hits, obs.answerable, state.policy_id, state.as_of, domain)
+    if choice.policy_id is None:
+        # Two policies fit equally: ask which one; the question waits and is read again with the answer.
+        notes = TurnNotes(kind, None, elsewhere, parse.injected, parse.attributed, policy_tie=choice.tie)
+        return replace(state, turn=turn, requested=Request("policy", None, None, choice.tie), last=notes,
+                       history=history, waiting=obs)
+    policy_id = choice.policy_id
+    refs = _clause_refs(parse, policy_id, domain)
+    items = _named_items(parse, policy_id, refs, domain) if kind != "lookup" or not refs else ()
+    base = state
+    if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
+        base = replace(state, requested=None, pending_money=(), goal=None)
+    goal, answered = _next_goal(base, parse, kind, policy_id, items, domain)
+    filled = fill_slots(base, parse, policy_id, goal, turn, domain)
+    notes = TurnNotes(
+        kind=kind,
+        other_places=elsewhere,
+        injection=parse.injected,
+        attributed=parse.attributed,
+        hoped_amounts=filled.hoped,
+        filled=filled.filled,
+        corrected=filled.corrected,
+        goal_changed=goal is not None and goal.turn == turn,
+        answered_request=answered,
+        clause_refs=refs,
+        named_items=items,
+    )
+    keep_request = kind in ("lookup", "vague", "chitchat") and not answered
+    return replace(
+        filled.state,
+        turn=turn,
+        policy_id=policy_id,
+        goal=goal,
+        requested=base.requested if keep_request else None,
+        last=notes,
+        history=history,
+        waiting=None,
+    )
+
+
+def record(state: DialogueState, action: Any, asked: Request | None, answered: bool) -> DialogueState:
+    """The state after the assistant's action: what it asked for, and whether the goal got its answer."""
+    goal = state.goal
+    if answered and goal is not None:
+        goal = replace(goal, answered=True)
+    last_turn = state.history[-1] if state.history else None
+    history = state.history
+    if last_turn is not None:
+        history = (*state.history[:-1], replace(last_turn, action=str(action)))
+    requested = asked if asked is not None else (state.requested if not answered else None)
+    return replace(state, goal=goal, requested=requested, history=history)
