@@ -125,7 +125,7 @@ def test_calculation_is_deterministic_and_ignores_unrelated_facts(rules: PolicyR
 def test_ceiling_is_never_an_entitlement_where_the_text_says_不超过(rules: PolicyRules) -> None:
     for item in rules.items:
         result = calculate(rules, item.id, {}, DEFAULT_AS_OF)
-        assert result.ceiling_is_entitlement is (item.kind == "fixed")
+        assert result.ceiling_is_entitlement is (item.kind == "fixed") is item.entitlement
 
 
 # -- policy-qa calc ------------------------------------------------------------------------------------
@@ -183,7 +183,8 @@ def test_cli_list(capsys: pytest.CaptureFixture[str]) -> None:
     items = json.loads(capsys.readouterr().out)["items"]
     assert [i["item_id"] for i in items] == [str(n) for n in range(1, 11)]
     level = next(f for f in items[4]["facts"] if f["name"] == "level")
-    assert level["type"] == "choice" and level["options"] == ["区级", "市级", "国家级"]
+    assert level["type"] == "choice" and level["options"] == ["区级", "市级", "国家级", "未认定"]
+    assert level["none_options"] == ["未认定"]
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from assistant.config import DEFAULT_CORPUS_DIR
-from assistant.corpus.clauses import parse_clauses
 from assistant.corpus import metadata as md
+from assistant.corpus.clauses import parse_clauses
 from assistant.corpus.clean import CleanedPage, clean_page
 from assistant.corpus.dates import parse_iso_or_cn
 from assistant.corpus.model import Clause, Policy, PolicyMeta
