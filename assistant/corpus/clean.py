@@ -27,6 +27,10 @@ _BOILERPLATE = [
     re.compile(r"^(相关文章|推荐文章|上一篇|下一篇|打印本页|关闭窗口|分享到|【打印】|【关闭】|扫一扫)"),
     re.compile(r"^(字号|浏览次数|阅读次数|访问量|索引号|主题分类|发文字号|文号|发布机构|发文机关|发布日期|成文日期)\s*[:：]"),
     re.compile(r"^当前位置\s*[:：>＞]"),
+    re.compile(r"^\S+(?:\s*[>＞»]\s*\S+){2,}$"),  # breadcrumbs "首页 > 信息公开 > 文件"
+    # The covering notice's own lines: salutation and "现将《…》印发给你们" (not the policy's text).
+    re.compile(r"^各[^，。；]{1,40}[：:]$"),
+    re.compile(r"^现将《[^》]+》印发给你们"),
     re.compile(r"(Copyright|版权所有|ICP备|公网安备|All Rights)", re.IGNORECASE),
     re.compile(r"未经授权不得转载"),
 ]
@@ -114,7 +118,8 @@ def clean_page(raw: str) -> CleanedPage:
         raise DataError("清洗后没有找到政策正文，请检查原始文本。")
     text = "\n".join(normalise_punctuation(x) for x in body) + "\n"
 
-    published = published or signature.signed
+    # The document's own date (its signature) wins over a page's posting date (reposts carry their own).
+    published = signature.signed or published
     validity = md.read_validity(text, published)
     who = md.interpreter(text)
     issuer = signature.issuer or labelled_issuer or notice_issuer or who or md.issuer_from_source(source)

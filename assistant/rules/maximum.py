@@ -74,7 +74,8 @@ def max_award(rules: PolicyRules, item_id: str, as_of: date) -> MaxAward:
         text = per_element_text(first.element, inner, amount) if inner is not None else max_text(amount, False)
         extra = {"per_element_yuan": inner, "element": first.element}
     else:
-        text = max_text(base, item.entitlement)
+        # Only a bare fixed amount is exact; anything computed or capped is "最高…".
+        text = max_text(base, item.entitlement and base_parts == (first,) and item.kind == "fixed")
     for bonus in bonuses:
         value = bonus.at(on)
         if value is not None:
