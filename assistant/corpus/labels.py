@@ -70,6 +70,7 @@ def resolve_clause(clauses: Sequence[Clause], text: str) -> Clause | None:
         n = _arabic(m.group("n"))
         return _one([c for c in clauses if c.kind == "chapter" and _arabic(c.number) == n])
     if len(raw) >= 2:
+        # Part of a heading's title, when it is most of it ("服务能力建设"), never a common word ("补贴").
         headings = [c for c in clauses if c.kind in ("chapter", "section", "subsection")]
-        return _one([c for c in headings if raw in _normalise(c.title)])
+        return _one([c for c in headings if raw in _normalise(c.title) and 2 * len(raw) >= len(_normalise(c.title))])
     return None

@@ -27,7 +27,9 @@ _FROM_PUBLICATION = re.compile(
 _FROM_DATE = re.compile(rf"(?:自|于|从)?{_D}起(?:施行|实施|执行|生效|开始施行)")
 _PERIOD = re.compile(rf"有效期(?:为)?(?:自|从)?{_D}(?:起)?至(?P<until>{DATE_PATTERN})(?:止)?")
 _UNTIL = re.compile(rf"有效期(?:至|到|截至|截止到?){_D}|至(?P<zhi>{DATE_PATTERN})止")
-_VALIDITY_SENTENCE = re.compile(r"有效期|本(?:措施|办法|意见|细则|规定|政策|方案|通知|实施意见|若干措施)")
+_VALIDITY_SENTENCE = re.compile(
+    r"有效期(?:至|到|为|自|从|截|暂定|[\d两一二三四五六七八九十]+年)|本(?:措施|办法|意见|细则|规定|政策|方案|通知)"
+)
 _YEARS = re.compile(r"有效期(?:为|暂定为?)?(?P<n>[\d两一二三四五六七八九十]{1,3})年")
 
 _ORG_END = r"(?:委员会|人民政府|政府办公室|办公室|办公厅|管理委员会|管委会|局|委|厅|部|中心|署)"
