@@ -106,3 +106,11 @@ def test_missing_facts_in_asking_order_and_facts_for(rules: PolicyRules) -> None
     names = [f.name for f in rules.facts_for("5")]
     assert names[:2] == ["level", "invested_yuan"] and names[-1] == "serious_violation_prior_year"
     assert rules.fact_spec("5", "level").none_options == ("未认定",)
+
+
+def test_cross_cutting_facts_concern_every_item(rules: PolicyRules, all_rules: dict[str, PolicyRules]) -> None:
+    names = [f.name for f in rules.cross_cutting_facts()]
+    assert names[-2:] == ["other_support_same_project_yuan", "major_project_approved"]
+    assert names[:-2] == [f.name for f in rules.general_facts()]
+    digital = [f.name for f in all_rules[DIGITAL].cross_cutting_facts()]
+    assert "municipal_support_same_project_yuan" not in digital  # its rule names items 1 and 4 only

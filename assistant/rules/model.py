@@ -151,6 +151,14 @@ class PolicyRules:
         """Facts of the conditions that govern every item (一、支持对象, 第14条 …)."""
         return self._specs(c.fact for g in self.groups_for(None) for c in g.conditions)
 
+    def cross_cutting_facts(self) -> list[FactSpec]:
+        """Facts that concern every item: the general conditions' facts, then those of cross-item rules and
+        notes that apply to all items (e.g. other support for the same project, 一事一议)."""
+        names = [f.name for f in self.general_facts()]
+        names += [r.fact for r in self.cross_rules if isinstance(r, DeductOtherSupport) and r.items == "all"]
+        names += [n.when.fact for n in self.notes if n.when and n.items == "all"]
+        return self._specs(names)
+
     def facts_for(self, item_id: str) -> list[FactSpec]:
         """Every fact of an item, without duplicates, in the order a form shows them."""
         return self._specs(f.name for f in [*self.amount_facts(item_id), *self.eligibility_facts(item_id)])
