@@ -25,6 +25,11 @@ def _env_int(name: str, default: int | None) -> int | None:
     return int(value) if value else default
 
 
+def _env_paths(name: str) -> tuple[Path, ...]:
+    value = os.environ.get(name) or ""
+    return tuple(Path(p) for p in value.split(os.pathsep) if p.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """All settings of the product. Build with :meth:`from_env`; every field has a default."""
@@ -34,6 +39,10 @@ class Settings:
 
     corpus_dir: Path = DEFAULT_CORPUS_DIR
     """Folder holding one sub-folder per policy. Env: POLICY_QA_CORPUS."""
+
+    extra_corpus_dirs: tuple[Path, ...] = ()
+    """Further folders of policy folders loaded beside ``corpus_dir`` (e.g. tests/fixtures/policies).
+    Env: POLICY_QA_EXTRA_CORPUS, several separated by os.pathsep (':' on Linux/macOS, ';' on Windows)."""
 
     prompts_dir: Path = DEFAULT_PROMPTS_DIR
     """Folder of prompt templates for the optional LLM backend."""
@@ -70,6 +79,7 @@ class Settings:
         return cls(
             home=_default_home(),
             corpus_dir=Path(env.get("POLICY_QA_CORPUS") or DEFAULT_CORPUS_DIR),
+            extra_corpus_dirs=_env_paths("POLICY_QA_EXTRA_CORPUS"),
             embedding_model=env.get("POLICY_QA_EMBEDDING_MODEL") or cls.embedding_model,
             chroma_host=env.get("CHROMA_HOST") or None,
             chroma_port=_env_int("CHROMA_PORT", 8000) or 8000,

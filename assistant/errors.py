@@ -46,3 +46,7 @@ class LLMUnavailable(PolicyQAError):
 
 class GroundingError(PolicyQAError):
     """An answer contains a number that neither the cited clauses nor the calculator trace hold."""
+
+
+class RulesNotFound(DataError):
+    """A policy that has text but no calculation rules (no ``rules.yaml``) yet."""

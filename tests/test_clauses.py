@@ -105,3 +105,17 @@ def test_numbers_inside_text_are_not_headings():
     clauses = parse_clauses("p", text)
     assert [c.clause_id for c in clauses] == ["一", "1", "2"]
     assert "1.5倍以上的不予支持。" in clauses[1].text
+
+
+RESTARTED = "一、总则\n1. 适用范围。\n2. 定义。\n二、支持标准\n1. 研发补贴。\n2. 人才奖励。\n3. 平台建设。\n"
+
+
+def test_resolve_in_a_text_whose_item_numbers_restart():
+    from assistant.corpus.labels import resolve_clause
+
+    clauses = parse_clauses("restart", RESTARTED)
+    assert [c.clause_id for c in clauses if c.kind == "item"] == ["一-1", "一-2", "二-1", "二-2", "二-3"]
+    found = resolve_clause(clauses, "第3项")
+    assert found is not None and found.clause_id == "二-3"
+    assert resolve_clause(clauses, "第1项") is None  # two items 1: ask, do not guess
+    assert resolve_clause(clauses, "二") is not None and resolve_clause(clauses, "支持标准").clause_id == "二"

@@ -89,7 +89,7 @@ def test_malformed_examples_file_is_a_data_error(tmp_path: Path):
 
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "examples.yaml").write_text("just: a mapping\n", encoding="utf-8")
-    fake_iter = type("P", (), {"policy_id": "p"})()
+    fake_iter = type("P", (), {"policy_id": "p", "folder": tmp_path / "p"})()
     fake = Corpus(policies={"p": fake_iter}, root=tmp_path)  # type: ignore[dict-item]
     with pytest.raises(DataError):
         example_questions(fake)

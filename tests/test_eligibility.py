@@ -17,7 +17,7 @@ AS_OF = date(2025, 6, 1)
 @pytest.fixture
 def applicant(rules: PolicyRules) -> dict[str, Any]:
     """An applicant that meets 一 and is not excluded by 14."""
-    facts: dict[str, Any] = {f.name: True for f in rules.applicant.facts}
+    facts: dict[str, Any] = {f.name: True for f in rules.general_facts()}
     facts["serious_violation_prior_year"] = False
     return facts
 
@@ -97,9 +97,7 @@ def test_nothing_known_asks_for_item_conditions_first(rules: PolicyRules) -> Non
     result = check_eligibility(rules, "1", {}, AS_OF)
     assert result.status == "needs_info"
     assert result.missing_facts[0] == "smart_factory_awarded"
-    assert set(result.missing_facts[1:]) == {f.name for f in rules.applicant.facts} | {
-        "serious_violation_prior_year"
-    }
+    assert list(result.missing_facts[1:]) == [f.name for f in rules.general_facts()]
 
 
 def test_ineligible_wins_over_missing(rules: PolicyRules) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
 ClauseKind = Literal["preamble", "chapter", "section", "subsection", "article", "item", "subitem"]
@@ -74,6 +75,18 @@ class PolicyMeta:
     """Who interprets the policy (from its own text)."""
     region_parent: str | None = None
     """The region that contains ``region`` ('上海市' for '嘉定区'), as the page names it."""
+    short_title: str | None = None
+    """How answers name the policy; the title when not set."""
+
+    @property
+    def name(self) -> str:
+        """The short title, for answers and notices."""
+        return self.short_title or self.title
+
+    @property
+    def validity_clause(self) -> str | None:
+        """The clause that states the policy's dates."""
+        return self.valid_until_clause
 
     def in_force(self, as_of: date) -> bool:
         """Whether the policy is in force on ``as_of`` (valid_until inclusive)."""
@@ -96,6 +109,8 @@ class Policy:
     meta: PolicyMeta
     text: str
     clauses: tuple[Clause, ...]
+    folder: Path | None = None
+    """The policy's folder (``corpus/<id>/``): rules.yaml, lexicon.yaml and the rest live there."""
     _by_id: dict[str, Clause] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +127,14 @@ class Policy:
             return self._by_id[clause_id]
         except KeyError:
             raise ClauseNotFound(f"《{self.meta.title}》没有编号为“{clause_id}”的条款。") from None
+
+    def resolve_clause(self, text: str) -> Clause | None:
+        """The clause people mean by ``text``: an id ("5", "二（一）"), a label in any numbering
+        ("第三条", "第3条", "3", "三", "第5项"), a heading ("一、支持对象") or a section title ("附则");
+        None when nothing or more than one clause fits."""
+        from assistant.corpus.labels import resolve_clause
+
+        return resolve_clause(self.clauses, text)
 
     def has_clause(self, clause_id: str) -> bool:
         return clause_id in self._by_id

@@ -1,9 +1,9 @@
-"""Eligibility of an applicant for one award item: 符合 / 不符合 / 还需信息 / 需确认.
+"""Eligibility of an applicant for one award item, or for the policy in general: 符合 / 不符合 / 还需信息 / 需确认.
 
-Checks, in order, the item's own conditions (e.g. 第1条 “获得‘上海市智能工厂’授牌”), the applicant
-conditions of 一、支持对象 and the disqualification of 第14条. Every reason names its clause; a
-condition whose threshold the text does not give (第7条 “达到一定数量”) is never decided here: it is
-“需确认，以申报指南为准”.
+Checks the item's own conditions, then every condition group that governs it (e.g. 一、支持对象 and the
+disqualification clause); with no item, only the groups that govern every item. Every reason names its clause
+and label; a condition whose threshold the text does not give ("达到一定数量") is never decided here: it is
+"需确认，以申报指南为准".
 """
 
 from __future__ import annotations
@@ -13,19 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from assistant.rules.calculator import Note, clause_label, validity_notes
-from assistant.rules.model import Condition, FactSpec, PolicyRules
+from assistant.rules.calculator import validity_notes
+from assistant.rules.conditions import Condition, ConditionStatus
+from assistant.rules.facts import FactSpec
+from assistant.rules.model import PolicyRules
+from assistant.rules.trace import Note
+from assistant.rules.wording import STATUS_TEXT, VERDICTS
 
-ConditionStatus = Literal["met", "not_met", "unknown", "to_confirm"]
 EligibilityStatus = Literal["eligible", "ineligible", "needs_info", "to_confirm"]
-
-#: Chinese words for the overall status, for answers and the UI.
-STATUS_TEXT: dict[EligibilityStatus, str] = {
-    "eligible": "符合",
-    "ineligible": "不符合",
-    "needs_info": "还需确认信息",
-    "to_confirm": "需确认（以申报指南为准）",
-}
 
 
 @dataclass(frozen=True)
@@ -38,12 +33,14 @@ class Reason:
     status: ConditionStatus
     description: str
     value: Any = None
+    label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "fact": self.fact,
             "condition": self.condition,
             "clause": self.clause,
+            "label": self.label,
             "status": self.status,
             "description": self.description,
             "value": self.value,
@@ -52,7 +49,7 @@ class Reason:
 
 @dataclass(frozen=True)
 class Eligibility:
-    """Whether an applicant may claim an item.
+    """Whether an applicant may claim an item (``item_id`` None: the policy's general conditions).
 
     ``status``: ``eligible`` (all conditions met), ``ineligible`` (see ``failed``), ``needs_info``
     (``missing_facts`` names exactly the facts to ask for) or ``to_confirm`` (everything known is met but
@@ -60,8 +57,8 @@ class Eligibility:
     """
 
     policy_id: str
-    item_id: str
-    clause: str
+    item_id: str | None
+    clause: str | None
     title: str
     status: EligibilityStatus
     reasons: tuple[Reason, ...]
@@ -98,67 +95,54 @@ class Eligibility:
         }
 
 
-def evaluate_condition(cond: Condition, spec: FactSpec, clause: str, facts: Mapping[str, Any]) -> Reason:
+def evaluate_condition(
+    cond: Condition, spec: FactSpec, clause: str, facts: Mapping[str, Any], label: str | None = None
+) -> Reason:
     """Decide one condition from the facts (coercing the user's value to the fact's type)."""
     value = spec.coerce(facts.get(cond.fact))
-    where = clause_label(clause)
-    if cond.threshold_unknown:
-        shown = f"（已知：{spec.label}{value}）" if value is not None else ""
-        return Reason(
-            cond.fact,
-            cond.text,
-            clause,
-            "to_confirm",
-            f"需确认：{cond.text}{shown}。{cond.unknown_note}（{where}）",
-            value,
-        )
-    if value is None:
-        return Reason(cond.fact, cond.text, clause, "unknown", f"待确认：{cond.text}（{where}）", None)
-    if cond.require is not None:
-        ok = value == cond.require
-    elif cond.one_of is not None:
-        ok = value in cond.one_of
-    else:
-        assert cond.at_least is not None
-        ok = value >= cond.at_least
-    status: ConditionStatus = "met" if ok else "not_met"
-    verdict = "符合" if ok else "不符合"
-    return Reason(cond.fact, cond.text, clause, status, f"{verdict}：{cond.text}（{where}）", value)
+    status = cond.decide(value)
+    shown = f"（已知：{spec.label}{value}）" if value is not None else ""
+    where = label or clause
+    text = VERDICTS[status].format(text=cond.text, label=where, shown=shown, unknown_note=cond.unknown_note or "")
+    return Reason(cond.fact, cond.text, clause, status, text, value, where)
 
 
-def check_eligibility(rules: PolicyRules, item_id: str, facts: Mapping[str, Any], as_of: date) -> Eligibility:
-    """Check one item's own conditions, 一、支持对象 and 第14条 for ``facts`` on ``as_of``."""
-    item = rules.item(item_id)
-    reasons: list[Reason] = []
-    for cond in item.conditions:
-        reasons.append(evaluate_condition(cond, rules.fact_spec(item.id, cond.fact), item.clause, facts))
-    for group in (rules.applicant, rules.disqualification):
-        specs = {f.name: f for f in group.facts}
-        for cond in group.conditions:
-            reasons.append(evaluate_condition(cond, specs[cond.fact], group.clause, facts))
-
+def _status(reasons: list[Reason]) -> tuple[EligibilityStatus, tuple[str, ...]]:
     missing = tuple(dict.fromkeys(r.fact for r in reasons if r.status == "unknown"))
-    status: EligibilityStatus
     if any(r.status == "not_met" for r in reasons):
-        status = "ineligible"
-    elif missing:
-        status = "needs_info"
-    elif any(r.status == "to_confirm" for r in reasons):
-        status = "to_confirm"
-    else:
-        status = "eligible"
+        return "ineligible", missing
+    if missing:
+        return "needs_info", missing
+    if any(r.status == "to_confirm" for r in reasons):
+        return "to_confirm", missing
+    return "eligible", missing
 
+
+def check_eligibility(
+    rules: PolicyRules, item_id: str | None, facts: Mapping[str, Any], as_of: date
+) -> Eligibility:
+    """Check one item's conditions and the groups that govern it (``item_id`` None: the general groups)."""
+    item = rules.item(item_id) if item_id is not None else None
+    reasons: list[Reason] = []
+    if item is not None:
+        for cond in item.conditions:
+            reasons.append(evaluate_condition(cond, rules.facts[cond.fact], item.clause, facts, item.label))
+    groups = rules.groups_for(item.id if item else None)
+    for group in groups:
+        for cond in group.conditions:
+            reasons.append(
+                evaluate_condition(cond, rules.facts[cond.fact], group.clause, facts, rules.label(group.clause))
+            )
+    status, missing = _status(reasons)
     notes = validity_notes(rules, as_of)
-    if rules.applicant.note:
-        notes.append(Note(rules.applicant.note, rules.applicant.clause))
-    nd = rules.no_duplication
-    notes.append(Note(nd.apply_note, nd.clause))
-    notes += [Note(n.text, n.clause) for n in rules.general_notes]
+    notes += [Note(g.note, g.clause, "condition", rules.label(g.clause)) for g in groups if g.note]
+    notes += [Note(n.text, n.clause, n.kind, rules.label(n.clause))
+              for n in rules.notes_for(item.id if item else None, "eligibility")]
     return Eligibility(
         policy_id=rules.policy_id,
-        item_id=item.id,
-        clause=item.clause,
-        title=item.title,
+        item_id=item.id if item else None,
+        clause=item.clause if item else None,
+        title=item.title if item else rules.title,
         status=status,
         reasons=tuple(reasons),
         missing_facts=missing,
@@ -166,3 +150,6 @@ def check_eligibility(rules: PolicyRules, item_id: str, facts: Mapping[str, Any]
         as_of=as_of,
         notes=tuple(notes),
     )
+
+
+__all__ = ["STATUS_TEXT", "Eligibility", "EligibilityStatus", "Reason", "check_eligibility", "evaluate_condition"]
