@@ -32,12 +32,12 @@ def validity_notice(meta: PolicyMeta, as_of: date) -> str | None:
     if status == "expired":
         assert meta.valid_until is not None
         return (
-            f"《{meta.name}》有效期至{cn_date(meta.valid_until)}，测算日已过期；以下按原文测算，仅供参考，"
+            f"《{meta.name}》有效期至{cn_date(meta.valid_until)}，测算日（{cn_date(as_of)}）已过期；以下按原文测算，仅供参考，"
             f"请以{meta.issuer}最新申报指南为准。"
         )
     if status == "not_yet":
         return (
-            f"《{meta.name}》自{cn_date(meta.effective_from)}起施行，测算日尚未生效；以下按原文测算，仅供参考，"
+            f"《{meta.name}》自{cn_date(meta.effective_from)}起施行，测算日（{cn_date(as_of)}）尚未生效；以下按原文测算，仅供参考，"
             f"请以{meta.issuer}正式发布的申报指南为准。"
         )
     return None

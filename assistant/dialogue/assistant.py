@@ -33,6 +33,7 @@ from assistant.dialogue.tracker import apply, record
 from assistant.errors import DataError, IndexUnavailable, InputError, LLMUnavailable
 from assistant.nlu import NLU, build_nlu
 from assistant.nlu.inputs import check_input
+from assistant.rules import load_all_rules
 
 log = logging.getLogger(__name__)
 
@@ -43,18 +44,7 @@ _ANSWERED = {ActionKind.ANSWER_AWARD, ActionKind.ANSWER_ELIGIBILITY, ActionKind.
 
 def load_policy_rules(corpus: Corpus) -> dict[str, Any]:
     """Every policy's rules; a policy without rules.yaml is simply absent (it still answers look-ups)."""
-    try:
-        from assistant.rules import load_all_rules  # type: ignore[attr-defined]
-
-        return dict(load_all_rules(corpus))
-    except ImportError:
-        from assistant.rules import load_rules
-
-        out: dict[str, Any] = {}
-        for policy in corpus:
-            if (corpus.root / policy.policy_id / "rules.yaml").is_file():
-                out[policy.policy_id] = load_rules(policy, corpus.root)
-        return out
+    return dict(load_all_rules(corpus))
 
 
 class Chat:
@@ -109,7 +99,7 @@ class Assistant:
         nlu: NLU | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
-        self.corpus = corpus or load_corpus(self.settings.corpus_dir)
+        self.corpus = corpus or load_corpus(self.settings.corpus_dir, extra=self.settings.extra_corpus_dirs)
         self.rules: dict[str, Any] = load_policy_rules(self.corpus)
         self._retriever = retriever
         self._lock = threading.Lock()
@@ -149,7 +139,7 @@ class Assistant:
                     nlu = build_nlu(self.corpus, self.rules, embedder=self._embedder(),
                                     cache_dir=self.settings.home / "nlu")
                     if self.llm is not None and nlu.reader is not None:
-                        nlu.reader = LLMIntentReader(self.llm, nlu.reader)
+                        nlu.reader = LLMIntentReader(self.llm, nlu.reader)  # type: ignore[assignment]
                     self._nlu = nlu
         return self._nlu
 

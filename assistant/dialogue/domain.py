@@ -89,7 +89,7 @@ class Domain:
         """(policy, fact) → the items whose own facts include it (facts shared by every item map to none)."""
         out: dict[tuple[str, str], list[str]] = {}
         for pid, rules in self.rules.items():
-            general = {s.name for s in _general_specs(rules)}
+            general = {s.name for s in rules.cross_cutting_facts()}
             for item in rules.items:
                 for spec in rules.facts_for(item.id):
                     if spec.name not in general:
@@ -99,11 +99,3 @@ class Domain:
     def items_of_fact(self, policy_id: str, fact: str) -> tuple[str, ...]:
         return self._fact_items.get((policy_id, fact), ())
 
-
-def _general_specs(rules: Any) -> list[Any]:
-    """Facts that apply to every item (支持对象, 取消资格, cross-item rules)."""
-    for name in ("general_facts", "cross_cutting_facts"):
-        method = getattr(rules, name, None)
-        if method is not None:
-            return list(method())
-    return []

@@ -13,7 +13,7 @@ from enum import StrEnum
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, Observation
 from assistant.errors import InputError
-from assistant.rules.calculator import calculate
+from assistant.rules import calculate
 
 
 class ActionKind(StrEnum):
@@ -77,6 +77,29 @@ def _substantial(obs: Observation) -> bool:
     return sum(1 for ch in obs.parse.reading if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) >= SUBSTANTIAL
 
 
+#: A lexical score this high, and this many times the next clause's, makes a rule clause the answer by itself.
+DECISIVE_BM25 = 5.0
+DECISIVE_MARGIN = 3.0
+
+
+def _rule_clause_hit(obs: Observation, domain: Domain, pid: str | None) -> bool:
+    """Retrieval's best clause is one of the policy's own rules (a numbered clause that is not an award item)."""
+    if not obs.answerable or pid is None:
+        return False
+    hits = [h for h in obs.hits if h.clause.policy_id == pid]
+    if not hits:
+        return False
+    clause = hits[0].clause
+    items = {domain.item_by_clause(pid, clause.clause_id)}
+    meta = domain.policy(pid).meta
+    if not (clause.kind in ("item", "article") and items == {None} and clause.clause_id != meta.valid_until_clause):
+        return False
+    # Only a decisive lexical match: the policy's own words, far ahead of any other clause.
+    first = hits[0].scores.get("bm25", 0.0)
+    second = hits[1].scores.get("bm25", 0.0) if len(hits) > 1 else 0.0
+    return first >= DECISIVE_BM25 and first >= DECISIVE_MARGIN * second
+
+
 def missing_fact(state: DialogueState, domain: Domain, items: tuple[str, ...]) -> str | None:
     """The first fact the goal's figure still needs (None when all are known)."""
     pid = state.policy_id
@@ -111,6 +134,9 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
         if obs.answerable and _substantial(obs):
             return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid, notes.named_items)
         return Action(ActionKind.CLARIFY, Reason.VAGUE, pid)
+    if goal.kind in ("award", "match") and not goal.items and not state.profile() and _rule_clause_hit(obs, domain, pid):
+        # "特别大的项目能不能突破上限", "绿色通道能享受哪些政策": a rule of the text answers it, not the item menu.
+        return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     if goal.kind == "match":
         return Action(ActionKind.ANSWER_MATCH, Reason.MATCH, pid)
     if pid is None or not domain.has_rules(pid):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -32,10 +33,16 @@ class Filled:
     hoped: tuple[int, ...] = ()
 
 
-def items_from_facts(parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
-    """The one item whose own facts the message states ("服务金额900万" → the service-provider item), if any."""
+def items_from_facts(
+    parse: Parse, policy_id: str, domain: Domain, among: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """The item whose own facts the message states ("服务金额900万" → the service-provider item), if one stands
+    out; with ``among``, every item of those the message states facts about."""
     facts = parse.facts_of(policy_id)
     votes: Counter[str] = Counter()
+    if among is not None:
+        stated = [*(f for m in facts.money for f, s in m.claims.items() if s >= STRONG_CLAIM), *facts.values]
+        return tuple(i for i in among if any(i in domain.items_of_fact(policy_id, f) for f in stated))
     for m in facts.money:
         strong = {f: s for f, s in m.claims.items() if s >= STRONG_CLAIM}
         if strong:
@@ -67,9 +74,9 @@ def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) 
     kind = _spec_type(domain, policy_id, req.fact)
     facts = parse.facts_of(policy_id)
     if kind in ("money", "money_list"):
-        return any(not m.expected_award for m in facts.money) or bool(
-            {"deny"} & parse.acts and domain.fact_spec(policy_id, req.fact or "").default == 0
-        )
+        spec = domain.fact_spec(policy_id, req.fact or "")
+        optional_none = spec is not None and spec.default == 0 and "deny" in parse.acts
+        return any(not m.expected_award for m in facts.money) or optional_none
     if kind == "choice":
         return req.fact in facts.values or any(o.fact == req.fact for o in parse.options)
     if kind == "bool":
@@ -100,19 +107,42 @@ def _bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domai
     return {}
 
 
+def _nearest(
+    claimed: list[str], m: MoneyReading, parse: Parse, policy_id: str, domain: Domain, filled_now: set[str]
+) -> list[str]:
+    """Of facts of different items that claim an amount equally ("投资500万" for the smart-factory item and the
+    benchmark item), the one whose item the message names closest before the amount; a fact already given a
+    value in this message yields to one that has none."""
+    fresh = [f for f in claimed if f not in filled_now] or claimed
+    before = {x.item_id: x.start for x in parse.items_of(policy_id) if x.start < m.mention.start}
+    distance: dict[str, int] = {}
+    for fact in fresh:
+        owners = [before[i] for i in domain.items_of_fact(policy_id, fact) if i in before]
+        if owners:
+            distance[fact] = m.mention.start - max(owners)
+    if distance:
+        best = min(distance.values())
+        return [f for f in fresh if distance.get(f) == best]
+    return fresh
+
+
 def _targets(
     m: MoneyReading, state: DialogueState, policy_id: str, goal: Goal | None, parse: Parse, domain: Domain,
-    known: dict[str, Any],
+    known: dict[str, Any], filled_now: set[str],
 ) -> list[str]:
     relevant = domain.amount_facts(policy_id, goal.items) if goal and goal.items else []
     money = [n for n in relevant if _spec_type(domain, policy_id, n) in ("money", "money_list")]
     claimed = m.best_claims(money)
+    if len(claimed) > 1 and not (goal and goal.same_project):
+        claimed = _nearest(claimed, m, parse, policy_id, domain, filled_now)
     if claimed:
         return claimed
     req = state.requested
     if req is not None and req.kind == "fact" and req.fact in money:
         return [req.fact]
-    if "correction" in parse.acts:
+    answered_before = state.goal is not None and state.goal.answered
+    if "correction" in parse.acts or (answered_before and parse.intent == "inform" and not m.claims):
+        # "搞错了，是4000万" — or a bare amount right after a figure was given — corrects the amount given last.
         last = state.last_money_slot(policy_id, money, set(money))
         if last:
             return [last]
@@ -141,7 +171,7 @@ def fill_slots(
         if m.expected_award:
             hoped.append(m.yuan)
             continue
-        targets = _targets(m, state, policy_id, goal, parse, domain, known)
+        targets = _targets(m, state, policy_id, goal, parse, domain, known, set(values))
         lists = [n for n in values if _spec_type(domain, policy_id, n) == "money_list"]
         if not targets and lists and not m.claims:
             targets = lists[:1]  # "峰会100万，论坛80万，大赛60万": the rest of a list being given
@@ -151,7 +181,7 @@ def fill_slots(
             continue
         for name in targets:
             if _spec_type(domain, policy_id, name) == "money_list":
-                earlier = values.get(name) if name in values else []
+                earlier = list(values.get(name) or [])
                 values[name] = [*earlier, m.yuan]
             else:
                 values.setdefault(name, m.yuan)

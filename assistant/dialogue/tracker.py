@@ -33,8 +33,10 @@ from assistant.dialogue.state import (
 )
 from assistant.nlu import Parse
 
-#: An item named with at least this score counts as named (a shared keyword alone scores 0.5).
-ITEM_NAMED = 0.5
+#: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
+#: names its item only when nothing else in the message points to one.
+ITEM_NAMED = 0.75
+ITEM_WEAK = 0.5
 
 
 #: A question this short with nothing named ("能不能？", "申请") is too vague to act on.
@@ -56,7 +58,9 @@ def _turn_kind(parse: Parse) -> TurnKind:
     return kind
 
 
-def _out_of_scope(parse: Parse, kind: TurnKind, domain: Domain) -> tuple[OutOfScope | None, tuple[str, ...]]:
+def _out_of_scope(
+    parse: Parse, kind: TurnKind, domain: Domain, answerable: bool = False
+) -> tuple[OutOfScope | None, tuple[str, ...]]:
     """Another region's or scheme's question, an everyday topic, or nothing but an injected instruction."""
     if parse.injected and parse.empty_after_spans and not parse.items:
         return "injection_only", ()
@@ -74,34 +78,52 @@ def _out_of_scope(parse: Parse, kind: TurnKind, domain: Domain) -> tuple[OutOfSc
     named_items = any(m.score >= ITEM_NAMED for m in parse.items)
     if parse.other_schemes and not named_items:
         return "other_scheme", elsewhere
-    if parse.off_topic and not named_items and not named_here:
-        return "off_topic", elsewhere
-    if kind == "out_of_scope" and not named_items and not named_here and not parse.clause_refs:
+    if parse.off_topic and not named_items and not parse.money_words:
+        return "off_topic", elsewhere  # "今天嘉定下雨吗": a place named is not the policy asked about
+    about_facts = any(f.values or f.mentioned for f in parse.facts.values())
+    if kind == "out_of_scope" and not (named_items or named_here or parse.clause_refs or about_facts or answerable):
         return "off_topic", elsewhere
     return None, elsewhere
 
 
 def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Domain) -> tuple[str, ...]:
-    threshold = 0.0 if parse.empty_after_spans else ITEM_NAMED  # only named inside an injection: still the topic
-    named = [m.item_id for m in parse.items_of(policy_id) if m.score >= threshold]
+    """Items the message names: by clause number, by a specific alias, else by what its facts belong to,
+    else by a shared keyword. Of several named items, those the message states facts about win, unless it
+    asks about them together ("合计", "两个项目")."""
+    mentions = parse.items_of(policy_id)
+    if parse.empty_after_spans:  # named only inside an injection: still the topic
+        return tuple(m.item_id for m in mentions)
+    outside = [m for m in mentions if not any(sp.start <= m.start < sp.end for sp in parse.spans)]
+    if not outside and mentions and parse.spans:
+        # Named only inside a claim ("你之前说实训基地能给200万，是这样吗"): that item is still the topic.
+        return tuple(m.item_id for m in mentions)
+    named = [m.item_id for m in mentions if m.score >= ITEM_NAMED]
     for clause_id in refs:
         item = domain.item_by_clause(policy_id, clause_id)
         if item and item not in named:
             named.append(item)
-    return tuple(named)
+    if len(named) > 1 and not parse.acts & {"together", "same_project"}:
+        with_facts = set(items_from_facts(parse, policy_id, domain, among=named))
+        if with_facts:
+            named = [i for i in named if i in with_facts]
+    if named:
+        return tuple(named)
+    return tuple(m.item_id for m in mentions if m.score >= ITEM_WEAK)
+
+
+def _strongly_named(parse: Parse, policy_id: str, items: tuple[str, ...], refs: Sequence[str], domain: Domain) -> bool:
+    """Whether the items were named outright (by number or a specific alias), not by a shared keyword."""
+    by_ref = {domain.item_by_clause(policy_id, c) for c in refs}
+    strong = {m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED}
+    return bool(items) and all(i in strong or i in by_ref for i in items)
 
 
 def _clause_refs(parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
     policy = domain.policy(policy_id)
     out: list[str] = []
     for ref in parse.clause_refs:
-        clause = None
-        resolve = getattr(policy, "resolve_clause", None)
-        if resolve is not None:
-            clause = resolve(ref.text)
-        elif ref.number and policy.has_clause(ref.number):
-            clause = policy.clause(ref.number)
-        elif ref.title:
+        clause = policy.resolve_clause(ref.text)
+        if clause is None and ref.title:
             clause = next((c for c in policy.clauses if c.title == ref.title), None)
         if clause is not None and clause.clause_id not in out:
             out.append(clause.clause_id)
@@ -109,9 +131,13 @@ def _clause_refs(parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...
 
 
 def _next_goal(
-    state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str, items: tuple[str, ...], domain: Domain
+    state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str, items: tuple[str, ...], domain: Domain,
+    strong: bool = True,
 ) -> tuple[Goal | None, bool]:
-    """The goal after this message, and whether the message answered the assistant's request."""
+    """The goal after this message, and whether the message answered the assistant's request.
+
+    Items the message only implies — by a shared keyword, or by whose facts it states — start a goal when
+    there is none; they never take an active goal away from the items it is about."""
     turn = state.turn + 1
     goal = state.goal if state.goal and state.goal.policy_id == policy_id else None
     req = state.requested if state.requested and state.requested.policy_id in (policy_id, None) else None
@@ -121,10 +147,10 @@ def _next_goal(
     if req is not None and req.kind == "item" and items and kind != "lookup":
         # Picking an item from the menu (shown for a figure, or for "what can we claim") asks for its figure.
         base: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
-        new_kind: GoalKind = kind if kind in ("award", "eligibility") else base  # type: ignore[assignment]
+        new_kind: GoalKind = kind if kind in ("award", "eligibility") else base
         return Goal(new_kind, policy_id, items, turn, same_project=same_project), True
     if (
-        req is not None and req.kind == "fact" and goal is not None and kind != "lookup"
+        req is not None and req.kind == "fact" and goal is not None
         and answers_request(req, parse, policy_id, domain)
         and not (question and items and not set(items) <= set(goal.items))
     ):
@@ -132,7 +158,7 @@ def _next_goal(
     if kind in ("award", "eligibility", "match"):
         if kind == "match":
             return Goal("match", policy_id, (), turn), False
-        goal_kind: GoalKind = kind  # type: ignore[assignment]
+        goal_kind: GoalKind = kind
         if items:
             return Goal(goal_kind, policy_id, items, turn, same_project=same_project), False
         if goal is not None and goal.items and (
@@ -142,7 +168,7 @@ def _next_goal(
         inferred = items_from_facts(parse, policy_id, domain)
         return Goal(goal_kind, policy_id, inferred, turn, same_project=same_project), False
     if kind == "followup":
-        if items:
+        if items and (strong or goal is None):
             follow_kind: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
             return Goal(follow_kind, policy_id, items, turn, same_project=same_project), False
         return (replace(goal, answered=False) if goal else None), False
@@ -150,7 +176,7 @@ def _next_goal(
         return state.goal, False
     # inform (and vague or chitchat that still state facts)
     states = parse.states_facts(policy_id)
-    if items:
+    if items and (strong or goal is None or not goal.items):
         if goal is not None and set(items) <= set(goal.items):
             return replace(goal, answered=False), False
         inform_kind: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
@@ -160,6 +186,52 @@ def _next_goal(
     if states:
         return Goal("award", policy_id, items_from_facts(parse, policy_id, domain), turn), False
     return state.goal, False
+
+
+def _states_goal_facts(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> bool:
+    """The message gives a value for a fact the goal's items use (an amount their cues claim, an option)."""
+    goal = state.goal
+    if goal is None or not goal.items:
+        return False
+    relevant = set(domain.item_facts(policy_id, goal.items))
+    facts = parse.facts_of(policy_id)
+    claimed = any(f in relevant for m in facts.money for f in m.claims)
+    return claimed or any(f in relevant for f in facts.values)
+
+
+def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
+    money = set(domain.amount_facts(policy_id, items))
+    return any(f in money for m in parse.facts_of(policy_id).money for f in m.claims)
+
+
+def _reconsider(
+    state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain
+) -> TurnKind:
+    """The turn's kind in context: "那第7条呢" after a look-up is a look-up; "那明年还有吗" is about validity;
+    "你刚才说能补600万对吧" asks for the goal's answer again; "我们这种能申请哪些" naming one item asks about it;
+    a statement of the goal's own facts ("另一个政策给这个项目补过100万") updates the goal, whatever it sounds like."""
+    if kind == "followup" and state.last.kind == "lookup":
+        return "lookup"
+    if kind == "out_of_scope":
+        return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
+    if kind == "lookup" and not items and not parse.topics and _states_goal_facts(state, parse, policy_id, domain):
+        return "inform"
+    validity = parse.topics & {"validity", "validity_yes_no"}
+    about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
+    if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match"):
+        return "lookup"
+    if parse.attributed and kind in ("inform", "vague", "chitchat", "eligibility"):
+        if items:
+            return "award"  # a figure attributed to us about an item: answer that item's figure
+        if state.goal is not None:
+            return state.goal.kind
+    if kind == "lookup" and items and _claims_item_money(parse, policy_id, items, domain):
+        return "award"  # "服务商资助咋算？服务金额一共260万": the figure for the amount given
+    if kind == "match" and items:
+        return "award" if parse.money_words else "eligibility"
+    if kind == "vague" and items and _strongly_named(parse, policy_id, items, (), domain):
+        return "award" if parse.money_words else "lookup"  # "贯标补贴", "二级节点"
+    return kind
 
 
 def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
@@ -187,7 +259,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         # The answer to "which policy?": read the question that was waiting, now about that policy.
         chosen = replace(state, policy_id=picked, requested=None, waiting=None, history=history)
         return apply(replace(chosen, turn=turn - 1), state.waiting, domain)
-    oos, elsewhere = _out_of_scope(parse, kind, domain)
+    oos, elsewhere = _out_of_scope(parse, kind, domain, obs.answerable)
     if oos is not None:
         notes = TurnNotes("out_of_scope", oos, elsewhere, parse.injected, parse.attributed)
         return replace(state, turn=turn, last=notes, history=history)
@@ -201,10 +273,12 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     policy_id = choice.policy_id
     refs = _clause_refs(parse, policy_id, domain)
     items = _named_items(parse, policy_id, refs, domain) if kind != "lookup" or not refs else ()
+    kind = _reconsider(state, parse, kind, items, policy_id, domain)
     base = state
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
         base = replace(state, requested=None, pending_money=(), goal=None)
-    goal, answered = _next_goal(base, parse, kind, policy_id, items, domain)
+    strong = _strongly_named(parse, policy_id, items, refs, domain)
+    goal, answered = _next_goal(base, parse, kind, policy_id, items, domain, strong)
     filled = fill_slots(base, parse, policy_id, goal, turn, domain)
     notes = TurnNotes(
         kind=kind,

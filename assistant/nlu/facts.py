@@ -63,6 +63,8 @@ class PolicyFacts:
     money: tuple[MoneyReading, ...] = ()
     values: Mapping[str, Any] = field(default_factory=dict)
     """Bool, choice and count facts (money is in ``money``)."""
+    mentioned: tuple[str, ...] = ()
+    """Facts whose cue words appear, with or without a value ("镇里扶持过" speaks of other support)."""
 
 
 def _segment_start(text: str, pos: int) -> int:
@@ -75,11 +77,17 @@ def _segment_end(text: str, pos: int) -> int:
     return m.start() if m else len(text)
 
 
+#: "不含土建的话是1000万": a cue right after these words excludes its fact instead of naming it.
+_EXCLUDED = re.compile(r"不含|不包括|不包含|除去|除了|不算|不计|刨去|扣掉|扣除")
+
+
 def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
     """How strongly a fact with ``cues`` claims an amount with ``before``/``after`` as its context (0 = not at all)."""
     best = 0.0
     for cue in cues:
         at = before.rfind(cue)
+        if at >= 0 and _EXCLUDED.search(before[max(0, at - 4) : at + 1]):
+            continue
         if at >= 0:
             distance = len(before) - (at + len(cue))
             best = max(best, 100.0 - distance + len(cue) / 10)
@@ -133,7 +141,8 @@ def read_facts(
             value = _read_count(text, cues)
         if value is not None:
             values[name] = value
-    return PolicyFacts(money, values)
+    mentioned = tuple(n for n, fc in policy.lexicon.items() if any(c in text for c in fc.cues))
+    return PolicyFacts(money, values, mentioned)
 
 
 def _read_bool(text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...]) -> bool | None:

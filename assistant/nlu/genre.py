@@ -21,8 +21,8 @@ from assistant.errors import DataError
 
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 
-Act = Literal["correction", "affirm", "deny", "follow_up", "same_project", "thanks"]
-ACTS: tuple[Act, ...] = ("correction", "affirm", "deny", "follow_up", "same_project", "thanks")
+Act = Literal["correction", "affirm", "deny", "follow_up", "same_project", "thanks", "together"]
+ACTS: tuple[Act, ...] = ("correction", "affirm", "deny", "follow_up", "same_project", "thanks", "together")
 LookupTopic = Literal["validity", "interpreter", "upstream", "validity_yes_no"]
 LOOKUP_TOPICS: tuple[LookupTopic, ...] = ("validity", "interpreter", "upstream", "validity_yes_no")
 
@@ -34,6 +34,7 @@ class Genre:
     places: tuple[str, ...]
     english_places: Mapping[str, str]
     registration_words: tuple[str, ...]
+    elsewhere: tuple[str, ...]
     other_schemes: tuple[str, ...]
     other_scheme_patterns: tuple[re.Pattern[str], ...]
     off_topic: tuple[str, ...]
@@ -42,6 +43,7 @@ class Genre:
     acts: Mapping[Act, re.Pattern[str]]
     lookup_topics: Mapping[LookupTopic, re.Pattern[str]]
     money_words: re.Pattern[str]
+    question: re.Pattern[str]
     expected_award: re.Pattern[str]
 
     def act(self, name: Act, text: str) -> bool:
@@ -87,6 +89,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             places=_words(places, "zh"),
             english_places=dict(places.get("en") or {}),
             registration_words=_words(places, "registration_words"),
+            elsewhere=_words(places, "elsewhere"),
             other_schemes=_words(data, "other_schemes"),
             other_scheme_patterns=tuple(
                 _compile(p, f"other_scheme_patterns[{n}]") for n, p in enumerate(data.get("other_scheme_patterns") or [])
@@ -97,6 +100,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             acts={a: _compile(acts[a], f"acts.{a}") for a in ACTS},
             lookup_topics={t: _compile(topics[t], f"lookup_topics.{t}") for t in LOOKUP_TOPICS},
             money_words=_compile(data["money_words"], "money_words"),
+            question=_compile(data["question"], "question"),
             expected_award=_compile(data["expected_award"], "expected_award"),
         )
     except (KeyError, TypeError, AttributeError) as err:

@@ -25,13 +25,15 @@ from assistant.nlu.entities import (
 )
 from assistant.nlu.facts import PolicyFacts, read_facts
 from assistant.nlu.genre import ACTS, LOOKUP_TOPICS, Act, Genre, LookupTopic
-from assistant.nlu.intents import FALLBACK_INTENT, NluIntent
+from assistant.nlu.intents import FALLBACK_INTENT, QUESTIONS, NluIntent
 from assistant.nlu.spans import Span, in_spans, mark_spans, without_spans
 from assistant.nlu.vocabulary import Catalog
 from assistant.rules.money import AmountMention, find_amounts
 
 #: Placeholders the intent reader sees instead of entities.
 MASKS = {"money": "Ⓜ", "item": "Ⓘ", "option": "Ⓞ", "clause": "Ⓒ", "place": "Ⓟ", "number": "Ⓝ"}
+#: Appended to the masked text: whether the message asks something (Ⓠ) or only states (Ⓢ).
+ASKS, STATES = "Ⓠ", "Ⓢ"
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -66,6 +68,8 @@ class Parse:
     other_schemes: tuple[str, ...]
     off_topic: tuple[str, ...]
     money_words: bool
+    asks: bool = False
+    """The message has a question mark or a question word."""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -112,7 +116,7 @@ def mask(text: str, parse: Parse) -> str:
     for start, end, symbol in sorted(taken, reverse=True):
         out = out[:start] + symbol + out[end:]
     out = _DIGITS.sub(MASKS["number"], out)
-    return re.sub(r"\s+", "", out).lower()
+    return re.sub(r"\s+", "", out).lower() + (ASKS if parse.asks else STATES).lower()
 
 
 class NLU:
@@ -134,6 +138,7 @@ class NLU:
         places = tuple(find_places(reading, genre))
         covered = {p for v in self.catalog for p in (v.region, v.region_short) if p}
         elsewhere = [p.name for p in places if not any(p.name in c or c in p.name for c in covered)]
+        elsewhere += [w for w in genre.elsewhere if w in reading]
         facts = {
             v.policy_id: read_facts(reading, amounts, v, genre, spans=spans, other_places=elsewhere)
             for v in self.catalog
@@ -158,6 +163,7 @@ class NLU:
             other_schemes=tuple(genre.schemes_in(reading)),
             off_topic=tuple(genre.words_in(genre.off_topic, reading)),
             money_words=bool(genre.money_words.search(reading)),
+            asks=bool(genre.question.search(reading)),
         )
         return replace(parse, masked=mask(text, parse))
 
@@ -166,4 +172,9 @@ class NLU:
         if self.reader is None or parse.empty_after_spans:
             return parse
         scores = dict(self.reader.scores(parse.masked, parse.reading))
+        if not parse.asks:
+            # Nothing is asked: the message states facts (or chats); it is not a question of its own.
+            scores = {k: (v if k not in QUESTIONS else 0.0) for k, v in scores.items()}
+            if max(scores.values(), default=0.0) <= 0.0:
+                scores["inform"] = 1.0
         return parse.with_intent(max(scores, key=lambda k: scores[k]), scores)

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 TRAINING_FILE = Path(__file__).with_name("training.yaml")
 #: Bump when the features or the generator change, so cached readers are retrained.
-READER_VERSION = "1"
+READER_VERSION = "4"
 #: Samples drawn per template that has placeholders.
 SAMPLES_PER_TEMPLATE = 4
 _PLACEHOLDER = re.compile(r"\{(item|money|option|clause|place|fact)\}")
@@ -136,9 +136,31 @@ def generate(catalog: Catalog, genre: Genre, templates: Mapping[str, list[str]],
                 if text and text not in seen:
                     seen.add(text)
                     out.append(Example(text, intent, "genre"))
+    out += _with_background(out, rng)
     for policy in catalog:
         for intent, sentences in policy.examples.items():
             out += [Example(s, intent, policy.policy_id) for s in sentences]
+    return out
+
+
+#: Questions asked after a statement of facts ("我们是…，去年…，这个政策给多少奖励") keep the question's intent.
+_QUESTION_INTENTS = ("award", "eligibility", "match", "lookup")
+BACKGROUND_SHARE = 0.5
+
+
+def _with_background(examples: list[Example], rng: random.Random) -> list[Example]:
+    """Questions prefixed with one or two statements of fact taken from the ``inform`` sentences."""
+    statements = [e.text.rstrip("。！!") for e in examples if e.intent == "inform" and len(e.text) >= 6]
+    if not statements:
+        return []
+    out: list[Example] = []
+    for e in examples:
+        if e.intent in _QUESTION_INTENTS and rng.random() < BACKGROUND_SHARE:
+            lead = "，".join(rng.sample(statements, k=rng.choice((1, 2))))
+            out.append(Example(f"{lead}，{e.text}", e.intent, e.source))
+    # ... and statements strung together, with no question, stay statements.
+    for _ in range(len(statements) // 2):
+        out.append(Example("，".join(rng.sample(statements, k=rng.choice((2, 3)))), "inform", "genre"))
     return out
 
 

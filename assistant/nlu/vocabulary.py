@@ -115,18 +115,31 @@ def short_title(title: str, region: str) -> str:
     return text.removeprefix("关于")
 
 
+def _words(text: str) -> list[str]:
+    import jieba
+
+    return [w for w in jieba.lcut(text) if len(w.strip()) >= 2]
+
+
 def _alias_weights(policy: Policy, items: Sequence[Any]) -> dict[str, list[Alias]]:
-    """Weight each item's aliases by specificity: shared with another item's clause or aliases → lower."""
-    texts = {i.id: policy.clause(i.clause).text if policy.has_clause(i.clause) else "" for i in items}
+    """Weight each item's aliases by specificity. An alias is shared — it names its item less surely — when it
+    occurs in another item's clause or alias list, or when every word of it does ("数字化改造" where another
+    clause says "数字化、网络化、智能化改造")."""
+    texts = {i.id: (policy.clause(i.clause).text if policy.has_clause(i.clause) else "").lower() for i in items}
     out: dict[str, list[Alias]] = {}
     for item in items:
         names = [a for a in dict.fromkeys([*item.aliases, item.title]) if a and len(a) >= 2]
         weighted = []
         for name in names:
             low = name.lower()
+            words = _words(low)
             shared = any(
                 other.id != item.id
-                and (low in texts[other.id].lower() or any(low == a.lower() for a in other.aliases))
+                and (
+                    low in texts[other.id]
+                    or any(low == a.lower() for a in other.aliases)
+                    or (len(words) > 1 and all(w in texts[other.id] for w in words))
+                )
                 for other in items
             )
             weighted.append(Alias(name, SHARED_ALIAS_WEIGHT if shared else 1.0))
@@ -154,13 +167,9 @@ def policy_vocab(policy: Policy, rules: Any | None, folder: Path) -> PolicyVocab
     if rules is not None:
         weights = _alias_weights(policy, rules.items)
         for item in rules.items:
-            label = policy.clause(item.clause).label if policy.has_clause(item.clause) else item.clause
+            label = item.label or item.clause
             items.append(ItemVocab(policy.policy_id, item.id, item.clause, label, item.title, tuple(weights[item.id])))
-    facts: dict[str, Any] = {}
-    if rules is not None:
-        for item in rules.items:
-            for spec in rules.facts_for(item.id):
-                facts.setdefault(spec.name, spec)
+    facts: dict[str, Any] = dict(rules.facts) if rules is not None else {}
     short = short_title(meta.title, region)
     names = tuple(x for x in dict.fromkeys([region, meta.issuer, short, meta.title]) if x and len(x) >= 2)
     return PolicyVocab(

@@ -48,6 +48,7 @@ _WAN_W = r"(?:[万亿]|[wW](?![a-zA-Z]))"
 _MENTION_RE = re.compile(
     rf"(?:(?<![\d.,])(?P<a>(?:{_NUM})\s*(?:{_APPROX}(?:[十百千]?{_WAN_W})\s*{_CUR}?|[百千]\s*{_CUR}|{_CUR}))"
     rf"|(?P<c>[{_CN_DIGITS}][{_CN_DIGITS}百千万亿佰仟点]*(?:{_APPROX}{_WAN_W}{_CUR}?|{_CUR}))"
+    rf"|(?P<y>[¥￥]\s*(?:{_NUM})(?:\s*[万亿])?)"
     rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.,])\d+(?:\.\d+)?\s*(?:million|billion|mn)(?![a-zA-Z])"
     rf"(?:\s*(?:yuan|RMB|CNY|rmb))?))"
     rf"(?![{_COUNTERS}])",

@@ -11,8 +11,7 @@ from typing import Any
 from assistant.dialogue.answer import Answer, NoteLine
 from assistant.dialogue.answers.common import Context, applicant_note, note_lines, with_validity
 from assistant.errors import InputError
-from assistant.rules import CalcRequest, calculate, calculate_many, check_eligibility, format_yuan
-from assistant.rules.maxima import max_award
+from assistant.rules import CalcRequest, calculate, calculate_many, check_eligibility, format_yuan, max_award
 
 _MARK = {"met": "已满足", "not_met": "不满足", "unknown": "待确认", "to_confirm": "需确认"}
 
@@ -34,7 +33,7 @@ def _own_conditions(ctx: Context, item_id: str) -> tuple[list[str], list[str]]:
 
 def _notes(ctx: Context, results: list[Any]) -> list[NoteLine]:
     notes = [n for r in results for n in r.notes]
-    return note_lines(ctx, notes) + applicant_note(ctx)
+    return note_lines(ctx, notes) + applicant_note(ctx, results[0].item_id if len(results) == 1 else None)
 
 
 def answer_award(ctx: Context) -> Answer:
@@ -91,9 +90,7 @@ def ask_fact(ctx: Context) -> Answer:
     """One question for the first fact the figure still needs, with its options as buttons."""
     rules, fact = ctx.rules, ctx.action.fact or ""
     items = list(ctx.action.items)
-    spec = next((s for i in items for s in rules.facts_for(i) if s.name == fact), None)
-    if spec is None:
-        spec = ctx.domain.fact_spec(ctx.policy_id, fact)
+    spec = rules.facts.get(fact)
     labels = "、".join(ctx.label(rules.item(i).clause) for i in items)
     question = spec.question if spec is not None else fact
     options = list(spec.options) if spec is not None and spec.options else (

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from assistant.corpus import Policy
+from assistant.corpus.validity import validity_notice
 from assistant.dialogue.answer import NoteLine, citation_line
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.next_action import Action
@@ -69,25 +70,13 @@ class Context:
 
 
 def short_title(policy: Policy) -> str:
-    """The policy's short title as its metadata gives it (``short_title``), else its full title, in 《》."""
-    return f"《{getattr(policy.meta, 'short_title', None) or policy.meta.title}》"
-
-
-def _date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
+    """The policy's short title as its metadata gives it (else its full title), in 《》."""
+    return f"《{policy.meta.name}》"
 
 
 def validity_line(policy: Policy, as_of: date) -> str | None:
     """The one sentence said when the policy is not in force on ``as_of`` (None while it is)."""
-    meta = policy.meta
-    if meta.in_force(as_of):
-        return None
-    if as_of < meta.effective_from:
-        return (f"{short_title(policy)}自{_date(meta.effective_from)}起施行，测算日（{_date(as_of)}）尚未生效；"
-                "以下按原文说明，仅供参考。")
-    assert meta.valid_until is not None
-    return (f"{short_title(policy)}有效期至{_date(meta.valid_until)}，测算日（{_date(as_of)}）已不在有效期内；"
-            f"以下按原文说明，仅供参考，请以{meta.issuer}最新发布的政策为准。")
+    return validity_notice(policy.meta, as_of)
 
 
 def validity_clause(policy: Policy) -> str | None:
@@ -104,14 +93,13 @@ def with_validity(ctx: Context, citations: list[str]) -> tuple[str | None, list[
     return line, citations
 
 
-def note_lines(ctx: Context, notes: Iterable[Any], skip_kinds: Iterable[str] = ("validity",)) -> list[NoteLine]:
-    """Calculator/eligibility notes as 申报须知 lines, each once, with its clause label."""
+def note_lines(ctx: Context, notes: Iterable[Any], skip_kinds: Iterable[str] = ("validity", "condition")) -> list[NoteLine]:
+    """Calculator/eligibility notes as 申报须知 lines, each once, with its clause label. The validity line and
+    the item's own conditions are said elsewhere in the answer, so they are not repeated here."""
     skip = set(skip_kinds)
-    validity = validity_clause(ctx.policy)
     out: dict[str, list[str]] = {}
     for note in notes:
-        kind = getattr(note, "kind", None)
-        if kind in skip or (kind is None and note.clause == validity):
+        if getattr(note, "kind", None) in skip:
             continue
         out.setdefault(note.text, []).append(note.clause)
     return [
@@ -120,14 +108,11 @@ def note_lines(ctx: Context, notes: Iterable[Any], skip_kinds: Iterable[str] = (
     ]
 
 
-def applicant_note(ctx: Context) -> list[NoteLine]:
-    """Who may apply at all (支持对象, 取消资格), in the policy's own words, as a note."""
+def applicant_note(ctx: Context, item_id: str | None) -> list[NoteLine]:
+    """Who may apply (the condition groups that govern the item: 支持对象, 取消资格), in the policy's words."""
     rules = ctx.rules
     if rules is None:
         return []
-    lines: list[NoteLine] = []
-    for name in ("applicant", "disqualification"):
-        group = getattr(rules, name, None)
-        if group is not None and getattr(group, "quote", None):
-            lines.append(NoteLine(f"{group.quote}（{ctx.label(group.clause)}）", (group.clause,)))
-    return lines
+    return [
+        NoteLine(f"{g.quote}（{ctx.label(g.clause)}）", (g.clause,)) for g in rules.groups_for(item_id) if g.quote
+    ]

@@ -10,22 +10,14 @@ from assistant.corpus import Clause
 from assistant.dialogue.answer import Answer, NoteLine
 from assistant.dialogue.answers.common import Context, note_lines, validity_clause, with_validity
 from assistant.dialogue.answers.lookup import best_sentences
-from assistant.rules.eligibility import STATUS_TEXT, check_eligibility, evaluate_condition
+from assistant.rules.eligibility import STATUS_TEXT, check_eligibility
 
 _WORD = {"not_met": "不满足", "to_confirm": "需确认", "unknown": "待确认", "met": "已满足"}
 
 
 def _general_reasons(ctx: Context) -> list[Any]:
     """The conditions every applicant must meet (支持对象, 取消资格) for this profile."""
-    rules, profile = ctx.rules, ctx.state.profile()
-    reasons = []
-    for name in ("applicant", "disqualification"):
-        group = getattr(rules, name, None)
-        if group is None:
-            continue
-        specs = {f.name: f for f in group.facts}
-        reasons += [evaluate_condition(c, specs[c.fact], group.clause, profile) for c in group.conditions]
-    return reasons
+    return list(check_eligibility(ctx.rules, None, ctx.state.profile(), ctx.as_of).reasons)
 
 
 def _lines(ctx: Context, reasons: list[Any], own_clause: str | None) -> tuple[list[str], list[NoteLine]]:
@@ -52,17 +44,18 @@ def _lines(ctx: Context, reasons: list[Any], own_clause: str | None) -> tuple[li
 
 
 def rules_mentioned(ctx: Context) -> list[tuple[str, str]]:
-    """(clause, quote) of the policy's general rules whose own fact the message speaks about
+    """(clause, quote) of the policy's cross-item rules and notes whose own fact the message speaks about
     ("镇里已经扶持过" → the rule on other support for the same project)."""
     rules, vocab = ctx.rules, ctx.domain.catalog.policy(ctx.policy_id)
     text = ctx.obs.parse.reading
     found: list[tuple[str, str]] = []
-    for name in type(rules).model_fields:
-        part = getattr(rules, name, None)
-        fact, quote, clause = (getattr(part, k, None) for k in ("fact", "quote", "clause"))
+    for rule in [*rules.cross_rules, *rules.notes]:
+        when = getattr(rule, "when", None)
+        fact = getattr(rule, "fact", None) or getattr(when, "fact", None)
+        quote, clause = getattr(rule, "quote", None), getattr(rule, "clause", None)
         if isinstance(fact, str) and quote and clause and any(c in text for c in vocab.cues(fact).cues):
             found.append((clause, quote))
-    return found
+    return list(dict.fromkeys(found))
 
 
 def _verdict(ctx: Context, status: str, reasons: list[Any], subject: str) -> str:
@@ -76,7 +69,7 @@ def _verdict(ctx: Context, status: str, reasons: list[Any], subject: str) -> str
         return f"需确认：{subject}有一项条件以申报指南为准，其余已说明的情况符合。"
     known = [r for r in reasons if r.status == "met"]
     if known:
-        return f"还需确认：已说明的{len(known)}项条件符合，{subject}的其余条件还需确认。"
+        return f"还需确认：已说明的条件都符合，{subject}的其余条件还需确认。"
     return f"还需确认：能否申请取决于{subject}的以下条件。"
 
 
@@ -102,10 +95,11 @@ def answer_eligibility(ctx: Context) -> Answer:
     profile = ctx.state.profile()
     if items:
         result = check_eligibility(rules, items[0], profile, ctx.as_of)
-        label = ctx.label(result.clause)
+        item_clause = rules.item(items[0]).clause
+        label = ctx.label(item_clause)
         reasons = list(result.reasons)
         head = _verdict(ctx, result.status, reasons, ctx.named(label))
-        citations = [result.clause] + [r.clause for r in reasons if r.status in ("not_met", "met")]
+        citations: list[str] = [item_clause] + [r.clause for r in reasons if r.status in ("not_met", "met")]
         notes = note_lines(ctx, result.notes)
         status = result.status
         missing = list(result.missing_facts)
@@ -115,8 +109,7 @@ def answer_eligibility(ctx: Context) -> Answer:
         met = [r for r in reasons if r.status == "met"]
         status = "ineligible" if failed else ("eligible" if len(met) == len(reasons) else "needs_info")
         head = _verdict(ctx, status, reasons, "支持对象和取消资格规定")
-        groups = [getattr(rules, n, None) for n in ("applicant", "disqualification")]
-        citations = [g.clause for g in groups if g is not None]
+        citations = [g.clause for g in rules.groups_for(None)]
         rule = _rule_hit(ctx, citations)
         if rule is not None:
             reasons_extra = f"另据{rule.label}：{''.join(best_sentences(rule, ctx.obs.parse.reading))}"

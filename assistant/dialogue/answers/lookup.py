@@ -50,10 +50,11 @@ def best_sentences(clause: Clause, query: str, limit: int = 2) -> list[str]:
     if not sentences:
         return [body]
     q = _bigrams(query)
-    ranked = sorted(range(len(sentences)), key=lambda i: (-len(q & _bigrams(sentences[i])), i))
-    top = sorted(ranked[:limit]) if len(sentences) > 1 else [0]
-    if len(top) > 1 and not q & _bigrams(sentences[top[1]]) and top[1] != ranked[0]:
-        top = [ranked[0]]
+    overlap = [len(q & _bigrams(x)) for x in sentences]
+    ranked = sorted(range(len(sentences)), key=lambda i: (-overlap[i], i))
+    best = overlap[ranked[0]]
+    # A second sentence only when it answers nearly as well as the first (no padding with the clause's title).
+    top = sorted(i for i in ranked[:limit] if overlap[i] >= 0.6 * best and (overlap[i] > 0 or i == ranked[0]))
     return [sentences[i] for i in top]
 
 
@@ -126,16 +127,19 @@ def answer_lookup(ctx: Context) -> Answer | None:
         if not chosen:
             return None
         clause = chosen[0]
-        sentences = best_sentences(clause, ctx.obs.parse.reading)
-        head = f"根据{ctx.named(clause.label)}：{''.join(sentences)}"
+        kids = policy.children(clause.clause_id)
+        if clause.kind in ("section", "subsection", "chapter") and kids and len(clause.text) < 40:
+            head = f"{ctx.named(clause.label)}包括：" + "；".join(f"{k.label} {k.title}" for k in kids) + "。"
+        else:
+            head = f"根据{ctx.named(clause.label)}：{''.join(best_sentences(clause, ctx.obs.parse.reading))}"
         citations = [clause.clause_id]
         validity, citations = with_validity(ctx, citations)
     details: list[str] = []
     if clause.kind in ("section", "subsection", "chapter"):
         kids = policy.children(clause.clause_id)
-        if kids:
+        if kids and "包括：" not in head:
             details.append("包括：" + "；".join(f"{k.label} {k.title}" for k in kids))
-            citations += [k.clause_id for k in kids]
+        citations += [k.clause_id for k in kids]
     return Answer(
         "lookup", head, policy.policy_id, details=details, validity=validity,
         citations=list(dict.fromkeys(citations)), citation_line=ctx.citation(citations[:1]),
