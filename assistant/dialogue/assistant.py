@@ -195,7 +195,10 @@ class Assistant:
     def _turn(self, conv: Conversation, text: str) -> Reply:
         domain = self.domain
         obs = self._observe(text)
+        waiting = conv.state.waiting
         state = apply(conv.state, obs, domain)
+        if state.last.resumed and waiting is not None:
+            obs = waiting  # the question that waited for "which policy?" is the one answered now
         action = decide(state, obs, domain)
         answer, action = carry_out(Context(domain, state, obs, action))
         parse = obs.parse

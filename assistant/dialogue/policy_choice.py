@@ -20,7 +20,7 @@ ITEM = 2.0
 RETRIEVAL = (1.0, 0.5, 0.25)
 CURRENT = 1.5
 IN_FORCE = 0.5
-TIE_MARGIN = 0.5
+TIE_MARGIN = 1.0
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,8 @@ def _targets(
     m: MoneyReading, state: DialogueState, policy_id: str, goal: Goal | None, parse: Parse, domain: Domain,
     known: dict[str, Any], filled_now: set[str],
 ) -> list[str]:
-    relevant = domain.amount_facts(policy_id, goal.items) if goal and goal.items else []
+    # Every money fact of the goal's items: the figure's base, and amounts its conditions test ("营收突破1亿").
+    relevant = domain.item_facts(policy_id, goal.items) if goal and goal.items else []
     money = [n for n in relevant if _spec_type(domain, policy_id, n) in ("money", "money_list")]
     claimed = m.best_claims(money)
     if len(claimed) > 1 and not (goal and goal.same_project):

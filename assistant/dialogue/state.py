@@ -84,6 +84,8 @@ class TurnNotes:
     clause_refs: tuple[str, ...] = ()
     """Clause ids of the chosen policy that the message names."""
     named_items: tuple[str, ...] = ()
+    resumed: bool = False
+    """This message picked the policy of a question put on hold; that question is what gets answered."""
 
 
 @dataclass(frozen=True)

@@ -230,22 +230,19 @@ def _reconsider(
     if kind == "match" and items:
         return "award" if parse.money_words else "eligibility"
     if kind == "vague" and items and _strongly_named(parse, policy_id, items, (), domain):
+        if state.goal is not None and not state.goal.items:
+            return "inform"  # the item a waiting question needs ("能补多少钱" … "标杆示范项目")
         return "award" if parse.money_words else "lookup"  # "贯标补贴", "二级节点"
     return kind
 
 
 def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
-    """The policy the user picked when asked "which policy?" (named, or its number in the list)."""
+    """The policy the user picked when asked "which policy?" (by its region, issuer or title)."""
     req = state.requested
     if req is None or req.kind != "policy":
         return None
     named = [pid for pid in req.options if parse.policy_names.get(pid, 0) >= 0.8]
-    if len(named) == 1:
-        return named[0]
-    digits = [int(ch) for ch in parse.reading if ch.isdigit()]
-    if len(digits) == 1 and 1 <= digits[0] <= len(req.options):
-        return req.options[digits[0] - 1]
-    return None
+    return named[0] if len(named) == 1 else None
 
 
 def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueState:
@@ -254,11 +251,21 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     turn = state.turn + 1
     kind = _turn_kind(parse)
     history = (*state.history, Turn(turn, parse.text, kind))
-    picked = _answers_policy_request(state, parse)
-    if picked is not None and state.waiting is not None:
-        # The answer to "which policy?": read the question that was waiting, now about that policy.
-        chosen = replace(state, policy_id=picked, requested=None, waiting=None, history=history)
-        return apply(replace(chosen, turn=turn - 1), state.waiting, domain)
+    req = state.requested
+    if req is not None and req.kind == "policy" and state.waiting is not None:
+        picked = _answers_policy_request(state, parse)
+        by_content = None
+        if picked is None:
+            guess = choose_policy(parse, obs.hits, obs.answerable, None, state.as_of, domain)
+            by_content = guess.policy_id if guess.policy_id in req.options else None
+        if picked or by_content:
+            # The answer to "which policy?": read the question that waited, now about that policy; a reply
+            # that says more than the policy's name ("标杆示范项目") is then read on top of it.
+            chosen = replace(state, policy_id=picked or by_content, requested=None, waiting=None, history=history)
+            resumed = apply(replace(chosen, turn=turn - 1), state.waiting, domain)
+            if picked:
+                return replace(resumed, last=replace(resumed.last, resumed=True))
+            return apply(replace(resumed, history=state.history), obs, domain)
     oos, elsewhere = _out_of_scope(parse, kind, domain, obs.answerable)
     if oos is not None:
         notes = TurnNotes("out_of_scope", oos, elsewhere, parse.injected, parse.attributed)

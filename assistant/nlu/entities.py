@@ -143,17 +143,23 @@ def find_places(text: str, genre: Genre) -> list[PlaceMention]:
 
 
 def find_policy_names(text: str, catalog: Catalog) -> dict[str, float]:
-    """Policy id → how surely the message names it (region, issuer, short title, title)."""
-    out: dict[str, float] = {}
+    """Policy id → how surely the message names it (region, issuer, short title, title). A name inside a
+    longer name of another policy does not count ("示例新区" does not name 示例区's policy)."""
+    found: list[tuple[str, int, int, float]] = []
     for policy in catalog:
-        score = 0.0
-        if policy.region_short and policy.region_short in text:
-            score = max(score, 1.0)
-        for name in policy.names:
-            if name in text:
-                score = max(score, 1.0 if name != policy.short_title else 0.8)
-        if score:
-            out[policy.policy_id] = score
+        names = [(n, 1.0 if n != policy.short_title else 0.8) for n in policy.names]
+        if policy.region_short:
+            names.append((policy.region_short, 1.0))
+        for name, weight in names:
+            for m in re.finditer(re.escape(name), text):
+                found.append((policy.policy_id, m.start(), m.end(), weight))
+    out: dict[str, float] = {}
+    for pid, start, end, weight in found:
+        inside = any(
+            other != pid and s <= start and end <= e and (e - s) > (end - start) for other, s, e, _ in found
+        )
+        if not inside:
+            out[pid] = max(out.get(pid, 0.0), weight)
     return out
 
 

@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         embedder = load_embedder(settings.embedding_model)
     report = held_out_accuracy(nlu, embedder, args.folds)
     print(f"留出句式准确率：{report['accuracy']:.3f}（{report['cases']} 句，{args.folds} 折）")
-    for intent, (ok, n) in report["per_intent"].items():  # type: ignore[union-attr]
+    per_intent: dict[str, tuple[int, int]] = report["per_intent"]  # type: ignore[assignment]
+    for intent, (ok, n) in per_intent.items():
         print(f"  {intent:<13} {ok}/{n}")
     print("最常见的混淆：", report["confusions"])
     return 0

@@ -56,8 +56,8 @@ def greet(ctx: Context) -> Answer:
 def ask_policy(ctx: Context) -> Answer:
     options = list(ctx.state.last.policy_tie)
     names = [short_title(ctx.domain.policy(p)) for p in options]
-    lines = [f"{n}. {name}" for n, name in enumerate(names, start=1)]
-    return Answer("clarify", "您问的是哪一项政策？请点选或回复序号：", None, details=lines, options=names)
+    lines = [f"- {name}（{ctx.domain.policy(p).meta.issuer}）" for p, name in zip(options, names, strict=True)]
+    return Answer("clarify", "您问的是哪一项政策？请点选，或说出地区或政策名称：", None, details=lines, options=names)
 
 
 def no_rules(ctx: Context) -> Answer:
