@@ -100,11 +100,21 @@ def _bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domai
         m = _NUMBER.search(parse.reading)
         if m:
             return {req.fact: int(m.group(0))}
+    if kind == "choice" and req.fact not in parse.facts_of(policy_id).values:
+        picked = _option_by_stem(domain.fact_spec(policy_id, req.fact), parse.reading)
+        if picked:
+            return {req.fact: picked}
     if kind in ("money", "money_list") and "deny" in parse.acts and not parse.amounts:
         spec = domain.fact_spec(policy_id, req.fact)
         if spec is not None and spec.default == 0:
             return {req.fact: 0}
     return {}
+
+
+def _little_else(parse: Parse, m: MoneyReading) -> bool:
+    """The message is little more than the amount ("是2亿", "如果是8 million呢")."""
+    rest = parse.reading[: m.mention.start] + parse.reading[m.mention.end :]
+    return sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) <= 8
 
 
 def _nearest(
@@ -126,6 +136,20 @@ def _nearest(
     return fresh
 
 
+_OPTION_SUFFIX = re.compile(r"(级|性|类|档|型)$")
+
+
+def _option_by_stem(spec: Any, text: str) -> str | None:
+    """An option named by its stem in a short reply to "哪一级？": "市里评的" → 市级, "区里" → 区级."""
+    if spec is None or not spec.options or len(text.strip()) > 12:
+        return None
+    stems = {o: _OPTION_SUFFIX.sub("", o) for o in spec.options}
+    hits = [o for o, stem in stems.items() if stem and stem in text]
+    longest = max((len(stems[o]) for o in hits), default=0)
+    hits = [o for o in hits if len(stems[o]) == longest]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _targets(
     m: MoneyReading, state: DialogueState, policy_id: str, goal: Goal | None, parse: Parse, domain: Domain,
     known: dict[str, Any], filled_now: set[str],
@@ -142,7 +166,8 @@ def _targets(
     if req is not None and req.kind == "fact" and req.fact in money:
         return [req.fact]
     answered_before = state.goal is not None and state.goal.answered
-    if "correction" in parse.acts or (answered_before and parse.intent == "inform" and not m.claims):
+    bare = answered_before and parse.intent in ("inform", "followup") and not m.claims and _little_else(parse, m)
+    if "correction" in parse.acts or bare:
         # "搞错了，是4000万" — or a bare amount right after a figure was given — corrects the amount given last.
         last = state.last_money_slot(policy_id, money, set(money))
         if last:
@@ -182,7 +207,9 @@ def fill_slots(
             continue
         for name in targets:
             if _spec_type(domain, policy_id, name) == "money_list":
-                earlier = list(values.get(name) or [])
+                # A list grows over turns ("10月还要办一场，审计100万"), unless the user corrects it.
+                kept = [] if "correction" in parse.acts else list(profile.get(name) or [])
+                earlier = list(values[name]) if name in values else kept
                 values[name] = [*earlier, m.yuan]
             else:
                 values.setdefault(name, m.yuan)

@@ -70,6 +70,8 @@ class TurnNotes:
     """What this turn's message did to the state — read by the dialogue policy and the answer."""
 
     kind: TurnKind = "vague"
+    asked: TurnKind = "vague"
+    """What the reader took the message to ask, even when it was refused (a follow-up may reuse it)."""
     out_of_scope: OutOfScope | None = None
     other_places: tuple[str, ...] = ()
     injection: bool = False
@@ -113,6 +115,8 @@ class DialogueState:
     history: tuple[Turn, ...] = ()
     waiting: Any = None
     """The observation of a question put on hold while the assistant asks which policy it is about."""
+    recent: tuple[str, ...] = ()
+    """Items of the current policy discussed so far, most recent last ("两个一共多少" adds up the last two)."""
 
     def profile(self, policy_id: str | None = None) -> dict[str, Any]:
         """Fact name → value for a policy (default: the current one)."""

@@ -189,14 +189,24 @@ def _next_goal(
 
 
 def _states_goal_facts(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> bool:
-    """The message gives a value for a fact the goal's items use (an amount their cues claim, an option)."""
+    """The message gives a value for a fact the goal's figure depends on (an amount its cues claim, an
+    option) — not for who may apply, which is a question of eligibility."""
     goal = state.goal
     if goal is None or not goal.items:
         return False
-    relevant = set(domain.item_facts(policy_id, goal.items))
+    relevant = set(domain.amount_facts(policy_id, goal.items))
     facts = parse.facts_of(policy_id)
     claimed = any(f in relevant for m in facts.money for f in m.claims)
     return claimed or any(f in relevant for f in facts.values)
+
+
+def _states_item_facts(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
+    """The message gives a value for a fact of the items it names (a yes/no, an option, an amount)."""
+    relevant = set(domain.item_facts(policy_id, items)) - {
+        s.name for s in (domain.rules[policy_id].cross_cutting_facts() if policy_id in domain.rules else [])
+    }
+    facts = parse.facts_of(policy_id)
+    return any(f in relevant for f in facts.values) or any(f in relevant for m in facts.money for f in m.claims)
 
 
 def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
@@ -218,15 +228,26 @@ def _reconsider(
         return "inform"
     validity = parse.topics & {"validity", "validity_yes_no"}
     about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
-    if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match"):
+    if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match", "inform"):
         return "lookup"
     if parse.attributed and kind in ("inform", "vague", "chitchat", "eligibility"):
         if items:
             return "award"  # a figure attributed to us about an item: answer that item's figure
         if state.goal is not None:
             return state.goal.kind
+    if kind in ("lookup", "eligibility") and items and parse.asks_amount and parse.amounts:
+        return "award"  # "平台建设不含土建的部分一共是2000万，资助多少": the figure for the amount given
     if kind == "lookup" and items and _claims_item_money(parse, policy_id, items, domain):
-        return "award"  # "服务商资助咋算？服务金额一共260万": the figure for the amount given
+        return "award"  # "服务商资助咋算？服务金额一共260万"
+    if kind == "lookup" and items and not parse.topics and _states_item_facts(parse, policy_id, items, domain):
+        return "inform"  # "其实我想问的是二级节点，建好了也运营了": facts of an item, for the question at hand
+    if (
+        kind == "eligibility" and not items and state.goal is not None and state.goal.kind == "award"
+        and _states_goal_facts(state, parse, policy_id, domain)
+    ):
+        return "inform"  # "这个项目镇里给了20万，会不会影响？": the figure again, with that fact
+    if "follow_up" in parse.acts and state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility"):
+        return state.last.asked  # "宝山的智能工厂补贴是多少" … "那嘉定的呢？"
     if kind == "match" and items:
         return "award" if parse.money_words else "eligibility"
     if kind == "vague" and items and _strongly_named(parse, policy_id, items, (), domain):
@@ -234,6 +255,23 @@ def _reconsider(
             return "inform"  # the item a waiting question needs ("能补多少钱" … "标杆示范项目")
         return "award" if parse.money_words else "lookup"  # "贯标补贴", "二级节点"
     return kind
+
+
+_COUNT_WORDS = {"两": 2, "二": 2, "俩": 2, "三": 3, "四": 4, "几": 0}
+
+
+def _implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str) -> tuple[str, ...]:
+    """Items a message means without naming them: "两个一共多少" — the last items discussed, added up;
+    "冠名以后最多给多少" right after a look-up about one item — that item."""
+    if state.policy_id != policy_id or not state.recent:
+        return ()
+    if "together" in parse.acts and kind in ("award", "followup", "inform"):
+        n = next((v for w, v in _COUNT_WORDS.items() if f"{w}个" in parse.reading or f"{w}项" in parse.reading
+                  or f"{w}场" in parse.reading or f"{w}条" in parse.reading), 2) or len(state.recent)
+        return state.recent[-n:] if len(state.recent) >= 2 else ()
+    if kind in ("award", "eligibility") and state.last.kind == "lookup" and state.last.named_items:
+        return state.last.named_items[:1]
+    return ()
 
 
 def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
@@ -268,27 +306,31 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
             return apply(replace(resumed, history=state.history), obs, domain)
     oos, elsewhere = _out_of_scope(parse, kind, domain, obs.answerable)
     if oos is not None:
-        notes = TurnNotes("out_of_scope", oos, elsewhere, parse.injected, parse.attributed)
+        notes = TurnNotes("out_of_scope", parse.intent, oos, elsewhere, parse.injected, parse.attributed)
         return replace(state, turn=turn, last=notes, history=history)
 
     choice = choose_policy(parse, obs.hits, obs.answerable, state.policy_id, state.as_of, domain)
     if choice.policy_id is None:
         # Two policies fit equally: ask which one; the question waits and is read again with the answer.
-        notes = TurnNotes(kind, None, elsewhere, parse.injected, parse.attributed, policy_tie=choice.tie)
+        notes = TurnNotes(kind, parse.intent, None, elsewhere, parse.injected, parse.attributed, policy_tie=choice.tie)
         return replace(state, turn=turn, requested=Request("policy", None, None, choice.tie), last=notes,
                        history=history, waiting=obs)
     policy_id = choice.policy_id
     refs = _clause_refs(parse, policy_id, domain)
-    items = _named_items(parse, policy_id, refs, domain) if kind != "lookup" or not refs else ()
+    items = _named_items(parse, policy_id, refs, domain)
     kind = _reconsider(state, parse, kind, items, policy_id, domain)
+    if kind == "lookup" and refs:
+        items = ()  # "第5条讲的是什么": the clause is the topic, not its item's figure
+    items = items or _implied_items(state, parse, kind, policy_id)
     base = state
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
-        base = replace(state, requested=None, pending_money=(), goal=None)
+        base = replace(state, requested=None, pending_money=(), goal=None, recent=())
     strong = _strongly_named(parse, policy_id, items, refs, domain)
     goal, answered = _next_goal(base, parse, kind, policy_id, items, domain, strong)
     filled = fill_slots(base, parse, policy_id, goal, turn, domain)
     notes = TurnNotes(
         kind=kind,
+        asked=parse.intent,
         other_places=elsewhere,
         injection=parse.injected,
         attributed=parse.attributed,
@@ -301,6 +343,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         named_items=items,
     )
     keep_request = kind in ("lookup", "vague", "chitchat") and not answered
+    touched = [*(goal.items if goal else ()), *items]
+    recent = tuple(i for i in base.recent if i not in touched) + tuple(dict.fromkeys(touched))
     return replace(
         filled.state,
         turn=turn,
@@ -310,6 +354,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         last=notes,
         history=history,
         waiting=None,
+        recent=recent[-6:],
     )
 
 

@@ -111,7 +111,14 @@ def read_money(
         start = _segment_start(text, mention.start)
         before = text[max(start, mention.start - _BEFORE_WINDOW) : mention.start]
         after = text[mention.end : min(_segment_end(text, mention.end), mention.end + _AFTER_WINDOW)]
-        claims = {f: score for f in money_facts if (score := _cue_score(policy.cues(f).cues, before, after)) > 0}
+        # Cues may have little words in between ("市里已经补了" for "市里补了"): read the context without them too.
+        bare = genre.cue_fillers.sub("", before)
+        claims: dict[str, float] = {}
+        for f in money_facts:
+            cues = policy.cues(f).cues
+            score = max(_cue_score(cues, before, after), _cue_score(cues, bare, after) - 1)
+            if score > 0:
+                claims[f] = score
         hoped = not claims and bool(genre.expected_award.search(text[max(start, mention.start - 5) : mention.start]))
         out.append(MoneyReading(mention, claims, hoped))
     return tuple(out)
@@ -171,12 +178,16 @@ def _read_bool(text: str, spec: Any, fc: FactCues, region: str, places: tuple[st
     return None
 
 
+_NEGATED_OPTION = re.compile(r"(不是|并非|非|没有|没|未|不)$")
+
+
 def _read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
     found: list[tuple[int, str]] = []
     for option in spec.options or ():
         for word in (option, *fc.option_aliases.get(option, ())):
             for m in re.finditer(re.escape(word), text):
-                if _OPTION_NOT_ABOUT.match(text[m.end() :]) or _negated(text, m.start()):
+                # "不是全国性的" negates the option; "不对，是市级" does not (the negation must touch it).
+                if _OPTION_NOT_ABOUT.match(text[m.end() :]) or _NEGATED_OPTION.search(text[max(0, m.start() - 2) : m.start()]):
                     continue
                 found.append((m.start(), option))
     return sorted(found)[0][1] if found else None

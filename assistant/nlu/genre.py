@@ -44,6 +44,9 @@ class Genre:
     lookup_topics: Mapping[LookupTopic, re.Pattern[str]]
     money_words: re.Pattern[str]
     question: re.Pattern[str]
+    amount_question: re.Pattern[str]
+    back_reference: re.Pattern[str]
+    cue_fillers: re.Pattern[str]
     expected_award: re.Pattern[str]
 
     def act(self, name: Act, text: str) -> bool:
@@ -101,6 +104,9 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             lookup_topics={t: _compile(topics[t], f"lookup_topics.{t}") for t in LOOKUP_TOPICS},
             money_words=_compile(data["money_words"], "money_words"),
             question=_compile(data["question"], "question"),
+            amount_question=_compile(data["amount_question"], "amount_question"),
+            back_reference=_compile(data["back_reference"], "back_reference"),
+            cue_fillers=_compile(data["cue_fillers"], "cue_fillers"),
             expected_award=_compile(data["expected_award"], "expected_award"),
         )
     except (KeyError, TypeError, AttributeError) as err:

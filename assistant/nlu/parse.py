@@ -70,6 +70,10 @@ class Parse:
     money_words: bool
     asks: bool = False
     """The message has a question mark or a question word."""
+    asks_amount: bool = False
+    """It asks about a figure ("多少", "最高", "how much")."""
+    refers_back: bool = False
+    """It points back at what was just discussed ("这个", "那个")."""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -164,6 +168,8 @@ class NLU:
             off_topic=tuple(genre.words_in(genre.off_topic, reading)),
             money_words=bool(genre.money_words.search(reading)),
             asks=bool(genre.question.search(reading)),
+            asks_amount=bool(genre.amount_question.search(reading)),
+            refers_back=bool(genre.back_reference.search(reading)),
         )
         return replace(parse, masked=mask(text, parse))
 

@@ -49,6 +49,7 @@ _MENTION_RE = re.compile(
     rf"(?:(?<![\d.,])(?P<a>(?:{_NUM})\s*(?:{_APPROX}(?:[十百千]?{_WAN_W})\s*{_CUR}?|[百千]\s*{_CUR}|{_CUR}))"
     rf"|(?P<c>[{_CN_DIGITS}][{_CN_DIGITS}百千万亿佰仟点]*(?:{_APPROX}{_WAN_W}{_CUR}?|{_CUR}))"
     rf"|(?P<y>[¥￥]\s*(?:{_NUM})(?:\s*[万亿])?)"
+    rf"|(?P<g>[一二两三四五六七八九十\d]+个亿)"
     rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.,])\d+(?:\.\d+)?\s*(?:million|billion|mn)(?![a-zA-Z])"
     rf"(?:\s*(?:yuan|RMB|CNY|rmb))?))"
     rf"(?![{_COUNTERS}])",
@@ -89,7 +90,7 @@ def _normalise_spaces(text: str) -> str:
 
 def _chat_spelling(s: str) -> str:
     """"700w" → "700万"; "七百来万" → "七百万" (see _MENTION_RE)."""
-    s = _APPROX_BEFORE_MAGNITUDE.sub("", s)
+    s = _APPROX_BEFORE_MAGNITUDE.sub("", s).replace("个亿", "亿")
     s = re.sub(r"(?<=[\d一二两三四五六七八九十百千])[wW]", "万", s)
     # Spoken elision: "两千五(万)" is 两千五百(万), "三百五" is 三百五十, "一万二" is 一万二千.
     return _ELIDED_UNIT.sub(lambda m: m.group(0) + _NEXT_UNIT[m.group(1)], s)

@@ -105,6 +105,8 @@ def _chosen(ctx: Context) -> list[Clause]:
     if notes.clause_refs:
         return [policy.clause(c) for c in notes.clause_refs[:1]]
     items = ctx.action.items or notes.named_items
+    if not items and ctx.obs.parse.refers_back and ctx.state.recent:
+        items = ctx.state.recent[-1:]  # "这个是一次性的还是每年都给": the item just discussed
     rules = ctx.rules
     if rules is not None and items:
         return [policy.clause(rules.item(items[0]).clause)]
