@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 TRAINING_FILE = Path(__file__).with_name("training.yaml")
 #: Bump when the features or the generator change, so cached readers are retrained.
-READER_VERSION = "4"
+READER_VERSION = "5"
 #: Samples drawn per template that has placeholders.
 SAMPLES_PER_TEMPLATE = 4
 _PLACEHOLDER = re.compile(r"\{(item|money|option|clause|place|fact)\}")
@@ -129,6 +129,9 @@ def generate(catalog: Catalog, genre: Genre, templates: Mapping[str, list[str]],
     out: list[Example] = []
     for intent, frames in templates.items():
         for frame in frames:
+            # One generator per frame: adding a policy changes the words drawn, never the draws themselves.
+            fillers.rng = random.Random(f"{seed}:{intent}:{frame}")
+            fillers.money = _money_spellings(fillers.rng)
             n = SAMPLES_PER_TEMPLATE if _PLACEHOLDER.search(frame) else 1
             seen: set[str] = set()
             for _ in range(n):
@@ -155,8 +158,9 @@ def _with_background(examples: list[Example], rng: random.Random) -> list[Exampl
         return []
     out: list[Example] = []
     for e in examples:
-        if e.intent in _QUESTION_INTENTS and rng.random() < BACKGROUND_SHARE:
-            lead = "，".join(rng.sample(statements, k=rng.choice((1, 2))))
+        own = random.Random(f"{e.intent}:{e.text}")
+        if e.intent in _QUESTION_INTENTS and own.random() < BACKGROUND_SHARE:
+            lead = "，".join(own.sample(statements, k=own.choice((1, 2))))
             out.append(Example(f"{lead}，{e.text}", e.intent, e.source))
     # ... and statements strung together, with no question, stay statements.
     for _ in range(len(statements) // 2):
