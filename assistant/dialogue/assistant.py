@@ -209,6 +209,8 @@ class Assistant:
             asked = Request("fact", state.policy_id, action.fact, tuple(answer.options))
         elif action.kind is ActionKind.ASK_ITEM or (action.kind is ActionKind.ANSWER_MATCH and answer.intent == "clarify"):
             asked = Request("item", state.policy_id)
+        elif action.kind is ActionKind.ANSWER_MATCH and answer.missing_facts:
+            asked = Request("fact", answer.policy_id, answer.missing_facts[0], tuple(answer.options))
         conv.state = record(state, action.kind, asked, action.kind in _ANSWERED and answer.intent != "clarify")
         reply = self._reply(answer, conv.state, action.kind.value, action.reason.value)
         return self._phrase_and_guard(parse.reading, reply)

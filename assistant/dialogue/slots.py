@@ -154,8 +154,10 @@ def _targets(
     m: MoneyReading, state: DialogueState, policy_id: str, goal: Goal | None, parse: Parse, domain: Domain,
     known: dict[str, Any], filled_now: set[str],
 ) -> list[str]:
-    # Every money fact of the goal's items: the figure's base, and amounts its conditions test ("营收突破1亿").
-    relevant = domain.item_facts(policy_id, goal.items) if goal and goal.items else []
+    # Every money fact of the goal's items: the figure's base, and amounts its conditions test ("营收突破1亿");
+    # for "what can we claim", every item's.
+    items = goal.items if goal and goal.items else (tuple(domain.item_ids(policy_id)) if goal and goal.kind == "match" else ())
+    relevant = domain.item_facts(policy_id, items) if items else []
     money = [n for n in relevant if _spec_type(domain, policy_id, n) in ("money", "money_list")]
     claimed = m.best_claims(money)
     if len(claimed) > 1 and not (goal and goal.same_project):
@@ -192,7 +194,8 @@ def fill_slots(
     hoped: list[int] = []
     pending: list[MoneyReading] = []
     known = {**profile, **values}
-    readings = [*state.pending_money, *facts.money] if goal and goal.items else list(facts.money)
+    has_items = bool(goal and (goal.items or goal.kind == "match"))
+    readings = [*state.pending_money, *facts.money] if has_items else list(facts.money)
     for m in readings:
         if m.expected_award:
             hoped.append(m.yuan)
@@ -202,7 +205,7 @@ def fill_slots(
         if not targets and lists and not m.claims:
             targets = lists[:1]  # "峰会100万，论坛80万，大赛60万": the rest of a list being given
         if not targets:
-            if not (goal and goal.items) and m in facts.money:
+            if not has_items and m in facts.money:
                 pending.append(m)
             continue
         for name in targets:
@@ -216,7 +219,7 @@ def fill_slots(
             known[name] = values[name]
     corrected = tuple(n for n, v in values.items() if n in profile and profile[n] != v)
     new = state.with_slots(policy_id, values, turn) if values else state
-    if goal and goal.items:
+    if has_items:
         new = replace(new, pending_money=())
     elif pending:
         new = replace(new, pending_money=(*state.pending_money, *pending))

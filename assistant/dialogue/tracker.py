@@ -176,6 +176,8 @@ def _next_goal(
         return state.goal, False
     # inform (and vague or chitchat that still state facts)
     states = parse.states_facts(policy_id)
+    if items and goal is not None and goal.kind == "match":
+        return replace(goal, answered=False), False  # "另外我们还有个市级标杆项目": the match learns it
     if items and (strong or goal is None or not goal.items):
         if goal is not None and set(items) <= set(goal.items):
             return replace(goal, answered=False), False
@@ -248,8 +250,8 @@ def _reconsider(
         return "inform"  # "这个项目镇里给了20万，会不会影响？": the figure again, with that fact
     if "follow_up" in parse.acts and state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility"):
         return state.last.asked  # "宝山的智能工厂补贴是多少" … "那嘉定的呢？"
-    if kind == "match" and items:
-        return "award" if parse.money_words else "eligibility"
+    if kind == "match" and len(items) == 1 and "哪" not in parse.reading:
+        return "award" if parse.money_words else "eligibility"  # "上市了，这个政策还能另外给多少" is about that item
     if kind == "vague" and items and _strongly_named(parse, policy_id, items, (), domain):
         if state.goal is not None and not state.goal.items:
             return "inform"  # the item a waiting question needs ("能补多少钱" … "标杆示范项目")
@@ -328,6 +330,12 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     strong = _strongly_named(parse, policy_id, items, refs, domain)
     goal, answered = _next_goal(base, parse, kind, policy_id, items, domain, strong)
     filled = fill_slots(base, parse, policy_id, goal, turn, domain)
+    if goal is not None and goal.kind == "match":
+        # What can we claim, across every policy: each policy's profile learns what the message says.
+        for other in domain.policy_ids:
+            if other != policy_id and domain.has_rules(other):
+                more = fill_slots(filled.state, parse, other, Goal("match", other, (), turn), turn, domain)
+                filled = replace(filled, state=more.state)
     notes = TurnNotes(
         kind=kind,
         asked=parse.intent,
