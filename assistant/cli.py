@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "assistant.corpus.cli",
     "assistant.retrieval.cli",
     "assistant.rules.cli",
+    "assistant.rules.match_cli",
     "assistant.dialogue.cli",
     "assistant.evals.cli",
     "assistant.ui.cli",

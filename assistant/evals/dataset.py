@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -104,6 +104,21 @@ class TurnExpectation(BaseModel):
         )
 
 
+class MatchExpectation(BaseModel):
+    """What 政策匹配 must say of one item: its status, and its figure when it fits."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: Literal["eligible", "need_info", "not_eligible"]
+    amount_wan: Decimal | None = None
+    policy: str | None = None
+
+    @field_validator("amount_wan", mode="before")
+    @classmethod
+    def _wan(cls, value: Any) -> Any:
+        return _exact_wan(value)
+
+
 class EvalCase(BaseModel):
     """One answer-accuracy case. Build with :func:`load_cases`, which also sets ``category`` and ``source``."""
 
@@ -118,9 +133,16 @@ class EvalCase(BaseModel):
     amount_wan: Decimal | None = None
     must_include: tuple[str, ...] = ()
     must_not_include: tuple[str, ...] = ()
+    matches: dict[str, MatchExpectation] | None = None
+    """政策匹配: item id → expected status (and figure) in the reply's ``matches``."""
     category: str | None = None
     source: str | None = None
     """The file the case came from (set by the loader; not written in the YAML)."""
+
+    @field_validator("matches", mode="before")
+    @classmethod
+    def _match_keys(cls, value: Any) -> Any:
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
     @field_validator("amount_wan", mode="before")
     @classmethod

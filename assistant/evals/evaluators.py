@@ -126,6 +126,25 @@ def check_must_not_include(case: EvalCase, reply: Any, **_: Any) -> Check | None
     return _ok(not found, f"回答中出现了不应出现的 {found}")
 
 
+def check_matches(case: EvalCase, reply: Any, **_: Any) -> Check | None:
+    """政策匹配: every expected item has the expected status, and its figure when one is expected."""
+    if not case.matches:
+        return None
+    got = {(str(m.get("policy_id")), str(m.get("item_id"))): m for m in (getattr(reply, "matches", None) or [])}
+    wrong: list[str] = []
+    for item_id, want in case.matches.items():
+        found = [m for (pid, iid), m in got.items() if iid == item_id and (want.policy is None or pid == want.policy)]
+        if not found:
+            wrong.append(f"第{item_id}项缺失")
+            continue
+        m = found[0]
+        if m.get("status") != want.status:
+            wrong.append(f"第{item_id}项 期望{want.status} 实际{m.get('status')}")
+        elif want.amount_wan is not None and Decimal(m.get("amount_yuan") or -1) != want.amount_wan * Decimal(10_000):
+            wrong.append(f"第{item_id}项 期望{want.amount_wan}万元 实际{m.get('amount_yuan')}元")
+    return _ok(not wrong, "；".join(wrong))
+
+
 def policy_fact_texts(corpus_dir: Path | None = None) -> dict[str, list[str]]:
     """Per policy id, its metadata dates written out ("2024年5月25日"), as grounding evidence."""
     from assistant.corpus import load_corpus
@@ -170,6 +189,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "must_include": check_must_include,
     "must_not_include": check_must_not_include,
     "grounding": check_grounding,
+    "matches": check_matches,
 }
 
 

@@ -48,6 +48,7 @@ _TITLES = {
     "must_not_include": "不得含",
     "grounding": "数字有据",
     "turns": "逐轮",
+    "matches": "匹配",
 }
 
 

@@ -131,7 +131,9 @@ def match_policy(
     items = [match_item(rules, i.id, facts, as_of) for i in rules.items]
     if general_failed:
         items = [
-            replace(m, status="not_eligible", amount_yuan=None, reasons=(*general_failed, *m.reasons)) for m in items
+            replace(m, status="not_eligible", amount_yuan=None, reasons=(*general_failed, *m.reasons),
+                    missing_facts=(), question=None, trace=())
+            for m in items
         ]
     fitting = [m for m in items if m.status == "eligible"]
     total: int | None = None
