@@ -196,12 +196,14 @@ def fill_slots(
     known = {**profile, **values}
     has_items = bool(goal and (goal.items or goal.kind == "match"))
     readings = [*state.pending_money, *facts.money] if has_items else list(facts.money)
+    best: dict[str, float] = {}
+    list_started: dict[str, int] = {}
     for m in readings:
-        if m.expected_award:
-            hoped.append(m.yuan)
+        if m.expected_award or (parse.attributed and not m.claims):
+            hoped.append(m.yuan)  # hoped for, or said "as you told us": never a fact
             continue
         targets = _targets(m, state, policy_id, goal, parse, domain, known, set(values))
-        lists = [n for n in values if _spec_type(domain, policy_id, n) == "money_list"]
+        lists = [n for n, at in list_started.items() if at < m.mention.start]
         if not targets and lists and not m.claims:
             targets = lists[:1]  # "峰会100万，论坛80万，大赛60万": the rest of a list being given
         if not targets:
@@ -214,8 +216,13 @@ def fill_slots(
                 kept = [] if "correction" in parse.acts else list(profile.get(name) or [])
                 earlier = list(values[name]) if name in values else kept
                 values[name] = [*earlier, m.yuan]
+                list_started.setdefault(name, m.mention.start)
             else:
-                values.setdefault(name, m.yuan)
+                # Of two amounts claimed by one fact, the more strongly claimed one is its value.
+                score = m.claims.get(name, 0.0)
+                if name not in values or score > best.get(name, -1.0):
+                    values[name] = m.yuan
+                    best[name] = score
             known[name] = values[name]
     corrected = tuple(n for n, v in values.items() if n in profile and profile[n] != v)
     new = state.with_slots(policy_id, values, turn) if values else state

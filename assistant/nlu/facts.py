@@ -32,6 +32,7 @@ _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?
 #: After an option ("市级补助", "国家已补助"), the word is about the money, not the option.
 _OPTION_NOT_ABOUT = re.compile(r"^(补助|补贴|资助|资金|配套|财政|部门)")
 _NO_CUES = FactCues()
+PLANNED_PENALTY = 30.0
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,11 @@ def read_money(
         # Cues may have little words in between ("市里已经补了" for "市里补了"): read the context without them too.
         bare = genre.cue_fillers.sub("", before)
         claims: dict[str, float] = {}
+        # "计划投资1000万": a planned amount is a weaker claim than one already spent.
+        planned = PLANNED_PENALTY if genre.planned.search(before[-8:]) else 0.0
         for f in money_facts:
             cues = policy.cues(f).cues
-            score = max(_cue_score(cues, before, after), _cue_score(cues, bare, after) - 1)
+            score = max(_cue_score(cues, before, after), _cue_score(cues, bare, after) - 1) - planned
             if score > 0:
                 claims[f] = score
         hoped = not claims and bool(genre.expected_award.search(text[max(start, mention.start - 5) : mention.start]))

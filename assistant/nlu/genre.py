@@ -45,7 +45,10 @@ class Genre:
     money_words: re.Pattern[str]
     question: re.Pattern[str]
     amount_question: re.Pattern[str]
+    count_question: re.Pattern[str]
+    planned: re.Pattern[str]
     back_reference: re.Pattern[str]
+    which_ones: re.Pattern[str]
     cue_fillers: re.Pattern[str]
     expected_award: re.Pattern[str]
 
@@ -105,7 +108,10 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             money_words=_compile(data["money_words"], "money_words"),
             question=_compile(data["question"], "question"),
             amount_question=_compile(data["amount_question"], "amount_question"),
+            count_question=_compile(data["count_question"], "count_question"),
+            planned=_compile(data["planned"], "planned"),
             back_reference=_compile(data["back_reference"], "back_reference"),
+            which_ones=_compile(data["which_ones"], "which_ones"),
             cue_fillers=_compile(data["cue_fillers"], "cue_fillers"),
             expected_award=_compile(data["expected_award"], "expected_award"),
         )

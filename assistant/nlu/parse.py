@@ -31,7 +31,7 @@ from assistant.nlu.vocabulary import Catalog
 from assistant.rules.money import AmountMention, find_amounts
 
 #: Placeholders the intent reader sees instead of entities.
-MASKS = {"money": "Ⓜ", "item": "Ⓘ", "option": "Ⓞ", "clause": "Ⓒ", "place": "Ⓟ", "number": "Ⓝ"}
+MASKS = {"money": "Ⓜ", "item": "Ⓘ", "option": "Ⓞ", "clause": "Ⓒ", "place": "Ⓟ", "number": "Ⓝ", "count": "Ⓚ"}
 #: Appended to the masked text: whether the message asks something (Ⓠ) or only states (Ⓢ).
 ASKS, STATES = "Ⓠ", "Ⓢ"
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -74,6 +74,8 @@ class Parse:
     """It asks about a figure ("多少", "最高", "how much")."""
     refers_back: bool = False
     """It points back at what was just discussed ("这个", "那个")."""
+    which_ones: bool = False
+    """It asks which of several ("能申请哪些")."""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -103,7 +105,7 @@ class Parse:
         return replace(self, intent=intent, scores=dict(scores))
 
 
-def mask(text: str, parse: Parse) -> str:
+def mask(text: str, parse: Parse, count: re.Pattern[str] | None = None) -> str:
     """Replace entities by placeholders (longest first where they overlap), drop blanked spans."""
     marks: list[tuple[int, int, str]] = []
     marks += [(m.start, m.end, MASKS["money"]) for m in parse.amounts]
@@ -119,6 +121,8 @@ def mask(text: str, parse: Parse) -> str:
     out = parse.reading
     for start, end, symbol in sorted(taken, reverse=True):
         out = out[:start] + symbol + out[end:]
+    if count is not None:
+        out = count.sub(MASKS["count"], out)  # "多少个" asks how many, not how much
     out = _DIGITS.sub(MASKS["number"], out)
     return re.sub(r"\s+", "", out).lower() + (ASKS if parse.asks else STATES).lower()
 
@@ -168,10 +172,11 @@ class NLU:
             off_topic=tuple(genre.words_in(genre.off_topic, reading)),
             money_words=bool(genre.money_words.search(reading)),
             asks=bool(genre.question.search(reading)),
-            asks_amount=bool(genre.amount_question.search(reading)),
+            asks_amount=bool(genre.amount_question.search(genre.count_question.sub("", reading))),
             refers_back=bool(genre.back_reference.search(reading)),
+            which_ones=bool(genre.which_ones.search(reading)),
         )
-        return replace(parse, masked=mask(text, parse))
+        return replace(parse, masked=mask(text, parse, genre.count_question))
 
     def parse(self, text: str) -> Parse:
         parse = self.extract(text)

@@ -34,7 +34,30 @@ class Span:
         return self.start <= pos < self.end
 
 
+_OPEN, _CLOSE = "（(【[", "）)】]"
+
+
+def _bracket(text: str, start: int) -> tuple[int, int] | None:
+    """The brackets around ``start`` ("（系统：……）"), if the marker stands inside an unclosed bracket."""
+    depth, opened = 0, -1
+    for i in range(start - 1, max(-1, start - 40), -1):
+        if text[i] in _CLOSE:
+            depth += 1
+        elif text[i] in _OPEN:
+            if depth == 0:
+                opened = i
+                break
+            depth -= 1
+    if opened < 0:
+        return None
+    close = next((j for j in range(start, len(text)) if text[j] in _CLOSE), None)
+    return (opened, close + 1) if close is not None else None
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    inside = _bracket(text, start)
+    if inside is not None:
+        return inside  # an injected aside in brackets: exactly the brackets
     before = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)]
     left = before[-1] if before else 0
     after = _CLAUSE_BREAK.search(text, end)

@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.dialogue.answer import Answer, NoteLine
 from assistant.dialogue.answers.award import ask_item
-from assistant.dialogue.answers.common import Context, short_title, validity_line
+from assistant.dialogue.answers.common import Context, short_title, validity_line, with_validity
 from assistant.rules import format_yuan
 from assistant.rules.matching import ItemMatch, PolicyMatch, match_policy
 
@@ -121,10 +121,13 @@ def answer_match(ctx: Context) -> Answer:
     if ask is not None:
         lines.append(f"下一步请告诉我：{ask.question}")
     invalid = [validity_line(domain.policy(pm.policy_id), ctx.as_of) for pm in pms if not pm.in_force]
+    validity = invalid[0] if invalid and len(pms) == 1 else None
+    if validity and fits:
+        _, cited = with_validity(ctx, cited)
     matches: list[dict[str, Any]] = [m.to_dict() for pm in pms for m in pm.items]
     primary = list(dict.fromkeys(c for c in cited))
     return Answer(
-        "match", head, ctx.policy_id, details=lines, notes=notes, validity=invalid[0] if len(pms) == 1 else None,
+        "match", head, ctx.policy_id, details=lines, notes=notes, validity=validity,
         citations=primary, citation_line=ctx.citation([m.clause for m in fits][:3] or primary[:1]),
         amount_yuan=total if fits else None, items=[m.item_id for m in fits],
         trace=[s for m in fits for s in m.trace] + [s for pm in pms for s in pm.total_trace],
