@@ -46,3 +46,7 @@ class LLMUnavailable(PolicyQAError):
 
 class GroundingError(PolicyQAError):
     """An answer contains a number that neither the cited clauses nor the calculator trace hold."""
+
+
+class LogUnavailable(PolicyQAError):
+    """The conversation log cannot be read or written (damaged file moved aside, disk full, no permission)."""

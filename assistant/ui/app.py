@@ -103,7 +103,7 @@ def make_chat(services: Services) -> Callable[..., tuple[Any, ...]]:
             session.turn += 1
             try:
                 session.last_exchange_id = services.log.log_exchange(session.id, text, reply, turn=session.turn)
-            except sqlite3.Error:
+            except (sqlite3.Error, PolicyQAError):  # the answer still goes out; the log says why it is missing
                 log.exception("could not log the exchange")
                 session.last_exchange_id = None
         data = reply.to_dict()
