@@ -215,8 +215,9 @@ class Recovery:
 
     @property
     def message(self) -> str:
+        """For staff: Chinese only (SQLite's own words are in :attr:`reason` and the server log)."""
         return (
-            f"对话记录文件已损坏（{self.reason[:120]}），已移至 {self.moved_to.name} 并新建了空的记录文件；"
+            f"对话记录文件已损坏，已移至 {self.moved_to.name} 并新建了空的记录文件；"
             "此前的记录保存在该文件中，可请管理员尝试恢复。"
         )
 
@@ -271,10 +272,11 @@ class LogStore:
                         os.replace(source, Path(f"{target}{suffix}"))
                 self._create()
             except (OSError, sqlite3.Error) as err:
-                raise LogUnavailable(f"对话记录文件已损坏，且无法移走或新建（{err}）：{self.path}") from err
+                log.error("对话记录文件已损坏，且无法移走或新建：%s（%s）", self.path, err)
+                raise LogUnavailable("对话记录文件已损坏，且无法移走或新建；详情见服务器日志。") from err
             recovery = Recovery(target, _now(), reason)
             self.recoveries.append(recovery)
-            log.warning(recovery.message)
+            log.warning("%s（SQLite：%s）", recovery.message, " ".join(reason.split())[:300])
             return recovery
 
     def _run(self, op: Callable[[], T], *, write: bool) -> T:
@@ -286,7 +288,10 @@ class LogStore:
                 return op()
             except sqlite3.DatabaseError as err:
                 if not is_corruption(err) or attempt == 2:
-                    raise LogUnavailable(f"对话记录暂时无法{what}：{err}") from err
+                    log.warning("对话记录无法%s：%s（%s）", what, err, self.path)
+                    raise LogUnavailable(
+                        f"对话记录暂时无法{what}（文件被占用、磁盘已满或没有权限），请稍后再试；详情见服务器日志。"
+                    ) from err
                 # A second failure after the file looked sound: move it aside anyway.
                 recovery = self._recover(str(err), force=attempt > 0)
                 if recovery is not None and not write:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
-import re
 import sqlite3
 import time
 from datetime import date
@@ -15,6 +14,7 @@ import pytest
 
 from assistant.errors import InputError, LogUnavailable
 from assistant.logstore import REASONS, LogStore
+from tests.damaged_logs import DAMAGE, damage_log, fill_log, moved_aside
 
 WRITERS = 8
 RECORDS_PER_WRITER = 500
@@ -187,48 +187,16 @@ def test_prune_exports_keeps_the_newest_and_drops_old_ones(tmp_path: Path) -> No
 # -- a damaged log ----------------------------------------------------------------------------------------
 
 
-def _filled_log(path: Path, rows: int = 400) -> None:
-    """A real log with enough rows to span many pages, checkpointed into the main file."""
-    LogStore(path)
-    with sqlite3.connect(path) as conn:
-        conn.executemany(
-            "INSERT INTO exchanges (conversation_id, turn, created_at, question, answer) VALUES (?,?,?,?,?)",
-            [(f"c{i}", 0, "2025-06-01T10:00:00+08:00", f"问题{i}" * 30, "答复" * 60) for i in range(rows)],
-        )
-        conn.commit()
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _damage(path: Path, how: str) -> None:
-    if how == "not_sqlite":
-        path.write_bytes(b"this is not a SQLite file\n" * 200)
-    elif how == "truncated":
-        _filled_log(path)
-        with path.open("r+b") as f:
-            f.truncate(path.stat().st_size // 2)
-    elif how == "corrupt_pages":
-        _filled_log(path)
-        with path.open("r+b") as f:  # garbage over pages 3..12 (b-tree pages of the exchanges table)
-            f.seek(4096 * 2)
-            f.write(bytes((i * 37 + 11) % 256 for i in range(4096 * 10)))
-    else:  # pragma: no cover
-        raise ValueError(how)
-
-
-def _moved_aside(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if re.fullmatch(r"log\.sqlite3\.corrupt-\d{8}-\d{6}(-\d+)?", p.name))
-
-
-@pytest.mark.parametrize("how", ["not_sqlite", "truncated", "corrupt_pages"])
+@pytest.mark.parametrize("how", DAMAGE)
 def test_damaged_log_at_start_is_moved_aside_and_a_new_one_started(
     tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = tmp_path / "log.sqlite3"
-    _damage(db, how)
+    damage_log(db, how)
     damaged = db.read_bytes()
     with caplog.at_level("WARNING", logger="assistant.logstore"):
         store = LogStore(db)
-    moved = _moved_aside(tmp_path)
+    moved = moved_aside(tmp_path)
     assert len(moved) == 1 and moved[0].read_bytes() == damaged  # kept for a rescue, byte for byte
     assert "对话记录文件已损坏" in caplog.text and moved[0].name in caplog.text
     assert store.counts() == {"exchanges": 0, "feedback": 0}
@@ -240,31 +208,31 @@ def test_damaged_log_at_start_is_moved_aside_and_a_new_one_started(
 
 def test_sound_log_is_never_moved(tmp_path: Path) -> None:
     db = tmp_path / "log.sqlite3"
-    _filled_log(db)
+    fill_log(db)
     store = LogStore(db)
-    assert _moved_aside(tmp_path) == [] and store.counts()["exchanges"] == 400 and store.recoveries == []
+    assert moved_aside(tmp_path) == [] and store.counts()["exchanges"] == 400 and store.recoveries == []
 
 
 def test_log_damaged_while_running_recovers_on_write_and_says_so_on_read(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = tmp_path / "log.sqlite3"
-    _filled_log(db)
+    fill_log(db)
     store = LogStore(db)
     assert store.counts()["exchanges"] == 400
-    _damage(db, "corrupt_pages")
+    damage_log(db, "corrupt_pages")
     # A write (the chat logging a turn) does not stop: the damaged file goes aside, the turn is logged anew.
     with caplog.at_level("WARNING", logger="assistant.logstore"):
         ex_id = store.log_exchange("c", "损坏后的问题", REPLY)
     assert store.exchange(ex_id).question == "损坏后的问题"
-    assert len(_moved_aside(tmp_path)) == 1 and "对话记录文件已损坏" in caplog.text
+    assert len(moved_aside(tmp_path)) == 1 and "对话记录文件已损坏" in caplog.text
     assert store.last_recovery is not None and "已移至" in store.last_recovery.message
 
     # A read (the staff views) that trips over damage gets the Chinese message, not sqlite3's.
-    _damage(db, "corrupt_pages")
+    damage_log(db, "corrupt_pages")
     with pytest.raises(LogUnavailable, match="对话记录文件已损坏"):
         store.exchanges(limit=None)
-    assert len(_moved_aside(tmp_path)) == 2
+    assert len(moved_aside(tmp_path)) == 2
     assert store.exchanges() == []
 
 
@@ -279,4 +247,4 @@ def test_other_sqlite_errors_become_a_chinese_message(tmp_path: Path) -> None:
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
-    assert _moved_aside(tmp_path) == []  # locked is not damaged
+    assert moved_aside(tmp_path) == []  # locked is not damaged
