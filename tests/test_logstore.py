@@ -108,6 +108,7 @@ def _writer(db: str, writer_id: int, exchange_id: int, n: int) -> int:
     return n
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "log.sqlite3"
     store = LogStore(db)
