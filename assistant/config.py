@@ -1,7 +1,8 @@
 """Configuration: one typed object with defaults, read from environment variables.
 
-``POLICY_QA_HOME`` moves all state (Chroma index, SQLite log, benchmark output, logs); tests point it
-at a temporary folder. Secrets (the optional LLM key) come only from the environment; see ``.env.example``.
+``POLICY_QA_HOME`` moves all state (Chroma index, SQLite log, exports, benchmark output, logs); tests point
+it at a temporary folder. Secrets (the optional LLM key, the staff password) come only from the environment;
+see ``.env.example``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ def _env_int(name: str, default: int | None) -> int | None:
 def _env_paths(name: str) -> tuple[Path, ...]:
     value = os.environ.get(name) or ""
     return tuple(Path(p) for p in value.split(os.pathsep) if p.strip())
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,20 @@ class Settings:
     max_question_chars: int = 2000
     """Longest user message accepted, in characters. Env: POLICY_QA_MAX_CHARS."""
 
+    staff_user: str = "staff"
+    """User name of the staff login (记录 tab, CSV export at /staff). Env: POLICY_QA_STAFF_USER."""
+
+    staff_password: str | None = field(default=None, repr=False)
+    """Staff password (secret, env only). Unset: the staff views are not served at all.
+    Env: POLICY_QA_STAFF_PASSWORD."""
+
+    session_ttl_s: float = 1800.0
+    """A chat session idle this long (seconds) is dropped with its conversation and its Gradio state.
+    Env: POLICY_QA_SESSION_TTL."""
+
+    max_sessions: int = 1000
+    """Most chat sessions kept in memory at once (least recently used dropped first). Env: POLICY_QA_MAX_SESSIONS."""
+
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
@@ -88,6 +108,10 @@ class Settings:
             llm_api_key=env.get("POLICY_QA_LLM_API_KEY") or None,
             llm_timeout_s=float(env.get("POLICY_QA_LLM_TIMEOUT") or cls.llm_timeout_s),
             max_question_chars=_env_int("POLICY_QA_MAX_CHARS", cls.max_question_chars) or 2000,
+            staff_user=(env.get("POLICY_QA_STAFF_USER") or "").strip() or cls.staff_user,
+            staff_password=env.get("POLICY_QA_STAFF_PASSWORD") or None,
+            session_ttl_s=_env_float("POLICY_QA_SESSION_TTL", cls.session_ttl_s),
+            max_sessions=_env_int("POLICY_QA_MAX_SESSIONS", cls.max_sessions) or cls.max_sessions,
         )
 
     @property
@@ -99,6 +123,16 @@ class Settings:
     def db_path(self) -> Path:
         """SQLite file for the conversation and feedback log."""
         return self.home / "log.sqlite3"
+
+    @property
+    def exports_dir(self) -> Path:
+        """CSV exports of the log (old ones are pruned on every export)."""
+        return self.home / "exports"
+
+    @property
+    def staff_enabled(self) -> bool:
+        """Whether the staff views are served (only with a staff password set)."""
+        return bool(self.staff_password)
 
     @property
     def logs_dir(self) -> Path:

@@ -50,3 +50,7 @@ class GroundingError(PolicyQAError):
 
 class RulesNotFound(DataError):
     """A policy that has text but no calculation rules (no ``rules.yaml``) yet."""
+
+
+class LogUnavailable(PolicyQAError):
+    """The conversation log cannot be read or written (damaged file moved aside, disk full, no permission)."""

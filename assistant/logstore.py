@@ -9,28 +9,58 @@ Concurrency: WAL lets readers run while one writer writes; each write is a short
 transaction on its own connection with a generous busy timeout, so many threads or processes (the
 Gradio queue, several app workers, the load test) can log at once without losing a record.
 ``synchronous=FULL`` makes every committed feedback survive a crash of the process or the machine.
+
+Damage: a log file that is not SQLite, truncated or has corrupt pages is found at start (``quick_check``)
+or by the first statement that trips over it. The damaged file (with its -wal/-shm) is moved aside to
+``log.sqlite3.corrupt-<time>``, a Chinese warning is logged, and a new empty log is started: a write is
+retried on the new log, a read raises :class:`LogUnavailable` with that Chinese message. The chat never
+depends on the log.
+
+Size: questions and answers are stored up to :data:`MAX_LOGGED_CHARS` characters, then cut with a marker,
+and CSV cells that a spreadsheet would read as a formula are prefixed with a single quote (OWASP).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import logging
+import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from assistant.errors import InputError
+from assistant.errors import InputError, LogUnavailable
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Reasons a user can give with 没用 (or 有用, rarely); the 记录 tab filters by them.
 REASONS: tuple[str, ...] = ("金额错误", "条款引用错误", "政策已过期", "没有回答问题", "其他")
 
 #: Longest free-text feedback comment kept, in characters.
 MAX_COMMENT_CHARS = 2000
+
+#: Longest question or answer stored, in characters; longer text is cut and marked (see :func:`cap_text`).
+MAX_LOGGED_CHARS = 4000
+
+#: A cell starting with one of these is a formula to Excel/LibreOffice (OWASP "CSV injection").
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+#: Exports kept in the exports folder: the newest KEEP_EXPORTS files, and none older than a day.
+KEEP_EXPORTS = 20
+EXPORT_MAX_AGE_S = 24 * 3600
+
+# SQLite primary result codes that mean the file itself is damaged.
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS exchanges (
@@ -128,20 +158,149 @@ def _as_dict(reply: Any) -> dict[str, Any]:
     return dict(reply.to_dict())
 
 
+def _loads(text: str | None, default: Any) -> Any:
+    try:
+        return json.loads(text or "null") or default
+    except ValueError:
+        return default
+
+
+def cap_text(text: str, limit: int = MAX_LOGGED_CHARS) -> str:
+    """``text`` itself when it is at most ``limit`` characters, else its start and a marker saying so."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…［已截断：原文共 {len(text)} 字，只记录前 {limit} 字］"
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: a string starting with = + - @ tab or CR gets a leading ' (OWASP)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def is_corruption(err: BaseException) -> bool:
+    """Whether a sqlite3 error says the file is damaged (not merely locked, full or read-only)."""
+    if not isinstance(err, sqlite3.DatabaseError):
+        return False
+    code = getattr(err, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    text = str(err).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def damage_of(path: Path) -> str | None:
+    """Why the SQLite file at ``path`` is damaged (``quick_check``), or None when it is sound or absent."""
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            problems = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as err:
+        return str(err) if is_corruption(err) else None
+    return None if problems == ["ok"] else "；".join(problems)
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """A damaged log moved aside and replaced by a new, empty one."""
+
+    moved_to: Path
+    at: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        """For staff: Chinese only (SQLite's own words are in :attr:`reason` and the server log)."""
+        return (
+            f"对话记录文件已损坏，已移至 {self.moved_to.name} 并新建了空的记录文件；"
+            "此前的记录保存在该文件中，可请管理员尝试恢复。"
+        )
+
+
 class LogStore:
     """The SQLite log. Cheap to construct; safe to share between threads and to open from many processes."""
 
     def __init__(self, path: Path | str, *, timeout_s: float = 60.0) -> None:
         self.path = Path(path)
         self.timeout_s = timeout_s
+        self.recoveries: list[Recovery] = []
+        """Damaged logs moved aside by this store, oldest first."""
+        self._recover_lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        reason = damage_of(self.path)
+        if reason is not None:
+            self._recover(reason, force=True)
+        try:
+            self._create()
+        except sqlite3.DatabaseError as err:
+            if not is_corruption(err):
+                raise LogUnavailable(f"无法打开对话记录 {self.path}：{err}") from err
+            self._recover(str(err), force=True)
+
+    def _create(self) -> None:
         with self._connect() as conn:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":  # pragma: no cover - only on file systems without shared memory
                 raise InputError(f"日志数据库无法启用 WAL 模式（当前 {mode}）：{self.path}")
             conn.executescript(SCHEMA)
 
-    # -- connections -------------------------------------------------------------------------------
+    # -- damage ------------------------------------------------------------------------------------
+
+    def _recover(self, reason: str, *, force: bool = False) -> Recovery | None:
+        """Move the damaged file (and its -wal/-shm) aside and start a new log.
+
+        Unless ``force``, the file is checked again under the lock first: another thread or process may
+        already have replaced it, and a sound log is never moved (then None is returned).
+        """
+        with self._recover_lock:
+            if not force and self.path.exists() and damage_of(self.path) is None:
+                return None
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+            n = 1
+            while target.exists():
+                target, n = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}"), n + 1
+            try:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    source = Path(f"{self.path}{suffix}")
+                    if source.exists():
+                        os.replace(source, Path(f"{target}{suffix}"))
+                self._create()
+            except (OSError, sqlite3.Error) as err:
+                log.error("对话记录文件已损坏，且无法移走或新建：%s（%s）", self.path, err)
+                raise LogUnavailable("对话记录文件已损坏，且无法移走或新建；详情见服务器日志。") from err
+            recovery = Recovery(target, _now(), reason)
+            self.recoveries.append(recovery)
+            log.warning("%s（SQLite：%s）", recovery.message, " ".join(reason.split())[:300])
+            return recovery
+
+    def _run(self, op: Callable[[], T], *, write: bool) -> T:
+        """Run one read or write. On a damaged file: recover, then retry a write on the new log; a read
+        raises :class:`LogUnavailable` with the Chinese message (its rows are in the file moved aside)."""
+        what = "写入" if write else "读取"
+        for attempt in range(3):
+            try:
+                return op()
+            except sqlite3.DatabaseError as err:
+                if not is_corruption(err) or attempt == 2:
+                    log.warning("对话记录无法%s：%s（%s）", what, err, self.path)
+                    raise LogUnavailable(
+                        f"对话记录暂时无法{what}（文件被占用、磁盘已满或没有权限），请稍后再试；详情见服务器日志。"
+                    ) from err
+                # A second failure after the file looked sound: move it aside anyway.
+                recovery = self._recover(str(err), force=attempt > 0)
+                if recovery is not None and not write:
+                    raise LogUnavailable(recovery.message) from err
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @property
+    def last_recovery(self) -> Recovery | None:
+        return self.recoveries[-1] if self.recoveries else None
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -163,44 +322,58 @@ class LogStore:
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):  # the original error is the one to report
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
 
     @property
     def journal_mode(self) -> str:
-        with self._connect() as conn:
-            return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+        def op() -> str:
+            with self._connect() as conn:
+                return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+        return self._run(op, write=False)
 
     # -- writing -----------------------------------------------------------------------------------
 
     def log_exchange(
         self, conversation_id: str, question: str, reply: Any, *, turn: int = 0, created_at: str | None = None
     ) -> int:
-        """Store one answered turn; ``reply`` is a :class:`~assistant.dialogue.reply.Reply` or its ``to_dict()``."""
+        """Store one answered turn; ``reply`` is a :class:`~assistant.dialogue.reply.Reply` or its ``to_dict()``.
+
+        The question and the answer are stored up to :data:`MAX_LOGGED_CHARS` characters each."""
         data = _as_dict(reply)
+        answer = cap_text(str(data.get("answer") or ""))
+        if "answer" in data:
+            data["answer"] = answer
         citations = data.get("citation_details") or [{"clause_id": c} for c in data.get("citations") or []]
         in_force = data.get("in_force")
-        with self._write() as conn:
-            cur = conn.execute(
-                "INSERT INTO exchanges (conversation_id, turn, created_at, as_of, question, answer, intent,"
-                " amount_yuan, in_force, citations, trace, reply) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    conversation_id,
-                    turn,
-                    created_at or _now(),
-                    data.get("as_of"),
-                    question,
-                    str(data.get("answer") or ""),
-                    data.get("intent"),
-                    data.get("amount_yuan"),
-                    None if in_force is None else int(bool(in_force)),
-                    _json(citations),
-                    _json(data.get("trace") or []),
-                    _json(data),
-                ),
-            )
-            return int(cur.lastrowid or 0)
+        row = (
+            conversation_id,
+            turn,
+            created_at or _now(),
+            data.get("as_of"),
+            cap_text(question if isinstance(question, str) else ""),
+            answer,
+            data.get("intent"),
+            data.get("amount_yuan"),
+            None if in_force is None else int(bool(in_force)),
+            _json(citations),
+            _json(data.get("trace") or []),
+            _json(data),
+        )
+
+        def op() -> int:
+            with self._write() as conn:
+                cur = conn.execute(
+                    "INSERT INTO exchanges (conversation_id, turn, created_at, as_of, question, answer, intent,"
+                    " amount_yuan, in_force, citations, trace, reply) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    row,
+                )
+                return int(cur.lastrowid or 0)
+
+        return self._run(op, write=True)
 
     def add_feedback(
         self,
@@ -218,14 +391,18 @@ class LogStore:
         comment = (comment or "").strip() or None
         if comment is not None and len(comment) > MAX_COMMENT_CHARS:
             raise InputError(f"补充说明过长（{len(comment)} 字），请控制在 {MAX_COMMENT_CHARS} 字以内。")
-        with self._write() as conn:
-            if conn.execute("SELECT 1 FROM exchanges WHERE id = ?", (exchange_id,)).fetchone() is None:
-                raise InputError(f"找不到编号为 {exchange_id} 的问答记录，无法保存反馈。")
-            cur = conn.execute(
-                "INSERT INTO feedback (exchange_id, created_at, helpful, reason, comment) VALUES (?,?,?,?,?)",
-                (exchange_id, created_at or _now(), int(bool(helpful)), reason, comment),
-            )
-            return int(cur.lastrowid or 0)
+
+        def op() -> int:
+            with self._write() as conn:
+                if conn.execute("SELECT 1 FROM exchanges WHERE id = ?", (exchange_id,)).fetchone() is None:
+                    raise InputError(f"找不到编号为 {exchange_id} 的问答记录，无法保存反馈。")
+                cur = conn.execute(
+                    "INSERT INTO feedback (exchange_id, created_at, helpful, reason, comment) VALUES (?,?,?,?,?)",
+                    (exchange_id, created_at or _now(), int(bool(helpful)), reason, comment),
+                )
+                return int(cur.lastrowid or 0)
+
+        return self._run(op, write=True)
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -267,31 +444,45 @@ class LogStore:
         sql += " ORDER BY id DESC"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        with self._connect() as conn:
-            rows = conn.execute(sql, params).fetchall()
-            feedback = self._feedback_for(conn, [int(r["id"]) for r in rows])
-        return [_exchange(r, feedback.get(int(r["id"]), [])) for r in rows]
+
+        def op() -> list[Exchange]:
+            with self._connect() as conn:
+                rows = conn.execute(sql, params).fetchall()
+                feedback = self._feedback_for(conn, [int(r["id"]) for r in rows])
+            return [_exchange(r, feedback.get(int(r["id"]), [])) for r in rows]
+
+        return self._run(op, write=False)
 
     def exchange(self, exchange_id: int) -> Exchange:
-        with self._connect() as conn:
-            row = conn.execute("SELECT * FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
-            if row is None:
-                raise InputError(f"找不到编号为 {exchange_id} 的问答记录。")
-            feedback = self._feedback_for(conn, [exchange_id])
-        return _exchange(row, feedback.get(exchange_id, []))
+        def op() -> Exchange:
+            with self._connect() as conn:
+                row = conn.execute("SELECT * FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
+                if row is None:
+                    raise InputError(f"找不到编号为 {exchange_id} 的问答记录。")
+                feedback = self._feedback_for(conn, [exchange_id])
+            return _exchange(row, feedback.get(exchange_id, []))
+
+        return self._run(op, write=False)
 
     def feedback(self, *, reason: str | None = None) -> list[Feedback]:
         sql, params = "SELECT * FROM feedback", []
         if reason:
             sql, params = sql + " WHERE reason = ?", [reason]
-        with self._connect() as conn:
-            return [_feedback(r) for r in conn.execute(sql + " ORDER BY id", params).fetchall()]
+
+        def op() -> list[Feedback]:
+            with self._connect() as conn:
+                return [_feedback(r) for r in conn.execute(sql + " ORDER BY id", params).fetchall()]
+
+        return self._run(op, write=False)
 
     def counts(self) -> dict[str, int]:
-        with self._connect() as conn:
-            ex = conn.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0]
-            fb = conn.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
-        return {"exchanges": int(ex), "feedback": int(fb)}
+        def op() -> dict[str, int]:
+            with self._connect() as conn:
+                ex = conn.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0]
+                fb = conn.execute("SELECT COUNT(*) FROM feedback").fetchone()[0]
+            return {"exchanges": int(ex), "feedback": int(fb)}
+
+        return self._run(op, write=False)
 
     @staticmethod
     def _feedback_for(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[Feedback]]:
@@ -310,6 +501,7 @@ class LogStore:
     def export_csv(self, target: Path | str | None = None, **filters: Any) -> str:
         """Write the (filtered) log as CSV, one row per feedback (or per exchange without feedback).
 
+        Every cell that a spreadsheet would take for a formula is written as text (:func:`csv_cell`).
         Returns the CSV text; also writes it to ``target`` when given (UTF-8 with BOM so Excel opens it).
         """
         buf = io.StringIO()
@@ -323,15 +515,33 @@ class LogStore:
                 "" if ex.in_force is None else ("是" if ex.in_force else "否"), " ".join(ex.citation_labels),
             ]
             items = [f for f in ex.feedback if not reason or f.reason == reason]
-            if not items:
-                writer.writerow([*base, "", "", "", ""])
-            for fb in items:
-                writer.writerow([*base, fb.verdict, fb.reason or "", fb.comment or "", fb.created_at])
+            rows = [[*base, fb.verdict, fb.reason or "", fb.comment or "", fb.created_at] for fb in items]
+            for row in rows or [[*base, "", "", "", ""]]:
+                writer.writerow([csv_cell(cell) for cell in row])
         text = buf.getvalue()
         if target is not None:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
             Path(target).write_text(text, encoding="utf-8-sig")
         return text
+
+
+def prune_exports(folder: Path, *, keep: int = KEEP_EXPORTS, max_age_s: float = EXPORT_MAX_AGE_S) -> list[Path]:
+    """Delete old CSV exports: keep at most the ``keep`` newest, none older than ``max_age_s``. Returns the
+    deleted files. Only ``*.csv`` directly in ``folder`` are touched."""
+    try:
+        files = sorted((p for p in folder.glob("*.csv") if p.is_file()), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return []
+    now = time.time()
+    deleted = []
+    for index, path in enumerate(files):
+        try:
+            if index >= keep or now - path.stat().st_mtime > max_age_s:
+                path.unlink()
+                deleted.append(path)
+        except OSError:  # deleted meanwhile by another export
+            continue
+    return deleted
 
 
 def _feedback(r: sqlite3.Row) -> Feedback:
@@ -357,8 +567,8 @@ def _exchange(r: sqlite3.Row, feedback: list[Feedback]) -> Exchange:
         intent=r["intent"],
         amount_yuan=r["amount_yuan"],
         in_force=None if r["in_force"] is None else bool(r["in_force"]),
-        citations=json.loads(r["citations"] or "[]"),
-        trace=json.loads(r["trace"] or "[]"),
-        reply=json.loads(r["reply"] or "{}"),
+        citations=_loads(r["citations"], []),
+        trace=_loads(r["trace"], []),
+        reply=_loads(r["reply"], {}),
         feedback=feedback,
     )

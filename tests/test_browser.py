@@ -1,5 +1,6 @@
 """The app in a real browser (Playwright driving Debian's Chromium): chat with slot filling, citations,
-feedback into SQLite and the log tab, calculator, hotline search, and HTML/script rendered inert.
+feedback into SQLite and the staff log page behind its login, calculator, hotline search, and HTML/script
+rendered inert.
 
 One app process and one browser for the whole module; screenshots of each tab go to artifacts/.
 """
@@ -128,26 +129,44 @@ def test_html_and_script_in_a_message_render_inert(page) -> None:  # noqa: ANN00
     assert "<script>window.__pwned=1</script>" in page.locator("#chatbot .pqa-user").last.inner_text()
 
 
-def test_log_tab_finds_the_feedback(page, running_app) -> None:  # noqa: ANN001
-    _tab(page, "记录")
-    _choose(page, "log-reason", "金额错误")
-    page.locator("#log-refresh").click()
-    page.wait_for_function(
+def test_log_tab_needs_the_staff_login_then_finds_the_feedback(page, running_app) -> None:  # noqa: ANN001
+    # The public page has no 记录 tab at all.
+    _tab(page, "政策咨询")
+    assert page.get_by_role("tab", name="记录").count() == 0
+    staff = page.context.browser.new_page(viewport={"width": 1366, "height": 960}, locale="zh-CN")  # own cookies
+    staff.set_default_timeout(TIMEOUT_MS)
+    staff.goto(running_app.url + "staff/")
+    staff.locator("input[type=password]").wait_for()
+    assert staff.locator("#log-table").count() == 0
+    staff.locator("input[data-testid=textbox]").fill(running_app.staff[0])
+    staff.locator("input[type=password]").fill(running_app.staff[1] + "-wrong")
+    staff.locator("button.primary").click()
+    staff.wait_for_timeout(1500)
+    assert staff.locator("#log-table").count() == 0  # still the login form
+    staff.locator("input[data-testid=textbox]").fill(running_app.staff[0])  # the form clears itself
+    staff.locator("input[type=password]").fill(running_app.staff[1])
+    staff.locator("button.primary").click()
+    staff.locator("#log-table").wait_for()
+
+    _choose(staff, "log-reason", "金额错误")
+    staff.locator("#log-refresh").click()
+    staff.wait_for_function(
         "() => document.querySelector('#log-table').innerText.includes('已投入800万元')"
     )
-    table_text = page.locator("#log-table").inner_text()
+    table_text = staff.locator("#log-table").inner_text()
     assert "金额错误" in table_text and "240万元" in table_text
     assert "二级节点" not in table_text  # filtered by reason
     with sqlite3.connect(running_app.db_path) as conn:
         exchange_id = conn.execute("SELECT exchange_id FROM feedback WHERE reason = '金额错误'").fetchone()[0]
-    page.locator("#log-open-id input").fill(str(exchange_id))
-    page.locator("#log-open").click()
-    detail = page.locator("#log-detail .pqa-exchange")
+    staff.locator("#log-open-id input").fill(str(exchange_id))
+    staff.locator("#log-open").click()
+    detail = staff.locator("#log-detail .pqa-exchange")
     detail.wait_for()
     assert "240万元" in detail.inner_text() and "浏览器测试：<b>金额</b>" in detail.inner_text()
-    page.locator("#log-export").click()
-    page.locator("#log-file").get_by_text(".csv").first.wait_for()
-    _shot(page, "记录")
+    staff.locator("#log-export").click()
+    staff.locator("#log-file").get_by_text(".csv").first.wait_for()
+    _shot(staff, "记录")
+    staff.close()
 
 
 def test_calculator_tab(page) -> None:  # noqa: ANN001

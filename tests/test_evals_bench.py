@@ -111,6 +111,7 @@ def test_format_mapping_flattens() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.bench
 def test_index_build_is_measured_in_a_temporary_folder(settings) -> None:  # noqa: ANN001
     """Real model and real Chroma, in a fresh process and a temporary folder; the state folder is untouched."""
     from assistant.evals.bench import measure_index_build

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import InputError
+from assistant.errors import InputError, LogUnavailable
 from assistant.logstore import REASONS, LogStore
+from tests.damaged_logs import DAMAGE, damage_log, fill_log, moved_aside
 
 WRITERS = 8
 RECORDS_PER_WRITER = 500
@@ -107,6 +108,7 @@ def _writer(db: str, writer_id: int, exchange_id: int, n: int) -> int:
     return n
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "log.sqlite3"
     store = LogStore(db)
@@ -124,3 +126,126 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     expected = {f"w{w}-{i}" for w in range(WRITERS) for i in range(RECORDS_PER_WRITER)}
     assert len(comments) == len(expected) and set(comments) == expected
     print(f"\n{WRITERS} writers x {RECORDS_PER_WRITER} feedback records: {len(comments)} stored in {elapsed:.1f}s")
+
+
+# -- CSV formula injection (OWASP) ------------------------------------------------------------------------
+
+
+def test_csv_export_neutralises_formulas_in_every_column(store: LogStore) -> None:
+    ex_id = store.log_exchange("=cmd|' /C calc'!A0", "=1+1", dict(REPLY, answer="+SUM(A1:A2)", intent="@x"))
+    store.add_feedback(ex_id, False, "其他", '=HYPERLINK("http://x","y")')
+    store.log_exchange("c2", "-2+3", dict(REPLY, answer="\t=1"), turn=1)
+    store.log_exchange("c3", "\r=1", dict(REPLY, answer="正常答复 -5 = 3"))
+    rows = list(csv.reader(io.StringIO(store.export_csv())))
+    cells = [cell for row in rows[1:] for cell in row]
+    dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert dangerous == []
+    by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    first = by_id[str(ex_id)]
+    assert first["question"] == "'=1+1"
+    assert first["comment"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert first["conversation_id"] == "'=cmd|' /C calc'!A0"
+    assert first["answer"] == "'+SUM(A1:A2)" and first["intent"] == "'@x"
+    assert "'-2+3" in cells and "'\t=1" in cells and "'\r=1" in cells
+    assert "正常答复 -5 = 3" in cells  # only a leading formula character is touched
+
+
+# -- size --------------------------------------------------------------------------------------------------
+
+
+def test_huge_question_and_answer_are_capped(store: LogStore) -> None:
+    from assistant.logstore import MAX_LOGGED_CHARS
+
+    huge = "企" * 5_000_000
+    ex = store.exchange(store.log_exchange("c", huge, dict(REPLY, answer="答" * 100_000)))
+    assert len(ex.question) < MAX_LOGGED_CHARS + 60 and ex.question.startswith("企" * MAX_LOGGED_CHARS)
+    assert "已截断" in ex.question and "5000000" in ex.question
+    assert len(ex.answer) < MAX_LOGGED_CHARS + 60 and len(ex.reply["answer"]) == len(ex.answer)
+    assert store.path.stat().st_size < 1_000_000
+
+
+def test_prune_exports_keeps_the_newest_and_drops_old_ones(tmp_path: Path) -> None:
+    import os
+
+    from assistant.logstore import prune_exports
+
+    now = time.time()
+    for i in range(30):
+        path = tmp_path / f"export-{i:02d}.csv"
+        path.write_text("x", encoding="utf-8")
+        os.utime(path, (now - 60 * (30 - i), now - 60 * (30 - i)))  # export-29 is the newest
+    old = tmp_path / "old.csv"
+    old.write_text("x", encoding="utf-8")
+    os.utime(old, (now - 2 * 86400, now - 2 * 86400))
+    other = tmp_path / "notes.txt"
+    other.write_text("not an export", encoding="utf-8")
+    deleted = prune_exports(tmp_path, keep=20, max_age_s=86400)
+    left = sorted(p.name for p in tmp_path.glob("*.csv"))
+    assert left == [f"export-{i:02d}.csv" for i in range(10, 30)]
+    assert old in deleted and other.exists()
+
+
+# -- a damaged log ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+def test_damaged_log_at_start_is_moved_aside_and_a_new_one_started(
+    tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    damage_log(db, how)
+    damaged = db.read_bytes()
+    with caplog.at_level("WARNING", logger="assistant.logstore"):
+        store = LogStore(db)
+    moved = moved_aside(tmp_path)
+    assert len(moved) == 1 and moved[0].read_bytes() == damaged  # kept for a rescue, byte for byte
+    assert "对话记录文件已损坏" in caplog.text and moved[0].name in caplog.text
+    assert store.counts() == {"exchanges": 0, "feedback": 0}
+    ex_id = store.log_exchange("c", "新的问题", REPLY)
+    assert store.exchange(ex_id).question == "新的问题"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_sound_log_is_never_moved(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    fill_log(db)
+    store = LogStore(db)
+    assert moved_aside(tmp_path) == [] and store.counts()["exchanges"] == 400 and store.recoveries == []
+
+
+def test_log_damaged_while_running_recovers_on_write_and_says_so_on_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "log.sqlite3"
+    fill_log(db)
+    store = LogStore(db)
+    assert store.counts()["exchanges"] == 400
+    damage_log(db, "corrupt_pages")
+    # A write (the chat logging a turn) does not stop: the damaged file goes aside, the turn is logged anew.
+    with caplog.at_level("WARNING", logger="assistant.logstore"):
+        ex_id = store.log_exchange("c", "损坏后的问题", REPLY)
+    assert store.exchange(ex_id).question == "损坏后的问题"
+    assert len(moved_aside(tmp_path)) == 1 and "对话记录文件已损坏" in caplog.text
+    assert store.last_recovery is not None and "已移至" in store.last_recovery.message
+
+    # A read (the staff views) that trips over damage gets the Chinese message, not sqlite3's.
+    damage_log(db, "corrupt_pages")
+    with pytest.raises(LogUnavailable, match="对话记录文件已损坏"):
+        store.exchanges(limit=None)
+    assert len(moved_aside(tmp_path)) == 2
+    assert store.exchanges() == []
+
+
+def test_other_sqlite_errors_become_a_chinese_message(tmp_path: Path) -> None:
+    db = tmp_path / "log.sqlite3"
+    store = LogStore(db, timeout_s=0.2)
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(LogUnavailable, match="暂时无法写入"):
+            store.log_exchange("c", "问题", REPLY)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert moved_aside(tmp_path) == []  # locked is not damaged

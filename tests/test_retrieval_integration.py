@@ -122,6 +122,7 @@ def test_full_retrieval_eval_hybrid_is_no_worse_than_bm25(settings: Settings) ->
 
 
 @pytest.mark.slow
+@pytest.mark.bench
 def test_bench_retrieval_returns_the_figures(settings: Settings) -> None:
     from assistant.retrieval.bench import bench_retrieval, format_bench
 

@@ -33,3 +33,25 @@ def test_ten_users_no_errors_no_cross_talk(running_app) -> None:  # noqa: ANN001
     assert report.errors == 0, report.failures
     assert report.cross_talk == 0, report.failures
     assert report.turns == 30
+
+
+def test_sessions_in_waves_report_the_apps_memory(running_app) -> None:  # noqa: ANN001 - fixture
+    from assistant.loadtest import app_pid, run_sessions
+
+    assert app_pid(running_app.url) == running_app.pid  # found by the port it listens on
+    report = run_sessions(running_app.url, 2, 5, pid=running_app.pid, expire_wait_s=0.5, timeout_s=120)
+    assert report.ok, report.failures
+    assert report.sessions == 5 and report.turns == 15
+    memory = report.memory or {}
+    assert memory["before_mb"] > 100 and memory["after_sessions_mb"] > 100 and memory["after_expiry_mb"] > 100
+    assert any("应用内存" in line for line in report.lines())
+
+
+def test_big_message_probe_reports_the_refusal(running_app) -> None:  # noqa: ANN001 - fixture
+    from assistant.loadtest import send_big_message
+
+    result = send_big_message(running_app.url, 100_000, pid=running_app.pid, home=running_app.home, settle_s=0.2)
+    assert result["outcome"].startswith("拒绝") and "413" in result["outcome"]
+    assert result["log_growth_mb"] == 0
+    small = send_big_message(running_app.url, 3_000, home=running_app.home, settle_s=0.2)
+    assert "消息过长" in small["outcome"] and small["log_growth_mb"] == 0

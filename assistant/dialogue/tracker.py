@@ -252,9 +252,9 @@ def _reconsider(
         return "award"  # "服务商资助咋算？服务金额一共260万"
     if kind == "lookup" and items and not parse.topics and _states_item_facts(parse, policy_id, items, domain):
         return "inform"  # "其实我想问的是二级节点，建好了也运营了"
-    if "follow_up" in parse.acts and state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility"):
-        if items or parse.policy_names:
-            return state.last.asked  # "宝山的智能工厂补贴是多少" … "那嘉定的呢？"
+    refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
+    if "follow_up" in parse.acts and refused_before and (items or parse.policy_names):
+        return state.last.asked  # "宝山的智能工厂补贴是多少" … "那嘉定的呢？"
     validity = parse.topics & {"validity", "validity_yes_no"}
     about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
     if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match", "inform"):

@@ -1,9 +1,15 @@
-"""The Gradio app: 政策咨询 (chat), 热线查询 (look-up), 计算器, 记录 (log).
+"""The public Gradio app: 政策咨询 (chat), 热线查询 (look-up), 计算器 — anonymous, no login.
 
-:func:`build_app` wires the tabs to the services loaded once per process (:mod:`assistant.ui.services`);
-:func:`launch` starts it with the queue on, host and port from Gradio's own ``GRADIO_SERVER_NAME`` /
-``GRADIO_SERVER_PORT`` (default 127.0.0.1:7860). The Gradio API stays on: ``/chat`` answers one turn
-in the caller's session (what the load test drives), ``/search`` and ``/calc_<item>`` the other tabs.
+:func:`build_app` wires the tabs to the services loaded once per process (:mod:`assistant.ui.services`).
+The staff views (记录, CSV export) are a separate app (:mod:`assistant.ui.staff`) that
+:mod:`assistant.ui.server` mounts under /staff behind a login; none of their functions exist here, so the
+public Gradio API cannot reach the log. The public API: ``/chat`` answers one turn in the caller's session
+(what the load test drives), ``/new_conversation``, ``/feedback``, ``/search``, ``/standard_reply`` and
+``/calc_<item>``.
+
+Oversized input is rejected before anything else looks at it: the server refuses request bodies over
+:data:`assistant.ui.server.MAX_REQUEST_BYTES`, the chat box has ``max_length``, and :func:`make_chat` checks
+the length first and neither answers, logs nor keeps such a message.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import gradio as gr
 
 from assistant.corpus import example_questions
 from assistant.errors import InputError, PolicyQAError
-from assistant.logstore import REASONS
+from assistant.logstore import MAX_COMMENT_CHARS, REASONS
 from assistant.ui import render
 from assistant.ui.forms import NO, YES, FieldSpec, facts_from_form, fields_of
 from assistant.ui.services import Services, Session
@@ -33,8 +39,9 @@ TITLE = "政策问答助手"
 #: Events of one kind run at most this many at a time (2 cores; the model and index are shared).
 CONCURRENCY = int(os.environ.get("POLICY_QA_UI_CONCURRENCY") or 4)
 SEARCH_K = 6
-ALL = "全部"
 GENERIC_ERROR = "抱歉，系统暂时无法处理这个问题，请稍后再试或换个说法。"
+#: Characters of a rejected, oversized message echoed back in the chat.
+ECHO_CHARS = 200
 
 CSS = (Path(__file__).with_name("style.css")).read_text(encoding="utf-8")
 
@@ -70,49 +77,83 @@ def parse_as_of(value: Any) -> date:
 # -- 政策咨询 ---------------------------------------------------------------------------------------
 
 
-def _history_with(history: list[dict[str, Any]] | None, *messages: tuple[str, str]) -> list[dict[str, Any]]:
-    out = list(history or [])
-    out.extend({"role": role, "content": content} for role, content in messages)
-    return out
+def too_long_message(length: int, limit: int) -> str:
+    return (f"消息过长（{length} 字，上限 {limit} 字），未处理也未记录。"
+            "请只保留想咨询的问题和关键数字，例如项目投资金额、认定级别。")
+
+
+def expired_notice(ttl_s: float) -> str:
+    return f"之前的对话闲置超过 {max(1, round(ttl_s / 60))} 分钟已结束，以下为新的对话。"
 
 
 def make_chat(services: Services) -> Callable[..., tuple[Any, ...]]:
     labels = services.clause_labels()
+    limit = services.settings.max_question_chars
 
-    def chat(message: str, history: list[dict[str, Any]] | None, as_of_value: Any, session_id: str | None):
-        """Answer one turn in this browser session's conversation; log the exchange."""
+    def chat(message: str, as_of_value: Any, session_id: str | None, request: gr.Request | None = None):
+        """Answer one turn in this browser session's conversation; log the exchange.
+
+        Returns (chat history, new text of the input box, session id, reply as JSON). The history lives in
+        the server-side session, so the browser never sends it back."""
         text = message if isinstance(message, str) else ""
+        session = services.sessions.get(session_id)
+        if len(text) > limit:  # first thing: an oversized message is never normalised, answered, logged or kept
+            error = too_long_message(len(text), limit)
+            rejected = (("user", render.user_message_html(f"{text[:ECHO_CHARS]}…")),
+                        ("assistant", render.error_html(error)))
+            if session is None:
+                return _messages(*rejected), gr.update(), None, {"error": error}
+            return session.add_messages(*rejected), gr.update(), session.id, {"error": error}
         user = ("user", render.user_message_html(text))
+        browser = getattr(request, "session_hash", None)
+        expired = session is None and (bool(session_id) or services.sessions.browser_expired(browser))
+        notice = render.muted_html(expired_notice(services.settings.session_ttl_s)) if expired else ""
         try:
             as_of = parse_as_of(as_of_value)
         except InputError as err:
-            return _history_with(history, user, ("assistant", render.error_html(str(err)))), "", session_id, {}
-        session = services.sessions.get(session_id) or services.new_session(as_of)
+            error_reply = ("assistant", notice + render.error_html(str(err)))
+            if session is None:
+                return _messages(user, error_reply), "", None, {"error": str(err)}
+            return session.add_messages(user, error_reply), "", session.id, {"error": str(err)}
+        session = session or services.new_session(as_of)
         with session.lock:  # one turn at a time per conversation
             if session.as_of != as_of:  # the profile stays; validity and figures follow the new date
                 session.as_of = session.conversation.as_of = as_of
             try:
                 reply = session.conversation.ask(text)
             except PolicyQAError as err:
-                return (_history_with(history, user, ("assistant", render.error_html(str(err)))), "",
+                return (session.add_messages(user, ("assistant", notice + render.error_html(str(err)))), "",
                         session.id, {"error": str(err)})
             except Exception:  # the user sees a sentence, the log gets the traceback
                 log.exception("chat turn failed")
-                return (_history_with(history, user, ("assistant", render.error_html(GENERIC_ERROR))), "",
+                return (session.add_messages(user, ("assistant", notice + render.error_html(GENERIC_ERROR))), "",
                         session.id, {"error": GENERIC_ERROR})
             session.turn += 1
             try:
                 session.last_exchange_id = services.log.log_exchange(session.id, text, reply, turn=session.turn)
-            except sqlite3.Error:
+            except (sqlite3.Error, PolicyQAError):  # the answer still goes out; the log says why it is missing
                 log.exception("could not log the exchange")
                 session.last_exchange_id = None
+            history = session.add_messages(user, ("assistant", notice + render.chat_answer_html(reply, labels)))
         data = reply.to_dict()
         data["exchange_id"] = session.last_exchange_id
         data["conversation_id"] = session.id
-        answer = ("assistant", render.chat_answer_html(reply, labels))
-        return _history_with(history, user, answer), "", session.id, data
+        return history, "", session.id, data
 
     return chat
+
+
+def _ask(chat: Callable[..., tuple[Any, ...]], question: str) -> Callable[..., tuple[Any, ...]]:
+    """An example button's handler: ``chat`` with a fixed question (and the request, for expiry)."""
+
+    def ask(as_of_value: Any, session_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        return chat(question, as_of_value, session_id, request)
+
+    return ask
+
+
+def _messages(*messages: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"role": role, "content": content} for role, content in messages]
 
 
 def make_feedback(services: Services) -> Callable[..., str]:
@@ -150,7 +191,7 @@ def _clause_key(policy_id: str, clause_id: str) -> str:
 
 def make_search(services: Services) -> Callable[..., tuple[str, Any]]:
     def search(query: str):
-        query = (query or "").strip()[: services.settings.max_question_chars]
+        query = (query if isinstance(query, str) else "")[: services.settings.max_question_chars].strip()
         if not query:
             return render.search_results([], ""), gr.update()
         started = time.perf_counter()
@@ -243,82 +284,6 @@ def _component_for(spec: FieldSpec, elem_id: str) -> gr.components.Component:
     return gr.Textbox(placeholder=spec.placeholder, max_lines=1, **common)
 
 
-# -- 记录 -------------------------------------------------------------------------------------------
-
-LOG_HEADERS = ["编号", "时间", "测算日", "问题", "答复", "金额", "引用", "反馈", "原因", "说明"]
-
-
-def make_log_query(services: Services):
-    def query(reason: str | None, since: Any, until: Any, feedback_only: bool):
-        try:
-            since_d = parse_as_of(since) if since else None
-            until_d = parse_as_of(until) if until else None
-        except InputError as err:
-            return gr.update(), render.error_html(str(err))
-        rows = services.log.exchanges(
-            reason=None if reason in (None, ALL) else reason,
-            since=since_d,
-            until=until_d,
-            with_feedback=bool(feedback_only),
-            limit=300,
-        )
-        table = []
-        for ex in rows:
-            fb = ex.latest_feedback
-            table.append([
-                ex.id, ex.created_at[:19].replace("T", " "), ex.as_of or "", _short(ex.question, 40),
-                _short(ex.answer, 36), render.yuan(ex.amount_yuan) if ex.amount_yuan else "",
-                " ".join(ex.citation_labels[:2]) + (" 等" if len(ex.citation_labels) > 2 else ""), fb.verdict if fb else "", fb.reason or "" if fb else "",
-                _short(fb.comment or "", 30) if fb else "",
-            ])
-        return gr.update(value=table), render.notice_html(f"共 {len(rows)} 条记录（最多显示 300 条）")
-
-    return query
-
-
-def _short(text: str, n: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def make_open_exchange(services: Services):
-    def open_exchange(exchange_id: Any) -> str:
-        try:
-            return render.exchange_detail(services.log.exchange(int(exchange_id)))
-        except (TypeError, ValueError):
-            return render.error_html("请输入记录编号（整数）。")
-        except PolicyQAError as err:
-            return render.error_html(str(err))
-
-    def on_select(evt: gr.SelectData, table: Any) -> tuple[Any, str]:
-        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-        try:
-            exchange_id = int(table.iloc[row, 0]) if hasattr(table, "iloc") else int(table[row][0])
-        except (IndexError, TypeError, ValueError):
-            return gr.update(), ""
-        return exchange_id, open_exchange(exchange_id)
-
-    return open_exchange, on_select
-
-
-def make_export(services: Services):
-    def export(reason: str | None, since: Any, until: Any, feedback_only: bool) -> tuple[Any, str]:
-        try:
-            filters = {
-                "reason": None if reason in (None, ALL) else reason,
-                "since": parse_as_of(since) if since else None,
-                "until": parse_as_of(until) if until else None,
-                "with_feedback": bool(feedback_only),
-            }
-        except InputError as err:
-            return None, render.error_html(str(err))
-        target = services.settings.home / "exports" / f"policy-qa-log-{time.strftime('%Y%m%d-%H%M%S')}.csv"
-        services.log.export_csv(target, **filters)
-        return str(target), render.notice_html(f"已导出：{target.name}")
-
-    return export
-
-
 # -- the app ----------------------------------------------------------------------------------------
 
 
@@ -339,9 +304,16 @@ def header_html(services: Services) -> str:
 def build_app(services: Services) -> gr.Blocks:
     examples = example_questions(services.corpus)
     today = date.today().isoformat()
+    settings = services.settings
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         gr.HTML(header_html(services))
-        session_id = gr.State(None)
+        # Only the id lives in the browser session; Gradio deletes it (and the conversation) when it expires.
+        # A plain function, not the bound method: Gradio deep-copies the page config (which holds the callback)
+        # on every page load, and copying a bound method would copy every open conversation with it.
+        def drop_session(session_id: str | None) -> None:
+            services.sessions.drop(session_id)
+
+        session_id = gr.State(None, time_to_live=settings.session_ttl_s, delete_callback=drop_session)
         with gr.Tabs():
             # ---------------------------------------------------------------- 政策咨询
             with gr.Tab("政策咨询", id="chat", elem_id="tab-chat"):
@@ -355,7 +327,7 @@ def build_app(services: Services) -> gr.Blocks:
                         with gr.Row():
                             msg = gr.Textbox(
                                 placeholder="输入问题，回车发送", show_label=False, scale=8, max_lines=4,
-                                elem_id="chat-input", container=False,
+                                elem_id="chat-input", container=False, max_length=settings.max_question_chars,
                             )
                             send = gr.Button("发送", variant="primary", scale=1, elem_id="chat-send")
                         with gr.Row(elem_classes="pqa-examples"):
@@ -371,20 +343,20 @@ def build_app(services: Services) -> gr.Blocks:
                             verdict = gr.Radio(["有用", "没用"], label="这条答复", elem_id="fb-verdict")
                             reason = gr.Dropdown(list(REASONS), label="原因（选“没用”时必选）", value=None,
                                                  elem_id="fb-reason")
-                            comment = gr.Textbox(label="补充说明（选填）", lines=2, max_lines=4, elem_id="fb-comment")
+                            comment = gr.Textbox(label="补充说明（选填）", lines=2, max_lines=4, elem_id="fb-comment",
+                                                 max_length=MAX_COMMENT_CHARS)
                             fb_send = gr.Button("提交反馈", elem_id="fb-send")
                             fb_status = gr.HTML(elem_id="fb-status")
                 last_reply = gr.JSON(visible=False, label="reply")
 
                 chat = make_chat(services)
-                chat_in = [msg, chatbot, as_of, session_id]
+                chat_in = [msg, as_of, session_id]
                 chat_out = [chatbot, msg, session_id, last_reply]
                 msg.submit(chat, chat_in, chat_out, api_name="chat", concurrency_limit=CONCURRENCY)
                 send.click(chat, chat_in, chat_out, api_visibility="private", concurrency_limit=CONCURRENCY)
                 for button, question in zip(example_buttons, examples, strict=True):
                     button.click(
-                        lambda h, a, s, _q=question: chat(_q, h, a, s),
-                        inputs=[chatbot, as_of, session_id], outputs=[chatbot, msg, session_id, last_reply],
+                        _ask(chat, question), inputs=[as_of, session_id], outputs=chat_out,
                         api_visibility="private", concurrency_limit=CONCURRENCY,
                     )
                 new_chat.click(
@@ -401,7 +373,8 @@ def build_app(services: Services) -> gr.Blocks:
                     with gr.Column(scale=6):
                         with gr.Row():
                             query = gr.Textbox(placeholder="输入关键词或来电问题，如“二级节点”“贯标奖励多少”",
-                                               show_label=False, scale=8, container=False, elem_id="search-input")
+                                               show_label=False, scale=8, container=False, elem_id="search-input",
+                                               max_length=settings.max_question_chars)
                             search_btn = gr.Button("检索", variant="primary", scale=1, elem_id="search-btn")
                         results = gr.HTML(render.search_results([], ""), elem_id="search-results")
                     with gr.Column(scale=4):
@@ -446,35 +419,7 @@ def build_app(services: Services) -> gr.Blocks:
                 pick.change(lambda name: [gr.update(visible=n == name) for n in item_names],
                             inputs=[pick], outputs=columns, api_visibility="private")
 
-            # ---------------------------------------------------------------- 记录
-            with gr.Tab("记录", id="log", elem_id="tab-log"):
-                with gr.Row():
-                    log_reason = gr.Dropdown([ALL, *REASONS], value=ALL, label="反馈原因", elem_id="log-reason")
-                    log_since = gr.DateTime(include_time=False, type="string", label="起始日期", value=None)
-                    log_until = gr.DateTime(include_time=False, type="string", label="截止日期", value=None)
-                    log_fb_only = gr.Checkbox(label="只看有反馈的", value=False, elem_id="log-fb-only")
-                with gr.Row():
-                    log_refresh = gr.Button("查询", variant="primary", elem_id="log-refresh")
-                    log_export = gr.Button("导出 CSV", elem_id="log-export")
-                log_status = gr.HTML(elem_id="log-status")
-                log_table = gr.Dataframe(headers=LOG_HEADERS, value=[], interactive=False, wrap=True,
-                                         elem_id="log-table", max_height=420,
-                                         column_widths=["56px", "150px", "96px", "20%", "24%", "84px", "80px",
-                                                        "56px", "100px", "12%"])
-                with gr.Row():
-                    open_id = gr.Number(label="记录编号", precision=0, scale=1, elem_id="log-open-id")
-                    open_btn = gr.Button("打开记录", scale=1, elem_id="log-open")
-                    export_file = gr.File(label="导出文件", scale=2, elem_id="log-file")
-                detail = gr.HTML(elem_id="log-detail")
-                filters = [log_reason, log_since, log_until, log_fb_only]
-                query_log = make_log_query(services)
-                log_refresh.click(query_log, inputs=filters, outputs=[log_table, log_status], api_name="log")
-                open_exchange, on_select = make_open_exchange(services)
-                open_btn.click(open_exchange, inputs=[open_id], outputs=[detail], api_name="open_exchange")
-                log_table.select(on_select, inputs=[log_table], outputs=[open_id, detail], api_visibility="private")
-                log_export.click(make_export(services), inputs=filters, outputs=[export_file, log_status],
-                                 api_name="export_csv")
-        demo.load(query_log, inputs=filters, outputs=[log_table, log_status], api_visibility="private")
+    demo.state_session_capacity = settings.max_sessions  # Gradio's per-session state, least recently used dropped
     return demo
 
 
@@ -499,20 +444,3 @@ def _item_intro(policy: Any, item: Any) -> str:
         + (f'<div class="pqa-muted">申报条件：{render.esc("；".join(conditions))}（由主管部门审核，不影响测算）</div>'
            if conditions else "")
     )
-
-
-def launch(services: Services, **kwargs: Any) -> gr.Blocks:
-    """Build and start the app: queue on, host/port from GRADIO_SERVER_NAME / GRADIO_SERVER_PORT."""
-    demo = build_app(services)
-    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=256)
-    demo.launch(
-        server_name=os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1",
-        server_port=int(os.environ.get("GRADIO_SERVER_PORT") or 7860),
-        theme=THEME,
-        css=CSS,
-        show_error=False,
-        allowed_paths=[str(services.settings.home / "exports")],
-        footer_links=["api"],
-        **kwargs,
-    )
-    return demo

@@ -11,10 +11,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         os.environ["GRADIO_SERVER_NAME"] = args.host
     if args.port:
         os.environ["GRADIO_SERVER_PORT"] = str(args.port)
-    from assistant.ui.app import launch
+    from assistant.ui.server import serve
     from assistant.ui.services import load_services
 
-    launch(load_services())
+    serve(load_services())
     return 0
 
 
@@ -36,5 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     load.add_argument("--url", default=default_url, help=f"应用地址，仅限本机（默认 {default_url}）")
     load.add_argument("--timeout", type=float, default=300.0, help="总时限（秒，默认 300）")
     load.add_argument("--as-of", help="测算日期 YYYY-MM-DD（默认今天）")
+    load.add_argument("--sessions", type=int, default=0,
+                      help="会话总数：按每批 --users 个并发分批运行，并报告应用内存（默认等于 --users）")
+    load.add_argument("--expire-wait", type=float, default=0.0,
+                      help="会话结束后等待的秒数，再测一次内存（应用以较短的 POLICY_QA_SESSION_TTL 启动时，应已清理闲置会话）")
+    load.add_argument("--big-message", type=int, default=0, metavar="CHARS",
+                      help="先发送一条这么多字的消息，报告是否被拒绝、用时、内存与日志增长")
+    load.add_argument("--pid", type=int, help="应用进程号（默认：监听该端口的进程）")
+    load.add_argument("--home", help="应用的 POLICY_QA_HOME（用于报告日志文件增长）")
     load.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     load.set_defaults(func=_cmd_loadtest)

@@ -115,6 +115,10 @@ def notice_html(message: str) -> str:
     return f'<div class="pqa-ok">{esc(message)}</div>'
 
 
+def muted_html(message: str) -> str:
+    return f'<div class="pqa-muted">{esc(message)}</div>'
+
+
 # -- hotline ----------------------------------------------------------------------------------------
 
 

@@ -1,16 +1,22 @@
 """What the app holds once per process: corpus, rules, retriever, assistant, log — and the open conversations.
 
 Loading the embedding model and the index takes seconds, so :func:`load_services` runs once at start-up
-(``app.py`` calls it before ``launch``) and every request reuses the same objects. Conversations are kept
-server-side by id; the browser session (``gr.State``) holds only the id, so nothing heavy is copied per
-session and two sessions can never share a conversation.
+(``app.py`` calls it before ``serve``) and every request reuses the same objects. Conversations — and the
+chat history shown for them — are kept server-side by id; the browser session (``gr.State``) holds only the
+id, so nothing heavy is copied per session, the browser never sends the history back, and two sessions can
+never share a conversation.
+
+Sessions are bounded twice: one idle for ``session_ttl_s`` is dropped by :meth:`Sessions.expire` (the
+server calls it periodically), and at most ``max_sessions`` are kept (least recently used dropped first).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,8 +25,12 @@ from assistant.config import Settings
 from assistant.corpus import Corpus, Policy, load_corpus
 from assistant.logstore import LogStore
 
-#: Open conversations kept in memory (least recently used dropped first).
-MAX_CONVERSATIONS = 5000
+#: Open conversations kept in memory by default (least recently used dropped first).
+MAX_CONVERSATIONS = 1000
+#: Chat messages (user and assistant) kept per session; older ones scroll away.
+MAX_HISTORY_MESSAGES = 60
+#: Browser sessions (Gradio session hashes) remembered as expired, so their next message can say so.
+MAX_EXPIRED_REMEMBERED = 10_000
 
 
 @dataclass
@@ -32,36 +42,88 @@ class Session:
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     turn: int = 0
     last_exchange_id: int | None = None
+    history: list[dict[str, str]] = field(default_factory=list, repr=False)
+    """The chat as shown (``{"role", "content"}`` messages), at most MAX_HISTORY_MESSAGES."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add_messages(self, *messages: tuple[str, str]) -> list[dict[str, str]]:
+        self.history.extend({"role": role, "content": content} for role, content in messages)
+        del self.history[:-MAX_HISTORY_MESSAGES]
+        return list(self.history)
 
 
 class Sessions:
-    """Thread-safe, bounded map from session id to :class:`Session`."""
+    """Thread-safe map from session id to :class:`Session`, bounded in size and in idle time."""
 
-    def __init__(self, maxsize: int = MAX_CONVERSATIONS) -> None:
+    def __init__(
+        self, maxsize: int = MAX_CONVERSATIONS, ttl_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._items: OrderedDict[str, Session] = OrderedDict()
+        self._used: dict[str, float] = {}
+        self._expired_browsers: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
         self.maxsize = maxsize
+        self.ttl_s = ttl_s
+        self._clock = clock
 
     def add(self, session: Session) -> Session:
         with self._lock:
             self._items[session.id] = session
+            self._used[session.id] = self._clock()
             while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
+                old, _ = self._items.popitem(last=False)
+                self._used.pop(old, None)
         return session
 
     def get(self, session_id: str | None) -> Session | None:
+        """The session, unless unknown or idle longer than the TTL (then it is dropped)."""
         if not session_id:
             return None
         with self._lock:
             session = self._items.get(session_id)
-            if session is not None:
-                self._items.move_to_end(session_id)
+            if session is None:
+                return None
+            now = self._clock()
+            if self.ttl_s is not None and now - self._used[session_id] > self.ttl_s:
+                del self._items[session_id], self._used[session_id]
+                return None
+            self._items.move_to_end(session_id)
+            self._used[session_id] = now
             return session
 
     def drop(self, session_id: str | None) -> None:
         with self._lock:
             self._items.pop(session_id or "", None)
+            self._used.pop(session_id or "", None)
+
+    def expire(self) -> int:
+        """Drop every session idle longer than the TTL; returns how many were dropped."""
+        if self.ttl_s is None:
+            return 0
+        with self._lock:
+            limit = self._clock() - self.ttl_s
+            stale = []
+            for sid in self._items:  # least recently used first
+                if self._used[sid] >= limit:
+                    break
+                stale.append(sid)
+            for sid in stale:
+                del self._items[sid], self._used[sid]
+        return len(stale)
+
+    def mark_expired_browsers(self, keys: list[str]) -> None:
+        """Remember browser sessions whose page state was dropped for idleness (bounded, oldest forgotten)."""
+        with self._lock:
+            for key in keys:
+                self._expired_browsers[key] = None
+            while len(self._expired_browsers) > MAX_EXPIRED_REMEMBERED:
+                self._expired_browsers.popitem(last=False)
+
+    def browser_expired(self, key: str | None) -> bool:
+        """Whether this browser session was expired (asked once: the answer is forgotten)."""
+        with self._lock:
+            return self._expired_browsers.pop(key or "", False) is None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -78,6 +140,10 @@ class Services:
     retriever: Any
     log: LogStore
     sessions: Sessions = field(default_factory=Sessions)
+
+    def __post_init__(self) -> None:
+        self.sessions.maxsize = self.settings.max_sessions
+        self.sessions.ttl_s = self.settings.session_ttl_s
 
     @property
     def policies(self) -> list[Policy]:
