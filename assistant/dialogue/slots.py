@@ -111,6 +111,10 @@ def _bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domai
     return {}
 
 
+def _for_all(parse: Parse, m: MoneyReading) -> bool:
+    return bool(re.search(r"(都是|均为|都为|一样是|都)\s*$", parse.reading[max(0, m.mention.start - 4) : m.mention.start]))
+
+
 def _little_else(parse: Parse, m: MoneyReading) -> bool:
     """The message is little more than the amount ("是2亿", "如果是8 million呢")."""
     rest = parse.reading[: m.mention.start] + parse.reading[m.mention.end :]
@@ -160,6 +164,9 @@ def _targets(
     relevant = domain.item_facts(policy_id, items) if items else []
     money = [n for n in relevant if _spec_type(domain, policy_id, n) in ("money", "money_list")]
     claimed = m.best_claims(money)
+    if _for_all(parse, m):
+        # "项目投资和已投入都是1000万": every fact whose cue claims it.
+        return [f for f in money if m.claims.get(f, 0) >= STRONG_CLAIM - 10] or claimed
     if len(claimed) > 1 and not (goal and goal.same_project):
         claimed = _nearest(claimed, m, parse, policy_id, domain, filled_now)
     if claimed:

@@ -79,7 +79,12 @@ def _out_of_scope(
         if not p.registration and not any(p.name in c or c.startswith(p.name) for c in covered)
     )
     named_here = bool(parse.policy_names)
-    if elsewhere and not named_here:
+    # "峰会是在苏州办的", "税务登记在闵行": a place given as a fact about the applicant, not the topic.
+    place_fact = any(
+        (spec := policy.facts.get(name)) is not None and spec.type == "bool" and policy.region and policy.region in spec.label
+        for policy in domain.catalog for name in parse.facts_of(policy.policy_id).values
+    )
+    if elsewhere and not named_here and not place_fact:
         return "other_region", elsewhere
     named_items = any(m.score >= ITEM_NAMED for m in parse.items)
     if parse.other_schemes and not named_items:
@@ -163,7 +168,7 @@ def _next_goal(
         return replace(goal, answered=False), True
     if kind in ("award", "eligibility", "match"):
         if kind == "match":
-            return Goal("match", policy_id, (), turn), False
+            return Goal("match", policy_id, (), turn, same_project=same_project), False
         goal_kind: GoalKind = kind
         if items:
             return Goal(goal_kind, policy_id, items, turn, same_project=same_project), False
@@ -182,8 +187,9 @@ def _next_goal(
         return state.goal, False
     # inform (and vague or chitchat that still state facts)
     states = parse.states_facts(policy_id)
-    if items and goal is not None and goal.kind == "match":
-        return replace(goal, answered=False), False  # "另外我们还有个市级标杆项目": the match learns it
+    if goal is not None and goal.kind == "match" and (items or states or same_project):
+        # "另外我们还有个市级标杆项目", "这两个其实是同一个项目": the match learns it.
+        return replace(goal, answered=False, same_project=goal.same_project or same_project), False
     if items and (strong or goal is None or not goal.items):
         if goal is not None and set(items) <= set(goal.items):
             return replace(goal, answered=False), False
@@ -239,6 +245,8 @@ def _reconsider(
             return "award"  # a figure attributed to us about an item: answer that item's figure
         if goal is not None:
             return goal.kind  # "你刚才说能补600万对吧": the goal's answer again
+    if kind in ("award", "eligibility", "lookup") and parse.which_ones and parse.states_facts(policy_id):
+        return "match"  # "我们…授牌了…贯标也过了，能申请哪些？"
     if (
         kind in ("lookup", "eligibility", "followup") and not items and goal is not None and goal.kind == "award"
         and _states_goal_facts(state, parse, policy_id, domain)
@@ -259,8 +267,6 @@ def _reconsider(
     about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
     if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match", "inform"):
         return "lookup"
-    if kind in ("award", "eligibility") and parse.which_ones and parse.states_facts(policy_id):
-        return "match"  # "我们…授牌了…贯标也过了，能申请哪些？"
     if kind == "match" and len(items) == 1 and not parse.which_ones:
         return "award" if parse.money_words else "eligibility"  # "上市了，这个政策还能另外给多少"
     if kind == "vague" and items and _strongly_named(parse, policy_id, items, (), domain):
@@ -355,6 +361,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         base = replace(state, requested=None, pending_money=(), goal=None, recent=())
     strong = _strongly_named(parse, policy_id, items, refs, domain)
     goal, answered = _next_goal(base, parse, kind, policy_id, items, domain, strong)
+    if goal is not None and "same_project" in parse.acts and not goal.same_project:
+        goal = replace(goal, same_project=True, answered=False)  # "这两个其实是同一个项目"
     filled = fill_slots(base, parse, policy_id, goal, turn, domain)
     if goal is not None and goal.kind == "match":
         # What can we claim, across every policy: each policy's profile learns what the message says.

@@ -119,7 +119,7 @@ def read_money(
         planned = PLANNED_PENALTY if genre.planned.search(before[-8:]) else 0.0
         for f in money_facts:
             cues = policy.cues(f).cues
-            score = max(_cue_score(cues, before, after), _cue_score(cues, bare, after) - 1) - planned
+            score = max(_cue_score(cues, before, after), _cue_score(cues, bare, after) - 0.05) - planned
             if score > 0:
                 claims[f] = score
         hoped = not claims and bool(genre.expected_award.search(text[max(start, mention.start - 5) : mention.start]))
@@ -144,7 +144,7 @@ def read_facts(
         value: bool | str | int | None = None
         cues = policy.cues(name)
         if spec.type == "bool":
-            value = _read_bool(text, spec, cues, policy.region, places)
+            value = _read_bool(text, spec, cues, policy.region, places, genre.in_progress)
         elif spec.type == "choice":
             value = _read_choice(text, spec, cues)
         elif spec.type == "count":
@@ -155,7 +155,9 @@ def read_facts(
     return PolicyFacts(money, values, mentioned)
 
 
-def _read_bool(text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...]) -> bool | None:
+def _read_bool(
+    text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...], in_progress: re.Pattern[str]
+) -> bool | None:
     # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it.
     if any(cue in text for cue in fc.negative_cues):
         return False
@@ -163,21 +165,24 @@ def _read_bool(text: str, spec: Any, fc: FactCues, region: str, places: tuple[st
     if not place_fact:
         hits = [m.start() for cue in fc.cues for m in re.finditer(re.escape(cue), text)]
         if hits:
+            segments = [text[_segment_start(text, at) : _segment_end(text, at + 1)] for at in hits]
+            # "贯标还在做", "准备明年上市": under way is not yet done.
+            if any(in_progress.search(seg) for seg in segments):
+                return False
             return not any(_negated(text, at) for at in hits)
         return None
     # A place fact ("税务登记在嘉定区"): true when the cue's clause names this region, false for another place.
     short = region[:-1] if len(region) > 2 else region
     for cue in sorted(fc.cues, key=len, reverse=True):
-        at = text.find(cue)
-        if at < 0:
-            continue
-        if _negated(text, at):
-            return False
-        seg = text[_segment_start(text, at) : _segment_end(text, at + len(cue))]
-        if any(p in seg for p in places if p not in region):
-            return False
-        if short in seg or "本区" in seg or "区内" in seg:
-            return True
+        for found in re.finditer(re.escape(cue), text):
+            at = found.start()
+            if _negated(text, at):
+                return False
+            seg = text[_segment_start(text, at) : _segment_end(text, at + len(cue))]
+            if any(p in seg for p in places if p not in region):
+                return False
+            if short in seg or "本区" in seg or "区内" in seg:
+                return True
     return None
 
 
@@ -186,14 +191,22 @@ _NEGATED_OPTION = re.compile(r"(不是|并非|非|没有|没|未|不)$")
 
 def _read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
     found: list[tuple[int, str]] = []
+    negated: set[str] = set()
     for option in spec.options or ():
         for word in (option, *fc.option_aliases.get(option, ())):
             for m in re.finditer(re.escape(word), text):
                 # "不是全国性的" negates the option; "不对，是市级" does not (the negation must touch it).
-                if _OPTION_NOT_ABOUT.match(text[m.end() :]) or _NEGATED_OPTION.search(text[max(0, m.start() - 2) : m.start()]):
+                if _OPTION_NOT_ABOUT.match(text[m.end() :]):
+                    continue
+                if _NEGATED_OPTION.search(text[max(0, m.start() - 2) : m.start()]):
+                    negated.add(option)
                     continue
                 found.append((m.start(), option))
-    return sorted(found)[0][1] if found else None
+    if found:
+        return sorted(found)[0][1]
+    # "不是全国性也不是国际性的": every option but one ruled out leaves that one.
+    rest = [o for o in spec.options or () if o not in negated]
+    return rest[0] if negated and len(rest) == 1 else None
 
 
 def _read_count(text: str, fc: FactCues) -> int | None:

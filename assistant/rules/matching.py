@@ -121,14 +121,30 @@ def match_item(rules: PolicyRules, item_id: str, facts: Mapping[str, Any], as_of
                      missing_facts=(), reasons=tuple(own), known=known)
 
 
+def _project_facts(rules: PolicyRules, facts: Mapping[str, Any]) -> Any:
+    """Facts per item. Amounts that concern "the same project" across items (other support already received:
+    从高不重复) belong to the items whose project the profile describes by an amount — not to a fixed award
+    such as a certification bonus in the same profile."""
+    shared = {s.name for s in rules.cross_cutting_facts() if s.type in ("money", "money_list")}
+
+    def of(item_id: str) -> Mapping[str, Any]:
+        own = [s.name for s in rules.amount_facts(item_id) if s.name not in shared and s.type in ("money", "money_list")]
+        if any(facts.get(n) for n in own):
+            return facts
+        return {k: v for k, v in facts.items() if k not in shared}
+
+    return of
+
+
 def match_policy(
     rules: PolicyRules, facts: Mapping[str, Any], as_of: date, same_project: bool = False
 ) -> PolicyMatch:
     """Every item of ``rules`` for ``facts``: fits, may fit, does not fit; the total the rules allow."""
     general = list(check_eligibility(rules, None, facts, as_of).reasons)
+    projects = _project_facts(rules, facts)
     general_failed = tuple(r for r in general if r.status == "not_met")
     general_unknown = tuple(r for r in general if r.status == "unknown")
-    items = [match_item(rules, i.id, facts, as_of) for i in rules.items]
+    items = [match_item(rules, i.id, projects(i.id), as_of) for i in rules.items]
     if general_failed:
         items = [
             replace(m, status="not_eligible", amount_yuan=None, reasons=(*general_failed, *m.reasons),
@@ -140,7 +156,7 @@ def match_policy(
     trace: tuple[TraceStep, ...] = ()
     if len(fitting) >= 2:
         project = "本项目" if same_project else None
-        combined = calculate_many(rules, [CalcRequest(m.item_id, facts, project) for m in fitting], as_of)
+        combined = calculate_many(rules, [CalcRequest(m.item_id, projects(m.item_id), project) for m in fitting], as_of)
         total, trace = combined.total_yuan, combined.trace
     order = {"eligible": 0, "need_info": 1, "not_eligible": 2}
     items.sort(key=lambda m: (order[m.status], -(m.amount_yuan or 0), -m.known))
