@@ -13,6 +13,7 @@ No side effects: the same state and observation always give the same new state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -223,7 +224,14 @@ def _states_item_facts(parse: Parse, policy_id: str, items: tuple[str, ...], dom
         s.name for s in (domain.rules[policy_id].cross_cutting_facts() if policy_id in domain.rules else [])
     }
     facts = parse.facts_of(policy_id)
-    return any(f in relevant for f in facts.values) or any(f in relevant for m in facts.money for f in m.claims)
+    # A yes/no fact counts as stated only with a mark of something done ("建好了也运营了"); its cue alone
+    # is often just the item's name ("上市补贴和区里的上市政策是什么关系").
+    done = bool(re.search(r"了|已", parse.reading))
+    stated = any(
+        f in relevant and (done or (spec := domain.fact_spec(policy_id, f)) is None or spec.type != "bool")
+        for f in facts.values
+    )
+    return stated or any(f in relevant for m in facts.money for f in m.claims)
 
 
 def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:

@@ -50,6 +50,7 @@ class Genre:
     back_reference: re.Pattern[str]
     which_ones: re.Pattern[str]
     in_progress: re.Pattern[str]
+    delegation: re.Pattern[str]
     cue_fillers: re.Pattern[str]
     expected_award: re.Pattern[str]
 
@@ -114,6 +115,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             back_reference=_compile(data["back_reference"], "back_reference"),
             which_ones=_compile(data["which_ones"], "which_ones"),
             in_progress=_compile(data["in_progress"], "in_progress"),
+            delegation=_compile(data["delegation"], "delegation"),
             cue_fillers=_compile(data["cue_fillers"], "cue_fillers"),
             expected_award=_compile(data["expected_award"], "expected_award"),
         )

@@ -5,13 +5,14 @@ The mapping is exhaustive: an action kind without an answerer is an error at imp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from assistant.dialogue.answer import Answer
 from assistant.dialogue.answers.award import answer_award, ask_fact, ask_item
 from assistant.dialogue.answers.common import Context
 from assistant.dialogue.answers.eligibility import answer_eligibility
-from assistant.dialogue.answers.lookup import answer_lookup
+from assistant.dialogue.answers.lookup import answer_lookup, not_in_text
 from assistant.dialogue.answers.match import answer_match
 from assistant.dialogue.answers.simple import ask_policy, clarify, greet, no_rules, refuse
 from assistant.dialogue.next_action import Action, ActionKind, Reason
@@ -42,6 +43,12 @@ def carry_out(ctx: Context) -> tuple[Answer, Action]:
         return answer, ctx.action
     parse = ctx.obs.parse
     domain_words = parse.money_words or parse.items or parse.policy_names or parse.clause_refs
+    if ctx.action.kind is ActionKind.ANSWER_LOOKUP and (domain_words or re.search("申报|申请|补贴|政策", parse.reading)):
+        from assistant.nlu.genre import load_genre
+
+        unsettled = not_in_text(ctx, load_genre().delegation)
+        if unsettled is not None:
+            return unsettled, ctx.action
     kind = ActionKind.CLARIFY if domain_words else ActionKind.REFUSE
     action = Action(kind, Reason.VAGUE if domain_words else Reason.OFF_TOPIC, ctx.action.policy_id)
     fallback = ANSWERERS[kind](Context(ctx.domain, ctx.state, ctx.obs, action))

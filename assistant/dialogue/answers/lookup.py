@@ -146,3 +146,19 @@ def answer_lookup(ctx: Context) -> Answer | None:
         "lookup", head, policy.policy_id, details=details, validity=validity,
         citations=list(dict.fromkeys(citations)), citation_line=ctx.citation(citations[:1]),
     )
+
+
+def not_in_text(ctx: Context, delegation: re.Pattern[str]) -> Answer | None:
+    """A question about the policy that its text does not settle (申报材料, 拨付时间): say so, and cite the
+    clause that hands such details to later documents (申报指南), when the policy has one."""
+    policy = ctx.policy
+    clause = next((c for c in policy.clauses if c.kind in ("item", "article") and delegation.search(c.text)), None)
+    if clause is None:
+        return None
+    sentence = next((x for x in best_sentences(clause, "申报指南 发布", limit=3) if delegation.search(x)), None)
+    quote = sentence or "".join(best_sentences(clause, ctx.obs.parse.reading))
+    head = (f"{short_title(policy)}原文没有对此作具体规定；据{clause.label}：{quote}"
+            f"具体请以{policy.meta.issuer}发布的申报指南为准。")
+    validity, citations = with_validity(ctx, [clause.clause_id])
+    return Answer("lookup", head, policy.policy_id, validity=validity, citations=citations,
+                  citation_line=ctx.citation(citations[:1]))
