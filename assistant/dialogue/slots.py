@@ -187,6 +187,10 @@ def _targets(
         n for n in money
         if n not in known and (spec := domain.fact_spec(policy_id, n)) is not None and spec.required
     ]
+    # The one amount the goal still misses takes an unclaimed amount — unless another amount of the
+    # message is claimed by it ("总预算300万…审计确认的费用是180万": 180, not 300).
+    others = [o for o in parse.facts_of(policy_id).money if o is not m]
+    missing = [n for n in missing if not any(n in o.claims for o in others)]
     return missing[:1] if len(missing) == 1 else []
 
 

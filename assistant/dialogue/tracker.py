@@ -253,8 +253,14 @@ def _reconsider(
             return "award"  # a figure attributed to us about an item: answer that item's figure
         if goal is not None:
             return goal.kind  # "你刚才说能补600万对吧": the goal's answer again
-    if kind in ("award", "eligibility", "lookup") and parse.which_ones and parse.states_facts(policy_id):
+    spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
+    if kind in ("award", "eligibility", "lookup") and parse.which_ones and parse.describes(policy_id, spec_type):
         return "match"  # "我们…授牌了…贯标也过了，能申请哪些？"
+    if kind == "award" and parse.asks_count and not parse.money_words and not parse.amounts:
+        return "lookup"  # "每年认定多少个标杆项目": how many, not how much
+    if goal is not None and goal.kind == "eligibility" and kind in ("followup", "inform", "eligibility") \
+            and _claims_item_money(parse, policy_id, goal.items, domain):
+        return "award"  # "那如果服务金额只有280万呢": the figure, after a question of eligibility
     if (
         kind in ("lookup", "eligibility", "followup") and not items and goal is not None and goal.kind == "award"
         and _states_goal_facts(state, parse, policy_id, domain)
@@ -363,11 +369,11 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     kind = _reconsider(state, parse, kind, items, policy_id, domain)
     if kind == "lookup" and refs:
         items = ()  # "第5条讲的是什么": the clause is the topic, not its item's figure
+    strong = _strongly_named(parse, policy_id, items, refs, domain)  # of what this message names itself
     items = _with_recent(state, parse, items, kind) or _implied_items(state, parse, kind, policy_id)
     base = state
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
         base = replace(state, requested=None, pending_money=(), goal=None, recent=())
-    strong = _strongly_named(parse, policy_id, items, refs, domain)
     goal, answered = _next_goal(base, parse, kind, policy_id, items, domain, strong)
     if goal is not None and "same_project" in parse.acts and not goal.same_project:
         goal = replace(goal, same_project=True, answered=False)  # "这两个其实是同一个项目"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from assistant.nlu.entities import (
     ClauseRef,
@@ -76,6 +76,8 @@ class Parse:
     """It points back at what was just discussed ("这个", "那个")."""
     which_ones: bool = False
     """It asks which of several ("能申请哪些")."""
+    asks_count: bool = False
+    """It asks how many (not how much): "每年认定多少个"."""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -100,6 +102,15 @@ class Parse:
     def states_facts(self, policy_id: str) -> bool:
         f = self.facts_of(policy_id)
         return bool(f.values) or any(m.claims for m in f.money) or bool(self.amounts)
+
+    def describes(self, policy_id: str, spec_type: Any = None) -> bool:
+        """The message describes the enterprise: an amount, an option, or a yes/no said as done ("已授牌了")."""
+        f = self.facts_of(policy_id)
+        done = bool(re.search(r"了|已|过", self.reading))
+        if self.amounts or any(m.claims for m in f.money):
+            return True
+        types = {name: spec_type(name) for name in f.values} if spec_type else {}
+        return any(types.get(n) == "choice" or (done and types.get(n) != "choice") for n in f.values)
 
     def with_intent(self, intent: NluIntent, scores: Mapping[NluIntent, float]) -> Parse:
         return replace(self, intent=intent, scores=dict(scores))
@@ -175,6 +186,7 @@ class NLU:
             asks_amount=bool(genre.amount_question.search(genre.count_question.sub("", reading))),
             refers_back=bool(genre.back_reference.search(reading)),
             which_ones=bool(genre.which_ones.search(reading)),
+            asks_count=bool(genre.count_question.search(reading)),
         )
         return replace(parse, masked=mask(text, parse, genre.count_question))
 

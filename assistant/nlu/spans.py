@@ -85,7 +85,8 @@ def mark_spans(text: str, genre: Genre) -> list[Span]:
     for span in found:
         if merged and span.start < merged[-1].end:
             last = merged[-1]
-            kind: SpanKind = "injection" if "injection" in (last.kind, span.kind) else "attribution"
+            # A claim about what we said that also restates a rule ("你刚才说上限是2000万") stays a claim.
+            kind: SpanKind = "attribution" if "attribution" in (last.kind, span.kind) else "injection"
             merged[-1] = Span(last.start, max(last.end, span.end), kind)
         else:
             merged.append(span)
