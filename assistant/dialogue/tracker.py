@@ -57,7 +57,9 @@ def _turn_kind(parse: Parse, state: DialogueState) -> TurnKind:
         return state.goal.kind if state.goal is not None else "out_of_scope"
     kind: TurnKind = parse.intent  # the NLU intents are the turn kinds
     cjk = sum(1 for ch in parse.reading if "\u4e00" <= ch <= "\u9fff")
-    if kind == "out_of_scope" and cjk <= 2 and not parse.off_topic:
+    english = len(re.findall(r"\b(the|is|are|will|what|how|can|do|does|it|in|we|our|you|of|to|for|and)\b",
+                             parse.reading.lower()))
+    if kind == "out_of_scope" and cjk <= 2 and english < 2 and not parse.off_topic:
         return "vague"  # "asdfgh 补 zzz ？？": garbled, not a topic of its own
     named = parse.items or parse.clause_refs or parse.policy_names or parse.amounts or parse.options
     if kind in ("eligibility", "lookup") and not named and not parse.topics and _content_chars(parse) <= _TOO_SHORT:
@@ -153,7 +155,7 @@ def _next_goal(
     turn = state.turn + 1
     goal = state.goal if state.goal and state.goal.policy_id == policy_id else None
     req = state.requested if state.requested and state.requested.policy_id in (policy_id, None) else None
-    same_project = "same_project" in parse.acts
+    same_project = "same_project" in parse.acts and "different_projects" not in parse.acts
     question = kind in ("award", "eligibility", "match")
 
     if req is not None and req.kind == "item" and items and kind != "lookup":
@@ -375,8 +377,11 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
         base = replace(state, requested=None, pending_money=(), goal=None, recent=())
     goal, answered = _next_goal(base, parse, kind, policy_id, items, domain, strong)
-    if goal is not None and "same_project" in parse.acts and not goal.same_project:
+    if goal is not None and "same_project" in parse.acts and "different_projects" not in parse.acts \
+            and not goal.same_project:
         goal = replace(goal, same_project=True, answered=False)  # "这两个其实是同一个项目"
+    if goal is not None and "different_projects" in parse.acts and goal.same_project:
+        goal = replace(goal, same_project=False, answered=False)  # "跟智能工厂不是一个项目"
     filled = fill_slots(base, parse, policy_id, goal, turn, domain)
     if goal is not None and goal.kind == "match":
         # What can we claim, across every policy: each policy's profile learns what the message says.

@@ -21,8 +21,12 @@ from assistant.errors import DataError
 
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 
-Act = Literal["correction", "affirm", "deny", "follow_up", "same_project", "thanks", "together"]
-ACTS: tuple[Act, ...] = ("correction", "affirm", "deny", "follow_up", "same_project", "thanks", "together")
+Act = Literal[
+    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together"
+]
+ACTS: tuple[Act, ...] = (
+    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together"
+)
 LookupTopic = Literal["validity", "interpreter", "upstream", "validity_yes_no"]
 LOOKUP_TOPICS: tuple[LookupTopic, ...] = ("validity", "interpreter", "upstream", "validity_yes_no")
 

@@ -90,8 +90,6 @@ def answer_match(ctx: Context) -> Answer:
     pms = [match_policy(domain.rules[pid], state.profile(pid), ctx.as_of,
                         bool(state.goal and state.goal.same_project)) for pid in pids]
     pms.sort(key=lambda pm: (not pm.in_force, not pm.of("eligible")))
-    if not any(m.known or m.status != "need_info" for pm in pms for m in pm.items):
-        return ask_item(ctx)  # only who the enterprise is is known: which support is it after?
     several = len(pms) > 1
     fits = [m for pm in pms for m in pm.of("eligible")]
     need = [m for pm in pms for m in pm.of("need_info") if m.known]
