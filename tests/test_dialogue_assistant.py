@@ -49,7 +49,7 @@ def test_slot_filling_then_correction(assistant: Assistant):
 def test_missing_level_asks_one_question_with_options(assistant: Assistant):
     reply = assistant.ask("标杆示范项目能补多少？", as_of=IN_FORCE)
     assert reply.missing_facts == ["level"]
-    assert reply.options == ["区级", "市级", "国家级"]
+    assert reply.options == ["区级", "市级", "国家级", "未认定"]
     assert "区级/市级/国家级" in reply.answer
 
 

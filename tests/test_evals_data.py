@@ -20,7 +20,7 @@ from assistant.rules.money import format_yuan
 AWARD_ITEMS = [str(n) for n in range(1, 11)]
 #: Words an answer uses that are not quotes of the policy.
 ANSWER_WORDS = {"不符合"}
-_AMOUNT = re.compile(r"^\d+(\.\d+)?万元$")
+_AMOUNT = re.compile(r"^\d+(\.\d+)?万元?$")
 _LABEL = re.compile(r"^第\d+条$")
 
 
@@ -70,7 +70,7 @@ def test_validity_on_both_sides_of_expiry(cases: list[EvalCase], policy: Policy)
 def test_required_amount_matches_amount_wan(cases: list[EvalCase]) -> None:
     for c in cases:
         amounts = [s for s in c.must_include if _AMOUNT.match(s)]
-        if c.expected_yuan and amounts:
+        if c.expected_yuan and amounts and not c.matches:  # a match case may require each item's figure
             assert format_yuan(c.expected_yuan) in amounts, c.id
 
 

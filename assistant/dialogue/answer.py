@@ -46,6 +46,9 @@ class Answer:
     eligibility: str | None = None
     extra_evidence: list[str] = field(default_factory=list)
     """Clause ids whose text the answer quotes or relies on without citing them as primary."""
+    foreign_citations: list[tuple[str, str]] = field(default_factory=list)
+    """(policy id, clause id) cited from other policies than ``policy_id`` (an answer about several)."""
+    foreign_evidence: list[tuple[str, str]] = field(default_factory=list)
     matches: list[dict[str, Any]] | None = None
 
     @property

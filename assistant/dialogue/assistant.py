@@ -227,7 +227,10 @@ class Assistant:
         clauses = [policy.clause(c) for c in dict.fromkeys(answer.citations) if policy.has_clause(c)]
         notes = [policy.clause(c) for c in answer.note_citations if policy.has_clause(c)]
         extra = [policy.clause(c) for c in answer.extra_evidence if policy.has_clause(c)]
-        evidence = list({c.clause_id: c for c in [*clauses, *notes, *extra]}.values())
+        foreign = [self.corpus.policy(p).clause(c) for p, c in answer.foreign_citations]
+        foreign_seen = [self.corpus.policy(p).clause(c) for p, c in answer.foreign_evidence]
+        clauses += foreign
+        evidence = list({(c.policy_id, c.clause_id): c for c in [*clauses, *notes, *extra, *foreign_seen]}.values())
         return Reply(
             answer=answer.text(),
             intent=answer.intent,

@@ -384,9 +384,11 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         goal = replace(goal, same_project=False, answered=False)  # "跟智能工厂不是一个项目"
     filled = fill_slots(base, parse, policy_id, goal, turn, domain)
     if goal is not None and goal.kind == "match":
-        # What can we claim, across every policy: each policy's profile learns what the message says.
+        # What can we claim, across policies: another policy's profile learns what the message says when the
+        # message is about it (names it or one of its items) — a level word ("市级") is not a fact of every policy.
         for other in domain.policy_ids:
-            if other != policy_id and domain.has_rules(other):
+            about = other in parse.policy_names or any(m.score >= ITEM_NAMED for m in parse.items_of(other))
+            if other != policy_id and domain.has_rules(other) and about:
                 more = fill_slots(filled.state, parse, other, Goal("match", other, (), turn), turn, domain)
                 filled = replace(filled, state=more.state)
     notes = TurnNotes(

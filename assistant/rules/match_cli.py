@@ -92,9 +92,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="政策匹配：按企业情况列出可申请的各项支持和金额",
         description="按企业情况（名称=值）逐项判断：符合（附金额）、还需确认（缺哪些信息）、不符合（原因）。",
     )
-    p.add_argument("facts", nargs="*", metavar="FACT=VALUE", help="企业情况，如 smart_factory_awarded=是 investment_yuan=800万")
+    p.add_argument("facts", nargs="*", metavar="FACT=VALUE", help="企业情况：信息项名称=值（名称见 policy-qa calc --list），如 某金额项=800万 某是否项=是")
     p.add_argument("--as-of", help="测算日期 YYYY-MM-DD（默认今天）")
     p.add_argument("--policy", help="只匹配这一政策")
-    p.add_argument("--same-project", action="store_true", help="各项属于同一项目（按从高不重复只取高者）")
+    p.add_argument("--same-project", action="store_true", help="各项属于同一项目（同一项目只取其中最高的一项）")
     p.add_argument("--json", action="store_true", help="输出 JSON（matches、amount_yuan）")
     p.set_defaults(func=_cmd_match)

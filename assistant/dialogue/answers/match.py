@@ -87,33 +87,49 @@ def answer_match(ctx: Context) -> Answer:
 
             return no_rules(ctx)
         return ask_item(ctx)
+    # Every policy with rules the enterprise has said something about (the one asked about always).
+    pids = [pid for pid in pids if pid == ctx.policy_id or state.profile(pid)]
     pms = [match_policy(domain.rules[pid], state.profile(pid), ctx.as_of,
                         bool(state.goal and state.goal.same_project)) for pid in pids]
     pms.sort(key=lambda pm: (not pm.in_force, not pm.of("eligible")))
     several = len(pms) > 1
     fits = [m for pm in pms for m in pm.of("eligible")]
     need = [m for pm in pms for m in pm.of("need_info") if m.known]
-    totals = [pm.total_yuan if pm.total_yuan is not None else sum(m.amount_yuan or 0 for m in pm.of("eligible"))
-              for pm in pms if pm.of("eligible")]
-    total = sum(totals) if fits else None
-    labels = "、".join(m.label for m in fits)
-    pending = f"；{'、'.join(m.label for m in need)}还需确认" if need else ""
-    if fits:
-        together = f"按规则合计最高{format_yuan(total or 0)}" if len(fits) > 1 else _figure(fits[0])
+    # A total is the calculator's, within one policy; across policies the figures are given side by side.
+    with_fits = [pm for pm in pms if pm.of("eligible")]
+    total: int | None = None
+    if len(with_fits) == 1:
+        pm = with_fits[0]
+        total = pm.total_yuan if pm.total_yuan is not None else pm.of("eligible")[0].amount_yuan
+    def name(m: ItemMatch) -> str:
+        return f"{short_title(domain.policy(m.policy_id))}{m.label}" if several else m.label
+
+    labels = "、".join(name(m) for m in fits)
+    pending = f"；{'、'.join(name(m) for m in need)}还需确认" if need else ""
+    if fits and total is not None:
+        together = f"按规则合计最高{format_yuan(total)}" if len(fits) > 1 else _figure(fits[0])
         head = f"按您说明的情况，符合{labels}，{together}{pending}。"
+    elif fits:
+        head = f"按您说明的情况，符合{labels}（各项金额见下）{pending}。"
     else:
         head = f"按您说明的情况，暂无可以确认符合的项目{pending}。"
     lines: list[str] = []
     notes: list[NoteLine] = []
     cited: list[str] = []
     listed: list[str] = []
+    foreign: list[tuple[str, str]] = []
+    foreign_seen: list[tuple[str, str]] = []
     for pm in pms:
         more, more_notes, more_cited, more_listed = _section(ctx, pm, several)
         lines += more
-        notes += more_notes
         if pm.policy_id == ctx.policy_id or not several:
+            notes += more_notes
             cited += more_cited
             listed += more_listed
+        else:
+            # Another policy's lines: cited and grounded in its own clauses.
+            foreign += [(pm.policy_id, c) for c in dict.fromkeys(more_cited)]
+            foreign_seen += [(pm.policy_id, c) for c in dict.fromkeys(more_listed)]
     if any(pm.total_trace for pm in pms):
         lines.append("合计依据：" + "；".join(_QUOTE.sub("", s.description) for pm in pms for s in pm.total_trace))
     ask = _next_question(pms)
@@ -132,5 +148,6 @@ def answer_match(ctx: Context) -> Answer:
         amount_yuan=total if fits else None, items=[m.item_id for m in fits],
         trace=[s for m in fits for s in m.trace] + [s for pm in pms for s in pm.total_trace],
         missing_facts=list(ask.missing_facts[:1]) if ask else [], matches=matches, extra_evidence=listed,
+        foreign_citations=foreign, foreign_evidence=foreign_seen,
         options=list(ask_spec.options or []) if ask_spec is not None else [],
     )
