@@ -151,13 +151,13 @@ def test_memory_and_chroma_dense_rankings_agree(
 
 
 # -- index life cycle -----------------------------------------------------------------------------------------------
-def test_index_is_reused_then_rebuilt_when_the_corpus_changes(
+def test_index_is_reused_then_updated_policy_by_policy_when_the_corpus_changes(
     fresh_settings: Settings, corpus: Corpus
 ) -> None:
     first = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
     assert first.status.rebuilt and first.status.reason == "索引不存在"
     again = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
-    assert not again.status.rebuilt
+    assert not again.status.changed
     policy = corpus.policy(JIADING)
     edited_clauses = tuple(
         replace(c, text=c.text.replace("20万元", "30万元")) if c.clause_id == "2" else c
@@ -165,7 +165,8 @@ def test_index_is_reused_then_rebuilt_when_the_corpus_changes(
     )
     edited = Corpus(policies={JIADING: replace(policy, clauses=edited_clauses)}, root=corpus.root)
     changed = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=edited)
-    assert changed.status.rebuilt and "变化" in (changed.status.reason or "")
+    assert not changed.status.rebuilt and changed.status.updated == (JIADING,)
+    assert "变化" in (changed.status.reason or "")
     assert "30万元" in changed.search("贯标给多少", k=1)[0].clause.text
 
 
@@ -174,14 +175,17 @@ def test_corrupt_local_index_is_rebuilt_with_a_message(fresh_settings: Settings,
     from chromadb.api.shared_system_client import SharedSystemClient
 
     SharedSystemClient.clear_system_cache()
-    database = fresh_settings.index_dir / "chroma.sqlite3"
+    live = fresh_settings.index_dir / (fresh_settings.index_dir / "CURRENT").read_text().strip()
+    database = live / "chroma.sqlite3"
     with sqlite3.connect(database) as conn:
         conn.execute("DROP TABLE embeddings")
     SharedSystemClient.clear_system_cache()
     repaired = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
     assert repaired.status.rebuilt
-    assert "损坏" in (repaired.status.reason or "") or repaired.index.notice
+    assert "损坏" in (repaired.status.reason or "") and "移到" in (repaired.status.notice or "")
     assert repaired.search("二级节点", k=1)[0].clause_id == "6"
+    # the corrupt folder is kept aside for inspection, not deleted
+    assert [p.name for p in fresh_settings.index_dir.glob("corrupt-*")] == [f"corrupt-{live.name}"]
 
 
 def test_chroma_default_embedding_function_is_never_called(

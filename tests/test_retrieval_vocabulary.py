@@ -18,6 +18,7 @@ from assistant.retrieval.vocabulary import (
     RETRIEVAL_FILE,
     Vocabulary,
     corpus_vocabulary,
+    genre_vocabulary,
     read_vocabulary,
 )
 from tests.fixtures_retrieval import TEST_EMBEDDER
@@ -93,7 +94,8 @@ def test_a_policy_without_the_file_contributes_nothing_from_it(two_policies: Pat
     (two_policies / ROBOTS / RETRIEVAL_FILE).unlink()
     (two_policies / JIADING / RETRIEVAL_FILE).unlink()
     vocabulary = corpus_vocabulary(load_corpus(two_policies))
-    assert vocabulary.synonyms == ()
+    assert vocabulary.synonyms == genre_vocabulary().synonyms  # the genre's words only
+    assert all(sense.policy_id is None for sense in vocabulary.senses)
     assert "协作机器人" not in vocabulary.terms and "二级节点" not in vocabulary.terms
     assert {"南湖区", "嘉定区", "两化"} <= set(vocabulary.terms)  # region and quoted phrases need no file
 

@@ -23,6 +23,7 @@ and every score afterwards is exactly what a full rebuild would give. Segments a
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,10 +33,17 @@ import numpy as np
 
 from assistant.retrieval.lexicon import Analyzer, is_word
 
-FIELDS: tuple[str, ...] = ("title", "body", "context")
+FIELDS: tuple[str, ...] = ("title", "body", "context", "sense")
 #: A word in the clause's own heading counts twice a word of its text; a word it only inherits from the headings
-#: above it (or, for a section, from its children's titles) counts a third.
-FIELD_WEIGHTS: dict[str, float] = {"title": 2.0, "body": 1.0, "context": 0.35}
+#: above it (or, for a section, from its children's titles) counts a third. ``sense`` holds the tokens of the
+#: senses the clause carries (see :func:`~assistant.retrieval.retriever.clause_senses`).
+FIELD_WEIGHTS: dict[str, float] = {"title": 2.0, "body": 1.0, "context": 0.35, "sense": 2.0}
+#: BM25's length normalisation per field; a clause's senses are a set, not a text, so their count does not dilute.
+FIELD_B: dict[str, float] = {"sense": 0.0}
+#: Query-token weights are multiplied by (IDF / highest IDF) ** SPECIFICITY, the IDF counted over the clauses:
+#: a word in most clauses ("工业互联网", "企业", "项目") says little about which one answers, however specific it
+#: is in general Chinese or to the policy, so it cannot outweigh the one decisive word of a question.
+SPECIFICITY = 1.0
 #: More segments than this are merged into one (an add costs a small segment; a query loops over segments).
 MAX_SEGMENTS = 8
 
@@ -121,6 +129,8 @@ class BM25Index:
         self.field_weights = dict(field_weights or FIELD_WEIGHTS)
         self.fields = tuple(self.field_weights)
         self._weights = np.array([self.field_weights[f] for f in self.fields], dtype=np.float32)
+        self._b = np.array([FIELD_B.get(f, b) for f in self.fields], dtype=np.float32)
+        self.specificity = SPECIFICITY
         self.vocab: dict[str, int] = {}
         self._segments: list[_Segment] = []
         self._lengths = np.zeros((0, len(self.fields)), dtype=np.float32)
@@ -164,7 +174,8 @@ class BM25Index:
                     field.append(f)
                     counts.append(tf)
         if tokens:
-            self._segments.append(
+            self._segments = [
+                *self._segments,
                 _segment(
                     (
                         np.array(tokens, dtype=np.int64),
@@ -173,8 +184,8 @@ class BM25Index:
                         np.array(counts, dtype=np.int64),
                     ),
                     len(self.fields),
-                )
-            )
+                ),
+            ]
         self._lengths = np.concatenate([self._lengths, lengths])
         self._alive = np.concatenate([self._alive, np.ones(len(documents), dtype=bool)])
         if len(self._segments) > MAX_SEGMENTS:
@@ -184,7 +195,15 @@ class BM25Index:
     def remove(self, doc_ids: Iterable[int]) -> None:
         """Mark documents dead: they score 0 and no longer count in the IDF or the average lengths."""
         ids = np.fromiter(doc_ids, dtype=np.int64)
-        self._alive[ids] = False
+        alive = self._alive.copy()
+        alive[ids] = False
+        self._alive = alive
+
+    def clone(self) -> BM25Index:
+        """A copy that shares the (immutable) segments: adding to or removing from it leaves this one as it is."""
+        twin = copy.copy(self)
+        twin.vocab = self.vocab  # grows in place: new tokens only, which this index never looks up
+        return twin
 
     def compact(self) -> None:
         """Merge every segment into one (document ids are kept; dead documents' postings stay but never count)."""
@@ -224,10 +243,20 @@ class BM25Index:
 
     # -- scoring ------------------------------------------------------------------------------------------------
     def score(self, query: str) -> LexicalScores:
+        """Scores of a question: its weighted tokens, each weight scaled by the token's specificity in the clauses."""
         weighted = self.analyzer.weighted_query_tokens(query)
         tokens = tuple(t for t, _ in weighted)
-        weights = tuple(w for _, w in weighted)
+        weights = tuple(w * self.specific(t) for t, w in weighted)
         return LexicalScores(self.score_tokens(tokens, weights), tokens, weights)
+
+    def specific(self, token: str) -> float:
+        """(IDF / highest IDF) ** specificity: 1 for a token in one clause, near 0 for one in almost all."""
+        if not self.specificity or not self.live:
+            return 1.0
+        df = self.document_frequency(token)
+        if df == 0:
+            return 1.0
+        return (self.idf(df) / self.idf(1)) ** self.specificity
 
     def score_tokens(self, tokens: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
         """BM25 scores for already analysed tokens, each scaled by its weight (unknown tokens are ignored)."""
@@ -248,7 +277,7 @@ class BM25Index:
                 continue
             docs, tf = posting
             freq = tf.astype(np.float32)
-            norm = self.k1 * (1 - self.b + self.b * self._lengths[docs] / average)
+            norm = self.k1 * (1 - self._b + self._b * self._lengths[docs] / average)
             per_field = freq / (freq + norm)
             scores[docs] += weight * self.idf(len(docs)) * (per_field @ self._weights)
         return scores
