@@ -12,7 +12,7 @@ from assistant.config import Settings
 from assistant.corpus import Corpus, load_corpus
 from assistant.errors import DataError
 from assistant.retrieval.index import content_hash, records_for
-from assistant.retrieval.lexicon import Analyzer, analyzer_for
+from assistant.retrieval.lexicon import TERM_WEIGHT, Analyzer, analyzer_for
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.vocabulary import (
     RETRIEVAL_FILE,
@@ -87,7 +87,7 @@ def test_a_second_policy_folders_terms_and_synonyms_are_picked_up(two_policies: 
     assert "协作机器人" in analyzer.expand_query("cobot补贴多少")
     assert "示范产线" in analyzer.expand_query("样板线怎么补")
     assert "规模以上" in analyzer.expand_query("规上奖励")  # the first policy's words are still there
-    assert dict(analyzer.weighted_query_tokens("协作机器人"))["协作机器人"] == 2.0
+    assert dict(analyzer.weighted_query_tokens("协作机器人"))["协作机器人"] == TERM_WEIGHT
 
 
 def test_a_policy_without_the_file_contributes_nothing_from_it(two_policies: Path) -> None:

@@ -28,8 +28,9 @@ of that sense.
 A query token also gets a weight (:meth:`Analyzer.weighted_query_tokens`): a single character ("于", "办") is
 carried by its bigrams and weighs nothing by itself; a word weighs by how specific it is in general Chinese (the
 inverse document frequencies jieba ships for keyword extraction: "情况", "适用", "开始" are everyday words,
-"封顶", "歇业" are not); a term of the policy (its vocabulary's terms) weighs double, so "一事一议"
-outweighs whatever generic words surround it.
+"封顶", "歇业" are not); a term of the policy (its vocabulary's terms) weighs TERM_WEIGHT. The lexical index then
+scales every weight by the token's specificity *in the clauses* (see :mod:`assistant.retrieval.bm25`), so a
+word most clauses share ("工业互联网", "项目") cannot outweigh the one decisive word of a question.
 """
 
 from __future__ import annotations
@@ -49,12 +50,15 @@ from assistant.retrieval.vocabulary import Vocabulary
 #: The concept token every funding word of the genre (genre.yaml ``funding_words``) also yields.
 FUNDING_CONCEPT = "<资助>"
 
-#: Query-token weights. A sense a question asks about weighs SENSE_WEIGHT. A policy term (one of the vocabulary's terms) weighs TERM_WEIGHT; any other
+#: Query-token weights. A sense a question asks about weighs SENSE_WEIGHT; a policy term (one of the vocabulary's
+#: terms) weighs TERM_WEIGHT; any other
 #: word or bigram weighs by its general-language IDF (jieba's table), rising linearly from MIN_WEIGHT at
 #: GENERAL_IDF_LOW (everyday words: 情况 4.0, 开始 3.8, 没有 3.1) to 1 at GENERAL_IDF_HIGH (specific words: 封顶
 #: 10.3, 歇业 11.2); a word missing from the table is rare and weighs 1.
-TERM_WEIGHT = 2.0
+TERM_WEIGHT = 1.5
 SENSE_WEIGHT = 2.0
+#: jieba frequency of a synonym's key: high enough to be cut whole, below the policy's own terms.
+SYNONYM_FREQ = 20_000
 GENERAL_IDF_LOW = 3.0
 GENERAL_IDF_HIGH = 7.0
 MIN_WEIGHT = 0.2
@@ -167,6 +171,11 @@ class Analyzer:
             self._jieba.initialize()
             for term in self.terms:
                 self._jieba.add_word(term, freq=200_000)
+            # what callers write for the policy's words is a word too ("科创板", "小升规"), so a question is cut
+            # around it and the synonym is found on a word boundary
+            for source in self.synonyms:
+                if _CJK.fullmatch(source) and source not in self._term_set:
+                    self._jieba.add_word(source, freq=SYNONYM_FREQ)
 
     def words(self, text: str) -> list[str]:
         """jieba words (search mode: long words and their parts), without punctuation and stop words."""
