@@ -21,6 +21,7 @@ opened with ``embedding_function=None`` and always given our own vectors.
 
 from __future__ import annotations
 
+import atexit
 import errno
 import fcntl
 import hashlib
@@ -229,6 +230,8 @@ class IndexStatus:
     """Policies whose records were deleted (no longer in the corpus)."""
     notice: str | None = None
     """Something the user should know (a read-only state folder, a corrupt index moved aside), in Chinese."""
+    persisted: bool = True
+    """False when some vectors were computed in this process only (the state folder cannot be written)."""
 
     @property
     def changed(self) -> bool:
@@ -237,6 +240,8 @@ class IndexStatus:
     def message(self) -> str:
         notice = f"{self.notice}。" if self.notice else ""
         where = f"（{self.location}，集合 {self.collection}）"
+        if not self.persisted:
+            return f"{notice}检索照常可用：{self.count} 条记录{where}。"
         if self.rebuilt:
             return (
                 f"{notice}已重建索引（{self.reason}）：{self.count} 条记录，用时 {self.build_seconds or 0:.1f} 秒{where}。"
@@ -805,8 +810,13 @@ class ChromaIndex:
         progress: Progress | None,
     ) -> tuple[IndexStatus, dict[str, np.ndarray]]:
         """Chroma cannot open a read-only folder: read a private temporary copy instead."""
-        copy = Path(tempfile.mkdtemp(prefix="policy-qa-index-")) / live.name
-        shutil.copytree(live, copy, ignore=shutil.ignore_patterns(".readers"))
+        scratch = tempfile.mkdtemp(prefix="policy-qa-index-")
+        atexit.register(shutil.rmtree, scratch, True)
+        copy = Path(scratch) / live.name
+        # plain file copies (not the read-only mode bits), and folders we may write: Chroma opens for writing
+        shutil.copytree(live, copy, ignore=shutil.ignore_patterns(".readers"), copy_function=shutil.copyfile)
+        for folder, _, _ in os.walk(copy):
+            os.chmod(folder, 0o700)
         self.notice = f"状态文件夹只读（{self.generations.folder}），检索使用索引的临时副本"
         return self._in_memory(name, records, embedder, wanted, copy, progress)
 
@@ -838,6 +848,7 @@ class ChromaIndex:
         self.notice = base + (f"；{len(todo)} 条记录的向量只在本进程内存中计算，未写入索引" if todo else "")
         status = self._status(name, records, _Plan([], [], False, None))
         status.notice = self.notice
+        status.persisted = not todo
         return status, vectors
 
     # -- incremental writes ---------------------------------------------------------------------------------------
