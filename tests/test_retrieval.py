@@ -292,3 +292,33 @@ def test_a_rare_policy_term_and_an_own_heading_outweigh_inherited_words(
     hits = retriever.search(query, k=3)
     assert hits[0].clause.clause_id == clause_id
     assert "于" not in hits[0].matched_terms
+
+
+# -- senses, word-aligned expansion, clause specificity -----------------------------------------------------------------
+def test_expansion_only_matches_on_word_boundaries(analyzer: Analyzer) -> None:
+    matched = {p for p, _ in analyzer.matches(normalise("智能工厂项目的补贴比例")).senses}
+    assert "目的" not in matched  # "项目的" holds the characters of "目的", not the word
+    assert "目的" in {p for p, _ in analyzer.matches(normalise("出台的目的是什么")).senses}
+    assert "规模以上" in analyzer.expand_query("规上企业奖励")
+
+
+def test_a_sense_finds_its_clause_without_a_shared_character(retriever: Retriever) -> None:
+    # "失效" shares no character with 第16条 ("有效期至2025年12月31日"); the genre's validity sense knows it
+    top = retriever.search("这个办法哪年失效", k=1)[0]
+    assert top.clause_id == "16"
+    assert "失效" in top.matched_terms  # the evidence is shown even though the clause does not hold the word
+
+
+def test_a_sense_is_not_every_clause_sharing_a_word(retriever: Retriever) -> None:
+    """The genre's 'no duplication' sense points to the clause saying 不重复 (第13条), not to the clauses that also
+    say 补助 or 项目."""
+    hits = retriever.search("两边的钱能叠加吗", k=2)
+    assert hits[0].clause_id == "13"
+    assert hits[0].scores["bm25"] > 2 * hits[1].scores["bm25"]
+
+
+def test_words_in_most_clauses_weigh_little(retriever: Retriever) -> None:
+    assert retriever.bm25.specific("工业互联网") < 0.3
+    assert retriever.bm25.specific("一事一议") == 1.0
+    weights = dict(zip(*retriever.bm25.score("工业互联网企业上市").query_tokens_and_weights(), strict=True))
+    assert weights["上市"] > 2 * weights["工业互联网"]  # before: 工业互联网 weighed 2.0 (a policy term), 上市 0.6

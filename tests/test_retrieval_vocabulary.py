@@ -177,3 +177,40 @@ def test_search_uses_the_current_vocabulary_and_the_vector_index_does_not_depend
     top = second.search("demo line 资助比例", k=1)[0]
     assert (top.clause.policy_id, top.clause.clause_id) == (ROBOTS, "2")
     assert "示范产线" in top.matched_terms
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("senses: [a, b]\n", "senses 应是"),
+        ("senses:\n  上市: [ipo]\n", "应是映射"),
+        ("senses:\n  上市:\n    clauses: ['3']\n", "没有 phrasings"),
+        ("senses:\n  上市:\n    phrasings: [ipo]\n", "clauses、anchors 或 kinds"),
+        ("senses:\n  上市:\n    phrasings: [ipo]\n    clause: ['3']\n", "未知的键 clause"),
+    ],
+)
+def test_a_malformed_sense_is_a_data_error(tmp_path: Path, text: str, complaint: str) -> None:
+    path = tmp_path / RETRIEVAL_FILE
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=complaint):
+        read_vocabulary(path)
+
+
+def test_a_policys_sense_belongs_to_that_policy(tmp_path: Path) -> None:
+    path = tmp_path / "some-policy" / RETRIEVAL_FILE
+    path.parent.mkdir()
+    path.write_text("senses:\n  上市:\n    clauses: ['3']\n    phrasings: [敲钟, IPO]\n", encoding="utf-8")
+    (sense,) = read_vocabulary(path).senses
+    assert sense.policy_id == "some-policy" and sense.clauses == ("3",)
+    assert sense.token == "<sense:some-policy:上市>"
+
+
+def test_the_genre_file_has_no_policys_words() -> None:
+    """genre.yaml is shared by every policy: its senses find their clauses by anchor words or kinds, never by a
+    policy's clause ids, and it names no region."""
+    genre = genre_vocabulary()
+    assert genre.senses and all(s.policy_id is None and not s.clauses for s in genre.senses)
+    assert all(s.anchors or s.kinds for s in genre.senses)
+    text = " ".join(w for s in genre.senses for w in (*s.phrasings, *s.anchors)) + str(genre.synonyms)
+    for place in ("嘉定", "上海", "jiading", "shanghai"):
+        assert place not in text.lower()

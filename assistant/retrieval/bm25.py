@@ -56,6 +56,9 @@ class LexicalScores:
     weights: tuple[float, ...]
     """The weight of each query token (same order)."""
 
+    def query_tokens_and_weights(self) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        return self.query_tokens, self.weights
+
 
 @dataclass(frozen=True)
 class _Segment:
