@@ -214,3 +214,35 @@ def test_the_genre_file_has_no_policys_words() -> None:
     text = " ".join(w for s in genre.senses for w in (*s.phrasings, *s.anchors)) + str(genre.synonyms)
     for place in ("嘉定", "上海", "jiading", "shanghai"):
         assert place not in text.lower()
+
+
+def test_every_sense_of_every_policy_names_clauses_it_has(corpus: Corpus) -> None:
+    """Data check (like the rules' clause ids): a policy's sense points at clause ids of that policy, and every
+    genre sense finds its clause in each real policy of the corpus by its anchors or kinds."""
+    from assistant.retrieval.retriever import clause_senses
+
+    vocabulary = corpus_vocabulary(corpus)
+    for sense in vocabulary.senses:
+        if sense.policy_id is not None:
+            policy = corpus.policy(sense.policy_id)
+            missing = [c for c in sense.clauses if not policy.has_clause(c)]
+            assert not missing, f"{sense.policy_id} 的义项 {sense.name} 指向不存在的条款 {missing}"
+    for policy in corpus:
+        carried = {t for c in policy.clauses for t in clause_senses(policy, c, vocabulary.senses)}
+        lost = [s.name for s in vocabulary.senses if s.policy_id in (None, policy.policy_id) and s.token not in carried]
+        assert not lost, f"{policy.policy_id}: no clause carries {lost}"
+
+
+def test_the_dev_set_is_split_before_tuning_and_both_halves_cover_every_clause(corpus: Corpus) -> None:
+    import yaml
+
+    from assistant.config import REPO_ROOT
+
+    cases = yaml.safe_load((REPO_ROOT / "evals" / "retrieval-dev.yaml").read_text(encoding="utf-8"))
+    assert len(cases) >= 80 and len({c["id"] for c in cases}) == len(cases)
+    assert {c["split"] for c in cases} == {"tune", "heldout"}
+    clauses = {c.clause_id for c in corpus.policy(JIADING).clauses}
+    for half in ("tune", "heldout"):
+        covered = {cid for c in cases if c["split"] == half for cid in c["clauses"]}
+        assert covered <= clauses
+        assert covered == clauses, f"{half} misses {clauses - covered}"

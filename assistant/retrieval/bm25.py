@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ FIELD_B: dict[str, float] = {"sense": 0.0}
 SPECIFICITY = 1.0
 #: More segments than this are merged into one (an add costs a small segment; a query loops over segments).
 MAX_SEGMENTS = 8
+#: Documents analysed and turned into one segment at a time while adding (bounds the memory of a large build).
+BATCH = 2048
 
 
 @dataclass(frozen=True)
@@ -101,19 +104,17 @@ def _segment(triples: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], fie
 
 
 def _merge(segments: Sequence[_Segment], fields: int) -> _Segment:
-    tokens, docs, field, tf = [], [], [], []
-    for seg in segments:
-        counts = np.diff(seg.starts)
-        seg_tokens = np.repeat(seg.token_ids, counts)
-        for f in range(fields):
-            nonzero = seg.tf[:, f] > 0
-            tokens.append(seg_tokens[nonzero])
-            docs.append(seg.docs[nonzero])
-            field.append(np.full(int(nonzero.sum()), f, dtype=np.int8))
-            tf.append(seg.tf[nonzero, f].astype(np.int64))
-    return _segment(
-        (np.concatenate(tokens), np.concatenate(docs), np.concatenate(field), np.concatenate(tf)), fields
-    )
+    """One segment from several. Each is sorted by (token, document) and later segments hold later documents, so a
+    stable sort by token alone keeps documents in order: postings are permuted, not rebuilt."""
+    tokens = np.concatenate([np.repeat(seg.token_ids, np.diff(seg.starts)) for seg in segments])
+    order = np.argsort(tokens, kind="stable")
+    tokens = tokens[order]
+    docs = np.concatenate([seg.docs for seg in segments])[order]
+    tf = np.concatenate([seg.tf for seg in segments])[order]
+    del order
+    token_ids, first = np.unique(tokens, return_index=True)
+    starts = np.append(first, len(tokens)).astype(np.int64)
+    return _Segment(token_ids.astype(np.int32), starts, docs, tf)
 
 
 class BM25Index:
@@ -153,15 +154,31 @@ class BM25Index:
 
     def add(self, documents: Iterable[Mapping[str, str]]) -> range:
         """Analyse and add documents; returns their ids (consecutive, after every existing one)."""
-        return self.add_tokens([{f: self.analyzer.tokens(doc.get(f, "")) for f in self.fields} for doc in documents])
+        analysed = ({f: self.analyzer.tokens(doc.get(f, "")) for f in self.fields} for doc in documents)
+        return self.add_tokens(analysed)
 
-    def add_tokens(self, documents: Sequence[Mapping[str, Sequence[str]]]) -> range:
-        """Add already analysed documents (field → tokens)."""
+    def add_tokens(self, documents: Iterable[Mapping[str, Sequence[str]]]) -> range:
+        """Add already analysed documents (field → tokens), streamed: every :data:`BATCH` documents become a
+        segment, so memory holds one batch's tokens at a time, not the whole corpus's."""
         first = self.size
-        tokens: list[int] = []
-        docs: list[int] = []
-        field: list[int] = []
-        counts: list[int] = []
+        batch: list[Mapping[str, Sequence[str]]] = []
+        added = 0
+        for doc in documents:
+            batch.append(doc)
+            if len(batch) >= BATCH:
+                self._add_batch(batch)
+                added += len(batch)
+                batch = []
+        if batch:
+            self._add_batch(batch)
+            added += len(batch)
+        if len(self._segments) > MAX_SEGMENTS or (added > BATCH and len(self._segments) > 1):
+            self.compact()
+        return range(first, first + added)
+
+    def _add_batch(self, documents: Sequence[Mapping[str, Sequence[str]]]) -> None:
+        first = self.size
+        tokens, docs, field, counts = array("q"), array("q"), array("b"), array("q")
         lengths = np.zeros((len(documents), len(self.fields)), dtype=np.float32)
         vocab = self.vocab
         for n, doc in enumerate(documents):
@@ -177,23 +194,11 @@ class BM25Index:
                     field.append(f)
                     counts.append(tf)
         if tokens:
-            self._segments = [
-                *self._segments,
-                _segment(
-                    (
-                        np.array(tokens, dtype=np.int64),
-                        np.array(docs, dtype=np.int64),
-                        np.array(field, dtype=np.int8),
-                        np.array(counts, dtype=np.int64),
-                    ),
-                    len(self.fields),
-                ),
-            ]
+            arrays = (np.frombuffer(tokens, np.int64), np.frombuffer(docs, np.int64),
+                      np.frombuffer(field, np.int8), np.frombuffer(counts, np.int64))
+            self._segments = [*self._segments, _segment(arrays, len(self.fields))]
         self._lengths = np.concatenate([self._lengths, lengths])
         self._alive = np.concatenate([self._alive, np.ones(len(documents), dtype=bool)])
-        if len(self._segments) > MAX_SEGMENTS:
-            self.compact()
-        return range(first, self.size)
 
     def remove(self, doc_ids: Iterable[int]) -> None:
         """Mark documents dead: they score 0 and no longer count in the IDF or the average lengths."""
@@ -249,8 +254,14 @@ class BM25Index:
         """Scores of a question: its weighted tokens, each weight scaled by the token's specificity in the clauses."""
         weighted = self.analyzer.weighted_query_tokens(query)
         tokens = tuple(t for t, _ in weighted)
-        weights = tuple(w * self.specific(t) for t, w in weighted)
-        return LexicalScores(self.score_tokens(tokens, weights), tokens, weights)
+        postings = {t: self._postings(t) for t in dict.fromkeys(tokens)}
+        weights = tuple(w * self._specific(postings[t]) for t, w in weighted)
+        return LexicalScores(self.score_tokens(tokens, weights, postings), tokens, weights)
+
+    def _specific(self, posting: tuple[np.ndarray, np.ndarray] | None) -> float:
+        if posting is None or not self.specificity or not self.live:
+            return 1.0
+        return (self.idf(len(posting[0])) / self.idf(1)) ** self.specificity
 
     def specific(self, token: str) -> float:
         """(IDF / highest IDF) ** specificity: 1 for a token in one clause, near 0 for one in almost all."""
@@ -261,7 +272,12 @@ class BM25Index:
             return 1.0
         return (self.idf(df) / self.idf(1)) ** self.specificity
 
-    def score_tokens(self, tokens: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
+    def score_tokens(
+        self,
+        tokens: Sequence[str],
+        weights: Sequence[float] | None = None,
+        postings: Mapping[str, tuple[np.ndarray, np.ndarray] | None] | None = None,
+    ) -> np.ndarray:
         """BM25 scores for already analysed tokens, each scaled by its weight (unknown tokens are ignored)."""
         scores = np.zeros(self.size, dtype=np.float32)
         if not self.live:
@@ -275,7 +291,7 @@ class BM25Index:
             if weight > 0:
                 combined[token] = combined.get(token, 0.0) + weight
         for token, weight in combined.items():
-            posting = self._postings(token)
+            posting = postings[token] if postings is not None and token in postings else self._postings(token)
             if posting is None:
                 continue
             docs, tf = posting

@@ -59,6 +59,8 @@ OPEN_END = 99991231
 COLLECTION_PREFIX = "clauses"
 #: Seconds to wait for a Chroma server's TCP connection and heartbeat before saying retrieval is down.
 CONNECT_TIMEOUT_S = 2.0
+#: Records read from Chroma per call when loading the vectors (bounds the transient memory of a large index).
+PAGE = 2048
 #: Seconds a process waits for another one's index build before giving up with a message.
 LOCK_TIMEOUT_S = 900.0
 
@@ -297,18 +299,26 @@ class _Collection:
     def stored(self, collection: Any) -> tuple[dict[str, str], dict[str, np.ndarray], dict[str, list[str]]]:
         """(policy → its stored hash, record id → vector, policy → its record ids); a policy whose records
         disagree on the hash counts as changed (hash '')."""
-        got = collection.get(include=["embeddings", "metadatas"])
         hashes: dict[str, str] = {}
         vectors: dict[str, np.ndarray] = {}
         ids: dict[str, list[str]] = {}
-        embeddings = got["embeddings"]
-        for n, (rid, meta) in enumerate(zip(got["ids"], got["metadatas"] or [], strict=True)):
-            pid = str((meta or {}).get("policy_id", ""))
-            stored_hash = str((meta or {}).get("policy_hash", ""))
-            if hashes.setdefault(pid, stored_hash) != stored_hash:
-                hashes[pid] = ""
-            vectors[rid] = np.asarray(embeddings[n], dtype=np.float32)
-            ids.setdefault(pid, []).append(rid)
+        total = collection.count()
+        matrix: np.ndarray | None = None
+        # read in pages, each page's vectors into one float32 matrix at once (Chroma hands out float64)
+        for offset in range(0, total, PAGE):
+            got = collection.get(include=["embeddings", "metadatas"], limit=PAGE, offset=offset)
+            page = np.asarray(got["embeddings"], dtype=np.float32)
+            if matrix is None:
+                matrix = np.empty((total, page.shape[1]), dtype=np.float32)
+            matrix[offset : offset + len(page)] = page
+            del page, got["embeddings"]
+            for n, (rid, meta) in enumerate(zip(got["ids"], got["metadatas"] or [], strict=True)):
+                pid = str((meta or {}).get("policy_id", ""))
+                stored_hash = str((meta or {}).get("policy_hash", ""))
+                if hashes.setdefault(pid, stored_hash) != stored_hash:
+                    hashes[pid] = ""
+                vectors[rid] = matrix[offset + n]
+                ids.setdefault(pid, []).append(rid)
         return hashes, vectors, ids
 
     def write(

@@ -64,6 +64,7 @@ GENERAL_IDF_HIGH = 7.0
 MIN_WEIGHT = 0.2
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _LATIN = re.compile(r"[a-z0-9][a-z0-9+.%]*")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 _lock = threading.Lock()
 
 
@@ -167,6 +168,19 @@ class Analyzer:
                 tokens = self.sense_phrasings.setdefault(normalise(phrasing), [])
                 if sense.token not in tokens:
                     tokens.append(sense.token)
+        # what to look for in a question, indexed so a question costs a few dict look-ups, not one per key
+        keys = [*self.synonyms, *self.sense_phrasings]
+        self._cjk_keys = frozenset(k for k in keys if _CJK.fullmatch(k))
+        self._by_reading: dict[tuple[str, ...], list[str]] = {}
+        self._longest_key = max((len(k) for k in self._cjk_keys), default=0)
+        self._ascii_by_word: dict[str, list[str]] = {}
+        self._other_keys = [k for k in keys if not k.isascii() and k not in self._cjk_keys]
+        for key in keys:
+            if key.isascii():
+                words = _ASCII_WORD.findall(key)
+                if words:
+                    self._ascii_by_word.setdefault(words[0], []).append(key)
+        self._match_cache: dict[str, QueryMatches] = {}
         with _lock:
             self._jieba.initialize()
             for term in self.terms:
@@ -243,13 +257,53 @@ class Analyzer:
         return _expanded(norm_query, self.matches(norm_query))
 
     def matches(self, norm_query: str) -> QueryMatches:
-        """The synonyms and sense phrasings found in a normalised query, on its word boundaries."""
-        finder = _Finder(norm_query, self._boundaries(norm_query))
-        synonyms = [(source, target) for source, target in self.synonyms.items() if finder.find(source)]
-        found = [(p, tokens) for p, tokens in self.sense_phrasings.items() if finder.find(p)]
+        """The synonyms and sense phrasings found in a normalised query, on its word boundaries (cached)."""
+        cached = self._match_cache.get(norm_query)
+        if cached is not None:
+            return cached
+        found = self._found_keys(norm_query)
+        synonyms = [(source, target) for source, target in self.synonyms.items() if source in found]
+        hits = [(p, tokens) for p, tokens in self.sense_phrasings.items() if p in found]
         # a phrasing inside a longer phrasing that also matched does not count ("还能" inside "还能申请")
-        senses = [(p, t) for p, t in found if not any(p != q and p in q for q, _ in found)]
-        return QueryMatches(tuple(synonyms), tuple(senses))
+        senses = [(p, t) for p, t in hits if not any(p != q and p in q for q, _ in hits)]
+        result = QueryMatches(tuple(synonyms), tuple(senses))
+        with _lock:
+            if len(self._match_cache) > 4096:
+                self._match_cache.clear()
+            self._match_cache[norm_query] = result
+        return result
+
+    def _found_keys(self, text: str) -> set[str]:
+        """Every synonym key and sense phrasing the text holds on word boundaries (a Chinese key also as a
+        homophone; an English key as whole words)."""
+        bounds = self._boundaries(text)
+        finder = _Finder(text, bounds)
+        found: set[str] = set()
+        ordered = sorted(bounds)
+        readings = [char_pinyin(c) for c in text] if self._by_reading_ready() else None
+        for i, start in enumerate(ordered):
+            for end in ordered[i + 1 :]:
+                if end - start > self._longest_key:
+                    break
+                span = text[start:end]
+                if span in self._cjk_keys:
+                    found.add(span)
+                if readings is not None and end - start >= 2:
+                    found.update(self._by_reading.get(tuple(readings[start:end]), ()))
+        for word in set(_ASCII_WORD.findall(text)):
+            found.update(key for key in self._ascii_by_word.get(word, ()) if finder.find(key))
+        found.update(key for key in self._other_keys if finder.find(key))
+        return found
+
+    def _by_reading_ready(self) -> bool:
+        """Index the Chinese keys by their reading (once; False without pypinyin)."""
+        if _pinyin() is None:
+            return False
+        if not self._by_reading and self._cjk_keys:
+            for key in self._cjk_keys:
+                if len(key) >= 2:
+                    self._by_reading.setdefault(tuple(char_pinyin(c) for c in key), []).append(key)
+        return True
 
     def _boundaries(self, text: str) -> frozenset[int]:
         with _lock:

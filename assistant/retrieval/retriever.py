@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -194,6 +196,22 @@ def clause_senses(policy: Policy, clause: Clause, senses: Sequence[Sense]) -> li
     return tokens
 
 
+@lru_cache(maxsize=1)
+def _threadpools() -> Any:
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        return ThreadpoolController()
+    except Exception:  # threadpoolctl missing: leave BLAS as it is
+        return None
+
+
+def _blas_threads(threads: int) -> AbstractContextManager[Any]:
+    """Limit BLAS to ``threads`` threads for the block (a no-op without threadpoolctl)."""
+    controller = _threadpools()
+    return controller.limit(limits=max(1, threads), user_api="blas") if controller is not None else nullcontext()
+
+
 class Retriever:
     """Hybrid retrieval over every clause of the corpus, backed by a vector store (Chroma by default)."""
 
@@ -278,7 +296,9 @@ class Retriever:
         clauses = list(state.clauses)
         clause_index = dict(state.clause_index)
         policy_ids = dict(state.policy_ids)
-        senses = state.analyzer.vocabulary.senses
+        by_policy: dict[str | None, list[Sense]] = {}
+        for sense in state.analyzer.vocabulary.senses:
+            by_policy.setdefault(sense.policy_id, []).append(sense)
         new_clauses: list[Clause] = []
         record_clause: list[int] = []
         first_record: list[int] = []
@@ -293,15 +313,17 @@ class Retriever:
                 new_clauses.append(record.clause)
                 first_record.append(base + n)
             record_clause.append(ci)
-        documents = []
-        for clause in new_clauses:
-            policy = corpus.policy(clause.policy_id)
-            fields = lexical_fields(policy, clause)
-            tokens: dict[str, list[str]] = {name: state.analyzer.tokens(text) for name, text in fields.items()}
-            tokens["sense"] = clause_senses(policy, clause, senses)
-            documents.append(tokens)
+        def documents() -> Iterator[dict[str, list[str]]]:  # analysed one at a time: the BM25 index streams them
+            for clause in new_clauses:
+                policy = corpus.policy(clause.policy_id)
+                fields = lexical_fields(policy, clause)
+                tokens: dict[str, list[str]] = {name: state.analyzer.tokens(text) for name, text in fields.items()}
+                senses = [*by_policy.get(None, ()), *by_policy.get(clause.policy_id, ())]
+                tokens["sense"] = clause_senses(policy, clause, senses)
+                yield tokens
+
         bm25 = state.bm25.clone()
-        bm25.add_tokens(documents)
+        bm25.add_tokens(documents())
         for clause in new_clauses:
             policy_ids.setdefault(clause.policy_id, len(policy_ids))
         return _State(
@@ -346,6 +368,11 @@ class Retriever:
             self._query_vectors.clear()
             return status
 
+    def clear_caches(self) -> None:
+        """Forget cached query vectors and query analyses (benchmarks: every question as if new)."""
+        self._query_vectors.clear()
+        self._state.analyzer._match_cache.clear()
+
     # -- rankings -----------------------------------------------------------------------------------------------
     def embed_query(self, query: str) -> np.ndarray:
         """The query's vector (abbreviations and English terms expanded), cached per query text."""
@@ -376,7 +403,9 @@ class Retriever:
             return _Ranking(sims, valid & candidates)
         if not len(state.records):
             return _Ranking(np.zeros(0, dtype=np.float32), np.zeros(0, dtype=bool))
-        record_sims = state.vectors @ vector
+        with _blas_threads(self.settings.embed_threads):
+            # one matrix-vector product: more BLAS threads only wait for each other on a shared CPU
+            record_sims = state.vectors @ vector
         sims = np.maximum.reduceat(record_sims, state.first_record).astype(np.float32)
         return _Ranking(sims, candidates.copy())
 
