@@ -322,3 +322,8 @@ def test_words_in_most_clauses_weigh_little(retriever: Retriever) -> None:
     assert retriever.bm25.specific("一事一议") == 1.0
     weights = dict(zip(*retriever.bm25.score("工业互联网企业上市").query_tokens_and_weights(), strict=True))
     assert weights["上市"] > 2 * weights["工业互联网"]  # before: 工业互联网 weighed 2.0 (a policy term), 上市 0.6
+
+
+def test_a_homophone_is_a_typo_only_when_it_is_not_a_common_word(analyzer: Analyzer) -> None:
+    assert "规模以上" in analyzer.expand_query("归上企业奖励多少")  # 归上: no word, a typo of 规上
+    assert not analyzer.matches(normalise("帮我订一张去北京的机票")).senses  # 北京 is meant, not 背景

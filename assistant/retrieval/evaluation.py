@@ -198,14 +198,15 @@ def _metrics(
     return r1 / n, r3 / n, rr / n, failures
 
 
-def _suggest_floor(in_scope: list[tuple[float, float]]) -> RelevanceFloor:
-    """The largest floor that keeps every in-scope query: a query with no whole-word match sets the dense
-    floor; the lexical floor is then the lowest whole-word score among queries below that dense floor."""
+def _suggest_floor(in_scope: list[tuple[float, float]], current: RelevanceFloor) -> RelevanceFloor:
+    """The largest floor that keeps every in-scope query: a query with no lexical evidence (no whole word, no
+    sense) sets the dense floor (else the current dense floor stays); the lexical floor is then the lowest
+    lexical score among the queries below that dense floor."""
     no_words = [d for d, w in in_scope if w <= 0]
-    dense = min(no_words) if no_words else min((d for d, _ in in_scope), default=0.0)
+    dense = min(no_words) - 0.005 if no_words else current.dense
     below = [w for d, w in in_scope if d < dense]
-    bm25 = min(below) if below else max((w for _, w in in_scope), default=0.0)
-    return RelevanceFloor(dense=round(dense - 0.005, 3), bm25=round(max(bm25 - 0.05, 0.0), 2))
+    bm25 = min(below) - 0.05 if below else current.bm25
+    return RelevanceFloor(dense=round(dense, 3), bm25=round(max(bm25, 0.0), 2))
 
 
 def evaluate_retrieval(
@@ -261,7 +262,7 @@ def evaluate_retrieval(
             FloorCalibration(
                 embedder=retriever.embedder.name,
                 floor=floor,
-                suggested=_suggest_floor(relevance),
+                suggested=_suggest_floor(relevance, floor),
                 in_scope_kept=sum(floor.passes(*r) for r in relevance) / max(1, len(relevance)),
                 out_of_scope_refused=sum(not floor.passes(*r) for r in oos) / max(1, len(oos)),
                 out_of_scope_queries=len(oos),

@@ -59,6 +59,9 @@ TERM_WEIGHT = 1.5
 SENSE_WEIGHT = 2.0
 #: jieba frequency of a synonym's key: high enough to be cut whole, below the policy's own terms.
 SYNONYM_FREQ = 20_000
+#: A span with a homophone in the vocabulary counts as a typo of it only below this jieba frequency
+#: (a common word — 北京 34 488 — was meant; a typo is rarely a word — 结点 59, 归上 none).
+TYPO_MAX_FREQ = 100
 GENERAL_IDF_LOW = 3.0
 GENERAL_IDF_HIGH = 7.0
 MIN_WEIGHT = 0.2
@@ -288,12 +291,17 @@ class Analyzer:
                 span = text[start:end]
                 if span in self._cjk_keys:
                     found.add(span)
-                if readings is not None and end - start >= 2:
+                if readings is not None and end - start >= 2 and self._may_be_typo(span):
                     found.update(self._by_reading.get(tuple(readings[start:end]), ()))
         for word in set(_ASCII_WORD.findall(text)):
             found.update(key for key in self._ascii_by_word.get(word, ()) if finder.find(key))
         found.update(key for key in self._other_keys if finder.find(key))
         return found
+
+    def _may_be_typo(self, span: str) -> bool:
+        """A homophone is taken for a typo only when what was typed is not itself a common word: "归上" (no word)
+        is "规上" mistyped, "北京" is not "背景"."""
+        return int(self._jieba.FREQ.get(span, 0) or 0) < TYPO_MAX_FREQ
 
     def _by_reading_ready(self) -> bool:
         """Index the Chinese keys by their reading (once; False without pypinyin)."""

@@ -61,7 +61,7 @@ class RelevanceFloor:
     """Below both thresholds, nothing in the corpus answers the query.
 
     ``dense``: cosine similarity of the best clause chunk; ``bm25``: BM25 score of the best clause counting
-    whole words only (character bigrams alone are too weak to say a query is about the policy).
+    whole words and senses only (character bigrams alone are too weak to say a query is about the policy).
     """
 
     dense: float
@@ -74,16 +74,16 @@ class RelevanceFloor:
 #: Floors per embedder, from ``python -m assistant.retrieval.evaluation`` (the "建议" line): the highest floor that
 #: keeps every in-scope query of evals/retrieval.yaml (133), checked against assistant/retrieval/out_of_scope.yaml
 #: (30 questions this corpus does not answer; recalibrated after query weights were scaled by the words'
-#: specificity in the clauses, which puts whole-word scores on a new scale). A wrong refusal costs more than
-#: retrieving weak evidence, which the answer layer's guard still checks. The fake embedder (tests) has no
-#: meaningful cosine: its floor is lexical only.
+#: specificity in the clauses and senses became lexical evidence, which puts the scores on a new scale). A wrong
+#: refusal costs more than retrieving weak evidence, which the answer layer's guard still checks. The fake
+#: embedder (tests) has no meaningful cosine: its floor is lexical only.
 RELEVANCE_FLOORS: dict[str, RelevanceFloor] = {
-    "m3e-small": RelevanceFloor(dense=0.728, bm25=0.74),
-    "use-multilingual": RelevanceFloor(dense=0.198, bm25=0.74),
-    "fake": RelevanceFloor(dense=1.01, bm25=0.74),
+    "m3e-small": RelevanceFloor(dense=0.728, bm25=1.89),
+    "use-multilingual": RelevanceFloor(dense=0.198, bm25=1.6),
+    "fake": RelevanceFloor(dense=1.01, bm25=1.6),
 }
 #: For a model not calibrated here: the lexical floor alone (a dense floor of 1.01 never passes), set higher.
-UNCALIBRATED_FLOOR = RelevanceFloor(dense=1.01, bm25=1.5)
+UNCALIBRATED_FLOOR = RelevanceFloor(dense=1.01, bm25=2.5)
 
 
 @dataclass(frozen=True)
@@ -412,7 +412,13 @@ class Retriever:
     def _lexical(self, state: _State, query: str, candidates: np.ndarray) -> tuple[_Ranking, LexicalScores, np.ndarray]:
         lexical = state.bm25.score(query)
         scores = lexical.scores
-        words = [(t, w) for t, w in zip(lexical.query_tokens, lexical.weights, strict=True) if is_word(t)]
+        # the floor's lexical evidence: whole words and senses (a caller's "还能用吗" is about the policy as
+        # surely as its words are), not character or pinyin bigrams
+        words = [
+            (t, w)
+            for t, w in zip(lexical.query_tokens, lexical.weights, strict=True)
+            if is_word(t) or t.startswith("<sense:")
+        ]
         word_scores = state.bm25.score_tokens([t for t, _ in words], [w for _, w in words])
         return _Ranking(scores, candidates & (scores > 0)), lexical, word_scores
 
