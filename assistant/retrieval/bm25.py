@@ -34,6 +34,11 @@ import numpy as np
 
 from assistant.retrieval.lexicon import Analyzer, is_word
 
+
+def is_evidence(token: str) -> bool:
+    """Whole words and senses: what says a question is about the policy (character bigrams alone do not)."""
+    return is_word(token) or token.startswith("<sense:")
+
 FIELDS: tuple[str, ...] = ("title", "body", "context", "sense")
 #: A word in the clause's own heading counts twice a word of its text; a word it only inherits from the headings
 #: above it (or, for a section, from its children's titles) counts a third. ``sense`` holds the tokens of the
@@ -58,6 +63,17 @@ class LexicalScores:
     query_tokens: tuple[str, ...]
     weights: tuple[float, ...]
     """The weight of each query token (same order)."""
+    evidence: np.ndarray | None = None
+    """The part of ``scores`` that whole words and senses make (no character or pinyin bigrams)."""
+    postings: dict[str, np.ndarray] | None = None
+    """The live documents holding each query token (sorted ids), for the matched terms of a hit."""
+
+    def holds(self, doc_index: int, token: str) -> bool:
+        docs = (self.postings or {}).get(token)
+        if docs is None:
+            return False
+        i = int(np.searchsorted(docs, doc_index))
+        return i < len(docs) and int(docs[i]) == doc_index
 
     def query_tokens_and_weights(self) -> tuple[tuple[str, ...], tuple[float, ...]]:
         return self.query_tokens, self.weights
@@ -139,6 +155,8 @@ class BM25Index:
         self._segments: list[_Segment] = []
         self._lengths = np.zeros((0, len(self.fields)), dtype=np.float32)
         self._alive = np.zeros(0, dtype=bool)
+        self._all_alive = True
+        self._norm_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         if documents:
             self.add(documents)
 
@@ -199,6 +217,7 @@ class BM25Index:
             self._segments = [*self._segments, _segment(arrays, len(self.fields))]
         self._lengths = np.concatenate([self._lengths, lengths])
         self._alive = np.concatenate([self._alive, np.ones(len(documents), dtype=bool)])
+        self._all_alive = bool(self._alive.all())
 
     def remove(self, doc_ids: Iterable[int]) -> None:
         """Mark documents dead: they score 0 and no longer count in the IDF or the average lengths."""
@@ -206,6 +225,7 @@ class BM25Index:
         alive = self._alive.copy()
         alive[ids] = False
         self._alive = alive
+        self._all_alive = bool(alive.all())
 
     def clone(self) -> BM25Index:
         """A copy that shares the (immutable) segments: adding to or removing from it leaves this one as it is."""
@@ -235,8 +255,8 @@ class BM25Index:
             docs, tf = parts[0]
         else:
             docs, tf = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-        alive = self._alive[docs]
-        if not alive.all():
+        if not self._all_alive:
+            alive = self._alive[docs]
             docs, tf = docs[alive], tf[alive]
         return (docs, tf) if len(docs) else None
 
@@ -256,7 +276,10 @@ class BM25Index:
         tokens = tuple(t for t, _ in weighted)
         postings = {t: self._postings(t) for t in dict.fromkeys(tokens)}
         weights = tuple(w * self._specific(postings[t]) for t, w in weighted)
-        return LexicalScores(self.score_tokens(tokens, weights, postings), tokens, weights)
+        evidence = np.zeros(self.size, dtype=np.float32)
+        scores = self.score_tokens(tokens, weights, postings, evidence=evidence)
+        docs = {t: p[0] for t, p in postings.items() if p is not None}
+        return LexicalScores(scores, tokens, weights, evidence, docs)
 
     def _specific(self, posting: tuple[np.ndarray, np.ndarray] | None) -> float:
         if posting is None or not self.specificity or not self.live:
@@ -277,14 +300,14 @@ class BM25Index:
         tokens: Sequence[str],
         weights: Sequence[float] | None = None,
         postings: Mapping[str, tuple[np.ndarray, np.ndarray] | None] | None = None,
+        evidence: np.ndarray | None = None,
     ) -> np.ndarray:
-        """BM25 scores for already analysed tokens, each scaled by its weight (unknown tokens are ignored)."""
+        """BM25 scores for already analysed tokens, each scaled by its weight (unknown tokens are ignored).
+        ``evidence``, when given, also receives the contributions of whole words and senses."""
         scores = np.zeros(self.size, dtype=np.float32)
         if not self.live:
             return scores
-        alive_lengths = self._lengths[self._alive]
-        average = alive_lengths.mean(axis=0)
-        average[average == 0] = 1.0
+        norms = self._norms()
         combined: dict[str, float] = {}
         for n, token in enumerate(tokens):
             weight = 1.0 if weights is None else weights[n]
@@ -296,10 +319,24 @@ class BM25Index:
                 continue
             docs, tf = posting
             freq = tf.astype(np.float32)
-            norm = self.k1 * (1 - self._b + self._b * self._lengths[docs] / average)
+            norm = norms[docs]
             per_field = freq / (freq + norm)
-            scores[docs] += weight * self.idf(len(docs)) * (per_field @ self._weights)
+            contribution = weight * self.idf(len(docs)) * (per_field @ self._weights)
+            scores[docs] += contribution
+            if evidence is not None and is_evidence(token):
+                evidence[docs] += contribution
         return scores
+
+    def _norms(self) -> np.ndarray:
+        """BM25's length normalisation per document and field, for the live documents' average lengths (computed
+        once per state of the index: ``add`` and ``remove`` replace the arrays it is keyed on)."""
+        cache = self._norm_cache
+        if cache is None or cache[0] is not self._lengths or cache[1] is not self._alive:
+            average = self._lengths[self._alive].mean(axis=0)
+            average[average == 0] = 1.0
+            norms = (self.k1 * (1 - self._b + self._b * self._lengths / average)).astype(np.float32)
+            cache = self._norm_cache = (self._lengths, self._alive, norms)
+        return cache[2]
 
     def has_token(self, doc_index: int, token: str) -> bool:
         posting = self._postings(token)
@@ -310,13 +347,20 @@ class BM25Index:
         return i < len(docs) and int(docs[i]) == doc_index
 
     def matched_terms(
-        self, query_tokens: Sequence[str], doc_index: int, weights: Sequence[float] | None = None
+        self,
+        query_tokens: Sequence[str],
+        doc_index: int,
+        weights: Sequence[float] | None = None,
+        lexical: LexicalScores | None = None,
     ) -> tuple[str, ...]:
         """The query's words found in the document (bigrams only when no whole word matched), longest first.
         Words the query weighting ignores (function words, a single character) are not evidence."""
         weight = dict(zip(query_tokens, weights, strict=True)) if weights is not None else {}
+        holds = lexical.holds if lexical is not None and lexical.postings is not None else None
         candidates = [
-            t for t in dict.fromkeys(query_tokens) if weight.get(t, 1.0) > 0 and self.has_token(doc_index, t)
+            t
+            for t in dict.fromkeys(query_tokens)
+            if weight.get(t, 1.0) > 0 and (holds(doc_index, t) if holds else self.has_token(doc_index, t))
         ]
         words = [t for t in candidates if is_word(t)]
         # drop a word contained in a longer matched word ('标识' inside '标识解析')

@@ -40,7 +40,7 @@ from assistant.retrieval.index import (
     own_text,
     records_for,
 )
-from assistant.retrieval.lexicon import Analyzer, analyzer_for, is_word, normalise
+from assistant.retrieval.lexicon import Analyzer, analyzer_for, normalise
 from assistant.retrieval.vocabulary import Sense, corpus_vocabulary
 
 Method = Literal["bm25", "dense", "hybrid"]
@@ -414,12 +414,7 @@ class Retriever:
         scores = lexical.scores
         # the floor's lexical evidence: whole words and senses (a caller's "还能用吗" is about the policy as
         # surely as its words are), not character or pinyin bigrams
-        words = [
-            (t, w)
-            for t, w in zip(lexical.query_tokens, lexical.weights, strict=True)
-            if is_word(t) or t.startswith("<sense:")
-        ]
-        word_scores = state.bm25.score_tokens([t for t, _ in words], [w for _, w in words])
+        word_scores = lexical.evidence if lexical.evidence is not None else np.zeros_like(scores)
         return _Ranking(scores, candidates & (scores > 0)), lexical, word_scores
 
     def _fuse(self, lexical: _Ranking, dense: _Ranking, candidates: np.ndarray) -> _Ranking:
@@ -541,9 +536,9 @@ class Retriever:
             ranks["dense"] = dense.rank_of(ci)
             scores["dense"] = float(dense.scores[ci])
             scores["dense_best"] = float(dense.scores[dense.valid].max(initial=-1.0))
-        terms = list(state.bm25.matched_terms(query_tokens.query_tokens, ci, query_tokens.weights))
+        terms = list(state.bm25.matched_terms(query_tokens.query_tokens, ci, query_tokens.weights, query_tokens))
         for token, phrasing in senses.items():
-            if phrasing not in terms and state.bm25.has_token(ci, token):
+            if phrasing not in terms and query_tokens.holds(ci, token):
                 terms.append(phrasing)
         return Hit(
             clause=clause,
