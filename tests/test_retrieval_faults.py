@@ -210,3 +210,33 @@ def test_search_command_with_the_server_down_exits_2_with_a_chinese_message(tmp_
     assert done.returncode == 2
     assert "无法连接检索服务" in done.stderr and "Traceback" not in done.stderr
     assert time.perf_counter() - started < 30  # process start and imports included
+
+
+def test_while_retrieval_is_down_callers_are_answered_at_once(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.retrieval import index as index_module
+    from assistant.retrieval.retriever import get_retriever
+
+    down = replace(settings, chroma_host="127.0.0.1", chroma_port=free_port(), embedding_model="fake")
+    attempts = {"n": 0}
+    real_connect = index_module.ChromaIndex._connect_remote
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        attempts["n"] += 1
+        return real_connect(self)
+
+    monkeypatch.setattr(index_module.ChromaIndex, "_connect_remote", counting)
+    for _ in range(3):
+        with pytest.raises(RetrievalUnavailable):
+            get_retriever(down)
+    assert attempts["n"] == 1, "a caller waited for a new connection attempt while retrieval was known down"
+
+
+def test_a_local_index_that_cannot_be_opened_is_retrieval_unavailable(tmp_path: Path) -> None:
+    from assistant.retrieval.retriever import get_retriever
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "index").write_text("not a folder")
+    settings = replace(Settings.from_env(), home=home, embedding_model="fake", chroma_host=None)
+    with pytest.raises(RetrievalUnavailable, match="是一个文件"):
+        get_retriever(settings)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
@@ -26,7 +27,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.corpus import Clause, Corpus, Policy, load_corpus
-from assistant.errors import InputError
+from assistant.errors import IndexUnavailable, InputError, RetrievalUnavailable
 from assistant.retrieval.bm25 import FIELD_WEIGHTS, BM25Index, LexicalScores
 from assistant.retrieval.embedders import FAKE, Embedder, load_embedder
 from assistant.retrieval.index import (
@@ -592,10 +593,17 @@ class InMemoryRetriever(Retriever):
 
 _retrievers: dict[tuple[Any, ...], Retriever] = {}
 _retrievers_lock = threading.Lock()
+#: After retrieval was found down, callers get the same error at once for this many seconds instead of each
+#: waiting for a new connection attempt (a dialogue turn must stay quick while the server is away).
+RETRY_AFTER_S = 10.0
+_down: dict[tuple[Any, ...], tuple[float, RetrievalUnavailable]] = {}
 
 
 def get_retriever(settings: Settings, embedder: str | None = None) -> Retriever:
-    """One shared :class:`Retriever` per (state folder, corpus, model, Chroma server) in this process."""
+    """One shared :class:`Retriever` per (state folder, corpus, model, Chroma server) in this process.
+
+    Raises :class:`~assistant.errors.RetrievalUnavailable` (a Chinese message) quickly when the Chroma server
+    cannot be reached or the index cannot be opened; the caller can still answer what needs no retrieval."""
     key = (
         settings.home,
         settings.corpus_dir,
@@ -604,6 +612,19 @@ def get_retriever(settings: Settings, embedder: str | None = None) -> Retriever:
         settings.chroma_port,
     )
     with _retrievers_lock:
-        if key not in _retrievers:
+        if key in _retrievers:
+            return _retrievers[key]
+        down = _down.get(key)
+        if down is not None and time.monotonic() - down[0] < RETRY_AFTER_S:
+            raise down[1]
+        try:
             _retrievers[key] = Retriever(settings, embedder=embedder)
+        except RetrievalUnavailable as err:
+            _down[key] = (time.monotonic(), err)
+            raise
+        except IndexUnavailable as err:  # the local index cannot be opened: one class for callers to catch
+            unavailable = RetrievalUnavailable(str(err))
+            _down[key] = (time.monotonic(), unavailable)
+            raise unavailable from err
+        _down.pop(key, None)
         return _retrievers[key]
