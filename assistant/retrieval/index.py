@@ -558,13 +558,14 @@ class ChromaIndex:
 
     # -- connection -------------------------------------------------------------------------------------------
     def _connect_remote(self) -> Any:
-        import chromadb
-
         host, port = self.settings.chroma_host or "localhost", self.settings.chroma_port
         try:
-            # a closed port answers at once; an unreachable host must not hang the caller
+            # a closed port answers at once; an unreachable host must not hang the caller (and importing
+            # chromadb, half a second, waits until the server is known to be there)
             with socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S):
                 pass
+            import chromadb
+
             client = chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
             client.heartbeat()
             return client

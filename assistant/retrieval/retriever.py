@@ -231,6 +231,10 @@ class Retriever:
     ) -> None:
         self.settings = settings
         corpus = corpus if corpus is not None else load_corpus(settings.corpus_dir)
+        # the policies' vocabulary first: a malformed retrieval.yaml stops us before any index work
+        vocabulary = corpus_vocabulary(corpus)
+        # then the store, before loading anything slow: a server that is down is reported at once
+        self.index: ChromaIndex | MemoryStore = store if store is not None else ChromaIndex(settings)
         if embedder is None or isinstance(embedder, str):
             self.embedder: Embedder = load_embedder(embedder or settings.embedding_model, settings.embed_threads)
         else:
@@ -238,10 +242,8 @@ class Retriever:
         self.dense_backend = dense_backend
         self.dense_weight = dense_weight
         self.fusion = fusion
-        # the policies' vocabulary first: a malformed retrieval.yaml stops us before any index work
-        analyzer = analyzer_for(corpus_vocabulary(corpus))
+        analyzer = analyzer_for(vocabulary)
         records = records_for(corpus)
-        self.index: ChromaIndex | MemoryStore = store if store is not None else ChromaIndex(settings)
         self.status: IndexStatus
         self.status, vectors = self.index.sync(records, self.embedder, rebuild=rebuild, progress=progress)
         self.collection = collection_name(self.embedder)
