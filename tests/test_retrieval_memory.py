@@ -193,3 +193,78 @@ def test_embed_threads_setting_reaches_the_model(monkeypatch: pytest.MonkeyPatch
     assert model._model._model.threads == 1  # a query: one thread
     model.encode([f"第{n}句" for n in range(9)])
     assert model._model._model.threads == batch_threads()  # building the index: every core
+
+
+# -- the saved BM25 index -------------------------------------------------------------------------------------------------
+def test_the_bm25_index_is_saved_and_reused_only_for_the_same_texts_and_words(
+    two_policies: Path, fresh_settings: Settings, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    from assistant.retrieval import retriever as retriever_module
+
+    corpus = load_corpus(two_policies)
+    first = Retriever(fresh_settings, embedder="fake", corpus=corpus)
+    saved = sorted((fresh_settings.home / "lexical").glob("bm25-*.npz"))
+    assert len(saved) == 1
+    expected = {q: first.bm25.score(q).scores for q in ("协作机器人安全认证", "二级节点", "明年还能用吗")}
+
+    analysed: list[int] = []
+    real_add = BM25Index.add_tokens
+
+    def counting(self, documents):  # type: ignore[no-untyped-def]
+        docs = list(documents)
+        analysed.append(len(docs))
+        return real_add(self, docs)
+
+    monkeypatch.setattr(BM25Index, "add_tokens", counting)
+    again = Retriever(fresh_settings, embedder="fake", corpus=corpus)
+    assert analysed == [], "the saved index was not used"
+    for query, scores in expected.items():
+        assert np.allclose(again.bm25.score(query).scores, scores)
+    assert again.search("cobot 奖励多少", k=1)[0].policy_id == ROBOTS
+
+    # a changed word list is a different index: analysed again, saved under a new name
+    (two_policies / ROBOTS / "retrieval.yaml").write_text("terms: [协作机器人, 示范产线, 安全认证]\n", encoding="utf-8")
+    changed = Retriever(fresh_settings, embedder="fake", corpus=load_corpus(two_policies))
+    assert analysed and len(list((fresh_settings.home / "lexical").glob("bm25-*.npz"))) == 2
+    assert "安全认证" in changed.search("安全认证", k=1)[0].matched_terms
+    # a damaged file is only a cache: ignored, rebuilt
+    for path in (fresh_settings.home / "lexical").glob("bm25-*.npz"):
+        path.write_bytes(b"not an npz")
+    analysed.clear()
+    assert Retriever(fresh_settings, embedder="fake", corpus=load_corpus(two_policies)).search("二级节点", k=1)
+    assert analysed
+    assert retriever_module.LEXICAL_FOLDER == "lexical"
+
+
+def test_after_adding_a_policy_the_next_start_reuses_the_saved_bm25_index(
+    two_policies: Path, fresh_settings: Settings, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    full = load_corpus(two_policies)
+    jiading_only = Corpus(policies={JIADING: full.policy(JIADING)}, root=full.root)
+    first = Retriever(fresh_settings, embedder="fake", corpus=jiading_only)
+    first.add_policy(full.policy(ROBOTS))
+    first.close()  # waits for the BM25 index to be saved
+    expected = first.bm25.score("协作机器人安全认证").scores
+    calls: list[int] = []
+    monkeypatch.setattr(BM25Index, "add_tokens", lambda self, docs: calls.append(1))
+    again = Retriever(fresh_settings, embedder="fake", corpus=full)
+    assert calls == [] and not again.status.changed
+    assert np.allclose(again.bm25.score("协作机器人安全认证").scores, expected)
+
+
+def test_a_saved_bm25_index_is_not_used_for_the_same_policies_in_another_order(
+    two_policies: Path, fresh_settings: Settings, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """The saved index's document ids follow the policies' order: the same policies in another order (and, to
+    isolate the order, the very same vocabulary) must not reuse it."""
+    from assistant.retrieval import retriever as retriever_module
+
+    full = load_corpus(two_policies)
+    same_words = corpus_vocabulary(full)
+    monkeypatch.setattr(retriever_module, "corpus_vocabulary", lambda corpus: same_words)
+    Retriever(fresh_settings, embedder="fake", corpus=full).close()
+    reversed_corpus = Corpus(policies=dict(reversed(list(full.policies.items()))), root=full.root)
+    flipped = Retriever(fresh_settings, embedder="fake", corpus=reversed_corpus)
+    top = flipped.search("cobot 协作机器人", k=1)[0]
+    assert (top.policy_id, top.clause_id) == (ROBOTS, "1")
+    assert len(list((fresh_settings.home / "lexical").glob("bm25-*.npz"))) == 2

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -237,6 +239,45 @@ class BM25Index:
         """Merge every segment into one (document ids are kept; dead documents' postings stay but never count)."""
         if len(self._segments) > 1:
             self._segments = [_merge(self._segments, len(self.fields))]
+
+    # -- persistence --------------------------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        """Write the index (one merged segment, lengths, liveness, vocabulary) to ``path`` atomically."""
+        self.compact()
+        segment = self._segments[0] if self._segments else _segment(
+            (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8), np.zeros(0, np.int64)), len(self.fields)
+        )
+        vocabulary = "\n".join(sorted(self.vocab, key=self.vocab.__getitem__)).encode("utf-8")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            np.savez(
+                handle,
+                token_ids=segment.token_ids,
+                starts=segment.starts,
+                docs=segment.docs,
+                tf=segment.tf,
+                lengths=self._lengths,
+                alive=self._alive,
+                vocabulary=np.frombuffer(vocabulary, dtype=np.uint8),
+                fields=np.array(self.fields),
+            )
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path, analyzer: Analyzer) -> BM25Index:
+        """An index written by :meth:`save` (the caller makes sure it was built from the same texts and words)."""
+        with np.load(path) as data:
+            index = cls([], analyzer)
+            if tuple(str(f) for f in data["fields"]) != index.fields:
+                raise ValueError(f"{path}: fields differ")
+            words = bytes(data["vocabulary"]).decode("utf-8")
+            index.vocab = {w: n for n, w in enumerate(words.split("\n"))} if words else {}
+            if len(data["docs"]):
+                index._segments = [_Segment(data["token_ids"], data["starts"], data["docs"], data["tf"])]
+            index._lengths = data["lengths"]
+            index._alive = data["alive"]
+            index._all_alive = bool(index._alive.all())
+        return index
 
     @property
     def nbytes(self) -> int:

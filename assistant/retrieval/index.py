@@ -35,7 +35,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -205,7 +205,11 @@ def content_hash(records: Sequence[Record], embedder: Embedder) -> str:
     (retrieval.yaml) is not in it on purpose: it changes no record text and so no vector; it shapes only the
     in-memory BM25 index and the query, which every :class:`~assistant.retrieval.retriever.Retriever` rebuilds
     from the current files."""
-    hashes = policy_hashes(records, embedder)
+    return combined_hash(policy_hashes(records, embedder))
+
+
+def combined_hash(hashes: dict[str, str]) -> str:
+    """The content hash of a store holding these policies (see :func:`content_hash`)."""
     return hashlib.sha256(json.dumps(sorted(hashes.items())).encode()).hexdigest()
 
 
@@ -234,6 +238,8 @@ class IndexStatus:
     """Something the user should know (a read-only state folder, a corrupt index moved aside), in Chinese."""
     persisted: bool = True
     """False when some vectors were computed in this process only (the state folder cannot be written)."""
+    policy_hashes: dict[str, str] = field(default_factory=dict)
+    """Each policy's hash, as the store now holds it."""
 
     @property
     def changed(self) -> bool:
@@ -603,7 +609,8 @@ class ChromaIndex:
         else:
             status, vectors = self._sync_local(name, records, embedder, wanted, rebuild, progress)
         status.build_seconds = time.perf_counter() - started if status.changed else None
-        status.content_hash = content_hash(records, embedder)
+        status.content_hash = combined_hash(wanted)
+        status.policy_hashes = dict(wanted)
         status.notice = status.notice or self.notice
         missing = [r.id for r in records if r.id not in vectors]
         if missing:
@@ -992,9 +999,10 @@ class MemoryStore:
         fresh = _embed(embedder, todo, progress, len(todo))
         self._vectors.update({r.id: fresh[n] for n, r in enumerate(todo)})
         self._hashes = dict(wanted)
-        status = IndexStatus(collection_name(embedder), content_hash(records, embedder), len(records),
+        status = IndexStatus(collection_name(embedder), combined_hash(wanted), len(records),
                              plan.rebuild, plan.reason, None, self.location,
-                             () if plan.rebuild else tuple(plan.stale), tuple(plan.removed))
+                             () if plan.rebuild else tuple(plan.stale), tuple(plan.removed),
+                             policy_hashes=dict(wanted))
         matrix = np.stack([self._vectors[r.id] for r in records]) if records else np.zeros((0, embedder.dim), np.float32)
         return status, matrix.astype(np.float32)
 

@@ -12,6 +12,9 @@ retriever without Chroma or a model (tests).
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import tempfile
 import threading
 import time
@@ -37,12 +40,16 @@ from assistant.retrieval.index import (
     Progress,
     Record,
     collection_name,
+    combined_hash,
     lexical_fields,
     own_text,
+    policy_hashes,
     records_for,
 )
 from assistant.retrieval.lexicon import Analyzer, analyzer_for, normalise
-from assistant.retrieval.vocabulary import Sense, corpus_vocabulary
+from assistant.retrieval.vocabulary import Sense, Vocabulary, corpus_vocabulary
+
+log = logging.getLogger(__name__)
 
 Method = Literal["bm25", "dense", "hybrid"]
 METHODS: tuple[Method, ...] = ("bm25", "dense", "hybrid")
@@ -197,6 +204,41 @@ def clause_senses(policy: Policy, clause: Clause, senses: Sequence[Sense]) -> li
     return tokens
 
 
+#: Bump when tokenisation or the BM25 layout changes: it is part of the saved BM25 index's file name.
+LEXICAL_VERSION = 1
+#: Folder under $POLICY_QA_HOME for saved BM25 indexes (a cache: any file may be deleted at any time).
+LEXICAL_FOLDER = "lexical"
+#: Saved BM25 indexes kept (the newest ones).
+LEXICAL_KEEP = 3
+
+
+def _load_bm25(path: Path | None, analyzer: Analyzer, clauses: int) -> BM25Index | None:
+    """The saved BM25 index at ``path`` when it is there and whole (a bad file is ignored: it is only a cache)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        index = BM25Index.load(path, analyzer)
+    except Exception as err:
+        log.warning("忽略无法读取的检索缓存 %s：%s", path, err)
+        return None
+    if index.size != clauses:
+        return None
+    index.analyzer = analyzer
+    return index
+
+
+def _save_bm25(index: BM25Index, path: Path) -> None:
+    """Save the BM25 index for the next start (skipped quietly when the state folder cannot be written)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        index.save(path)
+        old = sorted(path.parent.glob("bm25-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)[LEXICAL_KEEP:]
+        for stale in old:
+            stale.unlink(missing_ok=True)
+    except OSError as err:
+        log.info("检索缓存未保存（%s）：%s", path, err)
+
+
 @lru_cache(maxsize=1)
 def _threadpools() -> Any:
     try:
@@ -262,7 +304,17 @@ class Retriever:
             record_clause=np.zeros(0, dtype=np.int64),
             first_record=np.zeros(0, dtype=np.int64),
         )
-        self._state = self._appended(self._state, corpus, records, vectors)
+        self._policy_hashes = dict(self.status.policy_hashes)
+        self._saver: threading.Thread | None = None
+        cache = (
+            self._lexical_cache(vocabulary, self.status.content_hash, list(corpus.policies))
+            if isinstance(self.index, ChromaIndex)
+            else None
+        )
+        prebuilt = _load_bm25(cache, analyzer, len({(r.clause.policy_id, r.clause.clause_id) for r in records}))
+        self._state = self._appended(self._state, corpus, records, vectors, prebuilt)
+        if cache is not None and prebuilt is None:
+            _save_bm25(self._state.bm25, cache)
         self.floor = RELEVANCE_FLOORS.get(self.embedder.name, UNCALIBRATED_FLOOR)
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -294,8 +346,27 @@ class Retriever:
             return list(state.records)
         return [r for r, ci in zip(state.records, state.record_clause, strict=True) if state.alive[ci]]
 
-    def _appended(self, state: _State, corpus: Corpus, records: Sequence[Record], vectors: np.ndarray) -> _State:
-        """A new state with ``records`` (whole policies, in document order) and their vectors appended."""
+    def _lexical_cache(self, vocabulary: Vocabulary, content: str, order: Sequence[str]) -> Path:
+        """Where the BM25 index of exactly these clause records, in this policy order, with this vocabulary is
+        saved: the file name is a hash of all three (and of the analyser's version), so a changed text, order,
+        word list or tokenizer is a new file."""
+        key = hashlib.sha256(
+            json.dumps(
+                [LEXICAL_VERSION, list(FIELD_WEIGHTS), repr(vocabulary), content, list(order)], ensure_ascii=False
+            ).encode()
+        ).hexdigest()[:24]
+        return self.settings.home / LEXICAL_FOLDER / f"bm25-{key}.npz"
+
+    def _appended(
+        self,
+        state: _State,
+        corpus: Corpus,
+        records: Sequence[Record],
+        vectors: np.ndarray,
+        prebuilt: BM25Index | None = None,
+    ) -> _State:
+        """A new state with ``records`` (whole policies, in document order) and their vectors appended. ``prebuilt``:
+        the BM25 index of exactly these clauses, loaded from the cache, for a state that is still empty."""
         clauses = list(state.clauses)
         clause_index = dict(state.clause_index)
         policy_ids = dict(state.policy_ids)
@@ -325,8 +396,11 @@ class Retriever:
                 tokens["sense"] = clause_senses(policy, clause, senses)
                 yield tokens
 
-        bm25 = state.bm25.clone()
-        bm25.add_tokens(documents())
+        if prebuilt is not None and not state.clauses and prebuilt.size == len(new_clauses):
+            bm25 = prebuilt
+        else:
+            bm25 = state.bm25.clone()
+            bm25.add_tokens(documents())
         for clause in new_clauses:
             policy_ids.setdefault(clause.policy_id, len(policy_ids))
         return _State(
@@ -369,6 +443,15 @@ class Retriever:
             base = replace(state, corpus=corpus, analyzer=analyzer, bm25=bm25, alive=alive)
             self._state = self._appended(base, corpus, records, vectors)
             self._query_vectors.clear()
+            self._policy_hashes.update(policy_hashes(records, self.embedder))
+            if isinstance(self.index, ChromaIndex) and bool(self._state.alive.all()):
+                # the next start finds this BM25 index saved under the new contents' name (written aside, so
+                # the add returns at once; close() waits for it)
+                path = self._lexical_cache(
+                    vocabulary, combined_hash(self._policy_hashes), list(self._state.policy_ids)
+                )
+                self._saver = threading.Thread(target=_save_bm25, args=(self._state.bm25.clone(), path), daemon=True)
+                self._saver.start()
             return status
 
     def clear_caches(self) -> None:
@@ -568,7 +651,10 @@ class Retriever:
         return self.floor.passes(dense, words)
 
     def close(self) -> None:
-        """Stop holding the local index generation (a later writer may then remove it once superseded)."""
+        """Finish saving the BM25 index, and stop holding the local index generation (a later writer may then
+        remove it once superseded)."""
+        if self._saver is not None:
+            self._saver.join()
         self.index.close()
 
 
