@@ -41,6 +41,15 @@ SCALES: tuple[int, ...] = (1, 100, 1000)
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory. On Linux, VmHWM of /proc/self/status: ``ru_maxrss`` is inherited
+    across fork and exec, so a child started by a bigger process would report its parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kilobytes on Linux
 
 
