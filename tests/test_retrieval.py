@@ -327,3 +327,9 @@ def test_words_in_most_clauses_weigh_little(retriever: Retriever) -> None:
 def test_a_homophone_is_a_typo_only_when_it_is_not_a_common_word(analyzer: Analyzer) -> None:
     assert "规模以上" in analyzer.expand_query("归上企业奖励多少")  # 归上: no word, a typo of 规上
     assert not analyzer.matches(normalise("帮我订一张去北京的机票")).senses  # 北京 is meant, not 背景
+
+
+def test_slang_glued_to_its_neighbour_is_still_found(analyzer: Analyzer) -> None:
+    """jieba's HMM glues an unknown word to its neighbour ("刚入统" as one word); a caller's slang is exactly what
+    jieba does not know, so the boundaries come from its dictionary alone."""
+    assert "入统" in {p for p, _ in analyzer.matches(normalise("刚入统的企业有奖励吗")).senses}

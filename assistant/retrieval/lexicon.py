@@ -314,8 +314,10 @@ class Analyzer:
         return True
 
     def _boundaries(self, text: str) -> frozenset[int]:
+        """Where jieba's dictionary words start and end. Without its HMM: the HMM glues unknown characters to
+        their neighbours ("刚入统" as one new word), and a caller's slang is exactly what it does not know."""
         with _lock:
-            pieces = list(self._jieba.cut(text))
+            pieces = list(self._jieba.cut(text, HMM=False))
         bounds = {0}
         at = 0
         for piece in pieces:
