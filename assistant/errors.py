@@ -36,6 +36,11 @@ class IndexUnavailable(PolicyQAError):
     """The retrieval index is missing, corrupt or its server cannot be reached."""
 
 
+class RetrievalUnavailable(IndexUnavailable):
+    """Retrieval is down right now (the Chroma server cannot be reached, the index cannot be opened): raised
+    quickly, so a caller can still answer what needs no retrieval (the calculator's figures)."""
+
+
 class ModelUnavailable(PolicyQAError):
     """The embedding model is not installed or cannot be loaded."""
 

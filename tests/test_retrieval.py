@@ -22,7 +22,7 @@ from assistant.retrieval.index import (
     records_for,
     split_sentences,
 )
-from assistant.retrieval.lexicon import Analyzer, analyzer_for, normalise
+from assistant.retrieval.lexicon import TERM_WEIGHT, Analyzer, analyzer_for, normalise
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.vocabulary import Vocabulary, corpus_vocabulary
 from tests.fixtures_retrieval import TEST_EMBEDDER
@@ -151,13 +151,13 @@ def test_memory_and_chroma_dense_rankings_agree(
 
 
 # -- index life cycle -----------------------------------------------------------------------------------------------
-def test_index_is_reused_then_rebuilt_when_the_corpus_changes(
+def test_index_is_reused_then_updated_policy_by_policy_when_the_corpus_changes(
     fresh_settings: Settings, corpus: Corpus
 ) -> None:
     first = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
     assert first.status.rebuilt and first.status.reason == "索引不存在"
     again = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
-    assert not again.status.rebuilt
+    assert not again.status.changed
     policy = corpus.policy(JIADING)
     edited_clauses = tuple(
         replace(c, text=c.text.replace("20万元", "30万元")) if c.clause_id == "2" else c
@@ -165,7 +165,8 @@ def test_index_is_reused_then_rebuilt_when_the_corpus_changes(
     )
     edited = Corpus(policies={JIADING: replace(policy, clauses=edited_clauses)}, root=corpus.root)
     changed = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=edited)
-    assert changed.status.rebuilt and "变化" in (changed.status.reason or "")
+    assert not changed.status.rebuilt and changed.status.updated == (JIADING,)
+    assert "变化" in (changed.status.reason or "")
     assert "30万元" in changed.search("贯标给多少", k=1)[0].clause.text
 
 
@@ -174,14 +175,17 @@ def test_corrupt_local_index_is_rebuilt_with_a_message(fresh_settings: Settings,
     from chromadb.api.shared_system_client import SharedSystemClient
 
     SharedSystemClient.clear_system_cache()
-    database = fresh_settings.index_dir / "chroma.sqlite3"
+    live = fresh_settings.index_dir / (fresh_settings.index_dir / "CURRENT").read_text().strip()
+    database = live / "chroma.sqlite3"
     with sqlite3.connect(database) as conn:
         conn.execute("DROP TABLE embeddings")
     SharedSystemClient.clear_system_cache()
     repaired = Retriever(fresh_settings, embedder=TEST_EMBEDDER, corpus=corpus)
     assert repaired.status.rebuilt
-    assert "损坏" in (repaired.status.reason or "") or repaired.index.notice
+    assert "损坏" in (repaired.status.reason or "") and "移到" in (repaired.status.notice or "")
     assert repaired.search("二级节点", k=1)[0].clause_id == "6"
+    # the corrupt folder is kept aside for inspection, not deleted
+    assert [p.name for p in fresh_settings.index_dir.glob("corrupt-*")] == [f"corrupt-{live.name}"]
 
 
 def test_chroma_default_embedding_function_is_never_called(
@@ -269,10 +273,10 @@ def test_index_command_reports_the_index(
 
 
 # -- lexical weighting and fields -------------------------------------------------------------------------------------
-def test_single_characters_and_funding_words_weigh_little_and_policy_terms_double() -> None:
+def test_single_characters_and_funding_words_weigh_little_and_policy_terms_more() -> None:
     weights = dict(Analyzer(Vocabulary(terms=("一事一议",))).weighted_query_tokens("一事一议适用于什么情况"))
     assert weights["于"] == 0.0
-    assert weights["一事一议"] == 2.0
+    assert weights["一事一议"] == TERM_WEIGHT > 1.0
     assert weights["情况"] < weights["适用"] < 1.0
     funding = dict(Analyzer().weighted_query_tokens("补贴多少"))
     assert funding["补贴"] < funding["<资助>"]
@@ -288,3 +292,44 @@ def test_a_rare_policy_term_and_an_own_heading_outweigh_inherited_words(
     hits = retriever.search(query, k=3)
     assert hits[0].clause.clause_id == clause_id
     assert "于" not in hits[0].matched_terms
+
+
+# -- senses, word-aligned expansion, clause specificity -----------------------------------------------------------------
+def test_expansion_only_matches_on_word_boundaries(analyzer: Analyzer) -> None:
+    matched = {p for p, _ in analyzer.matches(normalise("智能工厂项目的补贴比例")).senses}
+    assert "目的" not in matched  # "项目的" holds the characters of "目的", not the word
+    assert "目的" in {p for p, _ in analyzer.matches(normalise("出台的目的是什么")).senses}
+    assert "规模以上" in analyzer.expand_query("规上企业奖励")
+
+
+def test_a_sense_finds_its_clause_without_a_shared_character(retriever: Retriever) -> None:
+    # "失效" shares no character with 第16条 ("有效期至2025年12月31日"); the genre's validity sense knows it
+    top = retriever.search("这个办法哪年失效", k=1)[0]
+    assert top.clause_id == "16"
+    assert "失效" in top.matched_terms  # the evidence is shown even though the clause does not hold the word
+
+
+def test_a_sense_is_not_every_clause_sharing_a_word(retriever: Retriever) -> None:
+    """The genre's 'no duplication' sense points to the clause saying 不重复 (第13条), not to the clauses that also
+    say 补助 or 项目."""
+    hits = retriever.search("两边的钱能叠加吗", k=2)
+    assert hits[0].clause_id == "13"
+    assert hits[0].scores["bm25"] > 2 * hits[1].scores["bm25"]
+
+
+def test_words_in_most_clauses_weigh_little(retriever: Retriever) -> None:
+    assert retriever.bm25.specific("工业互联网") < 0.3
+    assert retriever.bm25.specific("一事一议") == 1.0
+    weights = dict(zip(*retriever.bm25.score("工业互联网企业上市").query_tokens_and_weights(), strict=True))
+    assert weights["上市"] > 2 * weights["工业互联网"]  # before: 工业互联网 weighed 2.0 (a policy term), 上市 0.6
+
+
+def test_a_homophone_is_a_typo_only_when_it_is_not_a_common_word(analyzer: Analyzer) -> None:
+    assert "规模以上" in analyzer.expand_query("归上企业奖励多少")  # 归上: no word, a typo of 规上
+    assert not analyzer.matches(normalise("帮我订一张去北京的机票")).senses  # 北京 is meant, not 背景
+
+
+def test_slang_glued_to_its_neighbour_is_still_found(analyzer: Analyzer) -> None:
+    """jieba's HMM glues an unknown word to its neighbour ("刚入统" as one word); a caller's slang is exactly what
+    jieba does not know, so the boundaries come from its dictionary alone."""
+    assert "入统" in {p for p, _ in analyzer.matches(normalise("刚入统的企业有奖励吗")).senses}

@@ -126,8 +126,13 @@ def test_full_retrieval_eval_hybrid_is_no_worse_than_bm25(settings: Settings) ->
 def test_bench_retrieval_returns_the_figures(settings: Settings) -> None:
     from assistant.retrieval.bench import bench_retrieval, format_bench
 
-    result = bench_retrieval(settings, scales=(1, 3), rounds=1, embedder=TEST_EMBEDDER)
+    result = bench_retrieval(settings, scales=(1, 3), rounds=1, embedder=TEST_EMBEDDER, loads=(0, 1))
     assert result["index_build_s"] > 0 and result["warm_query"]["p95_ms"] > 0
     assert [g["scale"] for g in result["growth"]] == ["1x", "3x"]
-    assert result["growth"][1]["clauses"] == 3 * result["clauses"]
-    assert "p95" in format_bench(result)
+    three = result["growth"][1]
+    assert three["clauses"] == 3 * result["clauses"] and three["policies"] == 3
+    assert three["add_one_policy_found"] and 0 < three["add_one_policy_s"] < three["build_s"]
+    assert three["serving"]["warm_query"]["p95_ms"] > 0 and three["serving"]["peak_rss_mb"] > 0
+    assert [(t["load"], t["threads"]) for t in result["threads_under_load"]] == [(0, 1), (0, 2), (1, 1), (1, 2)]
+    table = format_bench(result)
+    assert "p95" in table and "增量加一政策" in table and "负载 1" in table

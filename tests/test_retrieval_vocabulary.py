@@ -12,12 +12,13 @@ from assistant.config import Settings
 from assistant.corpus import Corpus, load_corpus
 from assistant.errors import DataError
 from assistant.retrieval.index import content_hash, records_for
-from assistant.retrieval.lexicon import Analyzer, analyzer_for
+from assistant.retrieval.lexicon import TERM_WEIGHT, Analyzer, analyzer_for
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.vocabulary import (
     RETRIEVAL_FILE,
     Vocabulary,
     corpus_vocabulary,
+    genre_vocabulary,
     read_vocabulary,
 )
 from tests.fixtures_retrieval import TEST_EMBEDDER
@@ -86,14 +87,15 @@ def test_a_second_policy_folders_terms_and_synonyms_are_picked_up(two_policies: 
     assert "协作机器人" in analyzer.expand_query("cobot补贴多少")
     assert "示范产线" in analyzer.expand_query("样板线怎么补")
     assert "规模以上" in analyzer.expand_query("规上奖励")  # the first policy's words are still there
-    assert dict(analyzer.weighted_query_tokens("协作机器人"))["协作机器人"] == 2.0
+    assert dict(analyzer.weighted_query_tokens("协作机器人"))["协作机器人"] == TERM_WEIGHT
 
 
 def test_a_policy_without_the_file_contributes_nothing_from_it(two_policies: Path) -> None:
     (two_policies / ROBOTS / RETRIEVAL_FILE).unlink()
     (two_policies / JIADING / RETRIEVAL_FILE).unlink()
     vocabulary = corpus_vocabulary(load_corpus(two_policies))
-    assert vocabulary.synonyms == ()
+    assert vocabulary.synonyms == genre_vocabulary().synonyms  # the genre's words only
+    assert all(sense.policy_id is None for sense in vocabulary.senses)
     assert "协作机器人" not in vocabulary.terms and "二级节点" not in vocabulary.terms
     assert {"南湖区", "嘉定区", "两化"} <= set(vocabulary.terms)  # region and quoted phrases need no file
 
@@ -175,3 +177,72 @@ def test_search_uses_the_current_vocabulary_and_the_vector_index_does_not_depend
     top = second.search("demo line 资助比例", k=1)[0]
     assert (top.clause.policy_id, top.clause.clause_id) == (ROBOTS, "2")
     assert "示范产线" in top.matched_terms
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("senses: [a, b]\n", "senses 应是"),
+        ("senses:\n  上市: [ipo]\n", "应是映射"),
+        ("senses:\n  上市:\n    clauses: ['3']\n", "没有 phrasings"),
+        ("senses:\n  上市:\n    phrasings: [ipo]\n", "clauses、anchors 或 kinds"),
+        ("senses:\n  上市:\n    phrasings: [ipo]\n    clause: ['3']\n", "未知的键 clause"),
+    ],
+)
+def test_a_malformed_sense_is_a_data_error(tmp_path: Path, text: str, complaint: str) -> None:
+    path = tmp_path / RETRIEVAL_FILE
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match=complaint):
+        read_vocabulary(path)
+
+
+def test_a_policys_sense_belongs_to_that_policy(tmp_path: Path) -> None:
+    path = tmp_path / "some-policy" / RETRIEVAL_FILE
+    path.parent.mkdir()
+    path.write_text("senses:\n  上市:\n    clauses: ['3']\n    phrasings: [敲钟, IPO]\n", encoding="utf-8")
+    (sense,) = read_vocabulary(path).senses
+    assert sense.policy_id == "some-policy" and sense.clauses == ("3",)
+    assert sense.token == "<sense:some-policy:上市>"
+
+
+def test_the_genre_file_has_no_policys_words() -> None:
+    """genre.yaml is shared by every policy: its senses find their clauses by anchor words or kinds, never by a
+    policy's clause ids, and it names no region."""
+    genre = genre_vocabulary()
+    assert genre.senses and all(s.policy_id is None and not s.clauses for s in genre.senses)
+    assert all(s.anchors or s.kinds for s in genre.senses)
+    text = " ".join(w for s in genre.senses for w in (*s.phrasings, *s.anchors)) + str(genre.synonyms)
+    for place in ("嘉定", "上海", "jiading", "shanghai"):
+        assert place not in text.lower()
+
+
+def test_every_sense_of_every_policy_names_clauses_it_has(corpus: Corpus) -> None:
+    """Data check (like the rules' clause ids): a policy's sense points at clause ids of that policy, and every
+    genre sense finds its clause in each real policy of the corpus by its anchors or kinds."""
+    from assistant.retrieval.retriever import clause_senses
+
+    vocabulary = corpus_vocabulary(corpus)
+    for sense in vocabulary.senses:
+        if sense.policy_id is not None:
+            policy = corpus.policy(sense.policy_id)
+            missing = [c for c in sense.clauses if not policy.has_clause(c)]
+            assert not missing, f"{sense.policy_id} 的义项 {sense.name} 指向不存在的条款 {missing}"
+    for policy in corpus:
+        carried = {t for c in policy.clauses for t in clause_senses(policy, c, vocabulary.senses)}
+        lost = [s.name for s in vocabulary.senses if s.policy_id in (None, policy.policy_id) and s.token not in carried]
+        assert not lost, f"{policy.policy_id}: no clause carries {lost}"
+
+
+def test_the_dev_set_is_split_before_tuning_and_both_halves_cover_every_clause(corpus: Corpus) -> None:
+    import yaml
+
+    from assistant.config import REPO_ROOT
+
+    cases = yaml.safe_load((REPO_ROOT / "evals" / "retrieval-dev.yaml").read_text(encoding="utf-8"))
+    assert len(cases) >= 80 and len({c["id"] for c in cases}) == len(cases)
+    assert {c["split"] for c in cases} == {"tune", "heldout"}
+    clauses = {c.clause_id for c in corpus.policy(JIADING).clauses}
+    for half in ("tune", "heldout"):
+        covered = {cid for c in cases if c["split"] == half for cid in c["clauses"]}
+        assert covered <= clauses
+        assert covered == clauses, f"{half} misses {clauses - covered}"

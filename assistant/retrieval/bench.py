@@ -3,19 +3,23 @@
 ``bench_retrieval(settings) -> dict`` (``policy-qa bench retrieval``; for development
 ``python -m assistant.retrieval.bench``). A benchmark, not a timed test: it prints figures, it asserts nothing.
 
-Scale-out uses synthetic clauses: copies of the real clauses under synthetic policy ids, each with a few words
+Scale-out uses synthetic policies: copies of the real policies under synthetic ids, each clause with a few words
 of other clauses appended (so BM25 sees distinct documents) and a vector that is the source clause's vector
-plus small Gaussian noise (embedding 20 000 texts with the real model would take minutes and measure the
-model, not the retrieval). Queries are always embedded by the real model.
+plus small Gaussian noise (embedding 25 000 texts with the real model would take minutes and measure the
+model, not the retrieval). Queries are always embedded by the real model. Each scale point runs in a process of
+its own (``--point N``), so its peak memory is its own: full build, warm searches (all policies, and filtered to
+two), one more policy added incrementally, and the index opened again.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +41,15 @@ SCALES: tuple[int, ...] = (1, 100, 1000)
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory. On Linux, VmHWM of /proc/self/status: ``ru_maxrss`` is inherited
+    across fork and exec, so a child started by a bigger process would report its parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kilobytes on Linux
 
 
@@ -54,8 +67,18 @@ def _percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
     }
 
 
+def _rss_mb() -> float:
+    import psutil
+
+    return float(psutil.Process().memory_info().rss) / 2**20
+
+
 def _latencies(
-    retriever: Retriever, queries: Sequence[str], rounds: int, cold_embedding: bool = True
+    retriever: Retriever,
+    queries: Sequence[str],
+    rounds: int,
+    cold_embedding: bool = True,
+    policy_id: Sequence[str] | None = None,
 ) -> list[float]:
     """Milliseconds per ``search`` call; ``cold_embedding`` clears the query-vector cache so every call runs
     the model (the realistic case: users rarely repeat a question verbatim)."""
@@ -64,9 +87,9 @@ def _latencies(
     for _ in range(rounds):
         for query in queries:
             if cold_embedding:
-                retriever._query_vectors.clear()
+                retriever.clear_caches()
             started = time.perf_counter()
-            retriever.search(query, k=5)
+            retriever.search(query, k=5, policy_id=policy_id)
             samples.append((time.perf_counter() - started) * 1000)
     return samples
 
@@ -111,42 +134,160 @@ def synthetic_corpus(corpus: Corpus, copies: int, seed: int = 7) -> Corpus:
     return Corpus(policies=policies, root=corpus.root)
 
 
-def _scale_point(
-    settings: Settings, corpus: Corpus, real: Embedder, copies: int, queries: Sequence[str], rounds: int
-) -> dict[str, Any]:
-    big = synthetic_corpus(corpus, copies)
-    records = records_for(big)
+def _synthetic_vectors(corpus: Corpus, big: Corpus, real: Embedder, copies: int) -> dict[str, np.ndarray]:
+    """A vector per synthetic record: the real record's (same clause id and chunk) plus a little noise."""
     originals = records_for(corpus)
-    # a synthetic record takes the vector of the real record with the same clause id and chunk, plus noise
     base = {
         (r.clause.clause_id, r.chunk): v
         for r, v in zip(originals, real.encode([r.document for r in originals]), strict=True)
     }
     rng = np.random.default_rng(copies)
     vectors: dict[str, np.ndarray] = {}
-    for record in records:
+    for record in records_for(big):
         key = (record.clause.clause_id, record.chunk)
         vector = base[key] if key in base else base[(record.clause.clause_id, 0)]
         if record.clause.policy_id not in corpus.policies:
             vector = vector + rng.normal(0, 0.05, size=vector.shape).astype(np.float32)
         vectors[record.document] = (vector / np.linalg.norm(vector)).astype(np.float32)
-    embedder = _SyntheticEmbedder(real, vectors)
+    return vectors
+
+
+def scale_point(settings: Settings, copies: int, rounds: int = 1, embedder: str | None = None) -> dict[str, Any]:
+    """One point of the growth curve, meant to run in a process of its own (``--point``), so its peak RSS is its
+    own: ``copies`` synthetic copies of the corpus's policies are indexed from scratch, then searched (warm: model
+    and index loaded, every query embedded), searched with a filter on two policies, grown by one more policy
+    incrementally (``add_policy``), and opened again by a new retriever."""
+    real = load_embedder(embedder or settings.embedding_model, settings.embed_threads)
+    corpus = load_corpus(settings.corpus_dir)
+    queries = [c.query for c in load_cases(DEFAULT_DATASET)]
+    # one more copy than indexed: the last one is the policy added incrementally
+    big_plus = synthetic_corpus(corpus, copies + 1)
+    extra_id = list(big_plus.policies)[-1]
+    big = Corpus(policies={k: v for k, v in big_plus.policies.items() if k != extra_id}, root=corpus.root)
+    synthetic = _SyntheticEmbedder(real, _synthetic_vectors(corpus, big_plus, real, copies + 1))
     started = time.perf_counter()
-    retriever = Retriever(settings, embedder=embedder, corpus=big, rebuild=True)
+    retriever = Retriever(settings, embedder=synthetic, corpus=big, rebuild=True)
     build = time.perf_counter() - started
-    memory = _percentiles(_latencies(retriever, queries, rounds))
-    chroma = Retriever(settings, embedder=embedder, corpus=big, dense_backend="chroma")
-    chroma_lat = _percentiles(_latencies(chroma, queries, rounds))
-    retriever.index.delete(retriever.collection)
+    rss_built = _rss_mb()
+    warm = _percentiles(_latencies(retriever, queries, rounds))
+    two = list(big.policies)[:2]
+    filtered = _percentiles(_latencies(retriever, queries, 1, policy_id=two))
+    started = time.perf_counter()
+    retriever.add_policy(big_plus.policy(extra_id))
+    add_one = time.perf_counter() - started
+    after_add = _percentiles(_latencies(retriever, queries[:40], 1))
+    found = retriever.search(queries[0], k=50, policy_id=extra_id)
+    retriever.close()
+    serving = _in_process(settings, copies, rounds, embedder, "--open", settings.home)
     return {
         "scale": f"{copies}x",
-        "clauses": len(retriever.clauses),
-        "records": len(retriever.records),
+        "policies": len(big.policies),
+        "clauses": len(big.clauses()),
+        "records": len(records_for(big)),
         "build_s": round(build, 2),
-        "query_memory_dense": memory,
-        "query_chroma_dense": chroma_lat,
+        "warm_query": warm,
+        "warm_query_two_policies": filtered,
+        "add_one_policy_s": round(add_one, 3),
+        "add_one_policy_found": bool(found),
+        "warm_query_after_add": after_add,
+        "bm25_mb": round(retriever.bm25.nbytes / 2**20, 1),
+        "vectors_mb": round(retriever._state.vectors.nbytes / 2**20, 1),
+        "rss_after_build_mb": round(rss_built, 1),
+        "peak_rss_build_mb": round(_peak_rss_mb(), 1),
+        "serving": serving,
+    }
+
+
+def open_point(settings: Settings, copies: int, rounds: int = 1, embedder: str | None = None) -> dict[str, Any]:
+    """The serving process of a scale point: open the index :func:`scale_point` left (the extra policy included),
+    then warm searches. Its peak RSS is what a running assistant holds with that many policies."""
+    real = load_embedder(embedder or settings.embedding_model, settings.embed_threads)
+    corpus = load_corpus(settings.corpus_dir)
+    queries = [c.query for c in load_cases(DEFAULT_DATASET)]
+    big_plus = synthetic_corpus(corpus, copies + 1)
+    synthetic = _SyntheticEmbedder(real, _synthetic_vectors(corpus, big_plus, real, copies + 1))
+    started = time.perf_counter()
+    retriever = Retriever(settings, embedder=synthetic, corpus=big_plus)
+    opened = time.perf_counter() - started
+    if retriever.status.changed:
+        raise RuntimeError(f"the index was not up to date: {retriever.status.message()}")
+    warm = _percentiles(_latencies(retriever, queries, rounds))
+    return {
+        "open_s": round(opened, 2),
+        "warm_query": warm,
+        "rss_mb": round(_rss_mb(), 1),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
     }
+
+
+def _in_process(
+    settings: Settings, copies: int, rounds: int, embedder: str | None, mode: str, home: Path | None = None
+) -> dict[str, Any]:
+    """Run a scale point (``--point``) or its serving half (``--open``) in a fresh Python process."""
+    with tempfile.TemporaryDirectory(prefix="policy-qa-bench-scale-") as tmp:
+        env = dict(os.environ, POLICY_QA_HOME=str(home or tmp), POLICY_QA_CORPUS=str(settings.corpus_dir))
+        env.pop("CHROMA_HOST", None)
+        command = [sys.executable, "-m", "assistant.retrieval.bench", mode, str(copies), "--rounds", str(rounds)]
+        if embedder:
+            command += ["--embedder", embedder]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
+        if done.returncode != 0:
+            raise RuntimeError(f"{mode} {copies}x failed: {done.stderr[-2000:]}")
+        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _scale_point_in_process(settings: Settings, copies: int, rounds: int, embedder: str | None) -> dict[str, Any]:
+    """Run :func:`scale_point` in a fresh Python process (its own peak RSS, its own state folder)."""
+    return _in_process(settings, copies, rounds, embedder, "--point")
+
+
+#: Busy processes (artificial CPU load) and query thread counts of the threads benchmark.
+LOADS: tuple[int, ...] = (0, 2, 4, 8)
+THREADS: tuple[int, ...] = (1, 2)
+_BUSY = "import time\nend = time.time() + {seconds}\nwhile time.time() < end:\n    pass\n"
+
+
+def bench_threads(
+    retriever: Retriever,
+    queries: Sequence[str],
+    loads: Sequence[int] = LOADS,
+    threads: Sequence[int] = THREADS,
+) -> list[dict[str, Any]]:
+    """Warm search latency (every query embedded) with ``n`` busy processes running beside it, for each query
+    thread count. The busy processes stop by themselves after two minutes and are ended here by their ids."""
+    embedder = retriever.embedder
+    original = getattr(embedder, "threads", None)
+    settings = retriever.settings
+    rows: list[dict[str, Any]] = []
+    try:
+        for load in loads:
+            busy = [
+                subprocess.Popen([sys.executable, "-c", _BUSY.format(seconds=120)]) for _ in range(load)
+            ]
+            try:
+                time.sleep(0.5 if load else 0)
+                for count in threads:
+                    if original is not None:
+                        embedder.threads = count  # type: ignore[attr-defined]
+                    retriever.settings = replace(settings, embed_threads=count)
+                    embed: list[float] = []
+                    for query in queries:
+                        started = time.perf_counter()
+                        embedder.encode([query])
+                        embed.append((time.perf_counter() - started) * 1000)
+                    search = _percentiles(_latencies(retriever, queries, 1))
+                    rows.append(
+                        {"load": load, "threads": count, "embed_query": _percentiles(embed), "search": search}
+                    )
+            finally:
+                for process in busy:
+                    process.kill()
+                    process.wait(timeout=10)
+    finally:
+        retriever.settings = settings
+        if original is not None:
+            embedder.threads = original  # type: ignore[attr-defined]
+    return rows
 
 
 def bench_retrieval(
@@ -155,6 +296,7 @@ def bench_retrieval(
     rounds: int = 3,
     embedder: str | None = None,
     dataset_path: Path | None = None,
+    loads: Sequence[int] = LOADS,
 ) -> dict[str, Any]:
     """Measure the retriever with the configured (or given) embedder; returns a JSON-ready dict."""
     queries = [c.query for c in load_cases(dataset_path or DEFAULT_DATASET)]
@@ -163,7 +305,7 @@ def bench_retrieval(
         bench_settings = replace(settings, home=Path(tmp), chroma_host=None)
         rss_start = _peak_rss_mb()
         started = time.perf_counter()
-        real = load_embedder(name)
+        real = load_embedder(name, settings.embed_threads)
         model_load = time.perf_counter() - started
         corpus = load_corpus(settings.corpus_dir)
         started = time.perf_counter()
@@ -189,7 +331,8 @@ def bench_retrieval(
             real.encode([query])
             embed_samples.append((time.perf_counter() - t0) * 1000)
         rss_single = _peak_rss_mb()
-        growth = [_scale_point(bench_settings, corpus, real, copies, queries[:40], 1) for copies in scales]
+        threads = bench_threads(retriever, queries[:60], loads) if loads else []
+        growth = [_scale_point_in_process(settings, copies, 1, embedder) for copies in scales]
     return {
         "embedder": real.name,
         "clauses": len(retriever.clauses),
@@ -204,8 +347,9 @@ def bench_retrieval(
         "query_embedding": _percentiles(embed_samples),
         "peak_rss_mb_start": round(rss_start, 1),
         "peak_rss_mb": round(rss_single, 1),
+        "embed_threads": settings.embed_threads,
+        "threads_under_load": threads,
         "growth": growth,
-        "peak_rss_mb_after_growth": round(_peak_rss_mb(), 1),
         "queries": len(queries),
         "rounds": rounds,
     }
@@ -222,15 +366,24 @@ def format_bench(result: dict[str, Any]) -> str:
         f"p95 {result['warm_query_cached_embedding']['p95_ms']} ms",
         f"  其中查询向量 p50 {result['query_embedding']['p50_ms']} ms；仅 BM25 p95 {result['bm25_only']['p95_ms']} ms；"
         f"仅向量 p95 {result['dense_only']['p95_ms']} ms",
-        f"  峰值内存 {result['peak_rss_mb']} MB（扩展测试后 {result['peak_rss_mb_after_growth']} MB）",
-        "  规模增长（合成条款）：",
-        f"    {'规模':<6}{'条款':>8}{'建索引 s':>10}{'内存向量 p50/p95 ms':>22}{'Chroma 查询 p50/p95 ms':>24}",
+        f"  峰值内存 {result['peak_rss_mb']} MB；查询向量化线程 {result['embed_threads']}",
+        "  CPU 负载下的查询线程数（忙进程数 × 线程数：查询向量化 p50/p95，整次检索 p50/p95，毫秒）：",
+        *[
+            f"    负载 {t['load']}  线程 {t['threads']}：向量化 {t['embed_query']['p50_ms']} / {t['embed_query']['p95_ms']}，"
+            f"检索 {t['search']['p50_ms']} / {t['search']['p95_ms']}"
+            for t in result.get("threads_under_load", [])
+        ],
+        "  规模增长（合成政策，每点一个独立进程）：",
+        f"    {'规模':<7}{'政策':>6}{'条款':>8}{'全量建索引 s':>12}{'增量加一政策 s':>14}{'建索引进程峰值 MB':>16}"
+        f"{'打开 s':>8}{'服务进程热查询 p50/p95 ms':>26}{'服务进程峰值 MB':>16}{'限两政策 p95':>12}",
     ]
     for g in result["growth"]:
-        m, c = g["query_memory_dense"], g["query_chroma_dense"]
+        serving, f = g["serving"], g["warm_query_two_policies"]
+        w = serving["warm_query"]
         lines.append(
-            f"    {g['scale']:<6}{g['clauses']:>8}{g['build_s']:>10}"
-            f"{m['p50_ms']:>12} / {m['p95_ms']:<8}{c['p50_ms']:>12} / {c['p95_ms']:<8}"
+            f"    {g['scale']:<7}{g['policies']:>6}{g['clauses']:>8}{g['build_s']:>12}{g['add_one_policy_s']:>14}"
+            f"{g['peak_rss_build_mb']:>16}{serving['open_s']:>8}{w['p50_ms']:>14} / {w['p95_ms']:<9}"
+            f"{serving['peak_rss_mb']:>16}{f['p95_ms']:>12}"
         )
     return "\n".join(lines)
 
@@ -241,9 +394,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scales", default=",".join(map(str, SCALES)), help="逗号分隔的倍数，如 1,100,1000")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--point", type=int, default=None, help="只测一个规模点（在本进程内，输出一行 JSON）")
+    parser.add_argument("--open", type=int, default=None, help="打开 --point 留下的索引并测热查询（输出一行 JSON）")
+    parser.add_argument("--loads", default=",".join(map(str, LOADS)), help="线程测试的忙进程数，逗号分隔；空则跳过")
     args = parser.parse_args(argv)
+    if args.open is not None:
+        print(json.dumps(open_point(Settings.from_env(), args.open, args.rounds, args.embedder), ensure_ascii=False))
+        return 0
+    if args.point is not None:
+        print(json.dumps(scale_point(Settings.from_env(), args.point, args.rounds, args.embedder), ensure_ascii=False))
+        return 0
     scales = [int(s) for s in args.scales.split(",") if s.strip()]
-    result = bench_retrieval(Settings.from_env(), scales=scales, rounds=args.rounds, embedder=args.embedder)
+    loads = [int(n) for n in args.loads.split(",") if n.strip()]
+    result = bench_retrieval(
+        Settings.from_env(), scales=scales, rounds=args.rounds, embedder=args.embedder, loads=loads
+    )
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_bench(result))
     return 0
 

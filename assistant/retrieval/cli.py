@@ -12,7 +12,7 @@ import sys
 from datetime import date
 
 from assistant.config import Settings
-from assistant.errors import InputError
+from assistant.errors import IndexUnavailable, InputError
 
 
 def _progress(done: int, total: int) -> None:
@@ -28,16 +28,24 @@ def _retriever(args: argparse.Namespace, rebuild: bool = False):
     from assistant.retrieval.retriever import Retriever
 
     settings = Settings.from_env()
-    settings.ensure_home()
+    try:
+        settings.ensure_home()
+    except OSError as err:  # a read-only parent, or a file in the way: searching may still work, building not
+        print(
+            f"注意：无法创建状态文件夹 {settings.home}（{err.strerror or err}），索引不会被保存。",
+            file=sys.stderr,
+        )
     retriever = Retriever(settings, embedder=args.embedder, rebuild=rebuild, progress=_progress)
-    if retriever.status.rebuilt or retriever.index.notice:
+    if retriever.status.changed or retriever.status.notice:
         print(retriever.status.message(), file=sys.stderr)
     return retriever
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
     retriever = _retriever(args, rebuild=args.rebuild)
-    if not retriever.status.rebuilt:
+    if not retriever.status.persisted or (args.rebuild and not retriever.status.rebuilt):
+        raise IndexUnavailable(retriever.status.notice or "无法写入索引。")
+    if not retriever.status.changed:
         print(retriever.status.message())
     else:
         print(
@@ -70,7 +78,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
     retriever = _retriever(args)
     as_of = args.as_of or date.today()
     for n, query in enumerate(queries):
-        hits = retriever.search(query, k=args.k, as_of=as_of, policy_id=args.policy, method=args.method)
+        policies = [p.strip() for value in args.policy or [] for p in value.split(",") if p.strip()] or None
+        hits = retriever.search(query, k=args.k, as_of=as_of, policy_id=policies, method=args.method)
         if args.json:
             print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False))
             continue
@@ -85,8 +94,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 if hit.in_force
                 else f"{as_of.isoformat()} 已不在有效期（{until}）"
             )
-            terms = f"  命中：{'、'.join(hit.matched_terms)}" if hit.matched_terms else ""
-            print(f"{rank}. {hit.clause.label}  {hit.clause.path_str}")
+            terms = f"  命中：{'、'.join(hit.matched_terms)}" if hit.matched_terms else "  命中：无（仅语义相近）"
+            print(f"{rank}. {hit.clause.label}  {hit.clause.path_str}  [{hit.policy_id}]")
             print(f"   分数 {hit.score:.4f}  {validity}{terms}")
     return 0
 
@@ -106,6 +115,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("--k", type=int, default=5, help="返回条款数（默认 5）")
     search.add_argument("--json", action="store_true", help="每个问题输出一行 JSON 列表")
     search.add_argument("--as-of", type=_parse_date, default=None, help="按该日期判断有效性（默认今天）")
-    search.add_argument("--policy", default=None, help="只检索这个政策编号")
+    search.add_argument(
+        "--policy", action="append", default=None, help="只检索这些政策编号（可重复，或用逗号分隔）"
+    )
     search.add_argument("--method", choices=("hybrid", "bm25", "dense"), default="hybrid", help="排序方法")
     search.set_defaults(func=_cmd_search)

