@@ -18,6 +18,9 @@ _CN = "零〇一二三四五六七八九十百千两"
 _NUMBERED = re.compile(rf"^第?(?P<n>[{_CN}\d]+)(?P<unit>条|项|点|款)?$")
 _SUB = re.compile(rf"^第?(?P<n>[{_CN}\d]+)(?:条|项)?第?[（(](?P<m>[{_CN}\d]+)[）)](?:项|款|目)?$")
 _CHAPTER = re.compile(rf"^第(?P<n>[{_CN}\d]+)章$")
+#: "第二部分", "第二大块", "第二部分第（二）块": a top-level part, or a part of it, by position.
+_PART_WORD = "部分|大块|板块|大类|块"
+_PART = re.compile(rf"^第(?P<n>[{_CN}\d]+)(?:{_PART_WORD})(?:的?第?[（(]?(?P<m>[{_CN}\d]+)[）)]?(?:{_PART_WORD}|小块|类|项|点)?)?$")
 _PREAMBLE = {"序言", "前言", "序", "preamble", "开头", "引言"}
 
 
@@ -69,8 +72,19 @@ def resolve_clause(clauses: Sequence[Clause], text: str) -> Clause | None:
     if m := _CHAPTER.match(raw):
         n = _arabic(m.group("n"))
         return _one([c for c in clauses if c.kind == "chapter" and _arabic(c.number) == n])
+    if m := _PART.match(raw):
+        return _part(clauses, m.group("n"), m.group("m"))
     if len(raw) >= 2:
         # Part of a heading's title, when it is most of it ("服务能力建设"), never a common word ("补贴").
         headings = [c for c in clauses if c.kind in ("chapter", "section", "subsection")]
         return _one([c for c in headings if raw in _normalise(c.title) and 2 * len(raw) >= len(_normalise(c.title))])
     return None
+
+
+def _part(clauses: Sequence[Clause], n: str, m: str | None) -> Clause | None:
+    """The n-th top-level heading ("第二部分"), or the m-th heading under it ("第二部分第（二）块")."""
+    tops = [c for c in clauses if c.parent_id is None and c.kind in ("chapter", "section")]
+    top = _one([c for c in tops if _arabic(c.number) == _arabic(n)])
+    if top is None or m is None:
+        return top
+    return _one([c for c in clauses if c.parent_id == top.clause_id and _arabic(c.number) == _arabic(m)])

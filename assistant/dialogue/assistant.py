@@ -211,7 +211,10 @@ class Assistant:
             asked = Request("item", state.policy_id)
         elif action.kind is ActionKind.ANSWER_MATCH and answer.missing_facts:
             asked = Request("fact", answer.policy_id, answer.missing_facts[0], tuple(answer.options))
-        conv.state = record(state, action.kind, asked, action.kind in _ANSWERED and answer.intent != "clarify")
+        answered = action.kind in _ANSWERED and answer.intent != "clarify"
+        rests_on = answer.intent in ("award", "eligibility", "lookup") and answer.policy_id == state.policy_id
+        topic = answer.citations[0] if rests_on and answer.citations else None
+        conv.state = record(state, action.kind, asked, answered, topic)
         reply = self._reply(answer, conv.state, action.kind.value, action.reason.value)
         return self._phrase_and_guard(parse.reading, reply)
 

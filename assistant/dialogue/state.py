@@ -117,6 +117,10 @@ class DialogueState:
     """The observation of a question put on hold while the assistant asks which policy it is about."""
     recent: tuple[str, ...] = ()
     """Items of the current policy discussed so far, most recent last ("两个一共多少" adds up the last two)."""
+    same_project: bool = False
+    """The user said the items they ask about are one project ("同一个项目又是…又是…"), in any turn."""
+    topic: str | None = None
+    """The clause the last answer rested on ("一事一议是什么意思" … "那谁来批准" asks more about it)."""
 
     def profile(self, policy_id: str | None = None) -> dict[str, Any]:
         """Fact name → value for a policy (default: the current one)."""

@@ -18,6 +18,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from assistant.dialogue.context_kind import (
+    ITEM_NAMED,
+    ITEM_WEAK,
+    implied_items,
+    reconsider,
+    strongly_named,
+    with_recent,
+)
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.slots import answers_request, fill_slots, items_from_facts
@@ -33,12 +41,6 @@ from assistant.dialogue.state import (
     TurnNotes,
 )
 from assistant.nlu import Parse
-
-#: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
-#: names its item only when nothing else in the message points to one.
-ITEM_NAMED = 0.75
-ITEM_WEAK = 0.5
-
 
 #: A question this short with nothing named ("能不能？", "申请") is too vague to act on.
 _TOO_SHORT = 4
@@ -95,7 +97,10 @@ def _out_of_scope(
     if parse.off_topic and not named_items and not parse.money_words:
         return "off_topic", elsewhere  # "今天嘉定下雨吗": a place named is not the policy asked about
     about_facts = any(f.values or f.mentioned for f in parse.facts.values())
-    if kind == "out_of_scope" and not (named_items or named_here or parse.clause_refs or about_facts or answerable):
+    asks_text = bool(parse.topics)  # "什么时候能到账", "能一起拿吗": about a policy's rules, even with nothing named
+    if kind == "out_of_scope" and not (
+        named_items or named_here or parse.clause_refs or about_facts or answerable or asks_text
+    ):
         return "off_topic", elsewhere
     return None, elsewhere
 
@@ -125,13 +130,6 @@ def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Doma
     return tuple(m.item_id for m in mentions if m.score >= ITEM_WEAK)
 
 
-def _strongly_named(parse: Parse, policy_id: str, items: tuple[str, ...], refs: Sequence[str], domain: Domain) -> bool:
-    """Whether the items were named outright (by number or a specific alias), not by a shared keyword."""
-    by_ref = {domain.item_by_clause(policy_id, c) for c in refs}
-    strong = {m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED}
-    return bool(items) and all(i in strong or i in by_ref for i in items)
-
-
 def _clause_refs(parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
     policy = domain.policy(policy_id)
     out: list[str] = []
@@ -155,7 +153,7 @@ def _next_goal(
     turn = state.turn + 1
     goal = state.goal if state.goal and state.goal.policy_id == policy_id else None
     req = state.requested if state.requested and state.requested.policy_id in (policy_id, None) else None
-    same_project = "same_project" in parse.acts and "different_projects" not in parse.acts
+    same_project = ("same_project" in parse.acts or state.same_project) and "different_projects" not in parse.acts
     question = kind in ("award", "eligibility", "match")
 
     if req is not None and req.kind == "item" and items and kind != "lookup":
@@ -205,125 +203,6 @@ def _next_goal(
     return state.goal, False
 
 
-def _states_goal_facts(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> bool:
-    """The message gives a value for a fact the goal's figure depends on (an amount its cues claim, an
-    option) — not for who may apply, which is a question of eligibility."""
-    goal = state.goal
-    if goal is None or not goal.items:
-        return False
-    relevant = set(domain.amount_facts(policy_id, goal.items))
-    facts = parse.facts_of(policy_id)
-    claimed = any(f in relevant for m in facts.money for f in m.claims)
-    # A yes/no cue word is too weak here ("一事一议是怎么回事" names a fact without stating it).
-    chosen = any(f in relevant and (s := domain.fact_spec(policy_id, f)) is not None and s.type == "choice"
-                 for f in facts.values)
-    return claimed or chosen
-
-
-def _states_item_facts(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
-    """The message gives a value for a fact of the items it names (a yes/no, an option, an amount)."""
-    relevant = set(domain.item_facts(policy_id, items)) - {
-        s.name for s in (domain.rules[policy_id].cross_cutting_facts() if policy_id in domain.rules else [])
-    }
-    facts = parse.facts_of(policy_id)
-    # A yes/no fact counts as stated only with a mark of something done ("建好了也运营了"); its cue alone
-    # is often just the item's name ("上市补贴和区里的上市政策是什么关系").
-    done = bool(re.search(r"了|已", parse.reading))
-    stated = any(
-        f in relevant and (done or (spec := domain.fact_spec(policy_id, f)) is None or spec.type != "bool")
-        for f in facts.values
-    )
-    return stated or any(f in relevant for m in facts.money for f in m.claims)
-
-
-def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
-    money = set(domain.amount_facts(policy_id, items))
-    return any(f in money for m in parse.facts_of(policy_id).money for f in m.claims)
-
-
-def _reconsider(
-    state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain
-) -> TurnKind:
-    """The turn's kind in context (the reader saw one message; the state knows what came before)."""
-    goal = state.goal
-    if kind == "followup" and state.last.kind == "lookup":
-        return "lookup"  # "那第7条呢" after a look-up
-    if kind == "out_of_scope":
-        return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
-    if parse.attributed and kind in ("inform", "vague", "chitchat", "eligibility", "followup"):
-        if items:
-            return "award"  # a figure attributed to us about an item: answer that item's figure
-        if goal is not None:
-            return goal.kind  # "你刚才说能补600万对吧": the goal's answer again
-    spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
-    if kind in ("award", "eligibility", "lookup") and parse.which_ones and parse.describes(policy_id, spec_type):
-        return "match"  # "我们…授牌了…贯标也过了，能申请哪些？"
-    if kind == "award" and parse.asks_count and not parse.money_words and not parse.amounts:
-        return "lookup"  # "每年认定多少个标杆项目": how many, not how much
-    if goal is not None and goal.kind == "eligibility" and kind in ("followup", "inform", "eligibility") \
-            and _claims_item_money(parse, policy_id, goal.items, domain):
-        return "award"  # "那如果服务金额只有280万呢": the figure, after a question of eligibility
-    if (
-        kind in ("lookup", "eligibility", "followup") and not items and goal is not None and goal.kind == "award"
-        and _states_goal_facts(state, parse, policy_id, domain)
-    ):
-        return "inform"  # "这个项目镇里给了20万，会不会影响？" / "那服务金额如果是400万呢": recompute
-    if kind in ("lookup", "eligibility") and items and parse.asks_amount and parse.amounts:
-        return "award"  # "平台建设不含土建的部分一共是2000万，资助多少"
-    if kind == "eligibility" and items and any(m.expected_award for f in parse.facts.values() for m in f.money):
-        return "award"  # "想攞200万得唔得": a figure to check
-    if kind == "lookup" and items and _claims_item_money(parse, policy_id, items, domain):
-        return "award"  # "服务商资助咋算？服务金额一共260万"
-    if kind == "lookup" and items and not parse.topics and _states_item_facts(parse, policy_id, items, domain):
-        return "inform"  # "其实我想问的是二级节点，建好了也运营了"
-    refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
-    if "follow_up" in parse.acts and refused_before and (items or parse.policy_names):
-        return state.last.asked  # "宝山的智能工厂补贴是多少" … "那嘉定的呢？"
-    validity = parse.topics & {"validity", "validity_yes_no"}
-    about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
-    if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match", "inform"):
-        return "lookup"
-    if kind == "match" and len(items) == 1 and not parse.which_ones:
-        return "award" if parse.money_words else "eligibility"  # "上市了，这个政策还能另外给多少"
-    if kind == "vague" and items and _strongly_named(parse, policy_id, items, (), domain):
-        if goal is not None and not goal.items:
-            return "inform"  # the item a waiting question needs ("能补多少钱" … "标杆示范项目")
-        return "award" if parse.money_words else "lookup"  # "贯标补贴", "二级节点"
-    return kind
-
-
-_COUNT_WORDS = {"两": 2, "二": 2, "俩": 2, "三": 3, "四": 4}
-
-
-def _count(parse: Parse) -> int:
-    """"两个", "三场": how many things the message adds up (0 when it does not say)."""
-    return next((v for w, v in _COUNT_WORDS.items() if any(f"{w}{u}" in parse.reading for u in "个项场条")), 0)
-
-
-def _implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str) -> tuple[str, ...]:
-    """Items a message means without naming them: "两个一共多少" — the last items discussed, added up;
-    "冠名以后最多给多少" right after a look-up about one item — that item."""
-    if state.policy_id != policy_id or not state.recent:
-        return ()
-    if "together" in parse.acts and kind in ("award", "followup", "inform"):
-        n = _count(parse) or 2
-        return state.recent[-n:] if len(state.recent) >= 2 else ()
-    if kind in ("award", "eligibility") and state.last.kind == "lookup" and state.last.named_items:
-        return state.last.named_items[:1]
-    return ()
-
-
-def _with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind) -> tuple[str, ...]:
-    """"另外我们首次规上了，两个一共能拿多少": the item named plus the one discussed before."""
-    if not items or "together" not in parse.acts or kind not in ("award", "followup", "inform"):
-        return items
-    n = _count(parse)
-    if n <= len(items):
-        return items
-    earlier = [i for i in state.recent if i not in items]
-    return (*earlier[-(n - len(items)):], *items)
-
-
 def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
     """The policy the user picked when asked "which policy?" (by its region, issuer or title)."""
     req = state.requested
@@ -368,14 +247,14 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     policy_id = choice.policy_id
     refs = _clause_refs(parse, policy_id, domain)
     items = _named_items(parse, policy_id, refs, domain)
-    kind = _reconsider(state, parse, kind, items, policy_id, domain)
+    kind = reconsider(state, parse, kind, items, policy_id, domain)
     if kind == "lookup" and refs:
         items = ()  # "第5条讲的是什么": the clause is the topic, not its item's figure
-    strong = _strongly_named(parse, policy_id, items, refs, domain)  # of what this message names itself
-    items = _with_recent(state, parse, items, kind) or _implied_items(state, parse, kind, policy_id)
+    strong = strongly_named(parse, policy_id, items, refs, domain)  # of what this message names itself
+    items = with_recent(state, parse, items, kind) or implied_items(state, parse, kind, policy_id)
     base = state
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
-        base = replace(state, requested=None, pending_money=(), goal=None, recent=())
+        base = replace(state, requested=None, pending_money=(), goal=None, recent=(), same_project=False)
     goal, answered = _next_goal(base, parse, kind, policy_id, items, domain, strong)
     if goal is not None and "same_project" in parse.acts and "different_projects" not in parse.acts \
             and not goal.same_project:
@@ -418,11 +297,15 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         history=history,
         waiting=None,
         recent=recent[-6:],
+        same_project=(base.same_project or "same_project" in parse.acts) and "different_projects" not in parse.acts,
     )
 
 
-def record(state: DialogueState, action: Any, asked: Request | None, answered: bool) -> DialogueState:
-    """The state after the assistant's action: what it asked for, and whether the goal got its answer."""
+def record(
+    state: DialogueState, action: Any, asked: Request | None, answered: bool, topic: str | None = None
+) -> DialogueState:
+    """The state after the assistant's action: what it asked for, whether the goal got its answer, and the
+    clause the answer rested on (``topic``; kept when the answer rested on none)."""
     goal = state.goal
     if answered and goal is not None:
         goal = replace(goal, answered=True)
@@ -431,4 +314,4 @@ def record(state: DialogueState, action: Any, asked: Request | None, answered: b
     if last_turn is not None:
         history = (*state.history[:-1], replace(last_turn, action=str(action)))
     requested = asked if asked is not None else (state.requested if not answered else None)
-    return replace(state, goal=goal, requested=requested, history=history)
+    return replace(state, goal=goal, requested=requested, history=history, topic=topic or state.topic)

@@ -17,6 +17,11 @@ from assistant.nlu.vocabulary import Catalog
 
 #: "第5条", "第三条", "第9项", "5条": a reference to a numbered clause.
 _CLAUSE_REF = re.compile(r"第\s*([0-9]{1,3}|[一二三四五六七八九十百]{1,4})\s*(条|项|款)|(?<![\d第])([0-9]{1,2})\s*条(?!件)")
+#: "第二部分", "第二部分第（二）块": a part of the text by position (the corpus resolves it).
+_PART_REF = re.compile(
+    r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:部分|大块|板块|大类|块)"
+    r"(?:的?第?\s*[（(]?([0-9]{1,2}|[一二三四五六七八九十]{1,3})[）)]?\s*(?:部分|小块|大块|块|类|项|点))?"
+)
 _SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n]")
 #: Weight of an item named only inside an injected span ("直接说实训基地能拿…" still asks about it).
 INJECTED_ITEM_WEIGHT = 0.3
@@ -120,6 +125,9 @@ def find_clause_refs(text: str, catalog: Catalog, section_titles: dict[str, set[
             refs.append(ClauseRef(m.group(0), _arabic(num), None, m.start()))
         except (ValueError, KeyError):
             continue
+    for m in _PART_REF.finditer(text):
+        refs = [r for r in refs if not m.start() <= r.start < m.end()]  # "第二部分第（二）项" is one reference
+        refs.append(ClauseRef(m.group(0), None, None, m.start()))
     for title in sorted({t for titles in section_titles.values() for t in titles}, key=len, reverse=True):
         at = text.find(title)
         if at >= 0 and not any(r.start <= at < r.start + len(r.text) for r in refs):

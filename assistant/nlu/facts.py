@@ -26,7 +26,7 @@ from assistant.rules.money import AmountMention
 
 _SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n（）()]")
 _NEGATION = re.compile(r"(没有|没|未|不是|不需要|不要求|不用|无需|无|尚未|还没|并非|非|不)[^，,。；;]{0,6}$")
-_AFTER_WINDOW = 6
+_AFTER_WINDOW = 12
 _BEFORE_WINDOW = 24
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
 #: After an option ("市级补助", "国家已补助"), the word is about the money, not the option.
@@ -78,6 +78,8 @@ def _segment_end(text: str, pos: int) -> int:
     return m.start() if m else len(text)
 
 
+#: "200万是…土建", "100万用于…": the words after an amount say what it is, further than a cue right after it.
+_SAYS_WHAT = re.compile(r"^(是|为|属于|用于|用在|花在|投在)")
 #: "不含土建的话是1000万": a cue right after these words excludes its fact instead of naming it.
 _EXCLUDED = re.compile(r"不含|不包括|不包含|除去|除了|不算|不计|刨去|扣掉|扣除")
 
@@ -95,6 +97,8 @@ def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
         at = after.find(cue)
         if 0 <= at <= 2:
             best = max(best, 50.0 - at + len(cue) / 10)
+        elif at > 2 and _SAYS_WHAT.match(after):
+            best = max(best, 40.0 - at + len(cue) / 10)  # "200万是厂房改建的土建": what the amount is, said after it
     return best
 
 
@@ -151,16 +155,21 @@ def read_facts(
             value = _read_count(text, cues)
         if value is not None:
             values[name] = value
-    mentioned = tuple(n for n, fc in policy.lexicon.items() if any(c in text for c in fc.cues))
+    mentioned = tuple(
+        n for n, fc in policy.lexicon.items() if any(c in text for c in (*fc.cues, *fc.negative_cues, *fc.open_cues))
+    )
     return PolicyFacts(money, values, mentioned)
 
 
 def _read_bool(
     text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...], in_progress: re.Pattern[str]
 ) -> bool | None:
-    # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it.
-    if any(cue in text for cue in fc.negative_cues):
+    # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it — unless it is itself
+    # denied ("没有任何违法失信记录", "不是分公司"), which speaks for the fact when nothing else decides it.
+    negative = [m.start() for cue in fc.negative_cues for m in re.finditer(re.escape(cue), text)]
+    if any(not _negated(text, at) for at in negative):
         return False
+    denied_negative = bool(negative)
     place_fact = bool(region) and region in spec.label
     if not place_fact:
         hits = [m.start() for cue in fc.cues for m in re.finditer(re.escape(cue), text)]
@@ -170,7 +179,7 @@ def _read_bool(
             if any(in_progress.search(seg) for seg in segments):
                 return False
             return not any(_negated(text, at) for at in hits)
-        return None
+        return True if denied_negative else None
     # A place fact ("税务登记在嘉定区"): true when the cue's clause names this region, false for another place.
     short = region[:-1] if len(region) > 2 else region
     for cue in sorted(fc.cues, key=len, reverse=True):

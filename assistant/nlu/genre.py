@@ -27,8 +27,10 @@ Act = Literal[
 ACTS: tuple[Act, ...] = (
     "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together"
 )
-LookupTopic = Literal["validity", "interpreter", "upstream", "validity_yes_no"]
-LOOKUP_TOPICS: tuple[LookupTopic, ...] = ("validity", "interpreter", "upstream", "validity_yes_no")
+LookupTopic = Literal["validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat"]
+LOOKUP_TOPICS: tuple[LookupTopic, ...] = (
+    "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat"
+)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Each fact of ``rules.yaml`` may have ``cues`` (the words users put next to it: "已投入", "土建", "上级补助"…),
 ``negative_cues`` (words that make a yes/no fact false: "分公司", "早就是规上") and, for a choice, ``option_aliases``
-(other ways to name an option: "市里认定" for 市级). No figures: this file is about wording only.
+(other ways to name an option: "市里认定" for 市级) and ``open_cues`` (words that raise a fact the text leaves open:
+"高校" for 法人企业 — the answer cites the condition as to be confirmed). No figures: this file is about wording only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class FactCues:
 
     cues: tuple[str, ...] = ()
     negative_cues: tuple[str, ...] = ()
+    open_cues: tuple[str, ...] = ()
+    """Words that raise the fact without settling it ("高校" for 法人企业): cited as to be confirmed."""
     option_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -35,6 +38,7 @@ def load_lexicon(path: Path) -> dict[str, FactCues]:
             name: FactCues(
                 cues=tuple(entry.get("cues") or ()),
                 negative_cues=tuple(entry.get("negative_cues") or ()),
+                open_cues=tuple(entry.get("open_cues") or ()),
                 option_aliases={k: tuple(v) for k, v in (entry.get("option_aliases") or {}).items()},
             )
             for name, entry in facts.items()

@@ -122,7 +122,7 @@ def mask(text: str, parse: Parse, count: re.Pattern[str] | None = None) -> str:
     marks += [(m.start, m.end, MASKS["money"]) for m in parse.amounts]
     marks += [(m.start, m.end, MASKS["item"]) for m in parse.items if not in_spans(m.start, parse.spans)]
     marks += [(o.start, o.end, MASKS["option"]) for o in parse.options]
-    marks += [(r.start, r.start + len(r.text), MASKS["clause"]) for r in parse.clause_refs if r.number]
+    marks += [(r.start, r.start + len(r.text), MASKS["clause"]) for r in parse.clause_refs if r.number or not r.title]
     marks += [(p.start, p.start + len(p.name), MASKS["place"]) for p in parse.places if p.start >= 0]
     marks.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
     taken: list[tuple[int, int, str]] = []

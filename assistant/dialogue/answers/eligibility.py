@@ -79,13 +79,16 @@ def _rule_hit(ctx: Context, cited: list[str]) -> Clause | None:
     if not ctx.obs.answerable:
         return None
     hits = [h for h in ctx.obs.hits if h.clause.policy_id == ctx.policy_id]
-    if not hits:
-        return None
-    clause = hits[0].clause
     items = {i.clause for i in ctx.rules.items}
-    if clause.kind not in ("item", "article") or clause.clause_id in items or clause.clause_id in cited:
-        return None
-    return None if clause.clause_id == validity_clause(ctx.policy) else clause
+    # The best two, passing over a clause the answer already cites (取消资格 when it is about who may apply).
+    for hit in hits[:2]:
+        clause = hit.clause
+        if clause.clause_id in cited:
+            continue
+        if clause.kind not in ("item", "article") or clause.clause_id in items:
+            return None
+        return None if clause.clause_id == validity_clause(ctx.policy) else clause
+    return None
 
 
 def answer_eligibility(ctx: Context) -> Answer:
@@ -119,6 +122,9 @@ def answer_eligibility(ctx: Context) -> Answer:
     if not items and rule is not None:
         lines.append(reasons_extra)
         citations.append(rule.clause_id)
+    # A condition the message raises but leaves open ("我们是一所高校" for 法人企业) is cited where it is set.
+    raised = set(ctx.obs.parse.facts_of(ctx.policy_id).mentioned)
+    citations += [r.clause for r in reasons if r.status == "unknown" and getattr(r, "fact", None) in raised]
     for clause, quote in rules_mentioned(ctx):
         lines.append(f"{ctx.label(clause)}：{quote}")
         citations.append(clause)

@@ -15,7 +15,10 @@ from datetime import date
 from assistant.corpus import Clause
 from assistant.dialogue.answer import Answer
 from assistant.dialogue.answers.common import Context, short_title, validity_clause, with_validity
+from assistant.nlu.genre import load_genre
 
+#: Words of the genre's sentences on how support is claimed, so a question of procedure finds them in its clause.
+_PROCEDURE_HINT = " 申报 申请 方式 流程 备案 拨付 补助"
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 _BIGRAM_SKIP = set("的了和与及或是在对按为给有将可等")
 
@@ -99,21 +102,63 @@ def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
     return None
 
 
+def _rule_clause(ctx: Context) -> Clause | None:
+    """Retrieval's best clause among the policy's general rules (not an award item, not the validity clause)."""
+    items = {i.clause for i in ctx.rules.items} if ctx.rules is not None else set()
+    for hit in ctx.obs.hits[:3]:
+        clause = hit.clause
+        if clause.policy_id != ctx.policy_id or not ctx.obs.answerable:
+            continue
+        if clause.kind in ("item", "article") and clause.clause_id not in items \
+                and clause.clause_id != validity_clause(ctx.policy):
+            return clause
+    return None
+
+
 def _chosen(ctx: Context) -> list[Clause]:
-    policy = ctx.policy
+    policy, parse = ctx.policy, ctx.obs.parse
     notes = ctx.state.last
     if notes.clause_refs:
         return [policy.clause(c) for c in notes.clause_refs[:1]]
     items = ctx.action.items or notes.named_items
-    if not items and ctx.obs.parse.refers_back and ctx.state.recent:
+    if not items and parse.refers_back and ctx.state.recent:
         items = ctx.state.recent[-1:]  # "这个是一次性的还是每年都给": the item just discussed
     rules = ctx.rules
+    if "stacking" in parse.topics and len(items) >= 2 and (rule := _rule_clause(ctx)) is not None:
+        return [rule]  # "智能工厂和市级标杆两项能一起拿吗": the rule between items, not either item
     if rules is not None and items:
         return [policy.clause(rules.item(items[0]).clause)]
+    if "procedure" in parse.topics and (rule := _rule_clause(ctx)) is not None:
+        return [rule]  # "材料要准备哪些", "多久能到账": the policy's rule on how support is claimed
+    topic = ctx.state.topic
+    if not parse.topics and "follow_up" in parse.acts and topic and policy.has_clause(topic):
+        return [policy.clause(topic)]  # "一事一议是什么意思" … "那谁来批准": more about the same clause
     hits = [h for h in ctx.obs.hits if h.clause.policy_id == policy.policy_id]
     if hits and ctx.obs.answerable:
         return [hits[0].clause]
     return []
+
+
+def _unsettled_detail(ctx: Context, clause: Clause, delegation: re.Pattern[str]) -> tuple[str, str] | None:
+    """For a question of procedure (材料, 流程, 到账) whose words no clause of the policy uses: a line saying the
+    text leaves it to later documents, with the clause that says so."""
+    parse = ctx.obs.parse
+    if "procedure" not in parse.topics:
+        return None
+    asked = [m.group(0) for m in load_genre().lookup_topics["procedure"].finditer(parse.reading)]
+    if any(w in c.text for w in asked for c in ctx.policy.clauses):
+        return None
+    hand_off = next((c for c in ctx.policy.clauses if c.kind in ("item", "article") and delegation.search(c.text)), None)
+    if hand_off is None:
+        return None
+    line = (f"申报材料、流程、拨付时间等办理细节，{short_title(ctx.policy)}原文未作规定，"
+            f"以{ctx.policy.meta.issuer}发布的申报指南为准（{hand_off.label}）。")
+    return line, hand_off.clause_id
+
+
+def _kid(clause: Clause) -> str:
+    """"第5条 推广…", or the label alone when it already holds the title ("（一）支持推进…")."""
+    return clause.label if clause.title and clause.title in clause.label else f"{clause.label} {clause.title}"
 
 
 def answer_lookup(ctx: Context) -> Answer | None:
@@ -131,20 +176,26 @@ def answer_lookup(ctx: Context) -> Answer | None:
         clause = chosen[0]
         kids = policy.children(clause.clause_id)
         if clause.kind in ("section", "subsection", "chapter") and kids and len(clause.text) < 40:
-            head = f"{ctx.named(clause.label)}包括：" + "；".join(f"{k.label} {k.title}" for k in kids) + "。"
+            head = f"{ctx.named(clause.label)}包括：" + "；".join(_kid(k) for k in kids) + "。"
         else:
-            head = f"根据{ctx.named(clause.label)}：{''.join(best_sentences(clause, ctx.obs.parse.reading))}"
+            query = ctx.obs.parse.reading + (_PROCEDURE_HINT if "procedure" in ctx.obs.parse.topics else "")
+            head = f"根据{ctx.named(clause.label)}：{''.join(best_sentences(clause, query))}"
         citations = [clause.clause_id]
         validity, citations = with_validity(ctx, citations)
     details: list[str] = []
+    unsettled = _unsettled_detail(ctx, clause, load_genre().delegation) if direct is None else None
+    if unsettled is not None:
+        details.append(unsettled[0])
+        citations.append(unsettled[1])
     if clause.kind in ("section", "subsection", "chapter"):
         kids = policy.children(clause.clause_id)
         if kids and "包括：" not in head:
-            details.append("包括：" + "；".join(f"{k.label} {k.title}" for k in kids))
+            details.append("包括：" + "；".join(_kid(k) for k in kids))
         citations += [k.clause_id for k in kids]
     return Answer(
         "lookup", head, policy.policy_id, details=details, validity=validity,
-        citations=list(dict.fromkeys(citations)), citation_line=ctx.citation(citations[:1]),
+        citations=list(dict.fromkeys(citations)),
+        citation_line=ctx.citation(citations[:1] + ([unsettled[1]] if unsettled else [])),
     )
 
 

@@ -1,0 +1,155 @@
+"""A message's kind and items in context: the reader saw one message; the state knows what came before.
+
+``reconsider`` turns the reader's intent into the turn's kind ("那第7条呢" after a look-up is a look-up; an
+amount for the goal's item is new information); ``implied_items`` and ``with_recent`` find the items a message
+means without naming them ("两个一共多少", "冠名以后最多给多少"). Pure functions of the state and one parse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.state import DialogueState, TurnKind
+from assistant.nlu import Parse
+
+#: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
+#: names its item only when nothing else in the message points to one.
+ITEM_NAMED = 0.75
+ITEM_WEAK = 0.5
+
+#: Topics that ask what the text says about claiming (stacking, procedure, how often), not for a figure.
+RULE_TOPICS = frozenset({"stacking", "procedure", "repeat"})
+
+
+def _states_goal_facts(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> bool:
+    """The message gives a value for a fact the goal's figure depends on (an amount its cues claim, an
+    option) — not for who may apply, which is a question of eligibility."""
+    goal = state.goal
+    if goal is None or not goal.items:
+        return False
+    relevant = set(domain.amount_facts(policy_id, goal.items))
+    facts = parse.facts_of(policy_id)
+    claimed = any(f in relevant for m in facts.money for f in m.claims)
+    # A yes/no cue word is too weak here ("一事一议是怎么回事" names a fact without stating it).
+    chosen = any(f in relevant and (s := domain.fact_spec(policy_id, f)) is not None and s.type == "choice"
+                 for f in facts.values)
+    return claimed or chosen
+
+
+def _states_item_facts(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
+    """The message gives a value for a fact of the items it names (a yes/no, an option, an amount)."""
+    relevant = set(domain.item_facts(policy_id, items)) - {
+        s.name for s in (domain.rules[policy_id].cross_cutting_facts() if policy_id in domain.rules else [])
+    }
+    facts = parse.facts_of(policy_id)
+    # A yes/no fact counts as stated only with a mark of something done ("建好了也运营了"); its cue alone
+    # is often just the item's name ("上市补贴和区里的上市政策是什么关系").
+    done = bool(re.search(r"了|已", parse.reading))
+    stated = any(
+        f in relevant and (done or (spec := domain.fact_spec(policy_id, f)) is None or spec.type != "bool")
+        for f in facts.values
+    )
+    return stated or any(f in relevant for m in facts.money for f in m.claims)
+
+
+def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
+    money = set(domain.amount_facts(policy_id, items))
+    return any(f in money for m in parse.facts_of(policy_id).money for f in m.claims)
+
+
+def reconsider(
+    state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain
+) -> TurnKind:
+    """The turn's kind in context (the reader saw one message; the state knows what came before)."""
+    goal = state.goal
+    if kind == "followup" and state.last.kind == "lookup":
+        return "lookup"  # "那第7条呢" after a look-up
+    if kind == "out_of_scope":
+        return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
+    claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的上市补贴" names, not claims
+    if parse.topics & RULE_TOPICS and not claimed and not parse.asks_amount and kind != "lookup":
+        return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
+    if kind == "lookup" and parse.asks_count and not parse.amounts:
+        return "lookup"  # "区级标杆一年评几个": a how-many question, even with an option named
+    if parse.attributed and kind in ("inform", "vague", "chitchat", "eligibility", "followup"):
+        if items:
+            return "award"  # a figure attributed to us about an item: answer that item's figure
+        if goal is not None:
+            return goal.kind  # "你刚才说能补600万对吧": the goal's answer again
+    spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
+    if kind in ("award", "eligibility", "lookup") and parse.which_ones and parse.describes(policy_id, spec_type):
+        return "match"  # "我们…授牌了…贯标也过了，能申请哪些？"
+    if kind == "award" and parse.asks_count and not parse.money_words and not parse.amounts:
+        return "lookup"  # "每年认定多少个标杆项目": how many, not how much
+    if goal is not None and goal.kind == "eligibility" and kind in ("followup", "inform", "eligibility") \
+            and _claims_item_money(parse, policy_id, goal.items, domain):
+        return "award"  # "那如果服务金额只有280万呢": the figure, after a question of eligibility
+    if (
+        kind in ("lookup", "eligibility", "followup") and not items and goal is not None and goal.kind == "award"
+        and _states_goal_facts(state, parse, policy_id, domain)
+    ):
+        return "inform"  # "这个项目镇里给了20万，会不会影响？" / "那服务金额如果是400万呢": recompute
+    if kind in ("lookup", "eligibility") and items and parse.asks_amount and parse.amounts:
+        return "award"  # "平台建设不含土建的部分一共是2000万，资助多少"
+    if kind == "eligibility" and items and any(m.expected_award for f in parse.facts.values() for m in f.money):
+        return "award"  # "想攞200万得唔得": a figure to check
+    if kind == "lookup" and items and _claims_item_money(parse, policy_id, items, domain):
+        return "award"  # "服务商资助咋算？服务金额一共260万"
+    if kind == "lookup" and items and not parse.topics and _states_item_facts(parse, policy_id, items, domain):
+        return "inform"  # "其实我想问的是二级节点，建好了也运营了"
+    refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
+    if "follow_up" in parse.acts and refused_before and (items or parse.policy_names):
+        return state.last.asked  # "宝山的智能工厂补贴是多少" … "那嘉定的呢？"
+    validity = parse.topics & {"validity", "validity_yes_no"}
+    about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
+    if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match", "inform"):
+        return "lookup"
+    if kind == "match" and len(items) == 1 and not parse.which_ones:
+        return "award" if parse.money_words else "eligibility"  # "上市了，这个政策还能另外给多少"
+    if kind == "vague" and items and strongly_named(parse, policy_id, items, (), domain):
+        if goal is not None and not goal.items:
+            return "inform"  # the item a waiting question needs ("能补多少钱" … "标杆示范项目")
+        return "award" if parse.money_words else "lookup"  # "贯标补贴", "二级节点"
+    return kind
+
+
+_COUNT_WORDS = {"两": 2, "二": 2, "俩": 2, "三": 3, "四": 4}
+
+
+def _count(parse: Parse) -> int:
+    """"两个", "三场": how many things the message adds up (0 when it does not say)."""
+    return next((v for w, v in _COUNT_WORDS.items() if any(f"{w}{u}" in parse.reading for u in "个项场条")), 0)
+
+
+def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str) -> tuple[str, ...]:
+    """Items a message means without naming them: "两个一共多少" — the last items discussed, added up;
+    "冠名以后最多给多少" right after a look-up about one item — that item."""
+    if state.policy_id != policy_id or not state.recent:
+        return ()
+    if "together" in parse.acts and kind in ("award", "followup", "inform"):
+        n = _count(parse) or 2
+        return state.recent[-n:] if len(state.recent) >= 2 else ()
+    if kind in ("award", "eligibility") and state.last.kind == "lookup" and state.last.named_items:
+        # One item, or the items of one project the look-up was about ("两项能一起拿吗" … "最多能拿多少").
+        return state.last.named_items if state.same_project else state.last.named_items[:1]
+    return ()
+
+
+def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind) -> tuple[str, ...]:
+    """"另外我们首次规上了，两个一共能拿多少": the item named plus the one discussed before."""
+    if not items or "together" not in parse.acts or kind not in ("award", "followup", "inform"):
+        return items
+    n = _count(parse)
+    if n <= len(items):
+        return items
+    earlier = [i for i in state.recent if i not in items]
+    return (*earlier[-(n - len(items)):], *items)
+
+
+def strongly_named(parse: Parse, policy_id: str, items: tuple[str, ...], refs: Sequence[str], domain: Domain) -> bool:
+    """Whether the items were named outright (by number or a specific alias), not by a shared keyword."""
+    by_ref = {domain.item_by_clause(policy_id, c) for c in refs}
+    strong = {m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED}
+    return bool(items) and all(i in strong or i in by_ref for i in items)

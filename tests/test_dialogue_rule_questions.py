@@ -1,0 +1,135 @@
+"""Questions about the text's rules rather than a figure — stacking, procedure, how often, how many — and the
+facts people state in passing (denied negatives, an applicant the text leaves open, "200万是…土建").
+
+The look-ups run with the real BM25 half of retrieval (``InMemoryRetriever``: no Chroma, no model), because
+which rule clause answers them is retrieval's call; everything else is the fast core.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import Settings
+from assistant.corpus import Corpus
+from assistant.dialogue import Assistant
+from assistant.nlu.inputs import normalise
+from assistant.retrieval.retriever import InMemoryRetriever
+from tests.fixtures_dialogue import IN_FORCE
+
+JIADING = "jiading-iiot-2024"
+
+
+@pytest.fixture(scope="module")
+def lexical(settings: Settings, corpus: Corpus) -> Assistant:
+    return Assistant(settings, corpus=corpus, retriever=InMemoryRetriever(corpus, settings), use_llm=False)
+
+
+def talk(a: Assistant, *turns: str):
+    chat = a.new_conversation(IN_FORCE)
+    return [chat.ask(t) for t in turns]
+
+
+def ids(reply) -> list[str]:  # noqa: ANN001 - a Reply
+    return [c.clause_id for c in reply.citations]
+
+
+# -- facts said in passing ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        ("这几年没有任何违法失信记录", "good_credit", True),  # a denied negative speaks for the fact
+        ("我们有失信记录", "good_credit", False),
+        ("我们是独立法人的全资子公司，不是分公司", "legal_entity", True),
+        ("我们是浦东总公司在嘉定的分公司", "legal_entity", False),
+        ("税务登记去年就迁到嘉定了", "first_time_above_scale", None),  # "去年就" alone says nothing of 规上
+        ("我们前年就已经是规上企业了", "first_time_above_scale", False),
+        ("想牵头建标识解析二级节点", "secondary_node_operating", None),  # naming the item is not running it
+    ],
+)
+def test_facts_in_passing(fast_assistant: Assistant, text: str, fact: str, value: object):
+    facts = fast_assistant.nlu.parse(normalise(text)).facts_of(JIADING)
+    assert facts.values.get(fact) == value
+
+
+def test_an_applicant_the_text_leaves_open_is_cited_where_it_is_set(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "我们是一所高校，想牵头建标识解析二级节点，学校能申请吗？")
+    assert r.intent == "eligibility" and r.eligibility != "eligible"
+    assert "一" in ids(r)  # 一、支持对象: 法人企业, which a university may not be
+
+
+def test_an_amount_said_to_be_something_after_it(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "大院大所平台建设投了1000万，没有土建，能补多少", "哦其实里面有200万是厂房改建的土建")
+    assert r.amount_yuan == 2_400_000  # (1000万 − 200万 土建) × 30%
+
+
+# -- questions about the rules ----------------------------------------------------------------------------------
+def test_a_how_many_question_is_a_look_up_even_with_an_option(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "区级工业互联网标杆示范项目一年评几个？")
+    assert r.intent == "lookup" and ids(r)[0] == "5" and "15" in r.answer
+
+
+def test_two_items_together_ask_the_rule_between_them_and_the_project_carries_on(lexical: Assistant):
+    first, second = talk(
+        lexical, "我们同一个项目又是上海市智能工厂，又被认定为市级标杆，两项能一起拿吗？", "项目投了1500万，那最多能拿多少"
+    )
+    assert first.intent == "lookup" and ids(first)[0] == "13" and first.amount_yuan is None
+    assert second.intent == "award" and second.amount_yuan == 4_500_000  # 从高不重复: the higher of 200万 / 450万
+
+
+def test_one_item_against_another_scheme_is_answered_from_the_item(lexical: Assistant):
+    (r,) = talk(lexical, "工业互联网企业上市的200万和区里的上市挂牌补贴是二选一吗？还是可以都拿")
+    assert r.intent == "lookup" and ids(r) == ["3"] and "基础上" in r.answer
+
+
+@pytest.mark.parametrize("question", ["申报的时候要准备哪些材料？", "钱批下来大概多久能到账？"])
+def test_procedure_the_text_does_not_settle_is_handed_to_the_guide(lexical: Assistant, question: str):
+    (r,) = talk(lexical, question)
+    assert r.intent == "lookup"
+    assert ids(r)[:2] == ["13", "15"]  # 先申报、后补助, and the clause that hands details to the 申报指南
+    assert "申报指南" in r.answer and r.amount_yuan is None
+
+
+def test_procedure_of_an_item_quotes_the_item(lexical: Assistant):
+    (r,) = talk(lexical, "我们打算下半年在嘉定办全国性的工业APP创新大赛，补贴怎么申请？")
+    assert r.intent == "lookup" and ids(r)[0] == "9" and "事前备案" in r.answer
+
+
+def test_a_bare_follow_up_asks_more_about_the_clause_just_answered(lexical: Assistant):
+    _, r = talk(lexical, "一事一议是什么意思？", "那谁来批准？")
+    assert r.intent == "lookup" and ids(r) == ["12"] and "区政府" in r.answer
+
+
+def test_a_payment_question_after_an_award_is_not_refused(lexical: Assistant):
+    _, r = talk(lexical, "贯标通过了能拿多少", "什么时候能到账？")
+    assert r.intent == "lookup" and "13" in ids(r)
+
+
+def test_how_often_is_a_look_up(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "规上企业奖励是不是每年只要在规上就能拿？")
+    assert r.intent == "lookup" and ids(r) == ["4"] and "首次" in r.answer
+
+
+# -- parts of the text by position ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("policy_id", "text", "clause"),
+    [
+        (JIADING, "第二部分", "二"),
+        (JIADING, "第二部分第（二）块", "二（二）"),
+        (JIADING, "第二大块的第三块", "二（三）"),
+        ("example-software-2026", "第二部分", "第二章"),  # a text in chapters
+    ],
+)
+def test_parts_by_position(fixture_corpus: Corpus, policy_id: str, text: str, clause: str):
+    found = fixture_corpus.policy(policy_id).resolve_clause(text)
+    assert found is not None and found.clause_id == clause
+
+
+def test_a_part_by_position_is_looked_up(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "第二部分第（二）块讲的是什么？")
+    assert r.intent == "lookup" and ids(r)[0] == "二（二）" and "第5条" in r.answer
+
+
+def test_validity_last_day(fast_assistant: Assistant):
+    chat = fast_assistant.new_conversation(IN_FORCE.replace(month=12, day=31))
+    r = chat.ask("今天是不是这个政策的最后一天了？")
+    assert r.intent == "lookup" and ids(r) == ["16"] and "2025年12月31日" in r.answer and "仍在有效期内" in r.answer
