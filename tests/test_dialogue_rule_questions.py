@@ -44,6 +44,9 @@ def ids(reply) -> list[str]:  # noqa: ANN001 - a Reply
         ("税务登记去年就迁到嘉定了", "first_time_above_scale", None),  # "去年就" alone says nothing of 规上
         ("我们前年就已经是规上企业了", "first_time_above_scale", False),
         ("想牵头建标识解析二级节点", "secondary_node_operating", None),  # naming the item is not running it
+        ("规上企业奖励多少", "first_time_above_scale", None),  # an item's name in a question is its topic
+        ("我们是规上企业，首次进规", "first_time_above_scale", True),
+        ("两化融合贯标还在做", "two_integration_certified", False),  # a statement, under way
     ],
 )
 def test_facts_in_passing(fast_assistant: Assistant, text: str, fact: str, value: object):

@@ -47,6 +47,7 @@ class FakeReply:
     trace: list[Any] = field(default_factory=list)
     missing_facts: list[str] = field(default_factory=list)
     evidence: list[FakeClause] = field(default_factory=list)
+    validity_notice: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"answer": self.answer, "intent": self.intent, "citations": self.citations}
@@ -241,6 +242,15 @@ def test_must_include() -> None:
     failed = evaluate(case(must_include=["200万元", "150万元"]), GOOD_AWARD, grounding=no_ungrounded)["must_include"]
     assert not failed.passed and "150万元" in failed.detail
     assert "must_include" not in evaluate(case(), GOOD_AWARD, grounding=no_ungrounded)
+
+
+def test_must_include_satisfied_only_by_the_validity_banner_is_reported() -> None:
+    banner = "⚠ 有效期至2025年12月31日，已过期；请以嘉定区经济委员会最新申报指南为准。"
+    reply = FakeReply(f"抱歉，这个问题不在范围内。\n{banner}", "out_of_scope", validity_notice=banner)
+    check = evaluate(case(must_include=["嘉定区经济委员会"]), reply, grounding=no_ungrounded)["must_include"]
+    assert check.passed and "有效期提示" in check.note
+    own = FakeReply(f"由嘉定区经济委员会负责解释。\n{banner}", "lookup", validity_notice=banner)
+    assert not evaluate(case(must_include=["嘉定区经济委员会"]), own, grounding=no_ungrounded)["must_include"].note
 
 
 def test_must_not_include() -> None:

@@ -97,6 +97,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(report.format_table(thresholds))
         print()
         print(report.format_failures())
+        if notes := report.format_notes():
+            print()
+            print(notes)
         print()
         print("未达阈值：" + "；".join(problems) if problems else "所有指标达到阈值。")
     return 1 if problems else 0

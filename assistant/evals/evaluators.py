@@ -41,6 +41,9 @@ class Check:
     passed: bool
     detail: str = ""
     """Why it failed, in a few words (empty when it passed)."""
+    note: str = ""
+    """Passed, but proves little: e.g. expected words found only in the validity banner every answer on an
+    expired date carries (the issuer's name, 第16条), not in the answer itself."""
 
     def __bool__(self) -> bool:
         return self.passed
@@ -115,7 +118,12 @@ def check_must_include(case: EvalCase, reply: Any, **_: Any) -> Check | None:
         return None
     answer = str(getattr(reply, "answer", "") or "")
     missing = [s for s in case.must_include if s not in answer]
-    return _ok(not missing, f"回答中缺少 {missing}")
+    banner = str(getattr(reply, "validity_notice", "") or "")
+    own = answer.replace(banner, "") if banner else answer
+    banner_only = [s for s in case.must_include if s in answer and s not in own]
+    if missing:
+        return Check(False, f"回答中缺少 {missing}")
+    return Check(True, note=f"{banner_only} 只出现在有效期提示中" if banner_only else "")
 
 
 def check_must_not_include(case: EvalCase, reply: Any, **_: Any) -> Check | None:

@@ -180,6 +180,9 @@ class EvalReport:
                 "cases": len(self.results),
                 "passed": sum(r.passed for r in self.results),
                 "failed": len(self.failures),
+                "weak_passes": [
+                    {"id": r.case.id, "check": name, "note": note} for r, name, note in self.notes()
+                ],
                 "latency_ms_p50": lat["p50"],
                 "latency_ms_p95": lat["p95"],
                 "latency_ms_max": lat["max"],
@@ -235,6 +238,19 @@ class EvalReport:
                 ["阈值", "", "", *(f"≥{thresholds[n]:.0%}" if n in thresholds else "" for n in self.evaluators), ""]
             )
         return render(headers, rows)
+
+    def notes(self) -> list[tuple[CaseResult, str, str]]:
+        """(case, evaluator, note) for checks that passed but prove little (see :class:`Check.note`)."""
+        return [(r, name, c.note) for r in self.results for name, c in r.checks.items() if c.passed and c.note]
+
+    def format_notes(self) -> str:
+        """Passed checks that prove little, one line each (empty when there are none)."""
+        found = self.notes()
+        if not found:
+            return ""
+        lines = [f"通过但证明力弱的检查（{len(found)}，只靠有效期提示满足）："]
+        lines += [f"- [{r.category}] {r.case.id} {name}：{note}" for r, name, note in found]
+        return "\n".join(lines)
 
     def format_failures(self) -> str:
         """Each failed case with the failed checks and the answer given."""

@@ -148,7 +148,9 @@ def read_facts(
         value: bool | str | int | None = None
         cues = policy.cues(name)
         if spec.type == "bool":
-            value = _read_bool(text, spec, cues, policy.region, places, genre.in_progress)
+            value = _read_bool(
+                text, spec, cues, policy.region, places, genre.in_progress, _name_spans(text, policy), genre.question
+            )
         elif spec.type == "choice":
             value = _read_choice(text, spec, cues)
         elif spec.type == "count":
@@ -161,8 +163,30 @@ def read_facts(
     return PolicyFacts(money, values, mentioned)
 
 
+#: Words that make an item's name a statement about the enterprise ("拿了智能工厂授牌", "我们是规上企业").
+_STATED = re.compile(r"了|已|过|是|有|获|评上|通过|成为|达到|进入")
+
+
+def _name_spans(text: str, policy: PolicyVocab) -> list[tuple[int, int]]:
+    """Where the policy's item names occur in ``text``."""
+    return [(m.start(), m.end()) for item in policy.items for a in item.aliases
+            for m in re.finditer(re.escape(a.text), text)]
+
+
+def _only_a_name(
+    text: str, at: int, cue: str, names: Sequence[tuple[int, int]], question: re.Pattern[str]
+) -> bool:
+    """The cue is part of an item's name in a question that states nothing ("规上企业奖励多少"): a topic, not a
+    fact. A statement ("贯标还在做", "做跨行业跨领域的平台") still speaks of the fact."""
+    if not any(s <= at and at + len(cue) <= e for s, e in names):
+        return False
+    segment = text[_segment_start(text, at) : _segment_end(text, at + 1) + 1]
+    return bool(question.search(segment)) and not _STATED.search(segment)
+
+
 def _read_bool(
-    text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...], in_progress: re.Pattern[str]
+    text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...], in_progress: re.Pattern[str],
+    names: Sequence[tuple[int, int]] = (), question: re.Pattern[str] | None = None,
 ) -> bool | None:
     # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it — unless it is itself
     # denied ("没有任何违法失信记录", "不是分公司"), which speaks for the fact when nothing else decides it.
@@ -172,7 +196,8 @@ def _read_bool(
     denied_negative = bool(negative)
     place_fact = bool(region) and region in spec.label
     if not place_fact:
-        hits = [m.start() for cue in fc.cues for m in re.finditer(re.escape(cue), text)]
+        hits = [m.start() for cue in fc.cues for m in re.finditer(re.escape(cue), text)
+                if question is None or not _only_a_name(text, m.start(), cue, names, question)]
         if hits:
             segments = [text[_segment_start(text, at) : _segment_end(text, at + 1)] for at in hits]
             # "贯标还在做", "准备明年上市": under way is not yet done.
