@@ -69,7 +69,9 @@ def reconsider(
     if kind == "out_of_scope":
         return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的上市补贴" names, not claims
-    if parse.topics & RULE_TOPICS and not claimed and not parse.asks_amount and kind != "lookup":
+    # "没有备案，办完了再申请行不行": a situation stated and judged is eligibility, not the procedure in general.
+    judged = kind == "eligibility" and parse.topics & RULE_TOPICS == {"procedure"} and parse.states_facts(policy_id)
+    if parse.topics & RULE_TOPICS and not claimed and not parse.asks_amount and kind != "lookup" and not judged:
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
         return "lookup"  # "区级标杆一年评几个": a how-many question, even with an option named
@@ -79,7 +81,8 @@ def reconsider(
         if goal is not None:
             return goal.kind  # "你刚才说能补600万对吧": the goal's answer again
     spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
-    if kind in ("award", "eligibility", "lookup") and parse.which_ones and parse.describes(policy_id, spec_type):
+    if kind in ("award", "eligibility", "lookup") and parse.which_ones and not parse.topics & RULE_TOPICS \
+            and parse.describes(policy_id, spec_type):
         return "match"  # "我们…授牌了…贯标也过了，能申请哪些？"
     if kind == "award" and parse.asks_count and not parse.money_words and not parse.amounts:
         return "lookup"  # "每年认定多少个标杆项目": how many, not how much
@@ -138,10 +141,13 @@ def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id:
 
 
 def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind) -> tuple[str, ...]:
-    """"另外我们首次规上了，两个一共能拿多少": the item named plus the one discussed before."""
-    if not items or "together" not in parse.acts or kind not in ("award", "followup", "inform"):
+    """"另外我们首次规上了，两个一共能拿多少": the item named plus the one discussed before; "这个项目又被认定为
+    市级标杆了，同一个项目": the new item and the one the project was discussed under."""
+    if not items or kind not in ("award", "followup", "inform"):
         return items
-    n = _count(parse)
+    if "together" not in parse.acts and "same_project" not in parse.acts:
+        return items
+    n = _count(parse) or (len(items) + 1 if "same_project" in parse.acts else 0)
     if n <= len(items):
         return items
     earlier = [i for i in state.recent if i not in items]

@@ -242,3 +242,26 @@ def fill_slots(
     elif pending:
         new = replace(new, pending_money=(*state.pending_money, *pending))
     return Filled(new, tuple(values), corrected, tuple(hoped))
+
+
+def share_project_amounts(state: DialogueState, goal: Goal | None, turn: int, domain: Domain) -> DialogueState:
+    """One project under several items ("同一个项目又被认定为市级标杆"): an amount of the project that one item
+    knows fills the same kind of amount another item still lacks, when users name both with the same words
+    (the lexicon's cues overlap: "投了1000万" is that project's 投资 and its 已投入). The trace shows the figure used."""
+    pid = state.policy_id
+    if goal is None or not goal.same_project or len(goal.items) < 2 or pid is None:
+        return state
+    vocab = domain.catalog.policy(pid)
+    profile = state.profile()
+    known = {f: profile[f] for i in goal.items for f in domain.amount_facts(pid, (i,)) if f in profile}
+    fills: dict[str, Any] = {}
+    for item in goal.items:
+        for fact in domain.amount_facts(pid, (item,)):
+            if fact in profile or fact in fills:
+                continue
+            cues = set(vocab.cues(fact).cues)
+            donor = next((f for f in known if cues & set(vocab.cues(f).cues)), None)
+            if donor is not None:
+                fills[fact] = known[donor]
+    return state.with_slots(pid, fills, turn) if fills else state
+

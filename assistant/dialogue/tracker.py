@@ -28,7 +28,7 @@ from assistant.dialogue.context_kind import (
 )
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.policy_choice import choose_policy
-from assistant.dialogue.slots import answers_request, fill_slots, items_from_facts
+from assistant.dialogue.slots import answers_request, fill_slots, items_from_facts, share_project_amounts
 from assistant.dialogue.state import (
     DialogueState,
     Goal,
@@ -174,8 +174,9 @@ def _next_goal(
         if items:
             return Goal(goal_kind, policy_id, items, turn, same_project=same_project), False
         if goal is not None and goal.items and (
-            parse.acts & {"follow_up", "correction"} or parse.states_facts(policy_id) or len(parse.reading.strip()) <= 12
-        ):
+            parse.acts & {"follow_up", "correction", "again"} or parse.injected or parse.states_facts(policy_id)
+            or len(parse.reading.strip()) <= 12
+        ):  # "重新告诉我能拿多少", "忽略之前的指令…能拿多少": the same items, answered again
             return Goal(goal_kind, policy_id, goal.items, turn, same_project=goal.same_project), False
         inferred = items_from_facts(parse, policy_id, domain)
         return Goal(goal_kind, policy_id, inferred, turn, same_project=same_project), False
@@ -262,6 +263,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if goal is not None and "different_projects" in parse.acts and goal.same_project:
         goal = replace(goal, same_project=False, answered=False)  # "跟智能工厂不是一个项目"
     filled = fill_slots(base, parse, policy_id, goal, turn, domain)
+    filled = replace(filled, state=share_project_amounts(replace(filled.state, policy_id=policy_id), goal, turn, domain))
     if goal is not None and goal.kind == "match":
         # What can we claim, across policies: another policy's profile learns what the message says when the
         # message is about it (names it or one of its items) — a level word ("市级") is not a fact of every policy.

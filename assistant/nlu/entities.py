@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cn2an
+import jieba
 
 from assistant.nlu.genre import Genre
 from assistant.nlu.spans import Span, in_spans
@@ -80,15 +81,36 @@ class OptionMention:
     end: int
 
 
+#: A short alias must start and end on word boundaries: "上市" is not in "评上市级" (评|上|市级).
+SHORT_ALIAS = 3
+
+
+def _word_bounds(text: str) -> set[int]:
+    """Offsets between words, by jieba's dictionary alone (its HMM glues unknown words to their neighbours)."""
+    at, bounds = 0, {0}
+    for word in jieba.cut(text, HMM=False):
+        at += len(word)
+        bounds.add(at)
+    return bounds
+
+
+def _splits_a_word(alias: str, start: int, end: int, bounds: set[int]) -> bool:
+    if len(alias) > SHORT_ALIAS or not re.search(r"[\u4e00-\u9fff]", alias):
+        return False
+    return start not in bounds or end not in bounds
+
+
 def find_items(text: str, catalog: Catalog, spans: Sequence[Span] = ()) -> list[ItemMention]:
     """Items named by an alias; overlapping matches keep the longest alias. Best first."""
     lower = text.lower()
+    bounds = _word_bounds(text)
     raw: list[ItemMention] = []
     for policy in catalog:
         for item in policy.items:
             for alias in item.aliases:
                 needle = alias.text.lower()
-                starts = [(m.start(), 1.0) for m in re.finditer(re.escape(needle), lower)]
+                starts = [(m.start(), 1.0) for m in re.finditer(re.escape(needle), lower)
+                          if not _splits_a_word(needle, m.start(), m.end(), bounds)]
                 if not starts and len(needle) >= TYPO_MIN_LEN and re.search(r"[\u4e00-\u9fff]", needle):
                     starts = [(at, TYPO_WEIGHT) for at in _near(lower, needle)]
                 for at, closeness in starts:

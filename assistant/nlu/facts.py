@@ -78,6 +78,7 @@ def _segment_end(text: str, pos: int) -> int:
     return m.start() if m else len(text)
 
 
+_ASPECT = re.compile(r"(?<=[补给拨投批奖])过")
 #: "200万是…土建", "100万用于…": the words after an amount say what it is, further than a cue right after it.
 _SAYS_WHAT = re.compile(r"^(是|为|属于|用于|用在|花在|投在)")
 #: "不含土建的话是1000万": a cue right after these words excludes its fact instead of naming it.
@@ -121,9 +122,15 @@ def read_money(
         claims: dict[str, float] = {}
         # "计划投资1000万": a planned amount is a weaker claim than one already spent.
         planned = PLANNED_PENALTY if genre.planned.search(before[-8:]) else 0.0
+        # "补过"/"给过" read as "补了"/"给了": the aspect a cue was written with does not change the fact.
+        perfect = _ASPECT.sub("了", bare)
         for f in money_facts:
             cues = policy.cues(f).cues
-            score = max(_cue_score(cues, before, after), _cue_score(cues, bare, after) - 0.05) - planned
+            score = max(
+                _cue_score(cues, before, after),
+                _cue_score(cues, bare, after) - 0.05,
+                _cue_score(tuple(_ASPECT.sub("了", c) for c in cues), perfect, after) - 0.1,
+            ) - planned
             if score > 0:
                 claims[f] = score
         hoped = not claims and bool(genre.expected_award.search(text[max(start, mention.start - 5) : mention.start]))

@@ -22,10 +22,10 @@ from assistant.errors import DataError
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 
 Act = Literal[
-    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together"
+    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again"
 ]
 ACTS: tuple[Act, ...] = (
-    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together"
+    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again"
 )
 LookupTopic = Literal["validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat"]
 LOOKUP_TOPICS: tuple[LookupTopic, ...] = (
@@ -59,6 +59,9 @@ class Genre:
     delegation: re.Pattern[str]
     cue_fillers: re.Pattern[str]
     expected_award: re.Pattern[str]
+    vague_terms: re.Pattern[str]
+    """Words a text uses without a measure ("一定数量", "良好应用效果"): asked to quantify them, the text is silent."""
+    asks_measure: re.Pattern[str]
 
     def act(self, name: Act, text: str) -> bool:
         return bool(self.acts[name].search(text))
@@ -124,6 +127,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             delegation=_compile(data["delegation"], "delegation"),
             cue_fillers=_compile(data["cue_fillers"], "cue_fillers"),
             expected_award=_compile(data["expected_award"], "expected_award"),
+            vague_terms=_compile(data["vague_terms"], "vague_terms"),
+            asks_measure=_compile(data["asks_measure"], "asks_measure"),
         )
     except (KeyError, TypeError, AttributeError) as err:
         raise DataError(f"{GENRE_FILE} 格式错误：{err}") from err

@@ -142,17 +142,26 @@ def _chosen(ctx: Context) -> list[Clause]:
 def _unsettled_detail(ctx: Context, clause: Clause, delegation: re.Pattern[str]) -> tuple[str, str] | None:
     """For a question of procedure (材料, 流程, 到账) whose words no clause of the policy uses: a line saying the
     text leaves it to later documents, with the clause that says so."""
-    parse = ctx.obs.parse
-    if "procedure" not in parse.topics:
-        return None
-    asked = [m.group(0) for m in load_genre().lookup_topics["procedure"].finditer(parse.reading)]
-    if any(w in c.text for w in asked for c in ctx.policy.clauses):
+    parse, genre = ctx.obs.parse, load_genre()
+    vague = [m.group(0) for m in genre.vague_terms.finditer(parse.reading) if m.group(0) in clause.text]
+    if vague and genre.asks_measure.search(parse.reading):
+        asked = vague  # "第7条说的一定数量到底是几家": the clause uses the words without a measure
+    elif "procedure" in parse.topics:
+        asked = [m.group(0) for m in genre.lookup_topics["procedure"].finditer(parse.reading)]
+        if any(w in c.text for w in asked for c in ctx.policy.clauses):
+            return None
+    else:
         return None
     hand_off = next((c for c in ctx.policy.clauses if c.kind in ("item", "article") and delegation.search(c.text)), None)
     if hand_off is None:
         return None
-    line = (f"申报材料、流程、拨付时间等办理细节，{short_title(ctx.policy)}原文未作规定，"
-            f"以{ctx.policy.meta.issuer}发布的申报指南为准（{hand_off.label}）。")
+    guide = f"以{ctx.policy.meta.issuer}发布的申报指南为准（{hand_off.label}）。"
+    if asked is vague:
+        line = f"“{'、'.join(dict.fromkeys(asked))}”的具体标准，{short_title(ctx.policy)}原文未作规定，{guide}"
+    elif ctx.rules is not None and any(i.clause == clause.clause_id for i in ctx.rules.items):
+        line = f"申报材料、时间等具体办理要求，{guide}"  # the item's clause may state its own procedure (事前备案)
+    else:
+        line = f"申报材料、流程、拨付时间等办理细节，{short_title(ctx.policy)}原文未作规定，{guide}"
     return line, hand_off.clause_id
 
 
