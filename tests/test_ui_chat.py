@@ -11,7 +11,15 @@ import gradio as gr
 import pytest
 
 from assistant.logstore import LogStore
-from assistant.ui.chat import make_chat, make_feedback, make_like, make_option, make_reset, make_skip
+from assistant.ui.chat import (
+    make_chat,
+    make_feedback,
+    make_like,
+    make_option,
+    make_reset,
+    make_skip,
+    make_thumbs,
+)
 from assistant.ui.services import Services
 
 AS_OF = "2025-06-01"
@@ -83,8 +91,8 @@ def test_the_thumbs_stay_on_their_own_answers(services) -> None:  # noqa: ANN001
     chat = Chat(services)
     chat.say("贯标通过了给多少？")
     chat.like(1, True)
-    shown, *_ = chat.chat("二级节点给多少", AS_OF, chat.sid)
-    assert shown["feedback_value"] == ["Like", None]  # not carried over to the new answer
+    chat.say("二级节点给多少")
+    assert make_thumbs(services)(chat.sid)["feedback_value"] == ["Like", None]  # not carried over to the new one
 
 
 def test_a_panel_left_open_is_written_once_without_reason_when_the_chat_moves_on(services) -> None:  # noqa: ANN001

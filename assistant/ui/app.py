@@ -32,6 +32,7 @@ from assistant.ui.chat import (
     make_option,
     make_reset,
     make_skip,
+    make_thumbs,
     too_long_message,
 )
 from assistant.ui.common import CONCURRENCY, GENERIC_ERROR, TITLE, parse_as_of
@@ -87,7 +88,7 @@ def header_html(services: Services, as_of: date | None = None) -> str:
     return (
         f'<div class="pqa-header"><div class="pqa-brand">{TITLE}</div>'
         f'<div class="pqa-sub">按条款检索 · 确定性测算 · 答复均附条款依据</div>'
-        f'<div class="pqa-policies"><span class="pqa-muted">测算日 {as_of.isoformat()}：</span>{policies}</div></div>'
+        f'<div class="pqa-policies" data-as-of="{as_of.isoformat()}">{policies}</div></div>'
     )
 
 
@@ -106,7 +107,13 @@ def build_app(services: Services) -> gr.Blocks:
     settings = services.settings
     years = year_range([d for p in services.policies for d in (p.meta.effective_from, p.meta.valid_until)], today)
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        header = gr.HTML(header_html(services, today), elem_id="pqa-header-block")
+        with gr.Row(equal_height=False, elem_classes="pqa-top"):
+            header = gr.HTML(header_html(services, today), elem_id="pqa-header-block", min_width=300)
+            # One 测算日期 for the enterprise's tabs (咨询, 匹配, 计算器); the hotline has its own.
+            as_of = date_picker(today, label="测算日期", elem_id="as-of", years=years,
+                                info="按该日判断政策是否有效、取哪一期标准")
+        as_of.change(_header_for(services), inputs=[as_of], outputs=[header], api_visibility="private",
+                     show_progress="hidden", queue=False)
 
         # Only the id lives in the browser session; Gradio deletes it (and the conversation) when it expires.
         # A plain function, not the bound method: Gradio deep-copies the page config (which holds the callback)
@@ -115,18 +122,15 @@ def build_app(services: Services) -> gr.Blocks:
             services.sessions.drop(session_id)
 
         session_id = gr.State(None, time_to_live=settings.session_ttl_s, delete_callback=drop_session)
-        dates = []
         with gr.Tabs():
             with gr.Tab("政策咨询", id="chat", elem_id="tab-chat"):
-                dates.append(_chat_tab(services, session_id, today, years))
+                _chat_tab(services, session_id, as_of)
             with gr.Tab("政策匹配", id="match", elem_id="tab-match"):
-                dates.append(_match_tab(services, today, years))
+                _match_tab(services, as_of, today)
             with gr.Tab("热线查询", id="hotline", elem_id="tab-hotline"):
-                dates.append(_hotline_tab(services, today, years))
+                _hotline_tab(services, today, years)
             with gr.Tab("计算器", id="calc", elem_id="tab-calc"):
-                dates.append(_calc_tab(services, today, years))
-        for picker in dates:  # the header's validity tags follow the date last chosen
-            picker.change(_header_for(services), inputs=[picker], outputs=[header], api_visibility="private")
+                _calc_tab(services, as_of)
 
     demo.state_session_capacity = settings.max_sessions  # Gradio's per-session state, least recently used dropped
     return demo
@@ -135,7 +139,7 @@ def build_app(services: Services) -> gr.Blocks:
 # -- 政策咨询 ---------------------------------------------------------------------------------------
 
 
-def _chat_tab(services: Services, session_id: gr.State, today: date, years: range) -> gr.HTML:
+def _chat_tab(services: Services, session_id: gr.State, as_of: gr.HTML) -> None:
     settings = services.settings
     examples = example_questions(services.corpus)
     with gr.Row(equal_height=False, elem_classes="pqa-chat-row"):
@@ -163,8 +167,6 @@ def _chat_tab(services: Services, session_id: gr.State, today: date, years: rang
             with gr.Row(elem_classes="pqa-examples"):
                 example_buttons = [gr.Button(q, size="sm", variant="secondary") for q in examples]
         with gr.Column(scale=3, min_width=240, elem_classes="pqa-side"):
-            as_of = date_picker(today, label="测算日期", elem_id="as-of", years=years,
-                                info="按该日判断政策是否有效、取哪一期标准（默认今天）")
             new_chat = gr.Button("新对话", elem_id="new-chat")
             gr.HTML('<div class="pqa-muted pqa-help">点答复下方的“赞/踩”评价那一条答复；'
                     "带选项的追问可直接点选项按钮回答；右上角的垃圾桶或“新对话”清空对话。</div>")
@@ -178,15 +180,20 @@ def _chat_tab(services: Services, session_id: gr.State, today: date, years: rang
     def close_panel() -> tuple[Any, ...]:  # a new message closes the panel (its 没用 is written without a reason)
         return gr.update(visible=False), "", gr.update(value=None), gr.update(value=""), ""
 
-    msg.submit(chat, chat_in, chat_out, api_name="chat", concurrency_limit=CONCURRENCY)
-    send.click(chat, chat_in, chat_out, api_visibility="private", concurrency_limit=CONCURRENCY)
+    thumbs = make_thumbs(services)
+    after: dict[str, Any] = {"api_visibility": "private", "queue": False, "show_progress": "hidden"}
+    msg.submit(chat, chat_in, chat_out, api_name="chat", concurrency_limit=CONCURRENCY).then(
+        thumbs, [session_id], [chatbot], **after)
+    send.click(chat, chat_in, chat_out, api_visibility="private", concurrency_limit=CONCURRENCY).then(
+        thumbs, [session_id], [chatbot], **after)
     for trigger in (msg.submit, send.click, chatbot.option_select):
         trigger(close_panel, None, panel, api_visibility="private", queue=False)
     chatbot.option_select(make_option(chat), [as_of, session_id], chat_out, api_visibility="private",
-                          concurrency_limit=CONCURRENCY)
+                          concurrency_limit=CONCURRENCY).then(thumbs, [session_id], [chatbot], **after)
     for button, question in zip(example_buttons, examples, strict=True):
         button.click(ask_fixed(chat, question), inputs=[as_of, session_id], outputs=chat_out,
-                     api_visibility="private", concurrency_limit=CONCURRENCY)
+                     api_visibility="private", concurrency_limit=CONCURRENCY).then(
+            thumbs, [session_id], [chatbot], **after)
         button.click(close_panel, None, panel, api_visibility="private", queue=False)
     reset = make_reset(services)
     new_chat.click(reset, inputs=[session_id], outputs=[chatbot, msg, session_id, last_reply, *panel],
@@ -197,13 +204,12 @@ def _chat_tab(services: Services, session_id: gr.State, today: date, years: rang
     fb_send.click(make_feedback(services), inputs=[fb_reason, fb_comment, session_id], outputs=panel,
                   api_name="feedback")
     fb_skip.click(make_skip(services), inputs=[session_id], outputs=panel, api_visibility="private")
-    return as_of
 
 
 # -- 政策匹配 ---------------------------------------------------------------------------------------
 
 
-def _match_tab(services: Services, today: date, years: range) -> gr.HTML:
+def _match_tab(services: Services, match_as_of: gr.HTML, today: date) -> None:
     forms = matching.profile_forms(services, today)
     inputs: list[Any] = []
     groups: list[Any] = []
@@ -217,7 +223,6 @@ def _match_tab(services: Services, today: date, years: range) -> gr.HTML:
             "结果与在聊天中说明同样情况时的“政策匹配”答复一致。</div>")
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=300, elem_classes="pqa-profile"):
-            match_as_of = date_picker(today, label="测算日期", elem_id="match-as-of", years=years)
             for form in forms:
                 with gr.Accordion(f"《{form.name}》", open=True, elem_classes="pqa-policy-form"):
                     gr.HTML(f'<div class="pqa-form-title">{render.esc(form.general_heading)}</div>')
@@ -255,13 +260,12 @@ def _match_tab(services: Services, today: date, years: range) -> gr.HTML:
 
     match_clear.click(clear, None, inputs, api_visibility="private").then(
         run, everything, outputs, api_visibility="private")
-    return match_as_of
 
 
 # -- 热线查询 ---------------------------------------------------------------------------------------
 
 
-def _hotline_tab(services: Services, today: date, years: range) -> gr.HTML:
+def _hotline_tab(services: Services, today: date, years: range) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=6, min_width=300):
             with gr.Row():
@@ -286,16 +290,16 @@ def _hotline_tab(services: Services, today: date, years: range) -> gr.HTML:
     results.click(hotline.pick_clicked, None, [clause_pick], api_visibility="private")
     tree.click(hotline.pick_clicked, None, [clause_pick], api_visibility="private")
     clause_pick.change(reply_for, [clause_pick, hot_as_of], [std_reply], api_name="standard_reply")
-    hot_as_of.change(reply_for, [clause_pick, hot_as_of], [std_reply], api_visibility="private")
-    hot_as_of.change(search, [query, hot_as_of], [results, clause_pick], api_visibility="private")
-    hot_as_of.change(lambda v: hotline.tree_html(services, v), [hot_as_of], [tree], api_visibility="private")
-    return hot_as_of
+    quiet: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
+    hot_as_of.change(reply_for, [clause_pick, hot_as_of], [std_reply], **quiet)
+    hot_as_of.change(search, [query, hot_as_of], [results, clause_pick], **quiet)
+    hot_as_of.change(lambda v: hotline.tree_html(services, v), [hot_as_of], [tree], **quiet)
 
 
 # -- 计算器 -----------------------------------------------------------------------------------------
 
 
-def _calc_tab(services: Services, today: date, years: range) -> gr.HTML:
+def _calc_tab(services: Services, calc_as_of: gr.HTML) -> None:
     items = [(p, item) for p in services.policies for item in services.rules[p.policy_id].items
              if p.policy_id in services.rules]
     several = len({p.policy_id for p, _ in items}) > 1
@@ -303,7 +307,6 @@ def _calc_tab(services: Services, today: date, years: range) -> gr.HTML:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=260):
             pick = gr.Radio(names, value=names[0] if names else None, label="资助项目", elem_id="calc-pick")
-            calc_as_of = date_picker(today, label="测算日期", elem_id="calc-as-of", years=years)
         with gr.Column(scale=7, min_width=300):
             columns = []
             for index, (policy, item) in enumerate(items):
@@ -321,4 +324,3 @@ def _calc_tab(services: Services, today: date, years: range) -> gr.HTML:
                 columns.append(column)
     pick.change(lambda name: [gr.update(visible=n == name) for n in names],
                 inputs=[pick], outputs=columns, api_visibility="private")
-    return calc_as_of

@@ -49,9 +49,20 @@ def _messages(*messages: tuple[str, str]) -> list[dict[str, str]]:
     return [{"role": role, "content": content} for role, content in messages]
 
 
-def _shown(session: Session, history: list[dict[str, Any]]) -> Any:
-    """The chat with the thumbs each answer has (Gradio keeps them per message only while it lives)."""
-    return gr.update(value=history, feedback_value=session.feedback_value())
+def _shown(session: Session, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The chat as the API returns it (a list of messages); :func:`make_thumbs` then restores the thumbs."""
+    return history
+
+
+def make_thumbs(services: Services) -> Callable[[str | None], Any]:
+    """The thumbs of every answer, set again after the chat is replaced: Gradio keeps a message's thumb only
+    while the message lives, so without this a new answer would clear the thumbs given on earlier ones."""
+
+    def thumbs(session_id: str | None) -> Any:
+        session = services.sessions.get(session_id)
+        return gr.update(feedback_value=session.feedback_value() if session is not None else [])
+
+    return thumbs
 
 
 def flush_pending(services: Services, session: Session) -> None:

@@ -27,8 +27,8 @@ from assistant.corpus.validity import validity_status
 from assistant.rules.money import format_yuan
 
 #: A condition line's status prefix ("已满足：…") and the tag it becomes.
-_STATUS = re.compile(r"^(已满足|还需确认|不满足|不符合|符合)：")
-_STATUS_CLASS = {"已满足": "ok", "符合": "ok", "还需确认": "ask", "不满足": "off", "不符合": "off"}
+_STATUS = re.compile(r"^(已满足|还需确认|待确认|不满足|不符合|符合)：")
+_STATUS_CLASS = {"已满足": "ok", "符合": "ok", "还需确认": "ask", "待确认": "ask", "不满足": "off", "不符合": "off"}
 #: A step's trailing clause quote ("（第1条“按不超过…”）"), shown quieter than the arithmetic.
 _QUOTE = re.compile(r"^(.*?)(（[^（）]*“[^”]*”[^（）]*）)$")
 #: A details line longer than this that enumerates ("其他可能适用：A；B；C") is folded.
@@ -230,6 +230,17 @@ def _notes_html(reply: Any, primary: set[tuple[str, str]], policy_names: Mapping
             f"{citation_cards(cites, heading='出处', policy_names=policy_names)}</details>")
 
 
+def _states_as_of(reply: Any, repeated_validity: bool) -> bool:
+    """Whether the answer as shown already says its 测算日 (in its text, or in a validity line left open)."""
+    if _get(reply, "as_of") is None:
+        return True
+    answer = str(_get(reply, "answer") or "")
+    validity = str((_get(reply, "parts") or {}).get("validity") or "")
+    if validity and _structured(reply):
+        return "测算日" in answer.replace(validity, "") or (not repeated_validity and "测算日" in validity)
+    return "测算日" in answer
+
+
 def chat_answer_html(reply: Any, policy_names: Mapping[str, str] | None = None, *,
                      repeated_validity: bool = False) -> str:
     """One assistant message in the chat, from the reply's structured parts.
@@ -255,9 +266,8 @@ def chat_answer_html(reply: Any, policy_names: Mapping[str, str] | None = None, 
     primary = {(str(_get(c, "policy_id")), str(_get(c, "clause_id"))) for c in citations}
     out.append(citation_cards(citations, plain, policy_names=policy_names))
     out.append(_notes_html(reply, primary, policy_names))
-    line = as_of_line(_get(reply, "as_of"))
-    if line and "测算日" not in str(_get(reply, "answer") or ""):
-        out.append(f'<div class="pqa-asof">{esc(line)}</div>')
+    if not _states_as_of(reply, repeated_validity):
+        out.append(f'<div class="pqa-asof">{esc(as_of_line(_get(reply, "as_of")))}</div>')
     out.append("</div>")
     return "".join(p for p in out if p)
 
