@@ -190,6 +190,7 @@ def test_trash_button_and_new_chat_reset_the_conversation_on_the_server(page) ->
                                "&& document.querySelector('#chat-input textarea').value === ''")
         after = _ask(page, "已投入800万元")  # in the old conversation this would be 240万元
         assert "240万元" not in after and "认定为哪一级" in after, how
+        assert "闲置" not in page.locator("#chatbot").inner_text()  # a reset, not an expired session
     _shot(page, "chat-after-reset")
 
 

@@ -13,14 +13,14 @@ from datetime import date
 
 import gradio as gr
 
-#: Runs once per component: a change of any select sets the value (the day clamped to the month's length)
-#: and fires ``change``; 今天 sets today's date. Delegated on the root, so re-rendering keeps it working.
+#: Runs once per component: a change of any select sets the value (the day clamped to the month's length;
+#: setting ``props.value`` is what fires the component's ``change``); 今天 sets today's date. Delegated on the
+#: root, so re-rendering keeps it working.
 DATE_JS = """
 const pad = (n) => String(n).padStart(2, '0');
 const set = (y, m, d) => {
   const last = new Date(y, m, 0).getDate();
   props.value = `${y}-${pad(m)}-${pad(Math.min(d, last))}`;
-  trigger('change');
 };
 element.addEventListener('change', (e) => {
   if (!e.target.matches('select')) return;
