@@ -369,6 +369,8 @@ def test_log_tab_needs_the_staff_login_then_finds_the_feedback(page, running_app
     staff.locator("button.primary").click()
     staff.locator("#log-table").wait_for()
 
+    since = staff.locator("#log-since input, #log-since textarea").first
+    assert "留空不限" in (since.get_attribute("placeholder") or "")  # Chinese, no English date picker
     staff.locator("#log-reason input").click()
     staff.get_by_role("option", name="金额错误", exact=True).click()
     staff.locator("#log-refresh").click()

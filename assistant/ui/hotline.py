@@ -29,7 +29,12 @@ RELATIVE_FLOOR = 0.4
 
 #: Clicking a result card (or Enter/Space on it) fires ``click`` with the clause key.
 HIT_JS = """
-const pick = (card) => { if (card) trigger('click', {key: card.getAttribute('data-key')}); };
+const pick = (card) => {
+  if (!card) return;
+  element.querySelectorAll('.pqa-hit-on').forEach((c) => c.classList.remove('pqa-hit-on'));
+  card.classList.add('pqa-hit-on');
+  trigger('click', {key: card.getAttribute('data-key')});
+};
 element.addEventListener('click', (e) => pick(e.target.closest('.pqa-hit')));
 element.addEventListener('keydown', (e) => {
   if (e.key !== 'Enter' && e.key !== ' ') return;
