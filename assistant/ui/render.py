@@ -31,6 +31,8 @@ _STATUS = re.compile(r"^(已满足|还需确认|待确认|不满足|不符合|�
 _STATUS_CLASS = {"已满足": "ok", "符合": "ok", "还需确认": "ask", "待确认": "ask", "不满足": "off", "不符合": "off"}
 #: A step's trailing clause quote ("（第1条“按不超过…”）"), shown quieter than the arithmetic.
 _QUOTE = re.compile(r"^(.*?)(（[^（）]*“[^”]*”[^（）]*）)$")
+#: A first line longer than this (a quoted clause) is set in the body's weight, not as a heading.
+HEADLINE_CHARS = 60
 #: A details line longer than this that enumerates ("其他可能适用：A；B；C") is folded.
 FOLD_CHARS = 120
 
@@ -94,7 +96,8 @@ def _headline_html(reply: Any) -> str:
         figure = esc(yuan(amount))
         if figure in text:  # the figure stands out within the sentence
             text = text.replace(figure, f"<strong>{figure}</strong>", 1)
-    return f'<p class="pqa-headline">{text}</p>'
+    long = " pqa-headline-long" if len(str(_get(reply, "headline") or "")) > HEADLINE_CHARS else ""
+    return f'<p class="pqa-headline{long}">{text}</p>'
 
 
 def _validity_html(notice: str | None, repeated: bool = False) -> str:

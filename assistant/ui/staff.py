@@ -159,7 +159,7 @@ def build_staff_app(services: Services, path: str = "/staff") -> gr.Blocks:
         log_status = gr.HTML(elem_id="log-status")
         log_table = gr.Dataframe(headers=LOG_HEADERS, value=[], interactive=False, wrap=True,
                                  elem_id="log-table", max_height=420,
-                                 column_widths=["56px", "150px", "96px", "20%", "24%", "84px", "80px",
+                                 column_widths=["56px", "150px", "96px", "20%", "22%", "84px", "124px",
                                                 "56px", "100px", "12%"])
         with gr.Row():
             open_id = gr.Number(label="记录编号", precision=0, scale=1, elem_id="log-open-id")
