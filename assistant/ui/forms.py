@@ -120,8 +120,11 @@ def _value(spec: FieldSpec, raw: Any) -> Any:
     raise ValueError(f"未知的字段类型 {spec.type}")  # pragma: no cover - field_of rejects these
 
 
-def facts_from_form(specs: Sequence[FieldSpec], values: Sequence[Any]) -> tuple[dict[str, Any], list[str]]:
-    """Form values → (facts, problems). Empty optional fields take their declared default."""
+def facts_from_form(
+    specs: Sequence[FieldSpec], values: Sequence[Any], *, defaults: bool = True
+) -> tuple[dict[str, Any], list[str]]:
+    """Form values → (facts, problems). Empty optional fields take their declared default (``defaults``);
+    without, an empty field is simply not known — as when a user never mentions it in the chat."""
     facts: dict[str, Any] = {}
     problems: list[str] = []
     for spec, raw in zip(specs, values, strict=True):
@@ -132,7 +135,7 @@ def facts_from_form(specs: Sequence[FieldSpec], values: Sequence[Any]) -> tuple[
             problems.append(message if spec.label in message else f"“{spec.label}”：{message}")
             continue
         if value is None:
-            if spec.default is not None:
+            if defaults and spec.default is not None:
                 facts[spec.name] = spec.default
             continue
         facts[spec.name] = value

@@ -37,7 +37,7 @@ from fastapi import FastAPI, HTTPException
 from fastapi.responses import RedirectResponse
 
 from assistant.config import Settings
-from assistant.ui.app import CONCURRENCY, CSS, THEME, build_app
+from assistant.ui.app import CONCURRENCY, CSS, HEAD, I18N, THEME, build_app
 from assistant.ui.services import Services
 from assistant.ui.staff import build_staff_app, staff_cache_dir
 
@@ -203,7 +203,7 @@ def create_app(services: Services) -> FastAPI:
     app = FastAPI(lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.gradio_apps = apps  # the mounted Blocks: public first, then staff when served
     common: dict[str, Any] = {"theme": THEME, "css": CSS, "show_error": False, "ssr_mode": False,
-                              "mcp_server": False}
+                              "mcp_server": False, "i18n": I18N, "head": HEAD}
     if staff is not None:  # mounted first: "/" would otherwise catch /staff
 
         @app.get(STAFF_PATH, include_in_schema=False)

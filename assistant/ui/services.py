@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -35,21 +35,60 @@ MAX_EXPIRED_REMEMBERED = 10_000
 
 @dataclass
 class Session:
-    """One chat session: its conversation with the assistant and what the log needs."""
+    """One chat session: its conversation with the assistant, the chat as shown, and what feedback needs."""
 
     conversation: Any
     as_of: date
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     turn: int = 0
     last_exchange_id: int | None = None
-    history: list[dict[str, str]] = field(default_factory=list, repr=False)
-    """The chat as shown (``{"role", "content"}`` messages), at most MAX_HISTORY_MESSAGES."""
+    history: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    """The chat as shown (``{"role", "content"}`` messages, the last answer with its ``options``), at most
+    MAX_HISTORY_MESSAGES."""
+    exchanges: list[int | None] = field(default_factory=list, repr=False)
+    """Per message of ``history``: the logged exchange an answer belongs to (None for the user's messages)."""
+    feedback: dict[int, str] = field(default_factory=dict, repr=False)
+    """Exchange id → the thumb shown on its answer ("Like" / "Dislike")."""
+    headlines: dict[int, str] = field(default_factory=dict, repr=False)
+    """Exchange id → the first line of its answer (the feedback panel says which answer it is about)."""
+    validity_said: set[str] = field(default_factory=set, repr=False)
+    """Validity lines already shown in this chat (repeated ones are folded)."""
+    pending: int | None = None
+    """The exchange whose 没用 waits for its reason (the panel is open for it); written once, when the panel
+    is sent or skipped, or when the conversation moves on."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add_messages(self, *messages: tuple[str, str]) -> list[dict[str, str]]:
-        self.history.extend({"role": role, "content": content} for role, content in messages)
+    def add_messages(
+        self, *messages: tuple[str, str], exchange_id: int | None = None, options: Sequence[str] = ()
+    ) -> list[dict[str, Any]]:
+        """Append messages; the last one belongs to ``exchange_id`` and offers ``options`` (shown as buttons
+        under it until the next message)."""
+        for shown in self.history:
+            shown.pop("options", None)
+        for i, (role, content) in enumerate(messages):
+            last = i == len(messages) - 1
+            message: dict[str, Any] = {"role": role, "content": content}
+            if last and options:
+                message["options"] = [{"value": o, "label": o} for o in options]
+            self.history.append(message)
+            self.exchanges.append(exchange_id if last else None)
         del self.history[:-MAX_HISTORY_MESSAGES]
-        return list(self.history)
+        del self.exchanges[:-MAX_HISTORY_MESSAGES]
+        return [dict(m) for m in self.history]
+
+    def exchange_at(self, index: int) -> int | None:
+        """The exchange of the message at ``index`` of the chat as shown (None: not an answer)."""
+        return self.exchanges[index] if 0 <= index < len(self.exchanges) else None
+
+    def answer_number(self, exchange_id: int) -> int:
+        """1-based position of the exchange's answer among the answers shown."""
+        answers = [ex for m, ex in zip(self.history, self.exchanges, strict=True) if m["role"] == "assistant"]
+        return answers.index(exchange_id) + 1 if exchange_id in answers else 0
+
+    def feedback_value(self) -> list[str | None]:
+        """The thumb of every assistant message, in order (Gradio's ``feedback_value``)."""
+        return [self.feedback.get(ex) if ex is not None else None
+                for m, ex in zip(self.history, self.exchanges, strict=True) if m["role"] == "assistant"]
 
 
 class Sessions:
@@ -149,8 +188,10 @@ class Services:
     def policies(self) -> list[Policy]:
         return list(self.corpus)
 
-    def clause_labels(self) -> dict[str, str]:
-        return {c.clause_id: c.label for c in self.corpus.clauses()}
+    def policy_names(self) -> dict[str, str] | None:
+        """Policy id → short name when several policies are loaded (answers then name their policy)."""
+        policies = self.policies
+        return {p.policy_id: p.meta.name for p in policies} if len(policies) > 1 else None
 
     def new_session(self, as_of: date) -> Session:
         conversation = self.assistant.new_conversation(as_of=as_of)

@@ -54,8 +54,8 @@ def _recovery_note(services: Services) -> str:
 def _filters(reason: str | None, since: Any, until: Any, feedback_only: bool) -> dict[str, Any]:
     return {
         "reason": None if reason in (None, ALL) else reason,
-        "since": parse_as_of(since) if since else None,
-        "until": parse_as_of(until) if until else None,
+        "since": parse_as_of(since) if since and str(since).strip() else None,
+        "until": parse_as_of(until) if until and str(until).strip() else None,
         "with_feedback": bool(feedback_only),
     }
 
@@ -147,8 +147,11 @@ def build_staff_app(services: Services, path: str = "/staff") -> gr.Blocks:
                 f'<div class="pqa-sub">对话与反馈记录（仅限工作人员）　<a href="{path}/logout">退出登录</a></div></div>')
         with gr.Row():
             log_reason = gr.Dropdown([ALL, *REASONS], value=ALL, label="反馈原因", elem_id="log-reason")
-            log_since = gr.DateTime(include_time=False, type="string", label="起始日期", value=None)
-            log_until = gr.DateTime(include_time=False, type="string", label="截止日期", value=None)
+            # Typed dates: Gradio's DateTime picker is English only (and these may stay empty).
+            log_since = gr.Textbox(label="起始日期", placeholder="如 2025-06-01，留空不限", max_lines=1,
+                                   elem_id="log-since")
+            log_until = gr.Textbox(label="截止日期", placeholder="如 2025-12-31，留空不限", max_lines=1,
+                                   elem_id="log-until")
             log_fb_only = gr.Checkbox(label="只看有反馈的", value=False, elem_id="log-fb-only")
         with gr.Row():
             log_refresh = gr.Button("查询", variant="primary", elem_id="log-refresh")
@@ -156,7 +159,7 @@ def build_staff_app(services: Services, path: str = "/staff") -> gr.Blocks:
         log_status = gr.HTML(elem_id="log-status")
         log_table = gr.Dataframe(headers=LOG_HEADERS, value=[], interactive=False, wrap=True,
                                  elem_id="log-table", max_height=420,
-                                 column_widths=["56px", "150px", "96px", "20%", "24%", "84px", "80px",
+                                 column_widths=["56px", "150px", "96px", "20%", "22%", "84px", "124px",
                                                 "56px", "100px", "12%"])
         with gr.Row():
             open_id = gr.Number(label="记录编号", precision=0, scale=1, elem_id="log-open-id")

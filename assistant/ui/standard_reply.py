@@ -1,72 +1,102 @@
-"""The standard reply (答复口径) a hotline operator reads out for one clause.
+"""The standard reply (答复口径) a hotline operator reads out for one clause — the same structure as the chat's
+answers, short enough to read out.
 
-Built only from the clause text and the rules data (the item's rate/ceiling/amount quotes, its conditions
-and notes, the validity rule), so it never states a figure the policy does not. Plain text, meant to be
-copied.
+First line: for an award item, what it gives ("第6条 推进标识解析体系：可获一次性资助200万元（符合条件的）"),
+from the calculator's bounds (:func:`~assistant.rules.max_award`) and the item's own conditions; for any other
+clause, its text without the heading. Then the 条件 (the item's own), 须知 (the item's notes, and the clauses
+whose conditions every applicant must meet, named once), ONE validity line when the policy is not in force on
+the chosen date (:func:`~assistant.corpus.validity.validity_notice`, the wording every layer uses) and the
+依据 line. Built only from the clause text and the rules data, so it never states a figure the policy does not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from assistant.corpus.dates import cn_date
 from assistant.corpus.model import Clause, Policy
+from assistant.corpus.validity import validity_notice
+from assistant.ui.render import clause_body, clause_name
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if obj is None:
-        return default
-    if isinstance(obj, Mapping):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
+@dataclass
+class StandardReply:
+    """答复口径 as parts; :meth:`text` is what the operator copies and reads."""
+
+    headline: str
+    conditions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    validity: str | None = None
+    basis: str = ""
+
+    def lines(self) -> list[str]:
+        out = [self.headline]
+        if self.validity:
+            out.append(f"⚠ {self.validity}")
+        if self.conditions:
+            out.append("条件：" + "；".join(self.conditions) + "。")
+        if self.notes:
+            out.append("须知：" + "".join(n if n.endswith("。") else n + "。" for n in self.notes))
+        if self.basis:
+            out.append(self.basis)
+        return out
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
 
 
-def items_for_clause(rules: Any, clause_id: str) -> list[Any]:
+def _items(rules: Any, clause_id: str) -> list[Any]:
     """Award items of the rules data that cite ``clause_id``."""
-    return [it for it in (_get(rules, "items") or ()) if str(_get(it, "clause")) == clause_id]
+    return [it for it in (getattr(rules, "items", None) or ()) if str(it.clause) == clause_id]
 
 
-def _standard(item: Any) -> list[str]:
-    quotes = [_get(_get(item, key), "quote") for key in ("rate", "ceiling", "amount")]
-    lines = []
-    standard = "；".join(q for q in quotes if q)
-    if standard:
-        lines.append(f"【支持标准】{standard}。")
-    conditions = [str(_get(c, "text")) for c in (_get(item, "conditions") or ()) if _get(c, "text")]
-    if conditions:
-        lines.append(f"【申报条件】{'；'.join(conditions)}。")
-    for key in ("note",):
-        if _get(item, key):
-            lines.append(f"【说明】{_get(item, key)}")
-    stacks = _get(item, "stacks_with")
-    if _get(stacks, "note"):
-        lines.append(f"【说明】{_get(stacks, 'note')}")
-    return lines
+def _general_clauses(rules: Any, policy: Policy) -> list[str]:
+    """Labels of the clauses whose conditions every applicant must meet (一、支持对象, 第14条 …)."""
+    labels = []
+    for group in rules.groups_for(None) if rules is not None else ():
+        if policy.has_clause(group.clause):
+            labels.append(policy.clause(group.clause).label)
+    return labels
+
+
+def _item_reply(rules: Any, policy: Policy, item: Any, as_of: date) -> StandardReply:
+    from assistant.rules import max_award
+
+    best = max_award(rules, item.id, as_of)
+    figure = best.text.removeprefix("最高")
+    verb = "可获" if item.entitlement and figure == best.text else "最高可获"
+    once = "（一次性）" if item.once else ""
+    headline = f"{item.label} {item.title}：{verb}{figure}{once}。"
+    conditions = [c.text for c in item.conditions]
+    notes = [n.text for n in item.notes]
+    general = [label for label in _general_clauses(rules, policy) if label != item.label]
+    if general:
+        notes.append(f"申报单位还须符合{'、'.join(general)}的规定")
+    return StandardReply(headline, conditions, notes)
+
+
+def standard_reply_parts(policy: Policy, clause: Clause, rules: Any = None, as_of: date | None = None) -> StandardReply:
+    as_of = as_of or date.today()
+    items = _items(rules, clause.clause_id)
+    children = policy.children(clause.clause_id)
+    if items:
+        reply = _item_reply(rules, policy, items[0], as_of)
+    elif children:
+        reply = StandardReply(f"{clause_name(clause)}包括：" + "；".join(clause_name(c) for c in children) + "。")
+    else:
+        body = clause_body(clause) or clause.text.strip()
+        reply = StandardReply(f"{clause_name(clause)}：{body}")
+    reply.validity = validity_notice(policy.meta, as_of)
+    if reply.validity is None:  # (the validity line already names the issuer's guide)
+        if items and policy.meta.valid_until is not None:
+            reply.notes.append(f"本政策有效期至{cn_date(policy.meta.valid_until)}")
+        reply.notes.append(f"具体以{policy.meta.interpreter or policy.meta.issuer}的申报指南为准")
+    reply.basis = f"依据：《{policy.meta.name}》{clause_name(clause)}"
+    return reply
 
 
 def standard_reply(policy: Policy, clause: Clause, rules: Any = None, as_of: date | None = None) -> str:
-    """答复口径 for ``clause``: what the clause says, the award standard and conditions, validity, who interprets."""
-    meta = policy.meta
-    as_of = as_of or date.today()
-    name = clause.label if clause.title in clause.label else f"{clause.label}（{clause.title}）"
-    if clause.kind == "preamble":
-        name = "序言"
-    lines = [f"您好！关于您咨询的事项，《{meta.title}》{name}规定：", f"“{clause.text.strip()}”"]
-    children = policy.children(clause.clause_id)
-    if children:
-        lines.append("本部分包括：" + "；".join(c.heading for c in children) + "。")
-    for item in items_for_clause(rules, clause.clause_id):
-        lines.extend(_standard(item))
-    validity = _get(rules, "validity")
-    until = meta.valid_until
-    span = f"该政策{meta.effective_from_text}" + (f"，有效期至{until.year}年{until.month}月{until.day}日" if until else "")
-    source = _get(validity, "clause") or meta.valid_until_clause
-    span += f"（第{source}条）。" if source and str(source).isdigit() else "。"
-    if not meta.in_force(as_of):
-        note = _get(validity, "expired_note") if until and as_of > until else _get(validity, "not_yet_note")
-        span += f"截至{as_of.isoformat()}，该政策不在有效期内" + (f"：{note}" if note else "。")
-    lines.append(f"【有效期】{span}")
-    if meta.interpreter:
-        lines.append(f"以上内容以政策原文为准，具体以{meta.interpreter}的解释和申报指南为准。")
-    return "\n".join(lines)
+    """答复口径 for ``clause`` as plain text (what the hotline tab shows and copies)."""
+    return standard_reply_parts(policy, clause, rules, as_of).text()

@@ -1,0 +1,156 @@
+"""The chat's handlers without a browser: feedback bound to one message, reset, option buttons, the chat as
+shown. The fast assistant (real reader, tracker, rules; no retriever) answers; the log is a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from typing import Any
+
+import gradio as gr
+import pytest
+
+from assistant.logstore import LogStore
+from assistant.ui.chat import (
+    make_chat,
+    make_feedback,
+    make_like,
+    make_option,
+    make_reset,
+    make_skip,
+    make_thumbs,
+)
+from assistant.ui.services import Services
+
+AS_OF = "2025-06-01"
+
+
+@pytest.fixture
+def services(fast_assistant, settings, tmp_path) -> Services:  # noqa: ANN001
+    app_settings = replace(settings, home=tmp_path)
+    return Services(app_settings, fast_assistant.corpus, dict(fast_assistant.rules), fast_assistant,
+                    fast_assistant.retriever, LogStore(app_settings.db_path))
+
+
+def _value(shown: Any) -> list[dict[str, Any]]:
+    return shown["value"] if isinstance(shown, dict) else shown
+
+
+def _feedback(services: Services) -> list[tuple[int, int, str | None, str | None]]:
+    with sqlite3.connect(services.settings.db_path) as conn:
+        return conn.execute("SELECT exchange_id, helpful, reason, comment FROM feedback ORDER BY id").fetchall()
+
+
+def _like(index: int, liked: bool | str) -> gr.LikeData:
+    return gr.LikeData(None, {"index": index, "value": [], "liked": liked})
+
+
+class Chat:
+    """One browser session driving the handlers."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.chat = make_chat(services)
+        self.sid: str | None = None
+        self.shown: list[dict[str, Any]] = []
+
+    def say(self, text: str) -> dict[str, Any]:
+        shown, _box, self.sid, reply = self.chat(text, AS_OF, self.sid)
+        self.shown = _value(shown)
+        return reply
+
+    def like(self, index: int, liked: bool | str) -> tuple[Any, ...]:
+        return make_like(self.services)(self.sid, _like(index, liked))
+
+
+def test_feedback_belongs_to_the_message_it_was_given_on(services) -> None:  # noqa: ANN001
+    chat = Chat(services)
+    first = chat.say("贯标通过了给多少？")
+    second = chat.say("二级节点给多少")
+    assert [m["role"] for m in chat.shown] == ["user", "assistant", "user", "assistant"]
+    # 没用 on the FIRST answer (message 1), while the second is the latest: the panel opens for the first.
+    panel, head, *_ = chat.like(1, False)
+    assert panel["visible"] is True and "第1条答复" in head and "第2条" in head  # its headline: 按第2条…
+    assert _feedback(services) == []  # written once, with its reason, when the panel is sent
+    panel, *_rest, status = make_feedback(services)("金额错误", "第一条的意见", chat.sid)
+    assert panel["visible"] is False and "第1条答复" in status
+    assert _feedback(services) == [(first["exchange_id"], 0, "金额错误", "第一条的意见")]
+    # 有用 on the second: written at once, for the second exchange.
+    *_, status = chat.like(3, True)
+    assert "第2条答复有用" in status
+    assert _feedback(services)[-1] == (second["exchange_id"], 1, None, None)
+    # The same thumb again (a repeated event): no second record.
+    chat.like(3, True)
+    assert len(_feedback(services)) == 2
+    # A user message has no exchange: nothing is written.
+    *_, status = chat.like(0, True)
+    assert "无法评价" in status and len(_feedback(services)) == 2
+
+
+def test_the_thumbs_stay_on_their_own_answers(services) -> None:  # noqa: ANN001
+    chat = Chat(services)
+    chat.say("贯标通过了给多少？")
+    chat.like(1, True)
+    chat.say("二级节点给多少")
+    assert make_thumbs(services)(chat.sid)["feedback_value"] == ["Like", None]  # not carried over to the new one
+
+
+def test_a_panel_left_open_is_written_once_without_reason_when_the_chat_moves_on(services) -> None:  # noqa: ANN001
+    chat = Chat(services)
+    first = chat.say("贯标通过了给多少？")
+    chat.like(1, False)
+    chat.say("二级节点给多少")  # the next message closes the panel: 没用, no reason
+    assert _feedback(services) == [(first["exchange_id"], 0, None, None)]
+    *_, status = make_feedback(services)("金额错误", None, chat.sid)  # nothing open any more
+    assert "请先点" in status and len(_feedback(services)) == 1
+
+
+def test_skip_writes_once_and_taking_the_thumb_back_writes_nothing(services) -> None:  # noqa: ANN001
+    chat = Chat(services)
+    first = chat.say("贯标通过了给多少？")
+    chat.like(1, False)
+    chat.like(1, "")  # taken back before a reason: nothing to record
+    assert _feedback(services) == []
+    chat.like(1, False)
+    make_skip(services)(chat.sid)
+    make_skip(services)(chat.sid)
+    assert _feedback(services) == [(first["exchange_id"], 0, None, None)]
+
+
+def test_reset_ends_the_conversation_on_the_server(services) -> None:  # noqa: ANN001
+    chat = Chat(services)
+    asked = chat.say("我们有个市级标杆示范项目，想问能补多少")
+    assert asked["missing_facts"] == ["invested_yuan"]
+    old = chat.sid
+    chat.like(1, False)
+    out = make_reset(services)(old)
+    assert out[:4] == ([], "", None, {}) and out[4]["visible"] is False
+    assert services.sessions.get(old) is None and len(services.sessions) == 0
+    assert _feedback(services) == [(asked["exchange_id"], 0, None, None)]  # the open panel was written
+    chat.sid = None  # what the browser holds after the reset
+    again = chat.say("已投入800万元")  # no longer the answer to "how much was invested?": the level is unknown
+    assert again["conversation_id"] != old and again["missing_facts"] == ["level"] and again["amount_yuan"] is None
+
+
+def test_an_option_button_answers_the_question_it_belongs_to(services) -> None:  # noqa: ANN001
+    chat = Chat(services)
+    asked = chat.say("我们有个标杆示范项目，想问能补多少")
+    assert asked["options"][:3] == ["区级", "市级", "国家级"]
+    assert chat.shown[-1]["options"][1] == {"value": "市级", "label": "市级"}
+    shown, _box, chat.sid, reply = make_option(make_chat(services))(
+        AS_OF, chat.sid, gr.SelectData(None, {"index": 1, "value": "市级"}), None)
+    history = _value(shown)
+    assert history[-2]["content"].endswith("市级</div>")  # sent as the user's message
+    assert reply["missing_facts"] == ["invested_yuan"]  # the level slot is filled; the next question follows
+    assert "options" not in history[1]  # the buttons belong to the latest question only
+    final = chat.say("已投入800万元")
+    assert final["amount_yuan"] == 2_400_000
+
+
+def test_the_chat_shows_html_and_copies_text(services) -> None:  # noqa: ANN001
+    chat = Chat(services)
+    reply = chat.say("<b>贯标</b>通过了给多少？")
+    user, answer = chat.shown[-2]["content"], chat.shown[-1]["content"]
+    assert "&lt;b&gt;贯标&lt;/b&gt;" in user and '<div class="pqa-plain" hidden>&lt;b&gt;' in user
+    assert answer.startswith('<div class="pqa-reply"><div class="pqa-plain" hidden>按第2条，可获20万元。')
+    assert reply["answer"].startswith("按第2条")
