@@ -9,17 +9,18 @@ plus small Gaussian noise (embedding 25 000 texts with the real model would take
 model, not the retrieval). Queries are always embedded by the real model. Each scale point runs in a process of
 its own (``--point N``), so its peak memory is its own: full build, warm searches (all policies, and filtered to
 two), one more policy added incrementally, and the index opened again.
+
+The pieces: :mod:`~assistant.retrieval.bench_measure` (latency percentiles, memory),
+:mod:`~assistant.retrieval.bench_synthetic` (synthetic policies and vectors),
+:mod:`~assistant.retrieval.bench_scale` (one scale point, and its serving half, in a process of its own) and
+:mod:`~assistant.retrieval.bench_threads` (latency under CPU load); this module runs them all, prints the summary
+and re-exports their public names.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import random
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,266 +29,30 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from assistant.config import Settings
-from assistant.corpus import Corpus, Policy, load_corpus
-from assistant.retrieval.embedders import Embedder, load_embedder
+from assistant.corpus import load_corpus
+from assistant.retrieval.bench_measure import _latencies, _peak_rss_mb, _percentiles
+from assistant.retrieval.bench_scale import _scale_point_in_process, open_point, scale_point
+from assistant.retrieval.bench_synthetic import synthetic_corpus
+from assistant.retrieval.bench_threads import LOADS, THREADS, bench_threads
+from assistant.retrieval.embedders import load_embedder
 from assistant.retrieval.evaluation import DEFAULT_DATASET, load_cases
-from assistant.retrieval.index import records_for
 from assistant.retrieval.retriever import Retriever
 
+__all__ = [
+    "LOADS",
+    "SCALES",
+    "THREADS",
+    "bench_retrieval",
+    "bench_threads",
+    "format_bench",
+    "main",
+    "open_point",
+    "scale_point",
+    "synthetic_corpus",
+]
+
 SCALES: tuple[int, ...] = (1, 100, 1000)
-
-
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory. On Linux, VmHWM of /proc/self/status: ``ru_maxrss`` is inherited
-    across fork and exec, so a child started by a bigger process would report its parent's peak."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kilobytes on Linux
-
-
-def _percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-
-    def pick(q: float) -> float:
-        return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-    return {
-        "p50_ms": round(pick(0.50), 2),
-        "p95_ms": round(pick(0.95), 2),
-        "mean_ms": round(statistics.fmean(ordered), 2),
-        "n": len(ordered),
-    }
-
-
-def _rss_mb() -> float:
-    import psutil
-
-    return float(psutil.Process().memory_info().rss) / 2**20
-
-
-def _latencies(
-    retriever: Retriever,
-    queries: Sequence[str],
-    rounds: int,
-    cold_embedding: bool = True,
-    policy_id: Sequence[str] | None = None,
-) -> list[float]:
-    """Milliseconds per ``search`` call; ``cold_embedding`` clears the query-vector cache so every call runs
-    the model (the realistic case: users rarely repeat a question verbatim)."""
-    retriever.search(queries[0])  # warm-up
-    samples: list[float] = []
-    for _ in range(rounds):
-        for query in queries:
-            if cold_embedding:
-                retriever.clear_caches()
-            started = time.perf_counter()
-            retriever.search(query, k=5, policy_id=policy_id)
-            samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-class _SyntheticEmbedder:
-    """Looks up precomputed vectors for the synthetic clause texts; embeds anything else (queries) for real."""
-
-    def __init__(self, real: Embedder, vectors: dict[str, np.ndarray]) -> None:
-        self.real = real
-        self.name = f"{real.name}-synthetic"
-        self.dim = real.dim
-        self._vectors = vectors
-
-    @property
-    def fingerprint(self) -> str:
-        return f"synthetic:{self.real.fingerprint}:{len(self._vectors)}"
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        known = [self._vectors.get(t) for t in texts]
-        if all(v is not None for v in known):
-            return np.stack(known)  # type: ignore[arg-type]
-        return self.real.encode(texts)
-
-
-def synthetic_corpus(corpus: Corpus, copies: int, seed: int = 7) -> Corpus:
-    """``copies`` copies of every policy under synthetic ids, each clause text salted with other clauses' words."""
-    rng = random.Random(seed)
-    words = [w for c in corpus.clauses() for w in c.text.replace("，", " ").replace("。", " ").split() if w]
-    policies: dict[str, Policy] = {}
-    for policy in corpus:
-        for n in range(copies):
-            pid = policy.policy_id if n == 0 else f"{policy.policy_id}-synthetic-{n:04d}"
-            clauses = tuple(
-                c
-                if n == 0
-                else replace(c, policy_id=pid, text=c.text + "".join(rng.sample(words, k=min(3, len(words)))))
-                for c in policy.clauses
-            )
-            policies[pid] = Policy(
-                meta=replace(policy.meta, policy_id=pid), text=policy.text, clauses=clauses
-            )
-    return Corpus(policies=policies, root=corpus.root)
-
-
-def _synthetic_vectors(corpus: Corpus, big: Corpus, real: Embedder, copies: int) -> dict[str, np.ndarray]:
-    """A vector per synthetic record: the real record's (same clause id and chunk) plus a little noise."""
-    originals = records_for(corpus)
-    base = {
-        (r.clause.clause_id, r.chunk): v
-        for r, v in zip(originals, real.encode([r.document for r in originals]), strict=True)
-    }
-    rng = np.random.default_rng(copies)
-    vectors: dict[str, np.ndarray] = {}
-    for record in records_for(big):
-        key = (record.clause.clause_id, record.chunk)
-        vector = base[key] if key in base else base[(record.clause.clause_id, 0)]
-        if record.clause.policy_id not in corpus.policies:
-            vector = vector + rng.normal(0, 0.05, size=vector.shape).astype(np.float32)
-        vectors[record.document] = (vector / np.linalg.norm(vector)).astype(np.float32)
-    return vectors
-
-
-def scale_point(settings: Settings, copies: int, rounds: int = 1, embedder: str | None = None) -> dict[str, Any]:
-    """One point of the growth curve, meant to run in a process of its own (``--point``), so its peak RSS is its
-    own: ``copies`` synthetic copies of the corpus's policies are indexed from scratch, then searched (warm: model
-    and index loaded, every query embedded), searched with a filter on two policies, grown by one more policy
-    incrementally (``add_policy``), and opened again by a new retriever."""
-    real = load_embedder(embedder or settings.embedding_model, settings.embed_threads)
-    corpus = load_corpus(settings.corpus_dir)
-    queries = [c.query for c in load_cases(DEFAULT_DATASET)]
-    # one more copy than indexed: the last one is the policy added incrementally
-    big_plus = synthetic_corpus(corpus, copies + 1)
-    extra_id = list(big_plus.policies)[-1]
-    big = Corpus(policies={k: v for k, v in big_plus.policies.items() if k != extra_id}, root=corpus.root)
-    synthetic = _SyntheticEmbedder(real, _synthetic_vectors(corpus, big_plus, real, copies + 1))
-    started = time.perf_counter()
-    retriever = Retriever(settings, embedder=synthetic, corpus=big, rebuild=True)
-    build = time.perf_counter() - started
-    rss_built = _rss_mb()
-    warm = _percentiles(_latencies(retriever, queries, rounds))
-    two = list(big.policies)[:2]
-    filtered = _percentiles(_latencies(retriever, queries, 1, policy_id=two))
-    started = time.perf_counter()
-    retriever.add_policy(big_plus.policy(extra_id))
-    add_one = time.perf_counter() - started
-    after_add = _percentiles(_latencies(retriever, queries[:40], 1))
-    found = retriever.search(queries[0], k=50, policy_id=extra_id)
-    retriever.close()
-    serving = _in_process(settings, copies, rounds, embedder, "--open", settings.home)
-    return {
-        "scale": f"{copies}x",
-        "policies": len(big.policies),
-        "clauses": len(big.clauses()),
-        "records": len(records_for(big)),
-        "build_s": round(build, 2),
-        "warm_query": warm,
-        "warm_query_two_policies": filtered,
-        "add_one_policy_s": round(add_one, 3),
-        "add_one_policy_found": bool(found),
-        "warm_query_after_add": after_add,
-        "bm25_mb": round(retriever.bm25.nbytes / 2**20, 1),
-        "vectors_mb": round(retriever._state.vectors.nbytes / 2**20, 1),
-        "rss_after_build_mb": round(rss_built, 1),
-        "peak_rss_build_mb": round(_peak_rss_mb(), 1),
-        "serving": serving,
-    }
-
-
-def open_point(settings: Settings, copies: int, rounds: int = 1, embedder: str | None = None) -> dict[str, Any]:
-    """The serving process of a scale point: open the index :func:`scale_point` left (the extra policy included),
-    then warm searches. Its peak RSS is what a running assistant holds with that many policies."""
-    real = load_embedder(embedder or settings.embedding_model, settings.embed_threads)
-    corpus = load_corpus(settings.corpus_dir)
-    queries = [c.query for c in load_cases(DEFAULT_DATASET)]
-    big_plus = synthetic_corpus(corpus, copies + 1)
-    synthetic = _SyntheticEmbedder(real, _synthetic_vectors(corpus, big_plus, real, copies + 1))
-    started = time.perf_counter()
-    retriever = Retriever(settings, embedder=synthetic, corpus=big_plus)
-    opened = time.perf_counter() - started
-    if retriever.status.changed:
-        raise RuntimeError(f"the index was not up to date: {retriever.status.message()}")
-    warm = _percentiles(_latencies(retriever, queries, rounds))
-    return {
-        "open_s": round(opened, 2),
-        "warm_query": warm,
-        "rss_mb": round(_rss_mb(), 1),
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
-    }
-
-
-def _in_process(
-    settings: Settings, copies: int, rounds: int, embedder: str | None, mode: str, home: Path | None = None
-) -> dict[str, Any]:
-    """Run a scale point (``--point``) or its serving half (``--open``) in a fresh Python process."""
-    with tempfile.TemporaryDirectory(prefix="policy-qa-bench-scale-") as tmp:
-        env = dict(os.environ, POLICY_QA_HOME=str(home or tmp), POLICY_QA_CORPUS=str(settings.corpus_dir))
-        env.pop("CHROMA_HOST", None)
-        command = [sys.executable, "-m", "assistant.retrieval.bench", mode, str(copies), "--rounds", str(rounds)]
-        if embedder:
-            command += ["--embedder", embedder]
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
-        if done.returncode != 0:
-            raise RuntimeError(f"{mode} {copies}x failed: {done.stderr[-2000:]}")
-        return dict(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
-def _scale_point_in_process(settings: Settings, copies: int, rounds: int, embedder: str | None) -> dict[str, Any]:
-    """Run :func:`scale_point` in a fresh Python process (its own peak RSS, its own state folder)."""
-    return _in_process(settings, copies, rounds, embedder, "--point")
-
-
-#: Busy processes (artificial CPU load) and query thread counts of the threads benchmark.
-LOADS: tuple[int, ...] = (0, 2, 4, 8)
-THREADS: tuple[int, ...] = (1, 2)
-_BUSY = "import time\nend = time.time() + {seconds}\nwhile time.time() < end:\n    pass\n"
-
-
-def bench_threads(
-    retriever: Retriever,
-    queries: Sequence[str],
-    loads: Sequence[int] = LOADS,
-    threads: Sequence[int] = THREADS,
-) -> list[dict[str, Any]]:
-    """Warm search latency (every query embedded) with ``n`` busy processes running beside it, for each query
-    thread count. The busy processes stop by themselves after two minutes and are ended here by their ids."""
-    embedder = retriever.embedder
-    original = getattr(embedder, "threads", None)
-    settings = retriever.settings
-    rows: list[dict[str, Any]] = []
-    try:
-        for load in loads:
-            busy = [
-                subprocess.Popen([sys.executable, "-c", _BUSY.format(seconds=120)]) for _ in range(load)
-            ]
-            try:
-                time.sleep(0.5 if load else 0)
-                for count in threads:
-                    if original is not None:
-                        embedder.threads = count  # type: ignore[attr-defined]
-                    retriever.settings = replace(settings, embed_threads=count)
-                    embed: list[float] = []
-                    for query in queries:
-                        started = time.perf_counter()
-                        embedder.encode([query])
-                        embed.append((time.perf_counter() - started) * 1000)
-                    search = _percentiles(_latencies(retriever, queries, 1))
-                    rows.append(
-                        {"load": load, "threads": count, "embed_query": _percentiles(embed), "search": search}
-                    )
-            finally:
-                for process in busy:
-                    process.kill()
-                    process.wait(timeout=10)
-    finally:
-        retriever.settings = settings
-        if original is not None:
-            embedder.threads = original  # type: ignore[attr-defined]
-    return rows
 
 
 def bench_retrieval(

@@ -20,6 +20,10 @@ The genre's words (stop words; the words for "money from the government": any su
 "奖励", and a question's choice among them says nothing about which clause answers it; English words; the senses
 every policy has) are data in ``genre.yaml``, and everything a particular policy says is data in its folder.
 
+What is generic to Chinese (normalisation, readings, the general-language word weights, bigrams) lives in
+:mod:`assistant.retrieval.chinese_text`, and the matching of synonyms and senses on a question's word boundaries in
+:mod:`assistant.retrieval.query_matches`; this module holds the analyser and re-exports their public names.
+
 Abbreviations, English words and senses are matched on word boundaries of the question (jieba's cut, or whole
 English words), never inside a word: "项目的补贴" does not contain the word "目的". A sense phrasing found in a
 question adds the sense's token (see :class:`~assistant.retrieval.vocabulary.Sense`), carried only by the clauses
@@ -36,25 +40,36 @@ word most clauses share ("工业互联网", "项目") cannot outweigh the one de
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
-import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
 
+from assistant.retrieval.chinese_text import (
+    _CJK,
+    MIN_WEIGHT,
+    _is_content,
+    _pinyin,
+    bigrams,
+    char_pinyin,
+    general_weight,
+    normalise,
+    pinyin_bigrams,
+)
+from assistant.retrieval.chinese_text import GENERAL_IDF_HIGH as GENERAL_IDF_HIGH
+from assistant.retrieval.chinese_text import GENERAL_IDF_LOW as GENERAL_IDF_LOW
+from assistant.retrieval.chinese_text import general_idf as general_idf
+from assistant.retrieval.chinese_text import is_word as is_word
+from assistant.retrieval.query_matches import QueryMatches, _expanded, _Finder
 from assistant.retrieval.vocabulary import Vocabulary
 
 #: The concept token every funding word of the genre (genre.yaml ``funding_words``) also yields.
 FUNDING_CONCEPT = "<资助>"
 
 #: Query-token weights. A sense a question asks about weighs SENSE_WEIGHT; a policy term (one of the vocabulary's
-#: terms) weighs TERM_WEIGHT; any other
-#: word or bigram weighs by its general-language IDF (jieba's table), rising linearly from MIN_WEIGHT at
-#: GENERAL_IDF_LOW (everyday words: 情况 4.0, 开始 3.8, 没有 3.1) to 1 at GENERAL_IDF_HIGH (specific words: 封顶
-#: 10.3, 歇业 11.2); a word missing from the table is rare and weighs 1.
+#: terms) weighs TERM_WEIGHT; any other word or bigram weighs by its general-language IDF, from MIN_WEIGHT for
+#: everyday words to 1 for specific ones (see :func:`~assistant.retrieval.chinese_text.general_weight`).
 TERM_WEIGHT = 1.5
 SENSE_WEIGHT = 2.0
 #: jieba frequency of a synonym's key: high enough to be cut whole, below the policy's own terms.
@@ -62,77 +77,8 @@ SYNONYM_FREQ = 20_000
 #: A span with a homophone in the vocabulary counts as a typo of it only below this jieba frequency
 #: (a common word — 北京 34 488 — was meant; a typo is rarely a word — 结点 59, 归上 none).
 TYPO_MAX_FREQ = 100
-GENERAL_IDF_LOW = 3.0
-GENERAL_IDF_HIGH = 7.0
-MIN_WEIGHT = 0.2
-_CJK = re.compile(r"[\u3400-\u9fff]+")
-_LATIN = re.compile(r"[a-z0-9][a-z0-9+.%]*")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _lock = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    """OpenCC's traditional → simplified converter when the optional ``opencc`` package is installed."""
-    try:
-        import opencc
-
-        return opencc.OpenCC("t2s")
-    except Exception:
-        return None
-
-
-@lru_cache(maxsize=1)
-def _pinyin():
-    """pypinyin's ``lazy_pinyin`` when the optional ``pypinyin`` package is installed."""
-    try:
-        from pypinyin import lazy_pinyin
-
-        return lazy_pinyin
-    except Exception:
-        return None
-
-
-@lru_cache(maxsize=65536)
-def char_pinyin(char: str) -> str:
-    """The reading of one character (its most common one; a homophone typo is typed by a single reading), or
-    the character itself when it is not CJK or pypinyin is missing."""
-    lazy_pinyin = _pinyin()
-    if lazy_pinyin is None or not _CJK.fullmatch(char):
-        return char
-    return str(lazy_pinyin(char)[0])
-
-
-@lru_cache(maxsize=1)
-def general_idf() -> dict[str, float]:
-    """jieba's general-language IDF table (``jieba/analyse/idf.txt``, ~270 000 words); empty if missing."""
-    path = os.path.join(os.path.dirname(jieba.__file__), "analyse", "idf.txt")
-    table: dict[str, float] = {}
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                word, _, value = line.rstrip().partition(" ")
-                if value:
-                    table[word] = float(value)
-    except OSError:
-        pass
-    return table
-
-
-def general_weight(word: str) -> float:
-    """How much a word says in general Chinese: MIN_WEIGHT for everyday words … 1 for specific ones."""
-    idf = general_idf().get(word)
-    if idf is None:
-        return 1.0
-    ramp = (idf - GENERAL_IDF_LOW) / (GENERAL_IDF_HIGH - GENERAL_IDF_LOW)
-    return float(min(1.0, max(MIN_WEIGHT, ramp)))
-
-
-def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), lower case, traditional → simplified when OpenCC is available."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    converter = _t2s()
-    return converter.convert(text) if converter is not None else text
 
 
 @lru_cache(maxsize=8)
@@ -324,85 +270,3 @@ class Analyzer:
             at += len(piece)
             bounds.add(at)
         return frozenset(bounds)
-
-
-@dataclass(frozen=True)
-class QueryMatches:
-    synonyms: tuple[tuple[str, str], ...]
-    """(what the user wrote, the words it stands for)."""
-    senses: tuple[tuple[str, list[str]], ...]
-    """(the phrasing found, the tokens of its senses)."""
-
-
-def _expanded(norm_query: str, matches: QueryMatches) -> str:
-    extra = [target for _, target in matches.synonyms]
-    return f"{norm_query} {' '.join(extra)}" if extra else norm_query
-
-
-class _Finder:
-    """Finds a key in a query on word boundaries: an English key as a whole word or phrase; a Chinese key where
-    both its ends fall on jieba's word boundaries, typed as is or as a homophone (same reading per character)."""
-
-    def __init__(self, text: str, bounds: frozenset[int]) -> None:
-        self.text = text
-        self.bounds = bounds
-        self._readings: list[str] | None = None
-
-    def find(self, key: str) -> bool:
-        if not key:
-            return False
-        if key.isascii():
-            return re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", self.text) is not None
-        if self._aligned(self.text, key):
-            return True
-        if len(key) < 2 or not _CJK.fullmatch(key) or _pinyin() is None:
-            return False
-        if self._readings is None:
-            self._readings = [char_pinyin(c) for c in self.text]
-        readings = [char_pinyin(c) for c in key]
-        n = len(key)
-        first = readings[0]
-        for i, reading in enumerate(self._readings[: len(self._readings) - n + 1]):
-            if reading == first and self._readings[i : i + n] == readings and self._is_span(i, i + n):
-                return True
-        return False
-
-    def _aligned(self, text: str, key: str) -> bool:
-        start = text.find(key)
-        while start >= 0:
-            if self._is_span(start, start + len(key)):
-                return True
-            start = text.find(key, start + 1)
-        return False
-
-    def _is_span(self, start: int, end: int) -> bool:
-        return start in self.bounds and end in self.bounds
-
-
-def pinyin_bigrams(norm_text: str) -> list[str]:
-    """Pinyin syllable bigrams within each CJK run (``@gui_shang``); empty without pypinyin. Each character is
-    read alone (its most common reading), as a pinyin input method's homophone typo is."""
-    if _pinyin() is None:
-        return []
-    grams: list[str] = []
-    for run in _CJK.findall(norm_text):
-        syllables = [char_pinyin(c) for c in run]
-        grams.extend(f"@{syllables[i]}_{syllables[i + 1]}" for i in range(len(syllables) - 1))
-    return grams
-
-
-def is_word(token: str) -> bool:
-    """A word token (not a character/pinyin bigram or a concept token)."""
-    return not token.startswith(("#", "@", "<"))
-
-
-def _is_content(word: str) -> bool:
-    return bool(_CJK.search(word) or _LATIN.fullmatch(word))
-
-
-def bigrams(norm_text: str) -> list[str]:
-    """Character bigrams within each CJK run, prefixed with ``#`` so they never collide with words."""
-    grams: list[str] = []
-    for run in _CJK.findall(norm_text):
-        grams.extend(f"#{run[i : i + 2]}" for i in range(len(run) - 1))
-    return grams

@@ -1,0 +1,66 @@
+"""Where a question says a synonym's key or a sense's phrasing: the matches found, and the finder that looks for a
+key on the question's word boundaries (typed as is, or as a homophone).
+
+Split out of :mod:`assistant.retrieval.lexicon` (which re-exports :class:`QueryMatches`); the
+:class:`~assistant.retrieval.lexicon.Analyzer` decides which keys to look for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.retrieval.chinese_text import _CJK, _pinyin, char_pinyin
+
+
+@dataclass(frozen=True)
+class QueryMatches:
+    synonyms: tuple[tuple[str, str], ...]
+    """(what the user wrote, the words it stands for)."""
+    senses: tuple[tuple[str, list[str]], ...]
+    """(the phrasing found, the tokens of its senses)."""
+
+
+def _expanded(norm_query: str, matches: QueryMatches) -> str:
+    extra = [target for _, target in matches.synonyms]
+    return f"{norm_query} {' '.join(extra)}" if extra else norm_query
+
+
+class _Finder:
+    """Finds a key in a query on word boundaries: an English key as a whole word or phrase; a Chinese key where
+    both its ends fall on jieba's word boundaries, typed as is or as a homophone (same reading per character)."""
+
+    def __init__(self, text: str, bounds: frozenset[int]) -> None:
+        self.text = text
+        self.bounds = bounds
+        self._readings: list[str] | None = None
+
+    def find(self, key: str) -> bool:
+        if not key:
+            return False
+        if key.isascii():
+            return re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", self.text) is not None
+        if self._aligned(self.text, key):
+            return True
+        if len(key) < 2 or not _CJK.fullmatch(key) or _pinyin() is None:
+            return False
+        if self._readings is None:
+            self._readings = [char_pinyin(c) for c in self.text]
+        readings = [char_pinyin(c) for c in key]
+        n = len(key)
+        first = readings[0]
+        for i, reading in enumerate(self._readings[: len(self._readings) - n + 1]):
+            if reading == first and self._readings[i : i + n] == readings and self._is_span(i, i + n):
+                return True
+        return False
+
+    def _aligned(self, text: str, key: str) -> bool:
+        start = text.find(key)
+        while start >= 0:
+            if self._is_span(start, start + len(key)):
+                return True
+            start = text.find(key, start + 1)
+        return False
+
+    def _is_span(self, start: int, end: int) -> bool:
+        return start in self.bounds and end in self.bounds
