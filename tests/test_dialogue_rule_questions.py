@@ -175,3 +175,8 @@ def test_a_stated_situation_judged_is_eligibility(assistant: Assistant):
     # The full reader (character n-grams and sentence embeddings) reads this one as a question of eligibility.
     (r,) = talk(assistant, "论坛办之前没有备案，办完了再申请资助行不行")
     assert r.intent == "eligibility" and "不符合" in r.answer
+
+
+def test_a_bare_clause_reference_after_an_award_looks_it_up(fast_assistant: Assistant):
+    _, r = talk(fast_assistant, "市级标杆投了1000万能补多少", "第16条")
+    assert r.intent == "lookup" and ids(r)[0] == "16" and r.amount_yuan is None

@@ -66,6 +66,8 @@ def reconsider(
     goal = state.goal
     if kind == "followup" and state.last.kind == "lookup":
         return "lookup"  # "那第7条呢" after a look-up
+    if kind in ("inform", "vague", "followup") and parse.clause_refs and not items and not parse.states_facts(policy_id):
+        return "lookup"  # "第16条" after an award: that clause, not the award again
     if kind == "out_of_scope":
         return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的上市补贴" names, not claims

@@ -58,7 +58,11 @@ def best_sentences(clause: Clause, query: str, limit: int = 2) -> list[str]:
     best = overlap[ranked[0]]
     # A second sentence only when it answers nearly as well as the first (no padding with the clause's title).
     top = sorted(i for i in ranked[:limit] if overlap[i] >= 0.6 * best and (overlap[i] > 0 or i == ranked[0]))
-    return [sentences[i] for i in top]
+    chosen = [sentences[i] for i in top]
+    # A quote that stops inside a longer sentence says so ("…给予资助；" → "…给予资助……").
+    if chosen[-1].endswith(("；", ";")):
+        chosen[-1] = chosen[-1][:-1] + "……"
+    return chosen
 
 
 def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:

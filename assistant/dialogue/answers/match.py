@@ -130,7 +130,8 @@ def answer_match(ctx: Context) -> Answer:
             # Another policy's lines: cited and grounded in its own clauses.
             foreign += [(pm.policy_id, c) for c in dict.fromkeys(more_cited)]
             foreign_seen += [(pm.policy_id, c) for c in dict.fromkeys(more_listed)]
-    if any(pm.total_trace for pm in pms):
+    # Only when a cross-item rule changed the sum (从高不重复, a shared cap): a plain sum needs no explaining.
+    if any(s.kind != "total" for pm in pms for s in pm.total_trace):
         lines.append("合计依据：" + "；".join(_QUOTE.sub("", s.description) for pm in pms for s in pm.total_trace))
     ask = _next_question(pms)
     ask_spec = domain.fact_spec(ask.policy_id, ask.missing_facts[0]) if ask is not None else None
