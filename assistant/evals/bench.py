@@ -31,7 +31,8 @@ from typing import Any
 from assistant.config import REPO_ROOT, Settings
 from assistant.errors import PolicyQAError
 from assistant.evals.dataset import EvalCase, load_cases
-from assistant.evals.runner import AssistantFactory, _percentile, default_assistant_factory
+from assistant.evals.report import _percentile
+from assistant.evals.runner import AssistantFactory, default_assistant_factory
 from assistant.evals.table import render
 
 TARGET_WARM_P95_MS = 50.0
