@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from assistant.evals.dataset import DEFAULT_ANSWERS_DIR, DEFAULT_RETRIEVAL_FILE, EvalCase, load_cases
 from assistant.evals.evaluators import EVALUATORS, Check, evaluate
-from assistant.evals.runner import DEFAULT_THRESHOLDS, CaseResult, EvalReport, run_cases, run_eval
+from assistant.evals.report import CaseResult, EvalReport
+from assistant.evals.runner import DEFAULT_THRESHOLDS, run_cases, run_eval
 
 __all__ = [
     "DEFAULT_ANSWERS_DIR",
