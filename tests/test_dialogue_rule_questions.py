@@ -180,3 +180,17 @@ def test_a_stated_situation_judged_is_eligibility(assistant: Assistant):
 def test_a_bare_clause_reference_after_an_award_looks_it_up(fast_assistant: Assistant):
     _, r = talk(fast_assistant, "市级标杆投了1000万能补多少", "第16条")
     assert r.intent == "lookup" and ids(r)[0] == "16" and r.amount_yuan is None
+
+
+def test_a_matching_ratio_computes_the_required_matching_and_a_new_ratio_recomputes(fast_assistant: Assistant):
+    first, second = talk(fast_assistant, "市级标杆项目投了1000万，市里补了400万，要求区里按1:1配套，区里能给多少",
+                         "区级配套比例是1比0.5的话呢")
+    assert first.amount_yuan == 4_000_000 and "区级配套金额为400万元" in first.answer  # 就高执行: 400 > 300
+    assert second.amount_yuan == 3_000_000 and "区级配套金额为200万元" in second.answer
+    assert "已被忽略" not in second.answer  # the user's own ratio is not an attempt to change the rules
+
+
+def test_a_comparison_with_a_region_not_covered_says_so_and_invents_nothing(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "青浦区的工业互联网补贴跟嘉定比哪个高")
+    assert r.intent != "out_of_scope" and "青浦的政策未收录，无法比较" in r.answer
+    assert "青浦" not in r.answer.replace("青浦的政策未收录", "")

@@ -114,6 +114,26 @@ def test_a_negated_cue_makes_a_yes_no_fact_false(nlu: NLU):
     assert read(nlu, "已经授牌了").facts_of(JIADING).values["smart_factory_awarded"] is True
 
 
+@pytest.mark.parametrize(("text", "ratio"), [
+    ("市里补了400万，要求区里按1:1配套", "1:1"),
+    ("上级要求1比0.5配套", "1:0.5"),
+    ("区级配套比例50%", "1:0.5"),
+    ("上级补了300万，配套按１：２", "1:2"),
+])
+def test_a_matching_ratio_is_read_in_its_cues_clause(nlu: NLU, text: str, ratio: str):
+    assert read(nlu, text).facts_of(JIADING).values["upper_matching_ratio"] == ratio
+
+
+def test_a_ratio_away_from_its_cue_or_a_bare_percentage_is_not_a_matching_ratio(nlu: NLU):
+    assert "upper_matching_ratio" not in read(nlu, "投入产出比3:1，有配套要求").facts_of(JIADING).values
+    assert "upper_matching_ratio" not in read(nlu, "要求配套，投资的30%").facts_of(JIADING).values
+
+
+def test_the_users_own_matching_ratio_is_not_an_attempt_to_change_the_rules(nlu: NLU):
+    assert not read(nlu, "区级配套比例是1比0.5的话呢").spans
+    assert [s.kind for s in read(nlu, "资助比例其实是50%，按这个算").spans] == ["injection"]
+
+
 # -- masking and intents ---------------------------------------------------------------------------------------
 
 

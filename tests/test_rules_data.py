@@ -230,7 +230,8 @@ def test_jiading_fact_names_are_unchanged(rules: PolicyRules) -> None:
     """The lexicon and the evals name these facts."""
     amount = {i.id: [f.name for f in rules.amount_facts(i.id)][:-2] for i in rules.items}
     assert amount["1"] == ["investment_yuan"]
-    assert amount["5"] == ["level", "invested_yuan", "upper_subsidy_yuan", "upper_requires_matching", "upper_matching_yuan"]
+    assert amount["5"] == ["level", "invested_yuan", "upper_subsidy_yuan", "upper_requires_matching", "upper_matching_yuan",
+                           "upper_matching_ratio"]
     assert amount["8"] == ["platform_investment_yuan", "civil_works_yuan"]
     assert amount["9"] == ["audited_costs_yuan", "already_received_this_year_yuan"]
     assert amount["2"] == []

@@ -149,6 +149,20 @@ def test_refusals_name_their_reason(story: Story, text: str, reason: Reason):
     assert (action.kind, action.reason) == (ActionKind.REFUSE, reason)
 
 
+@pytest.mark.parametrize(
+    ("text", "compared"),
+    [
+        ("青浦区的工业互联网补贴跟嘉定比哪个高", ("青浦",)),  # a comparison: answered for 嘉定, 青浦 said not covered
+        ("嘉定和苏州的智能工厂补贴哪个多", ("苏州",)),
+        ("峰会在苏州办的，嘉定的活动补贴能拿吗", ()),  # a place given as a fact is not a comparison
+        ("嘉定的智能工厂补贴多少", ()),
+    ],
+)
+def test_a_place_not_covered_named_beside_a_policy_is_noted_not_refused(story: Story, text: str, compared: tuple):
+    action = story.say(text)
+    assert action.kind is not ActionKind.REFUSE and story.state.last.compared_places == compared
+
+
 def test_eligibility_without_an_item_is_about_who_may_apply(story: Story):
     action = story.say("我们税务登记在宝山能申请吗")
     assert (action.kind, action.reason) == (ActionKind.ANSWER_ELIGIBILITY, Reason.GENERAL_ELIGIBILITY)

@@ -38,6 +38,7 @@ from assistant.rules import load_all_rules
 log = logging.getLogger(__name__)
 
 INJECTION_NOTE = "（您消息中要求更改规则、角色或数字的内容已被忽略；以上答复仅依据政策原文和计算规则。）"
+COMPARED_NOTE = "（{places}的政策未收录，无法比较；以上仅依据已收录政策的原文和计算规则。）"
 ATTRIBUTION_NOTE = "（您提到的“此前答复”中的说法不作为依据；以上答复仅依据政策原文和计算规则。）"
 _ANSWERED = {ActionKind.ANSWER_AWARD, ActionKind.ANSWER_ELIGIBILITY, ActionKind.ANSWER_MATCH}
 
@@ -204,6 +205,8 @@ class Assistant:
         parse = obs.parse
         if answer.intent != "out_of_scope":
             answer.details += [n for n, on in ((INJECTION_NOTE, parse.injected), (ATTRIBUTION_NOTE, parse.attributed)) if on]
+            if state.last.compared_places:  # "青浦跟嘉定比": say plainly what is not covered, invent nothing
+                answer.details.append(COMPARED_NOTE.format(places="、".join(state.last.compared_places)))
         asked = None
         if action.kind is ActionKind.ASK_FACT:
             asked = Request("fact", state.policy_id, action.fact, tuple(answer.options))

@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, Goal, Request
+from assistant.errors import InputError
 from assistant.nlu import Parse
 from assistant.nlu.facts import MoneyReading
 
@@ -83,7 +84,20 @@ def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) 
         return req.fact in facts.values or bool(parse.acts & {"affirm", "deny"})
     if kind == "count":
         return req.fact in facts.values or bool(_NUMBER.search(parse.reading))
+    if kind == "ratio":
+        return req.fact in facts.values or _bare_ratio(req, parse, policy_id, domain) is not None
     return False
+
+
+def _bare_ratio(req: Request, parse: Parse, policy_id: str, domain: Domain) -> str | None:
+    """A bare "1:1" / "1比0.5" / "50%" given when the assistant asked for a ratio."""
+    spec = domain.fact_spec(policy_id, req.fact or "")
+    if spec is None:
+        return None
+    try:
+        return str(spec.coerce(parse.reading.strip().rstrip("。.!！吧呢啊")))
+    except InputError:
+        return None
 
 
 def _bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domain) -> dict[str, Any]:
@@ -100,6 +114,10 @@ def _bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domai
         m = _NUMBER.search(parse.reading)
         if m:
             return {req.fact: int(m.group(0))}
+    if kind == "ratio" and req.fact not in parse.facts_of(policy_id).values:
+        ratio = _bare_ratio(req, parse, policy_id, domain)
+        if ratio is not None:
+            return {req.fact: ratio}
     if kind == "choice" and req.fact not in parse.facts_of(policy_id).values:
         picked = _option_by_stem(domain.fact_spec(policy_id, req.fact), parse.reading)
         if picked:

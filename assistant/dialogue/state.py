@@ -74,6 +74,8 @@ class TurnNotes:
     """What the reader took the message to ask, even when it was refused (a follow-up may reuse it)."""
     out_of_scope: OutOfScope | None = None
     other_places: tuple[str, ...] = ()
+    compared_places: tuple[str, ...] = ()
+    """Places not covered, named beside a loaded policy ("青浦跟嘉定比"): the answer says they are not covered."""
     injection: bool = False
     attributed: bool = False
     hoped_amounts: tuple[int, ...] = ()

@@ -69,6 +69,14 @@ def _turn_kind(parse: Parse, state: DialogueState) -> TurnKind:
     return kind
 
 
+def _place_is_a_fact(parse: Parse, domain: Domain) -> bool:
+    """"峰会是在苏州办的", "税务登记在闵行": a place given as a fact about the applicant, not the topic."""
+    return any(
+        (spec := policy.facts.get(name)) is not None and spec.type == "bool" and policy.region and policy.region in spec.label
+        for policy in domain.catalog for name in parse.facts_of(policy.policy_id).values
+    )
+
+
 def _out_of_scope(
     parse: Parse, kind: TurnKind, domain: Domain, answerable: bool = False
 ) -> tuple[OutOfScope | None, tuple[str, ...]]:
@@ -84,11 +92,7 @@ def _out_of_scope(
         if not p.registration and not any(p.name in c or c.startswith(p.name) for c in covered)
     )
     named_here = bool(parse.policy_names)
-    # "峰会是在苏州办的", "税务登记在闵行": a place given as a fact about the applicant, not the topic.
-    place_fact = any(
-        (spec := policy.facts.get(name)) is not None and spec.type == "bool" and policy.region and policy.region in spec.label
-        for policy in domain.catalog for name in parse.facts_of(policy.policy_id).values
-    )
+    place_fact = _place_is_a_fact(parse, domain)
     if elsewhere and not named_here and not place_fact:
         return "other_region", elsewhere
     named_items = any(m.score >= ITEM_NAMED for m in parse.items)
@@ -276,6 +280,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         kind=kind,
         asked=parse.intent,
         other_places=elsewhere,
+        compared_places=elsewhere if parse.policy_names and not oos and not _place_is_a_fact(parse, domain) else (),
         injection=parse.injected,
         attributed=parse.attributed,
         hoped_amounts=filled.hoped,

@@ -1,12 +1,12 @@
 """Reading an enterprise's facts out of one message, driven by the facts a policy's rules declare.
 
-Each fact has a type (money / money_list / bool / choice / count); the policy's ``lexicon.yaml`` gives its
+Each fact has a type (money / money_list / bool / choice / count / ratio); the policy's ``lexicon.yaml`` gives its
 ``cues``, ``negative_cues`` and ``option_aliases``. Nothing here knows a policy.
 
 Money is not assigned here: each amount comes out with the facts whose cues claim it and how strongly (a cue
 close before it, or right after: "300万补助"). Which fact it fills depends on the conversation — the item being
 discussed, the slot the assistant asked for — and is decided by the tracker. A bool is true when a cue appears
-without a negation before it; a choice is the option the message names; a count is a number next to its cue.
+without a negation before it; a choice is the option the message names; a count is a number next to its cue; a ratio ("1:1", "1比0.5") stands in its cue's clause.
 """
 
 from __future__ import annotations
@@ -22,12 +22,15 @@ from assistant.nlu.genre import Genre
 from assistant.nlu.lexicon import FactCues
 from assistant.nlu.spans import Span, in_spans
 from assistant.nlu.vocabulary import PolicyVocab
+from assistant.rules.facts import FactSpec
 from assistant.rules.money import AmountMention
 
 _SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n（）()]")
 _NEGATION = re.compile(r"(没有|没|未|不是|不需要|不要求|不用|无需|无|尚未|还没|并非|非|不)[^，,。；;]{0,6}$")
 _AFTER_WINDOW = 12
 _BEFORE_WINDOW = 24
+_RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:[:：]|比)\s*(\d+(?:\.\d+)?)(?![\d.])")
+_PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
 #: After an option ("市级补助", "国家已补助"), the word is about the money, not the option.
 _OPTION_NOT_ABOUT = re.compile(r"^(补助|补贴|资助|资金|配套|财政|部门)")
@@ -162,6 +165,8 @@ def read_facts(
             value = _read_choice(text, spec, cues)
         elif spec.type == "count":
             value = _read_count(text, cues)
+        elif spec.type == "ratio":
+            value = _read_ratio(text, spec, cues)
         if value is not None:
             values[name] = value
     mentioned = tuple(
@@ -259,6 +264,18 @@ def _read_count(text: str, fc: FactCues) -> int | None:
         if m:
             n = m.group("n")
             return int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
+    return None
+
+
+def _read_ratio(text: str, spec: FactSpec, fc: FactCues) -> str | None:
+    """A ratio in the clause of a cue ("要求区里按1:1配套"); a percentage only after a cue that says 比例."""
+    for cue in fc.cues:
+        for hit in re.finditer(re.escape(cue), text):
+            start = max((m.end() for m in _SEGMENT_BREAK.finditer(text, 0, hit.start())), default=0)
+            clause = text[start : _segment_end(text, hit.end())]
+            m = _RATIO.search(clause) or (_PERCENT.search(clause, hit.end() - start) if "比例" in cue else None)
+            if m:
+                return str(spec.coerce(m.group(0)))
     return None
 
 

@@ -24,7 +24,9 @@ from assistant.rules.maximum import max_award
 from assistant.rules.model import RULES_FILE, PolicyRules, load_all_rules, load_rules
 from assistant.rules.money import format_yuan
 
-_TYPE_TEXT = {"money": "金额", "bool": "是/否", "choice": "选项", "count": "数量", "money_list": "金额列表"}
+_TYPE_TEXT = {
+    "money": "金额", "bool": "是/否", "choice": "选项", "count": "数量", "money_list": "金额列表", "ratio": "比例",
+}
 
 
 def _rules(policy_id: str | None, item: str | None) -> PolicyRules:

@@ -1,7 +1,7 @@
 """Input facts: what a user supplies, declared once per policy in rules.yaml ``facts:`` and referenced by
 name from items, conditions, notes and cross-item rules.
 
-A fact has a type (money | money_list | bool | choice | count), a label and a question (the UI makes a form
+A fact has a type (money | money_list | bool | choice | count | ratio), a label and a question (the UI makes a form
 field of it, the assistant a question). A choice may name options that mean "none" (``none_options``, e.g.
 未认定): such an option never meets a ``one_of`` condition and keys no amount.
 """
@@ -9,6 +9,7 @@ field of it, the assistant a question). A choice may name options that mean "non
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 import cn2an
@@ -18,13 +19,16 @@ from assistant.errors import AmountError, InputError
 from assistant.rules.money import parse_amount
 from assistant.rules.params import Model
 
-FactType = Literal["money", "bool", "choice", "count", "money_list"]
+FactType = Literal["money", "bool", "choice", "count", "money_list", "ratio"]
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _TRUE = {"是", "有", "对", "已", "已经", "已获", "是的", "有的", "true", "yes", "y", "1", "通过", "已通过"}
 _FALSE = {"否", "不是", "无", "没有", "未", "没", "不", "还没有", "尚未", "false", "no", "n", "0", "未通过"}
 _NONE_MONEY = {"无", "没有", "没", "否", "0", "零", "未获得", "没有获得", "无补助"}
 _LIST_SPLIT = re.compile(r"[，、;；\s]+|和|与|及|,(?!\d{3}(?:\D|$))")
+#: A ratio as people write it: "1:1", "1：0.5", "1比2" (a:b), or a percentage of the first ("50%").
+_RATIO = re.compile(r"^(?P<a>\d+(?:\.\d+)?)\s*(?:[:：]|比)\s*(?P<b>\d+(?:\.\d+)?)$")
+_PERCENT = re.compile(r"^(?P<p>\d+(?:\.\d+)?)\s*[%％]$")
 
 
 class FactSpec(Model):
@@ -80,6 +84,8 @@ class FactSpec(Model):
             return self._bool(value)
         if self.type == "choice":
             return self._choice(value)
+        if self.type == "ratio":
+            return self._ratio(value)
         return self._count(value)
 
     def _money(self, value: Any) -> int:
@@ -125,11 +131,34 @@ class FactSpec(Model):
             raise InputError(f"“{self.label}”不能为负数（收到“{value}”）")
         return count
 
+    def _ratio(self, value: Any) -> str:
+        """A ratio kept as text "a:b" (exact; the calculator does the arithmetic): "1：0.5" → "1:0.5", "50%" → "1:0.5"."""
+        text = str(value).strip().replace(" ", "")
+        m = _RATIO.match(text)
+        if m and float(m.group("a")) > 0:
+            return f"{_plain(m.group('a'))}:{_plain(m.group('b'))}"
+        p = _PERCENT.match(text)
+        if p:
+            return f"1:{_plain(str(Decimal(p.group('p')) / 100))}"
+        raise InputError(f"“{self.label}”请写成比例，如“1:1”“1:0.5”或“50%”（收到“{value}”）")
+
     def to_dict(self) -> dict[str, Any]:
         d = self.model_dump()
         d["options"] = list(self.options) if self.options else None
         d["none_options"] = list(self.none_options)
         return d
+
+
+def _plain(number: str) -> str:
+    """A number written without trailing zeros ("1.50" → "1.5", "2.0" → "2")."""
+    d = Decimal(number).normalize()
+    return format(d, "f")
+
+
+def ratio_of(value: str, amount: int) -> int:
+    """``amount`` × b/a for a ratio "a:b", rounded to the yuan (exact decimal arithmetic)."""
+    a, b = (Decimal(x) for x in value.split(":"))
+    return int((Decimal(amount) * b / a).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def facts_dictionary(data: Any) -> Any:

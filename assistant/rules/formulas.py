@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.errors import InputError
 from assistant.rules import parts as p
+from assistant.rules.facts import ratio_of
 from assistant.rules.money import format_yuan
 from assistant.rules.params import times_rate, value_at
 from assistant.rules.trace import Note, TraceStep, make_step
@@ -197,6 +198,12 @@ def upper_level_subsidy(part: p.UpperSubsidyPart, ctx: Ctx, amount: int) -> int:
         return result
     ctx.notes.append(Note(part.matching_note, ctx.clause, "item", ctx.label))
     required = ctx.values.get(part.matching_amount_fact) if part.matching_amount_fact else None
+    ratio = ctx.values.get(part.matching_ratio_fact) if part.matching_ratio_fact else None
+    if not required and ratio:
+        # "市里补了400万，要求区里1:1配套": the required matching is the upper subsidy at that ratio.
+        required = ratio_of(ratio, upper)
+        ctx.step("upper_subsidy", amount, {"upper_yuan": upper, "ratio": ratio.replace(":", "∶"),
+                 "required_yuan": required}, words, "matching_ratio")
     if required and int(required) > amount:
         ctx.step("upper_subsidy", int(required), {"standard_yuan": amount, "required_yuan": int(required)},
                  words, "matching_higher")

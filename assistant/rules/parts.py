@@ -152,6 +152,8 @@ class UpperSubsidyPart(Model):
     subsidy_fact: str
     matching_fact: str
     matching_amount_fact: str | None = None
+    matching_ratio_fact: str | None = None
+    """A ratio fact ("1:1配套": 上级:本级): the required matching is the upper subsidy × b/a when no amount is given."""
     upper: str
     """How the text names the upper level ('上级')."""
     own: str
@@ -230,6 +232,7 @@ def part_facts(p: Any) -> list[tuple[str, bool]]:
     if isinstance(p, UpperSubsidyPart):
         out += [(p.subsidy_fact, False), (p.matching_fact, False)]
         out += [(p.matching_amount_fact, False)] if p.matching_amount_fact else []
+        out += [(p.matching_ratio_fact, False)] if p.matching_ratio_fact else []
     return out
 
 

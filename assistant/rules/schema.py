@@ -203,5 +203,7 @@ def _check_item(item: Item, facts: dict[str, FactSpec]) -> None:
             _need(facts, part.matching_fact, ("bool",), where)
             if part.matching_amount_fact:
                 _need(facts, part.matching_amount_fact, ("money",), where)
+            if part.matching_ratio_fact:
+                _need(facts, part.matching_ratio_fact, ("ratio",), where)
     for cond in item.conditions:
         _check_condition(cond, facts, where)

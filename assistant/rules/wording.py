@@ -42,6 +42,7 @@ STEPS: dict[str, str] = {
         "已获{upper}补助{upper_yuan}且{upper}项目无资金配套需要：{upper}与{own}补助合计不超过本政策上限"
         "{cap_yuan}，{own}最多{room_yuan}，取{amount_yuan}"
     ),
+    "upper_subsidy.matching_ratio": "{upper}补助{upper_yuan}，要求按{ratio}（{upper}∶{own}）配套，{own}配套金额为{required_yuan}",
     "upper_subsidy.matching_higher": (
         "{upper}补助项目有资金配套需要，就高执行：本政策标准{standard_yuan}低于{upper}要求的配套金额"
         "{required_yuan}，取{amount_yuan}"

@@ -1,6 +1,6 @@
 """Calculator forms generated from the rules data: one field per declared input fact, never per-item code.
 
-A fact is declared in ``rules.yaml`` with ``name, type (money|bool|choice|count|money_list), label,
+A fact is declared in ``rules.yaml`` with ``name, type (money|bool|choice|count|money_list|ratio), label,
 question, options, required, default``. :func:`fields_of` turns an item's facts into :class:`FieldSpec`
 records (the app makes a Gradio component for each), and :func:`facts_from_form` turns what the user typed
 back into calculator facts — or into a clear Chinese message per field when it cannot be used.
@@ -12,13 +12,14 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, get_args
 
 from assistant.errors import PolicyQAError
+from assistant.rules.facts import FactType
 from assistant.rules.money import parse_amount
 
-FactType = Literal["money", "bool", "choice", "count", "money_list"]
-FACT_TYPES: tuple[FactType, ...] = ("money", "bool", "choice", "count", "money_list")
+#: The fact types the rules declare (one list, in assistant.rules.facts).
+FACT_TYPES: tuple[FactType, ...] = get_args(FactType)
 
 YES, NO = "是", "否"
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
@@ -44,6 +45,7 @@ class FieldSpec:
             "money": "如：800万元、1.2亿、3500000",
             "money_list": "多笔金额用逗号或顿号分隔，如：300万、120万",
             "count": "整数",
+            "ratio": "如：1:1、1:0.5",
         }.get(self.type, "")
 
     @property
