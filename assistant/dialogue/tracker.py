@@ -240,13 +240,15 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
             return apply(replace(resumed, history=state.history), obs, domain)
     oos, elsewhere = _out_of_scope(parse, kind, domain, obs.answerable)
     if oos is not None:
-        notes = TurnNotes("out_of_scope", parse.intent, oos, elsewhere, parse.injected, parse.attributed)
+        notes = TurnNotes("out_of_scope", parse.intent, oos, elsewhere, injection=parse.injected,
+                          attributed=parse.attributed)
         return replace(state, turn=turn, last=notes, history=history)
 
     choice = choose_policy(parse, obs.hits, obs.answerable, state.policy_id, state.as_of, domain)
     if choice.policy_id is None:
         # Two policies fit equally: ask which one; the question waits and is read again with the answer.
-        notes = TurnNotes(kind, parse.intent, None, elsewhere, parse.injected, parse.attributed, policy_tie=choice.tie)
+        notes = TurnNotes(kind, parse.intent, None, elsewhere, injection=parse.injected, attributed=parse.attributed,
+                          policy_tie=choice.tie)
         return replace(state, turn=turn, requested=Request("policy", None, None, choice.tie), last=notes,
                        history=history, waiting=obs)
     policy_id = choice.policy_id
