@@ -191,6 +191,27 @@ def test_a_matching_ratio_computes_the_required_matching_and_a_new_ratio_recompu
 
 
 def test_a_comparison_with_a_region_not_covered_says_so_and_invents_nothing(fast_assistant: Assistant):
-    (r,) = talk(fast_assistant, "青浦区的工业互联网补贴跟嘉定比哪个高")
+    (r,) = talk(fast_assistant, "青浦的智能工厂补贴跟嘉定比哪个高")
     assert r.intent != "out_of_scope" and "青浦的政策未收录，无法比较" in r.answer
     assert "青浦" not in r.answer.replace("青浦的政策未收录", "")
+
+
+def test_which_clause_an_answer_rests_on_is_that_clause_not_the_upstream_documents(fast_assistant: Assistant):
+    _, r = talk(fast_assistant, "我们服务商去年给区内企业服务金额200万，能补多少", "依据是哪条")
+    assert r.intent == "lookup" and ids(r) == ["7"] and "第7条" in r.answer
+
+
+def test_a_question_after_looking_up_an_item_clause_is_about_that_item(fast_assistant: Assistant):
+    _, r = talk(fast_assistant, "核对一下第9条，事前备案、事后资助是什么意思", "如果没备案直接办了，还能申请吗")
+    assert r.intent == "eligibility" and ids(r)[0] == "9" and "不符合" in r.answer
+    assert "活动在嘉定区举办" not in r.answer.split("\n")[0]  # not denied: only the filing is
+
+
+def test_a_statement_naming_an_agency_is_a_fact_not_another_scheme(fast_assistant: Assistant):
+    _, r = talk(fast_assistant, "区级标杆，已投入600万，补多少", "市经信委之前给过这个项目100万，不需要配套")
+    assert r.intent == "award" and r.amount_yuan == 1_000_000
+
+
+def test_a_new_question_after_a_refusal_is_read_as_asked(fast_assistant: Assistant):
+    _, r = talk(fast_assistant, "高新技术企业认定有奖励吗", "那工业互联网这个政策里，贯标认证奖多少")
+    assert r.intent == "award" and r.amount_yuan == 200_000

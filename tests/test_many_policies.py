@@ -100,3 +100,14 @@ def test_a_policy_without_rules_answers_look_ups_and_says_it_has_no_figures(tmp_
 def test_every_answer_names_its_policy_when_several_are_loaded(multi_assistant: Assistant, as_of: date):
     reply = multi_assistant.ask("已获得上海市智能工厂授牌，项目实际投资800万元，能拿多少？", as_of=as_of)
     assert "《嘉定区工业互联网创新发展专项支持实施意见》" in reply.answer.splitlines()[0]
+
+
+def test_the_extra_corpus_setting_reaches_search_and_the_app(tmp_path: Path, settings: Settings):
+    # POLICY_QA_EXTRA_CORPUS: the index (get_retriever) and the web app's services see the extra policies too.
+    from dataclasses import replace
+
+    from assistant.retrieval.retriever import Retriever
+
+    extra = replace(settings, home=tmp_path / "home", chroma_host=None, extra_corpus_dirs=(FIXTURE_POLICIES,))
+    hits = Retriever(extra, embedder="fake").search("首版次软件产品", policy_id="example-software-2026")
+    assert hits and {h.clause.policy_id for h in hits} == {"example-software-2026"}

@@ -15,6 +15,8 @@ from assistant.rules.money import MAX_YUAN, AmountMention, find_amounts, format_
     [
         ("800万", 8_000_000),
         ("800万元", 8_000_000),
+        ("250个w", 2_500_000),  # chat: "个" between the number and its magnitude
+        ("600个万", 6_000_000),
         ("1.2亿", 120_000_000),
         ("三百万元", 3_000_000),
         ("2,500,000元", 2_500_000),

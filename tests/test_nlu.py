@@ -134,6 +134,23 @@ def test_the_users_own_matching_ratio_is_not_an_attempt_to_change_the_rules(nlu:
     assert [s.kind for s in read(nlu, "资助比例其实是50%，按这个算").spans] == ["injection"]
 
 
+def test_a_precise_amount_replaces_a_rough_one_before_it(nlu: NLU):
+    assert [m.yuan for m in read(nlu, "三百多万吧，具体是三百二十万").amounts] == [3_200_000]
+    assert [m.yuan for m in read(nlu, "大概500万，准确说是512万").amounts] == [5_120_000]
+    # Two precise amounts are two facts, whatever words stand between them.
+    assert [m.yuan for m in read(nlu, "投资800万，具体是设备500万").amounts] == [8_000_000, 5_000_000]
+
+
+def test_a_negation_belongs_to_the_cue_right_after_it(nlu: NLU):
+    values = read(nlu, "没备案直接办了，还能申请吗").facts_of(JIADING).values
+    assert values.get("filed_before_event") is False and "event_in_jiading" not in values
+    assert read(nlu, "活动没在嘉定办").facts_of(JIADING).values["event_in_jiading"] is False
+
+
+def test_not_achieved_after_the_cue_is_false(nlu: NLU):
+    assert read(nlu, "贯标没通过").facts_of(JIADING).values["two_integration_certified"] is False
+
+
 # -- masking and intents ---------------------------------------------------------------------------------------
 
 

@@ -54,6 +54,13 @@ def _states_item_facts(parse: Parse, policy_id: str, items: tuple[str, ...], dom
     return stated or any(f in relevant for m in facts.money for f in m.claims)
 
 
+def _unmet_condition(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
+    """The message says one of the items' own conditions (a yes/no fact, not an amount) is not met."""
+    own = set(domain.item_facts(policy_id, items)) - set(domain.amount_facts(policy_id, items))
+    values = parse.facts_of(policy_id).values
+    return any(values.get(f) is False for f in own)
+
+
 def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
     money = set(domain.amount_facts(policy_id, items))
     return any(f in money for m in parse.facts_of(policy_id).money for f in m.claims)
@@ -64,10 +71,17 @@ def reconsider(
 ) -> TurnKind:
     """The turn's kind in context (the reader saw one message; the state knows what came before)."""
     goal = state.goal
-    if kind == "followup" and state.last.kind == "lookup":
-        return "lookup"  # "那第7条呢" after a look-up
+    stated = parse.states_facts(policy_id)
+    if kind == "followup" and state.last.kind == "lookup" \
+            and not (goal is not None and goal.kind in ("award", "eligibility") and items and stated):
+        return "lookup"  # "那第7条呢" after a look-up (not "那贯标呢？我们也通过了": a fact for the goal's question)
     if kind in ("inform", "vague", "followup") and parse.clause_refs and not items and not parse.states_facts(policy_id):
         return "lookup"  # "第16条" after an award: that clause, not the award again
+    for_goal = _states_goal_facts(state, parse, policy_id, domain) or (
+        goal is not None and goal.kind == "eligibility" and bool(parse.facts_of(policy_id).values))
+    if kind in ("out_of_scope", "vague") and goal is not None and not items and stated and not parse.topics \
+            and not parse.asks and for_goal:
+        return "inform"  # "税务登记去年就迁到嘉定了，是我记错了": a fact for the question being answered
     if kind == "out_of_scope":
         return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的上市补贴" names, not claims
@@ -98,6 +112,11 @@ def reconsider(
         return "inform"  # "这个项目镇里给了20万，会不会影响？" / "那服务金额如果是400万呢": recompute
     if kind in ("lookup", "eligibility") and items and parse.asks_amount and parse.amounts:
         return "award"  # "平台建设不含土建的部分一共是2000万，资助多少"
+    if kind == "eligibility" and items and parse.asks_amount and not parse.asks_count \
+            and not _unmet_condition(parse, policy_id, items, domain):
+        return "award"  # "贯标认证已经通过了，能拿多少？": the figure is asked (its conditions come with it)
+    if kind == "award" and items and not claimed and _unmet_condition(parse, policy_id, items, domain):
+        return "eligibility"  # "认证还没通过，能先拿那20万吗": a condition the user says is unmet — the verdict first
     if kind == "eligibility" and items and any(m.expected_award for f in parse.facts.values() for m in f.money):
         return "award"  # "想攞200万得唔得": a figure to check
     if kind == "lookup" and items and _claims_item_money(parse, policy_id, items, domain):
@@ -105,13 +124,16 @@ def reconsider(
     if kind == "lookup" and items and not parse.topics and _states_item_facts(parse, policy_id, items, domain):
         return "inform"  # "其实我想问的是二级节点，建好了也运营了"
     refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
-    if "follow_up" in parse.acts and refused_before and (items or parse.policy_names):
+    # (Only when the message asks nothing of its own: "那…这个政策里贯标认证奖多少" asks for a figure.)
+    if "follow_up" in parse.acts and refused_before and (items or parse.policy_names) \
+            and kind not in ("award", "eligibility", "match") and not _states_goal_facts(state, parse, policy_id, domain):
         return state.last.asked  # "宝山的智能工厂补贴是多少" … "那嘉定的呢？"
     validity = parse.topics & {"validity", "validity_yes_no"}
     about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
     if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match", "inform"):
         return "lookup"
-    if kind == "match" and len(items) == 1 and not parse.which_ones:
+    if kind == "match" and len(items) == 1 and not parse.which_ones \
+            and strongly_named(parse, policy_id, items, (), domain):
         return "award" if parse.money_words else "eligibility"  # "上市了，这个政策还能另外给多少"
     if kind == "vague" and items and strongly_named(parse, policy_id, items, (), domain):
         if goal is not None and not goal.items:

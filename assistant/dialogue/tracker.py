@@ -93,14 +93,20 @@ def _out_of_scope(
     )
     named_here = bool(parse.policy_names)
     place_fact = _place_is_a_fact(parse, domain)
-    if elsewhere and not named_here and not place_fact:
-        return "other_region", elsewhere
     named_items = any(m.score >= ITEM_NAMED for m in parse.items)
-    if parse.other_schemes and not named_items:
+    about_facts = any(f.values or f.mentioned for f in parse.facts.values())
+    # "青浦的政策是怎么样的？跟嘉定比哪个高": about another region's policy, ours named only to compare — refused;
+    # "青浦的智能工厂补贴跟嘉定比" names an item of ours: answered for it, with a note (compared_places).
+    states = any(f.values for f in parse.facts.values()) or bool(parse.amounts)
+    if elsewhere and not place_fact and (not named_here or not (named_items or states)):
+        return "other_region", elsewhere
+    # "市经信委之前给过这个项目100万": an amount a fact's cue claims is a fact about the project, not a question
+    # about another scheme.
+    claimed = any(m.claims for f in parse.facts.values() for m in f.money)
+    if parse.other_schemes and not named_items and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere
     if parse.off_topic and not named_items and not parse.money_words:
         return "off_topic", elsewhere  # "今天嘉定下雨吗": a place named is not the policy asked about
-    about_facts = any(f.values or f.mentioned for f in parse.facts.values())
     asks_text = bool(parse.topics)  # "什么时候能到账", "能一起拿吗": about a policy's rules, even with nothing named
     if kind == "out_of_scope" and not (
         named_items or named_here or parse.clause_refs or about_facts or answerable or asks_text
@@ -259,6 +265,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         items = ()  # "第5条讲的是什么": the clause is the topic, not its item's figure
     strong = strongly_named(parse, policy_id, items, refs, domain)  # of what this message names itself
     items = with_recent(state, parse, items, kind) or implied_items(state, parse, kind, policy_id)
+    if not items and kind in ("award", "eligibility") and state.last.kind == "lookup" and state.policy_id == policy_id:
+        # "核对一下第9条，事前备案是什么意思" … "没备案直接办了，还能申请吗": the item of the clause just looked up.
+        items = tuple(i for c in state.last.clause_refs if (i := domain.item_by_clause(policy_id, c)))
     base = state
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
         base = replace(state, requested=None, pending_money=(), goal=None, recent=(), same_project=False)

@@ -106,9 +106,15 @@ def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
     return best
 
 
-def _negated(text: str, cue_start: int) -> bool:
-    seg = text[_segment_start(text, cue_start) : cue_start]
-    return bool(_NEGATION.search(seg[-8:]))
+def _negated(text: str, cue_start: int, others: Sequence[tuple[int, int]] = ()) -> bool:
+    """A negation shortly before the cue, in its clause — unless another fact's cue stands between them and
+    takes it ("没备案直接办了": 没 denies 备案, not 办了)."""
+    window_start = max(_segment_start(text, cue_start), cue_start - 8)
+    m = _NEGATION.search(text, window_start, cue_start)
+    if not m:
+        return False
+    neg_end = m.start() + len(m.group(1))
+    return not any(neg_end <= s and e <= cue_start for s, e in others)
 
 
 def read_money(
@@ -159,7 +165,8 @@ def read_facts(
         cues = policy.cues(name)
         if spec.type == "bool":
             value = _read_bool(
-                text, spec, cues, policy.region, places, genre.in_progress, _name_spans(text, policy), genre.question
+                text, spec, cues, policy.region, places, genre.in_progress, _name_spans(text, policy), genre.question,
+                _cue_spans(text, policy, but=name),
             )
         elif spec.type == "choice":
             value = _read_choice(text, spec, cues)
@@ -177,6 +184,12 @@ def read_facts(
 
 #: Words that make an item's name a statement about the enterprise ("拿了智能工厂授牌", "我们是规上企业").
 _STATED = re.compile(r"了|已|过|是|有|获|评上|通过|成为|达到|进入")
+
+
+def _cue_spans(text: str, policy: PolicyVocab, but: str) -> list[tuple[int, int]]:
+    """Where the other facts' cues occur in ``text``."""
+    return [(m.start(), m.end()) for n, fc in policy.lexicon.items() if n != but for c in fc.cues
+            for m in re.finditer(re.escape(c), text)]
 
 
 def _name_spans(text: str, policy: PolicyVocab) -> list[tuple[int, int]]:
@@ -199,6 +212,7 @@ def _only_a_name(
 def _read_bool(
     text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...], in_progress: re.Pattern[str],
     names: Sequence[tuple[int, int]] = (), question: re.Pattern[str] | None = None,
+    others: Sequence[tuple[int, int]] = (),
 ) -> bool | None:
     # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it — unless it is itself
     # denied ("没有任何违法失信记录", "不是分公司"), which speaks for the fact when nothing else decides it.
@@ -215,14 +229,14 @@ def _read_bool(
             # "贯标还在做", "准备明年上市": under way is not yet done.
             if any(in_progress.search(seg) for seg in segments):
                 return False
-            return not any(_negated(text, at) for at in hits)
+            return not any(_negated(text, at, others) for at in hits)
         return True if denied_negative else None
     # A place fact ("税务登记在嘉定区"): true when the cue's clause names this region, false for another place.
     short = region[:-1] if len(region) > 2 else region
     for cue in sorted(fc.cues, key=len, reverse=True):
         for found in re.finditer(re.escape(cue), text):
             at = found.start()
-            if _negated(text, at):
+            if _negated(text, at, others):
                 return False
             seg = text[_segment_start(text, at) : _segment_end(text, at + len(cue))]
             if any(p in seg for p in places if p not in region):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 
@@ -27,10 +27,10 @@ Act = Literal[
 ACTS: tuple[Act, ...] = (
     "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again"
 )
-LookupTopic = Literal["validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat"]
-LOOKUP_TOPICS: tuple[LookupTopic, ...] = (
-    "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat"
-)
+LookupTopic = Literal[
+    "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis"
+]
+LOOKUP_TOPICS: tuple[LookupTopic, ...] = get_args(LookupTopic)
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,10 @@ class Genre:
     vague_terms: re.Pattern[str]
     """Words a text uses without a measure ("一定数量", "良好应用效果"): asked to quantify them, the text is silent."""
     asks_measure: re.Pattern[str]
+    refines: re.Pattern[str]
+    """Words before an amount that make it the precise one ("三百多万吧，具体是三百二十万")."""
+    approximate: re.Pattern[str]
+    """An amount said roughly: in its own words ("三百多万") or around it ("大概300万", "300万左右")."""
 
     def act(self, name: Act, text: str) -> bool:
         return bool(self.acts[name].search(text))
@@ -129,6 +133,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             expected_award=_compile(data["expected_award"], "expected_award"),
             vague_terms=_compile(data["vague_terms"], "vague_terms"),
             asks_measure=_compile(data["asks_measure"], "asks_measure"),
+            refines=_compile(data["refines"], "refines"),
+            approximate=_compile(data["approximate"], "approximate"),
         )
     except (KeyError, TypeError, AttributeError) as err:
         raise DataError(f"{GENRE_FILE} 格式错误：{err}") from err

@@ -153,7 +153,7 @@ class NLU:
         genre = self.genre
         spans = tuple(mark_spans(text, genre))
         reading = without_spans(text, spans)
-        amounts = tuple(m for m in find_amounts(text) if not in_spans(m.start, spans))
+        amounts = _without_superseded(text, tuple(m for m in find_amounts(text) if not in_spans(m.start, spans)), genre)
         places = tuple(find_places(reading, genre))
         covered = {p for v in self.catalog for p in (v.region, v.region_short) if p}
         elsewhere = [p.name for p in places if not any(p.name in c or c in p.name for c in covered)]
@@ -201,3 +201,13 @@ class NLU:
             if max(scores.values(), default=0.0) <= 0.0:
                 scores["inform"] = 1.0
         return parse.with_intent(max(scores, key=lambda k: scores[k]), scores)
+
+
+def _without_superseded(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tuple[AmountMention, ...]:
+    """Drop a rough amount that a precise one after it replaces ("三百多万吧，具体是三百二十万" → 320万)."""
+    for i, m in enumerate(amounts):
+        if i and genre.refines.search(text[max(0, m.start - 8) : m.start]):
+            rough = {j for j in range(i) if genre.approximate.search(
+                text[max(0, amounts[j].start - 4) : amounts[j].end + 3])}
+            return tuple(a for j, a in enumerate(amounts) if j not in rough)
+    return amounts

@@ -95,7 +95,7 @@ class Retriever(Searcher):
         store: ChromaIndex | MemoryStore | None = None,
     ) -> None:
         self.settings = settings
-        corpus = corpus if corpus is not None else load_corpus(settings.corpus_dir)
+        corpus = corpus if corpus is not None else load_corpus(settings.corpus_dir, extra=settings.extra_corpus_dirs)
         # the policies' vocabulary first: a malformed retrieval.yaml stops us before any index work
         vocabulary = corpus_vocabulary(corpus)
         # then the store, before loading anything slow: a server that is down is reported at once
@@ -234,6 +234,7 @@ def get_retriever(settings: Settings, embedder: str | None = None) -> Retriever:
     key = (
         settings.home,
         settings.corpus_dir,
+        settings.extra_corpus_dirs,
         embedder or settings.embedding_model,
         settings.chroma_host,
         settings.chroma_port,

@@ -43,7 +43,7 @@ _CN_RE = re.compile(rf"^(?P<neg>负)?(?P<num>[{_CN_ALL}]+)$")
 _COUNTERS = "家人个名次台件项场户亩吨平方米位条款批届期天年月日小时"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR = r"(?:人民币元|块钱|元|块|圆)"
-_APPROX = r"(?:来|多|余)?"
+_APPROX = r"(?:来|多|余|个)?"  # "七百来万", "100多万", "两千余万", "250个w"
 _WAN_W = r"(?:[万亿]|[wW](?![a-zA-Z]))"
 _MENTION_RE = re.compile(
     rf"(?:(?<![\d.,])(?P<a>(?:{_NUM})\s*(?:{_APPROX}(?:[十百千]?{_WAN_W})\s*{_CUR}?|[百千]\s*{_CUR}|{_CUR}))"
@@ -63,7 +63,7 @@ _ENGLISH_MAGNITUDE = {"million": 1_000_000, "mn": 1_000_000, "billion": 1_000_00
 #: "七百来万" → "七百万": the approximation word before a magnitude is dropped, the number kept.
 _ELIDED_UNIT = re.compile(r"(?<=[一二两三四五六七八九])([千百])[一二两三四五六七八九](?=[万亿元块]|$)")
 _NEXT_UNIT = {"千": "百", "百": "十"}
-_APPROX_BEFORE_MAGNITUDE = re.compile(r"(?<=[\d一二两三四五六七八九十百千])(?:来|多|余)(?=[万亿wW])")
+_APPROX_BEFORE_MAGNITUDE = re.compile(r"(?<=[\d一二两三四五六七八九十百千])(?:来|多|余|个(?=[万wW]))(?=[万亿wW])")
 
 
 @dataclass(frozen=True)

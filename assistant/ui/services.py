@@ -205,7 +205,7 @@ def load_services(settings: Settings | None = None) -> Services:
 
     settings = settings or Settings.from_env()
     settings.ensure_home()
-    corpus = load_corpus(settings.corpus_dir)
+    corpus = load_corpus(settings.corpus_dir, extra=settings.extra_corpus_dirs)
     retriever = get_retriever(settings)  # one model + index per process, shared by chat and search
     assistant = Assistant(settings, corpus=corpus, retriever=retriever)
     assistant.warm_up()  # load the model and open/build the index now, not on the first request

@@ -94,6 +94,10 @@ def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
         found = _validity_answer(ctx)
         if found is not None:
             return found
+    topic = ctx.state.topic
+    if "basis" in topics and topic and policy.has_clause(topic) and not ctx.state.last.clause_refs:
+        basis = policy.clause(topic)  # "依据是哪条", right after an answer: the clause that answer rests on
+        return f"上面的答复依据{short_title(policy)}{_kid(basis)}。", basis
     if ctx.action.items or ctx.state.last.named_items:
         return None  # "实训基地需要通过哪个部门考核" is about the item, not about who interprets the policy
     if "interpreter" in topics and meta.interpreter:
