@@ -215,3 +215,17 @@ def test_a_statement_naming_an_agency_is_a_fact_not_another_scheme(fast_assistan
 def test_a_new_question_after_a_refusal_is_read_as_asked(fast_assistant: Assistant):
     _, r = talk(fast_assistant, "高新技术企业认定有奖励吗", "那工业互联网这个政策里，贯标认证奖多少")
     assert r.intent == "award" and r.amount_yuan == 200_000
+
+
+def test_a_condition_unmet_now_but_planned_still_gets_the_figure_for_then(fast_assistant: Assistant):
+    (denied,) = talk(fast_assistant, "贯标评估还在做，认证还没通过，能先拿那20万吗？")
+    assert denied.intent == "eligibility" and "不符合" in denied.answer
+    _, planned = talk(fast_assistant, "今年首次纳统规上了，奖多少", "明年打算新三板挂牌，到时候这个政策能拿多少")
+    assert planned.intent == "award" and planned.amount_yuan == 2_000_000
+
+
+def test_a_statement_while_a_figure_waits_is_not_a_question(fast_assistant: Assistant):
+    _, said, last = talk(fast_assistant, "服务商这块能补多少", "去年给区里二十几家厂做了诊断咨询和数字化改造",
+                         "实际服务金额280万左右")
+    assert said.intent == "award" and ids(said) == ["7"]
+    assert last.amount_yuan == 840_000

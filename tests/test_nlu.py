@@ -151,6 +151,12 @@ def test_not_achieved_after_the_cue_is_false(nlu: NLU):
     assert read(nlu, "贯标没通过").facts_of(JIADING).values["two_integration_certified"] is False
 
 
+def test_a_number_said_roughly_and_a_noun_are_not_question_marks(nlu: NLU):
+    p = read(nlu, "去年给区里二十几家厂做了诊断咨询")
+    assert not p.asks and not p.asks_count  # 二十几家 is a number, 诊断咨询 a service
+    assert read(nlu, "每年认定几家").asks_count and read(nlu, "想咨询一下贯标").asks
+
+
 # -- masking and intents ---------------------------------------------------------------------------------------
 
 

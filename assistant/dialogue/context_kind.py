@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
 
 #: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
 #: names its item only when nothing else in the message points to one.
@@ -115,7 +116,11 @@ def reconsider(
     if kind == "eligibility" and items and parse.asks_amount and not parse.asks_count \
             and not _unmet_condition(parse, policy_id, items, domain):
         return "award"  # "贯标认证已经通过了，能拿多少？": the figure is asked (its conditions come with it)
-    if kind == "award" and items and not claimed and _unmet_condition(parse, policy_id, items, domain):
+    if kind == "lookup" and not parse.asks and not parse.topics and not parse.clause_refs and goal is not None \
+            and state.requested is not None:
+        return "inform"  # "去年给区里二十几家厂做了诊断咨询": a statement while a question waits, not a question
+    planned = bool(load_genre().planned.search(parse.reading))  # "明年打算挂牌，到时候能拿多少": a figure for then
+    if kind == "award" and items and not claimed and not planned and _unmet_condition(parse, policy_id, items, domain):
         return "eligibility"  # "认证还没通过，能先拿那20万吗": a condition the user says is unmet — the verdict first
     if kind == "eligibility" and items and any(m.expected_award for f in parse.facts.values() for m in f.money):
         return "award"  # "想攞200万得唔得": a figure to check
