@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import gradio as gr
@@ -236,3 +237,24 @@ def test_the_chat_shows_html_and_copies_text(services) -> None:  # noqa: ANN001
     assert "&lt;b&gt;贯标&lt;/b&gt;" in user and '<div class="pqa-plain" hidden>&lt;b&gt;' in user
     assert answer.startswith('<div class="pqa-reply"><div class="pqa-plain" hidden>按第2条，可获20万元。')
     assert reply["answer"].startswith("按第2条")
+
+
+def _file_like(value: Any, where: str = "") -> list[str]:
+    """Where ``value`` holds an object gradio_client would take for a file: a dict with a string ``path``."""
+    if isinstance(value, dict):
+        own = [where] if isinstance(value.get("path"), str) else []
+        return own + [w for k, v in value.items() for w in _file_like(v, f"{where}.{k}")]
+    if isinstance(value, list | tuple):
+        return [w for i, v in enumerate(value) for w in _file_like(v, f"{where}[{i}]")]
+    return []
+
+
+def test_the_api_reply_holds_nothing_gradio_client_takes_for_a_file(services) -> None:  # noqa: ANN001
+    chat = Chat(services)
+    shown, box, _sid, reply = chat.chat("贯标通过了给多少？", AS_OF, None)
+    assert _file_like([shown, box, reply]) == []
+    [detail] = [d for d in reply["citation_details"] if d["clause_id"] == "2"]
+    assert detail["clause_path"].startswith("二、支持范围及标准") and detail["label"] == "第2条"
+    # The CLI's --json (Reply.to_dict) keeps its key.
+    cli = services.assistant.new_conversation(as_of=date(2025, 6, 1)).ask("贯标通过了给多少？").to_dict()
+    assert [d["path"] for d in cli["citation_details"]] == [d["clause_path"] for d in reply["citation_details"]]

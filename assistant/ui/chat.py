@@ -72,6 +72,16 @@ def close_panel(session: Session) -> None:
     session.panel = None
 
 
+def api_reply(reply: Any) -> dict[str, Any]:
+    """The reply as ``/chat`` returns it: :meth:`~assistant.dialogue.reply.Reply.to_dict` (the CLI's ``--json``)
+    with each citation's ``path`` named ``clause_path``. gradio_client takes any object with a string ``path``
+    in a result for a file and tries to download it, so no key of the public payload may be called that."""
+    data = dict(reply.to_dict())
+    data["citation_details"] = [{("clause_path" if key == "path" else key): value for key, value in c.items()}
+                                for c in data.get("citation_details") or []]
+    return data
+
+
 def make_chat(services: Services) -> Callable[..., tuple[Any, ...]]:
     limit = services.settings.max_question_chars
     names = services.policy_names()
@@ -133,7 +143,7 @@ def make_chat(services: Services) -> Callable[..., tuple[Any, ...]]:
             history = session.add_messages(user, answer, exchange_id=session.last_exchange_id,
                                            options=list(reply.options))
             shown = _shown(session, history)
-        data = reply.to_dict()
+        data = api_reply(reply)
         data["exchange_id"] = session.last_exchange_id
         data["conversation_id"] = session.id
         return shown, "", session.id, data
