@@ -424,7 +424,7 @@ def test_log_tab_needs_the_staff_login_then_finds_the_feedback(page, running_app
         " return t.includes('贯标通过了给多少') && !t.includes('二级节点给多少'); }")
     table_text = staff.locator("#log-table").inner_text()
     assert "金额错误" in table_text and "20万元" in table_text
-    exchange_id = _db(running_app, "SELECT exchange_id FROM feedback WHERE reason = '金额错误'")[0][0]
+    exchange_id = _db(running_app, "SELECT exchange_id FROM feedback WHERE reason = '金额错误' AND comment LIKE '浏览器测试%'")[0][0]
     staff.locator("#log-open-id input").fill(str(exchange_id))
     staff.locator("#log-open").click()
     detail = staff.locator("#log-detail .pqa-exchange")
