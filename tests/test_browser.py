@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from assistant.config import REPO_ROOT
+from assistant.logstore import MAX_COMMENT_CHARS
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
@@ -145,34 +146,67 @@ def test_option_buttons_complete_the_slot_and_the_answer_comes_from_its_parts(pa
     _shot(page, "chat-options-and-answer")
 
 
+def _status_has(page: Any, text: str) -> None:
+    page.wait_for_function("t => document.querySelector('#fb-status').innerText.includes(t)", arg=text)
+
+
 def test_feedback_is_bound_to_the_message_it_is_given_on(page, running_app) -> None:  # noqa: ANN001
     _new_chat(page)
     _ask(page, "贯标通过了给多少？")
     _ask(page, "二级节点给多少")
     first, second = _exchange_id(running_app, "贯标通过了给多少？"), _exchange_id(running_app, "二级节点给多少")
     before = _db(running_app, "SELECT COUNT(*) FROM feedback")[0][0]
-    # 没用 on the FIRST answer while the second is the latest: the panel opens for the first.
+
+    def rows() -> list[tuple[Any, ...]]:
+        return _db(running_app, "SELECT id, exchange_id, helpful, reason, comment FROM feedback ORDER BY id")[before:]
+
+    # 没用 on the FIRST answer while the second is the latest: logged at the click, and the panel opens for it.
     _buttons_of_answer(page, 0).get_by_role("button", name="踩（没用）").click()
     panel = page.locator("#fb-send")  # the panel's own button: visible while the panel is open
     panel.wait_for(state="visible")
+    _status_has(page, "第1条答复没用")
     assert "第1条答复" in page.locator("#fb-head").inner_text() and "第2条" in page.locator("#fb-head").inner_text()
+    [(record, *judged)] = rows()
+    assert judged == [first, 0, None, None]
+    # The comment box stops at the limit; a longer one forced past it is refused and the panel stays open.
+    comment = page.locator("#fb-comment textarea")
+    assert comment.get_attribute("maxlength") == str(MAX_COMMENT_CHARS)
+    comment.evaluate("(t, n) => { t.value = '长'.repeat(n); t.dispatchEvent(new Event('input', {bubbles: true})); }",
+                     MAX_COMMENT_CHARS + 1)
+    page.locator("#fb-send").click()
+    _status_has(page, "过长")
+    assert panel.is_visible() and rows() == [(record, first, 0, None, None)]
+    # The reason and comment go into the same record.
     page.locator("#fb-reason").get_by_text("金额错误", exact=True).click()
-    page.locator("#fb-comment textarea").fill("浏览器测试：<b>第一条</b>")
+    comment.fill("浏览器测试：<b>第一条</b>")
     page.locator("#fb-send").click()
     page.wait_for_selector("#fb-status .pqa-ok")
-    assert "第1条答复" in page.locator("#fb-status").inner_text()
+    _status_has(page, "第1条答复的意见")
     panel.wait_for(state="hidden")
+    assert rows() == [(record, first, 0, "金额错误", "浏览器测试：<b>第一条</b>")]  # updated, not added
     # 有用 on the second answer: written at once, for the second exchange.
     _buttons_of_answer(page, 1).get_by_role("button", name="赞（有用）").click()
-    page.wait_for_function("() => document.querySelector('#fb-status').innerText.includes('第2条答复有用')")
-    rows = _db(running_app, "SELECT exchange_id, helpful, reason, comment FROM feedback ORDER BY id")[before:]
-    assert rows == [(first, 0, "金额错误", "浏览器测试：<b>第一条</b>"), (second, 1, None, None)]  # one per click
+    _status_has(page, "第2条答复有用")
+    assert rows()[1:] == [(rows()[1][0], second, 1, None, None)]
+    # Clicking it again takes it back (the record goes); once more is again one record, not a duplicate.
+    _buttons_of_answer(page, 1).get_by_role("button", name="已赞（有用）").click()
+    _status_has(page, "已撤销")
+    assert [r[1] for r in rows()] == [first]
+    _buttons_of_answer(page, 1).get_by_role("button", name="赞（有用）").click()
+    _status_has(page, "第2条答复有用")
+    assert [r[1:] for r in rows()] == [(first, 0, "金额错误", "浏览器测试：<b>第一条</b>"), (second, 1, None, None)]
     # The thumbs stay on their own answers when the chat moves on; the new answer has none.
     _ask(page, "规上企业奖励多少")
     _buttons_of_answer(page, 0).get_by_role("button", name="已踩（没用）").wait_for()
     _buttons_of_answer(page, 1).get_by_role("button", name="已赞（有用）").wait_for()
     assert _buttons_of_answer(page, 2).get_by_role("button", name=re.compile("^已")).count() == 0
-    assert _db(running_app, "SELECT COUNT(*) FROM feedback")[0][0] == before + 2
+    # A panel left open does not carry over to the next answer: its 没用 stays, without a reason.
+    _buttons_of_answer(page, 2).get_by_role("button", name="踩（没用）").click()
+    panel.wait_for(state="visible")
+    _ask(page, "贯标通过了给多少？")
+    panel.wait_for(state="hidden")
+    third = _exchange_id(running_app, "规上企业奖励多少")
+    assert [r[1:] for r in rows()][2:] == [(third, 0, None, None)]
     _shot(page, "chat-feedback")
 
 
@@ -369,6 +403,7 @@ def test_log_tab_needs_the_staff_login_then_finds_the_feedback(page, running_app
     staff.goto(running_app.url + "staff/")
     staff.locator("input[type=password]").wait_for()
     assert staff.locator("#log-table").count() == 0
+    assert "浏览器测试" not in staff.content()  # a visitor without the login reads no feedback
     staff.locator("input[data-testid=textbox]").fill(running_app.staff[0])
     staff.locator("input[type=password]").fill(running_app.staff[1] + "-wrong")
     staff.locator("button.primary").click()
@@ -389,7 +424,7 @@ def test_log_tab_needs_the_staff_login_then_finds_the_feedback(page, running_app
         " return t.includes('贯标通过了给多少') && !t.includes('二级节点给多少'); }")
     table_text = staff.locator("#log-table").inner_text()
     assert "金额错误" in table_text and "20万元" in table_text
-    exchange_id = _db(running_app, "SELECT exchange_id FROM feedback WHERE reason = '金额错误'")[0][0]
+    exchange_id = _db(running_app, "SELECT exchange_id FROM feedback WHERE reason = '金额错误' AND comment LIKE '浏览器测试%'")[0][0]
     staff.locator("#log-open-id input").fill(str(exchange_id))
     staff.locator("#log-open").click()
     detail = staff.locator("#log-detail .pqa-exchange")

@@ -69,6 +69,47 @@ def test_feedback_linked_and_validated(store: LogStore) -> None:
         store.add_feedback(ex_id, False, "其他", "长" * 5000)
 
 
+def _rows(store: LogStore) -> list[tuple[int, int, int, str | None, str | None]]:
+    with sqlite3.connect(store.path) as conn:
+        return conn.execute("SELECT id, exchange_id, helpful, reason, comment FROM feedback ORDER BY id").fetchall()
+
+
+def test_update_feedback_changes_the_same_record(store: LogStore) -> None:
+    ex_id = store.log_exchange("c1", "问题", REPLY)
+    fb_id = store.add_feedback(ex_id, False)  # the click: 没用, no reason yet
+    store.update_feedback(fb_id, "金额错误", "  应为200万  ")  # the panel sent
+    assert _rows(store) == [(fb_id, ex_id, 0, "金额错误", "应为200万")]  # one record, now with its reason
+    store.update_feedback(fb_id, None, "", helpful=True)  # switched to 有用: the reason was the 没用's
+    assert _rows(store) == [(fb_id, ex_id, 1, None, None)]
+    store.update_feedback(fb_id, "其他", None)  # the verdict stays unless given
+    assert _rows(store) == [(fb_id, ex_id, 1, "其他", None)]
+    assert store.exchanges(helpful=True)[0].id == ex_id and store.exchanges(helpful=False) == []
+
+
+def test_update_feedback_is_checked_like_add_feedback(store: LogStore) -> None:
+    from assistant.logstore import MAX_COMMENT_CHARS
+
+    ex_id = store.log_exchange("c1", "问题", REPLY)
+    fb_id = store.add_feedback(ex_id, False, "金额错误", "原来的说明")
+    with pytest.raises(InputError, match="反馈原因"):
+        store.update_feedback(fb_id, "不喜欢", None)
+    with pytest.raises(InputError, match="过长"):
+        store.update_feedback(fb_id, "其他", "长" * (MAX_COMMENT_CHARS + 1))
+    with pytest.raises(InputError, match="找不到编号为"):
+        store.update_feedback(fb_id + 99, "其他", None)
+    assert _rows(store) == [(fb_id, ex_id, 0, "金额错误", "原来的说明")]  # a refused update changes nothing
+    store.update_feedback(fb_id, "其他", "长" * MAX_COMMENT_CHARS)  # exactly the limit is kept
+    assert _rows(store)[0][4] == "长" * MAX_COMMENT_CHARS
+
+
+def test_delete_feedback_removes_only_that_record(store: LogStore) -> None:
+    ex_id = store.log_exchange("c1", "问题", REPLY)
+    taken_back, kept = store.add_feedback(ex_id, False), store.add_feedback(ex_id, True)
+    assert store.delete_feedback(taken_back) is True
+    assert store.delete_feedback(taken_back) is False  # already gone
+    assert [r[0] for r in _rows(store)] == [kept] and store.counts()["feedback"] == 1
+
+
 def test_filters_by_reason_and_date(store: LogStore) -> None:
     a = store.log_exchange("c1", "甲", REPLY, created_at="2025-03-01T10:00:00+08:00")
     b = store.log_exchange("c2", "乙", REPLY, created_at="2025-03-05T10:00:00+08:00")

@@ -21,6 +21,7 @@ import pytest
 from gradio_client import Client
 
 from assistant.config import Settings
+from assistant.logstore import LogStore
 from assistant.ui import server
 from tests.fixtures_ui import STAFF
 
@@ -132,6 +133,34 @@ def test_staff_login_reads_the_log_and_exports_neutralised_csv(running_app) -> N
         assert http.get(f"gradio_api/file={exported['path']}").status_code == 403
         for csv_file in (running_app.home / "exports").glob("*.csv"):
             assert http.get(f"gradio_api/file={csv_file}").status_code == 403
+
+
+def test_feedback_is_read_only_behind_the_staff_login(running_app) -> None:  # noqa: ANN001
+    """A reason and comment given on an answer: no public endpoint gives them back, nor /feedback lets a visitor
+    change them; the staff app shows them only after the login."""
+    marker = _plant(running_app.url)
+    with sqlite3.connect(running_app.db_path) as conn:
+        exchange_id = conn.execute("SELECT id FROM exchanges WHERE question LIKE ?", (f"%{marker}%",)).fetchone()[0]
+    comment = f"意见{uuid.uuid4().hex[:8]}"
+    LogStore(running_app.db_path).add_feedback(exchange_id, False, "其他", comment)  # not the browser tests' reason
+    visitor = _client(running_app.url)
+    visitor.predict("贯标通过了给多少？", AS_OF, api_name="/chat")
+    answers = [visitor.predict("其他", "改掉别人的意见", api_name="/feedback"),
+               visitor.predict(api_name="/new_conversation")]
+    assert "请先点" in str(answers[0]) and comment not in str(answers)
+    with _http(running_app.url) as http:
+        for path in ("config", "gradio_api/info", "gradio_api/openapi.json", ""):
+            assert comment not in http.get(path).text
+        for path in ("staff/config", "staff/gradio_api/info"):
+            response = http.get(path)
+            assert response.status_code == 401 and comment not in response.text
+        status, text = _post(http, "staff/gradio_api/call/open_exchange", {"data": [exchange_id]})
+        assert status == 401 and comment not in text
+    with sqlite3.connect(running_app.db_path) as conn:  # unchanged by the visitor's /feedback
+        assert conn.execute("SELECT reason, comment FROM feedback WHERE exchange_id = ?",
+                            (exchange_id,)).fetchall() == [("其他", comment)]
+    staff = _client(running_app.url + "staff/", auth=STAFF)
+    assert comment in staff.predict(exchange_id, api_name="/open_exchange")
 
 
 def test_without_a_staff_password_the_staff_app_does_not_exist(serve_app) -> None:  # noqa: ANN001

@@ -3,7 +3,9 @@
 Every answered turn is an *exchange* (question, answer, citations, trace, as-of date, time, conversation
 id, intent, amount) and staff read them in the 记录 tab. Feedback (有用 / 没用 + a reason + optional text)
 points at the exchange it judges, so a complaint "金额错误" always comes with the exact figure and trace
-the user saw.
+the user saw. A judgement is stored at the click (:meth:`LogStore.add_feedback`); the reason and comment given
+afterwards are set on that same record (:meth:`LogStore.update_feedback`, with the same checks), and a
+judgement taken back is removed (:meth:`LogStore.delete_feedback`).
 
 Concurrency: WAL lets readers run while one writer writes; each write is a short ``BEGIN IMMEDIATE``
 transaction on its own connection with a generous busy timeout, so many threads or processes (the

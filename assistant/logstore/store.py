@@ -74,12 +74,7 @@ class LogStore(LogFile):
         created_at: str | None = None,
     ) -> int:
         """Store a judgement of an exchange. Raises :class:`InputError` for an unknown reason or exchange."""
-        reason = (reason or "").strip() or None
-        if reason is not None and reason not in REASONS:
-            raise InputError(f"反馈原因“{reason}”无效，请从：{'、'.join(REASONS)} 中选择。")
-        comment = (comment or "").strip() or None
-        if comment is not None and len(comment) > MAX_COMMENT_CHARS:
-            raise InputError(f"补充说明过长（{len(comment)} 字），请控制在 {MAX_COMMENT_CHARS} 字以内。")
+        reason, comment = _checked(reason, comment)
 
         def op() -> int:
             with self._write() as conn:
@@ -92,6 +87,33 @@ class LogStore(LogFile):
                 return int(cur.lastrowid or 0)
 
         return self._run(op, write=True)
+
+    def update_feedback(
+        self, feedback_id: int, reason: str | None, comment: str | None, *, helpful: bool | None = None
+    ) -> None:
+        """Set the reason and comment of a stored judgement (None or blank clears them) and, when given, its
+        verdict. The same checks as :meth:`add_feedback`; raises :class:`InputError` for an unknown record."""
+        reason, comment = _checked(reason, comment)
+
+        def op() -> None:
+            with self._write() as conn:
+                cur = conn.execute(
+                    "UPDATE feedback SET reason = ?, comment = ?, helpful = COALESCE(?, helpful) WHERE id = ?",
+                    (reason, comment, None if helpful is None else int(helpful), feedback_id),
+                )
+                if cur.rowcount == 0:
+                    raise InputError(f"找不到编号为 {feedback_id} 的反馈记录，无法更新。")
+
+        self._run(op, write=True)
+
+    def delete_feedback(self, feedback_id: int) -> bool:
+        """Remove a judgement its author took back; False when there was no such record."""
+
+        def op() -> bool:
+            with self._write() as conn:
+                return conn.execute("DELETE FROM feedback WHERE id = ?", (feedback_id,)).rowcount > 0
+
+        return bool(self._run(op, write=True))
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -212,3 +234,15 @@ class LogStore(LogFile):
             Path(target).parent.mkdir(parents=True, exist_ok=True)
             Path(target).write_text(text, encoding="utf-8-sig")
         return text
+
+
+def _checked(reason: str | None, comment: str | None) -> tuple[str | None, str | None]:
+    """A feedback's reason and comment, stripped (blank → None); raises :class:`InputError` for a reason not in
+    :data:`REASONS` or a comment over :data:`MAX_COMMENT_CHARS` characters."""
+    reason = (reason or "").strip() or None
+    if reason is not None and reason not in REASONS:
+        raise InputError(f"反馈原因“{reason}”无效，请从：{'、'.join(REASONS)} 中选择。")
+    comment = (comment or "").strip() or None
+    if comment is not None and len(comment) > MAX_COMMENT_CHARS:
+        raise InputError(f"补充说明过长（{len(comment)} 字），请控制在 {MAX_COMMENT_CHARS} 字以内。")
+    return reason, comment

@@ -5,10 +5,11 @@ holds only the id): the chat as shown, which exchange each answer belongs to, th
 没用 whose reason panel is open.
 
 Feedback is bound to one message: Gradio's ``like`` event says which message (its index in the chat) and
-which thumb; the session maps the index to the logged exchange. 有用 is written at once; 没用 opens the panel
-for that answer and is written once — with its reason and comment when the panel is sent, without them when
-it is skipped or the conversation moves on (next message, reset). A repeated event for the thumb already
-shown writes nothing; so every click is at most one record, keyed by that message's exchange id.
+which thumb; the session maps the index to the logged exchange. Every click is written at once, as one record
+per message: 有用 or 没用 adds it, the other thumb on the same message later changes that record's verdict, and
+the reason panel (opened by 没用 for that answer only) sets its reason and comment — an update, never a second
+record. 跳过, another thumb, the next message or a reset close the panel and keep the 没用 as it is. A
+repeated event for the thumb already shown writes nothing; a thumb taken back removes its record.
 
 Oversized input is rejected before anything else looks at it: the server refuses request bodies over
 :data:`assistant.ui.server.MAX_REQUEST_BYTES`, the chat box has ``max_length``, and :func:`make_chat` checks
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 #: Characters of a rejected, oversized message echoed back in the chat.
 ECHO_CHARS = 200
 LIKE, DISLIKE = "Like", "Dislike"
+NO_PANEL = "请先点答复下方的“踩”，再填写原因。"
 
 
 def too_long_message(length: int, limit: int) -> str:
@@ -65,15 +67,19 @@ def make_thumbs(services: Services) -> Callable[[str | None], Any]:
     return thumbs
 
 
-def flush_pending(services: Services, session: Session) -> None:
-    """Write the 没用 whose reason panel was left open, without a reason (the caller holds the lock)."""
-    exchange_id, session.pending = session.pending, None
-    if exchange_id is None:
-        return
-    try:
-        services.log.add_feedback(exchange_id, False)
-    except (sqlite3.Error, PolicyQAError):
-        log.exception("could not log feedback")
+def close_panel(session: Session) -> None:
+    """Close the reason panel (the caller holds the lock): its 没用 is already logged and stays as it is."""
+    session.panel = None
+
+
+def api_reply(reply: Any) -> dict[str, Any]:
+    """The reply as ``/chat`` returns it: :meth:`~assistant.dialogue.reply.Reply.to_dict` (the CLI's ``--json``)
+    with each citation's ``path`` named ``clause_path``. gradio_client takes any object with a string ``path``
+    in a result for a file and tries to download it, so no key of the public payload may be called that."""
+    data = dict(reply.to_dict())
+    data["citation_details"] = [{("clause_path" if key == "path" else key): value for key, value in c.items()}
+                                for c in data.get("citation_details") or []]
+    return data
 
 
 def make_chat(services: Services) -> Callable[..., tuple[Any, ...]]:
@@ -109,7 +115,7 @@ def make_chat(services: Services) -> Callable[..., tuple[Any, ...]]:
                 return _shown(session, session.add_messages(user, error_reply)), "", session.id, {"error": str(err)}
         session = session or services.new_session(as_of)
         with session.lock:  # one turn at a time per conversation
-            flush_pending(services, session)  # a reason panel left open closes with the next message
+            close_panel(session)  # the panel belongs to the answer it opened for, never to the next one
             if session.as_of != as_of:  # the profile stays; validity and figures follow the new date
                 session.as_of = session.conversation.as_of = as_of
             try:
@@ -137,7 +143,7 @@ def make_chat(services: Services) -> Callable[..., tuple[Any, ...]]:
             history = session.add_messages(user, answer, exchange_id=session.last_exchange_id,
                                            options=list(reply.options))
             shown = _shown(session, history)
-        data = reply.to_dict()
+        data = api_reply(reply)
         data["exchange_id"] = session.last_exchange_id
         data["conversation_id"] = session.id
         return shown, "", session.id, data
@@ -166,11 +172,41 @@ def make_option(chat: Callable[..., tuple[Any, ...]]) -> Callable[..., tuple[Any
 # -- feedback ---------------------------------------------------------------------------------------
 
 #: What the feedback handlers return: panel (visibility), its head, reason, comment, status line.
-Panel = tuple[Any, Any, Any, Any, str]
+Panel = tuple[Any, Any, Any, Any, Any]
+
+def _unchanged() -> Panel:
+    """Nothing on the page changes (a repeated event)."""
+    return gr.update(), gr.update(), gr.update(), gr.update(), gr.update()
 
 
 def _closed(status: str = "") -> Panel:
     return gr.update(visible=False), "", gr.update(value=None), gr.update(value=""), status
+
+
+def _judge(services: Services, session: Session, exchange_id: int, helpful: bool) -> None:
+    """Log this session's verdict on the exchange: the first click adds the record, a switch updates it (and
+    clears the reason, which belonged to the other verdict). The caller holds the lock."""
+    record = session.feedback_ids.get(exchange_id)
+    if record is None:
+        session.feedback_ids[exchange_id] = services.log.add_feedback(exchange_id, helpful)
+    else:
+        services.log.update_feedback(record, None, None, helpful=helpful)
+
+
+def _take_back(services: Services, session: Session, exchange_id: int, number: int) -> Panel:
+    """The thumb was clicked again (Gradio's toggle): the judgement is withdrawn, its record removed."""
+    record = session.feedback_ids.get(exchange_id)
+    if record is not None:
+        try:
+            services.log.delete_feedback(record)
+        except PolicyQAError as err:
+            return _closed(render.error_html(str(err)))
+        except sqlite3.Error:
+            log.exception("could not remove feedback")
+            return _closed(render.error_html(GENERIC_ERROR))
+    session.feedback_ids.pop(exchange_id, None)
+    session.feedback.pop(exchange_id, None)
+    return _closed(render.muted_html(f"已撤销对第{number}条答复的评价。") if record is not None else "")
 
 
 def make_like(services: Services) -> Callable[..., Panel]:
@@ -180,52 +216,52 @@ def make_like(services: Services) -> Callable[..., Panel]:
         exchange_id = session.exchange_at(int(index)) if session is not None else None
         if session is None or exchange_id is None:
             return _closed(render.error_html("这条消息无法评价（对话可能已结束），请对新的答复评价。"))
-        liked = evt.liked
+        thumb = LIKE if evt.liked is True else DISLIKE if evt.liked is False else None
         with session.lock:
+            if thumb is not None and session.feedback.get(exchange_id) == thumb:
+                return _unchanged()  # the same thumb again: nothing new
+            close_panel(session)  # any other click closes the panel; the 没用 it was for stays
             number = session.answer_number(exchange_id)
-            if liked is True:
-                if session.pending != exchange_id:
-                    flush_pending(services, session)
-                session.pending = None
-                if session.feedback.get(exchange_id) == LIKE:  # the same thumb again: nothing new
-                    return _closed()
-                try:
-                    services.log.add_feedback(exchange_id, True)
-                except PolicyQAError as err:
-                    return _closed(render.error_html(str(err)))
-                session.feedback[exchange_id] = LIKE
+            if thumb is None:
+                return _take_back(services, session, exchange_id, number)
+            try:
+                _judge(services, session, exchange_id, thumb == LIKE)
+            except PolicyQAError as err:  # e.g. the log is unavailable: say so, in Chinese
+                return _closed(render.error_html(str(err)))
+            except sqlite3.Error:
+                log.exception("could not log feedback")
+                return _closed(render.error_html(GENERIC_ERROR))
+            session.feedback[exchange_id] = thumb
+            if thumb == LIKE:
                 return _closed(render.notice_html(f"已记录：第{number}条答复有用，感谢！"))
-            if liked is False:
-                if session.pending == exchange_id:  # the panel is already open for it
-                    return gr.update(visible=True), gr.update(), gr.update(), gr.update(), ""
-                flush_pending(services, session)
-                session.feedback[exchange_id] = DISLIKE
-                session.pending = exchange_id
-                head = render.feedback_target_html(number, session.headlines.get(exchange_id, ""))
-                return gr.update(visible=True), head, gr.update(value=None), gr.update(value=""), ""
-            # the thumb was taken back
-            if session.pending == exchange_id:
-                session.pending = None
-            session.feedback.pop(exchange_id, None)
-            return _closed()
+            session.panel = exchange_id
+            head = render.feedback_target_html(number, session.headlines.get(exchange_id, ""))
+            status = render.notice_html(f"已记录：第{number}条答复没用。可在下方选填原因和说明，提交后补进这条记录。")
+            return gr.update(visible=True), head, gr.update(value=None), gr.update(value=""), status
 
     return like
 
 
 def make_feedback(services: Services) -> Callable[..., Panel]:
     def feedback(reason: str | None, comment: str | None, session_id: str | None) -> Panel:
-        """Send the open panel: 没用 with its reason and comment, for the answer the panel is about."""
+        """Send the open panel: the reason and comment go into the 没用 record of the answer it is about."""
         session = services.sessions.get(session_id)
-        if session is None or session.pending is None:
-            return _closed(render.error_html("请先点答复下方的“踩”，再填写原因。"))
+        if session is None:
+            return _closed(render.error_html(NO_PANEL))
         with session.lock:
-            exchange_id = session.pending
+            exchange_id = session.panel
+            record = session.feedback_ids.get(exchange_id) if exchange_id is not None else None
+            if exchange_id is None or record is None:
+                return _closed(render.error_html(NO_PANEL))
             number = session.answer_number(exchange_id)
             try:
-                services.log.add_feedback(exchange_id, False, reason, comment)
+                services.log.update_feedback(record, reason, comment)
             except PolicyQAError as err:  # e.g. a comment too long: the panel stays open
                 return gr.update(visible=True), gr.update(), gr.update(), gr.update(), render.error_html(str(err))
-            session.pending = None
+            except sqlite3.Error:
+                log.exception("could not log feedback")
+                return gr.update(visible=True), gr.update(), gr.update(), gr.update(), render.error_html(GENERIC_ERROR)
+            close_panel(session)
         return _closed(render.notice_html(f"已记录：第{number}条答复的意见（记录 #{exchange_id}），感谢！"))
 
     return feedback
@@ -233,12 +269,16 @@ def make_feedback(services: Services) -> Callable[..., Panel]:
 
 def make_skip(services: Services) -> Callable[..., Panel]:
     def skip(session_id: str | None) -> Panel:
+        """Close the panel without a reason: the 没用 is already logged."""
         session = services.sessions.get(session_id)
-        if session is None or session.pending is None:
+        if session is None:
             return _closed()
         with session.lock:
-            number = session.answer_number(session.pending)
-            flush_pending(services, session)
+            exchange_id = session.panel
+            close_panel(session)
+            if exchange_id is None:
+                return _closed()
+            number = session.answer_number(exchange_id)
         return _closed(render.notice_html(f"已记录：第{number}条答复没用。"))
 
     return skip
@@ -248,11 +288,7 @@ def make_reset(services: Services) -> Callable[..., tuple[Any, ...]]:
     """新对话 and the chat's trash button: the conversation on the server ends (its state is gone)."""
 
     def reset(session_id: str | None):
-        session = services.sessions.get(session_id)
-        if session is not None:
-            with session.lock:
-                flush_pending(services, session)
-        services.sessions.drop(session_id)
+        services.sessions.drop(session_id)  # the feedback given is logged already; nothing is left to write
         return ([], "", None, {}, *_closed())
 
     return reset

@@ -49,13 +49,15 @@ class Session:
     """Per message of ``history``: the logged exchange an answer belongs to (None for the user's messages)."""
     feedback: dict[int, str] = field(default_factory=dict, repr=False)
     """Exchange id → the thumb shown on its answer ("Like" / "Dislike")."""
+    feedback_ids: dict[int, int] = field(default_factory=dict, repr=False)
+    """Exchange id → the logged feedback record of that thumb (a switch or a reason updates it)."""
     headlines: dict[int, str] = field(default_factory=dict, repr=False)
     """Exchange id → the first line of its answer (the feedback panel says which answer it is about)."""
     validity_said: set[str] = field(default_factory=set, repr=False)
     """Validity lines already shown in this chat (repeated ones are folded)."""
-    pending: int | None = None
-    """The exchange whose 没用 waits for its reason (the panel is open for it); written once, when the panel
-    is sent or skipped, or when the conversation moves on."""
+    panel: int | None = None
+    """The exchange whose reason panel is open: its 没用 is already logged, the panel only adds a reason and
+    comment to that record. Closed by 跳过, by any other thumb and by the next turn."""
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add_messages(

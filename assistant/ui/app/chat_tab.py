@@ -65,7 +65,7 @@ def chat_tab(services: Services, session_id: gr.State, as_of: gr.HTML) -> None:
     chat_out = [chatbot, msg, session_id, last_reply]
     panel = [fb_panel, fb_head, fb_reason, fb_comment, fb_status]
 
-    def close_panel() -> tuple[Any, ...]:  # a new message closes the panel (its 没用 is written without a reason)
+    def close_panel() -> tuple[Any, ...]:  # a new message closes the panel (its 没用 is logged already)
         return gr.update(visible=False), "", gr.update(value=None), gr.update(value=""), ""
 
     thumbs = make_thumbs(services)
