@@ -229,3 +229,10 @@ def test_a_statement_while_a_figure_waits_is_not_a_question(fast_assistant: Assi
                          "实际服务金额280万左右")
     assert said.intent == "award" and ids(said) == ["7"]
     assert last.amount_yuan == 840_000
+
+
+def test_one_element_of_a_list_named_by_its_place_is_changed_not_added(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "我们在嘉定办了一场全国性工业互联网论坛，专项审计确认费用80万，能补多少？",
+                 "下半年还要办一个国际性的5G+工业互联网大赛，审计确认费用120万，两场加起来一年能拿多少？",
+                 "如果第二场审计下来只有60万呢？")
+    assert r.amount_yuan == 700_000  # 80万×50% + 60万×50%, not a third event

@@ -15,11 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import cn2an
+
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, Goal, Request
 from assistant.errors import InputError
 from assistant.nlu import Parse
 from assistant.nlu.facts import MoneyReading
+from assistant.nlu.genre import load_genre
 
 #: A cue right before an amount ("服务金额900万") scores about 100; one a few words away, less.
 STRONG_CLAIM = 90.0
@@ -87,6 +90,19 @@ def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) 
     if kind == "ratio":
         return req.fact in facts.values or _bare_ratio(req, parse, policy_id, domain) is not None
     return False
+
+
+def _element_at(reading: str, start: int) -> int | None:
+    """The list element an amount is said of, by its place in the same clause before it ("第二场…60万" → 1)."""
+    clause_start = max((m.end() for m in re.finditer(r"[，,。；;！？!?\n]", reading[:start])), default=0)
+    hits = list(load_genre().element_ordinal.finditer(reading, clause_start, start))
+    if not hits:
+        return None
+    n = hits[-1].group("n")
+    if n is None:
+        return -1
+    number = int(n) if n.isdigit() else int(cn2an.cn2an(n.replace("两", "二"), "normal"))
+    return number - 1 if number >= 1 else None
 
 
 def _bare_ratio(req: Request, parse: Parse, policy_id: str, domain: Domain) -> str | None:
@@ -241,6 +257,12 @@ def fill_slots(
             continue
         for name in targets:
             if _spec_type(domain, policy_id, name) == "money_list":
+                at = _element_at(parse.reading, m.mention.start) if m in facts.money else None
+                before = list(profile.get(name) or [])
+                if at is not None and name not in values and -len(before) <= at < len(before):
+                    before[at] = m.yuan  # "如果第二场审计只有60万呢": that element, not one more
+                    values[name] = before
+                    continue
                 # A list grows over turns ("10月还要办一场，审计100万"), unless the user corrects it.
                 kept = [] if "correction" in parse.acts else list(profile.get(name) or [])
                 earlier = list(values[name]) if name in values else kept
