@@ -75,12 +75,12 @@ class Vocabulary:
     """The genre's words for "money from the government" (补贴, 资助, 奖励…), interchangeable in questions."""
 
     def merged(self, other: Vocabulary) -> Vocabulary:
-        """Both vocabularies: terms once each; a synonym both define expands to both targets."""
+        """Both vocabularies: terms once each; a synonym both define expands to both targets, each word once (the
+        genre's "certification: 认证" and a policy's "certification: 认证 贯标" give "认证 贯标", not 认证 twice)."""
         targets: dict[str, list[str]] = {}
         for source, target in (*self.synonyms, *other.synonyms):
             seen = targets.setdefault(source, [])
-            if target not in seen:
-                seen.append(target)
+            seen.extend(word for word in target.split() if word not in seen)
         return Vocabulary(
             terms=tuple(dict.fromkeys((*self.terms, *other.terms))),
             synonyms=tuple((source, " ".join(words)) for source, words in targets.items()),
