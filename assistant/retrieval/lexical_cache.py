@@ -16,7 +16,7 @@ from assistant.retrieval.lexicon import Analyzer
 log = logging.getLogger("assistant.retrieval.retriever")
 
 #: Bump when tokenisation or the BM25 layout changes: it is part of the saved BM25 index's file name.
-LEXICAL_VERSION = 1
+LEXICAL_VERSION = 2
 #: Folder under $POLICY_QA_HOME for saved BM25 indexes (a cache: any file may be deleted at any time).
 LEXICAL_FOLDER = "lexical"
 #: Saved BM25 indexes kept (the newest ones).

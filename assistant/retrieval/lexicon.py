@@ -145,7 +145,20 @@ class Analyzer:
         with _lock:  # jieba's lazy state is not thread-safe
             pieces = list(self._jieba.cut_for_search(text))
         words = [w for w in (p.strip() for p in pieces) if w and w not in self.stopwords and _is_content(w)]
+        # search mode yields only a long word's 2- and 3-character parts: a policy term of 4 or more characters
+        # inside a longer word (智能工厂 in the quoted “上海市智能工厂”) is added as well
+        words += [t for w in words if len(w) > 4 for t in self._inner_terms(w)]
         return words + [FUNDING_CONCEPT for w in words if w in self.funding_words]
+
+    def _inner_terms(self, word: str) -> list[str]:
+        """The policy terms of 4 or more characters inside ``word`` (not ``word`` itself)."""
+        n = len(word)
+        return [
+            word[i : i + size]
+            for size in range(4, n)
+            for i in range(n - size + 1)
+            if word[i : i + size] in self._term_set
+        ]
 
     def content_runs(self, text: str) -> list[str]:
         """The text cut at punctuation and stop words: the runs that bigrams are taken from."""
@@ -178,16 +191,24 @@ class Analyzer:
         """The query's tokens with their weights (see the module docstring), its senses' tokens included."""
         norm = normalise(query)
         matches = self.matches(norm)
-        expanded = _expanded(norm, matches)
-        words = [(w, self.word_weight(w)) for w in self.words(expanded)]
-        runs = " ".join(self.content_runs(expanded))
-        grams = bigrams(runs)
-        gram_weights = [self.word_weight(g[1:]) for g in grams]
-        syllables = pinyin_bigrams(runs)
-        # a pinyin bigram stands for the character bigram at the same place (both skip the same run breaks)
-        pinyin = list(zip(syllables, gram_weights, strict=True)) if len(syllables) == len(grams) else []
+        # the question itself, then each synonym's policy words: a key standing for several words shares one
+        # word's weight among them ("certification" → 认证 贯标 weighs as one word, not two)
+        parts = [(norm, 1.0)] + [(target, 1.0 / max(1, len(target.split()))) for _, target in matches.synonyms]
+        words: list[tuple[str, float]] = []
+        grams: list[tuple[str, float]] = []
+        pinyin: list[tuple[str, float]] = []
+        for text, share in parts:
+            words += [(w, share * self.word_weight(w)) for w in self.words(text)]
+            runs = " ".join(self.content_runs(text))
+            part_grams = bigrams(runs)
+            gram_weights = [share * self.word_weight(g[1:]) for g in part_grams]
+            grams += zip(part_grams, gram_weights, strict=True)
+            syllables = pinyin_bigrams(runs)
+            # a pinyin bigram stands for the character bigram at the same place (both skip the same run breaks)
+            if len(syllables) == len(part_grams):
+                pinyin += zip(syllables, gram_weights, strict=True)
         senses = [(token, SENSE_WEIGHT) for token in dict.fromkeys(t for m in matches.senses for t in m[1])]
-        return words + list(zip(grams, gram_weights, strict=True)) + pinyin + senses
+        return words + grams + pinyin + senses
 
     def word_weight(self, word: str) -> float:
         if word == FUNDING_CONCEPT:
