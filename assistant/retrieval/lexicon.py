@@ -81,6 +81,13 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _lock = threading.Lock()
 
 
+def _inside(key: str, other: str) -> bool:
+    """Whether ``key`` is part of ``other``: an English key as whole words, a Chinese key as characters."""
+    if key.isascii():
+        return re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", other) is not None
+    return key in other
+
+
 @lru_cache(maxsize=8)
 def analyzer_for(vocabulary: Vocabulary) -> Analyzer:
     """The analyser of a vocabulary, built once per process (loading jieba's dictionary takes a while)."""
@@ -233,6 +240,8 @@ class Analyzer:
             return cached
         found = self._found_keys(norm_query)
         synonyms = [(source, target) for source, target in self.synonyms.items() if source in found]
+        # a key inside a longer key that also matched does not count ("industrial" inside "industrial internet")
+        synonyms = [(s, t) for s, t in synonyms if not any(s != o and _inside(s, o) for o, _ in synonyms)]
         hits = [(p, tokens) for p, tokens in self.sense_phrasings.items() if p in found]
         # a phrasing inside a longer phrasing that also matched does not count ("还能" inside "还能申请")
         senses = [(p, t) for p, t in hits if not any(p != q and p in q for q, _ in hits)]
