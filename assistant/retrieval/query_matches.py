@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.retrieval.chinese_text import _CJK, _pinyin, char_pinyin
 
@@ -26,6 +27,15 @@ def _expanded(norm_query: str, matches: QueryMatches) -> str:
     return f"{norm_query} {' '.join(extra)}" if extra else norm_query
 
 
+@lru_cache(maxsize=4096)
+def _english_pattern(key: str) -> str:
+    """An English key as whole words; between two of its words one other word may stand ("new national policy"
+    says "new policy", "which one applies" says "which applies")."""
+    words = key.split()
+    gap = r"\s+(?:[a-z0-9'-]+\s+)?"
+    return rf"(?<![a-z0-9]){gap.join(re.escape(w) for w in words)}(?![a-z0-9])"
+
+
 class _Finder:
     """Finds a key in a query on word boundaries: an English key as a whole word or phrase; a Chinese key where
     both its ends fall on jieba's word boundaries, typed as is or as a homophone (same reading per character)."""
@@ -39,7 +49,7 @@ class _Finder:
         if not key:
             return False
         if key.isascii():
-            return re.search(rf"(?<![a-z0-9]){re.escape(key)}(?![a-z0-9])", self.text) is not None
+            return re.search(_english_pattern(key), self.text) is not None
         if self._aligned(self.text, key):
             return True
         if len(key) < 2 or not _CJK.fullmatch(key) or _pinyin() is None:
