@@ -333,3 +333,34 @@ def test_slang_glued_to_its_neighbour_is_still_found(analyzer: Analyzer) -> None
     """jieba's HMM glues an unknown word to its neighbour ("刚入统" as one word); a caller's slang is exactly what
     jieba does not know, so the boundaries come from its dictionary alone."""
     assert "入统" in {p for p, _ in analyzer.matches(normalise("刚入统的企业有奖励吗")).senses}
+
+
+# -- retr2: expansion weights, inner terms, nested and interrupted English keys ---------------------------------------
+def test_a_synonyms_policy_words_share_one_words_weight() -> None:
+    analyzer = Analyzer(Vocabulary(synonyms=(("cert", "认证 贯标"), ("factory", "工厂"))))
+    weights = dict(analyzer.weighted_query_tokens("cert factory"))
+    assert weights["认证"] == pytest.approx(analyzer.word_weight("认证") / 2)
+    assert weights["工厂"] == pytest.approx(analyzer.word_weight("工厂"))
+
+
+def test_a_long_policy_term_inside_a_longer_word_is_indexed_too() -> None:
+    analyzer = Analyzer(Vocabulary(terms=("智能工厂", "上海市智能工厂")))
+    tokens = analyzer.tokens("获得“上海市智能工厂”授牌的企业")
+    assert "上海市智能工厂" in tokens and "智能工厂" in tokens
+
+
+def test_a_synonym_inside_a_longer_matched_synonym_does_not_expand() -> None:
+    vocabulary = Vocabulary(synonyms=(("industrial", "工业"), ("industrial internet", "工业互联网")))
+    matched = dict(Analyzer(vocabulary).matches(normalise("support for industrial internet")).synonyms)
+    assert matched == {"industrial internet": "工业互联网"}
+
+
+def test_one_word_may_stand_between_the_words_of_an_english_key(analyzer: Analyzer) -> None:
+    senses = {p for p, _ in analyzer.matches(normalise("what if a new national policy comes out")).senses}
+    assert "new policy" in senses
+    assert "new policy" not in {p for p, _ in analyzer.matches(normalise("new rules for the policy")).senses}
+
+
+def test_the_genre_knows_callers_words_for_purpose_and_eligibility(retriever: Retriever) -> None:
+    assert "图个啥" in {p for p, _ in retriever.analyzer.matches(normalise("搞这个到底图个啥")).senses}
+    assert retriever.search("空壳公司能申请吗", k=1)[0].clause_id == "一"

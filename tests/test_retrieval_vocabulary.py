@@ -106,6 +106,9 @@ def test_two_policies_defining_the_same_synonym_expand_to_both() -> None:
     merged = first.merged(second)
     assert merged.terms == ("甲", "乙")
     assert merged.synonyms == (("补贴", "资助 奖励"), ("cobot", "协作机器人"))
+    # a word both targets hold is expanded once
+    both = Vocabulary(synonyms=(("cert", "认证"),)).merged(Vocabulary(synonyms=(("cert", "认证 贯标"),)))
+    assert both.synonyms == (("cert", "认证 贯标"),)
 
 
 def test_jieba_is_initialised_once_per_vocabulary(corpus: Corpus) -> None:
@@ -233,12 +236,13 @@ def test_every_sense_of_every_policy_names_clauses_it_has(corpus: Corpus) -> Non
         assert not lost, f"{policy.policy_id}: no clause carries {lost}"
 
 
-def test_the_dev_set_is_split_before_tuning_and_both_halves_cover_every_clause(corpus: Corpus) -> None:
+@pytest.mark.parametrize("name", ["retrieval-dev.yaml", "retrieval-dev2.yaml"])
+def test_the_dev_set_is_split_before_tuning_and_both_halves_cover_every_clause(corpus: Corpus, name: str) -> None:
     import yaml
 
     from assistant.config import REPO_ROOT
 
-    cases = yaml.safe_load((REPO_ROOT / "evals" / "retrieval-dev.yaml").read_text(encoding="utf-8"))
+    cases = yaml.safe_load((REPO_ROOT / "evals" / name).read_text(encoding="utf-8"))
     assert len(cases) >= 80 and len({c["id"] for c in cases}) == len(cases)
     assert {c["split"] for c in cases} == {"tune", "heldout"}
     clauses = {c.clause_id for c in corpus.policy(JIADING).clauses}
