@@ -364,3 +364,11 @@ def test_one_word_may_stand_between_the_words_of_an_english_key(analyzer: Analyz
 def test_the_genre_knows_callers_words_for_purpose_and_eligibility(retriever: Retriever) -> None:
     assert "图个啥" in {p for p, _ in retriever.analyzer.matches(normalise("搞这个到底图个啥")).senses}
     assert retriever.search("空壳公司能申请吗", k=1)[0].clause_id == "一"
+
+
+@pytest.mark.parametrize(
+    ("query", "clause_id"), [("第一大类有哪几项", "二（一）"), ("第三类都支持什么", "二（三）"), ("第二部分讲什么", "二")]
+)
+def test_a_part_named_by_its_place_is_found(retriever: Retriever, query: str, clause_id: str) -> None:
+    top = retriever.search(query, k=1)[0]
+    assert top.clause_id == clause_id

@@ -53,7 +53,8 @@ def clause_senses(policy: Policy, clause: Clause, senses: Sequence[Sense]) -> li
             continue
         carried = clause.clause_id in sense.clauses or any(normalise(a) in own for a in sense.anchors)
         if sense.kinds and clause.kind in sense.kinds and (clause.kind == "preamble" or heading_only):
-            carried = True
+            # a place ("第二大类") is carried by the part of that number only
+            carried = not sense.number or clause.number == sense.number
         if carried:
             tokens.append(sense.token)
     return tokens

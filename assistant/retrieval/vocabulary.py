@@ -35,7 +35,11 @@ from assistant.errors import DataError
 RETRIEVAL_FILE = "retrieval.yaml"
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 _SECTIONS = ("terms", "synonyms", "senses")
-_GENRE_SECTIONS = ("stopwords", "funding_words", "synonyms", "senses")
+_GENRE_SECTIONS = ("stopwords", "funding_words", "synonyms", "senses", "places")
+#: Ordinals a caller names a part by ("第二大类"): 1 to this number, in Chinese numerals and digits.
+MAX_PLACE = 10
+_NUMERALS = "一二三四五六七八九十"
+_PLACE_KINDS = ("section", "subsection")
 _SENSE_KEYS = ("phrasings", "clauses", "anchors", "kinds")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 
@@ -54,6 +58,8 @@ class Sense:
     clauses: tuple[str, ...] = ()
     anchors: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    number: str = ""
+    """For a *place* ("第二大类"): the number of the heading-only clause of ``kinds`` that carries it ('二')."""
 
     @property
     def token(self) -> str:
@@ -120,7 +126,7 @@ def genre_vocabulary(path: Path = GENRE_FILE) -> Vocabulary:
     data = _load(path, _GENRE_SECTIONS)
     return Vocabulary(
         synonyms=tuple(_synonyms(data.get("synonyms"), path)),
-        senses=tuple(_senses(data.get("senses"), path, policy_id=None)),
+        senses=(*_senses(data.get("senses"), path, policy_id=None), *_places(data.get("places"), path)),
         stopwords=tuple(_strings(data.get("stopwords"), path, "stopwords")),
         funding_words=tuple(_strings(data.get("funding_words"), path, "funding_words")),
     )
@@ -166,6 +172,23 @@ def _strings(value: Any, path: Path, section: str = "terms") -> list[str]:
         if section == "terms" and not isinstance(term, str):
             raise DataError(f"检索词表 {path} 的 {section} 第 {n} 项应是非空词语，实际是 {term!r}。")
     return [str(term).strip() for term in value]
+
+
+def _places(value: Any, path: Path) -> list[Sense]:
+    """The genre's ``places``: for a kind of heading-only part (section, subsection), the words a caller counts
+    such parts by ("第二大类", "第3部分"). Each ordinal becomes a sense carried by the part of that number."""
+    if value is None:
+        return []
+    if not isinstance(value, dict) or any(k not in _PLACE_KINDS for k in value):
+        raise DataError(f"检索词表 {path} 的 places 应是（{'、'.join(_PLACE_KINDS)}）到量词列表的映射。")
+    senses: list[Sense] = []
+    for kind, units in value.items():
+        words = _strings(units, path, f"places 中的“{kind}”")
+        for n in range(1, MAX_PLACE + 1):
+            numeral = _NUMERALS[n - 1]
+            phrasings = tuple(f"第{num}{unit}" for unit in words for num in (numeral, str(n)))
+            senses.append(Sense(f"place {kind} {n}", phrasings, None, (), (), (kind,), numeral))
+    return senses
 
 
 def _senses(value: Any, path: Path, policy_id: str | None) -> list[Sense]:
