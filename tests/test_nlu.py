@@ -155,6 +155,7 @@ def test_a_number_said_roughly_and_a_noun_are_not_question_marks(nlu: NLU):
     p = read(nlu, "去年给区里二十几家厂做了诊断咨询")
     assert not p.asks and not p.asks_count  # 二十几家 is a number, 诊断咨询 a service
     assert read(nlu, "每年认定几家").asks_count and read(nlu, "想咨询一下贯标").asks
+    assert read(nlu, "我算的是600万，没算错吧").asks and read(nlu, "是按投资额的百分之几补").asks  # tag questions
 
 
 # -- masking and intents ---------------------------------------------------------------------------------------
