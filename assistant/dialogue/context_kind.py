@@ -137,6 +137,11 @@ def reconsider(
     about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
     if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match", "inform"):
         return "lookup"
+    if kind == "match" and not items and not parse.which_ones:
+        # "我们刚成立，还没做过项目，能报吗": no list asked for and nothing named — the runner-up question, if any.
+        second = max(("eligibility", "award"), key=lambda k: parse.scores.get(k, 0.0))
+        if parse.scores.get(second, 0.0) >= 0.25:
+            return second
     if kind == "match" and len(items) == 1 and not parse.which_ones \
             and strongly_named(parse, policy_id, items, (), domain):
         return "award" if parse.money_words else "eligibility"  # "上市了，这个政策还能另外给多少"
