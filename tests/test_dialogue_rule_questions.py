@@ -236,3 +236,20 @@ def test_one_element_of_a_list_named_by_its_place_is_changed_not_added(fast_assi
                  "下半年还要办一个国际性的5G+工业互联网大赛，审计确认费用120万，两场加起来一年能拿多少？",
                  "如果第二场审计下来只有60万呢？")
     assert r.amount_yuan == 700_000  # 80万×50% + 60万×50%, not a third event
+
+
+def test_a_hypothetical_about_the_one_event_given_changes_it(fast_assistant: Assistant):
+    _, r = talk(fast_assistant, "他们在嘉定办了个国际性的工业互联网峰会，专项审计确认的费用是三百万，能补多少",
+                "如果审计只认了160万呢")
+    assert r.amount_yuan == 800_000  # 160万×50%, not a second event
+
+
+def test_money_already_received_this_year_uses_up_the_yearly_cap(fast_assistant: Assistant):
+    _, r = talk(fast_assistant, "在嘉定办全国性工业互联网论坛，专项审计确认费用100万，能补多少",
+                "哦对了，今年上半年我们办活动已经拿过一次这个资助了，拿了70万")
+    assert r.amount_yuan == 300_000
+
+
+def test_this_project_also_recognised_under_a_second_item_is_one_project(fast_assistant: Assistant):
+    _, r = talk(fast_assistant, "智能工厂授牌，项目投资1000万，补多少", "这个项目同时还被认定为市级标杆了，两个加一起能拿多少")
+    assert r.amount_yuan == 3_000_000 and "13" in ids(r)

@@ -182,3 +182,19 @@ def test_format_then_parse_is_exact(yuan: int) -> None:
 )
 def test_find_amounts_in_chat_spellings(text: str, found: list[int]) -> None:
     assert [m.yuan for m in find_amounts(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("平台建设总投入1600万，里面土建大概400", [16_000_000, 4_000_000]),  # the 万 just said is dropped
+        ("总投入1600万，土建400左右吧", [16_000_000, 4_000_000]),
+        ("投了500万 比例是30", [5_000_000]),  # a rate, not money
+        ("投资800万，按30", [8_000_000]),
+        ("投了1000万，第5条", [10_000_000]),
+        ("土建大概400", []),  # no amount in 万 before it: no unit to carry
+        ("市级，投资800万，服务20家企业", [8_000_000]),
+    ],
+)
+def test_a_bare_number_after_an_amount_in_wan_takes_its_unit(text: str, found: list[int]) -> None:
+    assert [m.yuan for m in find_amounts(text)] == found

@@ -14,6 +14,7 @@ from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.intents import NluIntent
 
 #: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
 #: names its item only when nothing else in the message points to one.
@@ -139,9 +140,10 @@ def reconsider(
         return "lookup"
     if kind == "match" and not items and not parse.which_ones:
         # "我们刚成立，还没做过项目，能报吗": no list asked for and nothing named — the runner-up question, if any.
-        second = max(("eligibility", "award"), key=lambda k: parse.scores.get(k, 0.0))
+        runner_up: tuple[NluIntent, ...] = ("eligibility", "award")
+        second = max(runner_up, key=lambda k: parse.scores.get(k, 0.0))
         if parse.scores.get(second, 0.0) >= 0.25:
-            return second
+            return "eligibility" if second == "eligibility" else "award"
     if kind == "match" and len(items) == 1 and not parse.which_ones \
             and strongly_named(parse, policy_id, items, (), domain):
         return "award" if parse.money_words else "eligibility"  # "上市了，这个政策还能另外给多少"

@@ -259,6 +259,8 @@ def fill_slots(
             if _spec_type(domain, policy_id, name) == "money_list":
                 at = _element_at(parse.reading, m.mention.start) if m in facts.money else None
                 before = list(profile.get(name) or [])
+                if at is None and len(before) == 1 and not load_genre().adds_element.search(parse.reading):
+                    at = 0  # "如果审计只认了160万呢": the one event given, not a second one
                 if at is not None and name not in values and -len(before) <= at < len(before):
                     before[at] = m.yuan  # "如果第二场审计只有60万呢": that element, not one more
                     values[name] = before

@@ -66,6 +66,7 @@ class Genre:
     """Words before an amount that make it the precise one ("三百多万吧，具体是三百二十万")."""
     approximate: re.Pattern[str]
     element_ordinal: re.Pattern[str]
+    adds_element: re.Pattern[str]
     """An element of a list named by its place: group ``n`` its number, or ``last``."""
     """An amount said roughly: in its own words ("三百多万") or around it ("大概300万", "300万左右")."""
 
@@ -138,6 +139,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             refines=_compile(data["refines"], "refines"),
             approximate=_compile(data["approximate"], "approximate"),
             element_ordinal=_compile(data["element_ordinal"], "element_ordinal"),
+            adds_element=_compile(data["adds_element"], "adds_element"),
         )
     except (KeyError, TypeError, AttributeError) as err:
         raise DataError(f"{GENRE_FILE} 格式错误：{err}") from err

@@ -209,7 +209,34 @@ def find_amounts(text: str) -> list[AmountMention]:
         except AmountError:
             continue
         mentions.append(AmountMention(m.start(), m.end(), text[m.start() : m.end()], yuan))
-    return mentions
+    return mentions + _elided_unit(normalised, text, mentions)
+
+
+#: A bare number at the end of a clause ("总投入1600万，里面土建大概400"): no counter, unit, percent or letter
+#: after it, no 第 before it.
+_BARE_NUMBER = re.compile(
+    r"(?<![\d.,:：第])(\d{1,5}(?:\.\d+)?)(?=$|[，,。；;！？!?\s]|吧|啊|呢|左右|上下|的样子)"
+)
+
+
+def _elided_unit(normalised: str, text: str, mentions: list[AmountMention]) -> list[AmountMention]:
+    """Numbers said without their unit after an amount in 万 in the same message take that unit: people drop
+    the 万 they have just said ("总投入1600万，里面土建大概400" is 400万)."""
+    wan = [m for m in mentions if re.search(r"[万wW]", m.text) and not re.search(r"[亿元块]", m.text)]
+    if not wan:
+        return []
+    out: list[AmountMention] = []
+    for b in _BARE_NUMBER.finditer(normalised):
+        if b.start() < wan[0].end or any(m.start <= b.start() < m.end for m in mentions):
+            continue
+        if re.search(r"(比例|百分|比率|费率|倍|率|年|第|按)[是为按了]?$", normalised[max(0, b.start() - 4) : b.start()]):
+            continue  # "比例是30", "排在第3": not money
+        try:
+            yuan = parse_amount(b.group(1) + "万")
+        except AmountError:
+            continue
+        out.append(AmountMention(b.start(), b.end(), text[b.start() : b.end()], yuan))
+    return out
 
 
 def format_yuan(yuan: int) -> str:
