@@ -98,6 +98,10 @@ class Settings:
     max_sessions: int = 1000
     """Most chat sessions kept in memory at once (least recently used dropped first). Env: POLICY_QA_MAX_SESSIONS."""
 
+    nlu_cache: Path | None = None
+    """Where trained intent readers are cached (keyed by a fingerprint of their training data, so folders can be
+    shared safely); default ``home/nlu``. Env: POLICY_QA_NLU_CACHE."""
+
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
@@ -118,7 +122,13 @@ class Settings:
             staff_password=env.get("POLICY_QA_STAFF_PASSWORD") or None,
             session_ttl_s=_env_float("POLICY_QA_SESSION_TTL", cls.session_ttl_s),
             max_sessions=_env_int("POLICY_QA_MAX_SESSIONS", cls.max_sessions) or cls.max_sessions,
+            nlu_cache=Path(env["POLICY_QA_NLU_CACHE"]) if env.get("POLICY_QA_NLU_CACHE") else None,
         )
+
+    @property
+    def nlu_dir(self) -> Path:
+        """The trained intent readers' cache folder."""
+        return self.nlu_cache or self.home / "nlu"
 
     @property
     def index_dir(self) -> Path:

@@ -29,4 +29,7 @@ def _policy_qa_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Point all state at a temporary folder for the whole session."""
     home = tmp_path_factory.mktemp("policy-qa-home")
     os.environ["POLICY_QA_HOME"] = str(home)
+    # Trained intent readers are keyed by their training data: one cache for every home a test makes (and every
+    # app process it starts), so the reader is trained once per catalog, not once per test.
+    os.environ["POLICY_QA_NLU_CACHE"] = str(tmp_path_factory.mktemp("policy-qa-nlu"))
     return home

@@ -347,6 +347,9 @@ def test_hotline_shows_relevant_hits_and_a_click_loads_the_standard_reply(page) 
             break
         except Exception:  # noqa: BLE001 - playwright's TimeoutError; retried
             page.locator('#tree details.pqa-tree-node[data-clause="二（二）"]').evaluate("d => d.open = true")
+            # If the date's re-render overwrote the reply after the picker already held 第6条, clicking 第6条 again
+            # changes nothing: pick another clause first, so the next click is a change.
+            page.locator('#tree details.pqa-tree-node[data-clause="5"] > summary').click()
     assert reply.input_value().startswith("第6条")
     _shot(page, "hotline")
 

@@ -192,3 +192,13 @@ def test_a_message_that_asks_nothing_is_not_a_question(nlu: NLU):
 def test_the_genre_file_is_validated():
     with pytest.raises(DataError):
         parse_genre({"places": {}})
+
+
+def test_the_reader_cache_can_be_shared_between_state_folders(monkeypatch: pytest.MonkeyPatch, tmp_path):  # noqa: ANN001
+    from assistant.config import Settings
+
+    monkeypatch.setenv("POLICY_QA_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("POLICY_QA_NLU_CACHE", raising=False)
+    assert Settings.from_env().nlu_dir == tmp_path / "home" / "nlu"
+    monkeypatch.setenv("POLICY_QA_NLU_CACHE", str(tmp_path / "shared"))
+    assert Settings.from_env().nlu_dir == tmp_path / "shared"

@@ -138,7 +138,7 @@ class Assistant:
             with self._lock:
                 if self._nlu is None:
                     nlu = build_nlu(self.corpus, self.rules, embedder=self._embedder(),
-                                    cache_dir=self.settings.home / "nlu")
+                                    cache_dir=self.settings.nlu_dir)
                     if self.llm is not None and nlu.reader is not None:
                         nlu.reader = LLMIntentReader(self.llm, nlu.reader)  # type: ignore[assignment]
                     self._nlu = nlu
