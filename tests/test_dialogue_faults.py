@@ -32,9 +32,10 @@ class DownRetriever:
 
 
 @pytest.fixture(scope="module")
-def down(settings: Settings, corpus: Corpus) -> tuple[Assistant, DownRetriever]:
+def down(settings: Settings, corpus: Corpus, fast_assistant: Assistant) -> tuple[Assistant, DownRetriever]:
     retriever = DownRetriever()
-    return Assistant(settings, corpus=corpus, retriever=retriever, use_llm=False), retriever
+    # The reader of the fast core (one message, no retrieval): what is down here is retrieval, not the reader.
+    return Assistant(settings, corpus=corpus, retriever=retriever, use_llm=False, nlu=fast_assistant.nlu), retriever
 
 
 @pytest.mark.parametrize(

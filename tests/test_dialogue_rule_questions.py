@@ -20,8 +20,10 @@ JIADING = "jiading-iiot-2024"
 
 
 @pytest.fixture(scope="module")
-def lexical(settings: Settings, corpus: Corpus) -> Assistant:
-    return Assistant(settings, corpus=corpus, retriever=InMemoryRetriever(corpus, settings), use_llm=False)
+def lexical(settings: Settings, corpus: Corpus, fast_assistant: Assistant) -> Assistant:
+    # The same reader as the fast core (trained once); only retrieval differs.
+    return Assistant(settings, corpus=corpus, retriever=InMemoryRetriever(corpus, settings), use_llm=False,
+                     nlu=fast_assistant.nlu)
 
 
 def talk(a: Assistant, *turns: str):
