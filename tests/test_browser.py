@@ -325,32 +325,21 @@ def test_hotline_shows_relevant_hits_and_a_click_loads_the_standard_reply(page) 
     page.wait_for_function("l => document.querySelector('#std-reply textarea').value.startsWith(l)", arg=label)
     text = reply.input_value()
     assert text.splitlines()[-1].startswith("依据：") and len(text) <= 400
+    # The tree, before the date changes (a date change re-renders it; see the note on the tree below).
+    page.get_by_text("政策全文（按章节浏览").click()
+    page.locator('#tree details.pqa-tree-node[data-clause="二（二）"] > summary').click()
+    node = page.locator('#tree details.pqa-tree-node[data-clause="6"] > summary')
+    assert node.inner_text() == "第6条 推进标识解析体系"  # the number once
+    node.click()
+    page.wait_for_function("() => document.querySelector('#std-reply textarea').value.startsWith('第6条')")
     # The tab's own date: in force on 2025-06-01 — no warning in the reply, 有效 on the results.
     picker = page.locator("#hotline-as-of")
     picker.locator("select.pqa-date-y").select_option("2025")
     picker.locator("select.pqa-date-m").select_option("6")
     page.wait_for_function("() => !document.querySelector('#std-reply textarea').value.includes('⚠')")
     page.wait_for_function("() => document.querySelector('#search-results .pqa-tag').innerText === '有效'")
+    assert reply.input_value().startswith("第6条")  # the reply of the clause picked, for the new date
     assert "已过期" in page.locator(".pqa-header").inner_text()  # the tab's own date: the header keeps the other
-    page.get_by_text("政策全文（按章节浏览").click()
-    page.locator('#tree details.pqa-tree-node[data-clause="二（二）"] > summary').click()
-    node = page.locator('#tree details.pqa-tree-node[data-clause="6"] > summary')
-    assert node.inner_text() == "第6条 推进标识解析体系"  # the number once
-    # The date change above re-renders the tree when its update lands; under load that can swallow a click made
-    # just before it, so click again until the reply follows (each try waits a few seconds).
-    for _ in range(6):
-        node.click()
-        try:
-            page.wait_for_function(
-                "() => document.querySelector('#std-reply textarea').value.startsWith('第6条')", timeout=8_000
-            )
-            break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; retried
-            page.locator('#tree details.pqa-tree-node[data-clause="二（二）"]').evaluate("d => d.open = true")
-            # If the date's re-render overwrote the reply after the picker already held 第6条, clicking 第6条 again
-            # changes nothing: pick another clause first, so the next click is a change.
-            page.locator('#tree details.pqa-tree-node[data-clause="5"] > summary').click()
-    assert reply.input_value().startswith("第6条")
     _shot(page, "hotline")
 
 
