@@ -50,8 +50,12 @@ def answer_award(ctx: Context) -> Answer:
     combined = calculate_many(rules, [CalcRequest(i, profile, project) for i in items], ctx.as_of)
     labels = "、".join(ctx.label(r.clause) for r in results)
     total = combined.total_yuan or 0
-    if project:
-        head = f"同一项目按“从高不重复”只取高者：按{ctx.named(labels)}，最高可获资助{format_yuan(total)}。"
+    # The principle in the policy's own words (rules.yaml same_project_highest), never a phrase of one policy.
+    rule = next((r for i in items for r in rules.cross_rules_for(i, "same_project_highest")), None)
+    if project and rule is not None:
+        head = f"同一项目按“{rule.principle}”只取高者：按{ctx.named(labels)}，最高可获资助{format_yuan(total)}。"
+    elif project:
+        head = f"同一项目只取高者：按{ctx.named(labels)}，最高可获资助{format_yuan(total)}。"
     else:
         head = f"按{ctx.named(labels)}合计，最高可获资助{format_yuan(total)}。"
     steps = [s.description for r in results for s in r.trace if s.step != "result"]
