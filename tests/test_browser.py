@@ -338,8 +338,17 @@ def test_hotline_shows_relevant_hits_and_a_click_loads_the_standard_reply(page) 
     picker.locator("select.pqa-date-m").select_option("6")
     page.wait_for_function("() => !document.querySelector('#std-reply textarea').value.includes('⚠')")
     page.wait_for_function("() => document.querySelector('#search-results .pqa-tag').innerText === '有效'")
+    # The results came back for the new date; the clause being read out stays picked (the search once re-picked
+    # its top hit on a date change and swapped the reply to 第12条).
+    assert page.locator("#clause-pick input").input_value().startswith("第6条")
+    page.wait_for_timeout(500)  # any late reply swap would land here
     assert reply.input_value().startswith("第6条")  # the reply of the clause picked, for the new date
     assert "已过期" in page.locator(".pqa-header").inner_text()  # the tab's own date: the header keeps the other
+    # The tree was re-rendered for the new date; its clicks still pick clauses.
+    page.wait_for_function("() => document.querySelector('#tree .pqa-tag').innerText === '有效'")
+    page.locator('#tree details.pqa-tree-node[data-clause="二（二）"] > summary').click()
+    page.locator('#tree details.pqa-tree-node[data-clause="7"] > summary').click()
+    page.wait_for_function("() => document.querySelector('#std-reply textarea').value.startsWith('第7条')")
     _shot(page, "hotline")
 
 

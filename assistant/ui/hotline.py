@@ -82,6 +82,17 @@ def make_search(services: Services) -> Callable[..., tuple[str, Any]]:
     return search
 
 
+def make_research(services: Services) -> Callable[..., str]:
+    """The same search again for a new date: the results only. The clause the caller is on stays picked
+    (re-picking the top hit would swap the reply being read out under the staff member's eyes)."""
+    search = make_search(services)
+
+    def research(query: str, as_of_value: Any) -> str:
+        return search(query, as_of_value)[0]
+
+    return research
+
+
 def make_standard_reply(services: Services) -> Callable[..., str]:
     def reply_for(key: str | None, as_of_value: Any) -> str:
         if not key or ":" not in key:

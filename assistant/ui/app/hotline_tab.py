@@ -42,5 +42,5 @@ def hotline_tab(services: Services, today: date, years: range) -> None:
     clause_pick.change(reply_for, [clause_pick, hot_as_of], [std_reply], api_name="standard_reply")
     quiet: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
     hot_as_of.change(reply_for, [clause_pick, hot_as_of], [std_reply], **quiet)
-    hot_as_of.change(search, [query, hot_as_of], [results, clause_pick], **quiet)
+    hot_as_of.change(hotline.make_research(services), [query, hot_as_of], [results], **quiet)
     hot_as_of.change(lambda v: hotline.tree_html(services, v), [hot_as_of], [tree], **quiet)
