@@ -202,3 +202,13 @@ def test_the_reader_cache_can_be_shared_between_state_folders(monkeypatch: pytes
     assert Settings.from_env().nlu_dir == tmp_path / "home" / "nlu"
     monkeypatch.setenv("POLICY_QA_NLU_CACHE", str(tmp_path / "shared"))
     assert Settings.from_env().nlu_dir == tmp_path / "shared"
+
+
+def test_occurrences_are_the_literal_matches_regex_would_give() -> None:
+    import re
+
+    from assistant.nlu.spans import occurrences
+
+    for text, word in [("aaaa", "aa"), ("规上规上企业", "规上"), ("市级（含）市级", "（含）"), ("abc", "x"), ("a.b", ".")]:
+        assert occurrences(text, word) == [(m.start(), m.end()) for m in re.finditer(re.escape(word), text)]
+    assert occurrences("abc", "") == []  # an empty cue finds nothing (a regex would match everywhere)

@@ -13,7 +13,7 @@ import cn2an
 import jieba
 
 from assistant.nlu.genre import Genre
-from assistant.nlu.spans import Span, in_spans
+from assistant.nlu.spans import Span, in_spans, occurrences
 from assistant.nlu.vocabulary import Catalog
 
 #: "第5条", "第三条", "第9项", "5条": a reference to a numbered clause.
@@ -109,8 +109,8 @@ def find_items(text: str, catalog: Catalog, spans: Sequence[Span] = ()) -> list[
         for item in policy.items:
             for alias in item.aliases:
                 needle = alias.text.lower()
-                starts = [(m.start(), 1.0) for m in re.finditer(re.escape(needle), lower)
-                          if not _splits_a_word(needle, m.start(), m.end(), bounds)]
+                starts = [(start, 1.0) for start, end in occurrences(lower, needle)
+                          if not _splits_a_word(needle, start, end, bounds)]
                 if not starts and len(needle) >= TYPO_MIN_LEN and re.search(r"[\u4e00-\u9fff]", needle):
                     starts = [(at, TYPO_WEIGHT) for at in _near(lower, needle)]
                 for at, closeness in starts:
@@ -181,8 +181,8 @@ def find_policy_names(text: str, catalog: Catalog) -> dict[str, float]:
         if policy.region_short:
             names.append((policy.region_short, 1.0))
         for name, weight in names:
-            for m in re.finditer(re.escape(name), text):
-                found.append((policy.policy_id, m.start(), m.end(), weight))
+            for start, end in occurrences(text, name):
+                found.append((policy.policy_id, start, end, weight))
     out: dict[str, float] = {}
     for pid, start, end, weight in found:
         inside = any(
@@ -203,6 +203,6 @@ def find_options(text: str, catalog: Catalog) -> list[OptionMention]:
             aliases = policy.cues(name).option_aliases
             for option in spec.options or ():
                 for word in dict.fromkeys((option, *aliases.get(option, ()))):
-                    for m in re.finditer(re.escape(word), text):
-                        out.append(OptionMention(policy.policy_id, name, option, m.start(), m.end()))
+                    for start, end in occurrences(text, word):
+                        out.append(OptionMention(policy.policy_id, name, option, start, end))
     return out

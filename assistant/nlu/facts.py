@@ -20,7 +20,7 @@ import cn2an
 
 from assistant.nlu.genre import Genre
 from assistant.nlu.lexicon import FactCues
-from assistant.nlu.spans import Span, in_spans
+from assistant.nlu.spans import Span, in_spans, occurrences
 from assistant.nlu.vocabulary import PolicyVocab
 from assistant.rules.facts import FactSpec
 from assistant.rules.money import AmountMention
@@ -160,13 +160,15 @@ def read_facts(
     money = read_money(text, [m for m in mentions if not in_spans(m.start, spans)], policy, genre)
     values: dict[str, Any] = {}
     places = tuple(other_places)
+    names = _name_spans(text, policy)
+    cue_spans = {n: [span for c in fc.cues for span in occurrences(text, c)] for n, fc in policy.lexicon.items()}
     for name, spec in policy.facts.items():
         value: bool | str | int | None = None
         cues = policy.cues(name)
         if spec.type == "bool":
             value = _read_bool(
-                text, spec, cues, policy.region, places, genre.in_progress, _name_spans(text, policy), genre.question,
-                _cue_spans(text, policy, but=name),
+                text, spec, cues, policy.region, places, genre.in_progress, names, genre.question,
+                [span for n, spans in cue_spans.items() if n != name for span in spans],
             )
         elif spec.type == "choice":
             value = _read_choice(text, spec, cues)
@@ -186,16 +188,9 @@ def read_facts(
 _STATED = re.compile(r"了|已|过|是|有|获|评上|通过|成为|达到|进入")
 
 
-def _cue_spans(text: str, policy: PolicyVocab, but: str) -> list[tuple[int, int]]:
-    """Where the other facts' cues occur in ``text``."""
-    return [(m.start(), m.end()) for n, fc in policy.lexicon.items() if n != but for c in fc.cues
-            for m in re.finditer(re.escape(c), text)]
-
-
 def _name_spans(text: str, policy: PolicyVocab) -> list[tuple[int, int]]:
     """Where the policy's item names occur in ``text``."""
-    return [(m.start(), m.end()) for item in policy.items for a in item.aliases
-            for m in re.finditer(re.escape(a.text), text)]
+    return [span for item in policy.items for a in item.aliases for span in occurrences(text, a.text)]
 
 
 def _only_a_name(
@@ -216,14 +211,14 @@ def _read_bool(
 ) -> bool | None:
     # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it — unless it is itself
     # denied ("没有任何违法失信记录", "不是分公司"), which speaks for the fact when nothing else decides it.
-    negative = [m.start() for cue in fc.negative_cues for m in re.finditer(re.escape(cue), text)]
+    negative = [at for cue in fc.negative_cues for at, _ in occurrences(text, cue)]
     if any(not _negated(text, at) for at in negative):
         return False
     denied_negative = bool(negative)
     place_fact = bool(region) and region in spec.label
     if not place_fact:
-        hits = [m.start() for cue in fc.cues for m in re.finditer(re.escape(cue), text)
-                if question is None or not _only_a_name(text, m.start(), cue, names, question)]
+        hits = [at for cue in fc.cues for at, _ in occurrences(text, cue)
+                if question is None or not _only_a_name(text, at, cue, names, question)]
         if hits:
             segments = [text[_segment_start(text, at) : _segment_end(text, at + 1)] for at in hits]
             # "贯标还在做", "准备明年上市": under way is not yet done.
@@ -234,8 +229,7 @@ def _read_bool(
     # A place fact ("税务登记在嘉定区"): true when the cue's clause names this region, false for another place.
     short = region[:-1] if len(region) > 2 else region
     for cue in sorted(fc.cues, key=len, reverse=True):
-        for found in re.finditer(re.escape(cue), text):
-            at = found.start()
+        for at, _ in occurrences(text, cue):
             if _negated(text, at, others):
                 return False
             seg = text[_segment_start(text, at) : _segment_end(text, at + len(cue))]
@@ -254,14 +248,14 @@ def _read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
     negated: set[str] = set()
     for option in spec.options or ():
         for word in (option, *fc.option_aliases.get(option, ())):
-            for m in re.finditer(re.escape(word), text):
+            for start, end in occurrences(text, word):
                 # "不是全国性的" negates the option; "不对，是市级" does not (the negation must touch it).
-                if _OPTION_NOT_ABOUT.match(text[m.end() :]):
+                if _OPTION_NOT_ABOUT.match(text[end:]):
                     continue
-                if _NEGATED_OPTION.search(text[max(0, m.start() - 2) : m.start()]):
+                if _NEGATED_OPTION.search(text[max(0, start - 2) : start]):
                     negated.add(option)
                     continue
-                found.append((m.start(), option))
+                found.append((start, option))
     if found:
         return sorted(found)[0][1]
     # "不是全国性也不是国际性的": every option but one ruled out leaves that one.
@@ -284,10 +278,10 @@ def _read_count(text: str, fc: FactCues) -> int | None:
 def _read_ratio(text: str, spec: FactSpec, fc: FactCues) -> str | None:
     """A ratio in the clause of a cue ("要求区里按1:1配套"); a percentage only after a cue that says 比例."""
     for cue in fc.cues:
-        for hit in re.finditer(re.escape(cue), text):
-            start = max((m.end() for m in _SEGMENT_BREAK.finditer(text, 0, hit.start())), default=0)
-            clause = text[start : _segment_end(text, hit.end())]
-            m = _RATIO.search(clause) or (_PERCENT.search(clause, hit.end() - start) if "比例" in cue else None)
+        for hit_start, hit_end in occurrences(text, cue):
+            start = max((m.end() for m in _SEGMENT_BREAK.finditer(text, 0, hit_start)), default=0)
+            clause = text[start : _segment_end(text, hit_end)]
+            m = _RATIO.search(clause) or (_PERCENT.search(clause, hit_end - start) if "比例" in cue else None)
             if m:
                 return str(spec.coerce(m.group(0)))
     return None

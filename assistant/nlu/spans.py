@@ -105,3 +105,16 @@ def without_spans(text: str, spans: Sequence[Span]) -> str:
 
 def in_spans(pos: int, spans: Sequence[Span]) -> bool:
     return any(s.covers(pos) for s in spans)
+
+
+def occurrences(text: str, word: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-overlapping occurrence of the literal ``word`` (what ``re.finditer`` of the
+    escaped word gives, without building a pattern per word: the readers look up thousands of cues a message)."""
+    out: list[tuple[int, int]] = []
+    if not word:
+        return out
+    at = text.find(word)
+    while at >= 0:
+        out.append((at, at + len(word)))
+        at = text.find(word, at + len(word))
+    return out
