@@ -1,0 +1,57 @@
+"""Is a message about the loaded policies at all? Another region's or scheme's question, an everyday topic,
+or nothing but an injected instruction is out of scope (a reason the dialogue policy refuses with); a place
+given as a fact about the applicant is not. Part of the tracker (:mod:`assistant.dialogue.tracker`).
+"""
+
+from __future__ import annotations
+
+from assistant.dialogue.context_kind import ITEM_NAMED
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.state import OutOfScope, TurnKind
+from assistant.nlu import Parse
+
+
+def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
+    """"峰会是在苏州办的", "税务登记在闵行": a place given as a fact about the applicant, not the topic."""
+    return any(
+        (spec := policy.facts.get(name)) is not None and spec.type == "bool" and policy.region and policy.region in spec.label
+        for policy in domain.catalog for name in parse.facts_of(policy.policy_id).values
+    )
+
+
+def out_of_scope(
+    parse: Parse, kind: TurnKind, domain: Domain, answerable: bool = False
+) -> tuple[OutOfScope | None, tuple[str, ...]]:
+    """Another region's or scheme's question, an everyday topic, or nothing but an injected instruction."""
+    if parse.injected and parse.empty_after_spans and not parse.items and kind == "out_of_scope":
+        return "injection_only", ()
+    covered = set()
+    for policy in domain.corpus:
+        meta = policy.meta
+        covered |= {x for x in (meta.region, meta.region_parent or "") if x}
+    elsewhere = tuple(
+        p.name for p in parse.places
+        if not p.registration and not any(p.name in c or c.startswith(p.name) for c in covered)
+    )
+    named_here = bool(parse.policy_names)
+    place_fact = place_is_a_fact(parse, domain)
+    named_items = any(m.score >= ITEM_NAMED for m in parse.items)
+    about_facts = any(f.values or f.mentioned for f in parse.facts.values())
+    # "青浦的政策是怎么样的？跟嘉定比哪个高": about another region's policy, ours named only to compare — refused;
+    # "青浦的智能工厂补贴跟嘉定比" names an item of ours: answered for it, with a note (compared_places).
+    states = any(f.values for f in parse.facts.values()) or bool(parse.amounts)
+    if elsewhere and not place_fact and (not named_here or not (named_items or states)):
+        return "other_region", elsewhere
+    # "市经信委之前给过这个项目100万": an amount a fact's cue claims is a fact about the project, not a question
+    # about another scheme.
+    claimed = any(m.claims for f in parse.facts.values() for m in f.money)
+    if parse.other_schemes and not named_items and not (kind == "inform" and claimed):
+        return "other_scheme", elsewhere
+    if parse.off_topic and not named_items and not parse.money_words:
+        return "off_topic", elsewhere  # "今天嘉定下雨吗": a place named is not the policy asked about
+    asks_text = bool(parse.topics)  # "什么时候能到账", "能一起拿吗": about a policy's rules, even with nothing named
+    if kind == "out_of_scope" and not (
+        named_items or named_here or parse.clause_refs or about_facts or answerable or asks_text
+    ):
+        return "off_topic", elsewhere
+    return None, elsewhere
