@@ -49,6 +49,10 @@ def ids(reply) -> list[str]:  # noqa: ANN001 - a Reply
         ("规上企业奖励多少", "first_time_above_scale", None),  # an item's name in a question is its topic
         ("我们是规上企业，首次进规", "first_time_above_scale", True),
         ("两化融合贯标还在做", "two_integration_certified", False),  # a statement, under way
+        ("去年被税务局认定有重大税收违法行为", "serious_violation_prior_year", True),  # a qualifier inside the cue
+        ("我们经营状态异常", "normal_operation", False),
+        ("去年被列入过经营异常名录，今年已经移出了", "normal_operation", None),  # undone: for the guide to check
+        ("那我注册个公司呢", "legal_entity", True),
     ],
 )
 def test_facts_in_passing(fast_assistant: Assistant, text: str, fact: str, value: object):
@@ -102,6 +106,12 @@ def test_procedure_of_an_item_quotes_the_item(lexical: Assistant):
 def test_a_bare_follow_up_asks_more_about_the_clause_just_answered(lexical: Assistant):
     _, r = talk(lexical, "一事一议是什么意思？", "那谁来批准？")
     assert r.intent == "lookup" and ids(r) == ["12"] and "区政府" in r.answer
+
+
+def test_whether_money_comes_before_or_after_applying_is_the_procedure_clause(lexical: Assistant):
+    _, r = talk(lexical, "来电企业问标识解析二级节点的补助是多少，他们节点已经建成运营了",
+                "企业又问，这个钱是先申报再给，还是建好了直接给")
+    assert r.intent == "lookup" and "13" in ids(r) and "先申报" in r.answer
 
 
 def test_a_payment_question_after_an_award_is_not_refused(lexical: Assistant):

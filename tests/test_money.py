@@ -178,6 +178,11 @@ def test_format_then_parse_is_exact(yuan: int) -> None:
         ("服务了1.2万家企业", []),
         ("5G+工业互联网", []),
         ("wifi和www都不是钱", []),
+        ("市级标杆 已经投了1.2kw 能补多少", [12_000_000]),  # kw = 千万
+        ("总投资3KW", [30_000_000]),
+        ("服务费5k元", [5_000]),
+        ("电机功率500kW，投了300万", [3_000_000]),  # kilowatts are not money
+        ("500k", []),  # k with no currency word: not money
     ],
 )
 def test_find_amounts_in_chat_spellings(text: str, found: list[int]) -> None:

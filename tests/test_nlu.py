@@ -212,3 +212,12 @@ def test_occurrences_are_the_literal_matches_regex_would_give() -> None:
     for text, word in [("aaaa", "aa"), ("规上规上企业", "规上"), ("市级（含）市级", "（含）"), ("abc", "x"), ("a.b", ".")]:
         assert occurrences(text, word) == [(m.start(), m.end()) for m in re.finditer(re.escape(word), text)]
     assert occurrences("abc", "") == []  # an empty cue finds nothing (a regex would match everywhere)
+
+
+@pytest.mark.parametrize(
+    ("text", "scale"),
+    [("那如果投入翻倍呢", 2), ("投资减半呢", 0.5), ("翻两番的话能拿多少", 4), ("翻倍到1200万呢", None), ("能补多少", None)],
+)
+def test_a_scaling_hypothetical_is_read_only_without_an_amount(nlu: NLU, text: str, scale: float | None) -> None:
+    parse = nlu.parse(text)
+    assert (None if parse.scale is None else float(parse.scale)) == scale

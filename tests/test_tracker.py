@@ -135,6 +135,38 @@ def test_a_hoped_for_figure_is_noted_not_used(story: Story):
     assert story.state.last.hoped_amounts == (5_000_000,)
 
 
+def test_the_users_own_result_of_a_rate_is_not_a_fact(story: Story):
+    story.say("智能工厂授牌 投资400万 能拿多少")
+    action = story.say("不对吧 我听说是按50%补的 应该是200万")
+    assert action.kind is ActionKind.ANSWER_AWARD and story.profile["investment_yuan"] == 4_000_000
+    assert story.state.last.hoped_amounts == (2_000_000,)
+    story.say("搞错了，应该是4000万")  # a correction with no rate still corrects
+    assert story.profile["investment_yuan"] == 40_000_000
+
+
+def test_the_same_question_on_new_facts_keeps_its_kind(story: Story):
+    story.say("我是个体户 能申请贯标奖励不")
+    action = story.say("那我注册个公司呢 工商税务都放嘉定")
+    assert action.kind is ActionKind.ANSWER_ELIGIBILITY and story.profile["legal_entity"] is True
+
+
+def test_a_condition_stated_with_a_question_is_never_out_of_scope(story: Story):
+    action = story.say("去年环保方面被处罚过，影响今年申请工业互联网补贴吗")
+    assert action.kind is ActionKind.ANSWER_ELIGIBILITY and story.profile["serious_violation_prior_year"] is True
+
+
+def test_garbled_text_naming_only_the_region_clarifies(story: Story):
+    assert story.say("asdkj 嘉定 补 ？？。。").kind is ActionKind.CLARIFY
+
+
+def test_a_scaling_hypothetical_scales_the_amount_given(story: Story):
+    story.say("智能工厂授牌 投了600万 补多少")
+    action = story.say("那如果投入翻倍呢")
+    assert action.kind is ActionKind.ANSWER_AWARD and story.profile["investment_yuan"] == 12_000_000
+    story.say("那减半呢")  # of the amount now discussed
+    assert story.profile["investment_yuan"] == 6_000_000
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

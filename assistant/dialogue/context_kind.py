@@ -21,6 +21,10 @@ from assistant.nlu.intents import NluIntent
 ITEM_NAMED = 0.75
 ITEM_WEAK = 0.5
 
+#: A runner-up intent this sure is taken when the reader's first choice does not fit the message.
+RUNNER_UP = 0.25
+_QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
+
 #: Topics that ask what the text says about claiming (stacking, procedure, how often), not for a figure.
 RULE_TOPICS = frozenset({"stacking", "procedure", "repeat"})
 
@@ -84,6 +88,15 @@ def reconsider(
     if kind in ("out_of_scope", "vague") and goal is not None and not items and stated and not parse.topics \
             and not parse.asks and for_goal:
         return "inform"  # "税务登记去年就迁到嘉定了，是我记错了": a fact for the question being answered
+    if kind in ("out_of_scope", "vague") and goal is not None and goal.kind in ("award", "eligibility") \
+            and "follow_up" in parse.acts and for_goal and not items and not parse.topics:
+        return goal.kind  # "那我注册个公司呢，工商税务都放嘉定": the same question again, on new facts
+    if kind == "out_of_scope" and parse.asks and parse.facts_of(policy_id).values:
+        # "去年环保方面被处罚过，影响今年申请吗": a fact of the policy's conditions stated and a question asked — the
+        # reader's runner-up question, when it is a close one (the reader is unsure at this margin).
+        second = max(_QUESTION_KINDS, key=lambda k: parse.scores.get(k, 0.0))
+        if parse.scores.get(second, 0.0) >= RUNNER_UP:
+            return second
     if kind == "out_of_scope":
         return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的上市补贴" names, not claims
@@ -142,7 +155,7 @@ def reconsider(
         # "我们刚成立，还没做过项目，能报吗": no list asked for and nothing named — the runner-up question, if any.
         runner_up: tuple[NluIntent, ...] = ("eligibility", "award")
         second = max(runner_up, key=lambda k: parse.scores.get(k, 0.0))
-        if parse.scores.get(second, 0.0) >= 0.25:
+        if parse.scores.get(second, 0.0) >= RUNNER_UP:
             return "eligibility" if second == "eligibility" else "award"
     if kind == "match" and len(items) == 1 and not parse.which_ones \
             and strongly_named(parse, policy_id, items, (), domain):

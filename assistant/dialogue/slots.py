@@ -277,6 +277,8 @@ def fill_slots(
                     values[name] = m.yuan
                     best[name] = score
             known[name] = values[name]
+    if parse.scale is not None and not facts.money and has_items:
+        values.update(_scaled(state, parse, policy_id, goal, domain))
     corrected = tuple(n for n, v in values.items() if n in profile and profile[n] != v)
     new = state.with_slots(policy_id, values, turn) if values else state
     if has_items:
@@ -284,6 +286,23 @@ def fill_slots(
     elif pending:
         new = replace(new, pending_money=(*state.pending_money, *pending))
     return Filled(new, tuple(values), corrected, tuple(hoped))
+
+
+def _scaled(state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, domain: Domain) -> dict[str, Any]:
+    """"那如果投入翻倍呢": the amount the message names by its cue (else the one the user gave last), scaled.
+    The user's own figure times the user's own factor, in whole yuan: a hypothetical fact, not an award."""
+    items = goal.items if goal and goal.items else ()
+    money = [n for n in domain.item_facts(policy_id, items) if _spec_type(domain, policy_id, n) in ("money", "money_list")]
+    profile = state.profile(policy_id)
+    named = [n for n in parse.facts_of(policy_id).mentioned if n in money and n in profile]
+    target = named[0] if named else state.last_money_slot(policy_id, money, set(money))
+    if target is None or parse.scale is None:
+        return {}
+    factor = parse.scale
+    old = profile[target]
+    if isinstance(old, list):
+        return {target: [round(v * factor) for v in old]}
+    return {target: round(old * factor)} if isinstance(old, int) else {}
 
 
 def share_project_amounts(state: DialogueState, goal: Goal | None, turn: int, domain: Domain) -> DialogueState:

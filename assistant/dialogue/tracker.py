@@ -61,8 +61,9 @@ def _turn_kind(parse: Parse, state: DialogueState) -> TurnKind:
     cjk = sum(1 for ch in parse.reading if "\u4e00" <= ch <= "\u9fff")
     english = len(re.findall(r"\b(the|is|are|will|what|how|can|do|does|it|in|we|our|you|of|to|for|and)\b",
                              parse.reading.lower()))
-    if kind == "out_of_scope" and cjk <= 2 and english < 2 and not parse.off_topic:
-        return "vague"  # "asdfgh 补 zzz ？？": garbled, not a topic of its own
+    named_elsewhere = parse.other_schemes or parse.off_topic
+    if kind == "out_of_scope" and cjk <= 3 and english < 2 and not named_elsewhere:
+        return "vague"  # "asdfgh 补 zzz ？？", "asdkj 嘉定 补": garbled, not a topic of its own
     named = parse.items or parse.clause_refs or parse.policy_names or parse.amounts or parse.options
     if kind in ("eligibility", "lookup") and not named and not parse.topics and _content_chars(parse) <= _TOO_SHORT:
         return "vague"

@@ -20,7 +20,7 @@ import cn2an
 
 from assistant.nlu.genre import Genre
 from assistant.nlu.lexicon import FactCues
-from assistant.nlu.spans import Span, in_spans, occurrences
+from assistant.nlu.spans import Span, gapped_occurrences, in_spans, occurrences
 from assistant.nlu.vocabulary import PolicyVocab
 from assistant.rules.facts import FactSpec
 from assistant.rules.money import AmountMention
@@ -142,7 +142,10 @@ def read_money(
             ) - planned
             if score > 0:
                 claims[f] = score
-        hoped = not claims and bool(genre.expected_award.search(text[max(start, mention.start - 5) : mention.start]))
+        near = text[max(start, mention.start - 5) : mention.start]
+        hoped = not claims and bool(
+            genre.expected_award.search(near) or (genre.result_words.search(near) and genre.rate_award.search(text))
+        )
         out.append(MoneyReading(mention, claims, hoped))
     return tuple(out)
 
@@ -168,7 +171,7 @@ def read_facts(
         if spec.type == "bool":
             value = _read_bool(
                 text, spec, cues, policy.region, places, genre.in_progress, names, genre.question,
-                [span for n, spans in cue_spans.items() if n != name for span in spans],
+                [span for n, spans in cue_spans.items() if n != name for span in spans], genre.undone,
             )
         elif spec.type == "choice":
             value = _read_choice(text, spec, cues)
@@ -204,14 +207,29 @@ def _only_a_name(
     return bool(question.search(segment)) and not _STATED.search(segment)
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_NOT_YET = re.compile(r"[没未不]|尚未|还没")
+
+
+def _undone(text: str, at: int, undone: re.Pattern[str]) -> bool:
+    """The sentence goes on to say the state was undone ("经营异常名录，今年已经移出了")."""
+    end = _SENTENCE_END.search(text, at)
+    m = undone.search(text, at, min(end.start() if end else len(text), at + 24))
+    return m is not None and not _NOT_YET.search(text, max(at, m.start() - 3), m.start())  # "还没移出" is not undone
+
+
 def _read_bool(
     text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...], in_progress: re.Pattern[str],
     names: Sequence[tuple[int, int]] = (), question: re.Pattern[str] | None = None,
     others: Sequence[tuple[int, int]] = (),
+    undone: re.Pattern[str] | None = None,
 ) -> bool | None:
     # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it — unless it is itself
     # denied ("没有任何违法失信记录", "不是分公司"), which speaks for the fact when nothing else decides it.
-    negative = [at for cue in fc.negative_cues for at, _ in occurrences(text, cue)]
+    negative = [at for cue in fc.negative_cues for at, _ in occurrences(text, cue)] or [
+        at for cue in fc.negative_cues for at, _ in gapped_occurrences(text, cue)]
+    # "去年被列入经营异常名录，今年已经移出了": a negative cue the message says was undone decides nothing.
+    negative = [at for at in negative if not (undone is not None and _undone(text, at, undone))]
     if any(not _negated(text, at) for at in negative):
         return False
     denied_negative = bool(negative)
@@ -219,6 +237,7 @@ def _read_bool(
     if not place_fact:
         hits = [at for cue in fc.cues for at, _ in occurrences(text, cue)
                 if question is None or not _only_a_name(text, at, cue, names, question)]
+        hits = hits or [at for cue in fc.cues for at, _ in gapped_occurrences(text, cue)]
         if hits:
             segments = [text[_segment_start(text, at) : _segment_end(text, at + 1)] for at in hits]
             # "贯标还在做", "准备明年上市": under way is not yet done.

@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -56,19 +57,29 @@ class Genre:
     back_reference: re.Pattern[str]
     which_ones: re.Pattern[str]
     in_progress: re.Pattern[str]
+    undone: re.Pattern[str]
     delegation: re.Pattern[str]
     cue_fillers: re.Pattern[str]
     expected_award: re.Pattern[str]
+    rate_award: re.Pattern[str]
+    result_words: re.Pattern[str]
     vague_terms: re.Pattern[str]
     """Words a text uses without a measure ("一定数量", "良好应用效果"): asked to quantify them, the text is silent."""
     asks_measure: re.Pattern[str]
     refines: re.Pattern[str]
     """Words before an amount that make it the precise one ("三百多万吧，具体是三百二十万")."""
     approximate: re.Pattern[str]
-    element_ordinal: re.Pattern[str]
-    adds_element: re.Pattern[str]
-    """An element of a list named by its place: group ``n`` its number, or ``last``."""
     """An amount said roughly: in its own words ("三百多万") or around it ("大概300万", "300万左右")."""
+    element_ordinal: re.Pattern[str]
+    """An element of a list named by its place: group ``n`` its number, or ``last``."""
+    adds_element: re.Pattern[str]
+    scales: tuple[tuple[str, Fraction], ...] = ()
+    """Words that scale the amount discussed ("翻倍" 2, "减半" 1/2), longest first."""
+
+    def scale_in(self, text: str) -> Fraction | None:
+        """The factor of the first scaling word in ``text`` ("那如果投入翻倍呢" → 2), if any."""
+        lower = text.lower()
+        return next((f for w, f in self.scales if w in lower), None)
 
     def act(self, name: Act, text: str) -> bool:
         return bool(self.acts[name].search(text))
@@ -131,17 +142,22 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             back_reference=_compile(data["back_reference"], "back_reference"),
             which_ones=_compile(data["which_ones"], "which_ones"),
             in_progress=_compile(data["in_progress"], "in_progress"),
+            undone=_compile(data["undone"], "undone"),
             delegation=_compile(data["delegation"], "delegation"),
             cue_fillers=_compile(data["cue_fillers"], "cue_fillers"),
             expected_award=_compile(data["expected_award"], "expected_award"),
+            rate_award=_compile(data["rate_award"], "rate_award"),
+            result_words=_compile(data["result_words"], "result_words"),
             vague_terms=_compile(data["vague_terms"], "vague_terms"),
             asks_measure=_compile(data["asks_measure"], "asks_measure"),
             refines=_compile(data["refines"], "refines"),
             approximate=_compile(data["approximate"], "approximate"),
             element_ordinal=_compile(data["element_ordinal"], "element_ordinal"),
             adds_element=_compile(data["adds_element"], "adds_element"),
+            scales=tuple(sorted(((str(w).lower(), Fraction(str(f))) for w, f in (data.get("scales") or {}).items()),
+                                key=lambda x: -len(x[0]))),
         )
-    except (KeyError, TypeError, AttributeError) as err:
+    except (KeyError, TypeError, AttributeError, ValueError, ZeroDivisionError) as err:
         raise DataError(f"{GENRE_FILE} 格式错误：{err}") from err
 
 

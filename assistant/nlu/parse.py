@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Any, Protocol
 
 from assistant.nlu.entities import (
@@ -78,6 +79,8 @@ class Parse:
     """It asks which of several ("能申请哪些")."""
     asks_count: bool = False
     """It asks how many (not how much): "每年认定多少个"."""
+    scale: Fraction | None = None
+    """A hypothetical that scales the amount discussed ("那如果投入翻倍呢" → 2); None when it gives an amount."""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -187,6 +190,7 @@ class NLU:
             refers_back=bool(genre.back_reference.search(reading)),
             which_ones=bool(genre.which_ones.search(reading)),
             asks_count=bool(genre.count_question.search(reading)),
+            scale=None if amounts else genre.scale_in(reading),
         )
         return replace(parse, masked=mask(text, parse, genre.count_question))
 

@@ -118,3 +118,18 @@ def occurrences(text: str, word: str) -> list[tuple[int, int]]:
         out.append((at, at + len(word)))
         at = text.find(word, at + len(word))
     return out
+
+
+#: A word of four or more characters may have a qualifier of one or two characters after its first two
+#: ("重大违法" said as "重大税收违法", "经营异常" as "经营状态异常") — never a negation, which would turn it around.
+_GAP = r"[\u4e00-\u9fff]{1,2}"
+_NOT_A_QUALIFIER = set("不没未无非别莫勿")
+
+
+def gapped_occurrences(text: str, word: str) -> list[tuple[int, int]]:
+    """(start, end) of ``word`` said with a short qualifier after its first two characters (see ``_GAP``);
+    for words of four or more characters only, and only where the word itself does not occur."""
+    if len(word) < 4 or word[:2] not in text or word[2:] not in text:
+        return []
+    pattern = re.compile(re.escape(word[:2]) + f"({_GAP})" + re.escape(word[2:]))
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if not set(m.group(1)) & _NOT_A_QUALIFIER]

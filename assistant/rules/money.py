@@ -45,8 +45,11 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR = r"(?:人民币元|块钱|元|块|圆)"
 _APPROX = r"(?:来|多|余|个)?"  # "七百来万", "100多万", "两千余万", "250个w"
 _WAN_W = r"(?:[万亿]|[wW](?![a-zA-Z]))"
+# "1.2kw" = 1.2千万 and "5k元" = 5千元 in chat; "500kW" (kilowatts, SI spelling) is not money.
+_K_BEFORE_W = r"(?-i:k(?=w)|K(?=[wW]))"
+_K = r"(?-i:[kK])"
 _MENTION_RE = re.compile(
-    rf"(?:(?<![\d.,])(?P<a>(?:{_NUM})\s*(?:{_APPROX}(?:[十百千]?{_WAN_W})\s*{_CUR}?|[百千]\s*{_CUR}|{_CUR}))"
+    rf"(?:(?<![\d.,])(?P<a>(?:{_NUM})\s*(?:{_APPROX}(?:(?:[十百千]|{_K_BEFORE_W})?{_WAN_W})\s*{_CUR}?|(?:[百千]|{_K})\s*{_CUR}|{_CUR}))"
     rf"|(?P<c>[{_CN_DIGITS}][{_CN_DIGITS}百千万亿佰仟点]*(?:{_APPROX}{_WAN_W}{_CUR}?|{_CUR}))"
     rf"|(?P<y>[¥￥]\s*(?:{_NUM})(?:\s*[万亿])?)"
     rf"|(?P<g>[一二两三四五六七八九十\d]+个亿)"
@@ -89,8 +92,10 @@ def _normalise_spaces(text: str) -> str:
 
 
 def _chat_spelling(s: str) -> str:
-    """"700w" → "700万"; "七百来万" → "七百万" (see _MENTION_RE)."""
+    """"700w" → "700万", "1.2kw" → "1.2千万"; "七百来万" → "七百万" (see _MENTION_RE)."""
     s = _APPROX_BEFORE_MAGNITUDE.sub("", s).replace("个亿", "亿")
+    s = re.sub(r"(?<=\d)(?:kw|Kw|KW)", "千万", s)
+    s = re.sub(r"(?<=\d)[kK](?=\s*(?:人民币元|块钱|元|块|圆))", "千", s)
     s = re.sub(r"(?<=[\d一二两三四五六七八九十百千])[wW]", "万", s)
     # Spoken elision: "两千五(万)" is 两千五百(万), "三百五" is 三百五十, "一万二" is 一万二千.
     return _ELIDED_UNIT.sub(lambda m: m.group(0) + _NEXT_UNIT[m.group(1)], s)

@@ -134,10 +134,14 @@ def _chosen(ctx: Context) -> list[Clause]:
     rules = ctx.rules
     if "stacking" in parse.topics and len(items) >= 2 and (rule := _rule_clause(ctx)) is not None:
         return [rule]  # "智能工厂和市级标杆两项能一起拿吗": the rule between items, not either item
+    named_here = {m.item_id for m in parse.items_of(policy.policy_id)}
+    # "材料要准备哪些", "多久能到账", "先申报再给还是直接给": the policy's rule on how support is claimed — unless the
+    # message names the item whose own clause sets its procedure ("办大赛，补贴怎么申请" → 事前备案).
+    procedure = "procedure" in parse.topics and not set(items) & named_here
+    if procedure and (rule := _rule_clause(ctx)) is not None:
+        return [rule]
     if rules is not None and items:
         return [policy.clause(rules.item(items[0]).clause)]
-    if "procedure" in parse.topics and (rule := _rule_clause(ctx)) is not None:
-        return [rule]  # "材料要准备哪些", "多久能到账": the policy's rule on how support is claimed
     topic = ctx.state.topic
     if not parse.topics and "follow_up" in parse.acts and topic and policy.has_clause(topic):
         return [policy.clause(topic)]  # "一事一议是什么意思" … "那谁来批准": more about the same clause
