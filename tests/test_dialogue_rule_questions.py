@@ -265,3 +265,11 @@ def test_money_already_received_this_year_uses_up_the_yearly_cap(fast_assistant:
 def test_this_project_also_recognised_under_a_second_item_is_one_project(fast_assistant: Assistant):
     _, r = talk(fast_assistant, "智能工厂授牌，项目投资1000万，补多少", "这个项目同时还被认定为市级标杆了，两个加一起能拿多少")
     assert r.amount_yuan == 3_000_000 and "13" in ids(r)
+
+
+def test_which_item_gives_the_most_names_it_from_the_calculator(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "哪个补贴给的钱最多？")
+    assert r.answer.startswith("按原文，第5条") and "国家级1000万元" in r.answer.splitlines()[0]
+    assert ids(r)[0] == "5" and r.amount_yuan is None  # a ceiling quoted, nothing computed
+    _, r = talk(fast_assistant, "第二部分第（二）块讲的是什么？", "这里面哪一条给的钱最多？")
+    assert ids(r) == ["5", "6", "7"]  # that part's items only, largest first

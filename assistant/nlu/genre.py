@@ -57,6 +57,7 @@ class Genre:
     back_reference: re.Pattern[str]
     which_ones: re.Pattern[str]
     in_progress: re.Pattern[str]
+    superlative: re.Pattern[str]
     undone: re.Pattern[str]
     delegation: re.Pattern[str]
     cue_fillers: re.Pattern[str]
@@ -142,6 +143,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             back_reference=_compile(data["back_reference"], "back_reference"),
             which_ones=_compile(data["which_ones"], "which_ones"),
             in_progress=_compile(data["in_progress"], "in_progress"),
+            superlative=_compile(data["superlative"], "superlative"),
             undone=_compile(data["undone"], "undone"),
             delegation=_compile(data["delegation"], "delegation"),
             cue_fillers=_compile(data["cue_fillers"], "cue_fillers"),

@@ -79,6 +79,8 @@ class Parse:
     """It asks which of several ("能申请哪些")."""
     asks_count: bool = False
     """It asks how many (not how much): "每年认定多少个"."""
+    asks_most: bool = False
+    """It asks which item gives the most ("哪个补贴给的钱最多")."""
     scale: Fraction | None = None
     """A hypothetical that scales the amount discussed ("那如果投入翻倍呢" → 2); None when it gives an amount."""
     extra: Mapping[str, object] = field(default_factory=dict)
@@ -190,6 +192,7 @@ class NLU:
             refers_back=bool(genre.back_reference.search(reading)),
             which_ones=bool(genre.which_ones.search(reading)),
             asks_count=bool(genre.count_question.search(reading)),
+            asks_most=bool(genre.superlative.search(reading)),
             scale=None if amounts else genre.scale_in(reading),
         )
         return replace(parse, masked=mask(text, parse, genre.count_question))

@@ -113,14 +113,24 @@ def ask_item(ctx: Context) -> Answer:
     """Which item? Each with its largest figure from the calculator, cited."""
     rules = ctx.rules
     lines, options, citations = [], [], []
-    for item in rules.items:
-        best = max_award(rules, item.id, ctx.as_of)
+    bests = [(item, max_award(rules, item.id, ctx.as_of)) for item in rules.items]
+    most = ""
+    if ctx.obs.parse.asks_most:
+        # "哪个补贴给的钱最多" (after a part was looked up, "这里面…": that part's items): largest ceiling first.
+        part = {c.clause_id for c in ctx.policy.children(ctx.state.topic)} if ctx.state.topic else set()
+        if {i.clause for i, _ in bests} & part:
+            bests = [(i, b) for i, b in bests if i.clause in part]
+        bests.sort(key=lambda x: -(x[1].amount_yuan or 0))
+        top, best = bests[0]
+        if best.amount_yuan:
+            most = f"按原文，{ctx.named(ctx.label(top.clause))} {top.title}的额度最高：{best.text}。"
+    for item, best in bests:
         label = ctx.label(item.clause)
         lines.append(f"- {label} {item.title}：{best.text}")
         options.append(f"{label} {item.title}")
         citations.append(item.clause)
     validity, cited = with_validity(ctx, citations)
-    head = "请问您想了解哪一项支持？可以直接点选，或描述项目情况（如获得的认定、投入金额）。"
+    head = most + "请问您想了解哪一项支持？可以直接点选，或描述项目情况（如获得的认定、投入金额）。"
     if ctx.domain.several:
         head = f"{ctx.named('')}：{head}"
     return Answer(
