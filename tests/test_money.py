@@ -203,3 +203,18 @@ def test_find_amounts_in_chat_spellings(text: str, found: list[int]) -> None:
 )
 def test_a_bare_number_after_an_amount_in_wan_takes_its_unit(text: str, found: list[int]) -> None:
     assert [m.yuan for m in find_amounts(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("这个项目去年镇里给过一笔产业扶持，40万", [400_000]),  # an amount right after a full-width comma
+        ("分别是100万,60万,90万", [1_000_000, 600_000, 900_000]),
+        ("投了1,200万", [12_000_000]),  # a thousands separator is still part of the number
+        ("大概3百50万", [3_500_000]),
+        ("要是明年再投三百万平台设备呢", [3_000_000]),  # 平台 is not 平方米
+        ("厂房2万平方米，服务2万小时", []),
+    ],
+)
+def test_amounts_after_a_comma_and_mixed_numerals(text: str, found: list[int]) -> None:
+    assert [m.yuan for m in find_amounts(text)] == found

@@ -159,6 +159,27 @@ def test_garbled_text_naming_only_the_region_clarifies(story: Story):
     assert story.say("asdkj 嘉定 补 ？？。。").kind is ActionKind.CLARIFY
 
 
+def test_more_investment_is_added_to_the_base(story: Story):
+    story.say("帮客户问：大院大所合作的平台，建设总投入二千二百万，土建四百万，能补多少")
+    story.say("客户更正了，土建其实是一千万")
+    action = story.say("要是明年再投三百万平台设备呢")
+    assert action.kind is ActionKind.ANSWER_AWARD
+    assert [story.profile[f] for f in ("platform_investment_yuan", "civil_works_yuan")] == [25_000_000, 10_000_000]
+
+
+def test_an_amount_said_not_to_be_the_value_is_not_a_fact(story: Story):
+    story.say("市级标杆项目已投入3200万，补助多少")
+    story.say("上级补助已经拿了150万，不需要配套")
+    story.say("刚查了凭证，上级补助是200万，不是150万")
+    assert story.profile["upper_subsidy_yuan"] == 2_000_000 and story.profile["invested_yuan"] == 32_000_000
+
+
+def test_an_amount_said_after_what_it_is(story: Story):
+    story.say("我们的区级标杆示范项目已投入五百五十万，能补多少")
+    story.say("这个项目去年镇里给过一笔产业扶持，40万")
+    assert story.profile["other_support_same_project_yuan"] == 400_000
+
+
 def test_a_scaling_hypothetical_scales_the_amount_given(story: Story):
     story.say("智能工厂授牌 投了600万 补多少")
     action = story.say("那如果投入翻倍呢")

@@ -41,7 +41,8 @@ def _states_goal_facts(state: DialogueState, parse: Parse, policy_id: str, domai
     # A yes/no cue word is too weak here ("一事一议是怎么回事" names a fact without stating it).
     chosen = any(f in relevant and (s := domain.fact_spec(policy_id, f)) is not None and s.type == "choice"
                  for f in facts.values)
-    return claimed or chosen
+    adds = any(m.adds for m in facts.money)  # "要是明年再投三百万呢": more of the amount already given
+    return claimed or chosen or adds
 
 
 def _states_item_facts(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
@@ -121,7 +122,8 @@ def reconsider(
             and _claims_item_money(parse, policy_id, goal.items, domain):
         return "award"  # "那如果服务金额只有280万呢": the figure, after a question of eligibility
     if (
-        kind in ("lookup", "eligibility", "followup") and not items and goal is not None and goal.kind == "award"
+        kind in ("lookup", "eligibility", "followup") and goal is not None and goal.kind == "award"
+        and (not items or (set(items) <= set(goal.items) and not parse.topics))
         and _states_goal_facts(state, parse, policy_id, domain)
     ):
         return "inform"  # "这个项目镇里给了20万，会不会影响？" / "那服务金额如果是400万呢": recompute

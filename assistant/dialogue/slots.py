@@ -80,7 +80,7 @@ def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) 
     if kind in ("money", "money_list"):
         spec = domain.fact_spec(policy_id, req.fact or "")
         optional_none = spec is not None and spec.default == 0 and "deny" in parse.acts
-        return any(not m.expected_award for m in facts.money) or optional_none
+        return any(not m.expected_award and not m.denied for m in facts.money) or optional_none
     if kind == "choice":
         return req.fact in facts.values or any(o.fact == req.fact for o in parse.options)
     if kind == "bool":
@@ -210,6 +210,11 @@ def _targets(
         return [req.fact]
     answered_before = state.goal is not None and state.goal.answered
     bare = answered_before and parse.intent in ("inform", "followup") and not m.claims and _little_else(parse, m)
+    if answered_before and m.adds and not m.claims:
+        # "要是明年再投三百万": more investment — the figure's base (its first required amount), not a deduction.
+        base = [n for n in money if n in known and getattr(domain.fact_spec(policy_id, n), "required", False)]
+        if base:
+            return base[:1]
     if "correction" in parse.acts or bare:
         # "搞错了，是4000万" — or a bare amount right after a figure was given — corrects the amount given last.
         last = state.last_money_slot(policy_id, money, set(money))
@@ -247,6 +252,8 @@ def fill_slots(
         if m.expected_award or (parse.attributed and not m.claims):
             hoped.append(m.yuan)  # hoped for, or said "as you told us": never a fact
             continue
+        if m.denied:
+            continue  # "…是200万，不是150万": the value rejected
         targets = _targets(m, state, policy_id, goal, parse, domain, known, set(values))
         lists = [n for n, at in list_started.items() if at < m.mention.start]
         if not targets and lists and not m.claims:
@@ -274,7 +281,9 @@ def fill_slots(
                 # Of two amounts claimed by one fact, the more strongly claimed one is its value.
                 score = m.claims.get(name, 0.0)
                 if name not in values or score > best.get(name, -1.0):
-                    values[name] = m.yuan
+                    before_value = values.get(name, profile.get(name))
+                    # "如果明年再投500万呢": added to the amount given, not in its place.
+                    values[name] = m.yuan + before_value if m.adds and isinstance(before_value, int) else m.yuan
                     best[name] = score
             known[name] = values[name]
     if parse.scale is not None and not facts.money and has_items:

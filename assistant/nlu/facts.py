@@ -46,6 +46,10 @@ class MoneyReading:
     claims: Mapping[str, float]
     expected_award: bool = False
     """A figure the user hopes for ("能拿800万吧"), claimed by no cue: never a fact."""
+    denied: bool = False
+    """A figure the user says is not the value ("上级补助是200万，不是150万"): never a fact."""
+    adds: bool = False
+    """An amount added to the one given before ("如果明年再投500万呢")."""
 
     @property
     def yuan(self) -> int:
@@ -117,6 +121,15 @@ def _negated(text: str, cue_start: int, others: Sequence[tuple[int, int]] = ()) 
     return not any(neg_end <= s and e <= cue_start for s, e in others)
 
 
+#: An amount claimed from the clause before it scores lower than one its cue stands next to.
+AFTERTHOUGHT_PENALTY = 20.0
+
+
+def _alone_in_segment(text: str, mention: AmountMention, start: int) -> bool:
+    rest = text[start : mention.start] + text[mention.end : _segment_end(text, mention.end)]
+    return sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) <= 2
+
+
 def read_money(
     text: str, mentions: Sequence[AmountMention], policy: PolicyVocab, genre: Genre
 ) -> tuple[MoneyReading, ...]:
@@ -142,11 +155,20 @@ def read_money(
             ) - planned
             if score > 0:
                 claims[f] = score
+        if not claims and start > 0 and _alone_in_segment(text, mention, start):
+            # "镇里给过一笔产业扶持，40万": an amount said on its own right after the words that say what it is.
+            prev = text[max(_segment_start(text, start - 1), start - 1 - _BEFORE_WINDOW) : start - 1]
+            for f in money_facts:
+                score = _cue_score(policy.cues(f).cues, genre.cue_fillers.sub("", prev), "") - AFTERTHOUGHT_PENALTY
+                if score > 0:
+                    claims[f] = score
         near = text[max(start, mention.start - 5) : mention.start]
         hoped = not claims and bool(
             genre.expected_award.search(near) or (genre.result_words.search(near) and genre.rate_award.search(text))
         )
-        out.append(MoneyReading(mention, claims, hoped))
+        denied = bool(_DENIED_AMOUNT.search(text, max(start, mention.start - 4), mention.start))
+        adds = bool(genre.increment.search(text, max(start, mention.start - 6), mention.start))
+        out.append(MoneyReading(mention, claims, hoped, denied, adds))
     return tuple(out)
 
 
@@ -207,6 +229,7 @@ def _only_a_name(
     return bool(question.search(segment)) and not _STATED.search(segment)
 
 
+_DENIED_AMOUNT = re.compile(r"(不是|并非|而非|而不是|并不是)\s*$")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _NOT_YET = re.compile(r"[没未不]|尚未|还没")
 

@@ -58,6 +58,7 @@ class Genre:
     which_ones: re.Pattern[str]
     in_progress: re.Pattern[str]
     superlative: re.Pattern[str]
+    increment: re.Pattern[str]
     undone: re.Pattern[str]
     delegation: re.Pattern[str]
     cue_fillers: re.Pattern[str]
@@ -144,6 +145,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             which_ones=_compile(data["which_ones"], "which_ones"),
             in_progress=_compile(data["in_progress"], "in_progress"),
             superlative=_compile(data["superlative"], "superlative"),
+            increment=_compile(data["increment"], "increment"),
             undone=_compile(data["undone"], "undone"),
             delegation=_compile(data["delegation"], "delegation"),
             cue_fillers=_compile(data["cue_fillers"], "cue_fillers"),

@@ -40,7 +40,9 @@ _CN_RE = re.compile(rf"^(?P<neg>负)?(?P<num>[{_CN_ALL}]+)$")
 # "第5条" or "15-20个" is never money. "1.2万家企业" (a count) is excluded by the counter words.
 # Chat spellings: "700w"/"1500W" (w = 万), "七百来万"/"100多万"/"两千余万" (an approximate amount is read as
 # the number said), "RMB 5 million" / "3.5 million yuan".
-_COUNTERS = "家人个名次台件项场户亩吨平方米位条款批届期天年月日小时"
+_COUNTERS = "家人个名次台件项场户亩吨位条款批届期天年月日"
+#: Counters of more than one character ("300万平方米", "2万小时"); "平"/"小" alone begin other words ("300万平台设备").
+_COUNTER_WORDS = "平方|平米|方米|小时"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR = r"(?:人民币元|块钱|元|块|圆)"
 _APPROX = r"(?:来|多|余|个)?"  # "七百来万", "100多万", "两千余万", "250个w"
@@ -49,13 +51,13 @@ _WAN_W = r"(?:[万亿]|[wW](?![a-zA-Z]))"
 _K_BEFORE_W = r"(?-i:k(?=w)|K(?=[wW]))"
 _K = r"(?-i:[kK])"
 _MENTION_RE = re.compile(
-    rf"(?:(?<![\d.,])(?P<a>(?:{_NUM})\s*(?:{_APPROX}(?:(?:[十百千]|{_K_BEFORE_W})?{_WAN_W})\s*{_CUR}?|(?:[百千]|{_K})\s*{_CUR}|{_CUR}))"
+    rf"(?:(?<![\d.])(?<!\d,)(?P<a>(?:\d[百千](?=\d))?(?:{_NUM})\s*(?:{_APPROX}(?:(?:[十百千]|{_K_BEFORE_W})?{_WAN_W})\s*{_CUR}?|(?:[百千]|{_K})\s*{_CUR}|{_CUR}))"
     rf"|(?P<c>[{_CN_DIGITS}][{_CN_DIGITS}百千万亿佰仟点]*(?:{_APPROX}{_WAN_W}{_CUR}?|{_CUR}))"
     rf"|(?P<y>[¥￥]\s*(?:{_NUM})(?:\s*[万亿])?)"
     rf"|(?P<g>[一二两三四五六七八九十\d]+个亿)"
-    rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.,])\d+(?:\.\d+)?\s*(?:million|billion|mn)(?![a-zA-Z])"
+    rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.])(?<!\d,)\d+(?:\.\d+)?\s*(?:million|billion|mn)(?![a-zA-Z])"
     rf"(?:\s*(?:yuan|RMB|CNY|rmb))?))"
-    rf"(?![{_COUNTERS}])",
+    rf"(?![{_COUNTERS}]|{_COUNTER_WORDS})",
     re.IGNORECASE,
 )
 _ENGLISH_RE = re.compile(
@@ -91,9 +93,19 @@ def _normalise_spaces(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
+def _mixed_numeral(m: re.Match[str]) -> str:
+    """"3百50" → "350", "1千2" → "1200": digits around 百/千, the second part said short as in speech."""
+    size = 3 if m.group(2) == "千" else 2
+    tail = m.group(3)
+    if len(tail) > size:
+        return m.group(0)
+    return str(int(m.group(1)) * 10**size + int(tail) * 10 ** (size - len(tail)))
+
+
 def _chat_spelling(s: str) -> str:
     """"700w" → "700万", "1.2kw" → "1.2千万"; "七百来万" → "七百万" (see _MENTION_RE)."""
     s = _APPROX_BEFORE_MAGNITUDE.sub("", s).replace("个亿", "亿")
+    s = re.sub(r"^(\d)([百千])(\d{1,3})(?![\d十百千])", _mixed_numeral, s)  # "3百50万" = 350万
     s = re.sub(r"(?<=\d)(?:kw|Kw|KW)", "千万", s)
     s = re.sub(r"(?<=\d)[kK](?=\s*(?:人民币元|块钱|元|块|圆))", "千", s)
     s = re.sub(r"(?<=[\d一二两三四五六七八九十百千])[wW]", "万", s)
@@ -220,7 +232,7 @@ def find_amounts(text: str) -> list[AmountMention]:
 #: A bare number at the end of a clause ("总投入1600万，里面土建大概400"): no counter, unit, percent or letter
 #: after it, no 第 before it.
 _BARE_NUMBER = re.compile(
-    r"(?<![\d.,:：第])(\d{1,5}(?:\.\d+)?)(?=$|[，,。；;！？!?\s]|吧|啊|呢|左右|上下|的样子)"
+    r"(?<![\d.:：第])(?<!\d,)(\d{1,5}(?:\.\d+)?)(?=$|[，,。；;！？!?\s]|吧|啊|呢|左右|上下|的样子)"
 )
 
 
