@@ -273,3 +273,13 @@ def test_which_item_gives_the_most_names_it_from_the_calculator(fast_assistant: 
     assert ids(r)[0] == "5" and r.amount_yuan is None  # a ceiling quoted, nothing computed
     _, r = talk(fast_assistant, "第二部分第（二）块讲的是什么？", "这里面哪一条给的钱最多？")
     assert ids(r) == ["5", "6", "7"]  # that part's items only, largest first
+
+
+def test_other_support_for_one_project_is_not_deducted_from_another(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "我们建成了标识解析二级节点并投运了，能资助多少",
+                 "这个节点项目之前区里另一个产业政策已经给过120万",
+                 "另外我们今年还通过了两化融合贯标认证，跟节点不是一回事，两个加起来总共能拿多少")
+    assert r.amount_yuan == 1_000_000  # 200 − 120 for the node, 20 for 贯标 (a separate project)
+    *_, same = talk(fast_assistant, "我们建成了标识解析二级节点并投运了，能资助多少",
+                    "这个节点项目之前区里另一个产业政策已经给过120万")
+    assert same.amount_yuan == 800_000

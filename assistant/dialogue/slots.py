@@ -289,7 +289,7 @@ def fill_slots(
     if parse.scale is not None and not facts.money and has_items:
         values.update(_scaled(state, parse, policy_id, goal, domain))
     corrected = tuple(n for n, v in values.items() if n in profile and profile[n] != v)
-    new = state.with_slots(policy_id, values, turn) if values else state
+    new = state.with_slots(policy_id, values, turn, goal.items if goal else ()) if values else state
     if has_items:
         new = replace(new, pending_money=())
     elif pending:

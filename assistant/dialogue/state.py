@@ -38,6 +38,8 @@ class Slot:
 
     value: Any
     turn: int
+    items: tuple[str, ...] = ()
+    """The items the conversation was about when it was set (other support "for this project" is that project's)."""
 
 
 @dataclass(frozen=True)
@@ -129,12 +131,20 @@ class DialogueState:
         pid = policy_id or self.policy_id
         return {k: s.value for k, s in self.slots.get(pid or "", {}).items()} if pid else {}
 
-    def with_slots(self, policy_id: str, values: Mapping[str, Any], turn: int) -> DialogueState:
+    def with_slots(
+        self, policy_id: str, values: Mapping[str, Any], turn: int, items: tuple[str, ...] = ()
+    ) -> DialogueState:
         merged = dict(self.slots)
         own = dict(merged.get(policy_id, {}))
-        own.update({k: Slot(v, turn) for k, v in values.items()})
+        own.update({k: Slot(v, turn, items) for k, v in values.items()})
         merged[policy_id] = own
         return replace(self, slots=merged)
+
+    def profile_for_item(self, policy_id: str, item: str, project_facts: set[str]) -> dict[str, Any]:
+        """The profile one item of several separate projects is computed with: a project's own amounts (other
+        support "这个节点项目…给过120万") stay with the items they were said about."""
+        own = self.slots.get(policy_id, {})
+        return {k: s.value for k, s in own.items() if k not in project_facts or not s.items or item in s.items}
 
     def last_money_slot(self, policy_id: str, among: list[str], money_facts: set[str]) -> str | None:
         """The money fact among ``among`` the user set most recently (what a bare correction changes)."""

@@ -47,7 +47,13 @@ def answer_award(ctx: Context) -> Answer:
         return _single(ctx, results[0])
     goal = ctx.state.goal
     project = "本项目" if goal is not None and goal.same_project else None
-    combined = calculate_many(rules, [CalcRequest(i, profile, project) for i in items], ctx.as_of)
+    if project is None:  # separate projects: each with its own other support, not the other project's
+        shared = {f.name for f in rules.cross_cutting_facts() if f.type in ("money", "money_list")}
+        profiles = {i: ctx.state.profile_for_item(ctx.policy_id, i, shared) for i in items}
+        results = [calculate(rules, i, profiles[i], ctx.as_of) for i in items]
+    else:
+        profiles = {i: profile for i in items}
+    combined = calculate_many(rules, [CalcRequest(i, profiles[i], project) for i in items], ctx.as_of)
     labels = "、".join(ctx.label(r.clause) for r in results)
     total = combined.total_yuan or 0
     # The principle in the policy's own words (rules.yaml same_project_highest), never a phrase of one policy.
