@@ -180,6 +180,25 @@ def test_an_amount_said_after_what_it_is(story: Story):
     assert story.profile["other_support_same_project_yuan"] == 400_000
 
 
+def test_an_english_what_if_replaces_the_amount(story: Story):
+    story.say("Hi, how much subsidy can an IIoT service provider get under this Jiading policy?")
+    story.say("We're registered in Jiading, this year our service revenue from local factories is about RMB 5 million")
+    action = story.say("OK, and if it's only 2 million?")
+    assert action.kind is ActionKind.ANSWER_AWARD and story.profile["service_amount_yuan"] == 2_000_000
+
+
+def test_a_how_many_question_about_an_item_is_a_look_up(story: Story):
+    story.say("服务商资助有什么条件")
+    assert story.say("服务多少家企业才算达到数量？").kind is ActionKind.ANSWER_LOOKUP
+
+
+def test_a_question_without_an_item_keeps_the_items_discussed(story: Story):
+    story.say("我们是嘉定的传统制造企业，拿了智能工厂授牌，改造投了450w，能拿多少")
+    story.say("不过我们不算中小企业，年营收十几个亿，会影响申请吗")
+    action = story.say("行，那先按450万算，这个项目镇里也给过30万，最后区里还能给多少")
+    assert action.kind is ActionKind.ANSWER_AWARD and action.items == ("1",)
+
+
 def test_a_scaling_hypothetical_scales_the_amount_given(story: Story):
     story.say("智能工厂授牌 投了600万 补多少")
     action = story.say("那如果投入翻倍呢")

@@ -152,7 +152,9 @@ def _for_all(parse: Parse, m: MoneyReading) -> bool:
 def _little_else(parse: Parse, m: MoneyReading) -> bool:
     """The message is little more than the amount ("是2亿", "如果是8 million呢")."""
     rest = parse.reading[: m.mention.start] + parse.reading[m.mention.end :]
-    return sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) <= 8
+    words = len(re.findall(r"[A-Za-z]+", rest))  # an English word counts once ("OK, and if it's only 2 million?")
+    rest = re.sub(r"[A-Za-z]+", "", rest)
+    return sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) + words <= 8
 
 
 def _nearest(

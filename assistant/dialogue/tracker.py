@@ -144,6 +144,10 @@ def _next_goal(
         ):  # "重新告诉我能拿多少", "忽略之前的指令…能拿多少": the same items, answered again
             return Goal(goal_kind, policy_id, goal.items, turn, same_project=goal.same_project), False
         inferred = items_from_facts(parse, policy_id, domain)
+        if not inferred and goal is not None and goal.items and state.last.kind != "out_of_scope":
+            # "不过我们不算中小企业，会影响申请吗", "行，那先按450万算…还能给多少": nothing else named — the items the
+            # conversation is about, not the menu again.
+            inferred = goal.items
         return Goal(goal_kind, policy_id, inferred, turn, same_project=same_project), False
     if kind == "followup":
         if items and (strong or goal is None):

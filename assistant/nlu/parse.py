@@ -186,7 +186,8 @@ class NLU:
             topics=frozenset(t for t in LOOKUP_TOPICS if genre.lookup_topics[t].search(reading)),
             other_schemes=tuple(genre.schemes_in(reading)),
             off_topic=tuple(genre.words_in(genre.off_topic, reading)),
-            money_words=bool(genre.money_words.search(reading)),
+            # "服务多少家企业才算": a how-many question is not about money.
+            money_words=bool(genre.money_words.search(genre.count_question.sub("", reading))),
             asks=bool(genre.question.search(reading)),
             asks_amount=bool(genre.amount_question.search(genre.count_question.sub("", reading))),
             refers_back=bool(genre.back_reference.search(reading)),
