@@ -283,3 +283,17 @@ def test_other_support_for_one_project_is_not_deducted_from_another(fast_assista
     *_, same = talk(fast_assistant, "我们建成了标识解析二级节点并投运了，能资助多少",
                     "这个节点项目之前区里另一个产业政策已经给过120万")
     assert same.amount_yuan == 800_000
+
+
+def test_how_often_after_an_item_is_about_that_item(assistant: Assistant):
+    chat = assistant.new_conversation(IN_FORCE)
+    chat.ask("我们是一家社会培训机构，想建工业互联网人才实训基地，区里有什么支持？")
+    chat.ask("通过市人社局考核冠名以后，能给多少")
+    r = chat.ask("是一次性给的吗，还是每年都有")
+    assert r.intent == "lookup" and ids(r)[0] == "10" and "一次性" in r.answer
+
+
+def test_a_total_after_correcting_one_of_two_items_keeps_both(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "我们拿了智能工厂授牌，项目投资400万，能补多少", "另外我们今年两化融合贯标认证也通过了，那个呢",
+                 "这两个是两码事，不是同一个项目，能一起拿吧？加起来多少", "等下，财务说智能工厂那个项目投资其实是八百万，那总共多少")
+    assert r.amount_yuan == 2_200_000 and {"1", "2"} <= set(ids(r))

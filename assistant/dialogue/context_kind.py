@@ -198,7 +198,8 @@ def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind
         return items
     if "together" not in parse.acts and "same_project" not in parse.acts:
         return items
-    n = _count(parse) or (len(items) + 1 if "same_project" in parse.acts else 0)
+    # "…投资其实是八百万，那总共多少": the item corrected and the one it was being added to.
+    n = _count(parse) or (len(items) + 1 if parse.acts & {"same_project", "together"} else 0)
     if n <= len(items):
         return items
     earlier = [i for i in state.recent if i not in items]

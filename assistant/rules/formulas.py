@@ -187,7 +187,10 @@ def upper_level_subsidy(part: p.UpperSubsidyPart, ctx: Ctx, amount: int) -> int:
     """“若该项目已获得上级补助，且上级补助项目无资金配套需要，则上级补助资金和区级补助资金的总额不超过
     本政策补助上限；若上级补助项目有资金配套需要，则就高执行。” (第5条, generic in the words it quotes)."""
     upper = int(ctx.values.get(part.subsidy_fact) or 0)
-    if upper <= 0 or ctx.cap is None:
+    # 就高执行 needs only the matching the upper level requires ("要求区里配套400万"), not its own amount.
+    required_known = bool(ctx.values.get(part.matching_fact)) and bool(
+        part.matching_amount_fact and ctx.values.get(part.matching_amount_fact))
+    if (upper <= 0 and not required_known) or ctx.cap is None:
         return amount
     words = {"upper": part.upper, "own": part.own}
     if not ctx.values.get(part.matching_fact):
@@ -208,6 +211,8 @@ def upper_level_subsidy(part: p.UpperSubsidyPart, ctx: Ctx, amount: int) -> int:
         ctx.step("upper_subsidy", int(required), {"standard_yuan": amount, "required_yuan": int(required)},
                  words, "matching_higher")
         return int(required)
+    if upper <= 0:
+        return amount  # the required matching is below the standard: the standard stands, nothing to deduct
     detail = f"（{part.upper}要求的配套金额{format_yuan(int(required))}较低）" if required else ""
     ctx.step("upper_subsidy", amount, {"upper_yuan": upper, **({"required_yuan": int(required)} if required else {})},
              {**words, "detail": detail}, "matching_standard")

@@ -129,8 +129,8 @@ def _chosen(ctx: Context) -> list[Clause]:
     if notes.clause_refs:
         return [policy.clause(c) for c in notes.clause_refs[:1]]
     items = ctx.action.items or notes.named_items
-    if not items and parse.refers_back and ctx.state.recent:
-        items = ctx.state.recent[-1:]  # "这个是一次性的还是每年都给": the item just discussed
+    if not items and (parse.refers_back or "repeat" in parse.topics) and ctx.state.recent:
+        items = ctx.state.recent[-1:]  # "这个是一次性的还是每年都给", "是每年都有吗": the item just discussed
     rules = ctx.rules
     if "stacking" in parse.topics and len(items) >= 2 and (rule := _rule_clause(ctx)) is not None:
         return [rule]  # "智能工厂和市级标杆两项能一起拿吗": the rule between items, not either item
