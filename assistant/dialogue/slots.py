@@ -17,6 +17,7 @@ from typing import Any
 
 import cn2an
 
+from assistant.dialogue.derived_slots import scaled
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, Goal, Request
 from assistant.errors import InputError
@@ -289,7 +290,7 @@ def fill_slots(
                     best[name] = score
             known[name] = values[name]
     if parse.scale is not None and not facts.money and has_items:
-        values.update(_scaled(state, parse, policy_id, goal, domain))
+        values.update(scaled(state, parse, policy_id, goal, domain))
     corrected = tuple(n for n, v in values.items() if n in profile and profile[n] != v)
     new = state.with_slots(policy_id, values, turn, goal.items if goal else ()) if values else state
     if has_items:
@@ -297,43 +298,3 @@ def fill_slots(
     elif pending:
         new = replace(new, pending_money=(*state.pending_money, *pending))
     return Filled(new, tuple(values), corrected, tuple(hoped))
-
-
-def _scaled(state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, domain: Domain) -> dict[str, Any]:
-    """"那如果投入翻倍呢": the amount the message names by its cue (else the one the user gave last), scaled.
-    The user's own figure times the user's own factor, in whole yuan: a hypothetical fact, not an award."""
-    items = goal.items if goal and goal.items else ()
-    money = [n for n in domain.item_facts(policy_id, items) if _spec_type(domain, policy_id, n) in ("money", "money_list")]
-    profile = state.profile(policy_id)
-    named = [n for n in parse.facts_of(policy_id).mentioned if n in money and n in profile]
-    target = named[0] if named else state.last_money_slot(policy_id, money, set(money))
-    if target is None or parse.scale is None:
-        return {}
-    factor = parse.scale
-    old = profile[target]
-    if isinstance(old, list):
-        return {target: [round(v * factor) for v in old]}
-    return {target: round(old * factor)} if isinstance(old, int) else {}
-
-
-def share_project_amounts(state: DialogueState, goal: Goal | None, turn: int, domain: Domain) -> DialogueState:
-    """One project under several items ("同一个项目又被认定为市级标杆"): an amount of the project that one item
-    knows fills the same kind of amount another item still lacks, when users name both with the same words
-    (the lexicon's cues overlap: "投了1000万" is that project's 投资 and its 已投入). The trace shows the figure used."""
-    pid = state.policy_id
-    if goal is None or not goal.same_project or len(goal.items) < 2 or pid is None:
-        return state
-    vocab = domain.catalog.policy(pid)
-    profile = state.profile()
-    known = {f: profile[f] for i in goal.items for f in domain.amount_facts(pid, (i,)) if f in profile}
-    fills: dict[str, Any] = {}
-    for item in goal.items:
-        for fact in domain.amount_facts(pid, (item,)):
-            if fact in profile or fact in fills:
-                continue
-            cues = set(vocab.cues(fact).cues)
-            donor = next((f for f in known if cues & set(vocab.cues(f).cues)), None)
-            if donor is not None:
-                fills[fact] = known[donor]
-    return state.with_slots(pid, fills, turn) if fills else state
-

@@ -26,10 +26,11 @@ from assistant.dialogue.context_kind import (
     strongly_named,
     with_recent,
 )
+from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.scope import out_of_scope, place_is_a_fact
-from assistant.dialogue.slots import answers_request, fill_slots, items_from_facts, share_project_amounts
+from assistant.dialogue.slots import answers_request, fill_slots, items_from_facts
 from assistant.dialogue.state import (
     DialogueState,
     Goal,

@@ -16,24 +16,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import cn2an
-
+from assistant.nlu.fact_values import read_choice, read_count, read_ratio
 from assistant.nlu.genre import Genre
 from assistant.nlu.lexicon import FactCues
-from assistant.nlu.spans import Span, gapped_occurrences, in_spans, occurrences
+from assistant.nlu.spans import (
+    Span,
+    gapped_occurrences,
+    in_spans,
+    occurrences,
+    segment_end,
+    segment_start,
+)
 from assistant.nlu.vocabulary import PolicyVocab
-from assistant.rules.facts import FactSpec
 from assistant.rules.money import AmountMention
 
-_SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n（）()]")
 _NEGATION = re.compile(r"(没有|没|未|不是|不需要|不要求|不用|无需|无|尚未|还没|并非|非|不)[^，,。；;]{0,6}$")
 _AFTER_WINDOW = 12
 _BEFORE_WINDOW = 24
-_RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:[:：]|比)\s*(\d+(?:\.\d+)?)(?![\d.])")
-_PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
-_COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
 #: After an option ("市级补助", "国家已补助"), the word is about the money, not the option.
-_OPTION_NOT_ABOUT = re.compile(r"^(补助|补贴|资助|资金|配套|财政|部门)")
 _NO_CUES = FactCues()
 PLANNED_PENALTY = 30.0
 
@@ -75,16 +75,6 @@ class PolicyFacts:
     """Facts whose cue words appear, with or without a value ("镇里扶持过" speaks of other support)."""
 
 
-def _segment_start(text: str, pos: int) -> int:
-    starts = [m.end() for m in _SEGMENT_BREAK.finditer(text, 0, pos)]
-    return starts[-1] if starts else 0
-
-
-def _segment_end(text: str, pos: int) -> int:
-    m = _SEGMENT_BREAK.search(text, pos)
-    return m.start() if m else len(text)
-
-
 _ASPECT = re.compile(r"(?<=[补给拨投批奖])过")
 #: "200万是…土建", "100万用于…": the words after an amount say what it is, further than a cue right after it.
 _SAYS_WHAT = re.compile(r"^(是|为|属于|用于|用在|花在|投在)")
@@ -113,7 +103,7 @@ def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
 def _negated(text: str, cue_start: int, others: Sequence[tuple[int, int]] = ()) -> bool:
     """A negation shortly before the cue, in its clause — unless another fact's cue stands between them and
     takes it ("没备案直接办了": 没 denies 备案, not 办了)."""
-    window_start = max(_segment_start(text, cue_start), cue_start - 8)
+    window_start = max(segment_start(text, cue_start), cue_start - 8)
     m = _NEGATION.search(text, window_start, cue_start)
     if not m:
         return False
@@ -126,7 +116,7 @@ AFTERTHOUGHT_PENALTY = 20.0
 
 
 def _alone_in_segment(text: str, mention: AmountMention, start: int) -> bool:
-    rest = text[start : mention.start] + text[mention.end : _segment_end(text, mention.end)]
+    rest = text[start : mention.start] + text[mention.end : segment_end(text, mention.end)]
     return sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) <= 2
 
 
@@ -136,9 +126,9 @@ def read_money(
     money_facts = [n for n, s in policy.facts.items() if s.type in ("money", "money_list")]
     out: list[MoneyReading] = []
     for mention in mentions:
-        start = _segment_start(text, mention.start)
+        start = segment_start(text, mention.start)
         before = text[max(start, mention.start - _BEFORE_WINDOW) : mention.start]
-        after = text[mention.end : min(_segment_end(text, mention.end), mention.end + _AFTER_WINDOW)]
+        after = text[mention.end : min(segment_end(text, mention.end), mention.end + _AFTER_WINDOW)]
         # Cues may have little words in between ("市里已经补了" for "市里补了"): read the context without them too.
         bare = genre.cue_fillers.sub("", before)
         claims: dict[str, float] = {}
@@ -157,7 +147,7 @@ def read_money(
                 claims[f] = score
         if not claims and start > 0 and _alone_in_segment(text, mention, start):
             # "镇里给过一笔产业扶持，40万": an amount said on its own right after the words that say what it is.
-            prev = text[max(_segment_start(text, start - 1), start - 1 - _BEFORE_WINDOW) : start - 1]
+            prev = text[max(segment_start(text, start - 1), start - 1 - _BEFORE_WINDOW) : start - 1]
             for f in money_facts:
                 score = _cue_score(policy.cues(f).cues, genre.cue_fillers.sub("", prev), "") - AFTERTHOUGHT_PENALTY
                 if score > 0:
@@ -196,11 +186,11 @@ def read_facts(
                 [span for n, spans in cue_spans.items() if n != name for span in spans], genre.undone,
             )
         elif spec.type == "choice":
-            value = _read_choice(text, spec, cues)
+            value = read_choice(text, spec, cues)
         elif spec.type == "count":
-            value = _read_count(text, cues)
+            value = read_count(text, cues)
         elif spec.type == "ratio":
-            value = _read_ratio(text, spec, cues)
+            value = read_ratio(text, spec, cues)
         if value is not None:
             values[name] = value
     mentioned = tuple(
@@ -225,7 +215,7 @@ def _only_a_name(
     fact. A statement ("贯标还在做", "做跨行业跨领域的平台") still speaks of the fact."""
     if not any(s <= at and at + len(cue) <= e for s, e in names):
         return False
-    segment = text[_segment_start(text, at) : _segment_end(text, at + 1) + 1]
+    segment = text[segment_start(text, at) : segment_end(text, at + 1) + 1]
     return bool(question.search(segment)) and not _STATED.search(segment)
 
 
@@ -262,7 +252,7 @@ def _read_bool(
                 if question is None or not _only_a_name(text, at, cue, names, question)]
         hits = hits or [at for cue in fc.cues for at, _ in gapped_occurrences(text, cue)]
         if hits:
-            segments = [text[_segment_start(text, at) : _segment_end(text, at + 1)] for at in hits]
+            segments = [text[segment_start(text, at) : segment_end(text, at + 1)] for at in hits]
             # "贯标还在做", "准备明年上市": under way is not yet done.
             if any(in_progress.search(seg) for seg in segments):
                 return False
@@ -274,58 +264,11 @@ def _read_bool(
         for at, _ in occurrences(text, cue):
             if _negated(text, at, others):
                 return False
-            seg = text[_segment_start(text, at) : _segment_end(text, at + len(cue))]
+            seg = text[segment_start(text, at) : segment_end(text, at + len(cue))]
             if any(p in seg for p in places if p not in region):
                 return False
             if short in seg or "本区" in seg or "区内" in seg:
                 return True
-    return None
-
-
-_NEGATED_OPTION = re.compile(r"(不是|并非|非|没有|没|未|不)$")
-
-
-def _read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
-    found: list[tuple[int, str]] = []
-    negated: set[str] = set()
-    for option in spec.options or ():
-        for word in (option, *fc.option_aliases.get(option, ())):
-            for start, end in occurrences(text, word):
-                # "不是全国性的" negates the option; "不对，是市级" does not (the negation must touch it).
-                if _OPTION_NOT_ABOUT.match(text[end:]):
-                    continue
-                if _NEGATED_OPTION.search(text[max(0, start - 2) : start]):
-                    negated.add(option)
-                    continue
-                found.append((start, option))
-    if found:
-        return sorted(found)[0][1]
-    # "不是全国性也不是国际性的": every option but one ruled out leaves that one.
-    rest = [o for o in spec.options or () if o not in negated]
-    return rest[0] if negated and len(rest) == 1 else None
-
-
-def _read_count(text: str, fc: FactCues) -> int | None:
-    for cue in fc.cues:
-        at = text.find(cue)
-        if at < 0:
-            continue
-        m = _COUNT.search(text, at, _segment_end(text, at + len(cue)) + 1)
-        if m:
-            n = m.group("n")
-            return int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
-    return None
-
-
-def _read_ratio(text: str, spec: FactSpec, fc: FactCues) -> str | None:
-    """A ratio in the clause of a cue ("要求区里按1:1配套"); a percentage only after a cue that says 比例."""
-    for cue in fc.cues:
-        for hit_start, hit_end in occurrences(text, cue):
-            start = max((m.end() for m in _SEGMENT_BREAK.finditer(text, 0, hit_start)), default=0)
-            clause = text[start : _segment_end(text, hit_end)]
-            m = _RATIO.search(clause) or (_PERCENT.search(clause, hit_end - start) if "比例" in cue else None)
-            if m:
-                return str(spec.coerce(m.group(0)))
     return None
 
 

@@ -133,3 +133,17 @@ def gapped_occurrences(text: str, word: str) -> list[tuple[int, int]]:
         return []
     pattern = re.compile(re.escape(word[:2]) + f"({_GAP})" + re.escape(word[2:]))
     return [(m.start(), m.end()) for m in pattern.finditer(text) if not set(m.group(1)) & _NOT_A_QUALIFIER]
+
+
+#: Where a clause of a message ends: its facts are read within it.
+SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n（）()]")
+
+
+def segment_start(text: str, pos: int) -> int:
+    starts = [m.end() for m in SEGMENT_BREAK.finditer(text, 0, pos)]
+    return starts[-1] if starts else 0
+
+
+def segment_end(text: str, pos: int) -> int:
+    m = SEGMENT_BREAK.search(text, pos)
+    return m.start() if m else len(text)

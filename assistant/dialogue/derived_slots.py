@@ -1,0 +1,51 @@
+"""Slot values derived from what the user said, not said outright: a scaling hypothetical ("那如果投入翻倍呢")
+and one project's amount shared by the items it is claimed under ("同一个项目…"). Part of slot filling
+(:mod:`assistant.dialogue.slots`); the arithmetic here is on the user's own figures, never on an award.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.state import DialogueState, Goal
+from assistant.nlu import Parse
+
+
+def scaled(state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, domain: Domain) -> dict[str, Any]:
+    """"那如果投入翻倍呢": the amount the message names by its cue (else the one the user gave last), scaled.
+    The user's own figure times the user's own factor, in whole yuan: a hypothetical fact, not an award."""
+    items = goal.items if goal and goal.items else ()
+    money = [n for n in domain.item_facts(policy_id, items) if getattr(domain.fact_spec(policy_id, n), "type", None) in ("money", "money_list")]
+    profile = state.profile(policy_id)
+    named = [n for n in parse.facts_of(policy_id).mentioned if n in money and n in profile]
+    target = named[0] if named else state.last_money_slot(policy_id, money, set(money))
+    if target is None or parse.scale is None:
+        return {}
+    factor = parse.scale
+    old = profile[target]
+    if isinstance(old, list):
+        return {target: [round(v * factor) for v in old]}
+    return {target: round(old * factor)} if isinstance(old, int) else {}
+
+
+def share_project_amounts(state: DialogueState, goal: Goal | None, turn: int, domain: Domain) -> DialogueState:
+    """One project under several items ("同一个项目又被认定为市级标杆"): an amount of the project that one item
+    knows fills the same kind of amount another item still lacks, when users name both with the same words
+    (the lexicon's cues overlap: "投了1000万" is that project's 投资 and its 已投入). The trace shows the figure used."""
+    pid = state.policy_id
+    if goal is None or not goal.same_project or len(goal.items) < 2 or pid is None:
+        return state
+    vocab = domain.catalog.policy(pid)
+    profile = state.profile()
+    known = {f: profile[f] for i in goal.items for f in domain.amount_facts(pid, (i,)) if f in profile}
+    fills: dict[str, Any] = {}
+    for item in goal.items:
+        for fact in domain.amount_facts(pid, (item,)):
+            if fact in profile or fact in fills:
+                continue
+            cues = set(vocab.cues(fact).cues)
+            donor = next((f for f in known if cues & set(vocab.cues(f).cues)), None)
+            if donor is not None:
+                fills[fact] = known[donor]
+    return state.with_slots(pid, fills, turn) if fills else state

@@ -1,0 +1,65 @@
+"""The values of choice, count and ratio facts in a message ("国家级那档", "服务了20家", "要求区里1:1配套"),
+read near their cues. Yes/no facts and amounts are read in :mod:`assistant.nlu.facts`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import cn2an
+
+from assistant.nlu.lexicon import FactCues
+from assistant.nlu.spans import SEGMENT_BREAK, occurrences, segment_end
+from assistant.rules.facts import FactSpec
+
+_RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:[:：]|比)\s*(\d+(?:\.\d+)?)(?![\d.])")
+_PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
+_COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
+_OPTION_NOT_ABOUT = re.compile(r"^(补助|补贴|资助|资金|配套|财政|部门)")
+
+
+_NEGATED_OPTION = re.compile(r"(不是|并非|非|没有|没|未|不)$")
+
+
+def read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
+    found: list[tuple[int, str]] = []
+    negated: set[str] = set()
+    for option in spec.options or ():
+        for word in (option, *fc.option_aliases.get(option, ())):
+            for start, end in occurrences(text, word):
+                # "不是全国性的" negates the option; "不对，是市级" does not (the negation must touch it).
+                if _OPTION_NOT_ABOUT.match(text[end:]):
+                    continue
+                if _NEGATED_OPTION.search(text[max(0, start - 2) : start]):
+                    negated.add(option)
+                    continue
+                found.append((start, option))
+    if found:
+        return sorted(found)[0][1]
+    # "不是全国性也不是国际性的": every option but one ruled out leaves that one.
+    rest = [o for o in spec.options or () if o not in negated]
+    return rest[0] if negated and len(rest) == 1 else None
+
+
+def read_count(text: str, fc: FactCues) -> int | None:
+    for cue in fc.cues:
+        at = text.find(cue)
+        if at < 0:
+            continue
+        m = _COUNT.search(text, at, segment_end(text, at + len(cue)) + 1)
+        if m:
+            n = m.group("n")
+            return int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
+    return None
+
+
+def read_ratio(text: str, spec: FactSpec, fc: FactCues) -> str | None:
+    """A ratio in the clause of a cue ("要求区里按1:1配套"); a percentage only after a cue that says 比例."""
+    for cue in fc.cues:
+        for hit_start, hit_end in occurrences(text, cue):
+            start = max((m.end() for m in SEGMENT_BREAK.finditer(text, 0, hit_start)), default=0)
+            clause = text[start : segment_end(text, hit_end)]
+            m = _RATIO.search(clause) or (_PERCENT.search(clause, hit_end - start) if "比例" in cue else None)
+            if m:
+                return str(spec.coerce(m.group(0)))
+    return None
