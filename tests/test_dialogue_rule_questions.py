@@ -297,3 +297,8 @@ def test_a_total_after_correcting_one_of_two_items_keeps_both(fast_assistant: As
     *_, r = talk(fast_assistant, "我们拿了智能工厂授牌，项目投资400万，能补多少", "另外我们今年两化融合贯标认证也通过了，那个呢",
                  "这两个是两码事，不是同一个项目，能一起拿吧？加起来多少", "等下，财务说智能工厂那个项目投资其实是八百万，那总共多少")
     assert r.amount_yuan == 2_200_000 and {"1", "2"} <= set(ids(r))
+
+
+def test_a_situation_a_general_rule_turns_on_is_looked_up_there(fast_assistant: Assistant):
+    _, r = talk(fast_assistant, "国家级标杆项目，已投入6000万，补多少", "那走一事一议呢？")
+    assert r.intent == "lookup" and ids(r)[0] == "12"

@@ -68,6 +68,14 @@ def _unmet_condition(parse: Parse, policy_id: str, items: tuple[str, ...], domai
     return any(values.get(f) is False for f in own)
 
 
+def _only_noted_facts(parse: Parse, policy_id: str, domain: Domain) -> bool:
+    """The message states only facts that a general note of the policy turns on (一事一议's 重大项目)."""
+    rules = domain.rules.get(policy_id)
+    values = parse.facts_of(policy_id).values
+    noted = {n.when.fact for n in rules.notes if n.when} if rules is not None else set()
+    return bool(values) and set(values) <= noted
+
+
 def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
     money = set(domain.amount_facts(policy_id, items))
     return any(f in money for m in parse.facts_of(policy_id).money for f in m.claims)
@@ -79,6 +87,9 @@ def reconsider(
     """The turn's kind in context (the reader saw one message; the state knows what came before)."""
     goal = state.goal
     stated = parse.states_facts(policy_id)
+    if kind == "followup" and not items and not parse.amounts and not parse.options and goal is not None \
+            and _only_noted_facts(parse, policy_id, domain):
+        return "lookup"  # "那走一事一议呢": the rule that situation turns on, not the figure again
     if kind == "followup" and state.last.kind == "lookup" \
             and not (goal is not None and goal.kind in ("award", "eligibility") and items and stated):
         return "lookup"  # "那第7条呢" after a look-up (not "那贯标呢？我们也通过了": a fact for the goal's question)

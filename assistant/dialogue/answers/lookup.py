@@ -134,6 +134,12 @@ def _chosen(ctx: Context) -> list[Clause]:
     rules = ctx.rules
     if "stacking" in parse.topics and len(items) >= 2 and (rule := _rule_clause(ctx)) is not None:
         return [rule]  # "智能工厂和市级标杆两项能一起拿吗": the rule between items, not either item
+    stated = parse.facts_of(policy.policy_id).values
+    noted = [n.clause for n in (rules.notes if rules is not None else ()) if n.when and n.when.fact in stated]
+    if noted and not parse.items_of(policy.policy_id) and policy.has_clause(noted[0]):
+        # "这个项目是区政府批准的重大项目，能不能突破上限": the clause the stated situation turns on (一事一议),
+        # not the item the conversation is about.
+        return [policy.clause(noted[0])]
     named_here = {m.item_id for m in parse.items_of(policy.policy_id)}
     # "材料要准备哪些", "多久能到账", "先申报再给还是直接给": the policy's rule on how support is claimed — unless the
     # message names the item whose own clause sets its procedure ("办大赛，补贴怎么申请" → 事前备案).
