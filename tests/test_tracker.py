@@ -199,6 +199,12 @@ def test_a_question_without_an_item_keeps_the_items_discussed(story: Story):
     assert action.kind is ActionKind.ANSWER_AWARD and action.items == ("1",)
 
 
+@pytest.mark.parametrize("text", ["我们是做传统机械加工的中小厂，区里有补贴吗？", "我们在嘉定，想申请区里的工业互联网补贴"])
+def test_a_vague_wish_for_support_is_offered_the_items(story: Story, text: str):
+    action = story.say(text)
+    assert action.kind in (ActionKind.ANSWER_MATCH, ActionKind.ASK_ITEM, ActionKind.ANSWER_ELIGIBILITY)  # not a clause
+
+
 def test_a_scaling_hypothetical_scales_the_amount_given(story: Story):
     story.say("智能工厂授牌 投了600万 补多少")
     action = story.say("那如果投入翻倍呢")

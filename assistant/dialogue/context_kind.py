@@ -103,6 +103,10 @@ def reconsider(
     if kind in ("out_of_scope", "vague") and goal is not None and goal.kind in ("award", "eligibility") \
             and "follow_up" in parse.acts and for_goal and not items and not parse.topics:
         return goal.kind  # "那我注册个公司呢，工商税务都放嘉定": the same question again, on new facts
+    if kind == "out_of_scope" and parse.asks and parse.money_words and not items and not parse.topics:
+        # "我们是做机械加工的中小厂，区里有补贴吗": not out of scope (nothing elsewhere was named) — a question of
+        # support with nothing named: the reader's best question of support.
+        return max(("match", "award", "eligibility"), key=lambda k: parse.scores.get(k, 0.0))
     if kind == "out_of_scope" and parse.asks and parse.facts_of(policy_id).values:
         # "去年环保方面被处罚过，影响今年申请吗": a fact of the policy's conditions stated and a question asked — the
         # reader's runner-up question, when it is a close one (the reader is unsure at this margin).

@@ -131,6 +131,8 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
             return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
         return Action(ActionKind.CLARIFY, Reason.VAGUE, pid)
     if goal is None:
+        if obs.parse.money_words and not notes.named_items and pid is not None and domain.has_rules(pid):
+            return Action(ActionKind.ASK_ITEM, Reason.NO_ITEM, pid)  # "想申请区里的工业互联网补贴": which item?
         if obs.answerable and _substantial(obs):
             return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid, notes.named_items)
         return Action(ActionKind.CLARIFY, Reason.VAGUE, pid)
