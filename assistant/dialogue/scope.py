@@ -9,6 +9,7 @@ from assistant.dialogue.context_kind import ITEM_NAMED
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import OutOfScope, TurnKind
 from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
 
 
 def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
@@ -42,6 +43,11 @@ def out_of_scope(
     states = any(f.values for f in parse.facts.values()) or bool(parse.amounts)
     if elsewhere and not place_fact and (not named_here or not (named_items or states)):
         return "other_region", elsewhere
+    # "上海市层面的专项，市里能补多少": a higher level's own support asked about (not "市级标杆", an option of ours,
+    # nor "市里补了400万", a fact) — answered by that level, not by this district's policy.
+    level = load_genre().other_level.search(parse.reading)
+    if level and parse.asks and not named_items and not parse.options and not states:
+        return "other_region", (level.group(0),)
     # "市经信委之前给过这个项目100万": an amount a fact's cue claims is a fact about the project, not a question
     # about another scheme.
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)
