@@ -302,3 +302,10 @@ def test_a_total_after_correcting_one_of_two_items_keeps_both(fast_assistant: As
 def test_a_situation_a_general_rule_turns_on_is_looked_up_there(fast_assistant: Assistant):
     _, r = talk(fast_assistant, "国家级标杆项目，已投入6000万，补多少", "那走一事一议呢？")
     assert r.intent == "lookup" and ids(r)[0] == "12"
+
+
+def test_who_a_rule_clause_is_for_is_not_the_enterprises_own_case(assistant: Assistant):
+    (r,) = talk(assistant, "工业互联网企业有没有绿色通道？能优先享受哪些政策？")
+    assert r.intent == "lookup" and ids(r)[0] == "11"
+    (m,) = talk(assistant, "我们是工业互联网企业，去年首次规上，能申请哪些？")
+    assert m.action == "answer_match"

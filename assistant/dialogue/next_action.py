@@ -136,7 +136,10 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
         if obs.answerable and _substantial(obs):
             return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid, notes.named_items)
         return Action(ActionKind.CLARIFY, Reason.VAGUE, pid)
-    if goal.kind in ("award", "match") and not goal.items and not state.profile() and _rule_clause_hit(obs, domain, pid):
+    # (Facts only of this message, no amount: "工业互联网企业有没有绿色通道" describes who, not the enterprise's case.)
+    earlier = set(state.profile()) - set(notes.filled)
+    if goal.kind in ("award", "match") and not goal.items and not earlier and not obs.parse.amounts \
+            and _rule_clause_hit(obs, domain, pid):
         # "特别大的项目能不能突破上限", "绿色通道能享受哪些政策": a rule of the text answers it, not the item menu.
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     if goal.kind == "match":
