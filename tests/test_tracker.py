@@ -211,6 +211,14 @@ def test_a_higher_levels_subsidy_stated_as_a_fact_is_not_refused(story: Story):
     assert action.kind is ActionKind.ANSWER_AWARD and story.profile["upper_subsidy_yuan"] == 4_000_000
 
 
+def test_a_what_if_amount_replaces_the_base(story: Story):
+    story.say("我们市级项目计划投3000万，目前已投入1400万，能补多少")
+    story.say("等3000万全部投完呢")
+    assert story.profile["invested_yuan"] == 30_000_000
+    action = story.say("好，那要是现在按1400万先报，能拿多少")
+    assert action.kind is ActionKind.ANSWER_AWARD and story.profile["invested_yuan"] == 14_000_000
+
+
 def test_a_scaling_hypothetical_scales_the_amount_given(story: Story):
     story.say("智能工厂授牌 投了600万 补多少")
     action = story.say("那如果投入翻倍呢")

@@ -58,6 +58,7 @@ class Genre:
     which_ones: re.Pattern[str]
     in_progress: re.Pattern[str]
     superlative: re.Pattern[str]
+    hypothetical: re.Pattern[str]
     other_level: re.Pattern[str]
     increment: re.Pattern[str]
     undone: re.Pattern[str]
@@ -146,6 +147,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             which_ones=_compile(data["which_ones"], "which_ones"),
             in_progress=_compile(data["in_progress"], "in_progress"),
             superlative=_compile(data["superlative"], "superlative"),
+            hypothetical=_compile(data["hypothetical"], "hypothetical"),
             other_level=_compile(data["other_level"], "other_level"),
             increment=_compile(data["increment"], "increment"),
             undone=_compile(data["undone"], "undone"),
