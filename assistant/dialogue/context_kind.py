@@ -72,8 +72,7 @@ def _only_noted_facts(parse: Parse, policy_id: str, domain: Domain) -> bool:
     """The message states only facts that a general note of the policy turns on (一事一议's 重大项目)."""
     rules = domain.rules.get(policy_id)
     values = parse.facts_of(policy_id).values
-    noted = {n.when.fact for n in rules.notes if n.when} if rules is not None else set()
-    return bool(values) and set(values) <= noted
+    return bool(values) and rules is not None and all(rules.notes_when([v]) for v in values)
 
 
 def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:

@@ -212,9 +212,8 @@ def _targets(
     if req is not None and req.kind == "fact" and req.fact in money:
         return [req.fact]
     answered_before = state.goal is not None and state.goal.answered
-    what_if = bool(load_genre().hypothetical.search(parse.reading, max(0, m.mention.start - 8), m.mention.start))
     bare = answered_before and not m.claims and (
-        (parse.intent in ("inform", "followup") and _little_else(parse, m)) or what_if)
+        (parse.intent in ("inform", "followup") and _little_else(parse, m)) or m.what_if)
     if answered_before and m.adds and not m.claims:
         # "要是明年再投三百万": more investment — the figure's base (its first required amount), not a deduction.
         base = [n for n in money if n in known and getattr(domain.fact_spec(policy_id, n), "required", False)]

@@ -9,15 +9,13 @@ from typing import Any
 import cn2an
 
 from assistant.nlu.lexicon import FactCues
-from assistant.nlu.spans import SEGMENT_BREAK, occurrences, segment_end
+from assistant.nlu.spans import occurrences, segment_end, segment_start
 from assistant.rules.facts import FactSpec
 
 _RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:[:：]|比)\s*(\d+(?:\.\d+)?)(?![\d.])")
 _PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
 _OPTION_NOT_ABOUT = re.compile(r"^(补助|补贴|资助|资金|配套|财政|部门)")
-
-
 _NEGATED_OPTION = re.compile(r"(不是|并非|非|没有|没|未|不)$")
 
 
@@ -57,7 +55,7 @@ def read_ratio(text: str, spec: FactSpec, fc: FactCues) -> str | None:
     """A ratio in the clause of a cue ("要求区里按1:1配套"); a percentage only after a cue that says 比例."""
     for cue in fc.cues:
         for hit_start, hit_end in occurrences(text, cue):
-            start = max((m.end() for m in SEGMENT_BREAK.finditer(text, 0, hit_start)), default=0)
+            start = segment_start(text, hit_start)
             clause = text[start : segment_end(text, hit_end)]
             m = _RATIO.search(clause) or (_PERCENT.search(clause, hit_end - start) if "比例" in cue else None)
             if m:

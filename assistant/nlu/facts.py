@@ -50,6 +50,8 @@ class MoneyReading:
     """A figure the user says is not the value ("上级补助是200万，不是150万"): never a fact."""
     adds: bool = False
     """An amount added to the one given before ("如果明年再投500万呢")."""
+    what_if: bool = False
+    """An amount said as a what-if ("要是按1400万报"): it may replace the amount a figure was computed with."""
 
     @property
     def yuan(self) -> int:
@@ -156,9 +158,10 @@ def read_money(
         hoped = not claims and bool(
             genre.expected_award.search(near) or (genre.result_words.search(near) and genre.rate_award.search(text))
         )
-        denied = bool(_DENIED_AMOUNT.search(text, max(start, mention.start - 4), mention.start))
+        denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))
         adds = bool(genre.increment.search(text, max(start, mention.start - 6), mention.start))
-        out.append(MoneyReading(mention, claims, hoped, denied, adds))
+        what_if = bool(genre.hypothetical.search(text, max(0, mention.start - 8), mention.start))
+        out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if))
     return tuple(out)
 
 
@@ -183,7 +186,7 @@ def read_facts(
         if spec.type == "bool":
             value = _read_bool(
                 text, spec, cues, policy.region, places, genre.in_progress, names, genre.question,
-                [span for n, spans in cue_spans.items() if n != name for span in spans], genre.undone,
+                [span for n, spans in cue_spans.items() if n != name for span in spans], genre,
             )
         elif spec.type == "choice":
             value = read_choice(text, spec, cues)
@@ -219,30 +222,28 @@ def _only_a_name(
     return bool(question.search(segment)) and not _STATED.search(segment)
 
 
-_DENIED_AMOUNT = re.compile(r"(不是|并非|而非|而不是|并不是)\s*$")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
-_NOT_YET = re.compile(r"[没未不]|尚未|还没")
 
 
-def _undone(text: str, at: int, undone: re.Pattern[str]) -> bool:
-    """The sentence goes on to say the state was undone ("经营异常名录，今年已经移出了")."""
+def _undone(text: str, at: int, genre: Genre) -> bool:
+    """The sentence goes on to say the state was undone ("经营异常名录，今年已经移出了"; not "还没移出")."""
     end = _SENTENCE_END.search(text, at)
-    m = undone.search(text, at, min(end.start() if end else len(text), at + 24))
-    return m is not None and not _NOT_YET.search(text, max(at, m.start() - 3), m.start())  # "还没移出" is not undone
+    m = genre.undone.search(text, at, min(end.start() if end else len(text), at + 24))
+    return m is not None and not genre.not_yet.search(text, max(at, m.start() - 3), m.start())
 
 
 def _read_bool(
     text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...], in_progress: re.Pattern[str],
     names: Sequence[tuple[int, int]] = (), question: re.Pattern[str] | None = None,
     others: Sequence[tuple[int, int]] = (),
-    undone: re.Pattern[str] | None = None,
+    genre: Genre | None = None,
 ) -> bool | None:
     # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it — unless it is itself
     # denied ("没有任何违法失信记录", "不是分公司"), which speaks for the fact when nothing else decides it.
     negative = [at for cue in fc.negative_cues for at, _ in occurrences(text, cue)] or [
         at for cue in fc.negative_cues for at, _ in gapped_occurrences(text, cue)]
     # "去年被列入经营异常名录，今年已经移出了": a negative cue the message says was undone decides nothing.
-    negative = [at for at in negative if not (undone is not None and _undone(text, at, undone))]
+    negative = [at for at in negative if not (genre is not None and _undone(text, at, genre))]
     if any(not _negated(text, at) for at in negative):
         return False
     denied_negative = bool(negative)

@@ -62,6 +62,8 @@ class Genre:
     other_level: re.Pattern[str]
     increment: re.Pattern[str]
     undone: re.Pattern[str]
+    not_yet: re.Pattern[str]
+    denied_amount: re.Pattern[str]
     delegation: re.Pattern[str]
     cue_fillers: re.Pattern[str]
     expected_award: re.Pattern[str]
@@ -151,6 +153,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             other_level=_compile(data["other_level"], "other_level"),
             increment=_compile(data["increment"], "increment"),
             undone=_compile(data["undone"], "undone"),
+            not_yet=_compile(data["not_yet"], "not_yet"),
+            denied_amount=_compile(data["denied_amount"], "denied_amount"),
             delegation=_compile(data["delegation"], "delegation"),
             cue_fillers=_compile(data["cue_fillers"], "cue_fillers"),
             expected_award=_compile(data["expected_award"], "expected_award"),

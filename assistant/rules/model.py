@@ -112,6 +112,11 @@ class PolicyRules:
         """Condition groups that govern ``item_id`` (None: those that govern every item)."""
         return [g for g in self.condition_groups if g.applies(item_id)]
 
+    def notes_when(self, facts: Iterable[str]) -> list[NoteRule]:
+        """Notes that turn on one of ``facts`` (一事一议 on a project the district government approved)."""
+        names = set(facts)
+        return [n for n in self.notes if n.when and n.when.fact in names]
+
     def notes_for(self, item_id: str | None, where: str) -> list[NoteRule]:
         """Notes shown with an award or an eligibility answer about ``item_id`` (None: general ones)."""
         return [n for n in self.notes if where in n.show_in and n.covers(item_id)]

@@ -38,21 +38,18 @@ def _notes(ctx: Context, results: list[Any]) -> list[NoteLine]:
 
 def answer_award(ctx: Context) -> Answer:
     rules, items = ctx.rules, list(ctx.action.items)
-    profile = ctx.state.profile()
+    goal = ctx.state.goal
+    project = "本项目" if goal is not None and goal.same_project else None
+    profiles = {i: ctx.state.profile() for i in items}
+    if len(items) > 1 and project is None:  # separate projects: each with its own other support, not the other's
+        shared = {f.name for f in rules.cross_cutting_facts() if f.type in ("money", "money_list")}
+        profiles = {i: ctx.state.profile_for_item(ctx.policy_id, i, shared) for i in items}
     try:
-        results = [calculate(rules, i, profile, ctx.as_of) for i in items]
+        results = [calculate(rules, i, profiles[i], ctx.as_of) for i in items]
     except InputError as err:
         return Answer("award", f"{err}。请核对后重新告诉我。", ctx.policy_id, items=items)
     if len(results) == 1:
         return _single(ctx, results[0])
-    goal = ctx.state.goal
-    project = "本项目" if goal is not None and goal.same_project else None
-    if project is None:  # separate projects: each with its own other support, not the other project's
-        shared = {f.name for f in rules.cross_cutting_facts() if f.type in ("money", "money_list")}
-        profiles = {i: ctx.state.profile_for_item(ctx.policy_id, i, shared) for i in items}
-        results = [calculate(rules, i, profiles[i], ctx.as_of) for i in items]
-    else:
-        profiles = {i: profile for i in items}
     combined = calculate_many(rules, [CalcRequest(i, profiles[i], project) for i in items], ctx.as_of)
     labels = "、".join(ctx.label(r.clause) for r in results)
     total = combined.total_yuan or 0

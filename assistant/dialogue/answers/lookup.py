@@ -135,7 +135,7 @@ def _chosen(ctx: Context) -> list[Clause]:
     if "stacking" in parse.topics and len(items) >= 2 and (rule := _rule_clause(ctx)) is not None:
         return [rule]  # "智能工厂和市级标杆两项能一起拿吗": the rule between items, not either item
     stated = parse.facts_of(policy.policy_id).values
-    noted = [n.clause for n in (rules.notes if rules is not None else ()) if n.when and n.when.fact in stated]
+    noted = [n.clause for n in rules.notes_when(stated)] if rules is not None else []
     if noted and not parse.items_of(policy.policy_id) and policy.has_clause(noted[0]):
         # "这个项目是区政府批准的重大项目，能不能突破上限": the clause the stated situation turns on (一事一议),
         # not the item the conversation is about.
