@@ -205,7 +205,7 @@ class Assistant:
         parse = obs.parse
         if answer.intent != "out_of_scope":
             answer.details += [n for n, on in ((INJECTION_NOTE, parse.injected), (ATTRIBUTION_NOTE, parse.attributed)) if on]
-            if state.last.compared_places:  # "青浦跟嘉定比": say plainly what is not covered, invent nothing
+            if state.last.compared_places:  # "«other region»跟«our region»比": say plainly what is not covered, invent nothing
                 answer.details.append(COMPARED_NOTE.format(places="、".join(state.last.compared_places)))
         asked = None
         if action.kind is ActionKind.ASK_FACT:

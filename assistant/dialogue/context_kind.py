@@ -88,20 +88,20 @@ def reconsider(
     stated = parse.states_facts(policy_id)
     if kind == "followup" and not items and not parse.amounts and not parse.options and goal is not None \
             and _only_noted_facts(parse, policy_id, domain):
-        return "lookup"  # "那走一事一议呢": the rule that situation turns on, not the figure again
+        return "lookup"  # "那走«rule»呢": the rule that situation turns on, not the figure again
     if kind == "followup" and state.last.kind == "lookup" \
             and not (goal is not None and goal.kind in ("award", "eligibility") and items and stated):
-        return "lookup"  # "那第7条呢" after a look-up (not "那贯标呢？我们也通过了": a fact for the goal's question)
+        return "lookup"  # "那第7条呢" after a look-up (not "那«item»呢？我们也通过了": a fact for the goal's question)
     if kind in ("inform", "vague", "followup") and parse.clause_refs and not items and not parse.states_facts(policy_id):
         return "lookup"  # "第16条" after an award: that clause, not the award again
     for_goal = _states_goal_facts(state, parse, policy_id, domain) or (
         goal is not None and goal.kind == "eligibility" and bool(parse.facts_of(policy_id).values))
     if kind in ("out_of_scope", "vague") and goal is not None and not items and stated and not parse.topics \
             and not parse.asks and for_goal:
-        return "inform"  # "税务登记去年就迁到嘉定了，是我记错了": a fact for the question being answered
+        return "inform"  # "税务登记去年就迁到«our region»了，是我记错了": a fact for the question being answered
     if kind in ("out_of_scope", "vague") and goal is not None and goal.kind in ("award", "eligibility") \
             and "follow_up" in parse.acts and for_goal and not items and not parse.topics:
-        return goal.kind  # "那我注册个公司呢，工商税务都放嘉定": the same question again, on new facts
+        return goal.kind  # "那我注册个公司呢，工商税务都放«our region»": the same question again, on new facts
     if kind == "out_of_scope" and parse.asks and parse.money_words and not items and not parse.topics:
         # "我们是做机械加工的中小厂，区里有补贴吗": not out of scope (nothing elsewhere was named) — a question of
         # support with nothing named: the reader's best question of support.
@@ -114,13 +114,13 @@ def reconsider(
             return second
     if kind == "out_of_scope":
         return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
-    claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的上市补贴" names, not claims
+    claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的«item»补贴" names, not claims
     # "没有备案，办完了再申请行不行": a situation stated and judged is eligibility, not the procedure in general.
     judged = kind == "eligibility" and parse.topics & RULE_TOPICS == {"procedure"} and parse.states_facts(policy_id)
     if parse.topics & RULE_TOPICS and not claimed and not parse.asks_amount and kind != "lookup" and not judged:
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
-        return "lookup"  # "区级标杆一年评几个": a how-many question, even with an option named
+        return "lookup"  # "«option»«item»一年评几个": a how-many question, even with an option named
     if parse.attributed and kind in ("inform", "vague", "chitchat", "eligibility", "followup"):
         if items:
             return "award"  # a figure attributed to us about an item: answer that item's figure
@@ -129,9 +129,9 @@ def reconsider(
     spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
     if kind in ("award", "eligibility", "lookup") and parse.which_ones and not parse.topics & RULE_TOPICS \
             and parse.describes(policy_id, spec_type):
-        return "match"  # "我们…授牌了…贯标也过了，能申请哪些？"
+        return "match"  # "我们…«fact»…«fact»，能申请哪些？"
     if kind == "award" and parse.asks_count and not parse.money_words and not parse.amounts:
-        return "lookup"  # "每年认定多少个标杆项目": how many, not how much
+        return "lookup"  # "每年认定多少个«item»": how many, not how much
     if goal is not None and goal.kind == "eligibility" and kind in ("followup", "inform", "eligibility") \
             and _claims_item_money(parse, policy_id, goal.items, domain):
         return "award"  # "那如果服务金额只有280万呢": the figure, after a question of eligibility
@@ -140,12 +140,12 @@ def reconsider(
         and (not items or (set(items) <= set(goal.items) and not parse.topics))
         and _states_goal_facts(state, parse, policy_id, domain)
     ):
-        return "inform"  # "这个项目镇里给了20万，会不会影响？" / "那服务金额如果是400万呢": recompute
+        return "inform"  # "这个项目«other support»给了20万，会不会影响？" / "那«base amount»如果是400万呢": recompute
     if kind in ("lookup", "eligibility") and items and parse.asks_amount and parse.amounts:
-        return "award"  # "平台建设不含土建的部分一共是2000万，资助多少"
+        return "award"  # "«base amount»一共是2000万，资助多少"
     if kind == "eligibility" and items and parse.asks_amount and not parse.asks_count \
             and not _unmet_condition(parse, policy_id, items, domain):
-        return "award"  # "贯标认证已经通过了，能拿多少？": the figure is asked (its conditions come with it)
+        return "award"  # "«item»已经通过了，能拿多少？": the figure is asked (its conditions come with it)
     if kind == "lookup" and not parse.asks and not parse.topics and not parse.clause_refs and goal is not None \
             and state.requested is not None:
         return "inform"  # "去年给区里二十几家厂做了诊断咨询": a statement while a question waits, not a question
@@ -155,14 +155,14 @@ def reconsider(
     if kind == "eligibility" and items and any(m.expected_award for f in parse.facts.values() for m in f.money):
         return "award"  # "想攞200万得唔得": a figure to check
     if kind == "lookup" and items and _claims_item_money(parse, policy_id, items, domain):
-        return "award"  # "服务商资助咋算？服务金额一共260万"
+        return "award"  # "«item»资助咋算？«base amount»一共260万"
     if kind == "lookup" and items and not parse.topics and _states_item_facts(parse, policy_id, items, domain):
-        return "inform"  # "其实我想问的是二级节点，建好了也运营了"
+        return "inform"  # "其实我想问的是«item»，«its condition»了"
     refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
     # (Only when the message asks nothing of its own: "那…这个政策里贯标认证奖多少" asks for a figure.)
     if "follow_up" in parse.acts and refused_before and (items or parse.policy_names) \
             and kind not in ("award", "eligibility", "match") and not _states_goal_facts(state, parse, policy_id, domain):
-        return state.last.asked  # "宝山的智能工厂补贴是多少" … "那嘉定的呢？"
+        return state.last.asked  # "«other region»的«item»补贴是多少" … "那«our region»的呢？"
     validity = parse.topics & {"validity", "validity_yes_no"}
     about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
     if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match", "inform"):
@@ -175,11 +175,11 @@ def reconsider(
             return "eligibility" if second == "eligibility" else "award"
     if kind == "match" and len(items) == 1 and not parse.which_ones \
             and strongly_named(parse, policy_id, items, (), domain):
-        return "award" if parse.money_words else "eligibility"  # "上市了，这个政策还能另外给多少"
+        return "award" if parse.money_words else "eligibility"  # "«item condition»了，这个政策还能另外给多少"
     if kind == "vague" and items and strongly_named(parse, policy_id, items, (), domain):
         if goal is not None and not goal.items:
-            return "inform"  # the item a waiting question needs ("能补多少钱" … "标杆示范项目")
-        return "award" if parse.money_words else "lookup"  # "贯标补贴", "二级节点"
+            return "inform"  # the item a waiting question needs ("能补多少钱" … "«item»")
+        return "award" if parse.money_words else "lookup"  # "«item»补贴", "«item»"
     return kind
 
 

@@ -54,7 +54,7 @@ def out_of_scope(
     if parse.other_schemes and not named_items and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere
     if parse.off_topic and not named_items and not parse.money_words:
-        return "off_topic", elsewhere  # "今天嘉定下雨吗": a place named is not the policy asked about
+        return "off_topic", elsewhere  # "今天«our region»下雨吗": a place named is not the policy asked about
     asks_text = bool(parse.topics)  # "什么时候能到账", "能一起拿吗": about a policy's rules, even with nothing named
     if kind == "out_of_scope" and not (
         named_items or named_here or parse.clause_refs or about_facts or answerable or asks_text

@@ -261,7 +261,7 @@ def fill_slots(
         targets = _targets(m, state, policy_id, goal, parse, domain, known, set(values))
         lists = [n for n, at in list_started.items() if at < m.mention.start]
         if not targets and lists and not m.claims:
-            targets = lists[:1]  # "峰会100万，论坛80万，大赛60万": the rest of a list being given
+            targets = lists[:1]  # "«event»100万，«event»80万，«event»60万": the rest of a list being given
         if not targets:
             if not has_items and m in facts.money:
                 pending.append(m)

@@ -64,7 +64,7 @@ def _turn_kind(parse: Parse, state: DialogueState) -> TurnKind:
                              parse.reading.lower()))
     named_elsewhere = parse.other_schemes or parse.off_topic
     if kind == "out_of_scope" and cjk <= 3 and english < 2 and not named_elsewhere:
-        return "vague"  # "asdfgh 补 zzz ？？", "asdkj 嘉定 补": garbled, not a topic of its own
+        return "vague"  # "asdfgh 补 zzz ？？", "asdkj «our region» 补": garbled, not a topic of its own
     named = parse.items or parse.clause_refs or parse.policy_names or parse.amounts or parse.options
     if kind in ("eligibility", "lookup") and not named and not parse.topics and _content_chars(parse) <= _TOO_SHORT:
         return "vague"
@@ -236,7 +236,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
             and not goal.same_project:
         goal = replace(goal, same_project=True, answered=False)  # "这两个其实是同一个项目"
     if goal is not None and "different_projects" in parse.acts and goal.same_project:
-        goal = replace(goal, same_project=False, answered=False)  # "跟智能工厂不是一个项目"
+        goal = replace(goal, same_project=False, answered=False)  # "跟«item»不是一个项目"
     filled = fill_slots(base, parse, policy_id, goal, turn, domain)
     filled = replace(filled, state=share_project_amounts(replace(filled.state, policy_id=policy_id), goal, turn, domain))
     if goal is not None and goal.kind == "match":

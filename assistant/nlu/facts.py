@@ -98,7 +98,7 @@ def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
         if 0 <= at <= 2:
             best = max(best, 50.0 - at + len(cue) / 10)
         elif at > 2 and _SAYS_WHAT.match(after):
-            best = max(best, 40.0 - at + len(cue) / 10)  # "200万是厂房改建的土建": what the amount is, said after it
+            best = max(best, 40.0 - at + len(cue) / 10)  # "200万是«what it is»": what the amount is, said after it
     return best
 
 

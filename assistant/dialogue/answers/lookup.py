@@ -99,7 +99,7 @@ def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
         basis = policy.clause(topic)  # "依据是哪条", right after an answer: the clause that answer rests on
         return f"上面的答复依据{short_title(policy)}{_kid(basis)}。", basis
     if ctx.action.items or ctx.state.last.named_items:
-        return None  # "实训基地需要通过哪个部门考核" is about the item, not about who interprets the policy
+        return None  # "«item»需要通过哪个部门考核" is about the item, not about who interprets the policy
     if "interpreter" in topics and meta.interpreter:
         clause = next((c for c in policy.clauses if meta.interpreter in c.text and "解释" in c.text), None)
         if clause is not None:
@@ -133,7 +133,7 @@ def _chosen(ctx: Context) -> list[Clause]:
         items = ctx.state.recent[-1:]  # "这个是一次性的还是每年都给", "是每年都有吗": the item just discussed
     rules = ctx.rules
     if "stacking" in parse.topics and len(items) >= 2 and (rule := _rule_clause(ctx)) is not None:
-        return [rule]  # "智能工厂和市级标杆两项能一起拿吗": the rule between items, not either item
+        return [rule]  # "«item A»和«item B»两项能一起拿吗": the rule between items, not either item
     stated = parse.facts_of(policy.policy_id).values
     noted = [n.clause for n in rules.notes_when(stated)] if rules is not None else []
     if noted and not parse.items_of(policy.policy_id) and policy.has_clause(noted[0]):
@@ -150,7 +150,7 @@ def _chosen(ctx: Context) -> list[Clause]:
         return [policy.clause(rules.item(items[0]).clause)]
     topic = ctx.state.topic
     if not parse.topics and "follow_up" in parse.acts and topic and policy.has_clause(topic):
-        return [policy.clause(topic)]  # "一事一议是什么意思" … "那谁来批准": more about the same clause
+        return [policy.clause(topic)]  # "«rule»是什么意思" … "那谁来批准": more about the same clause
     hits = [h for h in ctx.obs.hits if h.clause.policy_id == policy.policy_id]
     if hits and ctx.obs.answerable:
         return [hits[0].clause]
