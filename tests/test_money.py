@@ -208,6 +208,23 @@ def test_a_bare_number_after_an_amount_in_wan_takes_its_unit(text: str, found: l
 @pytest.mark.parametrize(
     ("text", "found"),
     [
+        ("已投入金额三千二，单位是万，能补多少", [32_000_000]),  # the unit said apart from the number
+        ("投入1600，土建400（单位：万元）", [16_000_000, 4_000_000]),
+        ("以万元为单位：总投入2500", [25_000_000]),
+        ("都按万算，投了一千五百", [15_000_000]),
+        ("投了三千二百万，单位是万", [32_000_000]),  # already an amount: read once
+        ("比例是30，单位是万", []),  # a rate stays a rate
+        ("第三个，单位万", []),  # an ordinal is not a number of yuan
+        ("已投入金额三千二，能补多少", []),  # no unit anywhere: not money
+    ],
+)
+def test_bare_numbers_take_the_unit_the_message_declares(text: str, found: list[int]) -> None:
+    assert [m.yuan for m in find_amounts(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
         ("这个项目去年镇里给过一笔产业扶持，40万", [400_000]),  # an amount right after a full-width comma
         ("分别是100万,60万,90万", [1_000_000, 600_000, 900_000]),
         ("投了1,200万", [12_000_000]),  # a thousands separator is still part of the number

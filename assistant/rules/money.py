@@ -226,13 +226,14 @@ def find_amounts(text: str) -> list[AmountMention]:
         except AmountError:
             continue
         mentions.append(AmountMention(m.start(), m.end(), text[m.start() : m.end()], yuan))
-    return mentions + _elided_unit(normalised, text, mentions)
+    declared = _declared_unit(normalised, text, mentions)
+    return mentions + (declared if declared else _elided_unit(normalised, text, mentions))
 
 
 #: A bare number at the end of a clause ("总投入1600万，里面土建大概400"): no counter, unit, percent or letter
 #: after it, no 第 before it.
 _BARE_NUMBER = re.compile(
-    r"(?<![\d.:：第])(?<!\d,)(\d{1,5}(?:\.\d+)?)(?=$|[，,。；;！？!?\s]|吧|啊|呢|左右|上下|的样子)"
+    r"(?<![\d.:：第])(?<!\d,)(\d{1,5}(?:\.\d+)?)(?=$|[，,、。；;！？!?()\s]|吧|啊|呢|左右|上下|的样子)"
 )
 
 
@@ -254,6 +255,36 @@ def _elided_unit(normalised: str, text: str, mentions: list[AmountMention]) -> l
             continue
         out.append(AmountMention(b.start(), b.end(), text[b.start() : b.end()], yuan))
     return out
+
+
+#: The unit said apart from the numbers: "三千二，单位是万", "（单位：万元）", "以万元为单位", "都按万算".
+_UNIT_DECLARED = re.compile(r"单位(?:是|为|[:：])?\s*(?P<u>万|亿|元)|以(?P<v>万|亿)元?为单位|(?:都|均)?按(?P<w>万|亿)元?(?:算|计)")
+#: A bare Chinese numeral with a place word ("三千二", "一千五百"), not a count ("三个") and not "第三".
+_BARE_CN_NUMBER = re.compile(
+    r"(?<![第\d一二两三四五六七八九十百千万亿])([一二两三四五六七八九][一二两三四五六七八九十百千零]*[十百千][一二两三四五六七八九十百千零]*)"
+    r"(?![一二两三四五六七八九十百千万亿元块个家人名次台件项场户年月日条款倍%])"
+)
+
+
+def _declared_unit(normalised: str, text: str, mentions: list[AmountMention]) -> list[AmountMention]:
+    """Bare numbers in a message that states their unit apart take that unit ("三千二，单位是万" is 3200万)."""
+    declared = _UNIT_DECLARED.search(normalised)
+    if not declared:
+        return []
+    unit = declared["u"] or declared["v"] or declared["w"]
+    out: list[AmountMention] = []
+    for pattern in (_BARE_NUMBER, _BARE_CN_NUMBER):
+        for b in pattern.finditer(normalised):
+            if any(m.start <= b.start() < m.end for m in mentions) or declared.start() <= b.start() < declared.end():
+                continue
+            if re.search(r"(比例|百分|比率|费率|倍|率|年|第|按)[是为按了]?$", normalised[max(0, b.start() - 4) : b.start()]):
+                continue
+            try:
+                yuan = parse_amount(b.group(1) + unit)
+            except AmountError:
+                continue
+            out.append(AmountMention(b.start(), b.end(), text[b.start() : b.end()], yuan))
+    return sorted(out, key=lambda m: m.start)
 
 
 def format_yuan(yuan: int) -> str:
