@@ -7,6 +7,9 @@ which rule clause answers them is retrieval's call; everything else is the fast 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 
 from assistant.config import Settings
@@ -309,3 +312,28 @@ def test_who_a_rule_clause_is_for_is_not_the_enterprises_own_case(assistant: Ass
     assert r.intent == "lookup" and ids(r)[0] == "11"
     (m,) = talk(assistant, "我们是工业互联网企业，去年首次规上，能申请哪些？")
     assert m.action == "answer_match"
+
+
+def test_a_bare_total_after_two_items_is_their_figure(fast_assistant: Assistant, monkeypatch: pytest.MonkeyPatch):
+    first = "A项目拿了智能工厂授牌，投资500万；B项目是区级标杆示范，已投入400万。分别能补多少？"
+    *_, r = talk(fast_assistant, first, "对，两个是完全独立的项目。那总共是多少")
+    assert r.intent == "award" and r.amount_yuan == 2_700_000  # 150 + 120
+    # Even when the reader takes the bare total for a question about the text, the state knows a figure was asked.
+    parse = fast_assistant.nlu.parse
+    misread = lambda text, *a, **k: replace(parse(text, *a, **k), intent="lookup") if "总共" in text else parse(text, *a, **k)  # noqa: E731
+    monkeypatch.setattr(fast_assistant.nlu, "parse", misread)
+    *_, r = talk(fast_assistant, first, "那总共是多少")
+    assert r.intent == "award" and r.amount_yuan == 2_700_000
+
+
+def test_whether_an_item_can_still_be_claimed_is_the_policys_validity(assistant: Assistant):
+    expired = assistant.new_conversation(date(2026, 3, 1))
+    r = expired.ask("贯标那个奖励今年还能申请不")
+    assert r.intent == "lookup" and ids(r) == ["16"] and "2025年12月31日" in r.answer and r.answer.startswith("否")
+    then = expired.ask("那能拿多少")
+    assert then.amount_yuan == 200_000 and {"2", "16"} <= set(ids(then))  # the item asked about, still
+    (in_force,) = talk(assistant, "贯标那个奖励今年还能申请不")
+    assert in_force.answer.startswith("是")
+    # A condition said to be unmet is a question of eligibility, not of the calendar.
+    (unmet,) = talk(assistant, "我们贯标认证还没通过，今年还能申请贯标奖励吗")
+    assert unmet.intent == "eligibility"

@@ -177,6 +177,8 @@ def test_masking_hides_the_policy_words(nlu: NLU):
         ("那贯标呢？", "followup"),
         ("今天天气怎么样", "out_of_scope"),
         ("谢谢", "chitchat"),
+        ("服务商那个补贴是按合同额算还是按实际发生的服务金额算？", "lookup"),  # which base: a rule, not a figure
+        ("两个项目合起来总额是多少", "award"),
     ],
 )
 def test_clear_intents(nlu: NLU, text: str, intent: str):

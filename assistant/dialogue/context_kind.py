@@ -68,6 +68,16 @@ def _unmet_condition(parse: Parse, policy_id: str, items: tuple[str, ...], domai
     return any(values.get(f) is False for f in own)
 
 
+def _only_the_items_own_facts(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
+    """The message states no amount, no fact about who may apply, and none of the items' own conditions as unmet
+    ("«item condition»的补贴今年还能申请吗": the condition only names the item)."""
+    own = set(domain.item_facts(policy_id, items)) - set(domain.amount_facts(policy_id, items))
+    if policy_id in domain.rules:
+        own -= {s.name for s in domain.rules[policy_id].cross_cutting_facts()}
+    values = parse.facts_of(policy_id).values
+    return not parse.amounts and all(f in own and v is not False for f, v in values.items())
+
+
 def _only_noted_facts(parse: Parse, policy_id: str, domain: Domain) -> bool:
     """The message states only facts that a general note of the policy turns on (一事一议's 重大项目)."""
     rules = domain.rules.get(policy_id)
@@ -143,6 +153,9 @@ def reconsider(
         return "inform"  # "这个项目«other support»给了20万，会不会影响？" / "那«base amount»如果是400万呢": recompute
     if kind in ("lookup", "eligibility") and items and parse.asks_amount and parse.amounts:
         return "award"  # "«base amount»一共是2000万，资助多少"
+    if kind == "lookup" and not items and "together" in parse.acts and parse.asks_amount and not parse.topics \
+            and goal is not None and goal.kind == "award" and goal.items:
+        return "award"  # "那总共是多少" after a figure: the total of the items discussed, not a clause
     if kind == "eligibility" and items and parse.asks_amount and not parse.asks_count \
             and not _unmet_condition(parse, policy_id, items, domain):
         return "award"  # "«item»已经通过了，能拿多少？": the figure is asked (its conditions come with it)
@@ -165,8 +178,10 @@ def reconsider(
         return state.last.asked  # "«other region»的«item»补贴是多少" … "那«our region»的呢？"
     validity = parse.topics & {"validity", "validity_yes_no"}
     about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
-    if validity and not items and not about_facts and kind in ("award", "eligibility", "followup", "match", "inform"):
+    if validity and not about_facts and not items and kind in ("award", "eligibility", "followup", "match", "inform"):
         return "lookup"
+    if validity and kind == "eligibility" and _only_the_items_own_facts(parse, policy_id, items, domain):
+        return "lookup"  # "«item»今年还能申请吗" with nothing about the enterprise: whether the policy is in force
     if kind == "match" and not items and not parse.which_ones:
         # "我们刚成立，还没做过项目，能报吗": no list asked for and nothing named — the runner-up question, if any.
         runner_up: tuple[NluIntent, ...] = ("eligibility", "award")
