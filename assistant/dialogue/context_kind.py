@@ -99,7 +99,9 @@ def reconsider(
     if kind == "followup" and not items and not parse.amounts and not parse.options and goal is not None \
             and _only_noted_facts(parse, policy_id, domain):
         return "lookup"  # "那走«rule»呢": the rule that situation turns on, not the figure again
-    if kind == "followup" and state.last.kind == "lookup" \
+    # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是审计费用是240万呢") is the figure's.
+    amount_for_goal = goal is not None and goal.kind == "award" and not items and bool(parse.amounts)
+    if kind == "followup" and state.last.kind == "lookup" and not amount_for_goal \
             and not (goal is not None and goal.kind in ("award", "eligibility") and items and stated):
         return "lookup"  # "那第7条呢" after a look-up (not "那«item»呢？我们也通过了": a fact for the goal's question)
     if kind in ("inform", "vague", "followup") and parse.clause_refs and not items and not parse.states_facts(policy_id):
@@ -225,6 +227,8 @@ def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind
     市级标杆了，同一个项目": the new item and the one the project was discussed under."""
     if not items or kind not in ("award", "followup", "inform"):
         return items
+    if "plus" in parse.acts and state.goal is not None and state.goal.items and state.policy_id == state.goal.policy_id:
+        return tuple(dict.fromkeys((*state.goal.items, *items)))  # "再加上«item»": everything discussed, and it
     if "together" not in parse.acts and "same_project" not in parse.acts:
         return items
     # "…投资其实是八百万，那总共多少": the item corrected and the one it was being added to.

@@ -219,6 +219,12 @@ def _targets(
         base = [n for n in money if n in known and getattr(domain.fact_spec(policy_id, n), "required", False)]
         if base:
             return base[:1]
+    listed = [n for n in money if n in known and _spec_type(domain, policy_id, n) == "money_list"]
+    if listed and not m.claims and _element_at(parse.reading, m.mention.start) is not None:
+        return listed[:1]  # "第三场90万": an element of the list being given
+    adding = state.adding_to(policy_id, money)
+    if adding and not m.claims and "correction" not in parse.acts:
+        return adding[:1]  # "分几块，设备900万" … "软件和系统集成那块600万": the next piece
     if "correction" in parse.acts or bare:
         # "搞错了，是4000万" — or a bare amount right after a figure was given — corrects the amount given last.
         last = state.last_money_slot(policy_id, money, set(money))
@@ -252,6 +258,10 @@ def fill_slots(
     readings = [*state.pending_money, *facts.money] if has_items else list(facts.money)
     best: dict[str, float] = {}
     list_started: dict[str, int] = {}
+    genre = load_genre()
+    in_pieces = bool(genre.in_pieces.search(parse.reading)) and "correction" not in parse.acts
+    pieces = set(state.adding_to(policy_id, list(profile))) if "correction" not in parse.acts else set()
+    first_piece: str | None = None
     for m in readings:
         if m.expected_award or (parse.attributed and not m.claims):
             hoped.append(m.yuan)  # hoped for, or said "as you told us": never a fact
@@ -262,6 +272,8 @@ def fill_slots(
         lists = [n for n, at in list_started.items() if at < m.mention.start]
         if not targets and lists and not m.claims:
             targets = lists[:1]  # "«event»100万，«event»80万，«event»60万": the rest of a list being given
+        if not targets and in_pieces and first_piece:
+            targets = [first_piece]  # "分几块：设备900万，软件600万，平台400万": every piece, whatever it is called
         if not targets:
             if not has_items and m in facts.money:
                 pending.append(m)
@@ -270,7 +282,7 @@ def fill_slots(
             if _spec_type(domain, policy_id, name) == "money_list":
                 at = _element_at(parse.reading, m.mention.start) if m in facts.money else None
                 before = list(profile.get(name) or [])
-                if at is None and len(before) == 1 and not load_genre().adds_element.search(parse.reading):
+                if at is None and len(before) == 1 and not genre.adds_element.search(parse.reading):
                     at = 0  # "如果审计只认了160万呢": the one event given, not a second one
                 if at is not None and name not in values and -len(before) <= at < len(before):
                     before[at] = m.yuan  # "如果第二场审计只有60万呢": that element, not one more
@@ -284,16 +296,24 @@ def fill_slots(
             else:
                 # Of two amounts claimed by one fact, the more strongly claimed one is its value.
                 score = m.claims.get(name, 0.0)
-                if name not in values or score > best.get(name, -1.0):
-                    before_value = values.get(name, profile.get(name))
-                    # "如果明年再投500万呢": added to the amount given, not in its place.
-                    values[name] = m.yuan + before_value if m.adds and isinstance(before_value, int) else m.yuan
+                # The pieces of an amount add up: in one message said to be in pieces, or after one.
+                piece = in_pieces or name in pieces
+                if name not in values or score > best.get(name, -1.0) or piece:
+                    if name in values:
+                        before_value = values[name] if piece or m.adds else None
+                    else:  # "如果明年再投500万呢": added to the amount given, not in its place
+                        before_value = profile.get(name) if name in pieces or m.adds else None
+                    values[name] = m.yuan + before_value if isinstance(before_value, int) else m.yuan
                     best[name] = score
+                    first_piece = first_piece or (name if in_pieces else None)
             known[name] = values[name]
     if parse.scale is not None and not facts.money and has_items:
         values.update(scaled(state, parse, policy_id, goal, domain))
     corrected = tuple(n for n, v in values.items() if n in profile and profile[n] != v)
-    new = state.with_slots(policy_id, values, turn, goal.items if goal else ()) if values else state
+    # Pieces keep adding until the figure is asked for ("…总共能补多少") or corrected.
+    adding = frozenset(n for n in values if (n in pieces or in_pieces) and not parse.asks_amount
+                       and _spec_type(domain, policy_id, n) == "money")
+    new = state.with_slots(policy_id, values, turn, goal.items if goal else (), adding) if values else state
     if has_items:
         new = replace(new, pending_money=())
     elif pending:

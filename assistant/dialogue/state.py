@@ -40,6 +40,8 @@ class Slot:
     turn: int
     items: tuple[str, ...] = ()
     """The items the conversation was about when it was set (other support "for this project" is that project's)."""
+    adding: bool = False
+    """The user is giving this amount in pieces ("分几块，设备900万" … "软件600万"): the next pieces add to it."""
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,12 @@ class DialogueState:
         return {k: s.value for k, s in self.slots.get(pid or "", {}).items()} if pid else {}
 
     def with_slots(
-        self, policy_id: str, values: Mapping[str, Any], turn: int, items: tuple[str, ...] = ()
+        self, policy_id: str, values: Mapping[str, Any], turn: int, items: tuple[str, ...] = (),
+        adding: frozenset[str] = frozenset(),
     ) -> DialogueState:
         merged = dict(self.slots)
         own = dict(merged.get(policy_id, {}))
-        own.update({k: Slot(v, turn, items) for k, v in values.items()})
+        own.update({k: Slot(v, turn, items, k in adding) for k, v in values.items()})
         merged[policy_id] = own
         return replace(self, slots=merged)
 
@@ -145,6 +148,11 @@ class DialogueState:
         support "这个节点项目…给过120万") stay with the items they were said about."""
         own = self.slots.get(policy_id, {})
         return {k: s.value for k, s in own.items() if k not in project_facts or not s.items or item in s.items}
+
+    def adding_to(self, policy_id: str, among: list[str]) -> list[str]:
+        """The money facts among ``among`` the user is giving in pieces."""
+        own = self.slots.get(policy_id, {})
+        return [n for n in among if n in own and own[n].adding]
 
     def last_money_slot(self, policy_id: str, among: list[str], money_facts: set[str]) -> str | None:
         """The money fact among ``among`` the user set most recently (what a bare correction changes)."""

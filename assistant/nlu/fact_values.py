@@ -8,6 +8,7 @@ from typing import Any
 
 import cn2an
 
+from assistant.nlu.genre import load_genre
 from assistant.nlu.lexicon import FactCues
 from assistant.nlu.spans import occurrences, segment_end, segment_start
 from assistant.rules.facts import FactSpec
@@ -15,20 +16,19 @@ from assistant.rules.facts import FactSpec
 _RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:[:：]|比)\s*(\d+(?:\.\d+)?)(?![\d.])")
 _PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
-_OPTION_NOT_ABOUT = re.compile(r"^(补助|补贴|资助|资金|配套|财政|部门)")
-_NEGATED_OPTION = re.compile(r"(不是|并非|非|没有|没|未|不)$")
 
 
 def read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
+    genre = load_genre()
     found: list[tuple[int, str]] = []
     negated: set[str] = set()
     for option in spec.options or ():
         for word in (option, *fc.option_aliases.get(option, ())):
             for start, end in occurrences(text, word):
                 # "不是全国性的" negates the option; "不对，是市级" does not (the negation must touch it).
-                if _OPTION_NOT_ABOUT.match(text[end:]):
+                if genre.option_not_about.match(text, end):
                     continue
-                if _NEGATED_OPTION.search(text[max(0, start - 2) : start]):
+                if genre.negated_option.search(text[max(0, start - 2) : start]):
                     negated.add(option)
                     continue
                 found.append((start, option))

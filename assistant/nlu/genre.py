@@ -23,10 +23,10 @@ from assistant.errors import DataError
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 
 Act = Literal[
-    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again"
+    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus"
 ]
 ACTS: tuple[Act, ...] = (
-    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again"
+    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus"
 )
 LookupTopic = Literal[
     "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis"
@@ -61,6 +61,9 @@ class Genre:
     hypothetical: re.Pattern[str]
     other_level: re.Pattern[str]
     increment: re.Pattern[str]
+    in_pieces: re.Pattern[str]
+    option_not_about: re.Pattern[str]
+    negated_option: re.Pattern[str]
     undone: re.Pattern[str]
     not_yet: re.Pattern[str]
     denied_amount: re.Pattern[str]
@@ -152,6 +155,9 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             hypothetical=_compile(data["hypothetical"], "hypothetical"),
             other_level=_compile(data["other_level"], "other_level"),
             increment=_compile(data["increment"], "increment"),
+            in_pieces=_compile(data["in_pieces"], "in_pieces"),
+            option_not_about=_compile(data["option_not_about"], "option_not_about"),
+            negated_option=_compile(data["negated_option"], "negated_option"),
             undone=_compile(data["undone"], "undone"),
             not_yet=_compile(data["not_yet"], "not_yet"),
             denied_amount=_compile(data["denied_amount"], "denied_amount"),

@@ -1,0 +1,89 @@
+"""Facts built up over several turns the way people give them: an amount in pieces, a list element by its place,
+a what-if after a side question, one more item on top of the total, the user's own slip ("刚才说错了").
+
+The fast core (reader, tracker, policy, calculator; no retrieval) except where a rule clause is looked up.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import Settings
+from assistant.corpus import Corpus
+from assistant.dialogue import Assistant
+from assistant.retrieval.retriever import InMemoryRetriever
+from tests.fixtures_dialogue import IN_FORCE
+
+
+def talk(a: Assistant, *turns: str):
+    chat = a.new_conversation(IN_FORCE)
+    return [chat.ask(t) for t in turns]
+
+
+def ids(reply) -> list[str]:  # noqa: ANN001 - a Reply
+    return [c.clause_id for c in reply.citations]
+
+
+@pytest.fixture(scope="module")
+def lexical(settings: Settings, corpus: Corpus, fast_assistant: Assistant) -> Assistant:
+    return Assistant(settings, corpus=corpus, retriever=InMemoryRetriever(corpus, settings), use_llm=False,
+                     nlu=fast_assistant.nlu)
+
+
+def test_an_amount_given_in_pieces_adds_up_until_the_total_is_asked(fast_assistant: Assistant):
+    one, two, three = talk(fast_assistant, "市级标杆项目，已投入金额分几块说，设备900万", "软件和系统集成那块600万",
+                           "再加上数据平台400万，总共能补多少")
+    assert (one.amount_yuan, two.amount_yuan, three.amount_yuan) == (2_700_000, 4_500_000, 5_000_000)
+    # After the total was asked, a new amount is a correction of it, not one more piece.
+    *_, after = talk(fast_assistant, "市级标杆项目，已投入金额分几块说，设备900万", "软件和系统集成那块600万",
+                     "再加上数据平台400万，总共能补多少", "搞错了，一共是1000万")
+    assert after.amount_yuan == 3_000_000
+    (same_message,) = talk(fast_assistant, "区级标杆项目，已投入金额分三块：设备300万，软件200万，平台100万")
+    assert same_message.amount_yuan == 1_800_000  # (300 + 200 + 100) × 30%
+
+
+def test_without_pieces_a_bare_amount_after_a_figure_replaces_it(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "区级标杆项目，已投入金额300万，能补多少", "500万")
+    assert r.amount_yuan == 1_500_000
+
+
+def test_a_list_element_named_by_its_place_joins_the_list(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "第9条活动补贴，我们今年在嘉定办了三场全国性的活动", "第一场审计确认费用40万，第二场60万",
+                 "第三场90万，今年总共能拿多少")
+    assert r.amount_yuan == 950_000  # 20 + 30 + 45, under the year's 100万
+
+
+def test_a_what_if_after_a_side_question_is_about_the_figure(lexical: Assistant):
+    *_, r = talk(lexical, "第9条活动补贴，全国性论坛审计确认费用140万，能补多少", "这政策谁负责解释的",
+                 "OK，那要是审计费用是240万呢")
+    assert r.intent == "award" and r.amount_yuan == 1_000_000 and ids(r)[0] == "9"
+
+
+def test_first_the_money_or_first_the_work_is_the_procedure(assistant: Assistant):
+    *_, side = talk(assistant, "市级标杆，已投入1600万，能补多少", "这个是先拿钱还是先干活再申请")
+    assert side.intent == "lookup" and ids(side)[0] == "13"
+
+
+def test_one_more_item_on_top_keeps_every_item_discussed(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "我们今年贯标认证通过了，也是首次进规上纳入统计，一共能拿多少奖励",
+                 "那再加上我们另一个智能工厂授牌项目，投资500万，总共多少")
+    assert r.amount_yuan == 1_900_000 and {"1", "2", "4"} <= set(ids(r))
+
+
+def test_the_users_own_slip_is_a_correction_not_a_claim_about_us(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "区级标杆项目投了80万能拿多少", "刚才说错了，是800万不是80万")
+    assert r.amount_yuan == 2_000_000  # 800 × 30% = 240 > 200 (区级)
+    *_, claim = talk(fast_assistant, "区级标杆项目投了80万能拿多少", "你刚才说能补800万，对吧")
+    assert claim.amount_yuan == 240_000  # a figure attributed to us is never a fact
+
+
+def test_the_level_of_a_matching_requirement_is_not_the_projects_level(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "市级标杆项目，投了1500万，补多少", "市里已经给这个项目补了200万，没要求区里配套",
+                 "等等，我查了下文件，市里是要求区级1:1配套的")
+    assert r.amount_yuan == 4_500_000  # 就高执行: the standard 450 (市级 cap 500) beats the matching 200
+
+
+def test_other_support_said_with_little_words_between_its_cue(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "国家级标杆 投了4000万 能给多少", "国家那边已经补了这个项目1000万，不需要地方配套",
+                 "那如果国家只补了350万呢")
+    assert r.amount_yuan == 6_500_000  # min(1200, 1000) − 350
