@@ -87,3 +87,20 @@ def test_other_support_said_with_little_words_between_its_cue(fast_assistant: As
     *_, r = talk(fast_assistant, "国家级标杆 投了4000万 能给多少", "国家那边已经补了这个项目1000万，不需要地方配套",
                  "那如果国家只补了350万呢")
     assert r.amount_yuan == 6_500_000  # min(1200, 1000) − 350
+
+
+def test_a_second_project_under_the_same_item_keeps_the_first(fast_assistant: Assistant):
+    one, two, total = talk(fast_assistant, "A项目是区级标杆，已投入400万，能补多少",
+                           "另外还有个B项目，是市级标杆，已投入1000万，跟A不是一个项目", "两个加起来一共能拿多少")
+    assert (one.amount_yuan, two.amount_yuan) == (1_200_000, 3_000_000)  # B alone: its own level and amount
+    assert total.amount_yuan == 4_200_000 and "各项目分别计算" in total.answer  # 120 (A, 区级) + 300 (B, 市级)
+    # Without another project, new values correct the one project: nothing is set aside.
+    *_, corrected = talk(fast_assistant, "A项目是区级标杆，已投入400万，能补多少", "不对，是市级标杆，已投入1000万",
+                         "那一共能拿多少")
+    assert corrected.amount_yuan == 3_000_000
+
+
+def test_other_support_said_to_be_another_projects_leaves_this_one(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "智能工厂授牌，投资650万，能补多少", "区里另一个技改政策已经给这个项目补了120万",
+                 "哦不对，那120万是我们另外一个项目拿的，不是这个")
+    assert r.amount_yuan == 1_950_000  # 650 × 30%, nothing deducted

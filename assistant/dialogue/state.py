@@ -127,6 +127,8 @@ class DialogueState:
     """The user said the items they ask about are one project ("同一个项目又是…又是…"), in any turn."""
     topic: str | None = None
     """The clause the last answer rested on ("一事一议是什么意思" … "那谁来批准" asks more about it)."""
+    projects: tuple[Any, ...] = ()
+    """Earlier projects set aside under the same items (:class:`assistant.dialogue.projects.Project`)."""
 
     def profile(self, policy_id: str | None = None) -> dict[str, Any]:
         """Fact name → value for a policy (default: the current one)."""

@@ -29,6 +29,7 @@ from assistant.dialogue.context_kind import (
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.policy_choice import choose_policy
+from assistant.dialogue.projects import moved_elsewhere, set_aside
 from assistant.dialogue.scope import out_of_scope, place_is_a_fact
 from assistant.dialogue.slots import answers_request, fill_slots, items_from_facts
 from assistant.dialogue.state import (
@@ -230,14 +231,17 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         items = tuple(i for c in state.last.clause_refs if (i := domain.item_by_clause(policy_id, c)))
     base = state
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
-        base = replace(state, requested=None, pending_money=(), goal=None, recent=(), same_project=False)
+        base = replace(state, requested=None, pending_money=(), goal=None, recent=(), same_project=False, projects=())
     goal, answered = _next_goal(base, parse, kind, policy_id, items, domain, strong)
     if goal is not None and "same_project" in parse.acts and "different_projects" not in parse.acts \
             and not goal.same_project:
         goal = replace(goal, same_project=True, answered=False)  # "这两个其实是同一个项目"
     if goal is not None and "different_projects" in parse.acts and goal.same_project:
         goal = replace(goal, same_project=False, answered=False)  # "跟«item»不是一个项目"
-    filled = fill_slots(base, parse, policy_id, goal, turn, domain)
+    aside = set_aside(base, parse, policy_id, domain)
+    filled = fill_slots(aside, parse, policy_id, goal, turn, domain)
+    if aside is base and (elsewhere_facts := moved_elsewhere(base, parse, policy_id, domain)):
+        filled = replace(filled, state=filled.state.with_slots(policy_id, elsewhere_facts, turn))
     filled = replace(filled, state=share_project_amounts(replace(filled.state, policy_id=policy_id), goal, turn, domain))
     if goal is not None and goal.kind == "match":
         # What can we claim, across policies: another policy's profile learns what the message says when the

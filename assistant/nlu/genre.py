@@ -62,6 +62,7 @@ class Genre:
     other_level: re.Pattern[str]
     increment: re.Pattern[str]
     in_pieces: re.Pattern[str]
+    another_project: re.Pattern[str]
     option_not_about: re.Pattern[str]
     negated_option: re.Pattern[str]
     undone: re.Pattern[str]
@@ -156,6 +157,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             other_level=_compile(data["other_level"], "other_level"),
             increment=_compile(data["increment"], "increment"),
             in_pieces=_compile(data["in_pieces"], "in_pieces"),
+            another_project=_compile(data["another_project"], "another_project"),
             option_not_about=_compile(data["option_not_about"], "option_not_about"),
             negated_option=_compile(data["negated_option"], "negated_option"),
             undone=_compile(data["undone"], "undone"),

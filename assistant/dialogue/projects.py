@@ -1,0 +1,80 @@
+"""Several projects of one enterprise in one conversation, under the same item ("A项目是区级标杆…" … "另外还有个B项目，
+是市级标杆，已投入1000万，跟A不是一个项目" … "两个加起来一共能拿多少").
+
+The profile holds one value per fact, so a second project's facts would overwrite the first's. A message that
+speaks of another project and gives new values for the current project's own facts first sets the current
+project aside (:class:`Project`: its items and the values of its own facts); a later question of the total adds
+every project up. A stated amount said to belong to another project ("那120万是我们另外一个项目拿的") leaves
+this project's profile.
+
+A project's own facts are its items' facts and the project-level facts (other support for the same project),
+never the applicant's (registration, violations): those stay shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assistant.dialogue.context_kind import ITEM_NAMED
+from assistant.dialogue.domain import Domain
+from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project set aside: the items it was asked about and the values of its own facts."""
+
+    items: tuple[str, ...]
+    facts: Mapping[str, Any]
+
+
+def own_facts(domain: Domain, policy_id: str, items: tuple[str, ...]) -> set[str]:
+    """The facts that belong to a project under ``items`` (not to the applicant)."""
+    rules = domain.rules.get(policy_id)
+    if rules is None:
+        return set()
+    applicant = {s.name for s in rules.general_facts()}
+    project_level = {s.name for s in rules.cross_cutting_facts()} - applicant
+    return (set(domain.item_facts(policy_id, items)) | project_level) - applicant
+
+
+def _about_another_project(parse: Parse) -> bool:
+    return "different_projects" in parse.acts or bool(load_genre().another_project.search(parse.reading))
+
+
+def set_aside(state: Any, parse: Parse, policy_id: str, domain: Domain) -> Any:
+    """The state with the current project set aside, when this message starts another project under the same
+    items (it speaks of another project and gives new values for the current one's own facts)."""
+    goal = state.goal
+    if goal is None or not goal.items or goal.policy_id != policy_id or goal.same_project \
+            or not _about_another_project(parse):
+        return state
+    if any(m.item_id not in goal.items for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED):
+        return state  # another item named: separate items already add up, each with its own facts
+    own = own_facts(domain, policy_id, goal.items)
+    profile = state.profile(policy_id)
+    facts = parse.facts_of(policy_id)
+    changed = any(f in own and f in profile and profile[f] != v for f, v in facts.values.items())
+    claimed = any(f in own and f in profile for m in facts.money for f in m.best_claims(list(own)))
+    if not (changed or claimed):
+        return state
+    kept = Project(goal.items, {f: profile[f] for f in own if f in profile})
+    return replace(state, projects=(*state.projects, kept))
+
+
+def moved_elsewhere(state: Any, parse: Parse, policy_id: str, domain: Domain) -> dict[str, Any]:
+    """Facts to reset: an amount already known for an optional fact of this project that the message says belongs
+    to another project ("那120万是我们另外一个项目拿的，不是这个"). The reset value is the fact's default."""
+    if not _about_another_project(parse):
+        return {}
+    own = state.slots.get(policy_id, {})
+    said = {m.yuan for m in parse.facts_of(policy_id).money if not m.denied}
+    out: dict[str, Any] = {}
+    for name, slot in own.items():
+        spec = domain.fact_spec(policy_id, name)
+        if spec is not None and not spec.required and slot.value in said and getattr(spec, "type", "") == "money":
+            out[name] = spec.default
+    return out
