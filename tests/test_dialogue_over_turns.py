@@ -104,3 +104,14 @@ def test_other_support_said_to_be_another_projects_leaves_this_one(fast_assistan
     *_, r = talk(fast_assistant, "智能工厂授牌，投资650万，能补多少", "区里另一个技改政策已经给这个项目补了120万",
                  "哦不对，那120万是我们另外一个项目拿的，不是这个")
     assert r.amount_yuan == 1_950_000  # 650 × 30%, nothing deducted
+
+
+def test_an_element_said_to_fail_its_own_condition_drops_out_of_the_list(fast_assistant: Assistant):
+    first = "今年在嘉定办了三场全国性工业互联网论坛，都事前备案了，审计确认分别是60万、50万、40万，一共能补多少"
+    one, two = talk(fast_assistant, first, "哦不对，第三个论坛其实是在苏州办的")
+    assert (one.amount_yuan, two.amount_yuan) == (750_000, 550_000)  # 30 + 25 (+ 20 before)
+    assert "第三项不满足“活动在嘉定区举办”，不计入" in two.answer
+    assert "不满足：活动在嘉定区举办" not in two.answer  # the other two were held in the district
+    # With one event, where it was held decides the item itself.
+    *_, single = talk(fast_assistant, "今年办了一场全国性工业互联网论坛，审计确认60万，能补多少", "其实是在苏州办的")
+    assert "不满足：活动在嘉定区举办" in single.answer

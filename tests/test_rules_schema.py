@@ -56,11 +56,13 @@ def test_the_product_file_parses(raw: dict[str, Any]) -> None:
         (lambda d: d["cross_rules"][0].update(items=["99"]), "unknown items"),
         (lambda d: d["condition_groups"][0]["conditions"][0].update(fact="level"), "bool"),
         (lambda d: d.update(items=[_item(d, "1"), _item(d, "1")]), "duplicate"),
+        (lambda d: _item(d, "9")["award"][0].update(element_facts=["level"]), "no condition of the item"),
     ],
     ids=[
         "rate-as-float", "undeclared-base", "cases-not-options", "up_to-entitlement", "validity-in-rules",
         "fact-undeclared", "one_of-none-option", "each-needs-list", "upper-subsidy-needs-cap", "once-person-each",
         "source-first", "base-inside-each", "cross-rule-unknown-item", "require-needs-bool", "duplicate-item",
+        "element-fact-untested",
     ],
 )
 def test_malformed_rules_are_data_errors(raw: dict[str, Any], edit: Any, match: str) -> None:

@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import cn2an
-
 from assistant.dialogue.derived_slots import scaled
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.list_elements import element_at
 from assistant.dialogue.state import DialogueState, Goal, Request
 from assistant.errors import InputError
 from assistant.nlu import Parse
@@ -91,19 +90,6 @@ def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) 
     if kind == "ratio":
         return req.fact in facts.values or _bare_ratio(req, parse, policy_id, domain) is not None
     return False
-
-
-def _element_at(reading: str, start: int) -> int | None:
-    """The list element an amount is said of, by its place in the same clause before it ("第二场…60万" → 1)."""
-    clause_start = max((m.end() for m in re.finditer(r"[，,。；;！？!?\n]", reading[:start])), default=0)
-    hits = list(load_genre().element_ordinal.finditer(reading, clause_start, start))
-    if not hits:
-        return None
-    n = hits[-1].group("n")
-    if n is None:
-        return -1
-    number = int(n) if n.isdigit() else int(cn2an.cn2an(n.replace("两", "二"), "normal"))
-    return number - 1 if number >= 1 else None
 
 
 def _bare_ratio(req: Request, parse: Parse, policy_id: str, domain: Domain) -> str | None:
@@ -220,7 +206,7 @@ def _targets(
         if base:
             return base[:1]
     listed = [n for n in money if n in known and _spec_type(domain, policy_id, n) == "money_list"]
-    if listed and not m.claims and _element_at(parse.reading, m.mention.start) is not None:
+    if listed and not m.claims and element_at(parse.reading, m.mention.start) is not None:
         return listed[:1]  # "第三场90万": an element of the list being given
     adding = state.adding_to(policy_id, money)
     if adding and not m.claims and "correction" not in parse.acts:
@@ -280,7 +266,7 @@ def fill_slots(
             continue
         for name in targets:
             if _spec_type(domain, policy_id, name) == "money_list":
-                at = _element_at(parse.reading, m.mention.start) if m in facts.money else None
+                at = element_at(parse.reading, m.mention.start) if m in facts.money else None
                 before = list(profile.get(name) or [])
                 if at is None and len(before) == 1 and not genre.adds_element.search(parse.reading):
                     at = 0  # "如果审计只认了160万呢": the one event given, not a second one

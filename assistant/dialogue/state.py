@@ -92,6 +92,8 @@ class TurnNotes:
     clause_refs: tuple[str, ...] = ()
     """Clause ids of the chosen policy that the message names."""
     named_items: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+    """Elements of a list this message took out ("第三项不满足“活动在嘉定区举办”，不计入"), for the answer."""
     resumed: bool = False
     """This message picked the policy of a question put on hold; that question is what gets answered."""
 
@@ -142,6 +144,14 @@ class DialogueState:
         merged = dict(self.slots)
         own = dict(merged.get(policy_id, {}))
         own.update({k: Slot(v, turn, items, k in adding) for k, v in values.items()})
+        merged[policy_id] = own
+        return replace(self, slots=merged)
+
+    def forget(self, policy_id: str, names: frozenset[str], before: DialogueState) -> DialogueState:
+        """These facts back to what ``before`` knew of them (a value said of one list element only)."""
+        merged = dict(self.slots)
+        own = {k: v for k, v in merged.get(policy_id, {}).items() if k not in names}
+        own.update({k: v for k, v in before.slots.get(policy_id, {}).items() if k in names})
         merged[policy_id] = own
         return replace(self, slots=merged)
 

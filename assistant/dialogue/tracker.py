@@ -28,6 +28,7 @@ from assistant.dialogue.context_kind import (
 )
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.list_elements import drop_failing_elements
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import moved_elsewhere, set_aside
 from assistant.dialogue.scope import out_of_scope, place_is_a_fact
@@ -242,6 +243,10 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     filled = fill_slots(aside, parse, policy_id, goal, turn, domain)
     if aside is base and (elsewhere_facts := moved_elsewhere(base, parse, policy_id, domain)):
         filled = replace(filled, state=filled.state.with_slots(policy_id, elsewhere_facts, turn))
+    drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain)
+    if drop.element_only:  # said of one element: that element's fate, not a fact of every element
+        kept = filled.state.forget(policy_id, drop.element_only, base).with_slots(policy_id, drop.values, turn)
+        filled = replace(filled, state=kept)
     filled = replace(filled, state=share_project_amounts(replace(filled.state, policy_id=policy_id), goal, turn, domain))
     if goal is not None and goal.kind == "match":
         # What can we claim, across policies: another policy's profile learns what the message says when the
@@ -265,6 +270,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         answered_request=answered,
         clause_refs=refs,
         named_items=items,
+        dropped=drop.notes,
     )
     keep_request = kind in ("lookup", "vague", "chitchat") and not answered
     touched = [*(goal.items if goal else ()), *items]

@@ -169,6 +169,9 @@ class EachPart(Model):
     element: str
     """How the text counts an element ('名工程师', '个产品', '项')."""
     parts: tuple[Part, ...]
+    element_facts: tuple[str, ...] = ()
+    """Facts said of one element at a time (where one event was held): an element whose value fails the item's
+    condition on that fact drops out of the list, and the others still count."""
 
 
 Part = Annotated[

@@ -60,6 +60,10 @@ class Item(Model):
             raise ValueError(f"item {self.id}: up_to (最高…) is a ceiling, not an entitlement")
         if self.once == "person" and not self.each:
             raise ValueError(f"item {self.id}: once: person needs an each part (the persons)")
+        tested = {c.fact for c in self.conditions}
+        for fact in self.each.element_facts if self.each else ():
+            if fact not in tested:
+                raise ValueError(f"item {self.id}: element fact {fact} has no condition of the item")
         return self
 
     @property

@@ -72,7 +72,7 @@ def answer_award(ctx: Context) -> Answer:
         head = f"同一项目只取高者：按{ctx.named(labels)}，最高可获资助{format_yuan(total)}。"
     else:
         head = f"按{ctx.named(labels)}合计，最高可获资助{format_yuan(total)}。"
-    steps = [s.description for r in results for s in r.trace if s.step != "result"]
+    steps = [*ctx.state.last.dropped, *(s.description for r in results for s in r.trace if s.step != "result")]
     steps += [s.description for s in combined.trace]
     citations = [r.clause for r in results] + [s.clause for s in combined.trace]
     validity, citations = with_validity(ctx, list(dict.fromkeys(citations)))
@@ -94,7 +94,7 @@ def _single(ctx: Context, result: Any) -> Answer:
         head = f"按{ctx.named(label)}测算，本项可获资助为{format_yuan(0)}。"
     else:
         head = f"按{ctx.named(label)}，{_verb(result)}{format_yuan(amount)}。"
-    steps = [s.description for s in result.trace if s.step != "result"]
+    steps = [*ctx.state.last.dropped, *(s.description for s in result.trace if s.step != "result")]
     citations = list(dict.fromkeys([result.clause, *[s.clause for s in result.trace]]))
     validity, citations = with_validity(ctx, citations)
     return Answer(

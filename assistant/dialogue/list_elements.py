@@ -1,0 +1,74 @@
+"""Elements of a list fact, named by their place ("第二场审计只有60万", "第三个论坛其实是在苏州办的").
+
+An amount said of an element changes that element (:func:`element_at`, used by slot filling). A fact the rules
+say is said of one element at a time (``each.element_facts``: where one event was held) and whose value fails the
+item's condition drops that element from the list; the other elements still count, and the fact is not taken for
+every element (:func:`drop_failing_elements`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import cn2an
+
+from assistant.dialogue.domain import Domain
+from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
+
+
+def element_at(reading: str, start: int) -> int | None:
+    """The list element said of at ``start``, by its place in the same clause before it ("第二场…60万" → 1;
+    "最后一场" → -1)."""
+    clause_start = max((m.end() for m in re.finditer(r"[，,。；;！？!?\n]", reading[:start])), default=0)
+    hits = list(load_genre().element_ordinal.finditer(reading, clause_start, start))
+    if not hits:
+        return None
+    n = hits[-1].group("n")
+    if n is None:
+        return -1
+    number = int(n) if n.isdigit() else int(cn2an.cn2an(n.replace("两", "二"), "normal"))
+    return number - 1 if number >= 1 else None
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """The list values after the drop, what to tell the user, and the facts said of one element only."""
+
+    values: dict[str, Any]
+    notes: tuple[str, ...]
+    element_only: frozenset[str]
+
+
+def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str, items: tuple[str, ...],
+                          domain: Domain) -> Dropped:
+    """Elements the message says fail a condition of their own ("第三个论坛其实是在苏州办的"), taken out of the list."""
+    rules = domain.rules.get(policy_id)
+    stated = parse.facts_of(policy_id).values
+    ordinal = next(load_genre().element_ordinal.finditer(parse.reading), None)
+    if rules is None or not stated or ordinal is None:
+        return Dropped({}, (), frozenset())
+    at = element_at(parse.reading, ordinal.end())
+    values: dict[str, Any] = {}
+    notes: list[str] = []
+    element_only: set[str] = set()
+    for item_id in items:
+        item = rules.item(item_id)
+        each = item.each
+        elements = list(profile.get(each.fact) or []) if each else []
+        if each is None or at is None or len(elements) < 2 or not -len(elements) <= at < len(elements):
+            continue
+        for cond in item.conditions:
+            if cond.fact in each.element_facts and cond.fact in stated:
+                element_only.add(cond.fact)
+                spec = rules.facts.get(cond.fact)
+                value = spec.coerce(stated[cond.fact]) if spec is not None else stated[cond.fact]
+                if cond.decide(value) == "not_met" and each.fact not in values:
+                    index = at % len(elements)
+                    values[each.fact] = elements[:index] + elements[index + 1 :]
+                    # In words ("第三项"): a place in the user's list is not a figure of the policy.
+                    place = cn2an.an2cn(index + 1)
+                    notes.append(f"第{place}{each.element}不满足“{cond.text}”，不计入")
+    return Dropped(values, tuple(notes), frozenset(element_only))
