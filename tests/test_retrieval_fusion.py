@@ -36,3 +36,23 @@ def test_score_fusion_is_no_worse_than_rrf_or_bm25(settings: Settings) -> None:
 def test_rrf_still_ranks_a_rare_policy_term(settings: Settings) -> None:
     rrf = Retriever(settings, fusion="rrf")
     assert "12" in [h.clause_id for h in rrf.search("一事一议适用于什么情况", k=3)]
+
+
+def test_a_part_named_by_its_own_heading_wins_over_its_section(policy) -> None:  # noqa: ANN001 - a Policy
+    from datetime import date
+
+    from assistant.retrieval.hits import Hit, prefer_named_part
+
+    def hit(clause_id: str, score: float, terms: tuple[str, ...]) -> Hit:
+        return Hit(policy.clause(clause_id), score, True, date(2025, 12, 31), terms)
+
+    terms = ("支持范围", "创新", "生态", "体系", "建设")
+    ranked = [hit("二", 1.1, terms), hit("二（三）", 0.9, terms), hit("8", 0.3, terms)]
+    assert [h.clause_id for h in prefer_named_part(ranked)] == ["二（三）", "二", "8"]
+    # The section's own heading named ("支持范围及标准有哪些"): the section stays first.
+    own = ("支持范围", "标准")
+    ranked = [hit("二", 1.1, own), hit("二（三）", 0.9, own)]
+    assert [h.clause_id for h in prefer_named_part(ranked)] == ["二", "二（三）"]
+    # Not a child of the first hit: no change.
+    ranked = [hit("7", 1.1, terms), hit("二（三）", 0.9, terms)]
+    assert [h.clause_id for h in prefer_named_part(ranked)] == ["7", "二（三）"]

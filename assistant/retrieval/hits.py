@@ -53,3 +53,23 @@ class Hit:
             "ranks": dict(self.ranks),
             "scores": {key: round(value, 4) for key, value in self.scores.items()},
         }
+
+
+def _title_terms(hit: Hit) -> int:
+    return sum(1 for term in hit.matched_terms if term in hit.clause.title)
+
+
+def prefer_named_part(hits: list[Hit], within: int = 3) -> list[Hit]:
+    """A part named by its own heading wins over the section it belongs to ("创新生态体系建设的支持范围有哪些":
+    （三）支持工业互联网创新生态体系建设, not 二、支持范围及标准, whose context merely repeats its parts' headings).
+
+    When the first hit has a child among the first ``within`` whose title holds at least two of the question's
+    matched words, and more of them than the first hit's own title, the child comes first."""
+    if len(hits) < 2:
+        return hits
+    top = hits[0]
+    for i, hit in enumerate(hits[1:within], start=1):
+        child = hit.clause.parent_id == top.clause.clause_id and hit.policy_id == top.policy_id
+        if child and _title_terms(hit) >= 2 and _title_terms(hit) > _title_terms(top):
+            return [hit, *hits[:i], *hits[i + 1 :]]
+    return hits
