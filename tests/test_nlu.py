@@ -69,6 +69,13 @@ def test_a_one_character_typo_still_names_the_item(nlu: NLU):
     assert p.items[0].item_id == "1" and 0 < p.items[0].score < 1
 
 
+def test_a_short_alias_typed_by_its_sound_still_names_the_item(nlu: NLU):
+    p = read(nlu, "惯标奖励多少")  # 惯 for 贯: same reading
+    assert p.items[0].item_id == "2" and 0 < p.items[0].score < 1
+    assert not read(nlu, "标准调整会以什么形式发布").items  # "会以" is not 会议: 以 is an everyday character
+    assert not read(nlu, "贯彻落实").items  # a different word, not a sound-alike
+
+
 @pytest.mark.parametrize(("text", "number"), [("第5条那个", "5"), ("第十二条怎么说", "12"), ("看下第三条", "3")])
 def test_clause_references(nlu: NLU, text: str, number: str):
     assert [r.number for r in read(nlu, text).clause_refs] == [number]

@@ -15,6 +15,7 @@ import jieba
 from assistant.nlu.genre import Genre
 from assistant.nlu.spans import Span, in_spans, occurrences
 from assistant.nlu.vocabulary import Catalog
+from assistant.retrieval.chinese_text import char_pinyin, general_idf
 
 #: "第5条", "第三条", "第9项", "5条": a reference to a numbered clause.
 _CLAUSE_REF = re.compile(r"第\s*([0-9]{1,3}|[一二三四五六七八九十百]{1,4})\s*(条|项|款)|(?<![\d第])([0-9]{1,2})\s*条(?!件)")
@@ -28,18 +29,30 @@ _SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n]")
 INJECTED_ITEM_WEIGHT = 0.3
 #: An alias of at least this many characters also matches with one character wrong ("智能工场"), at this weight.
 TYPO_MIN_LEN = 4
+#: A shorter alias (of at least this many characters) matches with one homophone in place of its character.
+HOMOPHONE_MIN_LEN = 2
+#: ... when the character typed is no everyday character (jieba's general IDF: 以 3.2, 管 6.4, 惯 9.0).
+HOMOPHONE_MIN_IDF = 6.0
 TYPO_WEIGHT = 0.8
 
 
+def _homophone(typed: str, meant: str) -> bool:
+    """``typed`` sounds like ``meant`` and is no everyday word of its own (not "以" for 议: "会以" is not 会议)."""
+    sounds_alike = char_pinyin(typed) == char_pinyin(meant) != meant
+    return sounds_alike and general_idf().get(typed, HOMOPHONE_MIN_IDF) >= HOMOPHONE_MIN_IDF
+
+
 def _near(text: str, alias: str) -> list[int]:
-    """Start offsets where ``alias`` occurs with exactly one character substituted (a typo or homophone)."""
+    """Start offsets where ``alias`` occurs with exactly one character substituted: any typo for a long alias
+    ("智能工场"), only a homophone for a short one ("惯标" for 贯标: typed by its sound, one character picked wrong)."""
     n = len(alias)
     out = []
     for i in range(len(text) - n + 1):
         window = text[i : i + n]
         if window[0] != alias[0] and window[-1] != alias[-1]:
             continue
-        if sum(a != b for a, b in zip(window, alias, strict=True)) == 1:
+        wrong = [(a, b) for a, b in zip(window, alias, strict=True) if a != b]
+        if len(wrong) == 1 and (n >= TYPO_MIN_LEN or _homophone(*wrong[0])):
             out.append(i)
     return out
 
@@ -111,7 +124,7 @@ def find_items(text: str, catalog: Catalog, spans: Sequence[Span] = ()) -> list[
                 needle = alias.text.lower()
                 starts = [(start, 1.0) for start, end in occurrences(lower, needle)
                           if not _splits_a_word(needle, start, end, bounds)]
-                if not starts and len(needle) >= TYPO_MIN_LEN and re.search(r"[\u4e00-\u9fff]", needle):
+                if not starts and len(needle) >= HOMOPHONE_MIN_LEN and re.search(r"[\u4e00-\u9fff]", needle):
                     starts = [(at, TYPO_WEIGHT) for at in _near(lower, needle)]
                 for at, closeness in starts:
                     weight = alias.weight * closeness * (INJECTED_ITEM_WEIGHT if in_spans(at, spans) else 1.0)
