@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.nlu.fact_values import read_choice, read_count, read_ratio
-from assistant.nlu.genre import Genre
+from assistant.nlu.genre import Genre, load_genre
 from assistant.nlu.lexicon import FactCues
 from assistant.nlu.spans import (
     Span,
@@ -30,7 +30,6 @@ from assistant.nlu.spans import (
 from assistant.nlu.vocabulary import PolicyVocab
 from assistant.rules.money import AmountMention
 
-_NEGATION = re.compile(r"(没有|没|未|不是|不需要|不要求|不用|无需|无|尚未|还没|并非|非|不)[^，,。；;]{0,6}$")
 _AFTER_WINDOW = 12
 _BEFORE_WINDOW = 24
 #: After an option ("市级补助", "国家已补助"), the word is about the money, not the option.
@@ -77,11 +76,6 @@ class PolicyFacts:
     """Facts whose cue words appear, with or without a value ("镇里扶持过" speaks of other support)."""
 
 
-_ASPECT = re.compile(r"(?<=[补给拨投批奖])过")
-#: "200万是…土建", "100万用于…": the words after an amount say what it is, further than a cue right after it.
-_SAYS_WHAT = re.compile(r"^(是|为|属于|用于|用在|花在|投在)")
-#: "不含土建的话是1000万": a cue right after these words excludes its fact instead of naming it.
-_EXCLUDED = re.compile(r"不含|不包括|不包含|除去|除了|不算|不计|刨去|扣掉|扣除")
 
 
 def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
@@ -89,7 +83,7 @@ def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
     best = 0.0
     for cue in cues:
         at = before.rfind(cue)
-        if at >= 0 and _EXCLUDED.search(before[max(0, at - 4) : at + 1]):
+        if at >= 0 and load_genre().excluded_part.search(before[max(0, at - 4) : at + 1]):
             continue
         if at >= 0:
             distance = len(before) - (at + len(cue))
@@ -97,7 +91,7 @@ def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
         at = after.find(cue)
         if 0 <= at <= 2:
             best = max(best, 50.0 - at + len(cue) / 10)
-        elif at > 2 and _SAYS_WHAT.match(after):
+        elif at > 2 and load_genre().says_what.match(after):
             best = max(best, 40.0 - at + len(cue) / 10)  # "200万是«what it is»": what the amount is, said after it
     return best
 
@@ -106,7 +100,7 @@ def _negated(text: str, cue_start: int, others: Sequence[tuple[int, int]] = ()) 
     """A negation shortly before the cue, in its clause — unless another fact's cue stands between them and
     takes it ("没备案直接办了": 没 denies 备案, not 办了)."""
     window_start = max(segment_start(text, cue_start), cue_start - 8)
-    m = _NEGATION.search(text, window_start, cue_start)
+    m = load_genre().negation.search(text, window_start, cue_start)
     if not m:
         return False
     neg_end = m.start() + len(m.group(1))
@@ -137,13 +131,13 @@ def read_money(
         # "计划投资1000万": a planned amount is a weaker claim than one already spent.
         planned = PLANNED_PENALTY if genre.planned.search(before[-8:]) else 0.0
         # "补过"/"给过" read as "补了"/"给了": the aspect a cue was written with does not change the fact.
-        perfect = _ASPECT.sub("了", bare)
+        perfect = genre.past_aspect.sub("了", bare)
         for f in money_facts:
             cues = policy.cues(f).cues
             score = max(
                 _cue_score(cues, before, after),
                 _cue_score(cues, bare, after) - 0.05,
-                _cue_score(tuple(_ASPECT.sub("了", c) for c in cues), perfect, after) - 0.1,
+                _cue_score(tuple(genre.past_aspect.sub("了", c) for c in cues), perfect, after) - 0.1,
             ) - planned
             if score > 0:
                 claims[f] = score

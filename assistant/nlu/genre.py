@@ -65,6 +65,10 @@ class Genre:
     another_project: re.Pattern[str]
     option_not_about: re.Pattern[str]
     negated_option: re.Pattern[str]
+    negation: re.Pattern[str]
+    past_aspect: re.Pattern[str]
+    says_what: re.Pattern[str]
+    excluded_part: re.Pattern[str]
     undone: re.Pattern[str]
     not_yet: re.Pattern[str]
     denied_amount: re.Pattern[str]
@@ -160,6 +164,10 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             another_project=_compile(data["another_project"], "another_project"),
             option_not_about=_compile(data["option_not_about"], "option_not_about"),
             negated_option=_compile(data["negated_option"], "negated_option"),
+            negation=_compile(data["negation"], "negation"),
+            past_aspect=_compile(data["past_aspect"], "past_aspect"),
+            says_what=_compile(data["says_what"], "says_what"),
+            excluded_part=_compile(data["excluded_part"], "excluded_part"),
             undone=_compile(data["undone"], "undone"),
             not_yet=_compile(data["not_yet"], "not_yet"),
             denied_amount=_compile(data["denied_amount"], "denied_amount"),
