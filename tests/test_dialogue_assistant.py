@@ -113,6 +113,15 @@ def test_bad_input_gets_a_clear_chinese_message(assistant: Assistant, text: str,
     assert needle in reply.answer
 
 
+def test_a_message_that_cannot_be_read_suggests_the_loaded_policies_examples(assistant: Assistant):
+    reply = assistant.ask("😀😀😀", as_of=IN_FORCE)
+    plain = [e for e in assistant.examples if not any(ch.isdigit() for ch in e)]
+    assert plain and f"“{plain[0]}”" in reply.answer  # from corpus/*/examples.yaml, not from the code
+    from assistant.nlu.inputs import check_input
+
+    assert "政策什么时候到期" in (check_input("", 100).problem or "")  # no policy loaded: general words
+
+
 def test_unparseable_amount_in_a_follow_up(assistant: Assistant):
     conv = assistant.new_conversation(IN_FORCE)
     conv.ask("智能工厂授牌了能补多少")

@@ -12,6 +12,7 @@ intent reader and may rephrase an answer, nothing more (a phrasing that fails th
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from datetime import date
@@ -19,6 +20,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.corpus import Corpus, load_corpus
+from assistant.corpus.store import example_questions
 from assistant.dialogue.answer import Answer
 from assistant.dialogue.answers import carry_out
 from assistant.dialogue.answers.common import Context
@@ -120,6 +122,15 @@ class Assistant:
                     self._retriever = get_retriever(self.settings)
         return self._retriever
 
+    @functools.cached_property
+    def examples(self) -> tuple[str, ...]:
+        """The loaded policies' example questions (suggested when a message cannot be read)."""
+        try:
+            return tuple(example_questions(self.corpus))
+        except DataError as err:
+            log.warning("示例问题不可用：%s", err)
+            return ()
+
     def _embedder(self) -> Any | None:
         retriever = self._retriever
         if retriever is not None:
@@ -182,7 +193,7 @@ class Assistant:
 
     def respond(self, conv: Conversation, text: str) -> Reply:
         """Answer one turn and update the conversation's state."""
-        checked = check_input(text, self.settings.max_question_chars)
+        checked = check_input(text, self.settings.max_question_chars, self.examples)
         if checked.problem:
             reply = self._bare(conv, checked.problem)
         else:

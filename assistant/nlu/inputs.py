@@ -9,14 +9,29 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
-EMPTY_MESSAGE = "请输入您想咨询的问题，例如：“已获上海市智能工厂授牌，能拿多少补贴？”或“二级节点建成后能补多少？”"
-NO_TEXT_MESSAGE = "没有看懂您的问题。请用文字描述您想了解的内容，例如：“二级节点建成后能补多少？”"
+#: Without example questions from the loaded policies, what can be asked, in general words.
+_GENERAL_EXAMPLE = "某项支持能补多少、企业能否申请、政策什么时候到期"
+
+
+def _examples(examples: Sequence[str]) -> str:
+    """The loaded policies' example questions (``examples.yaml``; those without figures), or general words."""
+    plain = [e for e in examples if not re.search(r"\d", e)][:2]
+    return "或".join(f"“{e}”" for e in plain) if plain else _GENERAL_EXAMPLE
+
+
+def empty_message(examples: Sequence[str] = ()) -> str:
+    return f"请输入您想咨询的问题，例如：{_examples(examples)}"
+
+
+def no_text_message(examples: Sequence[str] = ()) -> str:
+    return f"没有看懂您的问题。请用文字描述您想了解的内容，例如：{_examples(examples)}"
 
 
 @dataclass(frozen=True)
@@ -45,16 +60,17 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def check_input(text: str | None, max_chars: int) -> CheckedInput:
-    """Normalise ``text``; set ``problem`` when it is empty, too long or has no words or digits."""
+def check_input(text: str | None, max_chars: int, examples: Sequence[str] = ()) -> CheckedInput:
+    """Normalise ``text``; set ``problem`` when it is empty, too long or has no words or digits (the message
+    suggests ``examples``, the loaded policies' example questions)."""
     raw = text if isinstance(text, str) else ""
     if len(raw) > max_chars * 4:  # do not even normalise a huge paste
         return CheckedInput(raw[:max_chars], too_long_message(max_chars))
     clean = normalise(raw)
     if not clean:
-        return CheckedInput("", EMPTY_MESSAGE)
+        return CheckedInput("", empty_message(examples))
     if len(clean) > max_chars:
         return CheckedInput(clean[:max_chars], too_long_message(max_chars))
     if not _MEANINGFUL.search(clean):
-        return CheckedInput(clean, NO_TEXT_MESSAGE)
+        return CheckedInput(clean, no_text_message(examples))
     return CheckedInput(clean)

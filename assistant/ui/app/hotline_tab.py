@@ -19,7 +19,7 @@ def hotline_tab(services: Services, today: date, years: range) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=6, min_width=300):
             with gr.Row():
-                query = gr.Textbox(placeholder="输入关键词或来电问题，如“二级节点”“贯标奖励多少”",
+                query = gr.Textbox(placeholder="输入关键词或来电问题，如条款号、支持项目名称、来电原话",
                                    show_label=False, scale=8, container=False, elem_id="search-input",
                                    max_length=services.settings.max_question_chars)
                 search_btn = gr.Button("检索", variant="primary", scale=1, min_width=64, elem_id="search-btn")

@@ -64,7 +64,7 @@ def search_results(
 ) -> str:
     """Result cards; clicking one (or Enter on it) loads its 答复口径 (see ``app.HIT_JS``)."""
     if not query.strip():
-        return '<div class="pqa-muted">输入关键词或来电问题，例如“二级节点”“标杆项目能补多少”；点击结果查看答复口径。</div>'
+        return '<div class="pqa-muted">输入关键词或来电问题（条款号、支持项目名称、来电原话均可）；点击结果查看答复口径。</div>'
     took = f"（用时 {elapsed_ms:.0f} 毫秒）" if elapsed_ms is not None else ""
     if not hits:
         return (f'<div class="pqa-muted" role="status">没有找到与“{esc(query)}”相关的条款{took}。'
