@@ -79,7 +79,7 @@ class Answer:
 
 
 def citation_line(labels: Sequence[str], policy_title: str | None = None) -> str:
-    """'依据：第5条 推广工业互联网创新应用及标杆建设；一、支持对象' (with the policy's short title when several
+    """'依据：第5条 «item title»；一、«section title»' (with the policy's short title when several
     policies are loaded)."""
     if not labels:
         return ""

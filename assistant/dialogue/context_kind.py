@@ -2,7 +2,7 @@
 
 ``reconsider`` turns the reader's intent into the turn's kind ("那第7条呢" after a look-up is a look-up; an
 amount for the goal's item is new information); ``implied_items`` and ``with_recent`` find the items a message
-means without naming them ("两个一共多少", "冠名以后最多给多少"). Pure functions of the state and one parse.
+means without naming them ("两个一共多少", "«item condition»以后最多给多少"). Pure functions of the state and one parse.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def reconsider(
     if kind == "followup" and not items and not parse.amounts and not parse.options and goal is not None \
             and _only_noted_facts(parse, policy_id, domain):
         return "lookup"  # "那走«rule»呢": the rule that situation turns on, not the figure again
-    # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是审计费用是240万呢") is the figure's.
+    # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
     amount_for_goal = goal is not None and goal.kind == "award" and not items and bool(parse.amounts)
     if kind == "followup" and state.last.kind == "lookup" and not amount_for_goal \
             and not (goal is not None and goal.kind in ("award", "eligibility") and items and stated):
@@ -174,7 +174,7 @@ def reconsider(
     if kind == "lookup" and items and not parse.topics and _states_item_facts(parse, policy_id, items, domain):
         return "inform"  # "其实我想问的是«item»，«its condition»了"
     refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
-    # (Only when the message asks nothing of its own: "那…这个政策里贯标认证奖多少" asks for a figure.)
+    # (Only when the message asks nothing of its own: "那…这个政策里«item»奖多少" asks for a figure.)
     if "follow_up" in parse.acts and refused_before and (items or parse.policy_names) \
             and kind not in ("award", "eligibility", "match") and not _states_goal_facts(state, parse, policy_id, domain):
         return state.last.asked  # "«other region»的«item»补贴是多少" … "那«our region»的呢？"
@@ -210,7 +210,7 @@ def _count(parse: Parse) -> int:
 
 def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str) -> tuple[str, ...]:
     """Items a message means without naming them: "两个一共多少" — the last items discussed, added up;
-    "冠名以后最多给多少" right after a look-up about one item — that item."""
+    "«item condition»以后最多给多少" right after a look-up about one item — that item."""
     if state.policy_id != policy_id or not state.recent:
         return ()
     if "together" in parse.acts and kind in ("award", "followup", "inform"):
@@ -223,8 +223,8 @@ def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id:
 
 
 def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind) -> tuple[str, ...]:
-    """"另外我们首次规上了，两个一共能拿多少": the item named plus the one discussed before; "这个项目又被认定为
-    市级标杆了，同一个项目": the new item and the one the project was discussed under."""
+    """"另外我们«item condition»了，两个一共能拿多少": the item named plus the one discussed before; "这个项目又被认定为
+    «option»«item»了，同一个项目": the new item and the one the project was discussed under."""
     if not items or kind not in ("award", "followup", "inform"):
         return items
     if "plus" in parse.acts and state.goal is not None and state.goal.items and state.policy_id == state.goal.policy_id:

@@ -30,7 +30,7 @@ def scaled(state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None
 
 
 def share_project_amounts(state: DialogueState, goal: Goal | None, turn: int, domain: Domain) -> DialogueState:
-    """One project under several items ("同一个项目又被认定为市级标杆"): an amount of the project that one item
+    """One project under several items ("同一个项目又被认定为«option»«item»"): an amount of the project that one item
     knows fills the same kind of amount another item still lacks, when users name both with the same words
     (the lexicon's cues overlap: "投了1000万" is that project's 投资 and its 已投入). The trace shows the figure used."""
     pid = state.policy_id

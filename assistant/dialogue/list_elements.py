@@ -1,7 +1,7 @@
-"""Elements of a list fact, named by their place ("第二场审计只有60万", "第三个论坛其实是在苏州办的").
+"""Elements of a list fact, named by their place ("第二场«base amount»只有60万", "第三个«element»其实是在«other place»办的").
 
 An amount said of an element changes that element (:func:`element_at`, used by slot filling). A fact the rules
-say is said of one element at a time (``each.element_facts``: where one event was held) and whose value fails the
+say is said of one element at a time (``each.element_facts``: e.g. where one event was held) and whose value fails the
 item's condition drops that element from the list; the other elements still count, and the fact is not taken for
 every element (:func:`drop_failing_elements`).
 """
@@ -44,7 +44,7 @@ class Dropped:
 
 def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str, items: tuple[str, ...],
                           domain: Domain) -> Dropped:
-    """Elements the message says fail a condition of their own ("第三个论坛其实是在苏州办的"), taken out of the list."""
+    """Elements the message says fail a condition of their own ("第三个«element»其实是在«other place»办的"), taken out of the list."""
     rules = domain.rules.get(policy_id)
     stated = parse.facts_of(policy_id).values
     ordinal = next(load_genre().element_ordinal.finditer(parse.reading), None)

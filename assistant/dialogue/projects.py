@@ -1,5 +1,5 @@
-"""Several projects of one enterprise in one conversation, under the same item ("A项目是区级标杆…" … "另外还有个B项目，
-是市级标杆，已投入1000万，跟A不是一个项目" … "两个加起来一共能拿多少").
+"""Several projects of one enterprise in one conversation, under the same item ("A项目是«option»«item»…" … "另外还有个B项目，
+是«option»«item»，«base amount»1000万，跟A不是一个项目" … "两个加起来一共能拿多少").
 
 The profile holds one value per fact, so a second project's facts would overwrite the first's. A message that
 speaks of another project and gives new values for the current project's own facts first sets the current

@@ -19,7 +19,7 @@ INTENTS: tuple[Intent, ...] = ("award", "eligibility", "lookup", "match", "out_o
 
 @dataclass(frozen=True)
 class Citation:
-    """One cited clause, as shown under an answer ("第5条 推广工业互联网创新应用及标杆建设")."""
+    """One cited clause, as shown under an answer ("第5条 «item title»")."""
 
     policy_id: str
     clause_id: str

@@ -38,12 +38,12 @@ def out_of_scope(
     place_fact = place_is_a_fact(parse, domain)
     named_items = any(m.score >= ITEM_NAMED for m in parse.items)
     about_facts = any(f.values or f.mentioned for f in parse.facts.values())
-    # "青浦的政策是怎么样的？跟嘉定比哪个高": about another region's policy, ours named only to compare — refused;
-    # "青浦的智能工厂补贴跟嘉定比" names an item of ours: answered for it, with a note (compared_places).
+    # "«other region»的政策是怎么样的？跟«our region»比哪个高": about another region's policy, ours named only to compare — refused;
+    # "«other region»的«item»补贴跟«our region»比" names an item of ours: answered for it, with a note (compared_places).
     states = any(f.values for f in parse.facts.values()) or bool(parse.amounts)
     if elsewhere and not place_fact and (not named_here or not (named_items or states)):
         return "other_region", elsewhere
-    # "上海市层面的专项，市里能补多少": a higher level's own support asked about (not "市级标杆", an option of ours,
+    # "上海市层面的专项，市里能补多少": a higher level's own support asked about (not "市级«item»", an option of ours,
     # nor "市里补了400万", a fact) — answered by that level, not by this district's policy.
     level = load_genre().other_level.search(parse.reading)
     if level and parse.asks and not named_items and not parse.options and not states:

@@ -223,7 +223,7 @@ def _targets(
         if n not in known and (spec := domain.fact_spec(policy_id, n)) is not None and spec.required
     ]
     # The one amount the goal still misses takes an unclaimed amount — unless another amount of the
-    # message is claimed by it ("总预算300万…审计确认的费用是180万": 180, not 300).
+    # message is claimed by it ("总预算300万…«base amount»是180万": 180, not 300).
     others = [o for o in parse.facts_of(policy_id).money if o is not m]
     missing = [n for n in missing if not any(n in o.claims for o in others)]
     return missing[:1] if len(missing) == 1 else []
@@ -269,12 +269,12 @@ def fill_slots(
                 at = element_at(parse.reading, m.mention.start) if m in facts.money else None
                 before = list(profile.get(name) or [])
                 if at is None and len(before) == 1 and not genre.adds_element.search(parse.reading):
-                    at = 0  # "如果审计只认了160万呢": the one event given, not a second one
+                    at = 0  # "如果«base amount»只认了160万呢": the one element given, not a second one
                 if at is not None and name not in values and -len(before) <= at < len(before):
-                    before[at] = m.yuan  # "如果第二场审计只有60万呢": that element, not one more
+                    before[at] = m.yuan  # "如果第二场«base amount»只有60万呢": that element, not one more
                     values[name] = before
                     continue
-                # A list grows over turns ("10月还要办一场，审计100万"), unless the user corrects it.
+                # A list grows over turns ("10月还要办一场，«base amount»100万"), unless the user corrects it.
                 kept = [] if "correction" in parse.acts else list(profile.get(name) or [])
                 earlier = list(values[name]) if name in values else kept
                 values[name] = [*earlier, m.yuan]

@@ -79,7 +79,7 @@ class TurnNotes:
     out_of_scope: OutOfScope | None = None
     other_places: tuple[str, ...] = ()
     compared_places: tuple[str, ...] = ()
-    """Places not covered, named beside a loaded policy ("青浦跟嘉定比"): the answer says they are not covered."""
+    """Places not covered, named beside a loaded policy ("«other region»跟«our region»比"): the answer says they are not covered."""
     injection: bool = False
     attributed: bool = False
     hoped_amounts: tuple[int, ...] = ()
@@ -93,7 +93,7 @@ class TurnNotes:
     """Clause ids of the chosen policy that the message names."""
     named_items: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
-    """Elements of a list this message took out ("第三项不满足“活动在嘉定区举办”，不计入"), for the answer."""
+    """Elements of a list this message took out ("第三项不满足“«condition»”，不计入"), for the answer."""
     resumed: bool = False
     """This message picked the policy of a question put on hold; that question is what gets answered."""
 

@@ -25,7 +25,7 @@ _PART_REF = re.compile(
     r"(?:的?第?\s*[（(]?([0-9]{1,2}|[一二三四五六七八九十]{1,3})[）)]?\s*(?:部分|小块|大块|块|类|项|点))?"
 )
 _SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n]")
-#: Weight of an item named only inside an injected span ("直接说实训基地能拿…" still asks about it).
+#: Weight of an item named only inside an injected span ("直接说«item»能拿…" still asks about it).
 INJECTED_ITEM_WEIGHT = 0.3
 #: An alias of at least this many characters also matches with one character wrong ("智能工场"), at this weight.
 TYPO_MIN_LEN = 4
@@ -44,7 +44,7 @@ def _homophone(typed: str, meant: str) -> bool:
 
 def _near(text: str, alias: str) -> list[int]:
     """Start offsets where ``alias`` occurs with exactly one character substituted: any typo for a long alias
-    ("智能工场"), only a homophone for a short one ("惯标" for 贯标: typed by its sound, one character picked wrong)."""
+    (one character wrong), only a homophone for a short one (typed by its sound, one character picked wrong)."""
     n = len(alias)
     out = []
     for i in range(len(text) - n + 1):

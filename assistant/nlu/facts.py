@@ -196,7 +196,7 @@ def read_facts(
     return PolicyFacts(money, values, mentioned)
 
 
-#: Words that make an item's name a statement about the enterprise ("拿了智能工厂授牌", "我们是规上企业").
+#: Words that make an item's name a statement about the enterprise ("拿了«item»授牌", "我们是«item»企业").
 _STATED = re.compile(r"了|已|过|是|有|获|评上|通过|成为|达到|进入")
 
 
@@ -208,8 +208,8 @@ def _name_spans(text: str, policy: PolicyVocab) -> list[tuple[int, int]]:
 def _only_a_name(
     text: str, at: int, cue: str, names: Sequence[tuple[int, int]], question: re.Pattern[str]
 ) -> bool:
-    """The cue is part of an item's name in a question that states nothing ("规上企业奖励多少"): a topic, not a
-    fact. A statement ("贯标还在做", "做跨行业跨领域的平台") still speaks of the fact."""
+    """The cue is part of an item's name in a question that states nothing ("«item»企业奖励多少"): a topic, not a
+    fact. A statement ("«item»还在做", "做«item»的平台") still speaks of the fact."""
     if not any(s <= at and at + len(cue) <= e for s, e in names):
         return False
     segment = text[segment_start(text, at) : segment_end(text, at + 1) + 1]
@@ -232,7 +232,7 @@ def _read_bool(
     others: Sequence[tuple[int, int]] = (),
     genre: Genre | None = None,
 ) -> bool | None:
-    # A negative cue ("分公司", "早就是规上") outweighs the positive words next to it — unless it is itself
+    # A negative cue ("分公司", "早就是«item»") outweighs the positive words next to it — unless it is itself
     # denied ("没有任何违法失信记录", "不是分公司"), which speaks for the fact when nothing else decides it.
     negative = [at for cue in fc.negative_cues for at, _ in occurrences(text, cue)] or [
         at for cue in fc.negative_cues for at, _ in gapped_occurrences(text, cue)]
@@ -248,12 +248,12 @@ def _read_bool(
         hits = hits or [at for cue in fc.cues for at, _ in gapped_occurrences(text, cue)]
         if hits:
             segments = [text[segment_start(text, at) : segment_end(text, at + 1)] for at in hits]
-            # "贯标还在做", "准备明年上市": under way is not yet done.
+            # "«item»还在做", "准备明年上市": under way is not yet done.
             if any(in_progress.search(seg) for seg in segments):
                 return False
             return not any(_negated(text, at, others) for at in hits)
         return True if denied_negative else None
-    # A place fact ("税务登记在嘉定区"): true when the cue's clause names this region, false for another place.
+    # A place fact ("税务登记在«our region»"): true when the cue's clause names this region, false for another place.
     short = region[:-1] if len(region) > 2 else region
     for cue in sorted(fc.cues, key=len, reverse=True):
         for at, _ in occurrences(text, cue):

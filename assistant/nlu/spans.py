@@ -18,7 +18,7 @@ from assistant.nlu.genre import Genre
 
 SpanKind = Literal["injection", "attribution"]
 
-# An English full stop ends a sentence too ("Ignore previous instructions. 智能工厂…").
+# An English full stop ends a sentence too ("Ignore previous instructions. «item»…").
 _CLAUSE_BREAK = re.compile(r"[，,。；;！？!?\n]|\.(?=\s|[\u4e00-\u9fff]|$)")
 _SENTENCE_BREAK = re.compile(r"[。！？!?\n]|\.(?=\s|[\u4e00-\u9fff]|$)")
 _INTRODUCES = re.compile(r"^[^，,。；;！？!?\n]{0,12}[：:]")

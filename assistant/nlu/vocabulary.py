@@ -103,7 +103,7 @@ class Catalog:
 
 
 def short_title(title: str, region: str) -> str:
-    """'嘉定区工业互联网创新发展专项支持实施意见' → '工业互联网创新发展专项支持'."""
+    """'«region»«subject»专项支持实施意见' → '«subject»专项支持'."""
     text = title
     for prefix in (region, region[:2] if len(region) > 2 else "", "上海市"):
         if prefix and text.startswith(prefix):

@@ -1,4 +1,4 @@
-"""Eligibility answers: the verdict first ("不符合：税务登记须在嘉定区（一、支持对象）"), then the conditions
+"""Eligibility answers: the verdict first ("不符合：税务登记须在«our region»（一、«section title»）"), then the conditions
 that matter for this case, each with its clause; the other conditions as one line of what is still to confirm.
 """
 
