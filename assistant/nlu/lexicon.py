@@ -1,7 +1,7 @@
 """How users phrase a policy's facts: ``corpus/<policy-id>/lexicon.yaml``.
 
-Each fact of ``rules.yaml`` may have ``cues`` (the words users put next to it: "已投入", "土建", "上级补助"…),
-``negative_cues`` (words that make a yes/no fact false: "分公司", "早就是规上") and, for a choice, ``option_aliases``
+Each fact of ``rules.yaml`` may have ``cues`` (the words users put next to it: "已投入", "上级补助"…),
+``negative_cues`` (words that make a yes/no fact false: "分公司", "早就是«item»") and, for a choice, ``option_aliases``
 (other ways to name an option: "市里认定" for 市级) and ``open_cues`` (words that raise a fact the text leaves open:
 "高校" for 法人企业 — the answer cites the condition as to be confirmed). No figures: this file is about wording only.
 """
