@@ -230,3 +230,11 @@ def test_occurrences_are_the_literal_matches_regex_would_give() -> None:
 def test_a_scaling_hypothetical_is_read_only_without_an_amount(nlu: NLU, text: str, scale: float | None) -> None:
     parse = nlu.parse(text)
     assert (None if parse.scale is None else float(parse.scale)) == scale
+
+
+def test_a_clause_that_only_says_done_states_the_item_just_named(nlu: NLU):
+    done = read(nlu, "那贯标呢？我们去年也通过了").facts_of("jiading-iiot-2024").values
+    assert done == {"two_integration_certified": True}
+    # A clause with an object or a figure of its own says something else.
+    assert not read(nlu, "那上市挂牌呢？我们是工业互联网企业").facts_of("jiading-iiot-2024").values.get("listed")
+    assert "smart_factory_awarded" not in read(nlu, "那智能工厂的呢，投了200万").facts_of("jiading-iiot-2024").values

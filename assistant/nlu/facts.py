@@ -212,11 +212,17 @@ def _only_a_name(
     fact. A statement ("«item»还在做", "做«item»的平台") still speaks of the fact."""
     if not any(s <= at and at + len(cue) <= e for s, e in names):
         return False
-    segment = text[segment_start(text, at) : segment_end(text, at + 1) + 1]
-    return bool(question.search(segment)) and not _STATED.search(segment)
+    end = segment_end(text, at + 1)
+    segment = text[segment_start(text, at) : end + 1]
+    # "那«item»呢？我们去年也通过了": the next clause, naming nothing of its own, states it of this item.
+    following = text[end + 1 : segment_end(text, end + 1)] if end + 1 < len(text) else ""
+    stated_next = bool(_DONE_ALONE.match(following)) and not any(end < s < end + 1 + len(following) for s, _ in names)
+    return bool(question.search(segment)) and not _STATED.search(segment) and not stated_next
 
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
+#: A clause that only says something was done, with no object of its own ("我们去年也通过了", "早就拿到了").
+_DONE_ALONE = re.compile(r"^\s*(我们|我司|公司|咱们|去年|今年|前年|上个月|已经|早就|也|都|刚|刚刚|已)*\s*[\u4e00-\u9fff]{1,3}了[。！!]?\s*$")
 
 
 def _undone(text: str, at: int, genre: Genre) -> bool:
