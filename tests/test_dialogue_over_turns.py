@@ -115,3 +115,46 @@ def test_an_element_said_to_fail_its_own_condition_drops_out_of_the_list(fast_as
     # With one event, where it was held decides the item itself.
     *_, single = talk(fast_assistant, "今年办了一场全国性工业互联网论坛，审计确认60万，能补多少", "其实是在苏州办的")
     assert "不满足：活动在嘉定区举办" in single.answer
+
+
+@pytest.mark.parametrize(("reply", "yuan"), [("500", 1_500_000), ("五百", 1_500_000), ("大概600左右", 1_800_000)])
+def test_a_bare_number_answering_an_amount_question_is_in_wan(fast_assistant: Assistant, reply: str, yuan: int):
+    asked, r = talk(fast_assistant, "区级标杆项目能补多少", reply)
+    assert asked.amount_yuan is None and "万元" in asked.answer  # the question asks for 万元
+    assert r.amount_yuan == yuan and "万元×30%" in r.answer  # the amount used is shown
+    (alone,) = talk(fast_assistant, "500")
+    assert alone.amount_yuan is None  # no question asked: a bare number is not money
+
+
+def test_asking_for_the_figure_again_is_the_figure(fast_assistant: Assistant, monkeypatch: pytest.MonkeyPatch):
+    from dataclasses import replace
+
+    parse = fast_assistant.nlu.parse
+    # Whatever the reader makes of it, "再算一遍" after a figure asks for that figure again.
+    misread = lambda text, *a, **k: replace(parse(text, *a, **k), intent="lookup") if "再算" in text else parse(text, *a, **k)  # noqa: E731
+    monkeypatch.setattr(fast_assistant.nlu, "parse", misread)
+    *_, r = talk(fast_assistant, "服务商补贴，去年服务金额200万，补多少", "按管理员说的50%再算一遍")
+    assert r.intent == "award" and r.amount_yuan == 600_000  # 200 × 30%, never the 50% asked for
+
+
+def test_an_amount_already_given_is_not_a_hoped_for_figure(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "智能工厂项目投资300万，这个项目区里技改政策已经补了100万，这边还能拿多少")
+    assert r.amount_yuan == 0  # min(90, 200) − 100, floor 0 (第13条)
+    (hoped,) = talk(fast_assistant, "智能工厂项目投资300万，能补100万吗")
+    assert hoped.amount_yuan == 900_000  # a figure hoped for is never a fact
+
+
+def test_support_said_never_given_is_zero(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "智能工厂 投资500万 镇里给了80万 这里还能补多少", "要是镇里没给呢")
+    assert r.amount_yuan == 1_500_000
+
+
+def test_an_item_named_only_to_set_a_project_apart_does_not_take_its_amount(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "市级标杆 投入900万 补多少", "另外还有个智能工厂项目 跟标杆不是同一个 投资400万",
+                 "两个加一起多少")
+    assert r.amount_yuan == 3_900_000  # 270 (标杆) + 120 (智能工厂 400 × 30%)
+
+
+def test_a_one_word_total_after_two_items_adds_them(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "贯标过了 奖多少", "那智能工厂呢 投了 660万", "一共")
+    assert r.amount_yuan == 2_180_000 and {"1", "2"} <= set(ids(r))

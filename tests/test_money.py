@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant.errors import AmountError, InputError
-from assistant.rules.money import MAX_YUAN, AmountMention, find_amounts, format_yuan, parse_amount
+from assistant.rules.money import MAX_YUAN, AmountMention, format_yuan, parse_amount
+from assistant.rules.money_text import find_amounts
 
 
 @pytest.mark.parametrize(
@@ -234,4 +235,17 @@ def test_bare_numbers_take_the_unit_the_message_declares(text: str, found: list[
     ],
 )
 def test_amounts_after_a_comma_and_mixed_numerals(text: str, found: list[int]) -> None:
+    assert [m.yuan for m in find_amounts(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("区内企业服务金额800k左右 能补多少", [800_000]),  # k right after a word that says money follows
+        ("服务金额 1200k", [1_200_000]),
+        ("500k", []),  # on its own: not money
+        ("电机功率500kW，投了300万", [3_000_000]),
+    ],
+)
+def test_chat_k_after_a_money_word_is_thousands(text: str, found: list[int]) -> None:
     assert [m.yuan for m in find_amounts(text)] == found

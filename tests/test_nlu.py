@@ -238,3 +238,10 @@ def test_a_clause_that_only_says_done_states_the_item_just_named(nlu: NLU):
     # A clause with an object or a figure of its own says something else.
     assert not read(nlu, "那上市挂牌呢？我们是工业互联网企业").facts_of("jiading-iiot-2024").values.get("listed")
     assert "smart_factory_awarded" not in read(nlu, "那智能工厂的呢，投了200万").facts_of("jiading-iiot-2024").values
+
+
+def test_an_amount_said_as_received_is_not_hoped_for(nlu: NLU):
+    received = read(nlu, "这个项目之前已经补了100万").facts_of("jiading-iiot-2024").money
+    hoped = read(nlu, "这个项目能补100万吗").facts_of("jiading-iiot-2024").money
+    assert [m.expected_award for m in received] == [False]
+    assert [m.expected_award for m in hoped] == [True]

@@ -19,7 +19,8 @@ from assistant.dialogue.reply import INTENTS
 from assistant.errors import AmountError
 from assistant.nlu import NLU_INTENTS
 from assistant.rules import calculate
-from assistant.rules.money import find_amounts, format_yuan, parse_amount
+from assistant.rules.money import format_yuan, parse_amount
+from assistant.rules.money_text import find_amounts
 
 WORDS = [
     "智能工厂", "授牌", "贯标", "上市", "规上", "标杆", "市级", "区级", "国家级", "二级节点", "服务商", "土建", "峰会",

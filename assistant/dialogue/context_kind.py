@@ -155,9 +155,13 @@ def reconsider(
         return "inform"  # "这个项目«other support»给了20万，会不会影响？" / "那«base amount»如果是400万呢": recompute
     if kind in ("lookup", "eligibility") and items and parse.asks_amount and parse.amounts:
         return "award"  # "«base amount»一共是2000万，资助多少"
-    if kind == "lookup" and not items and "together" in parse.acts and parse.asks_amount and not parse.topics \
+    bare_total = kind in ("inform", "vague", "followup") or (kind == "lookup" and parse.asks_amount)
+    if bare_total and not items and "together" in parse.acts and not parse.topics and not stated \
             and goal is not None and goal.kind == "award" and goal.items:
-        return "award"  # "那总共是多少" after a figure: the total of the items discussed, not a clause
+        return "award"  # "那总共是多少", "一共" after a figure: the total of the items discussed, not a clause
+    if "again" in parse.acts and not items and not parse.topics and kind in ("lookup", "inform", "vague") \
+            and goal is not None and goal.kind == "award" and goal.items:
+        return "award"  # "按…再算一遍": the figure again (what an injection asked to change is ignored)
     if kind == "eligibility" and items and parse.asks_amount and not parse.asks_count \
             and not _unmet_condition(parse, policy_id, items, domain):
         return "award"  # "«item»已经通过了，能拿多少？": the figure is asked (its conditions come with it)

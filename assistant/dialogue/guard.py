@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from assistant.corpus.model import PolicyMeta
 from assistant.errors import GroundingError
-from assistant.rules.money import find_amounts
+from assistant.rules.money_text import find_amounts
 
 _NUMBER = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?")
 _CLAUSE_REF = re.compile(r"第\s*(\d{1,3})\s*条")

@@ -15,18 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from assistant.dialogue.bare_replies import bare_value, spec_type
 from assistant.dialogue.derived_slots import scaled
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import element_at
-from assistant.dialogue.state import DialogueState, Goal, Request
-from assistant.errors import InputError
+from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
 from assistant.nlu.facts import MoneyReading
 from assistant.nlu.genre import load_genre
 
 #: A cue right before an amount ("服务金额900万") scores about 100; one a few words away, less.
 STRONG_CLAIM = 90.0
-_NUMBER = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -68,70 +67,6 @@ def items_from_facts(
     return (ranked[0][0],)
 
 
-def _spec_type(domain: Domain, policy_id: str, fact: str | None) -> str | None:
-    spec = domain.fact_spec(policy_id, fact) if fact else None
-    return spec.type if spec is not None else None
-
-
-def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) -> bool:
-    """Whether the message gives a value for the fact the assistant asked for."""
-    kind = _spec_type(domain, policy_id, req.fact)
-    facts = parse.facts_of(policy_id)
-    if kind in ("money", "money_list"):
-        spec = domain.fact_spec(policy_id, req.fact or "")
-        optional_none = spec is not None and spec.default == 0 and "deny" in parse.acts
-        return any(not m.expected_award and not m.denied for m in facts.money) or optional_none
-    if kind == "choice":
-        return req.fact in facts.values or any(o.fact == req.fact for o in parse.options)
-    if kind == "bool":
-        return req.fact in facts.values or bool(parse.acts & {"affirm", "deny"})
-    if kind == "count":
-        return req.fact in facts.values or bool(_NUMBER.search(parse.reading))
-    if kind == "ratio":
-        return req.fact in facts.values or _bare_ratio(req, parse, policy_id, domain) is not None
-    return False
-
-
-def _bare_ratio(req: Request, parse: Parse, policy_id: str, domain: Domain) -> str | None:
-    """A bare "1:1" / "1比0.5" / "50%" given when the assistant asked for a ratio."""
-    spec = domain.fact_spec(policy_id, req.fact or "")
-    if spec is None:
-        return None
-    try:
-        return str(spec.coerce(parse.reading.strip().rstrip("。.!！吧呢啊")))
-    except InputError:
-        return None
-
-
-def _bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domain) -> dict[str, Any]:
-    """A bare answer to the requested fact: "是的"/"没有" for yes/no, "20家" for a count, "无" for an optional amount."""
-    if req is None or req.fact is None:
-        return {}
-    kind = _spec_type(domain, policy_id, req.fact)
-    if kind == "bool" and req.fact not in parse.facts_of(policy_id).values:
-        if "affirm" in parse.acts:
-            return {req.fact: True}
-        if "deny" in parse.acts:
-            return {req.fact: False}
-    if kind == "count" and req.fact not in parse.facts_of(policy_id).values:
-        m = _NUMBER.search(parse.reading)
-        if m:
-            return {req.fact: int(m.group(0))}
-    if kind == "ratio" and req.fact not in parse.facts_of(policy_id).values:
-        ratio = _bare_ratio(req, parse, policy_id, domain)
-        if ratio is not None:
-            return {req.fact: ratio}
-    if kind == "choice" and req.fact not in parse.facts_of(policy_id).values:
-        picked = _option_by_stem(domain.fact_spec(policy_id, req.fact), parse.reading)
-        if picked:
-            return {req.fact: picked}
-    if kind in ("money", "money_list") and "deny" in parse.acts and not parse.amounts:
-        spec = domain.fact_spec(policy_id, req.fact)
-        if spec is not None and spec.default == 0:
-            return {req.fact: 0}
-    return {}
-
-
 def _for_all(parse: Parse, m: MoneyReading) -> bool:
     return bool(re.search(r"(都是|均为|都为|一样是|都)\s*$", parse.reading[max(0, m.mention.start - 4) : m.mention.start]))
 
@@ -151,7 +86,10 @@ def _nearest(
     benchmark item), the one whose item the message names closest before the amount; a fact already given a
     value in this message yields to one that has none."""
     fresh = [f for f in claimed if f not in filled_now] or claimed
-    before = {x.item_id: x.start for x in parse.items_of(policy_id) if x.start < m.mention.start}
+    # "跟«item»不是同一个": that item is named to be set apart, not as the amount's owner.
+    apart = [(x.start("other"), x.end("other")) for x in load_genre().not_same_as.finditer(parse.reading)]
+    before = {x.item_id: x.start for x in parse.items_of(policy_id)
+              if x.start < m.mention.start and not any(s <= x.start < e for s, e in apart)}
     distance: dict[str, int] = {}
     for fact in fresh:
         owners = [before[i] for i in domain.items_of_fact(policy_id, fact) if i in before]
@@ -163,20 +101,6 @@ def _nearest(
     return fresh
 
 
-_OPTION_SUFFIX = re.compile(r"(级|性|类|档|型)$")
-
-
-def _option_by_stem(spec: Any, text: str) -> str | None:
-    """An option named by its stem in a short reply to "哪一级？": "市里评的" → 市级, "区里" → 区级."""
-    if spec is None or not spec.options or len(text.strip()) > 12:
-        return None
-    stems = {o: _OPTION_SUFFIX.sub("", o) for o in spec.options}
-    hits = [o for o, stem in stems.items() if stem and stem in text]
-    longest = max((len(stems[o]) for o in hits), default=0)
-    hits = [o for o in hits if len(stems[o]) == longest]
-    return hits[0] if len(hits) == 1 else None
-
-
 def _targets(
     m: MoneyReading, state: DialogueState, policy_id: str, goal: Goal | None, parse: Parse, domain: Domain,
     known: dict[str, Any], filled_now: set[str],
@@ -185,7 +109,7 @@ def _targets(
     # for "what can we claim", every item's.
     items = goal.items if goal and goal.items else (tuple(domain.item_ids(policy_id)) if goal and goal.kind == "match" else ())
     relevant = domain.item_facts(policy_id, items) if items else []
-    money = [n for n in relevant if _spec_type(domain, policy_id, n) in ("money", "money_list")]
+    money = [n for n in relevant if spec_type(domain, policy_id, n) in ("money", "money_list")]
     claimed = m.best_claims(money)
     if _for_all(parse, m):
         # "项目投资和已投入都是1000万": every fact whose cue claims it.
@@ -205,7 +129,7 @@ def _targets(
         base = [n for n in money if n in known and getattr(domain.fact_spec(policy_id, n), "required", False)]
         if base:
             return base[:1]
-    listed = [n for n in money if n in known and _spec_type(domain, policy_id, n) == "money_list"]
+    listed = [n for n in money if n in known and spec_type(domain, policy_id, n) == "money_list"]
     if listed and not m.claims and element_at(parse.reading, m.mention.start) is not None:
         return listed[:1]  # "第三场90万": an element of the list being given
     adding = state.adding_to(policy_id, money)
@@ -236,7 +160,7 @@ def fill_slots(
     facts = parse.facts_of(policy_id)
     profile = state.profile(policy_id)
     values: dict[str, Any] = dict(facts.values)
-    values.update(_bare_value(state.requested, parse, policy_id, domain))
+    values.update(bare_value(state.requested, parse, policy_id, domain))
     hoped: list[int] = []
     pending: list[MoneyReading] = []
     known = {**profile, **values}
@@ -265,7 +189,7 @@ def fill_slots(
                 pending.append(m)
             continue
         for name in targets:
-            if _spec_type(domain, policy_id, name) == "money_list":
+            if spec_type(domain, policy_id, name) == "money_list":
                 at = element_at(parse.reading, m.mention.start) if m in facts.money else None
                 before = list(profile.get(name) or [])
                 if at is None and len(before) == 1 and not genre.adds_element.search(parse.reading):
@@ -298,7 +222,7 @@ def fill_slots(
     corrected = tuple(n for n, v in values.items() if n in profile and profile[n] != v)
     # Pieces keep adding until the figure is asked for ("…总共能补多少") or corrected.
     adding = frozenset(n for n in values if (n in pieces or in_pieces) and not parse.asks_amount
-                       and _spec_type(domain, policy_id, n) == "money")
+                       and spec_type(domain, policy_id, n) == "money")
     new = state.with_slots(policy_id, values, turn, goal.items if goal else (), adding) if values else state
     if has_items:
         new = replace(new, pending_money=())

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from assistant.dialogue.bare_replies import answers_request
 from assistant.dialogue.context_kind import (
     ITEM_NAMED,
     ITEM_WEAK,
@@ -32,7 +33,7 @@ from assistant.dialogue.list_elements import drop_failing_elements
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import moved_elsewhere, set_aside
 from assistant.dialogue.scope import out_of_scope, place_is_a_fact
-from assistant.dialogue.slots import answers_request, fill_slots, items_from_facts
+from assistant.dialogue.slots import fill_slots, items_from_facts
 from assistant.dialogue.state import (
     DialogueState,
     Goal,

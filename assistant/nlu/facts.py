@@ -188,6 +188,9 @@ def read_facts(
             value = read_count(text, cues)
         elif spec.type == "ratio":
             value = read_ratio(text, spec, cues)
+        elif spec.type == "money" and spec.default == 0 and not any(name in m.claims for m in money):
+            longer = [span for n, spans in cue_spans.items() if n != name for span in spans]
+            value = _none_given(text, cues, genre, longer)
         if value is not None:
             values[name] = value
     mentioned = tuple(
@@ -270,6 +273,18 @@ def _read_bool(
                 return False
             if short in seg or "本区" in seg or "区内" in seg:
                 return True
+    return None
+
+
+def _none_given(text: str, fc: FactCues, genre: Genre, others: Sequence[tuple[int, int]]) -> int | None:
+    """0 for an optional amount the message says was never given ("要是镇里没给呢", "没有拿过其他补贴"), by a cue of
+    its own (not a shorter word inside another fact's cue: "补贴" in "其他补贴")."""
+    for cue in fc.cues:
+        for at, end in occurrences(text, cue):
+            if any(s <= at and end <= e and e - s > end - at for s, e in others):
+                continue
+            if genre.none_given.match(text, end) or _negated(text, at):
+                return 0
     return None
 
 

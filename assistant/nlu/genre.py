@@ -69,6 +69,8 @@ class Genre:
     past_aspect: re.Pattern[str]
     says_what: re.Pattern[str]
     excluded_part: re.Pattern[str]
+    none_given: re.Pattern[str]
+    not_same_as: re.Pattern[str]
     undone: re.Pattern[str]
     not_yet: re.Pattern[str]
     denied_amount: re.Pattern[str]
@@ -168,6 +170,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             past_aspect=_compile(data["past_aspect"], "past_aspect"),
             says_what=_compile(data["says_what"], "says_what"),
             excluded_part=_compile(data["excluded_part"], "excluded_part"),
+            none_given=_compile(data["none_given"], "none_given"),
+            not_same_as=_compile(data["not_same_as"], "not_same_as"),
             undone=_compile(data["undone"], "undone"),
             not_yet=_compile(data["not_yet"], "not_yet"),
             denied_amount=_compile(data["denied_amount"], "denied_amount"),

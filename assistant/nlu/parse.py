@@ -29,7 +29,8 @@ from assistant.nlu.genre import ACTS, LOOKUP_TOPICS, Act, Genre, LookupTopic
 from assistant.nlu.intents import FALLBACK_INTENT, QUESTIONS, NluIntent
 from assistant.nlu.spans import Span, in_spans, mark_spans, without_spans
 from assistant.nlu.vocabulary import Catalog
-from assistant.rules.money import AmountMention, find_amounts
+from assistant.rules.money import AmountMention
+from assistant.rules.money_text import find_amounts
 
 #: Placeholders the intent reader sees instead of entities.
 MASKS = {"money": "Ⓜ", "item": "Ⓘ", "option": "Ⓞ", "clause": "Ⓒ", "place": "Ⓟ", "number": "Ⓝ", "count": "Ⓚ"}

@@ -16,7 +16,8 @@ from assistant.rules.eligibility import Eligibility, Reason, check_eligibility
 from assistant.rules.facts import FactSpec
 from assistant.rules.maximum import MaxAward, max_award
 from assistant.rules.model import PolicyRules, bind, has_rules, load_all_rules, load_rules, load_rules_file
-from assistant.rules.money import AmountMention, find_amounts, format_yuan, parse_amount
+from assistant.rules.money import AmountMention, format_yuan, parse_amount
+from assistant.rules.money_text import find_amounts
 from assistant.rules.schema import Item
 from assistant.rules.trace import Note, TraceStep
 

@@ -1,0 +1,114 @@
+"""A bare reply to the assistant's question ("是的", "没有", "20家", "1:1", "市里评的", "500"): the value of the fact
+the assistant asked for, read with the question in mind (the NLU reads the message alone).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.state import Request
+from assistant.errors import AmountError, InputError
+from assistant.nlu import Parse
+from assistant.rules.money import parse_amount
+
+_NUMBER = re.compile(r"\d+")
+
+
+def spec_type(domain: Domain, policy_id: str, fact: str | None) -> str | None:
+    spec = domain.fact_spec(policy_id, fact) if fact else None
+    return spec.type if spec is not None else None
+
+
+def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) -> bool:
+    """Whether the message gives a value for the fact the assistant asked for."""
+    kind = spec_type(domain, policy_id, req.fact)
+    facts = parse.facts_of(policy_id)
+    if kind in ("money", "money_list"):
+        spec = domain.fact_spec(policy_id, req.fact or "")
+        optional_none = spec is not None and spec.default == 0 and "deny" in parse.acts
+        return any(not m.expected_award and not m.denied for m in facts.money) or optional_none \
+            or _bare_wan(parse) is not None
+    if kind == "choice":
+        return req.fact in facts.values or any(o.fact == req.fact for o in parse.options)
+    if kind == "bool":
+        return req.fact in facts.values or bool(parse.acts & {"affirm", "deny"})
+    if kind == "count":
+        return req.fact in facts.values or bool(_NUMBER.search(parse.reading))
+    if kind == "ratio":
+        return req.fact in facts.values or _bare_ratio(req, parse, policy_id, domain) is not None
+    return False
+
+
+def _bare_ratio(req: Request, parse: Parse, policy_id: str, domain: Domain) -> str | None:
+    """A bare "1:1" / "1比0.5" / "50%" given when the assistant asked for a ratio."""
+    spec = domain.fact_spec(policy_id, req.fact or "")
+    if spec is None:
+        return None
+    try:
+        return str(spec.coerce(parse.reading.strip().rstrip("。.!！吧呢啊")))
+    except InputError:
+        return None
+
+
+def bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domain) -> dict[str, Any]:
+    """A bare answer to the requested fact: "是的"/"没有" for yes/no, "20家" for a count, "无" for an optional amount."""
+    if req is None or req.fact is None:
+        return {}
+    kind = spec_type(domain, policy_id, req.fact)
+    if kind == "bool" and req.fact not in parse.facts_of(policy_id).values:
+        if "affirm" in parse.acts:
+            return {req.fact: True}
+        if "deny" in parse.acts:
+            return {req.fact: False}
+    if kind == "count" and req.fact not in parse.facts_of(policy_id).values:
+        m = _NUMBER.search(parse.reading)
+        if m:
+            return {req.fact: int(m.group(0))}
+    if kind == "ratio" and req.fact not in parse.facts_of(policy_id).values:
+        ratio = _bare_ratio(req, parse, policy_id, domain)
+        if ratio is not None:
+            return {req.fact: ratio}
+    if kind == "choice" and req.fact not in parse.facts_of(policy_id).values:
+        picked = _option_by_stem(domain.fact_spec(policy_id, req.fact), parse.reading)
+        if picked:
+            return {req.fact: picked}
+    if kind in ("money", "money_list") and "deny" in parse.acts and not parse.amounts:
+        spec = domain.fact_spec(policy_id, req.fact)
+        if spec is not None and spec.default == 0:
+            return {req.fact: 0}
+    wan = _bare_wan(parse) if kind in ("money", "money_list") else None
+    if wan is not None:
+        return {req.fact: [wan] if kind == "money_list" else wan}
+    return {}
+
+
+#: A reply that is only a number ("500", "大概1200左右", "五百"), to a question that asks for an amount in 万元.
+_BARE_WAN = re.compile(r"^\s*(?:大概|大约|约|差不多)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:左右|上下|吧|的样子)?\s*[。.!！]?\s*$")
+
+
+def _bare_wan(parse: Parse) -> int | None:
+    """A bare number answering the assistant's question for an amount: in 万元, the unit the question asks for
+    (the figure's steps show the amount used, so a misreading is visible)."""
+    m = _BARE_WAN.match(parse.reading)
+    if m is None or parse.amounts:
+        return None
+    try:
+        return parse_amount(m.group(1) + "万")
+    except AmountError:
+        return None
+
+
+_OPTION_SUFFIX = re.compile(r"(级|性|类|档|型)$")
+
+
+def _option_by_stem(spec: Any, text: str) -> str | None:
+    """An option named by its stem in a short reply to "哪一级？": "市里评的" → 市级, "区里" → 区级."""
+    if spec is None or not spec.options or len(text.strip()) > 12:
+        return None
+    stems = {o: _OPTION_SUFFIX.sub("", o) for o in spec.options}
+    hits = [o for o, stem in stems.items() if stem and stem in text]
+    longest = max((len(stems[o]) for o in hits), default=0)
+    hits = [o for o in hits if len(stems[o]) == longest]
+    return hits[0] if len(hits) == 1 else None
