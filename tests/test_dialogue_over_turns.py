@@ -158,3 +158,11 @@ def test_an_item_named_only_to_set_a_project_apart_does_not_take_its_amount(fast
 def test_a_one_word_total_after_two_items_adds_them(fast_assistant: Assistant):
     *_, r = talk(fast_assistant, "贯标过了 奖多少", "那智能工厂呢 投了 660万", "一共")
     assert r.amount_yuan == 2_180_000 and {"1", "2"} <= set(ids(r))
+
+
+@pytest.mark.parametrize(("then", "yuan"), [("那如果只算前两场呢", 800_000), ("后两场呢", 750_000), ("第二场不算呢", 950_000)])
+def test_part_of_a_list_kept_or_left_out(fast_assistant: Assistant, then: str, yuan: int):
+    first = "今年在嘉定办了三场全国性论坛，专项审计费用分别是100万、60万、90万，能补多少"
+    one, two = talk(fast_assistant, first, then)
+    assert one.amount_yuan == 1_000_000  # 50 + 30 + 45 = 125, the year's cap 100
+    assert two.amount_yuan == yuan

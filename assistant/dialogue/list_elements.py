@@ -42,11 +42,37 @@ class Dropped:
     element_only: frozenset[str]
 
 
+def _list_part(elements: list[Any], reading: str) -> list[Any] | None:
+    """The elements a message keeps: "只算前两场" the first two, "后两个" the last two, "第三场不算" all but one."""
+    genre = load_genre()
+    part = genre.list_part.search(reading)
+    if part is not None:
+        n = part.group("n")
+        count = int(n) if n.isdigit() else int(cn2an.cn2an(n.replace("两", "二"), "normal"))
+        if 0 < count < len(elements):
+            return elements[:count] if part.group("side") == "前" else elements[-count:]
+    ordinal = next(genre.element_ordinal.finditer(reading), None)
+    if ordinal is not None and genre.drops_element.search(reading):
+        at = element_at(reading, ordinal.end())
+        if at is not None and -len(elements) <= at < len(elements):
+            index = at % len(elements)
+            return elements[:index] + elements[index + 1 :]
+    return None
+
+
 def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str, items: tuple[str, ...],
                           domain: Domain) -> Dropped:
-    """Elements the message says fail a condition of their own ("第三个«element»其实是在«other place»办的"), taken out of the list."""
+    """Elements the message says fail a condition of their own ("第三个«element»其实是在«other place»办的"), or leaves
+    out ("那如果只算前两场呢", "第三场不算"), taken out of the list."""
     rules = domain.rules.get(policy_id)
     stated = parse.facts_of(policy_id).values
+    if rules is not None and not parse.amounts:
+        for item_id in items:
+            each = rules.item(item_id).each
+            elements = list(profile.get(each.fact) or []) if each else []
+            kept = _list_part(elements, parse.reading) if each and len(elements) >= 2 else None
+            if each is not None and kept is not None:
+                return Dropped({each.fact: kept}, (), frozenset())
     ordinal = next(load_genre().element_ordinal.finditer(parse.reading), None)
     if rules is None or not stated or ordinal is None:
         return Dropped({}, (), frozenset())

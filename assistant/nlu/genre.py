@@ -71,6 +71,8 @@ class Genre:
     excluded_part: re.Pattern[str]
     none_given: re.Pattern[str]
     not_same_as: re.Pattern[str]
+    list_part: re.Pattern[str]
+    drops_element: re.Pattern[str]
     undone: re.Pattern[str]
     not_yet: re.Pattern[str]
     denied_amount: re.Pattern[str]
@@ -172,6 +174,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             excluded_part=_compile(data["excluded_part"], "excluded_part"),
             none_given=_compile(data["none_given"], "none_given"),
             not_same_as=_compile(data["not_same_as"], "not_same_as"),
+            list_part=_compile(data["list_part"], "list_part"),
+            drops_element=_compile(data["drops_element"], "drops_element"),
             undone=_compile(data["undone"], "undone"),
             not_yet=_compile(data["not_yet"], "not_yet"),
             denied_amount=_compile(data["denied_amount"], "denied_amount"),
