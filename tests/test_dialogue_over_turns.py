@@ -166,3 +166,10 @@ def test_part_of_a_list_kept_or_left_out(fast_assistant: Assistant, then: str, y
     one, two = talk(fast_assistant, first, then)
     assert one.amount_yuan == 1_000_000  # 50 + 30 + 45 = 125, the year's cap 100
     assert two.amount_yuan == yuan
+
+
+def test_is_there_money_for_a_named_item_is_its_figure(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "我们刚进规上 纳统了 有没有钱")
+    assert r.intent == "award" and r.amount_yuan == 200_000
+    (wish,) = talk(fast_assistant, "区里有没有钱")
+    assert wish.intent == "clarify" and "哪一项" in wish.answer  # nothing named: which item, with the menu

@@ -126,6 +126,10 @@ def reconsider(
             return second
     if kind == "out_of_scope":
         return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
+    short = sum(1 for ch in parse.reading if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) <= 8
+    if kind == "lookup" and short and parse.asks_amount and parse.money_words and not items and not parse.topics \
+            and not parse.clause_refs and goal is None:
+        return "award"  # "区里有没有钱": money wished for, nothing named — which item (not a random clause)
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的«item»补贴" names, not claims
     # "没有备案，办完了再申请行不行": a situation stated and judged is eligibility, not the procedure in general.
     judged = kind == "eligibility" and parse.topics & RULE_TOPICS == {"procedure"} and parse.states_facts(policy_id)
