@@ -125,3 +125,13 @@ def test_index_build_is_measured_in_a_temporary_folder(settings) -> None:  # noq
     assert result["records"] >= 23 and result["build_s"] > 0 and result["peak_rss_mb"] > 0
     after = sorted(p.name for p in settings.home.iterdir()) if settings.home.exists() else []
     assert after == before
+
+
+def test_the_cold_question_comes_from_the_corpus_examples(settings) -> None:  # noqa: ANN001 - Settings
+    from assistant.corpus import load_corpus
+    from assistant.corpus.store import example_questions
+    from assistant.evals.bench import cold_question
+
+    question = cold_question(settings)
+    assert question in example_questions(load_corpus(settings.corpus_dir))
+    assert any(ch.isdigit() for ch in question)  # one that gives a figure

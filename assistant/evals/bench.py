@@ -30,9 +30,9 @@ from typing import Any
 from assistant.config import Settings
 from assistant.evals.bench_format import format_bench, format_mapping, write_json
 from assistant.evals.bench_fresh import (
-    COLD_QUESTION,
     DEFAULT_FACTORY,
     TARGET_COLD_START_S,
+    cold_question,
     index_build_here,
     measure_cold_start,
     measure_index_build,
@@ -48,7 +48,7 @@ from assistant.evals.dataset import load_cases
 from assistant.evals.runner import AssistantFactory, default_assistant_factory
 
 __all__ = [
-    "COLD_QUESTION",
+    "cold_question",
     "DEFAULT_FACTORY",
     "TARGET_COLD_START_S",
     "TARGET_WARM_P95_MS",
