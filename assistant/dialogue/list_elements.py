@@ -19,6 +19,11 @@ from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 
 
+def _number(n: str) -> int:
+    """"3" or "三"/"两" as an int (a place or a count in a list)."""
+    return int(n) if n.isdigit() else int(cn2an.cn2an(n.replace("两", "二"), "normal"))
+
+
 def element_at(reading: str, start: int) -> int | None:
     """The list element said of at ``start``, by its place in the same clause before it ("第二场…60万" → 1;
     "最后一场" → -1)."""
@@ -29,7 +34,7 @@ def element_at(reading: str, start: int) -> int | None:
     n = hits[-1].group("n")
     if n is None:
         return -1
-    number = int(n) if n.isdigit() else int(cn2an.cn2an(n.replace("两", "二"), "normal"))
+    number = _number(n)
     return number - 1 if number >= 1 else None
 
 
@@ -48,7 +53,7 @@ def _list_part(elements: list[Any], reading: str) -> list[Any] | None:
     part = genre.list_part.search(reading)
     if part is not None:
         n = part.group("n")
-        count = int(n) if n.isdigit() else int(cn2an.cn2an(n.replace("两", "二"), "normal"))
+        count = _number(n)
         if 0 < count < len(elements):
             return elements[:count] if part.group("side") == "前" else elements[-count:]
     ordinal = next(genre.element_ordinal.finditer(reading), None)
