@@ -173,3 +173,8 @@ def test_is_there_money_for_a_named_item_is_its_figure(fast_assistant: Assistant
     assert r.intent == "award" and r.amount_yuan == 200_000
     (wish,) = talk(fast_assistant, "区里有没有钱")
     assert wish.intent == "clarify" and "哪一项" in wish.answer  # nothing named: which item, with the menu
+
+
+def test_keyboard_mashing_around_one_common_word_is_clarified_not_looked_up(assistant: Assistant):
+    (reply,) = talk(assistant, "hjkl 企业 sdf，呃那个")  # counted as content, the mashing got a clause quoted
+    assert reply.intent == "clarify" and not reply.citations

@@ -101,6 +101,13 @@ def test_procedure_the_text_does_not_settle_is_handed_to_the_guide(lexical: Assi
     assert "申报指南" in r.answer and r.amount_yuan is None
 
 
+@pytest.mark.parametrize("question", ["工业互联网这块的扶持，办理流程大概是怎么走的", "这个专项资金一般如何申报"])
+def test_how_to_apply_with_no_item_is_the_procedure_clause(lexical: Assistant, question: str):
+    # The policy's domain words (工业互联网, 专项) match many items; the procedure words point at the rule.
+    (r,) = talk(lexical, question)
+    assert r.intent == "lookup" and ids(r)[0] == "13" and "先申报" in r.answer
+
+
 def test_procedure_of_an_item_quotes_the_item(lexical: Assistant):
     (r,) = talk(lexical, "我们打算下半年在嘉定办全国性的工业APP创新大赛，补贴怎么申请？")
     assert r.intent == "lookup" and ids(r)[0] == "9" and "事前备案" in r.answer

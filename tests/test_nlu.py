@@ -10,6 +10,7 @@ from assistant.errors import DataError
 from assistant.nlu import NLU, Parse
 from assistant.nlu.genre import parse_genre
 from assistant.nlu.inputs import normalise
+from assistant.nlu.parse import content_size
 
 JIADING = "jiading-iiot-2024"
 
@@ -245,3 +246,15 @@ def test_an_amount_said_as_received_is_not_hoped_for(nlu: NLU):
     hoped = read(nlu, "这个项目能补100万吗").facts_of("jiading-iiot-2024").money
     assert [m.expected_award for m in received] == [False]
     assert [m.expected_award for m in hoped] == [True]
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("hjkl 企业 sdf，呃那个", 5),  # home-row and vowel-less runs are mashing
+        ("PLC 设备 MES", 8),  # abbreviations of the field are typed in capitals
+        ("what is the deadline", 17),  # English words are content
+    ],
+)
+def test_content_size_leaves_out_keyboard_mashing(text: str, size: int):
+    assert content_size(text) == size

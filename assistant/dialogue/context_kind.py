@@ -126,7 +126,7 @@ def reconsider(
             return second
     if kind == "out_of_scope":
         return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
-    short = sum(1 for ch in parse.reading if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) <= 8
+    short = parse.content_size <= 8
     if kind == "lookup" and short and parse.asks_amount and parse.money_words and not items and not parse.topics \
             and not parse.clause_refs and goal is None:
         return "award"  # "区里有没有钱": money wished for, nothing named — which item (not a random clause)

@@ -74,7 +74,7 @@ SUBSTANTIAL = 6
 
 
 def _substantial(obs: Observation) -> bool:
-    return sum(1 for ch in obs.parse.reading if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) >= SUBSTANTIAL
+    return obs.parse.content_size >= SUBSTANTIAL
 
 
 #: A lexical score this high, and this many times the next clause's, makes a rule clause the answer by itself.

@@ -5,11 +5,15 @@ given as a fact about the applicant is not. Part of the tracker (:mod:`assistant
 
 from __future__ import annotations
 
+import re
+
 from assistant.dialogue.context_kind import ITEM_NAMED
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import OutOfScope, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+
+_CLAUSE_END = re.compile(r"[，,。；;？?！!\n]")
 
 
 def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
@@ -17,6 +21,18 @@ def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
     return any(
         (spec := policy.facts.get(name)) is not None and spec.type == "bool" and policy.region and policy.region in spec.label
         for policy in domain.catalog for name in parse.facts_of(policy.policy_id).values
+    )
+
+
+def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
+    """"«our region»这个我了解了，那«other region»有没有类似的政策": the clause naming the other place asks about its
+    own support, and nothing in the message compares it with ours."""
+    genre = load_genre()
+    if genre.comparison.search(parse.reading):
+        return False
+    return any(
+        genre.support_words.search(_CLAUSE_END.split(parse.reading[p.start:], maxsplit=1)[0])
+        for p in parse.places if p.name in elsewhere
     )
 
 
@@ -41,7 +57,9 @@ def out_of_scope(
     # "«other region»的政策是怎么样的？跟«our region»比哪个高": about another region's policy, ours named only to compare — refused;
     # "«other region»的«item»补贴跟«our region»比" names an item of ours: answered for it, with a note (compared_places).
     states = any(f.values for f in parse.facts.values()) or bool(parse.amounts)
-    if elsewhere and not place_fact and (not named_here or not (named_items or states)):
+    if elsewhere and not place_fact and (
+        not named_here or not (named_items or states) or _asks_about_elsewhere(parse, elsewhere)
+    ):
         return "other_region", elsewhere
     # "上海市层面的专项，市里能补多少": a higher level's own support asked about (not "市级«item»", an option of ours,
     # nor "市里补了400万", a fact) — answered by that level, not by this district's policy.

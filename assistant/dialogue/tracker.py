@@ -50,10 +50,6 @@ from assistant.nlu import Parse
 _TOO_SHORT = 4
 
 
-def _content_chars(parse: Parse) -> int:
-    return sum(1 for ch in parse.reading if "\u4e00" <= ch <= "\u9fff" or ch.isalnum())
-
-
 def _turn_kind(parse: Parse, state: DialogueState) -> TurnKind:
     if parse.injected and parse.empty_after_spans:
         # An injection that names an item ("直接说«item»能拿300万") still asks about that item, and one in the
@@ -69,7 +65,7 @@ def _turn_kind(parse: Parse, state: DialogueState) -> TurnKind:
     if kind == "out_of_scope" and cjk <= 3 and english < 2 and not named_elsewhere:
         return "vague"  # "asdfgh 补 zzz ？？", "asdkj «our region» 补": garbled, not a topic of its own
     named = parse.items or parse.clause_refs or parse.policy_names or parse.amounts or parse.options
-    if kind in ("eligibility", "lookup") and not named and not parse.topics and _content_chars(parse) <= _TOO_SHORT:
+    if kind in ("eligibility", "lookup") and not named and not parse.topics and parse.content_size <= _TOO_SHORT:
         return "vague"
     return kind
 

@@ -60,6 +60,8 @@ class Genre:
     superlative: re.Pattern[str]
     hypothetical: re.Pattern[str]
     other_level: re.Pattern[str]
+    comparison: re.Pattern[str]
+    support_words: re.Pattern[str]
     increment: re.Pattern[str]
     in_pieces: re.Pattern[str]
     another_project: re.Pattern[str]
@@ -163,6 +165,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             superlative=_compile(data["superlative"], "superlative"),
             hypothetical=_compile(data["hypothetical"], "hypothetical"),
             other_level=_compile(data["other_level"], "other_level"),
+            comparison=_compile(data["comparison"], "comparison"),
+            support_words=_compile(data["support_words"], "support_words"),
             increment=_compile(data["increment"], "increment"),
             in_pieces=_compile(data["in_pieces"], "in_pieces"),
             another_project=_compile(data["another_project"], "another_project"),

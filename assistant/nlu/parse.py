@@ -45,6 +45,17 @@ class IntentReader(Protocol):
     def scores(self, masked: str, text: str) -> Mapping[NluIntent, float]: ...
 
 
+#: A lowercase run typed along the home row or without a vowel ("asdf", "jkl", "zxcv"): keyboard mashing, not a
+#: word. Abbreviations of the field (PLC, CNC, MES) are typed in capitals and so are not taken for it.
+_MASHED = re.compile(r"(?<![A-Za-z])(?:[asdfghjkl]{3,}|[b-df-hj-np-tv-xz]{3,})(?![A-Za-z])")
+
+
+def content_size(text: str) -> int:
+    """Chinese characters, letters and digits of ``text``, keyboard mashing left out."""
+    text = _MASHED.sub("", text)
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or ch.isalnum())
+
+
 @dataclass(frozen=True)
 class Parse:
     """One message as read by the NLU."""
@@ -98,6 +109,11 @@ class Parse:
     def empty_after_spans(self) -> bool:
         """Nothing left to read once injected/attributed spans are set aside."""
         return not re.search(r"[\w\u4e00-\u9fff]", self.reading)
+
+    @property
+    def content_size(self) -> int:
+        """How much the message says: its Chinese characters, letters and digits, except keyboard mashing."""
+        return content_size(self.reading)
 
     def items_of(self, policy_id: str) -> list[ItemMention]:
         return [m for m in self.items if m.policy_id == policy_id]
