@@ -178,3 +178,30 @@ def test_is_there_money_for_a_named_item_is_its_figure(fast_assistant: Assistant
 def test_keyboard_mashing_around_one_common_word_is_clarified_not_looked_up(assistant: Assistant):
     (reply,) = talk(assistant, "hjkl 企业 sdf，呃那个")  # counted as content, the mashing got a clause quoted
     assert reply.intent == "clarify" and not reply.citations
+
+
+@pytest.mark.parametrize(("slip", "amount"), [("嗯是900万 刚才报给你的数抄错了", 2_000_000), ("哦是90万 刚才报的看错了", 270_000)])
+def test_a_slip_owned_in_words_corrects_the_amount(fast_assistant: Assistant, slip: str, amount: int):
+    *_, reply = talk(fast_assistant, "智能工厂授牌了，投资500万，能补多少", slip)
+    assert reply.amount_yuan == amount  # 看错/抄错/记错: the user's own slip, the new amount replaces the old
+
+
+@pytest.mark.parametrize("second", ["这个项目去年又评上了市级标杆 两个能不能叠加 合计多少", "同一项目还是市级标杆 可以叠加吗 加起来多少"])
+def test_can_two_items_stack_and_how_much_in_all_is_the_figure(assistant: Assistant, second: str):
+    *_, reply = talk(assistant, "我们一个项目是上海市智能工厂，投了900万", second)
+    # One project under two items counts once, at the higher figure (第13条): 市级标杆 270万 over 智能工厂 200万.
+    assert reply.intent == "award" and reply.amount_yuan == 2_700_000 and "13" in ids(reply)
+
+
+@pytest.mark.parametrize("second", ["我们今年也首次进了规上，两项加在一起多少", "另外首次纳入规上统计了 合起来能拿几万"])
+def test_two_items_added_in_everyday_words(fast_assistant: Assistant, second: str):
+    *_, reply = talk(fast_assistant, "贯标过了能拿多少", second)
+    assert reply.amount_yuan == 400_000 and {"2", "4"} <= set(ids(reply))  # 20万 + 20万, two separate matters
+
+
+@pytest.mark.parametrize(
+    "aside", ["好的 顺便问一下大盘今天多少点", "谢谢 另外问下现在美元汇率多少", "再帮我找个房贷利率低的银行，要贷80万"]
+)
+def test_an_everyday_question_after_a_figure_is_refused_even_with_how_much(fast_assistant: Assistant, aside: str):
+    *_, reply = talk(fast_assistant, "贯标过了能拿多少", aside)
+    assert reply.intent == "out_of_scope" and reply.amount_yuan is None  # 多少 alone is not a question of support

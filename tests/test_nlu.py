@@ -199,6 +199,12 @@ def test_a_message_that_asks_nothing_is_not_a_question(nlu: NLU):
     assert p.intent not in ("award", "eligibility", "lookup", "match")
 
 
+@pytest.mark.parametrize("text", ["厂在嘉定 税务登记在宝山 好申请伐", "我们没有独立法人，可以报伐？"])
+def test_a_wu_question_particle_asks(nlu: NLU, text: str):
+    p = read(nlu, text)  # 伐 ends a question in Shanghainese as 吗 does
+    assert p.asks and p.intent == "eligibility"
+
+
 def test_the_genre_file_is_validated():
     with pytest.raises(DataError):
         parse_genre({"places": {}})
@@ -258,3 +264,16 @@ def test_an_amount_said_as_received_is_not_hoped_for(nlu: NLU):
 )
 def test_content_size_leaves_out_keyboard_mashing(text: str, size: int):
     assert content_size(text) == size
+
+
+@pytest.mark.parametrize(
+    ("text", "same"),
+    [
+        ("同个项目也是智能工厂", True),
+        ("这个项目后来也拿了贯标", True),
+        ("这是两个不同的项目", False),
+        ("同时申报两个项目", False),
+    ],
+)
+def test_one_project_said_in_short(nlu: NLU, text: str, same: bool):
+    assert ("same_project" in read(nlu, text).acts) is same

@@ -131,6 +131,9 @@ def reconsider(
             and not parse.clause_refs and goal is None:
         return "award"  # "区里有没有钱": money wished for, nothing named — which item (not a random clause)
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的«item»补贴" names, not claims
+    if kind == "lookup" and "stacking" in parse.topics and parse.asks_amount and parse.acts & {"together", "same_project"} \
+            and (stated or (goal is not None and goal.kind == "award")):
+        return "award"  # "同一个项目也评上了«item»，两个能叠加吗，一共多少": the figure, the stacking rule applied
     # "没有备案，办完了再申请行不行": a situation stated and judged is eligibility, not the procedure in general.
     judged = kind == "eligibility" and parse.topics & RULE_TOPICS == {"procedure"} and parse.states_facts(policy_id)
     if parse.topics & RULE_TOPICS and not claimed and not parse.asks_amount and kind != "lookup" and not judged:

@@ -40,6 +40,7 @@ def out_of_scope(
     parse: Parse, kind: TurnKind, domain: Domain, answerable: bool = False
 ) -> tuple[OutOfScope | None, tuple[str, ...]]:
     """Another region's or scheme's question, an everyday topic, or nothing but an injected instruction."""
+    genre = load_genre()
     if parse.injected and parse.empty_after_spans and not parse.items and kind == "out_of_scope":
         return "injection_only", ()
     covered = set()
@@ -63,7 +64,7 @@ def out_of_scope(
         return "other_region", elsewhere
     # "上海市层面的专项，市里能补多少": a higher level's own support asked about (not "市级«item»", an option of ours,
     # nor "市里补了400万", a fact) — answered by that level, not by this district's policy.
-    level = load_genre().other_level.search(parse.reading)
+    level = genre.other_level.search(parse.reading)
     if level and parse.asks and not named_items and not parse.options and not states:
         return "other_region", (level.group(0),)
     # "市经信委之前给过这个项目100万": an amount a fact's cue claims is a fact about the project, not a question
@@ -71,8 +72,10 @@ def out_of_scope(
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)
     if parse.other_schemes and not named_items and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere
-    if parse.off_topic and not named_items and not parse.money_words:
-        return "off_topic", elsewhere  # "今天«our region»下雨吗": a place named is not the policy asked about
+    # "今天«our region»下雨吗": a place named is not the policy asked about; "上证指数多少": 多少 is not support.
+    support = genre.money_words.search(genre.amount_question.sub("", parse.reading))
+    if parse.off_topic and not named_items and not support:
+        return "off_topic", elsewhere
     asks_text = bool(parse.topics)  # "什么时候能到账", "能一起拿吗": about a policy's rules, even with nothing named
     if kind == "out_of_scope" and not (
         named_items or named_here or parse.clause_refs or about_facts or answerable or asks_text
