@@ -205,3 +205,17 @@ def test_two_items_added_in_everyday_words(fast_assistant: Assistant, second: st
 def test_an_everyday_question_after_a_figure_is_refused_even_with_how_much(fast_assistant: Assistant, aside: str):
     *_, reply = talk(fast_assistant, "贯标过了能拿多少", aside)
     assert reply.intent == "out_of_scope" and reply.amount_yuan is None  # 多少 alone is not a question of support
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "amount"),
+    [
+        ("标杆区级 投了1000万 能补多少", "你之前讲区级封顶是800万的 怎么变成200万了", 2_000_000),  # a claim, then a question
+        ("国家级标杆 投了5000万 能拿多少", "封顶不是2000万吗 你再核对一下", 10_000_000),  # a figure pushed, then "again"
+    ],
+)
+def test_a_figure_pushed_at_us_in_phone_text_gets_the_texts_figure_again(
+    assistant: Assistant, first: str, second: str, amount: int
+):
+    *_, reply = talk(assistant, first, second)
+    assert reply.intent == "award" and reply.amount_yuan == amount and "5" in ids(reply)

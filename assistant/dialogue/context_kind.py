@@ -124,7 +124,7 @@ def reconsider(
         second = max(_QUESTION_KINDS, key=lambda k: parse.scores.get(k, 0.0))
         if parse.scores.get(second, 0.0) >= RUNNER_UP:
             return second
-    if kind == "out_of_scope":
+    if kind == "out_of_scope" and not (parse.attributed and (items or goal is not None)):
         return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
     short = parse.content_size <= 8
     if kind == "lookup" and short and parse.asks_amount and parse.money_words and not items and not parse.topics \
@@ -140,7 +140,7 @@ def reconsider(
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
         return "lookup"  # "«option»«item»一年评几个": a how-many question, even with an option named
-    if parse.attributed and kind in ("inform", "vague", "chitchat", "eligibility", "followup"):
+    if parse.attributed and kind in ("inform", "vague", "chitchat", "eligibility", "followup", "out_of_scope"):
         if items:
             return "award"  # a figure attributed to us about an item: answer that item's figure
         if goal is not None:
@@ -166,7 +166,7 @@ def reconsider(
     if bare_total and not items and "together" in parse.acts and not parse.topics and not stated \
             and goal is not None and goal.kind == "award" and goal.items:
         return "award"  # "那总共是多少", "一共" after a figure: the total of the items discussed, not a clause
-    if "again" in parse.acts and not items and not parse.topics and kind in ("lookup", "inform", "vague") \
+    if "again" in parse.acts and not items and not parse.topics and kind in ("lookup", "inform", "vague", "chitchat") \
             and goal is not None and goal.kind == "award" and goal.items:
         return "award"  # "按…再算一遍": the figure again (what an injection asked to change is ignored)
     if kind == "eligibility" and items and parse.asks_amount and not parse.asks_count \

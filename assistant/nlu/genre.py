@@ -47,6 +47,7 @@ class Genre:
     off_topic: tuple[str, ...]
     injection: tuple[re.Pattern[str], ...]
     attribution: tuple[re.Pattern[str], ...]
+    injected_order: re.Pattern[str]
     acts: Mapping[Act, re.Pattern[str]]
     lookup_topics: Mapping[LookupTopic, re.Pattern[str]]
     money_words: re.Pattern[str]
@@ -152,6 +153,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             off_topic=_words(data, "off_topic"),
             injection=tuple(_compile(p, f"injection[{n}]") for n, p in enumerate(data["injection"])),
             attribution=tuple(_compile(p, f"attribution[{n}]") for n, p in enumerate(data["attribution"])),
+            injected_order=_compile(data["injected_order"], "injected_order"),
             acts={a: _compile(acts[a], f"acts.{a}") for a in ACTS},
             lookup_topics={t: _compile(topics[t], f"lookup_topics.{t}") for t in LOOKUP_TOPICS},
             money_words=_compile(data["money_words"], "money_words"),
