@@ -16,8 +16,18 @@ def test_scripts_give_every_user_a_different_figure() -> None:
 
     plan = scripts(50, date(2025, 6, 1))
     assert len({s.expected_yuan for s in plan}) == 50
-    assert plan[0].turns == ("我们有个标杆示范项目，想问能补多少", "区级的", "已投入100万元")
-    assert plan[0].expected_yuan == 300_000  # 100万 × 30%, under the 区级 cap of 200万
+    # Read from the rules data: 第5条's short name, its level options, its base's words.
+    assert plan[0].turns == ("我们有个标杆示范项目，想问能补多少", "区级的", "项目已投入金额100万元")
+    assert plan[0].expected_yuan == 300_000 and plan[0].clause == "5"  # 100万 × 30%, under the 区级 cap of 200万
+    assert [s.level for s in plan[:4]] == ["区级", "市级", "国家级", "区级"]  # 未认定 keys no amount
+
+
+def test_a_policy_without_a_rate_capped_by_level_has_no_scenario(all_rules) -> None:  # noqa: ANN001 - fixture
+    from assistant.loadtest import scenario_of
+
+    found = {pid: scenario_of(rules) for pid, rules in all_rules.items()}
+    assert found.pop("jiading-iiot-2024") is not None
+    assert found and all(s is None for s in found.values())  # the fixtures pay fixed sums, brackets, per unit
 
 
 def test_only_loopback_and_bounded() -> None:

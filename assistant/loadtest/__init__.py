@@ -1,9 +1,10 @@
 """Load test: many simulated users at once, each in its own multi-turn slot-filling conversation.
 
 Each user is one ``gradio_client.Client`` (one Gradio session, hence one server-side conversation) and
-talks to the running app's ``/chat`` endpoint in three turns — "我们有个标杆示范项目，想问能补多少" →
-its own level (区级/市级/国家级) → its own invested amount — so every user must end with a different
-figure. The expected figure comes from the calculator (``calculate`` on the rules data), not from the
+talks to the running app's ``/chat`` endpoint in three turns about the first item of a loaded policy whose
+figure is a rate on one amount capped by one level ("我们有个«item»，想问能补多少" → its own level → its own
+amount; :func:`~assistant.loadtest.conversations.scenario_of` reads all three from the rules data) — so every
+user must end with a different figure. The expected figure comes from the calculator (``calculate`` on the rules data), not from the
 app. A user whose final figure is not their own is *cross-talk*; an exception, a timeout or a final
 reply without a figure is an *error*.
 
@@ -26,7 +27,7 @@ The modules: :mod:`~assistant.loadtest.conversations` (the users' scripts and ex
 from __future__ import annotations
 
 from assistant.loadtest.command import cmd_loadtest
-from assistant.loadtest.conversations import FIRST_TURN, ITEM, LEVELS, Script, scripts
+from assistant.loadtest.conversations import Scenario, Script, load_scenario, scenario_of, scripts
 from assistant.loadtest.memory import (
     MAX_SESSIONS,
     app_pid,
@@ -39,9 +40,9 @@ from assistant.loadtest.report import LoadReport, UserResult
 from assistant.loadtest.users import LOOPBACK, MAX_USERS, check_loopback, run_loadtest
 
 __all__ = [
-    "FIRST_TURN",
-    "ITEM",
-    "LEVELS",
+    "Scenario",
+    "load_scenario",
+    "scenario_of",
     "LOOPBACK",
     "MAX_SESSIONS",
     "MAX_USERS",

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from assistant.errors import InputError
-from assistant.loadtest.conversations import ITEM, Script, scripts
+from assistant.loadtest.conversations import Script, scripts
 from assistant.loadtest.report import LoadReport, UserResult, _percentile
 
 MAX_USERS = 200
@@ -61,8 +61,8 @@ def _run_user(url: str, script: Script, as_of: date, start: threading.Barrier, d
         result.cited = list(reply.get("citations") or [])
         if result.got_yuan is None:
             result.error = f"用户{script.user}：最后一轮没有金额（{str(reply.get('answer'))[:60]}）"
-        elif ITEM not in result.cited:
-            result.error = f"用户{script.user}：没有引用第{ITEM}条（引用 {result.cited}）"
+        elif script.clause not in result.cited:
+            result.error = f"用户{script.user}：没有引用条款 {script.clause}（引用 {result.cited}）"
     except Exception as err:
         result.error = f"用户{script.user}：{err.__class__.__name__}: {err}"
     finally:
