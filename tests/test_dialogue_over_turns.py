@@ -160,12 +160,16 @@ def test_a_one_word_total_after_two_items_adds_them(fast_assistant: Assistant):
     assert r.amount_yuan == 2_180_000 and {"1", "2"} <= set(ids(r))
 
 
-@pytest.mark.parametrize(("then", "yuan"), [("那如果只算前两场呢", 800_000), ("后两场呢", 750_000), ("第二场不算呢", 950_000)])
+@pytest.mark.parametrize(
+    ("then", "yuan"),
+    [("那如果只算前两场呢", 800_000), ("后两场呢", 750_000), ("第二场不算呢", 950_000), ("那第二场单独能补多少", 300_000)],
+)
 def test_part_of_a_list_kept_or_left_out(fast_assistant: Assistant, then: str, yuan: int):
     first = "今年在嘉定办了三场全国性论坛，专项审计费用分别是100万、60万、90万，能补多少"
-    one, two = talk(fast_assistant, first, then)
+    one, two, three = talk(fast_assistant, first, then, "那三场加起来呢")
     assert one.amount_yuan == 1_000_000  # 50 + 30 + 45 = 125, the year's cap 100
     assert two.amount_yuan == yuan
+    assert three.amount_yuan == 1_000_000  # the part was asked about; the list itself is unchanged
 
 
 def test_is_there_money_for_a_named_item_is_its_figure(fast_assistant: Assistant):

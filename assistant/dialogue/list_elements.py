@@ -45,10 +45,13 @@ class Dropped:
     values: dict[str, Any]
     notes: tuple[str, ...]
     element_only: frozenset[str]
+    view: bool = False
+    """The values are a part of the list asked about for this turn only, not a fact that changes the list."""
 
 
-def _list_part(elements: list[Any], reading: str) -> list[Any] | None:
-    """The elements a message keeps: "只算前两场" the first two, "后两个" the last two, "第三场不算" all but one."""
+def _list_part(elements: list[Any], reading: str, asks_amount: bool) -> list[Any] | None:
+    """The elements a message keeps: "只算前两场" the first two, "后两个" the last two, "第三场不算" all but one,
+    "那第一场能拿多少" that one alone."""
     genre = load_genre()
     part = genre.list_part.search(reading)
     if part is not None:
@@ -57,10 +60,12 @@ def _list_part(elements: list[Any], reading: str) -> list[Any] | None:
         if 0 < count < len(elements):
             return elements[:count] if part.group("side") == "前" else elements[-count:]
     ordinal = next(genre.element_ordinal.finditer(reading), None)
-    if ordinal is not None and genre.drops_element.search(reading):
+    if ordinal is not None and (genre.drops_element.search(reading) or asks_amount):
         at = element_at(reading, ordinal.end())
         if at is not None and -len(elements) <= at < len(elements):
             index = at % len(elements)
+            if not genre.drops_element.search(reading):
+                return [elements[index]]
             return elements[:index] + elements[index + 1 :]
     return None
 
@@ -75,9 +80,9 @@ def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str,
         for item_id in items:
             each = rules.item(item_id).each
             elements = list(profile.get(each.fact) or []) if each else []
-            kept = _list_part(elements, parse.reading) if each and len(elements) >= 2 else None
+            kept = _list_part(elements, parse.reading, parse.asks_amount) if each and len(elements) >= 2 else None
             if each is not None and kept is not None:
-                return Dropped({each.fact: kept}, (), frozenset())
+                return Dropped({each.fact: kept}, (), frozenset(), view=True)
     ordinal = next(load_genre().element_ordinal.finditer(parse.reading), None)
     if rules is None or not stated or ordinal is None:
         return Dropped({}, (), frozenset())

@@ -96,6 +96,9 @@ class TurnNotes:
     """Elements of a list this message took out ("第三项不满足“«condition»”，不计入"), for the answer."""
     resumed: bool = False
     """This message picked the policy of a question put on hold; that question is what gets answered."""
+    view: tuple[tuple[str, Any], ...] = ()
+    """Values for this turn only ("那如果只算前两场呢", "那第一场能拿多少"): a part of a list asked about, while the
+    slots keep the whole list for the next question."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,10 @@ class DialogueState:
     def profile(self, policy_id: str | None = None) -> dict[str, Any]:
         """Fact name → value for a policy (default: the current one)."""
         pid = policy_id or self.policy_id
-        return {k: s.value for k, s in self.slots.get(pid or "", {}).items()} if pid else {}
+        if not pid:
+            return {}
+        values = {k: s.value for k, s in self.slots.get(pid, {}).items()}
+        return values | dict(self.last.view) if pid == self.policy_id else values
 
     def with_slots(
         self, policy_id: str, values: Mapping[str, Any], turn: int, items: tuple[str, ...] = (),
@@ -159,7 +165,8 @@ class DialogueState:
         """The profile one item of several separate projects is computed with: a project's own amounts (other
         support "这个节点项目…给过120万") stay with the items they were said about."""
         own = self.slots.get(policy_id, {})
-        return {k: s.value for k, s in own.items() if k not in project_facts or not s.items or item in s.items}
+        values = {k: s.value for k, s in own.items() if k not in project_facts or not s.items or item in s.items}
+        return values | dict(self.last.view) if policy_id == self.policy_id else values
 
     def adding_to(self, policy_id: str, among: list[str]) -> list[str]:
         """The money facts among ``among`` the user is giving in pieces."""

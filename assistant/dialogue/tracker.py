@@ -241,7 +241,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if aside is base and (elsewhere_facts := moved_elsewhere(base, parse, policy_id, domain)):
         filled = replace(filled, state=filled.state.with_slots(policy_id, elsewhere_facts, turn))
     drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain)
-    if drop.element_only or drop.values:  # said of one element (its fate), or a part of the list kept
+    if drop.element_only or (drop.values and not drop.view):  # said of one element: its fate
         kept = filled.state.forget(policy_id, drop.element_only, base).with_slots(policy_id, drop.values, turn)
         filled = replace(filled, state=kept)
     filled = replace(filled, state=share_project_amounts(replace(filled.state, policy_id=policy_id), goal, turn, domain))
@@ -268,6 +268,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         clause_refs=refs,
         named_items=items,
         dropped=drop.notes,
+        view=tuple(drop.values.items()) if drop.view else (),
     )
     keep_request = kind in ("lookup", "vague", "chitchat") and not answered
     touched = [*(goal.items if goal else ()), *items]
