@@ -223,3 +223,20 @@ def test_a_figure_pushed_at_us_in_phone_text_gets_the_texts_figure_again(
 ):
     *_, reply = talk(assistant, first, second)
     assert reply.intent == "award" and reply.amount_yuan == amount and "5" in ids(reply)
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("研究院在嘉定建的双跨平台，土建600万，设备和软件1000万，能补多少",),  # the excluded part and the rest
+        ("跨行业跨领域平台能补多少", "土建600万 其余软硬件1000万"),  # given as the answer to "总投入是多少"
+    ],
+)
+def test_a_base_given_as_its_parts_is_their_sum_net_of_the_excluded_part(fast_assistant: Assistant, turns: tuple):
+    *_, reply = talk(fast_assistant, *turns)
+    assert reply.amount_yuan == 3_000_000  # (600 + 1000 − 600) × 30% = 300万 under the 500万 cap
+
+
+def test_a_base_given_as_its_total_is_not_summed_with_its_part(fast_assistant: Assistant):
+    (reply,) = talk(fast_assistant, "双跨平台 平台总投入1600万 其中土建600万 能补多少")
+    assert reply.amount_yuan == 3_000_000

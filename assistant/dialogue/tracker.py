@@ -29,6 +29,7 @@ from assistant.dialogue.context_kind import (
 )
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.base_parts import total_from_parts
 from assistant.dialogue.list_elements import drop_failing_elements
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import moved_elsewhere, set_aside
@@ -240,6 +241,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     filled = fill_slots(aside, parse, policy_id, goal, turn, domain)
     if aside is base and (elsewhere_facts := moved_elsewhere(base, parse, policy_id, domain)):
         filled = replace(filled, state=filled.state.with_slots(policy_id, elsewhere_facts, turn))
+    if goal is not None and (parts := total_from_parts(parse, policy_id, goal.items, domain)):
+        filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn))  # "土建800万 设备1200万"
     drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain)
     if drop.element_only or (drop.values and not drop.view):  # said of one element: its fate
         kept = filled.state.forget(policy_id, drop.element_only, base).with_slots(policy_id, drop.values, turn)

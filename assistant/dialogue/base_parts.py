@@ -1,0 +1,36 @@
+"""A base given as its parts, without its total: for a base the clause takes net of a part ("按平台建设（不含土建）
+总投入"), "土建800万 设备软件1200万" gives the excluded part and the rest, and the total is their sum.
+
+Part of the tracker (:mod:`assistant.dialogue.tracker`): the amounts come from the message's money readings, the
+shape (which fact is the base, which parts it excludes) from the item's rules data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.dialogue.domain import Domain
+from assistant.nlu import Parse
+from assistant.rules.parts import RatePart
+
+
+def total_from_parts(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> dict[str, Any]:
+    """The base's total and its excluded part, when the message gives the excluded part and other amounts that no
+    other fact claims, and not the total itself; {} otherwise."""
+    rules = domain.rules.get(policy_id)
+    money = [m for m in parse.facts_of(policy_id).money if not (m.expected_award or m.denied or m.adds or m.what_if)]
+    if rules is None or len(money) < 2:
+        return {}
+    for item_id in items:
+        for part in rules.item(item_id).award:
+            if not isinstance(part, RatePart) or not part.base or not part.exclude:
+                continue
+            excluded = {e.fact for e in part.exclude}
+            claimed = [{f for f, s in m.claims.items() if s > 0} for m in money]
+            if not all(c <= excluded for c in claimed):
+                continue  # the total was given (its own fact claims it), or an amount belongs to another fact
+            owner = max(money, key=lambda m: max(m.claims.get(f, 0.0) for f in excluded))
+            facts = owner.best_claims(excluded)
+            if facts:
+                return {part.base: sum(m.yuan for m in money), facts[0]: owner.yuan}
+    return {}
