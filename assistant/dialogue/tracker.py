@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.dialogue.bare_replies import answers_request
+from assistant.dialogue.base_parts import total_from_parts
 from assistant.dialogue.context_kind import (
     ITEM_NAMED,
     ITEM_WEAK,
@@ -29,7 +30,6 @@ from assistant.dialogue.context_kind import (
 )
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.base_parts import total_from_parts
 from assistant.dialogue.list_elements import drop_failing_elements
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import moved_elsewhere, set_aside
