@@ -6,6 +6,8 @@ The fast core (reader, tracker, policy, calculator; no retrieval) except where a
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from assistant.config import Settings
@@ -13,6 +15,8 @@ from assistant.corpus import Corpus
 from assistant.dialogue import Assistant
 from assistant.retrieval.retriever import InMemoryRetriever
 from tests.fixtures_dialogue import IN_FORCE
+
+AFTER_EXPIRY = date(2026, 3, 1)
 
 
 def talk(a: Assistant, *turns: str):
@@ -240,3 +244,36 @@ def test_a_base_given_as_its_parts_is_their_sum_net_of_the_excluded_part(fast_as
 def test_a_base_given_as_its_total_is_not_summed_with_its_part(fast_assistant: Assistant):
     (reply,) = talk(fast_assistant, "双跨平台 平台总投入1600万 其中土建600万 能补多少")
     assert reply.amount_yuan == 3_000_000
+
+
+@pytest.mark.parametrize(
+    ("first", "asks_how", "yuan"),
+    [
+        ("智能工厂 投了520万 能补多少", "这钱数怎么来的", 1_560_000),
+        ("智能工厂授牌项目，实际投资2,900,000元，资助多少？", "这个数字怎么算出来的", 870_000),
+    ],
+)
+def test_how_a_figure_was_computed_and_a_redo_with_another_amount(
+    assistant: Assistant, first: str, asks_how: str, yuan: int
+):
+    chat = assistant.new_conversation(AFTER_EXPIRY)  # after expiry the figure is still given, with a warning
+    _, how, redo = (chat.ask(t) for t in (first, asks_how, "那换成8,000,000元再算一遍"))
+    assert how.intent == "award" and how.amount_yuan == yuan and "30%" in how.answer  # the figure again, its steps
+    assert redo.amount_yuan == 2_000_000  # 800万 × 30% = 240万, over the 200万 cap
+
+
+@pytest.mark.parametrize(
+    ("turns", "yuan"),
+    [
+        (("上个月在嘉定办了全国性工业APP大赛，总费用150万，审计只认定了其中八成，能补多少",), 600_000),  # 120万 × 50%
+        (("服务商 去年服务金额500万 能补多少", "如果只核定了百分之四十呢"), 600_000),  # 200万 × 30%
+    ],
+)
+def test_a_share_of_the_amount_that_counts(fast_assistant: Assistant, turns: tuple, yuan: int):
+    *_, reply = talk(fast_assistant, *turns)
+    assert reply.amount_yuan == yuan
+
+
+def test_an_excluded_part_said_within_the_total_is_not_added_to_it(fast_assistant: Assistant):
+    *_, reply = talk(fast_assistant, "双跨平台 平台总投入2000万 能补多少", "财务说2000万里头有500万是土建")
+    assert reply.amount_yuan == 4_500_000  # (2000 − 500) × 30%, not (2000 + 500 − 500) × 30% capped

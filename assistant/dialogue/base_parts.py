@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.dialogue.domain import Domain
 from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
 from assistant.rules.parts import RatePart
 
 
@@ -19,8 +20,8 @@ def total_from_parts(parse: Parse, policy_id: str, items: tuple[str, ...], domai
     other fact claims, and not the total itself; {} otherwise."""
     rules = domain.rules.get(policy_id)
     money = [m for m in parse.facts_of(policy_id).money if not (m.expected_award or m.denied or m.adds or m.what_if)]
-    if rules is None or len(money) < 2:
-        return {}
+    if rules is None or len(money) < 2 or load_genre().part_of_total.search(parse.reading):
+        return {}  # "1800万里面有300万是土建": one amount within the other, not two pieces
     for item_id in items:
         for part in rules.item(item_id).award:
             if not isinstance(part, RatePart) or not part.base or not part.exclude:

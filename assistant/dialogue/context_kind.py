@@ -124,6 +124,9 @@ def reconsider(
         second = max(_QUESTION_KINDS, key=lambda k: parse.scores.get(k, 0.0))
         if parse.scores.get(second, 0.0) >= RUNNER_UP:
             return second
+    if kind == "out_of_scope" and "again" in parse.acts and not items and goal is not None and goal.kind == "award" \
+            and goal.items:
+        return "award"  # "这个数怎么算出来的": the figure again, with its steps
     if kind == "out_of_scope" and not (parse.attributed and (items or goal is not None)):
         return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
     short = parse.content_size <= 8

@@ -79,6 +79,7 @@ def out_of_scope(
     asks_text = bool(parse.topics)  # "什么时候能到账", "能一起拿吗": about a policy's rules, even with nothing named
     if kind == "out_of_scope" and not (
         named_items or named_here or parse.clause_refs or about_facts or answerable or asks_text or parse.attributed
-    ):  # (a claim about what we said is about this conversation: "你刚才说…怎么又是…")
+        or "again" in parse.acts
+    ):  # (a claim about what we said, or "这个数怎么算出来的", is about this conversation)
         return "off_topic", elsewhere
     return None, elsewhere

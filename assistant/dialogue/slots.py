@@ -219,6 +219,12 @@ def fill_slots(
             known[name] = values[name]
     if parse.scale is not None and not facts.money and has_items:
         values.update(scaled(state, parse, policy_id, goal, domain))
+    given = [n for n in values if spec_type(domain, policy_id, n) in ("money", "money_list")]
+    if parse.share is not None and len(given) == 1 and len(facts.money) == 1:
+        # "总花费300万，审计只确认了其中60%": 180万 counts (the last element, for a list being given)
+        value = values[given[0]]
+        values[given[0]] = [*value[:-1], round(value[-1] * parse.share)] if isinstance(value, list) and value \
+            else round(value * parse.share)
     corrected = tuple(n for n, v in values.items() if n in profile and profile[n] != v)
     # Pieces keep adding until the figure is asked for ("…总共能补多少") or corrected.
     adding = frozenset(n for n in values if (n in pieces or in_pieces) and not parse.asks_amount

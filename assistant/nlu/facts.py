@@ -264,14 +264,17 @@ def _read_bool(
         return True if denied_negative else None
     # A place fact ("税务登记在«our region»"): true when the cue's clause names this region, false for another place.
     short = region[:-1] if len(region) > 2 else region
+    # In English the places are spelt out ("tax registration is in Minhang", "registered in Jiading").
+    english = {zh: [en for en, z in genre.english_places.items() if z == zh] for zh in (*places, short)}
     for cue in sorted(fc.cues, key=len, reverse=True):
         for at, _ in occurrences(text, cue):
             if _negated(text, at, others):
                 return False
             seg = text[segment_start(text, at) : segment_end(text, at + len(cue))]
-            if any(p in seg for p in places if p not in region):
+            lower = seg.lower()
+            if any(p in seg or any(en in lower for en in english[p]) for p in places if p not in region):
                 return False
-            if short in seg or "本区" in seg or "区内" in seg:
+            if short in seg or "本区" in seg or "区内" in seg or any(en in lower for en in english[short]):
                 return True
     return None
 

@@ -16,6 +16,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+import cn2an
 import yaml
 
 from assistant.errors import DataError
@@ -60,6 +61,8 @@ class Genre:
     in_progress: re.Pattern[str]
     superlative: re.Pattern[str]
     hypothetical: re.Pattern[str]
+    share: re.Pattern[str]
+    part_of_total: re.Pattern[str]
     other_level: re.Pattern[str]
     comparison: re.Pattern[str]
     support_words: re.Pattern[str]
@@ -101,6 +104,18 @@ class Genre:
         """The factor of the first scaling word in ``text`` ("那如果投入翻倍呢" → 2), if any."""
         lower = text.lower()
         return next((f for w, f in self.scales if w in lower), None)
+
+    def share_in(self, text: str) -> Fraction | None:
+        """The share of an amount that counts ("只确认了其中60%" → 3/5, "只认了六成" → 3/5), if one is said."""
+        m = self.share.search(text)
+        if m is None:
+            return None
+        pct = re.sub(r"\s", "", m.group("pct"))
+        if pct.endswith("成"):
+            return Fraction(int(cn2an.cn2an(pct[0], "normal")), 10)
+        number = pct.removeprefix("百分之").rstrip("%％")
+        value = Fraction(number) if re.fullmatch(r"\d+(\.\d+)?", number) else Fraction(int(cn2an.cn2an(number, "normal")))
+        return value / 100 if 0 < value <= 100 else None
 
     def act(self, name: Act, text: str) -> bool:
         return bool(self.acts[name].search(text))
@@ -166,6 +181,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             in_progress=_compile(data["in_progress"], "in_progress"),
             superlative=_compile(data["superlative"], "superlative"),
             hypothetical=_compile(data["hypothetical"], "hypothetical"),
+            share=_compile(data["share"], "share"),
+            part_of_total=_compile(data["part_of_total"], "part_of_total"),
             other_level=_compile(data["other_level"], "other_level"),
             comparison=_compile(data["comparison"], "comparison"),
             support_words=_compile(data["support_words"], "support_words"),

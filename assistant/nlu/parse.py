@@ -94,7 +94,10 @@ class Parse:
     asks_most: bool = False
     """It asks which item gives the most ("哪个补贴给的钱最多")."""
     scale: Fraction | None = None
-    """A hypothetical that scales the amount discussed ("那如果投入翻倍呢" → 2); None when it gives an amount."""
+    """A hypothetical that scales the amount discussed ("那如果投入翻倍呢" → 2, "如果只认了60%呢" → 3/5); None when
+    it gives an amount."""
+    share: Fraction | None = None
+    """The share of the amount this message gives that counts ("总花费300万，审计只确认了其中60%" → 3/5)."""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -211,7 +214,8 @@ class NLU:
             which_ones=bool(genre.which_ones.search(reading)),
             asks_count=bool(genre.count_question.search(reading)),
             asks_most=bool(genre.superlative.search(reading)),
-            scale=None if amounts else genre.scale_in(reading),
+            scale=None if amounts else genre.scale_in(reading) or genre.share_in(reading),
+            share=genre.share_in(reading) if amounts else None,
         )
         return replace(parse, masked=mask(text, parse, genre.count_question))
 
