@@ -301,3 +301,28 @@ def test_content_size_leaves_out_keyboard_mashing(text: str, size: int):
 )
 def test_one_project_said_in_short(nlu: NLU, text: str, same: bool):
     assert ("same_project" in read(nlu, text).acts) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [("审计只确认了其中60%", "3/5"), ("如果只认了六成呢", "3/5"), ("核定了百分之四十五", "9/20"), ("按60%补", None)],
+)
+def test_the_share_of_an_amount_that_counts(text: str, share: str | None):
+    from fractions import Fraction
+
+    from assistant.nlu.genre import load_genre
+
+    assert load_genre().share_in(text) == (Fraction(share) if share else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        ("Our tax registration is in Baoshan, can we apply?", "tax_registered_in_jiading", False),
+        ("We are registered in Jiading.", "registered_in_jiading", True),
+        ("税务登记在宝山", "tax_registered_in_jiading", False),
+        ("The parent only has a representative office here.", "legal_entity", False),
+    ],
+)
+def test_where_the_applicant_is_said_in_english(nlu: NLU, text: str, fact: str, value: bool):
+    assert read(nlu, text).facts_of(JIADING).values.get(fact) is value
