@@ -265,7 +265,8 @@ def _read_bool(
     # A place fact ("税务登记在«our region»"): true when the cue's clause names this region, false for another place.
     short = region[:-1] if len(region) > 2 else region
     # In English the places are spelt out ("tax registration is in Minhang", "registered in Jiading").
-    english = {zh: [en for en, z in genre.english_places.items() if z == zh] for zh in (*places, short)}
+    spelt = genre.english_places if genre is not None else {}
+    english = {zh: [en for en, z in spelt.items() if z == zh] for zh in (*places, short)}
     for cue in sorted(fc.cues, key=len, reverse=True):
         for at, _ in occurrences(text, cue):
             if _negated(text, at, others):
