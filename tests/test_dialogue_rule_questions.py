@@ -118,6 +118,11 @@ def test_a_bare_follow_up_asks_more_about_the_clause_just_answered(lexical: Assi
     assert r.intent == "lookup" and ids(r) == ["12"] and "区政府" in r.answer
 
 
+def test_a_follow_up_whose_own_words_point_at_another_clause_leaves_the_topic(assistant: Assistant):
+    _, r = talk(assistant, "这个政策是依据哪些文件制定的", "那要是本市颁布了新规定呢")
+    assert r.intent == "lookup" and ids(r)[0] == "15"  # the clause on new policies, not the preamble again
+
+
 def test_whether_money_comes_before_or_after_applying_is_the_procedure_clause(lexical: Assistant):
     _, r = talk(lexical, "来电企业问标识解析二级节点的补助是多少，他们节点已经建成运营了",
                 "企业又问，这个钱是先申报再给，还是建好了直接给")
@@ -344,3 +349,13 @@ def test_whether_an_item_can_still_be_claimed_is_the_policys_validity(assistant:
     # A condition said to be unmet is a question of eligibility, not of the calendar.
     (unmet,) = talk(assistant, "我们贯标认证还没通过，今年还能申请贯标奖励吗")
     assert unmet.intent == "eligibility"
+
+
+def test_asking_for_more_after_a_figure_is_the_case_by_case_rule(assistant: Assistant):
+    _, r = talk(assistant, "智能工厂授牌了 投了1000万 能补多少", "能再多补一点吗")
+    assert r.intent == "lookup" and ids(r)[0] == "12" and r.amount_yuan is None  # 一事一议, not the figure again
+
+
+def test_saying_two_items_are_one_project_is_not_taken_for_a_rule_question(assistant: Assistant):
+    _, r = talk(assistant, "我们是市级标杆，已投入800万；还有上海市智能工厂授牌，投资800万。各能拿多少？", "这俩其实是同一个项目")
+    assert r.intent != "lookup" and r.amount_yuan == 2_400_000  # once, at the higher figure (第13条)

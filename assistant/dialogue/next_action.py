@@ -77,27 +77,16 @@ def _substantial(obs: Observation) -> bool:
     return obs.parse.content_size >= SUBSTANTIAL
 
 
-#: A lexical score this high, and this many times the next clause's, makes a rule clause the answer by itself.
-DECISIVE_BM25 = 5.0
-DECISIVE_MARGIN = 3.0
-
-
 def _rule_clause_hit(obs: Observation, domain: Domain, pid: str | None) -> bool:
-    """Retrieval's best clause is one of the policy's own rules (a numbered clause that is not an award item)."""
-    if not obs.answerable or pid is None:
+    """Retrieval's best clause is one of the policy's own rules (a numbered clause that is not an award item),
+    matched decisively by the policy's own words."""
+    hit = obs.decisive_hit(pid) if pid is not None else None
+    if hit is None or pid is None:
         return False
-    hits = [h for h in obs.hits if h.clause.policy_id == pid]
-    if not hits:
-        return False
-    clause = hits[0].clause
+    clause = hit.clause
     items = {domain.item_by_clause(pid, clause.clause_id)}
     meta = domain.policy(pid).meta
-    if not (clause.kind in ("item", "article") and items == {None} and clause.clause_id != meta.valid_until_clause):
-        return False
-    # Only a decisive lexical match: the policy's own words, far ahead of any other clause.
-    first = hits[0].scores.get("bm25", 0.0)
-    second = hits[1].scores.get("bm25", 0.0) if len(hits) > 1 else 0.0
-    return first >= DECISIVE_BM25 and first >= DECISIVE_MARGIN * second
+    return clause.kind in ("item", "article") and items == {None} and clause.clause_id != meta.valid_until_clause
 
 
 def missing_fact(state: DialogueState, domain: Domain, items: tuple[str, ...]) -> str | None:
@@ -141,6 +130,11 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
     if goal.kind in ("award", "match") and not goal.items and not earlier and not obs.parse.amounts \
             and _rule_clause_hit(obs, domain, pid):
         # "特别大的项目能不能突破上限", "绿色通道能享受哪些政策": a rule of the text answers it, not the item menu.
+        return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
+    if goal.kind in ("award", "match") and state.turn > 1 and not notes.filled and not notes.named_items \
+            and not obs.parse.amounts and not obs.parse.acts - {"follow_up"} and _rule_clause_hit(obs, domain, pid):
+        # "能不能多给点" after a figure, stating nothing new (nor "其实是同一个项目"): the rule that answers it
+        # (一事一议), not the figure again.
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     if goal.kind == "match":
         return Action(ActionKind.ANSWER_MATCH, Reason.MATCH, pid)

@@ -23,6 +23,11 @@ TurnKind = Literal[
 ]
 
 
+#: A lexical score this high, and this many times the next clause's, makes a clause the answer by itself.
+DECISIVE_BM25 = 5.0
+DECISIVE_MARGIN = 3.0
+
+
 @dataclass(frozen=True)
 class Observation:
     """One message as read: the NLU's parse, plus what retrieval found for it (also state-free)."""
@@ -30,6 +35,16 @@ class Observation:
     parse: Parse
     hits: tuple[Any, ...] = ()
     answerable: bool = False
+
+    def decisive_hit(self, policy_id: str | None) -> Any | None:
+        """The policy's best hit when its lexical match is decisive: the policy's own words, far ahead of any other
+        clause (a score of DECISIVE_BM25 and DECISIVE_MARGIN times the next one's)."""
+        hits = [h for h in self.hits if h.clause.policy_id == policy_id]
+        if not self.answerable or not hits:
+            return None
+        first = hits[0].scores.get("bm25", 0.0)
+        second = hits[1].scores.get("bm25", 0.0) if len(hits) > 1 else 0.0
+        return hits[0] if first >= DECISIVE_BM25 and first >= DECISIVE_MARGIN * second else None
 
 
 @dataclass(frozen=True)

@@ -149,8 +149,12 @@ def _chosen(ctx: Context) -> list[Clause]:
     if rules is not None and items:
         return [policy.clause(rules.item(items[0]).clause)]
     topic = ctx.state.topic
-    if not parse.topics and "follow_up" in parse.acts and topic and policy.has_clause(topic):
-        return [policy.clause(topic)]  # "«rule»是什么意思" … "那谁来批准": more about the same clause
+    decisive = ctx.obs.decisive_hit(policy.policy_id)
+    if not parse.topics and "follow_up" in parse.acts and topic and policy.has_clause(topic) \
+            and (decisive is None or decisive.clause.clause_id == topic):
+        # "«rule»是什么意思" … "那谁来批准": more about the same clause — unless the message's own words point
+        # decisively at another ("上位文件有哪些" … "那要是出了新政策呢": the clause on new policies).
+        return [policy.clause(topic)]
     hits = [h for h in ctx.obs.hits if h.clause.policy_id == policy.policy_id]
     if hits and ctx.obs.answerable:
         return [hits[0].clause]
