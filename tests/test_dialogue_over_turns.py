@@ -277,3 +277,9 @@ def test_a_share_of_the_amount_that_counts(fast_assistant: Assistant, turns: tup
 def test_an_excluded_part_said_within_the_total_is_not_added_to_it(fast_assistant: Assistant):
     *_, reply = talk(fast_assistant, "双跨平台 平台总投入2000万 能补多少", "财务说2000万里头有500万是土建")
     assert reply.amount_yuan == 4_500_000  # (2000 − 500) × 30%, not (2000 + 500 − 500) × 30% capped
+
+
+def test_the_figure_asked_again_after_a_question_of_eligibility(fast_assistant: Assistant):
+    *_, reply = talk(fast_assistant, "智能工厂授牌了 投了600万 补多少", "那我们能申请吗？公司注册和纳税都在嘉定",
+                     "好的，刚才那个补贴金额再确认一下")
+    assert reply.intent == "award" and reply.amount_yuan == 1_800_000

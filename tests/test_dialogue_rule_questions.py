@@ -359,3 +359,9 @@ def test_asking_for_more_after_a_figure_is_the_case_by_case_rule(assistant: Assi
 def test_saying_two_items_are_one_project_is_not_taken_for_a_rule_question(assistant: Assistant):
     _, r = talk(assistant, "我们是市级标杆，已投入800万；还有上海市智能工厂授牌，投资800万。各能拿多少？", "这俩其实是同一个项目")
     assert r.intent != "lookup" and r.amount_yuan == 2_400_000  # once, at the higher figure (第13条)
+
+
+@pytest.mark.parametrize("question", ["标杆项目是按已投入金额的什么比例资助的", "大院大所平台补百分之几", "服务商补贴是多少比例"])
+def test_the_rate_an_item_pays_is_a_look_up(fast_assistant: Assistant, question: str):
+    (r,) = talk(fast_assistant, question)
+    assert r.intent == "lookup" and r.amount_yuan is None and "30%" in r.answer  # the clause's rate, quoted

@@ -26,7 +26,7 @@ RUNNER_UP = 0.25
 _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 
 #: Topics that ask what the text says about claiming (stacking, procedure, how often), not for a figure.
-RULE_TOPICS = frozenset({"stacking", "procedure", "repeat"})
+RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate"})
 
 
 def _states_goal_facts(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> bool:
@@ -172,6 +172,9 @@ def reconsider(
     if "again" in parse.acts and not items and not parse.topics and kind in ("lookup", "inform", "vague", "chitchat") \
             and goal is not None and goal.kind == "award" and goal.items:
         return "award"  # "按…再算一遍": the figure again (what an injection asked to change is ignored)
+    if "again" in parse.acts and parse.money_words and not items and goal is not None and goal.kind == "eligibility" \
+            and goal.items:
+        return "award"  # "…符合条件吗" … "那刚才那个补助金额再确认一下": the figure of the item asked about
     if kind == "eligibility" and items and parse.asks_amount and not parse.asks_count \
             and not _unmet_condition(parse, policy_id, items, domain):
         return "award"  # "«item»已经通过了，能拿多少？": the figure is asked (its conditions come with it)

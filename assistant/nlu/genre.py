@@ -30,7 +30,7 @@ ACTS: tuple[Act, ...] = (
     "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus"
 )
 LookupTopic = Literal[
-    "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis"
+    "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis", "rate"
 ]
 LOOKUP_TOPICS: tuple[LookupTopic, ...] = get_args(LookupTopic)
 

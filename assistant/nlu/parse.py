@@ -209,7 +209,8 @@ class NLU:
             # "服务多少家企业才算": a how-many question is not about money.
             money_words=bool(genre.money_words.search(genre.count_question.sub("", reading))),
             asks=bool(genre.question.search(reading)),
-            asks_amount=bool(genre.amount_question.search(genre.count_question.sub("", reading))),
+            asks_amount=bool(genre.amount_question.search(
+                genre.lookup_topics["rate"].sub("", genre.count_question.sub("", reading)))),  # not "多少比例"
             refers_back=bool(genre.back_reference.search(reading)),
             which_ones=bool(genre.which_ones.search(reading)),
             asks_count=bool(genre.count_question.search(reading)),
