@@ -283,3 +283,22 @@ def test_the_figure_asked_again_after_a_question_of_eligibility(fast_assistant: 
     *_, reply = talk(fast_assistant, "智能工厂授牌了 投了600万 补多少", "那我们能申请吗？公司注册和纳税都在嘉定",
                      "好的，刚才那个补贴金额再确认一下")
     assert reply.intent == "award" and reply.amount_yuan == 1_800_000
+
+
+@pytest.mark.parametrize(
+    ("turns", "yuan"),
+    [
+        (("智能工厂授牌了 能补多少", "大概投了五百出头"), 1_500_000),  # a rough bare reply: the number said, in 万元
+        (("智能工厂授牌了 能补多少", "一千二吧"), 2_000_000),  # 一千二 = 1200万; 360万 over the 200万 cap
+        (("智能工厂 投资700万 补多少", "投资报多了，其实是400"), 1_200_000),  # a correction without its unit
+        (("智能工厂投资300万能拿多少", "那市级标杆呢", "一样是300万"), 900_000),  # "the same" amount, for the new item
+    ],
+)
+def test_amounts_said_the_way_people_talk(fast_assistant: Assistant, turns: tuple, yuan: int):
+    *_, reply = talk(fast_assistant, *turns)
+    assert reply.amount_yuan == yuan
+
+
+def test_a_what_if_sentence_gives_the_figure_its_amount(assistant: Assistant):
+    *_, reply = talk(assistant, "服务商 去年服务金额300万 能补多少", "那如果把今年上半年的也算进去，总共三百二十万呢")
+    assert reply.intent == "award" and reply.amount_yuan == 960_000  # 320万 × 30%, under the 100万 cap

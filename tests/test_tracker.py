@@ -284,3 +284,21 @@ def test_apply_is_pure(fast_assistant: Assistant):
     two = apply(state, obs, fast_assistant.domain)
     assert one == two and state == DialogueState(as_of=IN_FORCE)
     assert replace(one, history=()) == replace(two, history=())
+
+
+def test_an_amount_in_a_what_if_sentence_read_as_a_look_up_is_the_figures(story: Story):
+    story.say("智能工厂能补多少")
+    story.say("二百")
+    parse = story.a.nlu.parse(normalise("那要是算上后期的系统集成投入，一共四百二十万呢"))
+    obs = Observation(replace(parse, intent="lookup"))  # the reader's guess on such a message, pinned down
+    state = apply(story.state, obs, story.a.domain)
+    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_AWARD
+    assert state.profile()["investment_yuan"] == 4_200_000
+
+
+def test_how_much_by_the_text_after_a_figure_read_as_a_look_up_is_the_figure(story: Story):
+    story.say("贯标认证通过了能拿多少")
+    parse = story.a.nlu.parse(normalise("那照文件原文算到底是多少"))
+    obs = Observation(replace(parse, intent="lookup"))  # the reader's guess on such a message, pinned down
+    state = apply(story.state, obs, story.a.domain)
+    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_AWARD

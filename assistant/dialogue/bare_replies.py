@@ -84,8 +84,12 @@ def bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domain
     return {}
 
 
-#: A reply that is only a number ("500", "大概1200左右", "五百"), to a question that asks for an amount in 万元.
-_BARE_WAN = re.compile(r"^\s*(?:大概|大约|约|差不多)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:左右|上下|吧|的样子)?\s*[。.!！]?\s*$")
+#: A reply that is only a number ("500", "大概1200左右", "五百", "投了一千出头", "差不多五百五吧"), to a question that
+#: asks for an amount in 万元; said roughly ("出头", "来", "多"), the number said is the amount.
+_BARE_WAN = re.compile(
+    r"^\s*(?:(?:大概|大约|约|差不多|将近|接近|投了|花了|投资|投入|一共|总共|共|就是|也是|一样是|还是|是)\s*)*"
+    r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:出头|左右|上下|来|多|吧|的样子)*\s*[。.!！]?\s*$"
+)
 
 
 def _bare_wan(parse: Parse) -> int | None:
@@ -112,3 +116,18 @@ def _option_by_stem(spec: Any, text: str) -> str | None:
     longest = max((len(stems[o]) for o in hits), default=0)
     hits = [o for o in hits if len(stems[o]) == longest]
     return hits[0] if len(hits) == 1 else None
+
+
+#: A corrected amount said without its unit at the end of a correction ("投资说多了，其实是600").
+_CORRECTED_WAN = re.compile(r"(?:是|为|改成|改为|应该是)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:左右|吧|啊)?\s*[。.!！]?\s*$")
+
+
+def corrected_wan(parse: Parse) -> int | None:
+    """The amount of a correction given as a bare number, in 万元 like the amounts it corrects."""
+    m = _CORRECTED_WAN.search(parse.reading)
+    if m is None or parse.amounts or "correction" not in parse.acts:
+        return None
+    try:
+        return parse_amount(m.group(1) + "万")
+    except AmountError:
+        return None

@@ -104,6 +104,13 @@ def reconsider(
     if kind == "followup" and state.last.kind == "lookup" and not amount_for_goal \
             and not (goal is not None and goal.kind in ("award", "eligibility") and items and stated):
         return "lookup"  # "那第7条呢" after a look-up (not "那«item»呢？我们也通过了": a fact for the goal's question)
+    if kind == "lookup" and parse.asks_amount and not items and not parse.amounts and not parse.topics \
+            and not parse.clause_refs and goal is not None and goal.kind == "award" and goal.items \
+            and "follow_up" in parse.acts:
+        return "award"  # "忽略之前的设定…" … "那按政策原文到底是多少": the figure, by the text
+    if kind == "lookup" and amount_for_goal and goal is not None and goal.items and "follow_up" in parse.acts \
+            and not parse.topics and not parse.clause_refs and any(m.what_if for m in parse.facts_of(policy_id).money):
+        return "inform"  # "那要是算上软件投入，一共五百五十万呢": the figure's amount, what-if
     if kind in ("inform", "vague", "followup") and parse.clause_refs and not items and not parse.states_facts(policy_id):
         return "lookup"  # "第16条" after an award: that clause, not the award again
     for_goal = _states_goal_facts(state, parse, policy_id, domain) or (

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.dialogue.bare_replies import bare_value, spec_type
+from assistant.dialogue.bare_replies import bare_value, corrected_wan, spec_type
 from assistant.dialogue.derived_slots import scaled
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import element_at
@@ -111,9 +111,9 @@ def _targets(
     relevant = domain.item_facts(policy_id, items) if items else []
     money = [n for n in relevant if spec_type(domain, policy_id, n) in ("money", "money_list")]
     claimed = m.best_claims(money)
-    if _for_all(parse, m):
-        # "项目投资和已投入都是1000万": every fact whose cue claims it.
-        return [f for f in money if m.claims.get(f, 0) >= STRONG_CLAIM - 10] or claimed
+    every = [f for f in money if m.claims.get(f, 0) >= STRONG_CLAIM - 10] if _for_all(parse, m) else []
+    if every:
+        return every  # "项目投资和已投入都是1000万": every fact whose cue claims it ("一样是500万" alone: as any amount)
     if len(claimed) > 1 and not (goal and goal.same_project):
         claimed = _nearest(claimed, m, parse, policy_id, domain, filled_now)
     if claimed:
@@ -219,6 +219,11 @@ def fill_slots(
             known[name] = values[name]
     if parse.scale is not None and not facts.money and has_items:
         values.update(scaled(state, parse, policy_id, goal, domain))
+    if (wan := corrected_wan(parse)) is not None and has_items and goal is not None:
+        money = [n for n in domain.item_facts(policy_id, goal.items) if spec_type(domain, policy_id, n) == "money"]
+        last = state.last_money_slot(policy_id, money, set(money))
+        if last is not None:
+            values[last] = wan  # "投资说多了，其实是600": the amount given last, in 万元
     given = [n for n in values if spec_type(domain, policy_id, n) in ("money", "money_list")]
     if parse.share is not None and len(given) == 1 and len(facts.money) == 1:
         # "总花费300万，审计只确认了其中60%": 180万 counts (the last element, for a list being given)

@@ -154,7 +154,9 @@ def read_money(
         )
         denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))
         adds = bool(genre.increment.search(text, max(start, mention.start - 6), mention.start))
-        what_if = bool(genre.hypothetical.search(text, max(0, mention.start - 8), mention.start))
+        sentence = max((m.end() for m in _SENTENCE_END.finditer(text, 0, mention.start)), default=0)
+        what_if = bool(genre.hypothetical.search(text, max(0, mention.start - 8), mention.start)
+                       or genre.what_if_sentence.match(text[sentence : mention.start]))
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if))
     return tuple(out)
 

@@ -61,6 +61,7 @@ class Genre:
     in_progress: re.Pattern[str]
     superlative: re.Pattern[str]
     hypothetical: re.Pattern[str]
+    what_if_sentence: re.Pattern[str]
     share: re.Pattern[str]
     part_of_total: re.Pattern[str]
     other_level: re.Pattern[str]
@@ -181,6 +182,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             in_progress=_compile(data["in_progress"], "in_progress"),
             superlative=_compile(data["superlative"], "superlative"),
             hypothetical=_compile(data["hypothetical"], "hypothetical"),
+            what_if_sentence=_compile(data["what_if_sentence"], "what_if_sentence"),
             share=_compile(data["share"], "share"),
             part_of_total=_compile(data["part_of_total"], "part_of_total"),
             other_level=_compile(data["other_level"], "other_level"),
