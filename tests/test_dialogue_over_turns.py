@@ -302,3 +302,10 @@ def test_amounts_said_the_way_people_talk(fast_assistant: Assistant, turns: tupl
 def test_a_what_if_sentence_gives_the_figure_its_amount(assistant: Assistant):
     *_, reply = talk(assistant, "服务商 去年服务金额300万 能补多少", "那如果把今年上半年的也算进去，总共三百二十万呢")
     assert reply.intent == "award" and reply.amount_yuan == 960_000  # 320万 × 30%, under the 100万 cap
+
+
+def test_one_project_under_two_items_asked_whether_they_stack_then_how_much(assistant: Assistant):
+    _, stack, most = talk(assistant, "标杆项目 市级 已投入800万 能补多少", "这个项目也拿了上海市智能工厂 两个能一起拿吗",
+                          "那这个项目最多能拿多少")
+    assert stack.intent == "lookup" and ids(stack)[0] == "13"  # the rule between the two items of one project
+    assert most.amount_yuan == 2_400_000 and {"1", "5"} <= set(ids(most))  # once, at the higher figure

@@ -242,7 +242,10 @@ def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id:
         return state.recent[-n:] if len(state.recent) >= 2 else ()
     if kind in ("award", "eligibility") and state.last.kind == "lookup" and state.last.named_items:
         # One item, or the items of one project the look-up was about ("两项能一起拿吗" … "最多能拿多少").
-        return state.last.named_items if state.same_project else state.last.named_items[:1]
+        if not state.same_project:
+            return state.last.named_items[:1]
+        earlier = state.goal.items if state.goal is not None and state.goal.policy_id == policy_id else ()
+        return tuple(dict.fromkeys((*earlier, *state.last.named_items)))  # the project's items, all of them
     return ()
 
 

@@ -132,6 +132,9 @@ def _chosen(ctx: Context) -> list[Clause]:
     if not items and (parse.refers_back or "repeat" in parse.topics) and ctx.state.recent:
         items = ctx.state.recent[-1:]  # "这个是一次性的还是每年都给", "是每年都有吗": the item just discussed
     rules = ctx.rules
+    goal = ctx.state.goal
+    if "stacking" in parse.topics and len(items) == 1 and goal is not None and goal.items:
+        items = tuple(dict.fromkeys((*goal.items, *items)))  # "(this project) 也是«item»了，两个能一起拿吗"
     if "stacking" in parse.topics and len(items) >= 2 and (rule := _rule_clause(ctx)) is not None:
         return [rule]  # "«item A»和«item B»两项能一起拿吗": the rule between items, not either item
     stated = parse.facts_of(policy.policy_id).values
