@@ -309,3 +309,19 @@ def test_one_project_under_two_items_asked_whether_they_stack_then_how_much(assi
                           "那这个项目最多能拿多少")
     assert stack.intent == "lookup" and ids(stack)[0] == "13"  # the rule between the two items of one project
     assert most.amount_yuan == 2_400_000 and {"1", "5"} <= set(ids(most))  # once, at the higher figure
+
+
+def test_an_apology_then_the_new_amount_corrects_it(fast_assistant: Assistant):
+    *_, reply = talk(fast_assistant, "智能工厂授牌 投资300万 补多少", "抱歉，算上设备是四百五")
+    assert reply.amount_yuan == 1_350_000  # 450万 × 30%
+
+
+def test_is_it_once_said_as_a_tag_question_is_a_look_up(fast_assistant: Assistant):
+    *_, reply = talk(fast_assistant, "二级节点建成运营了能拿多少", "这个钱是一次性的吧")
+    assert reply.intent == "lookup" and reply.amount_yuan is None and ids(reply)[0] == "6"
+
+
+def test_an_amount_someone_else_got_is_not_our_fact(fast_assistant: Assistant):
+    first, *_, reply = talk(fast_assistant, "隔壁公司投了五百万就拿到了智能工厂补贴，我们也是智能工厂", "我们投了差不多三百")
+    assert first.amount_yuan is None  # 500万 was theirs: our investment is asked for
+    assert reply.amount_yuan == 900_000  # 300万 × 30%

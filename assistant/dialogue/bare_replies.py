@@ -87,7 +87,7 @@ def bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domain
 #: A reply that is only a number ("500", "大概1200左右", "五百", "投了一千出头", "差不多五百五吧"), to a question that
 #: asks for an amount in 万元; said roughly ("出头", "来", "多"), the number said is the amount.
 _BARE_WAN = re.compile(
-    r"^\s*(?:(?:大概|大约|约|差不多|将近|接近|投了|花了|投资|投入|一共|总共|共|就是|也是|一样是|还是|是)\s*)*"
+    r"^\s*(?:(?:我们|我司|咱们|大概|大约|约|差不多|将近|接近|投了|花了|投资|投入|一共|总共|共|就是|也是|一样是|还是|是)\s*)*"
     r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:出头|左右|上下|来|多|吧|的样子)*\s*[。.!！]?\s*$"
 )
 

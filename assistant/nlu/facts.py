@@ -151,7 +151,7 @@ def read_money(
         near = text[max(start, mention.start - 5) : mention.start]
         hoped = not claims and bool(
             genre.expected_award.search(near) or (genre.result_words.search(near) and genre.rate_award.search(text))
-        )
+        ) or bool(genre.third_party.search(text, start, segment_end(text, mention.end) + 1))  # someone else's
         denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))
         adds = bool(genre.increment.search(text, max(start, mention.start - 6), mention.start))
         sentence = max((m.end() for m in _SENTENCE_END.finditer(text, 0, mention.start)), default=0)

@@ -63,6 +63,7 @@ class Genre:
     hypothetical: re.Pattern[str]
     what_if_sentence: re.Pattern[str]
     share: re.Pattern[str]
+    third_party: re.Pattern[str]
     part_of_total: re.Pattern[str]
     other_level: re.Pattern[str]
     comparison: re.Pattern[str]
@@ -184,6 +185,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             hypothetical=_compile(data["hypothetical"], "hypothetical"),
             what_if_sentence=_compile(data["what_if_sentence"], "what_if_sentence"),
             share=_compile(data["share"], "share"),
+            third_party=_compile(data["third_party"], "third_party"),
             part_of_total=_compile(data["part_of_total"], "part_of_total"),
             other_level=_compile(data["other_level"], "other_level"),
             comparison=_compile(data["comparison"], "comparison"),
