@@ -84,11 +84,23 @@ def bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domain
     return {}
 
 
+#: A number as people say it without its unit: digits or a Chinese numeral ("500", "五百五", "一千二").
+_NUMBER_SAID = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
+
+
+def _in_wan(number: str) -> int | None:
+    """``number`` read in 万元, the unit the assistant's questions ask for."""
+    try:
+        return parse_amount(number + "万")
+    except AmountError:
+        return None
+
+
 #: A reply that is only a number ("500", "大概1200左右", "五百", "投了一千出头", "差不多五百五吧"), to a question that
 #: asks for an amount in 万元; said roughly ("出头", "来", "多"), the number said is the amount.
 _BARE_WAN = re.compile(
     r"^\s*(?:(?:我们|我司|咱们|大概|大约|约|差不多|将近|接近|投了|花了|投资|投入|一共|总共|共|就是|也是|一样是|还是|是)\s*)*"
-    r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:出头|左右|上下|来|多|吧|的样子)*\s*[。.!！]?\s*$"
+    rf"{_NUMBER_SAID}\s*(?:出头|左右|上下|来|多|吧|的样子)*\s*[。.!！]?\s*$"
 )
 
 
@@ -96,12 +108,7 @@ def _bare_wan(parse: Parse) -> int | None:
     """A bare number answering the assistant's question for an amount: in 万元, the unit the question asks for
     (the figure's steps show the amount used, so a misreading is visible)."""
     m = _BARE_WAN.match(parse.reading)
-    if m is None or parse.amounts:
-        return None
-    try:
-        return parse_amount(m.group(1) + "万")
-    except AmountError:
-        return None
+    return None if m is None or parse.amounts else _in_wan(m.group(1))
 
 
 _OPTION_SUFFIX = re.compile(r"(级|性|类|档|型)$")
@@ -119,15 +126,10 @@ def _option_by_stem(spec: Any, text: str) -> str | None:
 
 
 #: A corrected amount said without its unit at the end of a correction ("投资说多了，其实是600").
-_CORRECTED_WAN = re.compile(r"(?:是|为|改成|改为|应该是)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(?:左右|吧|啊)?\s*[。.!！]?\s*$")
+_CORRECTED_WAN = re.compile(rf"(?:是|为|改成|改为|应该是)\s*{_NUMBER_SAID}\s*(?:左右|吧|啊)?\s*[。.!！]?\s*$")
 
 
 def corrected_wan(parse: Parse) -> int | None:
     """The amount of a correction given as a bare number, in 万元 like the amounts it corrects."""
     m = _CORRECTED_WAN.search(parse.reading)
-    if m is None or parse.amounts or "correction" not in parse.acts:
-        return None
-    try:
-        return parse_amount(m.group(1) + "万")
-    except AmountError:
-        return None
+    return None if m is None or parse.amounts or "correction" not in parse.acts else _in_wan(m.group(1))

@@ -65,7 +65,6 @@ _REFUSALS = {
     "other_scheme": Reason.OTHER_SCHEME,
     "off_topic": Reason.OFF_TOPIC,
     "injection_only": Reason.INJECTION_ONLY,
-    "nothing_answers": Reason.OFF_TOPIC,
 }
 
 

@@ -17,7 +17,7 @@ from assistant.nlu import Parse
 
 GoalKind = Literal["award", "eligibility", "match"]
 RequestKind = Literal["fact", "item", "policy"]
-OutOfScope = Literal["other_region", "other_scheme", "off_topic", "injection_only", "nothing_answers"]
+OutOfScope = Literal["other_region", "other_scheme", "off_topic", "injection_only"]
 TurnKind = Literal[
     "award", "eligibility", "match", "lookup", "inform", "followup", "vague", "chitchat", "out_of_scope"
 ]

@@ -84,6 +84,8 @@ def _k_after_money_word(normalised: str, text: str, mentions: list[AmountMention
 
 #: A bare number at the end of a clause ("总投入1600万，里面土建大概400"): no counter, unit, percent or letter
 #: after it, no 第 before it.
+#: Words right before a bare number that make it a rate, a year or a place in a list, not money.
+_NOT_MONEY_BEFORE = re.compile(r"(比例|百分|比率|费率|倍|率|年|第|按)[是为按了]?$")
 _BARE_NUMBER = re.compile(
     r"(?<![\d.:：第])(?<!\d,)(\d{1,5}(?:\.\d+)?)(?=$|[，,、。；;！？!?()\s]|吧|啊|呢|左右|上下|的样子)"
 )
@@ -99,7 +101,7 @@ def _elided_unit(normalised: str, text: str, mentions: list[AmountMention]) -> l
     for b in _BARE_NUMBER.finditer(normalised):
         if b.start() < wan[0].end or any(m.start <= b.start() < m.end for m in mentions):
             continue
-        if re.search(r"(比例|百分|比率|费率|倍|率|年|第|按)[是为按了]?$", normalised[max(0, b.start() - 4) : b.start()]):
+        if _NOT_MONEY_BEFORE.search(normalised[max(0, b.start() - 4) : b.start()]):
             continue  # "比例是30", "排在第3": not money
         try:
             yuan = parse_amount(b.group(1) + "万")
@@ -129,7 +131,7 @@ def _declared_unit(normalised: str, text: str, mentions: list[AmountMention]) ->
         for b in pattern.finditer(normalised):
             if any(m.start <= b.start() < m.end for m in mentions) or declared.start() <= b.start() < declared.end():
                 continue
-            if re.search(r"(比例|百分|比率|费率|倍|率|年|第|按)[是为按了]?$", normalised[max(0, b.start() - 4) : b.start()]):
+            if _NOT_MONEY_BEFORE.search(normalised[max(0, b.start() - 4) : b.start()]):
                 continue
             try:
                 yuan = parse_amount(b.group(1) + unit)
