@@ -325,3 +325,34 @@ def test_an_amount_someone_else_got_is_not_our_fact(fast_assistant: Assistant):
     first, *_, reply = talk(fast_assistant, "隔壁公司投了五百万就拿到了智能工厂补贴，我们也是智能工厂", "我们投了差不多三百")
     assert first.amount_yuan is None  # 500万 was theirs: our investment is asked for
     assert reply.amount_yuan == 900_000  # 300万 × 30%
+
+
+def test_a_reply_to_which_item_picks_the_one_clause_its_words_match(lexical: Assistant):
+    """Forms: after "which item?", a loose reply is read as the choice by the one clause its words match, though
+    it names no item's alias; a reply that matches no clause alone is asked about again."""
+    menu, picked = talk(lexical, "区里有哪些补贴我们能拿", "搞示范那个")
+    assert menu.intent == "clarify" and picked.intent == "award"
+    assert ids(picked) == ["5"] and "级" in picked.answer  # its level is asked next
+    *_, unclear = talk(lexical, "区里有哪些补贴我们能拿", "嗯嗯")
+    assert unclear.intent == "clarify" and unclear.amount_yuan is None
+
+
+def test_an_amount_spent_said_without_its_unit_is_read_in_wan_when_the_figure_misses_it(fast_assistant: Assistant):
+    (rough,) = talk(fast_assistant, "我们的区级标杆项目前后花了五百出头，补多少")
+    assert rough.amount_yuan == 1_500_000 and "500万元" in rough.answer  # the steps show the reading
+    (span_of_time,) = talk(fast_assistant, "市级标杆项目，投了两年了，能补多少")
+    assert span_of_time.amount_yuan is None  # "两年" is no amount: the investment is asked for
+    (with_unit,) = talk(fast_assistant, "区级标杆项目，花了300万，其中设备200，能补多少")
+    assert with_unit.amount_yuan == 900_000  # an amount with its unit is the one read
+
+
+def test_an_item_named_only_to_deny_it_is_not_the_topic_beside_one_affirmed(fast_assistant: Assistant):
+    (other,) = talk(fast_assistant, "我们还不是规上企业，不过今年在科创板上市了，能奖励多少")
+    assert ids(other)[:1] == ["3"] and other.amount_yuan == 2_000_000  # 上市 alone, not 规上 beside it
+    (alone,) = talk(fast_assistant, "我们没拿到智能工厂授牌，能申请吗")
+    assert "1" in ids(alone)  # denied and nothing else named: still what the question is about
+
+
+def test_once_or_over_years_asked_after_a_figure_is_about_its_item(fast_assistant: Assistant):
+    _, how = talk(fast_assistant, "我们贯标认证通过了，能奖多少", "这笔钱是一次性发还是分几年发")
+    assert how.intent == "lookup" and ids(how)[:1] == ["2"] and "一次性" in how.answer

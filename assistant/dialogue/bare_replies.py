@@ -11,6 +11,7 @@ from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import Request
 from assistant.errors import AmountError, InputError
 from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
 from assistant.rules.money import parse_amount
 
 _NUMBER = re.compile(r"\d+")
@@ -133,3 +134,19 @@ def corrected_wan(parse: Parse) -> int | None:
     """The amount of a correction given as a bare number, in 万元 like the amounts it corrects."""
     m = _CORRECTED_WAN.search(parse.reading)
     return None if m is None or parse.amounts or "correction" not in parse.acts else _in_wan(m.group(1))
+
+
+#: A number said without its unit, up to the end of its clause ("一千出头，", "600。").
+_UNITLESS = re.compile(rf"{_NUMBER_SAID}\s*(?:出头|左右|上下|来|多)?\s*(?=[，,。.；;！!？?\s]|$)")
+
+
+def spent_wan(parse: Parse) -> int | None:
+    """An amount spent, said without its unit inside a longer message ("改造总共投了一千出头，能补多少"), in 万元
+    like the assistant's questions; None when the message gives any amount with its unit."""
+    if parse.amounts:
+        return None
+    spent = load_genre().spent_unitless
+    for m in _UNITLESS.finditer(parse.reading):
+        if spent.search(parse.reading[: m.start()]):
+            return _in_wan(m.group(1))
+    return None

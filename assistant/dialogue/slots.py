@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.dialogue.bare_replies import bare_value, corrected_wan, spec_type
+from assistant.dialogue.bare_replies import bare_value, corrected_wan, spec_type, spent_wan
 from assistant.dialogue.derived_slots import scaled
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import element_at
@@ -224,6 +224,12 @@ def fill_slots(
         last = state.last_money_slot(policy_id, money, set(money))
         if last is not None:
             values[last] = wan  # "投资说多了，其实是600": the amount given last, in 万元
+    elif has_items and goal is not None and not facts.money and (wan := spent_wan(parse)) is not None:
+        # "改造总共投了一千出头，区里最多能补多少": the one amount the figure still misses, in 万元.
+        missing = [n for n in domain.item_facts(policy_id, goal.items) if spec_type(domain, policy_id, n) == "money"
+                   and n not in known and (spec := domain.fact_spec(policy_id, n)) is not None and spec.required]
+        if len(missing) == 1:
+            values[missing[0]] = wan
     given = [n for n in values if spec_type(domain, policy_id, n) in ("money", "money_list")]
     if parse.share is not None and len(given) == 1 and len(facts.money) == 1:
         # "总花费300万，审计只确认了其中60%": 180万 counts (the last element, for a list being given)

@@ -26,6 +26,8 @@ TurnKind = Literal[
 #: A lexical score this high, and this many times the next clause's, makes a clause the answer by itself.
 DECISIVE_BM25 = 5.0
 DECISIVE_MARGIN = 3.0
+#: A reply to "which item?" picks the one clause its words match, at this lower score ("就是那个示范的").
+CHOICE_BM25 = 2.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,16 @@ class Observation:
         first = hits[0].scores.get("bm25", 0.0)
         second = hits[1].scores.get("bm25", 0.0) if len(hits) > 1 else 0.0
         return hits[0] if first >= DECISIVE_BM25 and first >= DECISIVE_MARGIN * second else None
+
+    def sole_match(self, policy_id: str | None) -> Any | None:
+        """The policy's best hit when the message's words match that clause alone (CHOICE_BM25, DECISIVE_MARGIN
+        times the next one's): weak as a question, enough as the reply to "which item?"."""
+        hits = [h for h in self.hits if h.clause.policy_id == policy_id]
+        if not hits:
+            return None
+        first = hits[0].scores.get("bm25", 0.0)
+        second = hits[1].scores.get("bm25", 0.0) if len(hits) > 1 else 0.0
+        return hits[0] if first >= CHOICE_BM25 and first >= DECISIVE_MARGIN * second else None
 
 
 @dataclass(frozen=True)

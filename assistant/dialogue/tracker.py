@@ -76,6 +76,9 @@ def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Doma
     else by a shared keyword. Of several named items, those the message states facts about win, unless it
     asks about them together ("合计", "两个项目")."""
     mentions = parse.items_of(policy_id)
+    affirmed = [m for m in mentions if not m.negated]
+    if affirmed and len(affirmed) < len(mentions):
+        mentions = affirmed  # "没拿«item»牌子，只是«other item»通过了": the item denied is not the topic
     if parse.empty_after_spans:  # named only inside an injection: still the topic
         return tuple(m.item_id for m in mentions)
     outside = [m for m in mentions if not any(sp.start <= m.start < sp.end for sp in parse.spans)]
@@ -174,6 +177,17 @@ def _next_goal(
     return state.goal, False
 
 
+def _asked_for_item(state: DialogueState, policy_id: str) -> bool:
+    req = state.requested
+    return req is not None and req.kind == "item" and req.policy_id in (policy_id, None)
+
+
+def _item_by_words(obs: Observation, policy_id: str, domain: Domain) -> tuple[str, ...]:
+    hit = obs.sole_match(policy_id)
+    item = domain.item_by_clause(policy_id, hit.clause.clause_id) if hit is not None else None
+    return (item,) if item else ()
+
+
 def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
     """The policy the user picked when asked "which policy?" (by its region, issuer or title)."""
     req = state.requested
@@ -228,6 +242,10 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if not items and kind in ("award", "eligibility") and state.last.kind == "lookup" and state.policy_id == policy_id:
         # "核对一下第9条，事前备案是什么意思" … "没备案直接办了，还能申请吗": the item of the clause just looked up.
         items = tuple(i for c in state.last.clause_refs if (i := domain.item_by_clause(policy_id, c)))
+    if not items and kind not in ("lookup", "out_of_scope") and _asked_for_item(state, policy_id):
+        # Forms: the reply to "which item?" is read first as its answer, by the one clause its words match.
+        items = _item_by_words(obs, policy_id, domain)
+        kind = "inform" if items and kind in ("vague", "chitchat") else kind
     base = state
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
         base = replace(state, requested=None, pending_money=(), goal=None, recent=(), same_project=False, projects=())

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cn2an
 import jieba
 
 from assistant.nlu.genre import Genre
-from assistant.nlu.spans import Span, in_spans, occurrences
+from assistant.nlu.spans import Span, in_spans, occurrences, segment_start
 from assistant.nlu.vocabulary import Catalog
 from assistant.retrieval.chinese_text import char_pinyin, general_idf
 
@@ -65,6 +65,8 @@ class ItemMention:
     start: int
     end: int
     score: float
+    negated: bool = False
+    """Said only to deny it ("没拿«item»的牌子，只是…"): the topic only when nothing else is named."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,20 @@ def find_items(text: str, catalog: Catalog, spans: Sequence[Span] = ()) -> list[
         if key not in best or (m.score, m.end - m.start) > (best[key].score, best[key].end - best[key].start):
             best[key] = m
     return sorted(best.values(), key=lambda x: (-x.score, x.start))
+
+
+#: How far before an item's name a negation may stand in its clause ("没拿«item»", "不是«item»").
+NEGATION_REACH = 6
+
+
+def mark_negated(text: str, mentions: Sequence[ItemMention], genre: Genre) -> list[ItemMention]:
+    """Mark the mentions a negation shortly before them in their clause denies ("我们没拿«item»牌子")."""
+    out = []
+    for m in mentions:
+        window = max(segment_start(text, m.start), m.start - NEGATION_REACH)
+        denied = genre.negation.search(text, window, m.start) is not None
+        out.append(replace(m, negated=True) if denied else m)
+    return out
 
 
 def _arabic(num: str) -> str:

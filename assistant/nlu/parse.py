@@ -23,6 +23,7 @@ from assistant.nlu.entities import (
     find_options,
     find_places,
     find_policy_names,
+    mark_negated,
 )
 from assistant.nlu.facts import PolicyFacts, read_facts
 from assistant.nlu.genre import ACTS, LOOKUP_TOPICS, Act, Genre, LookupTopic
@@ -194,7 +195,7 @@ class NLU:
             masked="",
             intent=FALLBACK_INTENT,
             scores={},
-            items=tuple(find_items(text, self.catalog, spans)),
+            items=tuple(mark_negated(text, find_items(text, self.catalog, spans), genre)),
             clause_refs=tuple(find_clause_refs(reading, self.catalog, self.section_titles)),
             places=places,
             policy_names=find_policy_names(reading, self.catalog),
