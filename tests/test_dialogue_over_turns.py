@@ -6,6 +6,7 @@ The fast core (reader, tracker, policy, calculator; no retrieval) except where a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -13,6 +14,8 @@ import pytest
 from assistant.config import Settings
 from assistant.corpus import Corpus
 from assistant.dialogue import Assistant
+from assistant.dialogue.next_action import ActionKind, decide
+from assistant.dialogue.tracker import apply
 from assistant.retrieval.retriever import InMemoryRetriever
 from tests.fixtures_dialogue import IN_FORCE
 
@@ -241,8 +244,15 @@ def test_a_base_given_as_its_parts_is_their_sum_net_of_the_excluded_part(fast_as
     assert reply.amount_yuan == 3_000_000  # (600 + 1000 − 600) × 30% = 300万 under the 500万 cap
 
 
-def test_a_base_given_as_its_total_is_not_summed_with_its_part(fast_assistant: Assistant):
-    (reply,) = talk(fast_assistant, "双跨平台 平台总投入1600万 其中土建600万 能补多少")
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("双跨平台 平台总投入1600万 其中土建600万 能补多少",),
+        ("双跨平台总投入1600万，能补多少", "对了这1600万里土建占了600万"),  # the total said again, its part in it
+    ],
+)
+def test_a_base_given_as_its_total_is_not_summed_with_its_part(fast_assistant: Assistant, turns: tuple):
+    *_, reply = talk(fast_assistant, *turns)
     assert reply.amount_yuan == 3_000_000
 
 
@@ -340,6 +350,8 @@ def test_a_reply_to_which_item_picks_the_one_clause_its_words_match(lexical: Ass
 def test_an_amount_spent_said_without_its_unit_is_read_in_wan_when_the_figure_misses_it(fast_assistant: Assistant):
     (rough,) = talk(fast_assistant, "我们的区级标杆项目前后花了五百出头，补多少")
     assert rough.amount_yuan == 1_500_000 and "500万元" in rough.answer  # the steps show the reading
+    (by_noun,) = talk(fast_assistant, "服务商，去年给区内企业做咨询，服务费用大概两百，能补多少")
+    assert by_noun.amount_yuan == 600_000  # 200万 × 30%
     (span_of_time,) = talk(fast_assistant, "市级标杆项目，投了两年了，能补多少")
     assert span_of_time.amount_yuan is None  # "两年" is no amount: the investment is asked for
     (with_unit,) = talk(fast_assistant, "区级标杆项目，花了300万，其中设备200，能补多少")
@@ -356,3 +368,14 @@ def test_an_item_named_only_to_deny_it_is_not_the_topic_beside_one_affirmed(fast
 def test_once_or_over_years_asked_after_a_figure_is_about_its_item(fast_assistant: Assistant):
     _, how = talk(fast_assistant, "我们贯标认证通过了，能奖多少", "这笔钱是一次性发还是分几年发")
     assert how.intent == "lookup" and ids(how)[:1] == ["2"] and "一次性" in how.answer
+
+
+
+def test_asking_for_the_rule_above_the_cap_after_a_figure_is_the_rule(lexical: Assistant):
+    chat = lexical.new_conversation(IN_FORCE)
+    chat.ask("国家级标杆 投了3个亿 能拿多少")
+    obs = lexical._observe("封顶才1000万 太少了 能不能走一事一议")
+    obs = replace(obs, parse=replace(obs.parse, intent="award"))  # the product reader's guess, pinned down
+    state = apply(chat.state, obs, lexical.domain)
+    action = decide(state, obs, lexical.domain)
+    assert action.kind is ActionKind.ANSWER_LOOKUP  # the cap said again is no fact of the case: the rule (一事一议)

@@ -146,6 +146,18 @@ def test_a_negated_cue_makes_a_yes_no_fact_false(nlu: NLU):
     assert read(nlu, "已经授牌了").facts_of(JIADING).values["smart_factory_awarded"] is True
 
 
+@pytest.mark.parametrize("text", ["这个项目能不能走一事一议", "我们有没有授牌都无所谓吗"])
+def test_an_a_not_a_question_before_a_cue_neither_says_nor_denies_it(nlu: NLU, text: str):
+    values = read(nlu, text).facts_of(JIADING).values
+    assert "major_project_approved" not in values and "smart_factory_awarded" not in values
+
+
+def test_an_item_named_after_a_negation_is_marked_denied(nlu: NLU):
+    (denied,) = read(nlu, "我们还没拿到智能工厂授牌").items_of(JIADING)
+    (asked,) = read(nlu, "能不能申请智能工厂的资助").items_of(JIADING)
+    assert denied.negated and not asked.negated
+
+
 @pytest.mark.parametrize(("text", "ratio"), [
     ("市里补了400万，要求区里按1:1配套", "1:1"),
     ("上级要求1比0.5配套", "1:0.5"),

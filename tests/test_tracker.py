@@ -239,6 +239,9 @@ def test_a_scaling_hypothetical_scales_the_amount_given(story: Story):
         ("想问下上海市层面的工业互联网专项，市里能补多少？", Reason.OTHER_REGION),  # a higher level's own support
         # ours named only as read already; the clause naming the other place asks about its own support
         ("嘉定的我看过了，闵行有没有差不多的扶持政策？智能工厂补多少", Reason.OTHER_REGION),
+        # the other place's own figure asked outright, even beside a comparison with ours
+        ("宝山那边的服务商奖励最多给多少，会不会比嘉定高", Reason.OTHER_REGION),
+        ("嘉定哪家饭店适合请客户吃饭", Reason.OFF_TOPIC),  # our region named, an everyday question
     ],
 )
 def test_refusals_name_their_reason(story: Story, text: str, reason: Reason):
@@ -302,3 +305,27 @@ def test_how_much_by_the_text_after_a_figure_read_as_a_look_up_is_the_figure(sto
     obs = Observation(replace(parse, intent="lookup"))  # the reader's guess on such a message, pinned down
     state = apply(story.state, obs, story.a.domain)
     assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_AWARD
+
+
+@pytest.mark.parametrize(
+    ("given", "asked"),
+    [
+        ("市级标杆项目，投了900万，能补多少", "市级标杆都有哪些类型的应用可以算进来"),  # its option said again
+        ("二级节点建好运营了，补多少", "二级节点哪些行业的节点能算进来"),
+    ],
+)
+def test_which_things_an_item_covers_read_as_a_look_up_stays_one(story: Story, given: str, asked: str):
+    story.say(given)
+    parse = story.a.nlu.parse(normalise(asked))
+    obs = Observation(replace(parse, intent="lookup"))  # the reader's guess on such a message, pinned down
+    state = apply(story.state, obs, story.a.domain)
+    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_LOOKUP
+
+
+def test_can_we_get_more_under_another_item_read_as_eligibility_is_the_figure(story: Story):
+    story.say("智能工厂授牌了，项目投资900万，能补多少")
+    parse = story.a.nlu.parse(normalise("这个项目同时也是区级标杆，按标杆算能不能多拿点"))
+    obs = Observation(replace(parse, intent="eligibility"))  # the reader's guess on such a message, pinned down
+    state = apply(story.state, obs, story.a.domain)
+    action = decide(state, obs, story.a.domain)
+    assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"1", "5"}

@@ -156,8 +156,10 @@ def reconsider(
         if goal is not None:
             return goal.kind  # "你刚才说能补600万对吧": the goal's answer again
     spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
+    # "«option»«item»哪些应用能算进来": which things the item covers, asked of its text — no list of what fits.
+    scope_of_item = kind == "lookup" and bool(items) and parse.which_ones and not parse.money_words
     if kind in ("award", "eligibility", "lookup") and parse.which_ones and not parse.topics & RULE_TOPICS \
-            and parse.describes(policy_id, spec_type):
+            and parse.describes(policy_id, spec_type) and not scope_of_item:
         return "match"  # "我们…«fact»…«fact»，能申请哪些？"
     if kind == "award" and parse.asks_count and not parse.money_words and not parse.amounts:
         return "lookup"  # "每年认定多少个«item»": how many, not how much
@@ -165,7 +167,7 @@ def reconsider(
             and _claims_item_money(parse, policy_id, goal.items, domain):
         return "award"  # "那如果服务金额只有280万呢": the figure, after a question of eligibility
     if (
-        kind in ("lookup", "eligibility", "followup") and goal is not None and goal.kind == "award"
+        kind in ("lookup", "eligibility", "followup") and goal is not None and goal.kind == "award" and not scope_of_item
         and (not items or (set(items) <= set(goal.items) and not parse.topics))
         and _states_goal_facts(state, parse, policy_id, domain)
     ):
@@ -195,7 +197,8 @@ def reconsider(
         return "award"  # "想攞200万得唔得": a figure to check
     if kind == "lookup" and items and _claims_item_money(parse, policy_id, items, domain):
         return "award"  # "«item»资助咋算？«base amount»一共260万"
-    if kind == "lookup" and items and not parse.topics and _states_item_facts(parse, policy_id, items, domain):
+    if kind == "lookup" and items and not parse.topics and not scope_of_item \
+            and _states_item_facts(parse, policy_id, items, domain):
         return "inform"  # "其实我想问的是«item»，«its condition»了"
     refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
     # (Only when the message asks nothing of its own: "那…这个政策里«item»奖多少" asks for a figure.)

@@ -131,9 +131,9 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
         # "特别大的项目能不能突破上限", "绿色通道能享受哪些政策": a rule of the text answers it, not the item menu.
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     if goal.kind in ("award", "match") and state.turn > 1 and not notes.filled and not notes.named_items \
-            and not obs.parse.amounts and not obs.parse.acts - {"follow_up"} and _rule_clause_hit(obs, domain, pid):
+            and not obs.parse.acts - {"follow_up"} and _rule_clause_hit(obs, domain, pid):
         # "能不能多给点" after a figure, stating nothing new (nor "其实是同一个项目"): the rule that answers it
-        # (一事一议), not the figure again.
+        # (一事一议), not the figure again — an amount said only of the cap ("封顶1000万太少了") is no fact.
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     if goal.kind == "match":
         return Action(ActionKind.ANSWER_MATCH, Reason.MATCH, pid)

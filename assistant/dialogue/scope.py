@@ -26,14 +26,14 @@ def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
 
 def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
     """"«our region»这个我了解了，那«other region»有没有类似的政策": the clause naming the other place asks about its
-    own support, and nothing in the message compares it with ours."""
+    own support, and nothing in the message compares it with ours — or it asks that support's figure outright."""
     genre = load_genre()
+    clauses = [_CLAUSE_END.split(parse.reading[p.start:], maxsplit=1)[0] for p in parse.places if p.name in elsewhere]
+    if any(genre.support_words.search(c) and genre.amount_question.search(c) for c in clauses):
+        return True  # "«other region»的«item»补贴是多少，比«ours»高吗": that region's own figure is asked for
     if genre.comparison.search(parse.reading):
         return False
-    return any(
-        genre.support_words.search(_CLAUSE_END.split(parse.reading[p.start:], maxsplit=1)[0])
-        for p in parse.places if p.name in elsewhere
-    )
+    return any(genre.support_words.search(c) for c in clauses)
 
 
 def out_of_scope(

@@ -13,7 +13,7 @@ import cn2an
 import jieba
 
 from assistant.nlu.genre import Genre
-from assistant.nlu.spans import Span, in_spans, occurrences, segment_start
+from assistant.nlu.spans import Span, in_spans, negation_before, occurrences, segment_start
 from assistant.nlu.vocabulary import Catalog
 from assistant.retrieval.chinese_text import char_pinyin, general_idf
 
@@ -158,7 +158,7 @@ def mark_negated(text: str, mentions: Sequence[ItemMention], genre: Genre) -> li
     out = []
     for m in mentions:
         window = max(segment_start(text, m.start), m.start - NEGATION_REACH)
-        denied = genre.negation.search(text, window, m.start) is not None
+        denied = negation_before(text, window, m.start, genre.negation) is not None
         out.append(replace(m, negated=True) if denied else m)
     return out
 

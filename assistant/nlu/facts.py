@@ -23,6 +23,7 @@ from assistant.nlu.spans import (
     Span,
     gapped_occurrences,
     in_spans,
+    negation_before,
     occurrences,
     segment_end,
     segment_start,
@@ -100,11 +101,20 @@ def _negated(text: str, cue_start: int, others: Sequence[tuple[int, int]] = ()) 
     """A negation shortly before the cue, in its clause — unless another fact's cue stands between them and
     takes it ("没备案直接办了": 没 denies 备案, not 办了)."""
     window_start = max(segment_start(text, cue_start), cue_start - 8)
-    m = load_genre().negation.search(text, window_start, cue_start)
+    m = negation_before(text, window_start, cue_start, load_genre().negation)
     if not m:
         return False
     neg_end = m.start() + len(m.group(1))
     return not any(neg_end <= s and e <= cue_start for s, e in others)
+
+
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
+def _asked_either_way(text: str, cue_start: int) -> bool:
+    """An A-not-A question shortly before the cue, in its clause ("能不能«cue»", "有没有«cue»")."""
+    window_start = max(segment_start(text, cue_start), cue_start - 8)
+    return _A_NOT_A.search(text, window_start, cue_start) is not None
 
 
 #: An amount claimed from the clause before it scores lower than one its cue stands next to.
@@ -262,6 +272,8 @@ def _read_bool(
             # "«item»还在做", "准备明年上市": under way is not yet done.
             if any(in_progress.search(seg) for seg in segments):
                 return False
+            if all(_asked_either_way(text, at) for at in hits):
+                return None  # "能不能一事一议", "有没有授牌": asked, neither said nor denied
             return not any(_negated(text, at, others) for at in hits)
         return True if denied_negative else None
     # A place fact ("税务登记在«our region»"): true when the cue's clause names this region, false for another place.

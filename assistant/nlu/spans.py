@@ -154,3 +154,15 @@ def segment_start(text: str, pos: int) -> int:
 def segment_end(text: str, pos: int) -> int:
     m = SEGMENT_BREAK.search(text, pos)
     return m.start() if m else len(text)
+
+
+def negation_before(text: str, start: int, end: int, negation: re.Pattern[str]) -> re.Match[str] | None:
+    """The negation in ``text[start:end]`` that touches ``end`` — not one that is half of an A-not-A question
+    ("能不能一事一议", "有没有授牌", "是不是市级": asked, not denied)."""
+    m = negation.search(text, start, end)
+    if m is None:
+        return None
+    at = m.start(1) if m.lastindex else m.start()
+    if text[at] in "不没" and at > 0 and text[at - 1 : at] == text[at + 1 : at + 2]:
+        return None
+    return m
