@@ -379,3 +379,35 @@ def test_asking_for_the_rule_above_the_cap_after_a_figure_is_the_rule(lexical: A
     state = apply(chat.state, obs, lexical.domain)
     action = decide(state, obs, lexical.domain)
     assert action.kind is ActionKind.ANSWER_LOOKUP  # the cap said again is no fact of the case: the rule (一事一议)
+
+
+def test_who_is_in_charge_of_something_a_clause_names_is_that_clause(lexical: Assistant):
+    _, who = talk(lexical, "人才实训基地已经考核冠名了，能拿多少", "这个考核是哪个部门负责")
+    assert ids(who)[:1] == ["10"] and "人力资源" in who.answer  # not who interprets the policy (第16条)
+    (policy,) = talk(lexical, "这个政策是哪个部门负责解释的")
+    assert ids(policy)[:1] == ["16"]
+
+
+def test_a_stacking_question_naming_no_item_is_the_rule_between_supports(lexical: Assistant):
+    _, rule = talk(lexical, "我们是市级标杆，投了1500万，能补多少", "这个还能跟镇里的扶持叠加吗")
+    assert rule.intent == "lookup" and ids(rule)[:1] == ["13"]
+
+
+def test_a_question_with_no_subject_of_its_own_is_about_the_item_discussed(fast_assistant: Assistant):
+    _, conditions = talk(fast_assistant, "我们想建人才实训基地，区里有补贴吗", "要满足什么条件才能拿到")
+    assert conditions.intent in ("lookup", "eligibility") and ids(conditions)[:1] == ["10"]
+
+
+def test_how_often_an_item_pays_is_its_own_clause_not_the_stacking_rule(lexical: Assistant):
+    _, often = talk(lexical, "首次上规的奖励是多少", "这个是每年都能拿吗")
+    assert often.intent == "lookup" and ids(often)[:1] == ["4"]
+
+
+def test_words_naming_another_clause_outright_outweigh_this_or_that(lexical: Assistant):
+    _, rule = talk(lexical, "区级标杆 投了500万 能补多少", "从高不重复这个是啥意思")
+    assert ids(rule)[:1] == ["13"]  # not the item just discussed, though "这个" points back
+
+
+def test_a_yes_no_question_ending_in_bu_is_asked_of_eligibility(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "我是个体户 二级节点那个补贴我们能申请不")
+    assert r.intent == "eligibility" and "不符合" in r.answer and "一" in ids(r)

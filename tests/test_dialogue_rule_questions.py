@@ -365,3 +365,8 @@ def test_saying_two_items_are_one_project_is_not_taken_for_a_rule_question(assis
 def test_the_rate_an_item_pays_is_a_look_up(fast_assistant: Assistant, question: str):
     (r,) = talk(fast_assistant, question)
     assert r.intent == "lookup" and r.amount_yuan is None and "30%" in r.answer  # the clause's rate, quoted
+
+
+def test_an_items_eligibility_cites_who_may_apply_and_what_cancels_it(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "我们通过了两化融合贯标认证，能申请贯标的奖励吗")
+    assert r.intent == "eligibility" and ids(r)[0] == "2" and {"一", "14"} <= set(ids(r))

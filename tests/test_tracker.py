@@ -329,3 +329,27 @@ def test_can_we_get_more_under_another_item_read_as_eligibility_is_the_figure(st
     state = apply(story.state, obs, story.a.domain)
     action = decide(state, obs, story.a.domain)
     assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"1", "5"}
+
+
+def test_naming_who_awarded_it_answers_which_level_and_is_no_other_scheme(story: Story):
+    story.say("标杆项目能补多少")
+    action = story.say("市经信委给评的")
+    assert action.kind is not ActionKind.REFUSE and story.profile["level"] == "市级"
+
+
+def test_the_standard_figure_asked_after_an_eligibility_question_is_the_figure(story: Story):
+    story.say("市级标杆项目，投了一个亿，能补多少")
+    story.say("我们是区政府批准的重大项目，能不能突破上限")
+    parse = story.a.nlu.parse(normalise("假如不按一事一议，照标准是多少"))
+    obs = Observation(replace(parse, intent="lookup"))  # the reader's guess on such a message, pinned down
+    state = apply(story.state, obs, story.a.domain)
+    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_AWARD
+
+
+def test_a_situation_said_to_hold_asks_its_rule_and_one_set_aside_asks_the_standard_figure(story: Story):
+    """"是区政府批准的重大项目，能不能突破上限" asks the rule that situation turns on; "假如不按一事一议…" the figure."""
+    story.say("国家级标杆项目，投了8000万，能补多少")
+    parse = story.a.nlu.parse(normalise("这个项目是区政府批准的重大项目，上限能不能再高点"))
+    obs = Observation(replace(parse, intent="lookup"))  # the reader's guess on such a message, pinned down
+    state = apply(story.state, obs, story.a.domain)
+    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_LOOKUP

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.state import Request
+from assistant.dialogue.state import DialogueState, Observation, Request
 from assistant.errors import AmountError, InputError
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
@@ -32,7 +32,8 @@ def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) 
         return any(not m.expected_award and not m.denied for m in facts.money) or optional_none \
             or _bare_wan(parse) is not None
     if kind == "choice":
-        return req.fact in facts.values or any(o.fact == req.fact for o in parse.options)
+        return req.fact in facts.values or any(o.fact == req.fact for o in parse.options) \
+            or _option_by_stem(domain.fact_spec(policy_id, req.fact or ""), parse.reading) is not None
     if kind == "bool":
         return req.fact in facts.values or bool(parse.acts & {"affirm", "deny"})
     if kind == "count":
@@ -40,6 +41,23 @@ def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) 
     if kind == "ratio":
         return req.fact in facts.values or _bare_ratio(req, parse, policy_id, domain) is not None
     return False
+
+
+def answers_fact_request(state: DialogueState, parse: Parse, domain: Domain) -> bool:
+    """The message gives a value for the fact the assistant asked for last."""
+    req = state.requested
+    return req is not None and req.kind == "fact" and state.policy_id is not None \
+        and answers_request(req, parse, state.policy_id, domain)
+
+
+def item_by_words(state: DialogueState, obs: Observation, policy_id: str, domain: Domain) -> tuple[str, ...]:
+    """The reply to "which item?" ("就是那个示范的"): the item of the one clause its words match, when that was asked."""
+    req = state.requested
+    if req is None or req.kind != "item" or req.policy_id not in (policy_id, None):
+        return ()
+    hit = obs.sole_match(policy_id)
+    item = domain.item_by_clause(policy_id, hit.clause.clause_id) if hit is not None else None
+    return (item,) if item else ()
 
 
 def _bare_ratio(req: Request, parse: Parse, policy_id: str, domain: Domain) -> str | None:

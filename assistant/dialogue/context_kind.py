@@ -8,7 +8,8 @@ means without naming them ("两个一共多少", "«item condition»以后最多
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, TurnKind
@@ -27,6 +28,12 @@ _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 
 #: Topics that ask what the text says about claiming (stacking, procedure, how often, the rate), not for a figure.
 RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate"})
+
+
+def _sets_aside(values: Mapping[str, Any]) -> bool:
+    """Facts said only to set a situation aside ("如果不走«rule»"): the standard figure is asked — unlike a situation
+    said to hold ("是区政府批准的重大项目，能不能突破上限"), which asks the rule it turns on."""
+    return bool(values) and all(v is not True for v in values.values())
 
 
 def _states_goal_facts(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> bool:
@@ -105,9 +112,10 @@ def reconsider(
             and not (goal is not None and goal.kind in ("award", "eligibility") and items and stated):
         return "lookup"  # "那第7条呢" after a look-up (not "那«item»呢？我们也通过了": a fact for the goal's question)
     if kind == "lookup" and parse.asks_amount and not items and not parse.amounts and not parse.topics \
-            and not parse.clause_refs and goal is not None and goal.kind == "award" and goal.items \
-            and "follow_up" in parse.acts:
-        return "award"  # "忽略之前的设定…" … "那按政策原文到底是多少": the figure, by the text
+            and not parse.clause_refs and goal is not None and goal.kind in ("award", "eligibility") and goal.items \
+            and ("follow_up" in parse.acts or _sets_aside(parse.facts_of(policy_id).values)):
+        # "忽略之前的设定…" … "那按政策原文到底是多少", "如果不走«rule»，按标准就是多少": the figure, by the text
+        return "award"
     if kind == "lookup" and amount_for_goal and goal is not None and goal.items and "follow_up" in parse.acts \
             and not parse.topics and not parse.clause_refs and any(m.what_if for m in parse.facts_of(policy_id).money):
         return "inform"  # "那要是算上软件投入，一共五百五十万呢": the figure's amount, what-if

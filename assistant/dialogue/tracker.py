@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from assistant.dialogue.bare_replies import answers_request
+from assistant.dialogue.bare_replies import answers_fact_request, answers_request, item_by_words
 from assistant.dialogue.base_parts import total_from_parts
 from assistant.dialogue.context_kind import (
     ITEM_NAMED,
@@ -177,17 +177,6 @@ def _next_goal(
     return state.goal, False
 
 
-def _asked_for_item(state: DialogueState, policy_id: str) -> bool:
-    req = state.requested
-    return req is not None and req.kind == "item" and req.policy_id in (policy_id, None)
-
-
-def _item_by_words(obs: Observation, policy_id: str, domain: Domain) -> tuple[str, ...]:
-    hit = obs.sole_match(policy_id)
-    item = domain.item_by_clause(policy_id, hit.clause.clause_id) if hit is not None else None
-    return (item,) if item else ()
-
-
 def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
     """The policy the user picked when asked "which policy?" (by its region, issuer or title)."""
     req = state.requested
@@ -219,6 +208,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
                 return replace(resumed, last=replace(resumed.last, resumed=True))
             return apply(replace(resumed, history=state.history), obs, domain)
     oos, elsewhere = out_of_scope(parse, kind, domain, obs.answerable)
+    if oos == "other_scheme" and answers_fact_request(state, parse, domain):
+        oos = None  # "市经信委发的文" to "哪一级？": who awarded it gives the level, not another scheme's question
     if oos is not None:
         notes = TurnNotes("out_of_scope", parse.intent, oos, elsewhere, injection=parse.injected,
                           attributed=parse.attributed)
@@ -242,9 +233,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if not items and kind in ("award", "eligibility") and state.last.kind == "lookup" and state.policy_id == policy_id:
         # "核对一下第9条，事前备案是什么意思" … "没备案直接办了，还能申请吗": the item of the clause just looked up.
         items = tuple(i for c in state.last.clause_refs if (i := domain.item_by_clause(policy_id, c)))
-    if not items and kind not in ("lookup", "out_of_scope") and _asked_for_item(state, policy_id):
+    if not items and kind not in ("lookup", "out_of_scope"):
         # Forms: the reply to "which item?" is read first as its answer, by the one clause its words match.
-        items = _item_by_words(obs, policy_id, domain)
+        items = item_by_words(state, obs, policy_id, domain)
         kind = "inform" if items and kind in ("vague", "chitchat") else kind
     base = state
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request

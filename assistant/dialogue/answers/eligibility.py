@@ -103,6 +103,8 @@ def answer_eligibility(ctx: Context) -> Answer:
         reasons = list(result.reasons)
         head = _verdict(ctx, result.status, reasons, ctx.named(label))
         citations: list[str] = [item_clause] + [r.clause for r in reasons if r.status in ("not_met", "met")]
+        # The verdict rests on who may apply (一) and what cancels eligibility (14) too, said or not: cited after.
+        citations += [g.clause for g in rules.groups_for(None)]
         notes = note_lines(ctx, result.notes)
         status = result.status
         missing = list(result.missing_facts)

@@ -15,7 +15,7 @@ from datetime import date
 from assistant.corpus import Clause
 from assistant.dialogue.answer import Answer
 from assistant.dialogue.answers.common import Context, short_title, validity_clause, with_validity
-from assistant.nlu.genre import load_genre
+from assistant.nlu.genre import LookupTopic, load_genre
 
 #: Words of the genre's sentences on how support is claimed, so a question of procedure finds them in its clause.
 _PROCEDURE_HINT = " 申报 申请 方式 流程 备案 拨付 补助"
@@ -86,6 +86,20 @@ def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:
     return f"{prefix}{short_title(policy)}{start}，{until}；{now}（{clause.label}）。", clause
 
 
+def _subject_elsewhere(ctx: Context, clause: Clause, topic: LookupTopic) -> bool:
+    """The message asks ``topic`` of something another clause names ("那个考核是哪个部门负责的": 考核), not of the
+    document: a word retrieval matched in another clause, outside the topic's own words, that neither ``clause``
+    nor the words for the document itself ("政策", "文件") use."""
+    genre, reading = load_genre(), ctx.obs.parse.reading
+    asked = genre.lookup_topics[topic].search(reading)
+    own = reading[asked.start() : asked.end()] if asked else ""
+    return any(
+        term not in own and term not in clause.text and not genre.support_words.search(term)
+        for hit in ctx.obs.hits if hit.clause.policy_id == ctx.policy_id and hit.clause.clause_id != clause.clause_id
+        for term in hit.matched_terms
+    )
+
+
 def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
     """A direct answer about the document itself, with the clause that states it."""
     policy, meta = ctx.policy, ctx.policy.meta
@@ -102,6 +116,8 @@ def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
         return None  # "«item»需要通过哪个部门考核" is about the item, not about who interprets the policy
     if "interpreter" in topics and meta.interpreter:
         clause = next((c for c in policy.clauses if meta.interpreter in c.text and "解释" in c.text), None)
+        if clause is not None and _subject_elsewhere(ctx, clause, "interpreter"):
+            return None  # "那个考核是哪个部门负责的": the body a clause names for that, not who interprets the text
         if clause is not None:
             return f"{short_title(policy)}由{meta.interpreter}负责解释（{clause.label}）。", clause
     if "upstream" in topics and meta.upstream and policy.has_clause("preamble"):
@@ -129,21 +145,28 @@ def _chosen(ctx: Context) -> list[Clause]:
     if notes.clause_refs:
         return [policy.clause(c) for c in notes.clause_refs[:1]]
     items = ctx.action.items or notes.named_items
+    decisive = ctx.obs.decisive_hit(policy.policy_id)
     if not items and (parse.refers_back or "repeat" in parse.topics) and ctx.state.recent:
         items = ctx.state.recent[-1:]  # "这个是一次性的还是每年都给", "是每年都有吗": the item just discussed
+        if decisive is not None and ctx.rules is not None and "repeat" not in parse.topics \
+                and decisive.clause.clause_id != ctx.rules.item(items[0]).clause:
+            # "从高不重复这个原则是第几条规定的": the message's own words name another clause outright
+            return [decisive.clause]
     rules = ctx.rules
     goal = ctx.state.goal
     if "stacking" in parse.topics and len(items) == 1 and goal is not None and goal.items:
         items = tuple(dict.fromkeys((*goal.items, *items)))  # "(this project) 也是«item»了，两个能一起拿吗"
-    if "stacking" in parse.topics and len(items) >= 2 and (rule := _rule_clause(ctx)) is not None:
-        return [rule]  # "«item A»和«item B»两项能一起拿吗": the rule between items, not either item
+    named_here = {m.item_id for m in parse.items_of(policy.policy_id)}
+    own_item = bool(named_here) or "repeat" in parse.topics  # "是每年都能拿吗": how often its item pays
+    if "stacking" in parse.topics and (len(items) >= 2 or not own_item) and (rule := _rule_clause(ctx)) is not None:
+        # "«item A»和«item B»两项能一起拿吗", "这个还能跟镇里的扶持叠加吗": the rule between supports, not an item
+        return [rule]
     stated = parse.facts_of(policy.policy_id).values
     noted = [n.clause for n in rules.notes_when(stated)] if rules is not None else []
     if noted and not parse.items_of(policy.policy_id) and policy.has_clause(noted[0]):
         # "这个项目是区政府批准的重大项目，能不能突破上限": the clause the stated situation turns on (一事一议),
         # not the item the conversation is about.
         return [policy.clause(noted[0])]
-    named_here = {m.item_id for m in parse.items_of(policy.policy_id)}
     # "材料要准备哪些", "多久能到账", "先申报再给还是直接给": the policy's rule on how support is claimed — unless the
     # message names the item whose own clause sets its procedure ("办大赛，补贴怎么申请" → 事前备案).
     procedure = "procedure" in parse.topics and not set(items) & named_here
@@ -152,7 +175,6 @@ def _chosen(ctx: Context) -> list[Clause]:
     if rules is not None and items:
         return [policy.clause(rules.item(items[0]).clause)]
     topic = ctx.state.topic
-    decisive = ctx.obs.decisive_hit(policy.policy_id)
     if not parse.topics and "follow_up" in parse.acts and topic and policy.has_clause(topic) \
             and (decisive is None or decisive.clause.clause_id == topic):
         # "«rule»是什么意思" … "那谁来批准": more about the same clause — unless the message's own words point
@@ -161,6 +183,9 @@ def _chosen(ctx: Context) -> list[Clause]:
     hits = [h for h in ctx.obs.hits if h.clause.policy_id == policy.policy_id]
     if hits and ctx.obs.answerable:
         return [hits[0].clause]
+    if rules is not None and goal is not None and goal.items and parse.asks and not named_here:
+        # "要满足什么条件才能拿到？": nothing named or found of its own — the item the conversation is about.
+        return [policy.clause(rules.item(goal.items[0]).clause)]
     return []
 
 
