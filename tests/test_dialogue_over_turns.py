@@ -411,3 +411,10 @@ def test_words_naming_another_clause_outright_outweigh_this_or_that(lexical: Ass
 def test_a_yes_no_question_ending_in_bu_is_asked_of_eligibility(fast_assistant: Assistant):
     (r,) = talk(fast_assistant, "我是个体户 二级节点那个补贴我们能申请不")
     assert r.intent == "eligibility" and "不符合" in r.answer and "一" in ids(r)
+
+
+def test_a_bare_number_too_large_for_wan_is_in_yuan(fast_assistant: Assistant):
+    _, reply = talk(fast_assistant, "区级标杆项目能补多少", "3000000")
+    assert reply.amount_yuan == 900_000  # 300万 × 30%, not 三百亿
+    (said,) = talk(fast_assistant, "区级标杆，投了4000000，能补多少")
+    assert said.amount_yuan == 1_200_000

@@ -353,3 +353,12 @@ def test_a_situation_said_to_hold_asks_its_rule_and_one_set_aside_asks_the_stand
     obs = Observation(replace(parse, intent="lookup"))  # the reader's guess on such a message, pinned down
     state = apply(story.state, obs, story.a.domain)
     assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_LOOKUP
+
+
+def test_an_option_said_again_as_it_stands_asks_the_question_not_a_recompute(story: Story):
+    story.say("标杆项目投了800万，能拿多少")
+    story.say("还没认定下来")
+    parse = story.a.nlu.parse(normalise("假如一直未认定，还可以申请这个资助不"))
+    obs = Observation(replace(parse, intent="eligibility"))  # the reader's guess on such a message, pinned down
+    state = apply(story.state, obs, story.a.domain)
+    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_ELIGIBILITY

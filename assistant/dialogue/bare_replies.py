@@ -107,9 +107,15 @@ def bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domain
 _NUMBER_SAID = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
 
 
+#: A bare number this large is already in 元 ("3000000"): no project is 三百亿 said in 万.
+YUAN_IF_AT_LEAST = 100_000
+
+
 def _in_wan(number: str) -> int | None:
-    """``number`` read in 万元, the unit the assistant's questions ask for."""
+    """``number`` read in 万元, the unit the assistant's questions ask for — unless it is too large to be."""
     try:
+        if number.replace(".", "", 1).isdigit() and float(number) >= YUAN_IF_AT_LEAST:
+            return parse_amount(number + "元")
         return parse_amount(number + "万")
     except AmountError:
         return None

@@ -45,9 +45,11 @@ def _states_goal_facts(state: DialogueState, parse: Parse, policy_id: str, domai
     relevant = set(domain.amount_facts(policy_id, goal.items))
     facts = parse.facts_of(policy_id)
     claimed = any(f in relevant for m in facts.money for f in m.claims)
-    # A yes/no cue word is too weak here ("一事一议是怎么回事" names a fact without stating it).
+    # A yes/no cue word is too weak here ("一事一议是怎么回事" names a fact without stating it); an option said again
+    # as it stands ("要是最后没被认定，还能申请吗" after "还没认定") changes nothing.
+    known = state.profile(policy_id)
     chosen = any(f in relevant and (s := domain.fact_spec(policy_id, f)) is not None and s.type == "choice"
-                 for f in facts.values)
+                 and known.get(f) != v for f, v in facts.values.items())
     adds = any(m.adds for m in facts.money)  # "要是明年再投三百万呢": more of the amount already given
     return claimed or chosen or adds
 

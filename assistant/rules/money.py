@@ -86,7 +86,8 @@ def _chat_spelling(s: str) -> str:
     s = re.sub(r"(?<=\d)(?:kw|Kw|KW)", "千万", s)
     s = re.sub(r"(?<=\d)[kK](?=\s*(?:人民币元|块钱|元|块|圆))", "千", s)
     s = re.sub(r"(?<=[\d一二两三四五六七八九十百千])[wW]", "万", s)
-    # Spoken elision: "两千五(万)" is 两千五百(万), "三百五" is 三百五十, "一万二" is 一万二千.
+    # Spoken elision: "两千五(万)" is 两千五百(万), "三百五" is 三百五十, "一万二" is 一万二千, "两亿五" is 两亿五千万.
+    s = re.sub(r"(?<=亿)([一二两三四五六七八九])$", r"\1千万", s)
     return _ELIDED_UNIT.sub(lambda m: m.group(0) + _NEXT_UNIT[m.group(1)], s)
 
 
@@ -137,7 +138,26 @@ def _chinese_to_decimal(num: str) -> Decimal:
     return Decimal(int(result)) if float(result).is_integer() else Decimal(str(result))
 
 
+#: "2亿5" (2亿5千万), "1亿2千万", "3亿零500万": 亿 and a remainder after it, in digits.
+_YI_AND_REST = re.compile(r"^(?P<head>\d+(?:\.\d+)?)亿零?(?P<tail>\d+(?:\.\d+)?)(?P<mag>千万|百万|万|千)?$")
+
+
+def _yi_and_rest(s: str) -> Decimal | None:
+    m = _YI_AND_REST.match(s)
+    if m is None:
+        return None
+    if m["mag"]:
+        rest = _arabic_to_decimal(m["tail"], m["mag"])
+    elif len(m["tail"]) == 1:
+        rest = Decimal(m["tail"]) * _MAGNITUDE["千"] * _MAGNITUDE["万"]  # "2亿5": the next unit down, said short
+    else:
+        return None
+    return Decimal(m["head"]) * _YI + rest
+
+
 def _to_decimal(s: str) -> Decimal | None:
+    if (both := _yi_and_rest(s.replace(",", ""))) is not None:
+        return both
     m = _ARABIC_RE.match(s.replace(",", ""))
     if m:
         return _arabic_to_decimal(m["num"], m["mag"])
