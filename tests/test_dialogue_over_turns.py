@@ -418,3 +418,23 @@ def test_a_bare_number_too_large_for_wan_is_in_yuan(fast_assistant: Assistant):
     assert reply.amount_yuan == 900_000  # 300万 × 30%, not 三百亿
     (said,) = talk(fast_assistant, "区级标杆，投了4000000，能补多少")
     assert said.amount_yuan == 1_200_000
+
+
+def test_after_a_look_up_of_an_item_its_conditions_and_its_figure_are_asked_of_it(fast_assistant: Assistant):
+    _, conditions, figure = talk(fast_assistant, "标识解析二级节点这块政策是怎么支持的", "要做到什么程度才给钱",
+                                 "我们已经建好上线运营了，能拿多少")
+    assert ids(conditions)[:1] == ["6"]
+    assert figure.intent == "award" and figure.amount_yuan == 2_000_000
+
+
+def test_other_support_said_of_one_of_two_projects_is_that_ones(fast_assistant: Assistant):
+    first, second = talk(fast_assistant, "我们两块业务：建了二级节点已经运营；另外给区内企业做工业互联网服务，服务金额100万，一共能拿多少",
+                         "二级节点那个，区里别的政策之前给过60万")
+    assert first.amount_yuan == 2_300_000  # 200万 + 100万 × 30%
+    assert second.amount_yuan == 1_700_000  # (200万 − 60万) + 30万: the node's other support is not the service's
+
+
+def test_another_event_held_the_same_year_joins_the_list(fast_assistant: Assistant):
+    _, both = talk(fast_assistant, "在嘉定办了个全国性的工业互联网峰会，审计确认80万，能补多少",
+                   "同一年还办了个全国性的大赛，审计确认40万，两个一共多少")
+    assert both.amount_yuan == 600_000  # 40万 + 20万, not the second alone

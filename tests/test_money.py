@@ -184,6 +184,8 @@ def test_format_then_parse_is_exact(yuan: int) -> None:
         ("服务费5k元", [5_000]),
         ("电机功率500kW，投了300万", [3_000_000]),  # kilowatts are not money
         ("500k", []),  # k with no currency word: not money
+        ("我们公司有两块业务", []),  # 块 as a counter, not 元
+        ("分三块说：设备300万", [3_000_000]),
         ("项目投了2亿5，能补多少", [250_000_000]),  # 2亿5千万, the next unit down said short
         ("总投资1亿2千万", [120_000_000]),
         ("总投资3亿零500万元", [305_000_000]),

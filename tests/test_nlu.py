@@ -146,6 +146,12 @@ def test_a_negated_cue_makes_a_yes_no_fact_false(nlu: NLU):
     assert read(nlu, "已经授牌了").facts_of(JIADING).values["smart_factory_awarded"] is True
 
 
+@pytest.mark.parametrize(("text", "level"), [("就是区里评的那个标杆", "区级"), ("国家评上的示范项目", "国家级"),
+                                           ("这个区评价很好", None)])
+def test_a_level_said_as_who_awarded_it(nlu: NLU, text: str, level: str | None):
+    assert read(nlu, text).facts_of(JIADING).values.get("level") == level
+
+
 @pytest.mark.parametrize("text", ["这个项目能不能走一事一议", "我们有没有授牌都无所谓吗"])
 def test_an_a_not_a_question_before_a_cue_neither_says_nor_denies_it(nlu: NLU, text: str):
     values = read(nlu, text).facts_of(JIADING).values

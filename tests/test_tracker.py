@@ -362,3 +362,16 @@ def test_an_option_said_again_as_it_stands_asks_the_question_not_a_recompute(sto
     obs = Observation(replace(parse, intent="eligibility"))  # the reader's guess on such a message, pinned down
     state = apply(story.state, obs, story.a.domain)
     assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_ELIGIBILITY
+
+
+def test_a_clause_is_named_outright_only_by_a_word_the_message_itself_says(fast_assistant: Assistant):
+    from types import SimpleNamespace
+
+    parse = fast_assistant.nlu.parse(normalise("去年上了一套MES，有什么补贴能拿"))
+    clause = SimpleNamespace(policy_id="jiading-iiot-2024", clause_id="14")
+
+    def hit(terms: tuple[str, ...]) -> SimpleNamespace:
+        return SimpleNamespace(clause=clause, scores={"bm25": 7.2}, matched_terms=terms)
+
+    assert Observation(parse, (hit(("上一年",)),), True).decisive_hit("jiading-iiot-2024") is None  # only 去年's stand-in
+    assert Observation(parse, (hit(("MES",)),), True).decisive_hit("jiading-iiot-2024") is not None

@@ -153,6 +153,15 @@ def _targets(
     return missing[:1] if len(missing) == 1 else []
 
 
+def _said_of(parse: Parse, policy_id: str, goal: Goal | None) -> tuple[str, ...]:
+    """The items this message's facts are said of: those of the goal it names ("«item»那个，区里别的政策给过50万"),
+    else every item of the goal."""
+    if goal is None:
+        return ()
+    named = tuple(m.item_id for m in parse.items_of(policy_id) if m.item_id in goal.items and not m.negated)
+    return named or goal.items
+
+
 def fill_slots(
     state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, turn: int, domain: Domain
 ) -> Filled:
@@ -240,7 +249,7 @@ def fill_slots(
     # Pieces keep adding until the figure is asked for ("…总共能补多少") or corrected.
     adding = frozenset(n for n in values if (n in pieces or in_pieces) and not parse.asks_amount
                        and spec_type(domain, policy_id, n) == "money")
-    new = state.with_slots(policy_id, values, turn, goal.items if goal else (), adding) if values else state
+    new = state.with_slots(policy_id, values, turn, _said_of(parse, policy_id, goal), adding) if values else state
     if has_items:
         new = replace(new, pending_money=())
     elif pending:

@@ -46,7 +46,14 @@ class Observation:
             return None
         first = hits[0].scores.get("bm25", 0.0)
         second = hits[1].scores.get("bm25", 0.0) if len(hits) > 1 else 0.0
-        return hits[0] if first >= DECISIVE_BM25 and first >= DECISIVE_MARGIN * second else None
+        decisive = first >= DECISIVE_BM25 and first >= DECISIVE_MARGIN * second
+        return hits[0] if decisive and self._says_a_matched_word(hits[0]) else None
+
+    def _says_a_matched_word(self, hit: Any) -> bool:
+        """The message itself says one of the words the clause matched on — not only a word retrieval put in
+        its place ("去年上了一套MES" matched only through 上一年: no clause is named outright)."""
+        terms = getattr(hit, "matched_terms", ())
+        return not terms or any(t.lower() in self.parse.reading.lower() for t in terms)
 
     def sole_match(self, policy_id: str | None) -> Any | None:
         """The policy's best hit when the message's words match that clause alone (CHOICE_BM25, DECISIVE_MARGIN

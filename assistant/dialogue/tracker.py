@@ -232,7 +232,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     items = with_recent(state, parse, items, kind) or implied_items(state, parse, kind, policy_id)
     if not items and kind in ("award", "eligibility") and state.last.kind == "lookup" and state.policy_id == policy_id:
         # "核对一下第9条，事前备案是什么意思" … "没备案直接办了，还能申请吗": the item of the clause just looked up.
-        items = tuple(i for c in state.last.clause_refs if (i := domain.item_by_clause(policy_id, c)))
+        items = tuple(i for c in state.last.clause_refs if (i := domain.item_by_clause(policy_id, c))) \
+            or state.last.named_items or state.recent[-1:]  # "«item»这块是怎么支持的" … "建成运营了，能拿多少"
     if not items and kind not in ("lookup", "out_of_scope"):
         # Forms: the reply to "which item?" is read first as its answer, by the one clause its words match.
         items = item_by_words(state, obs, policy_id, domain)

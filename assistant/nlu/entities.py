@@ -13,7 +13,7 @@ import cn2an
 import jieba
 
 from assistant.nlu.genre import Genre
-from assistant.nlu.spans import Span, in_spans, negation_before, occurrences, segment_start
+from assistant.nlu.spans import Span, in_spans, negation_before, occurrences, option_spans, segment_start
 from assistant.nlu.vocabulary import Catalog
 from assistant.retrieval.chinese_text import char_pinyin, general_idf
 
@@ -222,8 +222,9 @@ def find_policy_names(text: str, catalog: Catalog) -> dict[str, float]:
     return out
 
 
-def find_options(text: str, catalog: Catalog) -> list[OptionMention]:
-    """Options of choice facts named in ``text`` ("市级", "国家级那档", "市里认定")."""
+def find_options(text: str, catalog: Catalog, genre: Genre) -> list[OptionMention]:
+    """Options of choice facts named in ``text`` ("市级", "国家级那档", "市里认定"), or a level said as who awarded
+    it ("区里评的": the stem of 区级 before a word of awarding)."""
     out: list[OptionMention] = []
     for policy in catalog:
         for name, spec in policy.facts.items():
@@ -231,7 +232,6 @@ def find_options(text: str, catalog: Catalog) -> list[OptionMention]:
                 continue
             aliases = policy.cues(name).option_aliases
             for option in spec.options or ():
-                for word in dict.fromkeys((option, *aliases.get(option, ()))):
-                    for start, end in occurrences(text, word):
-                        out.append(OptionMention(policy.policy_id, name, option, start, end))
+                found = option_spans(text, option, aliases.get(option, ()), genre.awarded_by)
+                out += [OptionMention(policy.policy_id, name, option, start, end) for start, end in found]
     return out

@@ -10,7 +10,7 @@ import cn2an
 
 from assistant.nlu.genre import load_genre
 from assistant.nlu.lexicon import FactCues
-from assistant.nlu.spans import occurrences, segment_end, segment_start
+from assistant.nlu.spans import occurrences, option_spans, segment_end, segment_start
 from assistant.rules.facts import FactSpec
 
 _RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:[:：]|比)\s*(\d+(?:\.\d+)?)(?![\d.])")
@@ -23,15 +23,14 @@ def read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
     found: list[tuple[int, str]] = []
     negated: set[str] = set()
     for option in spec.options or ():
-        for word in (option, *fc.option_aliases.get(option, ())):
-            for start, end in occurrences(text, word):
-                # "不是全国性的" negates the option; "不对，是市级" does not (the negation must touch it).
-                if genre.option_not_about.match(text, end):
-                    continue
-                if genre.negated_option.search(text[max(0, start - 2) : start]):
-                    negated.add(option)
-                    continue
-                found.append((start, option))
+        for start, end in option_spans(text, option, fc.option_aliases.get(option, ()), genre.awarded_by):
+            # "不是全国性的" negates the option; "不对，是市级" does not (the negation must touch it).
+            if genre.option_not_about.match(text, end):
+                continue
+            if genre.negated_option.search(text[max(0, start - 2) : start]):
+                negated.add(option)
+                continue
+            found.append((start, option))
     if found:
         return sorted(found)[0][1]
     # "不是全国性也不是国际性的": every option but one ruled out leaves that one.

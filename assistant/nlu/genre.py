@@ -78,6 +78,7 @@ class Genre:
     says_what: re.Pattern[str]
     excluded_part: re.Pattern[str]
     spent_unitless: re.Pattern[str]
+    awarded_by: re.Pattern[str]
     none_given: re.Pattern[str]
     not_same_as: re.Pattern[str]
     list_part: re.Pattern[str]
@@ -201,6 +202,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             says_what=_compile(data["says_what"], "says_what"),
             excluded_part=_compile(data["excluded_part"], "excluded_part"),
             spent_unitless=_compile(data["spent_unitless"], "spent_unitless"),
+            awarded_by=_compile(data["awarded_by"], "awarded_by"),
             none_given=_compile(data["none_given"], "none_given"),
             not_same_as=_compile(data["not_same_as"], "not_same_as"),
             list_part=_compile(data["list_part"], "list_part"),

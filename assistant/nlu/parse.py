@@ -199,7 +199,7 @@ class NLU:
             clause_refs=tuple(find_clause_refs(reading, self.catalog, self.section_titles)),
             places=places,
             policy_names=find_policy_names(reading, self.catalog),
-            options=tuple(o for o in find_options(reading, self.catalog)),
+            options=tuple(o for o in find_options(reading, self.catalog, genre)),
             amounts=amounts,
             facts=facts,
             spans=spans,

@@ -166,3 +166,13 @@ def negation_before(text: str, start: int, end: int, negation: re.Pattern[str]) 
     if text[at] in "不没" and at > 0 and text[at - 1 : at] == text[at + 1 : at + 2]:
         return None
     return m
+
+
+def option_spans(text: str, option: str, aliases: Sequence[str], awarded_by: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where ``text`` names a choice option: by the option or an alias ("市级", "市里认定"), else a level by who
+    awarded it ("区里评的": the option's stem before a word of awarding)."""
+    found = [se for word in dict.fromkeys((option, *aliases)) for se in occurrences(text, word)]
+    stem = option[:-1] if len(option) > 1 and option.endswith("级") else ""
+    if not found and stem:
+        found = [(s, m.end()) for s, e in occurrences(text, stem) if (m := awarded_by.match(text, e)) is not None]
+    return found

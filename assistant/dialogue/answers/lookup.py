@@ -183,9 +183,10 @@ def _chosen(ctx: Context) -> list[Clause]:
     hits = [h for h in ctx.obs.hits if h.clause.policy_id == policy.policy_id]
     if hits and ctx.obs.answerable:
         return [hits[0].clause]
-    if rules is not None and goal is not None and goal.items and parse.asks and not named_here:
+    about = goal.items if goal is not None and goal.items else ctx.state.recent[-1:]
+    if rules is not None and about and parse.asks and not named_here:
         # "要满足什么条件才能拿到？": nothing named or found of its own — the item the conversation is about.
-        return [policy.clause(rules.item(goal.items[0]).clause)]
+        return [policy.clause(rules.item(about[0]).clause)]
     return []
 
 
