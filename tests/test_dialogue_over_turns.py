@@ -438,3 +438,16 @@ def test_another_event_held_the_same_year_joins_the_list(fast_assistant: Assista
     _, both = talk(fast_assistant, "在嘉定办了个全国性的工业互联网峰会，审计确认80万，能补多少",
                    "同一年还办了个全国性的大赛，审计确认40万，两个一共多少")
     assert both.amount_yuan == 600_000  # 40万 + 20万, not the second alone
+
+
+@pytest.mark.parametrize(("asked", "clause"), [("依据是哪条", "7"), ("从高不重复是哪条规定的", "13")])
+def test_which_clause_says_so_is_the_last_answers_unless_the_message_names_a_rule(
+    lexical: Assistant, asked: str, clause: str
+):
+    _, basis = talk(lexical, "服务商，今年服务金额250万，能补多少", asked)
+    assert ids(basis)[:1] == [clause]
+
+
+def test_other_support_said_of_one_item_does_not_follow_the_talk_to_another(fast_assistant: Assistant):
+    _, less, other = talk(fast_assistant, "贯标认证通过了，奖励多少", "镇里已经奖励过我们贯标5万", "那首次规上的奖励呢")
+    assert (less.amount_yuan, other.amount_yuan) == (150_000, 200_000)

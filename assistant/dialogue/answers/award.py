@@ -41,7 +41,9 @@ def _requests(ctx: Context, items: list[str], project: str | None) -> list[tuple
     project set aside before too ("两个加起来一共能拿多少"), each with its own facts."""
     rules, profile = ctx.rules, ctx.state.profile()
     profiles = {i: profile for i in items}
-    if len(items) > 1 and project is None:  # separate projects: each with its own other support, not the other's
+    if project is None:
+        # Separate projects: each with its own other support, not the other's — nor one said of another item
+        # earlier ("镇里奖励过我们«item A»10万" … "那«item B»的奖励呢").
         shared = {f.name for f in rules.cross_cutting_facts() if f.type in ("money", "money_list")}
         profiles = {i: ctx.state.profile_for_item(ctx.policy_id, i, shared) for i in items}
     earlier = ctx.state.projects if "together" in ctx.obs.parse.acts else ()

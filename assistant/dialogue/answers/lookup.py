@@ -88,13 +88,13 @@ def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:
 
 def _subject_elsewhere(ctx: Context, clause: Clause, topic: LookupTopic) -> bool:
     """The message asks ``topic`` of something another clause names ("那个考核是哪个部门负责的": 考核), not of the
-    document: a word retrieval matched in another clause, outside the topic's own words, that neither ``clause``
-    nor the words for the document itself ("政策", "文件") use."""
+    document: a word of the message that retrieval matched in another clause, outside the topic's own words, that
+    neither ``clause`` nor the words for the document itself ("政策", "文件") use."""
     genre, reading = load_genre(), ctx.obs.parse.reading
     asked = genre.lookup_topics[topic].search(reading)
     own = reading[asked.start() : asked.end()] if asked else ""
     return any(
-        term not in own and term not in clause.text and not genre.support_words.search(term)
+        term in reading and term not in own and term not in clause.text and not genre.support_words.search(term)
         for hit in ctx.obs.hits if hit.clause.policy_id == ctx.policy_id and hit.clause.clause_id != clause.clause_id
         for term in hit.matched_terms
     )
@@ -109,7 +109,10 @@ def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
         if found is not None:
             return found
     topic = ctx.state.topic
-    if "basis" in topics and topic and policy.has_clause(topic) and not ctx.state.last.clause_refs:
+    decisive = ctx.obs.decisive_hit(policy.policy_id)
+    if "basis" in topics and topic and policy.has_clause(topic) and not ctx.state.last.clause_refs \
+            and not (decisive is not None and decisive.clause.clause_id != topic
+                     and _subject_elsewhere(ctx, policy.clause(topic), "basis")):  # "不能叠加是哪条规定的": that rule
         basis = policy.clause(topic)  # "依据是哪条", right after an answer: the clause that answer rests on
         return f"上面的答复依据{short_title(policy)}{_kid(basis)}。", basis
     if ctx.action.items or ctx.state.last.named_items:
