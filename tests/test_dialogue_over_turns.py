@@ -451,3 +451,21 @@ def test_which_clause_says_so_is_the_last_answers_unless_the_message_names_a_rul
 def test_other_support_said_of_one_item_does_not_follow_the_talk_to_another(fast_assistant: Assistant):
     _, less, other = talk(fast_assistant, "贯标认证通过了，奖励多少", "镇里已经奖励过我们贯标5万", "那首次规上的奖励呢")
     assert (less.amount_yuan, other.amount_yuan) == (150_000, 200_000)
+
+
+@pytest.mark.parametrize("asked", ["这笔钱一次性到账吧", "是不是要验收以后才拨", "30%这个比例是固定的吗", "这个上限在原文哪里写的"])
+def test_a_question_about_the_text_after_a_figure_is_a_look_up(fast_assistant: Assistant, asked: str):
+    _, r = talk(fast_assistant, "智能工厂授牌，投了500万，能补多少", asked)
+    assert r.intent == "lookup" and ids(r)[:1] == ["1"] and r.amount_yuan is None
+
+
+def test_a_correction_after_a_side_question_begun_with_an_interjection(fast_assistant: Assistant):
+    *_, fixed = talk(fast_assistant, "服务商，给区内企业做咨询，服务金额200万，能补多少", "这个政策谁负责解释",
+                     "呃不对，我翻了下合同，实际是三百万")
+    assert fixed.amount_yuan == 900_000
+
+
+def test_same_project_said_of_other_support_does_not_join_the_next_item_to_it(fast_assistant: Assistant):
+    *_, both = talk(fast_assistant, "智能工厂授牌，投了400万，能补多少", "同一个项目镇里给过10万",
+                    "另外我们贯标认证也通过了，两件事一共多少")
+    assert both.amount_yuan == 1_300_000  # (120万 − 10万) + 20万: two things, not one project at the higher figure

@@ -19,6 +19,7 @@ from typing import Any
 
 from assistant.dialogue.context_kind import ITEM_NAMED
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.state import Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 
@@ -78,3 +79,9 @@ def moved_elsewhere(state: Any, parse: Parse, policy_id: str, domain: Domain) ->
         if spec is not None and not spec.required and slot.value in said and getattr(spec, "type", "") == "money":
             out[name] = spec.default
     return out
+
+
+def links_items(parse: Parse, policy_id: str, goal: Goal | None) -> bool:
+    """"同一个项目" said of items — naming one, or of a goal about several — links them for the rest of the talk;
+    said only of other support for the one item discussed ("同一个项目镇里给过20万"), it links nothing."""
+    return "same_project" in parse.acts and (bool(parse.items_of(policy_id)) or (goal is not None and len(goal.items) > 1))

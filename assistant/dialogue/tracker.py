@@ -32,7 +32,7 @@ from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import drop_failing_elements
 from assistant.dialogue.policy_choice import choose_policy
-from assistant.dialogue.projects import moved_elsewhere, set_aside
+from assistant.dialogue.projects import links_items, moved_elsewhere, set_aside
 from assistant.dialogue.scope import out_of_scope, place_is_a_fact
 from assistant.dialogue.slots import fill_slots, items_from_facts
 from assistant.dialogue.state import (
@@ -296,7 +296,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         history=history,
         waiting=None,
         recent=recent[-6:],
-        same_project=(base.same_project or "same_project" in parse.acts) and "different_projects" not in parse.acts,
+        same_project=(base.same_project or links_items(parse, policy_id, goal)) and "different_projects" not in parse.acts,
     )
 
 
