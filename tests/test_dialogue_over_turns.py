@@ -469,3 +469,16 @@ def test_same_project_said_of_other_support_does_not_join_the_next_item_to_it(fa
     *_, both = talk(fast_assistant, "智能工厂授牌，投了400万，能补多少", "同一个项目镇里给过10万",
                     "另外我们贯标认证也通过了，两件事一共多少")
     assert both.amount_yuan == 1_300_000  # (120万 − 10万) + 20万: two things, not one project at the higher figure
+
+
+def test_a_figure_asked_in_words_of_one_items_clause_is_asked_of_that_item(lexical: Assistant):
+    (r,) = talk(lexical, "我们跟复旦合作在嘉定建了个工业互联网协同研发平台，平台投入能补多少")
+    assert r.intent == "award" and ids(r)[:1] == ["8"] and "哪一项" not in r.answer  # its amount, not the menu
+    (menu,) = talk(lexical, "我们能拿多少补贴")
+    assert menu.intent == "clarify" and "哪一项" in menu.answer
+
+
+def test_a_what_if_stating_a_fact_after_a_side_look_up_recomputes(fast_assistant: Assistant):
+    *_, what_if = talk(fast_assistant, "市级标杆，投了1000万，镇里给过这个项目100万，能补多少", "一事一议是什么意思",
+                       "那要是镇里没给过钱呢")
+    assert what_if.intent == "award" and what_if.amount_yuan == 3_000_000

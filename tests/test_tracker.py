@@ -375,3 +375,11 @@ def test_a_clause_is_named_outright_only_by_a_word_the_message_itself_says(fast_
 
     assert Observation(parse, (hit(("上一年",)),), True).decisive_hit("jiading-iiot-2024") is None  # only 去年's stand-in
     assert Observation(parse, (hit(("MES",)),), True).decisive_hit("jiading-iiot-2024") is not None
+
+
+def test_a_situation_a_rule_turns_on_read_as_eligibility_asks_the_rule(story: Story):
+    story.say("市级标杆项目，投了8000万，能补多少")
+    parse = story.a.nlu.parse(normalise("假设区政府批准它作为重大项目，可以突破标准吗"))
+    obs = Observation(replace(parse, intent="eligibility"))  # the reader's guess on such a message, pinned down
+    state = apply(story.state, obs, story.a.domain)
+    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_LOOKUP

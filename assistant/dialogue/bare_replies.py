@@ -60,6 +60,16 @@ def item_by_words(state: DialogueState, obs: Observation, policy_id: str, domain
     return (item,) if item else ()
 
 
+def item_by_its_clause(state: DialogueState, obs: Observation, policy_id: str, domain: Domain) -> tuple[str, ...]:
+    """A figure asked with no item named and none under discussion ("和高校合作建的协同研发平台，平台投入能补多少"):
+    the item whose clause the message's own words match decisively, rather than the menu."""
+    if state.goal is not None and state.goal.policy_id == policy_id and state.goal.items:
+        return ()
+    hit = obs.decisive_hit(policy_id)
+    item = domain.item_by_clause(policy_id, hit.clause.clause_id) if hit is not None else None
+    return (item,) if item else ()
+
+
 def _bare_ratio(req: Request, parse: Parse, policy_id: str, domain: Domain) -> str | None:
     """A bare "1:1" / "1比0.5" / "50%" given when the assistant asked for a ratio."""
     spec = domain.fact_spec(policy_id, req.fact or "")

@@ -105,13 +105,14 @@ def reconsider(
     """The turn's kind in context (the reader saw one message; the state knows what came before)."""
     goal = state.goal
     stated = parse.states_facts(policy_id)
-    if kind == "followup" and not items and not parse.amounts and not parse.options and goal is not None \
-            and _only_noted_facts(parse, policy_id, domain):
-        return "lookup"  # "那走«rule»呢": the rule that situation turns on, not the figure again
+    if kind in ("followup", "eligibility") and not items and not parse.amounts and not parse.options \
+            and goal is not None and _only_noted_facts(parse, policy_id, domain):
+        # "那走«rule»呢", "如果区政府批准作为重大项目，能突破标准吗": the rule that situation turns on, not the figure
+        return "lookup"
     # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
     amount_for_goal = goal is not None and goal.kind == "award" and not items and bool(parse.amounts)
     if kind == "followup" and state.last.kind == "lookup" and not amount_for_goal \
-            and not (goal is not None and goal.kind in ("award", "eligibility") and items and stated):
+            and not (goal is not None and goal.kind in ("award", "eligibility") and (items or goal.items) and stated):
         return "lookup"  # "那第7条呢" after a look-up (not "那«item»呢？我们也通过了": a fact for the goal's question)
     if kind == "lookup" and parse.asks_amount and not items and not parse.amounts and not parse.topics \
             and not parse.clause_refs and goal is not None and goal.kind in ("award", "eligibility") and goal.items \

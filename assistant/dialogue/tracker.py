@@ -18,7 +18,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from assistant.dialogue.bare_replies import answers_fact_request, answers_request, item_by_words
+from assistant.dialogue.bare_replies import (
+    answers_fact_request,
+    answers_request,
+    item_by_its_clause,
+    item_by_words,
+)
 from assistant.dialogue.base_parts import total_from_parts
 from assistant.dialogue.context_kind import (
     ITEM_NAMED,
@@ -238,6 +243,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         # Forms: the reply to "which item?" is read first as its answer, by the one clause its words match.
         items = item_by_words(state, obs, policy_id, domain)
         kind = "inform" if items and kind in ("vague", "chitchat") else kind
+    if not items and kind == "award":
+        items = item_by_its_clause(state, obs, policy_id, domain)
     base = state
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
         base = replace(state, requested=None, pending_money=(), goal=None, recent=(), same_project=False, projects=())
