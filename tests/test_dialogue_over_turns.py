@@ -482,3 +482,9 @@ def test_a_what_if_stating_a_fact_after_a_side_look_up_recomputes(fast_assistant
     *_, what_if = talk(fast_assistant, "市级标杆，投了1000万，镇里给过这个项目100万，能补多少", "一事一议是什么意思",
                        "那要是镇里没给过钱呢")
     assert what_if.intent == "award" and what_if.amount_yuan == 3_000_000
+
+
+def test_which_clause_an_item_is_in_is_a_look_up_then_its_standard_answer_a_figure(fast_assistant: Assistant):
+    where, figure = talk(fast_assistant, "帮来电企业查一下首次规上奖励是第几条", "标准答复是多少钱")
+    assert where.intent == "lookup" and ids(where)[:1] == ["4"] and where.amount_yuan is None
+    assert figure.intent == "award" and figure.amount_yuan == 200_000

@@ -207,6 +207,8 @@ def test_find_amounts_in_chat_spellings(text: str, found: list[int]) -> None:
         ("投了1000万，第5条", [10_000_000]),
         ("土建大概400", []),  # no amount in 万 before it: no unit to carry
         ("市级，投资800万，服务20家企业", [8_000_000]),
+        ("平台总投入差不多三千万吧，土建八百", [30_000_000, 8_000_000]),  # a Chinese numeral too
+        ("投了三千万，服务了二十家", [30_000_000]),
     ],
 )
 def test_a_bare_number_after_an_amount_in_wan_takes_its_unit(text: str, found: list[int]) -> None:

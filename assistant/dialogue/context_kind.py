@@ -26,8 +26,8 @@ ITEM_WEAK = 0.5
 RUNNER_UP = 0.25
 _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 
-#: Topics that ask what the text says about claiming (stacking, procedure, how often, the rate), not for a figure.
-RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate"})
+#: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause), not for a figure.
+RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis"})
 
 
 def _sets_aside(values: Mapping[str, Any]) -> bool:

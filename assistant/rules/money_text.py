@@ -100,7 +100,8 @@ def _elided_unit(normalised: str, text: str, mentions: list[AmountMention]) -> l
     if not wan:
         return []
     out: list[AmountMention] = []
-    for b in _BARE_NUMBER.finditer(normalised):
+    bare = [*_BARE_NUMBER.finditer(normalised), *_BARE_CN_NUMBER.finditer(normalised)]  # "土建800", "土建八百"
+    for b in sorted(bare, key=lambda x: x.start()):
         if b.start() < wan[0].end or any(m.start <= b.start() < m.end for m in mentions):
             continue
         if _NOT_MONEY_BEFORE.search(normalised[max(0, b.start() - 4) : b.start()]):
