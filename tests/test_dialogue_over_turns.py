@@ -488,3 +488,8 @@ def test_which_clause_an_item_is_in_is_a_look_up_then_its_standard_answer_a_figu
     where, figure = talk(fast_assistant, "帮来电企业查一下首次规上奖励是第几条", "标准答复是多少钱")
     assert where.intent == "lookup" and ids(where)[:1] == ["4"] and where.amount_yuan is None
     assert figure.intent == "award" and figure.amount_yuan == 200_000
+
+
+def test_an_amount_received_for_the_same_project_is_its_other_support(fast_assistant: Assistant):
+    _, less = talk(fast_assistant, "人才实训基地考核冠名了，能拿多少", "区人社局之前给过我们这个基地补贴30万，是同一个基地")
+    assert less.amount_yuan == 700_000 and "13" in ids(less)  # 100万 − 30万, never a subsidy from above

@@ -370,3 +370,8 @@ def test_the_rate_an_item_pays_is_a_look_up(fast_assistant: Assistant, question:
 def test_an_items_eligibility_cites_who_may_apply_and_what_cancels_it(fast_assistant: Assistant):
     (r,) = talk(fast_assistant, "我们通过了两化融合贯标认证，能申请贯标的奖励吗")
     assert r.intent == "eligibility" and ids(r)[0] == "2" and {"一", "14"} <= set(ids(r))
+
+
+def test_a_general_verdict_rests_first_on_the_condition_failed(fast_assistant: Assistant):
+    verdict, where = talk(fast_assistant, "我们去年有重大违法记录，今年还能申报吗", "这个规定在第几条")
+    assert ids(verdict)[0] == "14" and ids(where)[:1] == ["14"]

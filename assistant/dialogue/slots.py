@@ -101,6 +101,13 @@ def _nearest(
     return fresh
 
 
+def _project_support(money: list[str], policy_id: str, domain: Domain) -> str | None:
+    """The one money fact among ``money`` that concerns every item's project (other support it got)."""
+    rules = domain.rules.get(policy_id)
+    project = [f.name for f in rules.cross_cutting_facts() if f.name in money] if rules is not None else []
+    return project[0] if len(project) == 1 else None
+
+
 def _targets(
     m: MoneyReading, state: DialogueState, policy_id: str, goal: Goal | None, parse: Parse, domain: Domain,
     known: dict[str, Any], filled_now: set[str],
@@ -140,6 +147,9 @@ def _targets(
         last = state.last_money_slot(policy_id, money, set(money))
         if last:
             return [last]
+    if "same_project" in parse.acts and (project := _project_support(money, policy_id, domain)) is not None:
+        # "区里人社那边给过我们这个基地40万了，同一个基地": an amount said of the same project is its other support
+        return [project]
     if any(s >= STRONG_CLAIM for s in m.claims.values()):
         return []  # a cue names a fact this goal does not use: not silently another fact
     missing = [

@@ -114,7 +114,9 @@ def answer_eligibility(ctx: Context) -> Answer:
         met = [r for r in reasons if r.status == "met"]
         status = "ineligible" if failed else ("eligible" if len(met) == len(reasons) else "needs_info")
         head = _verdict(ctx, status, reasons, "支持对象和取消资格规定")
-        citations = [g.clause for g in rules.groups_for(None)]
+        # The clause of a condition failed first: the verdict rests on it ("去年有重大违法" → 第14条).
+        citations = [r.clause for r in reasons if r.status == "not_met"] + [g.clause for g in rules.groups_for(None)]
+        citations = list(dict.fromkeys(citations))
         rule = _rule_hit(ctx, citations)
         if rule is not None:
             reasons_extra = f"另据{rule.label}：{''.join(best_sentences(rule, ctx.obs.parse.reading))}"
