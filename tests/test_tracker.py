@@ -37,6 +37,13 @@ class Story:
         self.state = record(self.state, action.kind, asked, answered)
         return action
 
+    def decide_as(self, text: str, intent: str):
+        """The action chosen for ``text`` read as ``intent`` (the reader's guess on it, pinned down); the story's
+        state does not move on."""
+        parse = self.a.nlu.parse(normalise(text))
+        obs = Observation(replace(parse, intent=intent))
+        return decide(apply(self.state, obs, self.a.domain), obs, self.a.domain)
+
     @property
     def profile(self):
         return self.state.profile()
@@ -301,10 +308,8 @@ def test_an_amount_in_a_what_if_sentence_read_as_a_look_up_is_the_figures(story:
 
 def test_how_much_by_the_text_after_a_figure_read_as_a_look_up_is_the_figure(story: Story):
     story.say("贯标认证通过了能拿多少")
-    parse = story.a.nlu.parse(normalise("那照文件原文算到底是多少"))
-    obs = Observation(replace(parse, intent="lookup"))  # the reader's guess on such a message, pinned down
-    state = apply(story.state, obs, story.a.domain)
-    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_AWARD
+    # the reader's guess on such a message, pinned down
+    assert story.decide_as("那照文件原文算到底是多少", "lookup").kind is ActionKind.ANSWER_AWARD
 
 
 @pytest.mark.parametrize(
@@ -324,10 +329,7 @@ def test_which_things_an_item_covers_read_as_a_look_up_stays_one(story: Story, g
 
 def test_can_we_get_more_under_another_item_read_as_eligibility_is_the_figure(story: Story):
     story.say("智能工厂授牌了，项目投资900万，能补多少")
-    parse = story.a.nlu.parse(normalise("这个项目同时也是区级标杆，按标杆算能不能多拿点"))
-    obs = Observation(replace(parse, intent="eligibility"))  # the reader's guess on such a message, pinned down
-    state = apply(story.state, obs, story.a.domain)
-    action = decide(state, obs, story.a.domain)
+    action = story.decide_as("这个项目同时也是区级标杆，按标杆算能不能多拿点", "eligibility")  # the reader's guess on such a message, pinned down
     assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"1", "5"}
 
 
@@ -340,28 +342,22 @@ def test_naming_who_awarded_it_answers_which_level_and_is_no_other_scheme(story:
 def test_the_standard_figure_asked_after_an_eligibility_question_is_the_figure(story: Story):
     story.say("市级标杆项目，投了一个亿，能补多少")
     story.say("我们是区政府批准的重大项目，能不能突破上限")
-    parse = story.a.nlu.parse(normalise("假如不按一事一议，照标准是多少"))
-    obs = Observation(replace(parse, intent="lookup"))  # the reader's guess on such a message, pinned down
-    state = apply(story.state, obs, story.a.domain)
-    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_AWARD
+    # the reader's guess on such a message, pinned down
+    assert story.decide_as("假如不按一事一议，照标准是多少", "lookup").kind is ActionKind.ANSWER_AWARD
 
 
 def test_a_situation_said_to_hold_asks_its_rule_and_one_set_aside_asks_the_standard_figure(story: Story):
     """"是区政府批准的重大项目，能不能突破上限" asks the rule that situation turns on; "假如不按一事一议…" the figure."""
     story.say("国家级标杆项目，投了8000万，能补多少")
-    parse = story.a.nlu.parse(normalise("这个项目是区政府批准的重大项目，上限能不能再高点"))
-    obs = Observation(replace(parse, intent="lookup"))  # the reader's guess on such a message, pinned down
-    state = apply(story.state, obs, story.a.domain)
-    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_LOOKUP
+    # the reader's guess on such a message, pinned down
+    assert story.decide_as("这个项目是区政府批准的重大项目，上限能不能再高点", "lookup").kind is ActionKind.ANSWER_LOOKUP
 
 
 def test_an_option_said_again_as_it_stands_asks_the_question_not_a_recompute(story: Story):
     story.say("标杆项目投了800万，能拿多少")
     story.say("还没认定下来")
-    parse = story.a.nlu.parse(normalise("假如一直未认定，还可以申请这个资助不"))
-    obs = Observation(replace(parse, intent="eligibility"))  # the reader's guess on such a message, pinned down
-    state = apply(story.state, obs, story.a.domain)
-    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_ELIGIBILITY
+    # the reader's guess on such a message, pinned down
+    assert story.decide_as("假如一直未认定，还可以申请这个资助不", "eligibility").kind is ActionKind.ANSWER_ELIGIBILITY
 
 
 def test_a_clause_is_named_outright_only_by_a_word_the_message_itself_says(fast_assistant: Assistant):
@@ -379,7 +375,5 @@ def test_a_clause_is_named_outright_only_by_a_word_the_message_itself_says(fast_
 
 def test_a_situation_a_rule_turns_on_read_as_eligibility_asks_the_rule(story: Story):
     story.say("市级标杆项目，投了8000万，能补多少")
-    parse = story.a.nlu.parse(normalise("假设区政府批准它作为重大项目，可以突破标准吗"))
-    obs = Observation(replace(parse, intent="eligibility"))  # the reader's guess on such a message, pinned down
-    state = apply(story.state, obs, story.a.domain)
-    assert decide(state, obs, story.a.domain).kind is ActionKind.ANSWER_LOOKUP
+    # the reader's guess on such a message, pinned down
+    assert story.decide_as("假设区政府批准它作为重大项目，可以突破标准吗", "eligibility").kind is ActionKind.ANSWER_LOOKUP

@@ -46,6 +46,18 @@ class Domain:
         policy = self.policy(policy_id)
         return policy.clause(clause_id) if policy.has_clause(clause_id) else None
 
+    def clause_refs(self, policy_id: str, refs: Sequence[Any]) -> tuple[str, ...]:
+        """The clause ids a message's references name in this policy ("第5条", "附则"), each once, in order."""
+        policy = self.policy(policy_id)
+        out: list[str] = []
+        for ref in refs:
+            clause = policy.resolve_clause(ref.text)
+            if clause is None and ref.title:
+                clause = next((c for c in policy.clauses if c.title == ref.title), None)
+            if clause is not None and clause.clause_id not in out:
+                out.append(clause.clause_id)
+        return tuple(out)
+
     def label(self, policy_id: str, clause_id: str) -> str:
         clause = self.clause(policy_id, clause_id)
         return clause.label if clause else clause_id

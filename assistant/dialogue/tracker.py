@@ -104,18 +104,6 @@ def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Doma
     return tuple(m.item_id for m in mentions if m.score >= ITEM_WEAK)
 
 
-def _clause_refs(parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
-    policy = domain.policy(policy_id)
-    out: list[str] = []
-    for ref in parse.clause_refs:
-        clause = policy.resolve_clause(ref.text)
-        if clause is None and ref.title:
-            clause = next((c for c in policy.clauses if c.title == ref.title), None)
-        if clause is not None and clause.clause_id not in out:
-            out.append(clause.clause_id)
-    return tuple(out)
-
-
 def _next_goal(
     state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str, items: tuple[str, ...], domain: Domain,
     strong: bool = True,
@@ -228,7 +216,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         return replace(state, turn=turn, requested=Request("policy", None, None, choice.tie), last=notes,
                        history=history, waiting=obs)
     policy_id = choice.policy_id
-    refs = _clause_refs(parse, policy_id, domain)
+    refs = domain.clause_refs(policy_id, parse.clause_refs)
     items = _named_items(parse, policy_id, refs, domain)
     kind = reconsider(state, parse, kind, items, policy_id, domain)
     if kind == "lookup" and refs:
