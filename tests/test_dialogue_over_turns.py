@@ -493,3 +493,10 @@ def test_which_clause_an_item_is_in_is_a_look_up_then_its_standard_answer_a_figu
 def test_an_amount_received_for_the_same_project_is_its_other_support(fast_assistant: Assistant):
     _, less = talk(fast_assistant, "人才实训基地考核冠名了，能拿多少", "区人社局之前给过我们这个基地补贴30万，是同一个基地")
     assert less.amount_yuan == 700_000 and "13" in ids(less)  # 100万 − 30万, never a subsidy from above
+
+
+def test_a_procedure_one_items_clause_sets_is_that_clause_not_the_general_rule(lexical: Assistant):
+    _, filing = talk(lexical, "在嘉定办全国性论坛，审计确认60万，能补多少", "那要备案吗，啥时候备")
+    assert filing.intent == "lookup" and ids(filing)[:1] == ["9"]
+    _, guide = talk(lexical, "智能工厂授牌，投了500万，能补多少", "申报要准备哪些材料")
+    assert ids(guide)[:1] != ["1"]  # materials: the general procedure (先申报后补助 / 申报指南)

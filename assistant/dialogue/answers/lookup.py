@@ -173,6 +173,9 @@ def _chosen(ctx: Context) -> list[Clause]:
     # "材料要准备哪些", "多久能到账", "先申报再给还是直接给": the policy's rule on how support is claimed — unless the
     # message names the item whose own clause sets its procedure ("办大赛，补贴怎么申请" → 事前备案).
     procedure = "procedure" in parse.topics and not set(items) & named_here
+    if procedure and decisive is not None and rules is not None \
+            and any(i.clause == decisive.clause.clause_id for i in rules.items):
+        return [decisive.clause]  # "要备案吗": the words of one item's own procedure (事前备案), not the general rule
     if procedure and (rule := _rule_clause(ctx)) is not None:
         return [rule]
     if rules is not None and items:
