@@ -500,3 +500,8 @@ def test_a_procedure_one_items_clause_sets_is_that_clause_not_the_general_rule(l
     assert filing.intent == "lookup" and ids(filing)[:1] == ["9"]
     _, guide = talk(lexical, "智能工厂授牌，投了500万，能补多少", "申报要准备哪些材料")
     assert ids(guide)[:1] != ["1"]  # materials: the general procedure (先申报后补助 / 申报指南)
+
+
+def test_a_slip_owned_as_reading_the_wrong_sheet_corrects_the_amount(fast_assistant: Assistant):
+    _, fixed = talk(fast_assistant, "市级标杆，已投入0.12亿，能补多少", "不好意思我看错表了，是1.2亿")
+    assert fixed.amount_yuan == 5_000_000  # 1.2亿 × 30% = 3600万, capped at 500万

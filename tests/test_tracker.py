@@ -249,6 +249,7 @@ def test_a_scaling_hypothetical_scales_the_amount_given(story: Story):
         # the other place's own figure asked outright, even beside a comparison with ours
         ("宝山那边的服务商奖励最多给多少，会不会比嘉定高", Reason.OTHER_REGION),
         ("嘉定哪家饭店适合请客户吃饭", Reason.OFF_TOPIC),  # our region named, an everyday question
+        ("补贴到账以后要不要交所得税", Reason.OTHER_SCHEME),  # tax is not this policy's
     ],
 )
 def test_refusals_name_their_reason(story: Story, text: str, reason: Reason):
