@@ -12,6 +12,7 @@ from assistant.dialogue.state import DialogueState, Observation, Request
 from assistant.errors import AmountError, InputError
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.spans import option_stem
 from assistant.rules.money import parse_amount
 
 _NUMBER = re.compile(r"\d+")
@@ -55,9 +56,7 @@ def item_by_words(state: DialogueState, obs: Observation, policy_id: str, domain
     req = state.requested
     if req is None or req.kind != "item" or req.policy_id not in (policy_id, None):
         return ()
-    hit = obs.sole_match(policy_id)
-    item = domain.item_by_clause(policy_id, hit.clause.clause_id) if hit is not None else None
-    return (item,) if item else ()
+    return _item_of(obs.sole_match(policy_id), policy_id, domain)
 
 
 def item_by_its_clause(state: DialogueState, obs: Observation, policy_id: str, domain: Domain) -> tuple[str, ...]:
@@ -65,7 +64,10 @@ def item_by_its_clause(state: DialogueState, obs: Observation, policy_id: str, d
     the item whose clause the message's own words match decisively, rather than the menu."""
     if state.goal is not None and state.goal.policy_id == policy_id and state.goal.items:
         return ()
-    hit = obs.decisive_hit(policy_id)
+    return _item_of(obs.decisive_hit(policy_id), policy_id, domain)
+
+
+def _item_of(hit: Any, policy_id: str, domain: Domain) -> tuple[str, ...]:
     item = domain.item_by_clause(policy_id, hit.clause.clause_id) if hit is not None else None
     return (item,) if item else ()
 
@@ -146,14 +148,12 @@ def _bare_wan(parse: Parse) -> int | None:
     return None if m is None or parse.amounts else _in_wan(m.group(1))
 
 
-_OPTION_SUFFIX = re.compile(r"(级|性|类|档|型)$")
-
 
 def _option_by_stem(spec: Any, text: str) -> str | None:
     """An option named by its stem in a short reply to "哪一级？": "市里评的" → 市级, "区里" → 区级."""
     if spec is None or not spec.options or len(text.strip()) > 12:
         return None
-    stems = {o: _OPTION_SUFFIX.sub("", o) for o in spec.options}
+    stems = {o: option_stem(o) for o in spec.options}
     hits = [o for o, stem in stems.items() if stem and stem in text]
     longest = max((len(stems[o]) for o in hits), default=0)
     hits = [o for o in hits if len(stems[o]) == longest]

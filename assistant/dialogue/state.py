@@ -41,29 +41,28 @@ class Observation:
     def decisive_hit(self, policy_id: str | None) -> Any | None:
         """The policy's best hit when its lexical match is decisive: the policy's own words, far ahead of any other
         clause (a score of DECISIVE_BM25 and DECISIVE_MARGIN times the next one's)."""
+        hit = self._lexical_lead(policy_id, DECISIVE_BM25) if self.answerable else None
+        return hit if hit is not None and self._says_a_matched_word(hit) else None
+
+    def sole_match(self, policy_id: str | None) -> Any | None:
+        """The policy's best hit when the message's words match that clause alone (CHOICE_BM25, DECISIVE_MARGIN
+        times the next one's): weak as a question, enough as the reply to "which item?"."""
+        return self._lexical_lead(policy_id, CHOICE_BM25)
+
+    def _lexical_lead(self, policy_id: str | None, floor: float) -> Any | None:
+        """The policy's best hit when its lexical score is at least ``floor`` and DECISIVE_MARGIN times the next."""
         hits = [h for h in self.hits if h.clause.policy_id == policy_id]
-        if not self.answerable or not hits:
+        if not hits:
             return None
         first = hits[0].scores.get("bm25", 0.0)
         second = hits[1].scores.get("bm25", 0.0) if len(hits) > 1 else 0.0
-        decisive = first >= DECISIVE_BM25 and first >= DECISIVE_MARGIN * second
-        return hits[0] if decisive and self._says_a_matched_word(hits[0]) else None
+        return hits[0] if first >= floor and first >= DECISIVE_MARGIN * second else None
 
     def _says_a_matched_word(self, hit: Any) -> bool:
         """The message itself says one of the words the clause matched on — not only a word retrieval put in
         its place ("去年上了一套MES" matched only through 上一年: no clause is named outright)."""
         terms = getattr(hit, "matched_terms", ())
         return not terms or any(t.lower() in self.parse.reading.lower() for t in terms)
-
-    def sole_match(self, policy_id: str | None) -> Any | None:
-        """The policy's best hit when the message's words match that clause alone (CHOICE_BM25, DECISIVE_MARGIN
-        times the next one's): weak as a question, enough as the reply to "which item?"."""
-        hits = [h for h in self.hits if h.clause.policy_id == policy_id]
-        if not hits:
-            return None
-        first = hits[0].scores.get("bm25", 0.0)
-        second = hits[1].scores.get("bm25", 0.0) if len(hits) > 1 else 0.0
-        return hits[0] if first >= CHOICE_BM25 and first >= DECISIVE_MARGIN * second else None
 
 
 @dataclass(frozen=True)

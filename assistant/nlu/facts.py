@@ -20,6 +20,7 @@ from assistant.nlu.fact_values import read_choice, read_count, read_ratio
 from assistant.nlu.genre import Genre, load_genre
 from assistant.nlu.lexicon import FactCues
 from assistant.nlu.spans import (
+    A_NOT_A,
     Span,
     gapped_occurrences,
     in_spans,
@@ -108,13 +109,10 @@ def _negated(text: str, cue_start: int, others: Sequence[tuple[int, int]] = ()) 
     return not any(neg_end <= s and e <= cue_start for s, e in others)
 
 
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
-
-
 def _asked_either_way(text: str, cue_start: int) -> bool:
     """An A-not-A question shortly before the cue, in its clause ("能不能«cue»", "有没有«cue»")."""
     window_start = max(segment_start(text, cue_start), cue_start - 8)
-    return _A_NOT_A.search(text, window_start, cue_start) is not None
+    return A_NOT_A.search(text, window_start, cue_start) is not None
 
 
 #: An amount claimed from the clause before it scores lower than one its cue stands next to.

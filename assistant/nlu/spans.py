@@ -156,6 +156,10 @@ def segment_end(text: str, pos: int) -> int:
     return m.start() if m else len(text)
 
 
+#: An A-not-A question ("能不能", "有没有", "是不是"): asked, neither said nor denied.
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+
+
 def negation_before(text: str, start: int, end: int, negation: re.Pattern[str]) -> re.Match[str] | None:
     """The negation in ``text[start:end]`` that touches ``end`` — not one that is half of an A-not-A question
     ("能不能一事一议", "有没有授牌", "是不是市级": asked, not denied)."""
@@ -163,16 +167,23 @@ def negation_before(text: str, start: int, end: int, negation: re.Pattern[str]) 
     if m is None:
         return None
     at = m.start(1) if m.lastindex else m.start()
-    if text[at] in "不没" and at > 0 and text[at - 1 : at] == text[at + 1 : at + 2]:
-        return None
-    return m
+    return None if at > 0 and A_NOT_A.match(text, at - 1) else m
+
+
+#: What a choice option is called without its suffix ("区级" → 区, "全国性" → 全国): said as "区里评的", "市里的".
+_OPTION_SUFFIX = re.compile(r"(级|性|类|档|型)$")
+
+
+def option_stem(option: str) -> str:
+    return _OPTION_SUFFIX.sub("", option)
 
 
 def option_spans(text: str, option: str, aliases: Sequence[str], awarded_by: re.Pattern[str]) -> list[tuple[int, int]]:
     """Where ``text`` names a choice option: by the option or an alias ("市级", "市里认定"), else a level by who
     awarded it ("区里评的": the option's stem before a word of awarding)."""
     found = [se for word in dict.fromkeys((option, *aliases)) for se in occurrences(text, word)]
-    stem = option[:-1] if len(option) > 1 and option.endswith("级") else ""
+    stem = option_stem(option) if len(option) > 1 else ""
+    stem = stem if stem != option else ""
     if not found and stem:
         found = [(s, m.end()) for s, e in occurrences(text, stem) if (m := awarded_by.match(text, e)) is not None]
     return found
