@@ -332,10 +332,12 @@ def test_hotline_shows_relevant_hits_and_a_click_loads_the_standard_reply(page) 
     assert node.inner_text() == "第6条 推进标识解析体系"  # the number once
     node.click()
     page.wait_for_function("() => document.querySelector('#std-reply textarea').value.startsWith('第6条')")
-    # The tab's own date: in force on 2025-06-01 — no warning in the reply, 有效 on the results.
+    # The tab's own date: in force in June 2025 — no warning in the reply, 有效 on the results. The month is
+    # picked first (June of this year, expired), so the waits below can only pass once the year's change has
+    # landed too: picked the other way round, the first change alone is already in force.
     picker = page.locator("#hotline-as-of")
-    picker.locator("select.pqa-date-y").select_option("2025")
     picker.locator("select.pqa-date-m").select_option("6")
+    picker.locator("select.pqa-date-y").select_option("2025")
     page.wait_for_function("() => !document.querySelector('#std-reply textarea').value.includes('⚠')")
     page.wait_for_function("() => document.querySelector('#search-results .pqa-tag').innerText === '有效'")
     # The results came back for the new date; the clause being read out stays picked (the search once re-picked

@@ -35,12 +35,21 @@ def hotline_tab(services: Services, today: date, years: range) -> None:
                                js_on_load=hotline.TREE_JS)
     search = hotline.make_search(services)
     reply_for = hotline.make_standard_reply(services)
-    query.submit(search, [query, hot_as_of], [results, clause_pick], api_name="search")
-    search_btn.click(search, [query, hot_as_of], [results, clause_pick], api_visibility="private")
-    results.click(hotline.pick_clicked, None, [clause_pick], api_visibility="private")
-    tree.click(hotline.pick_clicked, None, [clause_pick], api_visibility="private")
-    clause_pick.change(reply_for, [clause_pick, hot_as_of], [std_reply], api_name="standard_reply")
+    # A staff member clicks on while a reply is still coming: opening a section and at once its clause, or a
+    # second search typed before the first returned. Gradio drops a click or submit made while the same event
+    # is pending (trigger_mode "once"). "always_last" re-runs it without the clicked key; "multiple" queues
+    # each with its own key, run in order, so no click is lost (seen on a loaded CI machine).
+    each: dict[str, Any] = {"trigger_mode": "multiple"}
+    query.submit(search, [query, hot_as_of], [results, clause_pick], api_name="search", **each)
+    search_btn.click(search, [query, hot_as_of], [results, clause_pick], api_visibility="private", **each)
+    results.click(hotline.pick_clicked, None, [clause_pick], api_visibility="private", **each)
+    tree.click(hotline.pick_clicked, None, [clause_pick], api_visibility="private", **each)
+    # Both ways of re-rendering the 答复口径 (a new clause, a new date) share one queue of one, so the later
+    # event's reply lands last: a date change still running could otherwise overwrite the reply of a clause
+    # clicked just after it with the reply of the clause picked before.
+    in_order: dict[str, Any] = {"concurrency_id": "hotline-reply", "concurrency_limit": 1}
+    clause_pick.change(reply_for, [clause_pick, hot_as_of], [std_reply], api_name="standard_reply", **in_order)
     quiet: dict[str, Any] = {"api_visibility": "private", "show_progress": "hidden"}
-    hot_as_of.change(reply_for, [clause_pick, hot_as_of], [std_reply], **quiet)
+    hot_as_of.change(reply_for, [clause_pick, hot_as_of], [std_reply], **quiet, **in_order)
     hot_as_of.change(hotline.make_research(services), [query, hot_as_of], [results], **quiet)
     hot_as_of.change(lambda v: hotline.tree_html(services, v), [hot_as_of], [tree], **quiet)
