@@ -375,3 +375,11 @@ def test_an_items_eligibility_cites_who_may_apply_and_what_cancels_it(fast_assis
 def test_a_general_verdict_rests_first_on_the_condition_failed(fast_assistant: Assistant):
     verdict, where = talk(fast_assistant, "我们去年有重大违法记录，今年还能申报吗", "这个规定在第几条")
     assert ids(verdict)[0] == "14" and ids(where)[:1] == ["14"]
+
+
+@pytest.mark.parametrize("asked", ["要是国家出了新的实训基地政策，这个还算数吗", "以后市里又出了新规定，按哪个执行"])
+def test_a_newer_policy_asked_about_gets_the_rule_on_newer_policies(lexical: Assistant, asked: str):
+    *_, reply = talk(lexical, "人才实训基地那条，给多少钱？", "要什么单位考核？", asked)
+    assert reply.intent == "lookup" and ids(reply)[0] == "15"  # not the item's clause, nor the validity clause
+    (still,) = talk(lexical, "这个政策还算数吗")
+    assert ids(still)[0] == "16"  # validity asked alone stays the validity clause

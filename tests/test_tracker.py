@@ -378,3 +378,13 @@ def test_a_situation_a_rule_turns_on_read_as_eligibility_asks_the_rule(story: St
     story.say("市级标杆项目，投了8000万，能补多少")
     # the reader's guess on such a message, pinned down
     assert story.decide_as("假设区政府批准它作为重大项目，可以突破标准吗", "eligibility").kind is ActionKind.ANSWER_LOOKUP
+
+
+def test_a_what_if_about_one_item_of_a_total_keeps_the_total(story: Story):
+    story.say("贯标过了能拿多少")
+    story.say("我们今年也首次进了规上，两项加在一起多少")
+    # The reader's guess on these messages, pinned down: both ask the figure.
+    town = story.decide_as("那要是镇里已经给了我们规上奖励8万呢", "award")
+    assert town.kind is ActionKind.ANSWER_AWARD and set(town.items) == {"2", "4"}  # the total, with the town's 8万
+    alone = story.decide_as("那规上单独能拿多少", "award")
+    assert set(alone.items) == {"4"}  # one of them asked alone, no fact stated: that one

@@ -26,8 +26,9 @@ ITEM_WEAK = 0.5
 RUNNER_UP = 0.25
 _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 
-#: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause), not for a figure.
-RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis"})
+#: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause, newer policies),
+#: not for a figure.
+RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "new_policy"})
 
 
 def _sets_aside(values: Mapping[str, Any]) -> bool:

@@ -104,6 +104,14 @@ def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Doma
     return tuple(m.item_id for m in mentions if m.score >= ITEM_WEAK)
 
 
+def _what_if_within(parse: Parse, policy_id: str, items: Sequence[str], goal_items: Sequence[str]) -> bool:
+    """A what-if that states a fact of some of the items a several-item goal is about."""
+    return (
+        len(goal_items) > 1 and set(items) < set(goal_items)
+        and "follow_up" in parse.acts and parse.states_facts(policy_id)
+    )
+
+
 def _next_goal(
     state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str, items: tuple[str, ...], domain: Domain,
     strong: bool = True,
@@ -133,6 +141,10 @@ def _next_goal(
         if kind == "match":
             return Goal("match", policy_id, (), turn, same_project=same_project), False
         goal_kind: GoalKind = kind
+        if items and goal is not None and _what_if_within(parse, policy_id, items, goal.items):
+            # "那要是镇里已经给了我们规上奖励8万呢" after a two-item total: a fact about one of the items the
+            # total is of — the total again with it, not that item alone.
+            return Goal(goal_kind, policy_id, goal.items, turn, same_project=same_project), False
         if items:
             return Goal(goal_kind, policy_id, items, turn, same_project=same_project), False
         if goal is not None and goal.items and (

@@ -30,7 +30,8 @@ ACTS: tuple[Act, ...] = (
     "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus"
 )
 LookupTopic = Literal[
-    "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis", "rate"
+    "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis", "rate",
+    "new_policy",
 ]
 LOOKUP_TOPICS: tuple[LookupTopic, ...] = get_args(LookupTopic)
 

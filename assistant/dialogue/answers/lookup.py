@@ -104,7 +104,7 @@ def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
     """A direct answer about the document itself, with the clause that states it."""
     policy, meta = ctx.policy, ctx.policy.meta
     topics = ctx.obs.parse.topics
-    if "validity" in topics or "validity_yes_no" in topics:
+    if ("validity" in topics or "validity_yes_no" in topics) and "new_policy" not in topics:
         found = _validity_answer(ctx)
         if found is not None:
             return found
@@ -155,6 +155,8 @@ def _chosen(ctx: Context) -> list[Clause]:
                 and decisive.clause.clause_id != ctx.rules.item(items[0]).clause:
             # "从高不重复这个原则是第几条规定的": the message's own words name another clause outright
             return [decisive.clause]
+    if "new_policy" in parse.topics and (rule := _rule_clause(ctx)) is not None:
+        return [rule]  # "要是国家出了新的«item»政策，这个还算数吗": the rule on newer policies, not the item's clause
     rules = ctx.rules
     goal = ctx.state.goal
     if "stacking" in parse.topics and len(items) == 1 and goal is not None and goal.items:
