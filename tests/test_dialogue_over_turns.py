@@ -84,6 +84,18 @@ def test_the_users_own_slip_is_a_correction_not_a_claim_about_us(fast_assistant:
     assert claim.amount_yuan == 240_000  # a figure attributed to us is never a fact
 
 
+@pytest.mark.parametrize(
+    ("then", "yuan"),
+    [
+        ("那我们后续追加到2000万呢", 6_000_000),  # the amount it changes to, however many words around it
+        ("你刚才说国家级上限是1500万，那我们后续追加到4000万，就能拿1200万了吧？", 10_000_000),  # 1200 hoped, 4000 ours
+    ],
+)
+def test_an_amount_changed_to_is_the_new_amount(fast_assistant: Assistant, then: str, yuan: int):
+    *_, r = talk(fast_assistant, "国家级标杆项目，已投入1500万，能补多少？", then)
+    assert r.amount_yuan == yuan
+
+
 def test_the_level_of_a_matching_requirement_is_not_the_projects_level(fast_assistant: Assistant):
     *_, r = talk(fast_assistant, "市级标杆项目，投了1500万，补多少", "市里已经给这个项目补了200万，没要求区里配套",
                  "等等，我查了下文件，市里是要求区级1:1配套的")

@@ -383,3 +383,10 @@ def test_a_newer_policy_asked_about_gets_the_rule_on_newer_policies(lexical: Ass
     assert reply.intent == "lookup" and ids(reply)[0] == "15"  # not the item's clause, nor the validity clause
     (still,) = talk(lexical, "这个政策还算数吗")
     assert ids(still)[0] == "16"  # validity asked alone stays the validity clause
+
+
+def test_conditions_and_how_often_asked_bare_are_of_the_item_discussed(assistant: Assistant):
+    # The real retriever: its best clause for "需要什么条件？" alone is 第11条, which merely says 符合条件.
+    _, conditions, again = talk(assistant, "想建工业互联网人才实训基地，有没有钱？", "需要什么条件？", "第二年还能再拿吗")
+    assert conditions.intent == "lookup" and ids(conditions)[0] == "10"
+    assert again.intent == "lookup" and ids(again)[0] == "10" and again.amount_yuan is None  # how often it pays

@@ -388,3 +388,25 @@ def test_a_what_if_about_one_item_of_a_total_keeps_the_total(story: Story):
     assert town.kind is ActionKind.ANSWER_AWARD and set(town.items) == {"2", "4"}  # the total, with the town's 8万
     alone = story.decide_as("那规上单独能拿多少", "award")
     assert set(alone.items) == {"4"}  # one of them asked alone, no fact stated: that one
+
+
+def test_another_item_after_a_question_about_the_whole_document_asks_the_goals_question(story: Story):
+    story.say("首次规上纳统的奖励是多少钱")
+    story.say("这政策明年还能用吗")
+    assert story.state.last.kind == "lookup" and "validity" in story.state.last.topics
+    after_validity = story.decide_as("那贯标呢？", "followup")  # the reader's guess, pinned down
+    assert after_validity.kind is ActionKind.ANSWER_AWARD and set(after_validity.items) == {"2"}
+    story.say("补贴怎么申请")  # a rule whose answer may differ by item
+    assert story.decide_as("那贯标呢？", "followup").kind is ActionKind.ANSWER_LOOKUP
+
+
+@pytest.mark.parametrize("intent", ["inform", "lookup"])
+def test_a_figure_said_back_as_the_most_we_get_asks_the_figure_again(story: Story, intent: str):
+    story.say("上海市智能工厂，投了1.2亿，区里能补多少")
+    story.say("这政策现在还有效吗")
+    parse = story.a.nlu.parse(normalise("那按原来的标准，最高就是200万对吧"))
+    obs = Observation(replace(parse, intent=intent))  # the reader's guesses, pinned down
+    state = apply(story.state, obs, story.a.domain)
+    action = decide(state, obs, story.a.domain)
+    assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"1"}
+    assert state.profile("jiading-iiot-2024")["investment_yuan"] == 120_000_000  # 200万 is no fact

@@ -29,6 +29,8 @@ _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 #: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause, newer policies),
 #: not for a figure.
 RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "new_policy"})
+#: Topics about the document as a whole, the same answer whichever item is discussed.
+DOCUMENT_TOPICS = frozenset({"validity", "validity_yes_no", "interpreter", "upstream", "new_policy"})
 
 
 def _sets_aside(values: Mapping[str, Any]) -> bool:
@@ -112,9 +114,13 @@ def reconsider(
         return "lookup"
     # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
     amount_for_goal = goal is not None and goal.kind == "award" and not items and bool(parse.amounts)
+    asked_goal = goal is not None and goal.kind in ("award", "eligibility")
     if kind == "followup" and state.last.kind == "lookup" and not amount_for_goal \
-            and not (goal is not None and goal.kind in ("award", "eligibility") and (items or goal.items) and stated):
-        return "lookup"  # "那第7条呢" after a look-up (not "那«item»呢？我们也通过了": a fact for the goal's question)
+            and not (asked_goal and (items or (goal is not None and goal.items)) and stated) \
+            and not (asked_goal and items and state.last.topics and state.last.topics <= DOCUMENT_TOPICS):
+        # "那第7条呢" after a look-up — not "那«item»呢？我们也通过了" (a fact for the goal's question), nor "那«item»呢"
+        # after a question about the document as a whole ("这政策明年还能用吗"): the same for every item, so the goal's.
+        return "lookup"
     if kind == "lookup" and parse.asks_amount and not items and not parse.amounts and not parse.topics \
             and not parse.clause_refs and goal is not None and goal.kind in ("award", "eligibility") and goal.items \
             and ("follow_up" in parse.acts or _sets_aside(parse.facts_of(policy_id).values)):
@@ -162,11 +168,15 @@ def reconsider(
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
         return "lookup"  # "«option»«item»一年评几个": a how-many question, even with an option named
-    if parse.attributed and kind in ("inform", "vague", "chitchat", "eligibility", "followup", "out_of_scope"):
+    money = parse.facts_of(policy_id).money
+    hoped_only = bool(money) and all(m.expected_award and not m.claims for m in money)
+    if (parse.attributed or hoped_only) \
+            and (kind in ("inform", "vague", "chitchat", "eligibility", "followup", "out_of_scope")
+                 or (kind == "lookup" and hoped_only and not parse.topics and not parse.clause_refs)):
         if items:
             return "award"  # a figure attributed to us about an item: answer that item's figure
         if goal is not None:
-            return goal.kind  # "你刚才说能补600万对吧": the goal's answer again
+            return goal.kind  # "你刚才说能补600万对吧", "那按原来的标准，最高就是200万对吧": the goal's answer again
     spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
     # "«option»«item»哪些应用能算进来": which things the item covers, asked of its text — no list of what fits.
     scope_of_item = kind == "lookup" and bool(items) and parse.which_ones and not parse.money_words

@@ -192,8 +192,10 @@ def fill_slots(
     pieces = set(state.adding_to(policy_id, list(profile))) if "correction" not in parse.acts else set()
     first_piece: str | None = None
     for m in readings:
-        if m.expected_award or (parse.attributed and not m.claims):
-            hoped.append(m.yuan)  # hoped for, or said "as you told us": never a fact
+        if m.expected_award or (parse.attributed and not m.claims and not m.what_if):
+            # Hoped for, or said "as you told us": never a fact — unless the user's own what-if beside the claim
+            # ("你刚才说上限是1500万，那我们追加到4000万…").
+            hoped.append(m.yuan)
             continue
         if m.denied:
             continue  # "…是200万，不是150万": the value rejected

@@ -129,6 +129,8 @@ class TurnNotes:
     """Elements of a list this message took out ("第三项不满足“«condition»”，不计入"), for the answer."""
     resumed: bool = False
     """This message picked the policy of a question put on hold; that question is what gets answered."""
+    topics: frozenset[str] = frozenset()
+    """The look-up topics the message asked (validity, procedure, …)."""
     view: tuple[tuple[str, Any], ...] = ()
     """Values for this turn only ("那如果只算前两场呢", "那第一场能拿多少"): a part of a list asked about, while the
     slots keep the whole list for the next question."""

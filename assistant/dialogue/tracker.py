@@ -289,6 +289,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         named_items=items,
         dropped=drop.notes,
         view=tuple(drop.values.items()) if drop.view else (),
+        topics=frozenset(parse.topics),
     )
     keep_request = kind in ("lookup", "vague", "chitchat") and not answered
     touched = [*(goal.items if goal else ()), *items]

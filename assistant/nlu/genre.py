@@ -95,6 +95,7 @@ class Genre:
     vague_terms: re.Pattern[str]
     """Words a text uses without a measure ("一定数量", "良好应用效果"): asked to quantify them, the text is silent."""
     asks_measure: re.Pattern[str]
+    asks_conditions: re.Pattern[str]
     refines: re.Pattern[str]
     """Words before an amount that make it the precise one ("三百多万吧，具体是三百二十万")."""
     approximate: re.Pattern[str]
@@ -218,6 +219,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             result_words=_compile(data["result_words"], "result_words"),
             vague_terms=_compile(data["vague_terms"], "vague_terms"),
             asks_measure=_compile(data["asks_measure"], "asks_measure"),
+            asks_conditions=_compile(data["asks_conditions"], "asks_conditions"),
             refines=_compile(data["refines"], "refines"),
             approximate=_compile(data["approximate"], "approximate"),
             element_ordinal=_compile(data["element_ordinal"], "element_ordinal"),

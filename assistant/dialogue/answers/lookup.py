@@ -188,10 +188,14 @@ def _chosen(ctx: Context) -> list[Clause]:
         # "«rule»是什么意思" … "那谁来批准": more about the same clause — unless the message's own words point
         # decisively at another ("上位文件有哪些" … "那要是出了新政策呢": the clause on new policies).
         return [policy.clause(topic)]
+    about = goal.items if goal is not None and goal.items else ctx.state.recent[-1:]
+    if rules is not None and about and not named_here and decisive is None \
+            and load_genre().asks_conditions.search(parse.reading):
+        # "需要什么条件？" after «item»'s figure: its conditions, not a clause that happens to say 条件
+        return [policy.clause(rules.item(about[0]).clause)]
     hits = [h for h in ctx.obs.hits if h.clause.policy_id == policy.policy_id]
     if hits and ctx.obs.answerable:
         return [hits[0].clause]
-    about = goal.items if goal is not None and goal.items else ctx.state.recent[-1:]
     if rules is not None and about and parse.asks and not named_here:
         # "要满足什么条件才能拿到？": nothing named or found of its own — the item the conversation is about.
         return [policy.clause(rules.item(about[0]).clause)]
