@@ -446,9 +446,11 @@ def test_other_support_said_of_one_of_two_projects_is_that_ones(fast_assistant: 
     assert second.amount_yuan == 1_700_000  # (200万 − 60万) + 30万: the node's other support is not the service's
 
 
-def test_another_event_held_the_same_year_joins_the_list(fast_assistant: Assistant):
-    _, both = talk(fast_assistant, "在嘉定办了个全国性的工业互联网峰会，审计确认80万，能补多少",
-                   "同一年还办了个全国性的大赛，审计确认40万，两个一共多少")
+@pytest.mark.parametrize(
+    "second", ["同一年还办了个全国性的大赛，审计确认40万，两个一共多少", "我们还在嘉定办了个全国性大赛，审计确认四十万，能拿多少"]
+)
+def test_another_event_held_the_same_year_joins_the_list(fast_assistant: Assistant, second: str):
+    _, both = talk(fast_assistant, "在嘉定办了个全国性的工业互联网峰会，审计确认80万，能补多少", second)
     assert both.amount_yuan == 600_000  # 40万 + 20万, not the second alone
 
 
@@ -517,3 +519,18 @@ def test_a_procedure_one_items_clause_sets_is_that_clause_not_the_general_rule(l
 def test_a_slip_owned_as_reading_the_wrong_sheet_corrects_the_amount(fast_assistant: Assistant):
     _, fixed = talk(fast_assistant, "市级标杆，已投入0.12亿，能补多少", "不好意思我看错表了，是1.2亿")
     assert fixed.amount_yuan == 5_000_000  # 1.2亿 × 30% = 3600万, capped at 500万
+
+
+@pytest.mark.parametrize(
+    ("then", "yuan"),
+    [
+        ("那明年再办一场全国性工业互联网大赛，审计费用八十万呢", 400_000),  # next year: its own list, nothing received yet
+        ("那要是这个论坛放到明年办呢，费用一样", 500_000),  # the same event next year: this year's 70万 no longer counts
+        ("同一年再办一场全国性工业互联网大赛，审计费用八十万呢", 300_000),  # this year: 50 + 40, the 30万 left of the cap
+    ],
+)
+def test_another_year_starts_the_yearly_cap_again(fast_assistant: Assistant, then: str, yuan: int):
+    first, second = talk(fast_assistant, "全国性工业互联网论坛，在嘉定办的，已事前备案，审计确认费用一百万，今年已经拿过70万了，还能补多少",
+                         then)
+    assert first.amount_yuan == 300_000  # 100 × 50% = 50, the year's cap 100 less the 70 received
+    assert second.amount_yuan == yuan

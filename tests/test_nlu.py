@@ -352,3 +352,19 @@ def test_the_share_of_an_amount_that_counts(text: str, share: str | None):
 )
 def test_where_the_applicant_is_said_in_english(nlu: NLU, text: str, fact: str, value: bool):
     assert read(nlu, text).facts_of(JIADING).values.get(fact) is value
+
+
+def test_a_planned_projects_subject_is_still_its_subject(nlu: NLU):
+    planned = read(nlu, "我们打算在嘉定办全国性的工业互联网大赛，能补贴多少？")
+    assert planned.facts_of(JIADING).values.get("event_iiot_related") is True  # its subject, planned or held
+    under_way = read(nlu, "贯标还在做，能拿多少")
+    assert under_way.facts_of(JIADING).values.get("two_integration_certified") is False  # an achievement not yet won
+
+
+def test_a_level_said_as_the_body_that_awarded_it_is_the_level_not_a_subsidy(nlu: NLU):
+    p = read(nlu, "标杆，工信部评的，0.5亿")
+    facts = p.facts_of(JIADING)
+    assert facts.values.get("level") == "国家级"  # the alias 工信部认定's body, with another word of awarding
+    assert "upper_subsidy_yuan" not in facts.money[0].claims  # 工信部 here awarded the title, it gave no money
+    given = read(nlu, "国家级标杆，投了3000万，工信部补助了500万").facts_of(JIADING)
+    assert given.money[1].best_claims(["invested_yuan", "upper_subsidy_yuan"]) == ["upper_subsidy_yuan"]

@@ -410,3 +410,27 @@ def test_a_figure_said_back_as_the_most_we_get_asks_the_figure_again(story: Stor
     action = decide(state, obs, story.a.domain)
     assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"1"}
     assert state.profile("jiading-iiot-2024")["investment_yuan"] == 120_000_000  # 200万 is no fact
+
+
+def test_another_item_named_outright_with_its_facts_is_not_the_answer_to_the_fact_asked(story: Story):
+    asked = story.say("我们是大学在嘉定设的研发机构，建了跨行业跨领域的工业互联网平台，能补多少")
+    assert asked.kind is ActionKind.ASK_FACT and story.state.requested.fact == "platform_investment_yuan"
+    other = story.decide_as("先说活动吧，在嘉定办的全国性工业APP大赛，审计确认费用三十八万", "inform")
+    assert set(other.items) == {"9"}  # that item's figure, not 38万 taken as the platform's investment
+    assert set(story.decide_as("三十八万", "inform").items) == {"8"}  # a bare reply still answers the question
+
+
+def test_the_projects_figure_after_a_stacking_question_is_of_all_its_items(story: Story):
+    story.say("我们拿了上海市智能工厂的牌子，项目投了一千万，能补多少")
+    story.say("这个项目同时还被市经信委评上了市级标杆示范")
+    assert story.state.same_project and set(story.state.goal.items) == {"1", "5"}
+    story.say("两个能一起拿吗？")
+    assert story.state.last.kind == "lookup"
+    most = story.decide_as("那这个项目区里最多能拿多少", "award")  # the reader's guess, pinned down
+    assert most.kind is ActionKind.ANSWER_AWARD and set(most.items) == {"1", "5"}  # not the last item alone
+
+
+def test_a_first_question_on_the_situation_a_rule_turns_on_gets_the_rule(story: Story):
+    action = story.decide_as("我们是区政府批准的重大项目，补贴比例能突破上限吗", "eligibility")  # pinned down
+    assert action.kind is ActionKind.ANSWER_LOOKUP  # 一事一议's clause, not a general verdict on eligibility
+    assert story.decide_as("我们公司注册在嘉定，能申请吗", "eligibility").kind is ActionKind.ANSWER_ELIGIBILITY

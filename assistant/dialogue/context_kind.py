@@ -109,8 +109,9 @@ def reconsider(
     goal = state.goal
     stated = parse.states_facts(policy_id)
     if kind in ("followup", "eligibility") and not items and not parse.amounts and not parse.options \
-            and goal is not None and _only_noted_facts(parse, policy_id, domain):
-        # "那走«rule»呢", "如果区政府批准作为重大项目，能突破标准吗": the rule that situation turns on, not the figure
+            and (goal is not None or kind == "eligibility") and _only_noted_facts(parse, policy_id, domain):
+        # "那走«rule»呢", "如果区政府批准作为重大项目，能突破标准吗" (first or later): the rule that situation turns on,
+        # not the figure nor a general verdict
         return "lookup"
     # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
     amount_for_goal = goal is not None and goal.kind == "award" and not items and bool(parse.amounts)

@@ -50,6 +50,7 @@ from assistant.dialogue.state import (
     TurnKind,
     TurnNotes,
 )
+from assistant.dialogue.years import another_year
 from assistant.nlu import Parse
 
 #: A question this short with nothing named ("能不能？", "申请") is too vague to act on.
@@ -134,8 +135,8 @@ def _next_goal(
     if (
         req is not None and req.kind == "fact" and goal is not None
         and answers_request(req, parse, policy_id, domain)
-        and not (question and items and not set(items) <= set(goal.items))
-    ):
+        and not ((question or strong) and items and not set(items) <= set(goal.items))
+    ):  # not when another item is asked about or named outright ("先说活动吧，…大赛，审计确认费用三十八万")
         return replace(goal, answered=False), True
     if kind in ("award", "eligibility", "match"):
         if kind == "match":
@@ -237,8 +238,12 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     items = with_recent(state, parse, items, kind) or implied_items(state, parse, kind, policy_id)
     if not items and kind in ("award", "eligibility") and state.last.kind == "lookup" and state.policy_id == policy_id:
         # "核对一下第9条，事前备案是什么意思" … "没备案直接办了，还能申请吗": the item of the clause just looked up.
+        # "«item»这块是怎么支持的" … "建成运营了，能拿多少"; one project under several items: all of them
+        # ("两个能一起拿吗" … "那这个项目区里最多能拿多少").
+        project = state.goal.items if state.same_project and state.goal is not None \
+            and state.goal.policy_id == policy_id else ()
         items = tuple(i for c in state.last.clause_refs if (i := domain.item_by_clause(policy_id, c))) \
-            or state.last.named_items or state.recent[-1:]  # "«item»这块是怎么支持的" … "建成运营了，能拿多少"
+            or state.last.named_items or project or state.recent[-1:]
     if not items and kind not in ("lookup", "out_of_scope"):
         # Forms: the reply to "which item?" is read first as its answer, by the one clause its words match.
         items = item_by_words(state, obs, policy_id, domain)
@@ -254,6 +259,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         goal = replace(goal, same_project=True, answered=False)  # "这两个其实是同一个项目"
     if goal is not None and "different_projects" in parse.acts and goal.same_project:
         goal = replace(goal, same_project=False, answered=False)  # "跟«item»不是一个项目"
+    base = another_year(base, parse, policy_id, goal, domain)
     aside = set_aside(base, parse, policy_id, domain)
     filled = fill_slots(aside, parse, policy_id, goal, turn, domain)
     if aside is base and (elsewhere_facts := moved_elsewhere(base, parse, policy_id, domain)):

@@ -26,6 +26,7 @@ from assistant.nlu.spans import (
     in_spans,
     negation_before,
     occurrences,
+    option_spans,
     segment_end,
     segment_start,
 )
@@ -179,7 +180,8 @@ def read_facts(
     other_places: Iterable[str] = (),
 ) -> PolicyFacts:
     """Read the facts of ``policy`` from ``text`` (spans already blanked out; ``mentions`` outside them)."""
-    money = read_money(text, [m for m in mentions if not in_spans(m.start, spans)], policy, genre)
+    money = read_money(_without_awarders(text, policy, genre), [m for m in mentions if not in_spans(m.start, spans)],
+                       policy, genre)
     values: dict[str, Any] = {}
     places = tuple(other_places)
     names = _name_spans(text, policy)
@@ -207,6 +209,21 @@ def read_facts(
         n for n, fc in policy.lexicon.items() if any(c in text for c in (*fc.cues, *fc.negative_cues, *fc.open_cues))
     )
     return PolicyFacts(money, values, mentioned)
+
+
+def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:
+    """``text`` with every option said as who awarded it ("工信部评的", "市经信委认定") blanked: that names a level, so
+    its body is no cue of an amount given ("工信部" of a subsidy from the ministry)."""
+    chars = list(text)
+    for name, spec in policy.facts.items():
+        if spec.type != "choice":
+            continue
+        aliases = policy.cues(name).option_aliases
+        for option in spec.options or ():
+            for start, end in option_spans(text, option, aliases.get(option, ()), genre.awarded_by):
+                if genre.awarded_by.search(text, start, end):
+                    chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 #: Words that make an item's name a statement about the enterprise ("拿了«item»授牌", "我们是«item»企业").
@@ -268,7 +285,7 @@ def _read_bool(
         if hits:
             segments = [text[segment_start(text, at) : segment_end(text, at + 1)] for at in hits]
             # "«item»还在做", "准备明年上市": under way is not yet done.
-            if any(in_progress.search(seg) for seg in segments):
+            if not fc.describes and any(in_progress.search(seg) for seg in segments):
                 return False
             if all(_asked_either_way(text, at) for at in hits):
                 return None  # "能不能一事一议", "有没有授牌": asked, neither said nor denied

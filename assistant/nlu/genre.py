@@ -103,6 +103,7 @@ class Genre:
     element_ordinal: re.Pattern[str]
     """An element of a list named by its place: group ``n`` its number, or ``last``."""
     adds_element: re.Pattern[str]
+    another_year: re.Pattern[str]
     scales: tuple[tuple[str, Fraction], ...] = ()
     """Words that scale the amount discussed ("翻倍" 2, "减半" 1/2), longest first."""
 
@@ -224,6 +225,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             approximate=_compile(data["approximate"], "approximate"),
             element_ordinal=_compile(data["element_ordinal"], "element_ordinal"),
             adds_element=_compile(data["adds_element"], "adds_element"),
+            another_year=_compile(data["another_year"], "another_year"),
             scales=tuple(sorted(((str(w).lower(), Fraction(str(f))) for w, f in (data.get("scales") or {}).items()),
                                 key=lambda x: -len(x[0]))),
         )

@@ -25,6 +25,9 @@ class FactCues:
     open_cues: tuple[str, ...] = ()
     """Words that raise the fact without settling it ("高校" for 法人企业): cited as to be confirmed."""
     option_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    describes: bool = False
+    """A property of the project (its subject, its field), true whether it is done or only planned ("打算办一场
+    «topic»大赛"), unlike an achievement under way ("贯标还在做")."""
 
 
 def load_lexicon(path: Path) -> dict[str, FactCues]:
@@ -40,6 +43,7 @@ def load_lexicon(path: Path) -> dict[str, FactCues]:
                 negative_cues=tuple(entry.get("negative_cues") or ()),
                 open_cues=tuple(entry.get("open_cues") or ()),
                 option_aliases={k: tuple(v) for k, v in (entry.get("option_aliases") or {}).items()},
+                describes=bool(entry.get("describes", False)),
             )
             for name, entry in facts.items()
         }

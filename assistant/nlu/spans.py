@@ -198,7 +198,11 @@ def option_spans(text: str, option: str, aliases: Sequence[str], awarded_by: re.
     awarded it ("区里评的": the option's stem before a word of awarding)."""
     found = [se for word in dict.fromkeys((option, *aliases)) for se in occurrences(text, word)]
     stem = option_stem(option) if len(option) > 1 else ""
-    stem = stem if stem != option else ""
-    if not found and stem:
+    # An alias that is itself who awarded it ("工信部认定"): its awarder said with another word ("工信部评的").
+    stems = [stem] if stem and stem != option else []
+    stems += [a[:i] for a in aliases for i in range(2, len(a)) if awarded_by.fullmatch(a, i)]
+    for stem in dict.fromkeys(stems):
+        if found:
+            break
         found = [(s, m.end()) for s, e in occurrences(text, stem) if (m := awarded_by.match(text, e)) is not None]
     return found
