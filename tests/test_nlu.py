@@ -368,3 +368,10 @@ def test_a_level_said_as_the_body_that_awarded_it_is_the_level_not_a_subsidy(nlu
     assert "upper_subsidy_yuan" not in facts.money[0].claims  # 工信部 here awarded the title, it gave no money
     given = read(nlu, "国家级标杆，投了3000万，工信部补助了500万").facts_of(JIADING)
     assert given.money[1].best_claims(["invested_yuan", "upper_subsidy_yuan"]) == ["upper_subsidy_yuan"]
+
+
+def test_a_figure_said_back_for_us_to_confirm_is_hoped_for_not_a_rough_amount(nlu: NLU):
+    back = read(nlu, "那按原来的标准，最高就是200万对吧").facts_of(JIADING).money
+    assert back[0].expected_award  # the most we would pay, said back for us to confirm
+    rough = read(nlu, "最多是800万吧").facts_of(JIADING).money
+    assert not rough[0].expected_award  # the user's own rough amount, as a reply to "投了多少"

@@ -396,6 +396,7 @@ def test_another_item_after_a_question_about_the_whole_document_asks_the_goals_q
     assert story.state.last.kind == "lookup" and "validity" in story.state.last.topics
     after_validity = story.decide_as("那贯标呢？", "followup")  # the reader's guess, pinned down
     assert after_validity.kind is ActionKind.ANSWER_AWARD and set(after_validity.items) == {"2"}
+    assert story.decide_as("那第5条呢", "followup").kind is ActionKind.ANSWER_LOOKUP  # a clause: what it says
     story.say("补贴怎么申请")  # a rule whose answer may differ by item
     assert story.decide_as("那贯标呢？", "followup").kind is ActionKind.ANSWER_LOOKUP
 
@@ -420,6 +421,12 @@ def test_another_item_named_outright_with_its_facts_is_not_the_answer_to_the_fac
     assert set(story.decide_as("三十八万", "inform").items) == {"8"}  # a bare reply still answers the question
 
 
+def test_a_reply_to_the_fact_asked_that_mentions_another_item_in_passing_answers_it(story: Story):
+    assert story.say("标杆项目能补多少").kind is ActionKind.ASK_FACT  # which level?
+    reply = story.decide_as("市级的，投了800万，我们也拿了贯标认证", "inform")
+    assert "5" in reply.items  # still the benchmark's figure, not 贯标's alone
+
+
 def test_the_projects_figure_after_a_stacking_question_is_of_all_its_items(story: Story):
     story.say("我们拿了上海市智能工厂的牌子，项目投了一千万，能补多少")
     story.say("这个项目同时还被市经信委评上了市级标杆示范")
@@ -434,3 +441,9 @@ def test_a_first_question_on_the_situation_a_rule_turns_on_gets_the_rule(story: 
     action = story.decide_as("我们是区政府批准的重大项目，补贴比例能突破上限吗", "eligibility")  # pinned down
     assert action.kind is ActionKind.ANSWER_LOOKUP  # 一事一议's clause, not a general verdict on eligibility
     assert story.decide_as("我们公司注册在嘉定，能申请吗", "eligibility").kind is ActionKind.ANSWER_ELIGIBILITY
+
+
+@pytest.mark.parametrize("asked", ["帮我写一份上海市智能工厂项目的资助申请报告吧，3000字左右", "嘉定南翔哪家小笼包最正宗？"])
+def test_writing_for_the_user_and_snacks_are_refused(story: Story, asked: str):
+    assert story.decide_as(asked, "award").kind is ActionKind.REFUSE  # whatever the reader guesses
+    assert story.decide_as("申报材料要写哪些内容", "lookup").kind is ActionKind.ANSWER_LOOKUP  # what to write: the text

@@ -118,7 +118,8 @@ def reconsider(
     asked_goal = goal is not None and goal.kind in ("award", "eligibility")
     if kind == "followup" and state.last.kind == "lookup" and not amount_for_goal \
             and not (asked_goal and (items or (goal is not None and goal.items)) and stated) \
-            and not (asked_goal and items and state.last.topics and state.last.topics <= DOCUMENT_TOPICS):
+            and not (asked_goal and items and not parse.clause_refs
+                     and state.last.topics and state.last.topics <= DOCUMENT_TOPICS):
         # "那第7条呢" after a look-up — not "那«item»呢？我们也通过了" (a fact for the goal's question), nor "那«item»呢"
         # after a question about the document as a whole ("这政策明年还能用吗"): the same for every item, so the goal's.
         return "lookup"

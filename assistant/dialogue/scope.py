@@ -76,6 +76,8 @@ def out_of_scope(
     support = genre.money_words.search(genre.amount_question.sub("", parse.reading))
     if parse.off_topic and not named_items and not support:
         return "off_topic", elsewhere
+    if genre.writing_task.search(parse.reading):
+        return "off_topic", elsewhere  # "帮我写一份«item»的资助申请报告": a task we do not do, whatever it is about
     asks_text = bool(parse.topics)  # "什么时候能到账", "能一起拿吗": about a policy's rules, even with nothing named
     if kind == "out_of_scope" and not (
         named_items or named_here or parse.clause_refs or about_facts or answerable or asks_text or parse.attributed

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.dialogue.bare_replies import bare_value, corrected_wan, spec_type, spent_wan
+from assistant.dialogue.bare_replies import STRONG_CLAIM, bare_value, corrected_wan, spec_type, spent_wan
 from assistant.dialogue.derived_slots import scaled
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import element_at
@@ -23,9 +23,6 @@ from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
 from assistant.nlu.facts import MoneyReading
 from assistant.nlu.genre import load_genre
-
-#: A cue right before an amount ("服务金额900万") scores about 100; one a few words away, less.
-STRONG_CLAIM = 90.0
 
 
 @dataclass(frozen=True)

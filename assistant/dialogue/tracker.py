@@ -135,8 +135,8 @@ def _next_goal(
     if (
         req is not None and req.kind == "fact" and goal is not None
         and answers_request(req, parse, policy_id, domain)
-        and not ((question or strong) and items and not set(items) <= set(goal.items))
-    ):  # not when another item is asked about or named outright ("先说活动吧，…大赛，审计确认费用三十八万")
+        and not (question and items and not set(items) <= set(goal.items))
+    ):
         return replace(goal, answered=False), True
     if kind in ("award", "eligibility", "match"):
         if kind == "match":

@@ -158,8 +158,10 @@ def read_money(
                 if score > 0:
                     claims[f] = score
         near = text[max(start, mention.start - 5) : mention.start]
+        said_back = genre.said_back.search(near) and genre.confirm_tag.match(text, mention.end)
         hoped = not claims and bool(
-            genre.expected_award.search(near) or (genre.result_words.search(near) and genre.rate_award.search(text))
+            genre.expected_award.search(near) or said_back
+            or (genre.result_words.search(near) and genre.rate_award.search(text))
         ) or bool(genre.third_party.search(text, start, segment_end(text, mention.end) + 1))  # someone else's
         denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))
         adds = bool(genre.increment.search(text, max(start, mention.start - 6), mention.start))
@@ -211,6 +213,9 @@ def read_facts(
     return PolicyFacts(money, values, mentioned)
 
 
+_AMOUNT_NEXT = re.compile(r"\s*了?\s*[\d０-９一二两三四五六七八九十百千]")
+
+
 def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:
     """``text`` with every option said as who awarded it ("工信部评的", "市经信委认定") blanked: that names a level, so
     its body is no cue of an amount given ("工信部" of a subsidy from the ministry)."""
@@ -221,7 +226,8 @@ def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:
         aliases = policy.cues(name).option_aliases
         for option in spec.options or ():
             for start, end in option_spans(text, option, aliases.get(option, ()), genre.awarded_by):
-                if genre.awarded_by.search(text, start, end):
+                # Not when an amount follows ("市里批了300万"): then the body gave money.
+                if genre.awarded_by.search(text, start, end) and not _AMOUNT_NEXT.match(text, end):
                     chars[start:end] = " " * (end - start)
     return "".join(chars)
 

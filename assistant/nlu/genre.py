@@ -47,6 +47,7 @@ class Genre:
     other_schemes: tuple[str, ...]
     other_scheme_patterns: tuple[re.Pattern[str], ...]
     off_topic: tuple[str, ...]
+    writing_task: re.Pattern[str]
     injection: tuple[re.Pattern[str], ...]
     attribution: tuple[re.Pattern[str], ...]
     injected_order: re.Pattern[str]
@@ -92,6 +93,8 @@ class Genre:
     expected_award: re.Pattern[str]
     rate_award: re.Pattern[str]
     result_words: re.Pattern[str]
+    said_back: re.Pattern[str]
+    confirm_tag: re.Pattern[str]
     vague_terms: re.Pattern[str]
     """Words a text uses without a measure ("一定数量", "良好应用效果"): asked to quantify them, the text is silent."""
     asks_measure: re.Pattern[str]
@@ -173,6 +176,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
                 _compile(p, f"other_scheme_patterns[{n}]") for n, p in enumerate(data.get("other_scheme_patterns") or [])
             ),
             off_topic=_words(data, "off_topic"),
+            writing_task=_compile(data["writing_task"], "writing_task"),
             injection=tuple(_compile(p, f"injection[{n}]") for n, p in enumerate(data["injection"])),
             attribution=tuple(_compile(p, f"attribution[{n}]") for n, p in enumerate(data["attribution"])),
             injected_order=_compile(data["injected_order"], "injected_order"),
@@ -218,6 +222,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             expected_award=_compile(data["expected_award"], "expected_award"),
             rate_award=_compile(data["rate_award"], "rate_award"),
             result_words=_compile(data["result_words"], "result_words"),
+            said_back=_compile(data["said_back"], "said_back"),
+            confirm_tag=_compile(data["confirm_tag"], "confirm_tag"),
             vague_terms=_compile(data["vague_terms"], "vague_terms"),
             asks_measure=_compile(data["asks_measure"], "asks_measure"),
             asks_conditions=_compile(data["asks_conditions"], "asks_conditions"),
