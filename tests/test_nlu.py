@@ -375,3 +375,14 @@ def test_a_figure_said_back_for_us_to_confirm_is_hoped_for_not_a_rough_amount(nl
     assert back[0].expected_award  # the most we would pay, said back for us to confirm
     rough = read(nlu, "最多是800万吧").facts_of(JIADING).money
     assert not rough[0].expected_award  # the user's own rough amount, as a reply to "投了多少"
+
+
+@pytest.mark.parametrize(("text", "zero"), [("如果土建是零呢", True), ("土建为0", True), ("土建是0.5亿", False)])
+def test_an_optional_amount_said_to_be_nil_is_zero(nlu: NLU, text: str, zero: bool):
+    values = read(nlu, text).facts_of(JIADING).values
+    assert (values.get("civil_works_yuan") == 0) is zero
+
+
+def test_above_scale_since_a_year_long_past_is_not_the_first_time(nlu: NLU):
+    values = read(nlu, "我们公司2019年就进规上了，一直在统计里，今年还能申请首次规上的奖励吗？").facts_of(JIADING).values
+    assert values.get("first_time_above_scale") is False
