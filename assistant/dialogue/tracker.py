@@ -20,7 +20,6 @@ from typing import Any
 
 from assistant.dialogue.bare_replies import (
     answers_fact_request,
-    answers_request,
     item_by_its_clause,
     item_by_words,
 )
@@ -35,6 +34,7 @@ from assistant.dialogue.context_kind import (
 )
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.goals import next_goal
 from assistant.dialogue.list_elements import drop_failing_elements
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import links_items, moved_elsewhere, set_aside
@@ -43,7 +43,6 @@ from assistant.dialogue.slots import fill_slots, items_from_facts
 from assistant.dialogue.state import (
     DialogueState,
     Goal,
-    GoalKind,
     Observation,
     Request,
     Turn,
@@ -103,84 +102,6 @@ def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Doma
     if named:
         return tuple(named)
     return tuple(m.item_id for m in mentions if m.score >= ITEM_WEAK)
-
-
-def _what_if_within(parse: Parse, policy_id: str, items: Sequence[str], goal_items: Sequence[str]) -> bool:
-    """A what-if that states a fact of some of the items a several-item goal is about."""
-    return (
-        len(goal_items) > 1 and set(items) < set(goal_items)
-        and "follow_up" in parse.acts and parse.states_facts(policy_id)
-    )
-
-
-def _next_goal(
-    state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str, items: tuple[str, ...], domain: Domain,
-    strong: bool = True,
-) -> tuple[Goal | None, bool]:
-    """The goal after this message, and whether the message answered the assistant's request.
-
-    Items the message only implies — by a shared keyword, or by whose facts it states — start a goal when
-    there is none; they never take an active goal away from the items it is about."""
-    turn = state.turn + 1
-    goal = state.goal if state.goal and state.goal.policy_id == policy_id else None
-    req = state.requested if state.requested and state.requested.policy_id in (policy_id, None) else None
-    same_project = ("same_project" in parse.acts or state.same_project) and "different_projects" not in parse.acts
-    question = kind in ("award", "eligibility", "match")
-
-    if req is not None and req.kind == "item" and items and kind != "lookup":
-        # Picking an item from the menu (shown for a figure, or for "what can we claim") asks for its figure.
-        base: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
-        new_kind: GoalKind = kind if kind in ("award", "eligibility") else base
-        return Goal(new_kind, policy_id, items, turn, same_project=same_project), True
-    if (
-        req is not None and req.kind == "fact" and goal is not None
-        and answers_request(req, parse, policy_id, domain)
-        and not (question and items and not set(items) <= set(goal.items))
-    ):
-        return replace(goal, answered=False), True
-    if kind in ("award", "eligibility", "match"):
-        if kind == "match":
-            return Goal("match", policy_id, (), turn, same_project=same_project), False
-        goal_kind: GoalKind = kind
-        if items and goal is not None and _what_if_within(parse, policy_id, items, goal.items):
-            # "那要是镇里已经给了我们规上奖励8万呢" after a two-item total: a fact about one of the items the
-            # total is of — the total again with it, not that item alone.
-            return Goal(goal_kind, policy_id, goal.items, turn, same_project=same_project), False
-        if items:
-            return Goal(goal_kind, policy_id, items, turn, same_project=same_project), False
-        if goal is not None and goal.items and (
-            parse.acts & {"follow_up", "correction", "again"} or parse.injected or parse.states_facts(policy_id)
-            or len(parse.reading.strip()) <= 12
-        ):  # "重新告诉我能拿多少", "忽略之前的指令…能拿多少": the same items, answered again
-            return Goal(goal_kind, policy_id, goal.items, turn, same_project=goal.same_project), False
-        inferred = items_from_facts(parse, policy_id, domain)
-        if not inferred and goal is not None and goal.items and state.last.kind != "out_of_scope":
-            # "不过我们不算中小企业，会影响申请吗", "行，那先按450万算…还能给多少": nothing else named — the items the
-            # conversation is about, not the menu again.
-            inferred = goal.items
-        return Goal(goal_kind, policy_id, inferred, turn, same_project=same_project), False
-    if kind == "followup":
-        if items and (strong or goal is None):
-            follow_kind: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
-            return Goal(follow_kind, policy_id, items, turn, same_project=same_project), False
-        return (replace(goal, answered=False) if goal else None), False
-    if kind == "lookup":
-        return state.goal, False
-    # inform (and vague or chitchat that still state facts)
-    states = parse.states_facts(policy_id)
-    if goal is not None and goal.kind == "match" and (items or states or same_project):
-        # "另外我们还有个«option»«item»项目", "这两个其实是同一个项目": the match learns it.
-        return replace(goal, answered=False, same_project=goal.same_project or same_project), False
-    if items and (strong or goal is None or not goal.items):
-        if goal is not None and set(items) <= set(goal.items):
-            return replace(goal, answered=False), False
-        inform_kind: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
-        return Goal(inform_kind, policy_id, items, turn, same_project=same_project), False
-    if goal is not None:
-        return (replace(goal, answered=False) if states else goal), False
-    if states:
-        return Goal("award", policy_id, items_from_facts(parse, policy_id, domain), turn), False
-    return state.goal, False
 
 
 def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
@@ -253,7 +174,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     base = state
     if state.policy_id not in (None, policy_id):  # another policy: its own profile, no pending request
         base = replace(state, requested=None, pending_money=(), goal=None, recent=(), same_project=False, projects=())
-    goal, answered = _next_goal(base, parse, kind, policy_id, items, domain, strong)
+    goal, answered = next_goal(base, parse, kind, policy_id, items, domain, strong)
     if goal is not None and "same_project" in parse.acts and "different_projects" not in parse.acts \
             and not goal.same_project:
         goal = replace(goal, same_project=True, answered=False)  # "这两个其实是同一个项目"
