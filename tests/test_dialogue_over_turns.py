@@ -534,3 +534,10 @@ def test_another_year_starts_the_yearly_cap_again(fast_assistant: Assistant, the
                          then)
     assert first.amount_yuan == 300_000  # 100 × 50% = 50, the year's cap 100 less the 70 received
     assert second.amount_yuan == yuan
+
+
+def test_an_event_of_the_year_before_is_not_in_this_years_list(fast_assistant: Assistant):
+    first, second = talk(fast_assistant, "去年在嘉定办了一场全国性工业互联网峰会，已事前备案，审计确认费用240万，能补多少",
+                         "那笔去年已经拿了。今年又办了一场全国性工业互联网大赛，审计确认六十万，今年这场能补多少")
+    assert first.amount_yuan == 1_000_000  # 240 × 50% = 120, the year's cap 100
+    assert second.amount_yuan == 300_000  # this year's list is the 60万 alone

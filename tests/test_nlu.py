@@ -386,3 +386,31 @@ def test_an_optional_amount_said_to_be_nil_is_zero(nlu: NLU, text: str, zero: bo
 def test_above_scale_since_a_year_long_past_is_not_the_first_time(nlu: NLU):
     values = read(nlu, "我们公司2019年就进规上了，一直在统计里，今年还能申请首次规上的奖励吗？").facts_of(JIADING).values
     assert values.get("first_time_above_scale") is False
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("已投入设备350万加软件180万", [5_300_000]),
+        ("设备四百万加软件两百五十万", [6_500_000]),
+        ("投了400万+250万", [6_500_000]),
+        ("投了800万加镇里给的50万", [8_000_000, 500_000]),  # money given by someone is no part of the sum
+        ("投了800万，镇里给了50万", [8_000_000, 500_000]),
+    ],
+)
+def test_amounts_said_as_a_sum_are_one_amount(nlu: NLU, text: str, amounts: list[int]):
+    assert [m.yuan for m in read(nlu, text).amounts] == amounts
+
+
+def test_an_option_corrected_in_the_same_message_is_the_one_after_the_correction(nlu: NLU):
+    p = read(nlu, "我们的标杆项目是区级的……哦不对，刚翻了文件，是市级认定的。已投入900万")
+    assert p.facts_of(JIADING).values.get("level") == "市级"
+    assert read(nlu, "市级标杆，不对的地方请指出").facts_of(JIADING).values.get("level") == "市级"  # one option only
+
+
+def test_an_amount_given_to_us_is_support_received_not_money_spent(nlu: NLU):
+    money = read(nlu, "另外，镇里对这同一个服务项目已经给过我们25万扶持了").facts_of(JIADING).money
+    claims = ["service_amount_yuan", "other_support_same_project_yuan"]
+    assert money[0].best_claims(claims) == ["other_support_same_project_yuan"]
+    spent = read(nlu, "我们今年的服务金额是300万").facts_of(JIADING).money
+    assert spent[0].best_claims(claims) == ["service_amount_yuan"]

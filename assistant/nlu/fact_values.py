@@ -31,6 +31,10 @@ def read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
                 negated.add(option)
                 continue
             found.append((start, option))
+    if len({o for _, o in found}) > 1 and (marks := [m.end() for m in genre.self_correction.finditer(text)]):
+        # "是区级的……哦不对，刚翻了文件，是市级认定的": the option said after the user corrects themselves.
+        after = [f for f in found if f[0] >= marks[-1]]
+        found = after or found
     if found:
         return sorted(found)[0][1]
     # "不是全国性也不是国际性的": every option but one ruled out leaves that one.

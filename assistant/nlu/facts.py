@@ -116,6 +116,8 @@ def _asked_either_way(text: str, cue_start: int) -> bool:
     return A_NOT_A.search(text, window_start, cue_start) is not None
 
 
+#: An amount said as given to the enterprise scores this much lower for a fact of money it spent or earned.
+GIVEN_PENALTY = 20.0
 #: An amount claimed from the clause before it scores lower than one its cue stands next to.
 AFTERTHOUGHT_PENALTY = 20.0
 
@@ -141,6 +143,7 @@ def read_money(
         planned = PLANNED_PENALTY if genre.planned.search(before[-8:]) else 0.0
         # "补过"/"给过" read as "补了"/"给了": the aspect a cue was written with does not change the fact.
         perfect = genre.past_aspect.sub("了", bare)
+        given_to_us = bool(genre.given_to_us.search(before))
         for f in money_facts:
             cues = policy.cues(f).cues
             score = max(
@@ -148,6 +151,8 @@ def read_money(
                 _cue_score(cues, bare, after) - 0.05,
                 _cue_score(tuple(genre.past_aspect.sub("了", c) for c in cues), perfect, after) - 0.1,
             ) - planned
+            if given_to_us and not policy.cues(f).given:
+                score -= GIVEN_PENALTY  # "…给过我们25万": money received, not a sum spent or earned
             if score > 0:
                 claims[f] = score
         if not claims and start > 0 and _alone_in_segment(text, mention, start):

@@ -107,6 +107,9 @@ class Genre:
     """An element of a list named by its place: group ``n`` its number, or ``last``."""
     adds_element: re.Pattern[str]
     another_year: re.Pattern[str]
+    adds_up: re.Pattern[str]
+    self_correction: re.Pattern[str]
+    given_to_us: re.Pattern[str]
     scales: tuple[tuple[str, Fraction], ...] = ()
     """Words that scale the amount discussed ("翻倍" 2, "减半" 1/2), longest first."""
 
@@ -232,6 +235,9 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             element_ordinal=_compile(data["element_ordinal"], "element_ordinal"),
             adds_element=_compile(data["adds_element"], "adds_element"),
             another_year=_compile(data["another_year"], "another_year"),
+            adds_up=_compile(data["adds_up"], "adds_up"),
+            self_correction=_compile(data["self_correction"], "self_correction"),
+            given_to_us=_compile(data["given_to_us"], "given_to_us"),
             scales=tuple(sorted(((str(w).lower(), Fraction(str(f))) for w, f in (data.get("scales") or {}).items()),
                                 key=lambda x: -len(x[0]))),
         )

@@ -25,6 +25,9 @@ class FactCues:
     open_cues: tuple[str, ...] = ()
     """Words that raise the fact without settling it ("高校" for 法人企业): cited as to be confirmed."""
     option_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    given: bool = False
+    """Money given to the enterprise (support already received), not money it spent or earned: an amount said as
+    given to us ("镇里…给过我们25万") is read as such a fact first."""
     describes: bool = False
     """A property of the project (its subject, its field), true whether it is done or only planned ("打算办一场
     «topic»大赛"), unlike an achievement under way ("贯标还在做")."""
@@ -44,6 +47,7 @@ def load_lexicon(path: Path) -> dict[str, FactCues]:
                 open_cues=tuple(entry.get("open_cues") or ()),
                 option_aliases={k: tuple(v) for k, v in (entry.get("option_aliases") or {}).items()},
                 describes=bool(entry.get("describes", False)),
+                given=bool(entry.get("given", False)),
             )
             for name, entry in facts.items()
         }

@@ -179,7 +179,8 @@ class NLU:
         genre = self.genre
         spans = tuple(mark_spans(text, genre))
         reading = without_spans(text, spans)
-        amounts = _without_superseded(text, tuple(m for m in find_amounts(text) if not in_spans(m.start, spans)), genre)
+        found = tuple(m for m in find_amounts(text) if not in_spans(m.start, spans))
+        amounts = _summed(text, _without_superseded(text, found, genre), genre)
         places = tuple(find_places(reading, genre))
         covered = {p for v in self.catalog for p in (v.region, v.region_short) if p}
         elsewhere = [p.name for p in places if not any(p.name in c or c in p.name for c in covered)]
@@ -232,6 +233,18 @@ class NLU:
             if max(scores.values(), default=0.0) <= 0.0:
                 scores["inform"] = 1.0
         return parse.with_intent(max(scores, key=lambda k: scores[k]), scores)
+
+
+def _summed(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tuple[AmountMention, ...]:
+    """Amounts said as a sum ("设备350万加软件180万", "400万+250万"): one amount, their total."""
+    out: list[AmountMention] = []
+    for m in amounts:
+        last = out[-1] if out else None
+        if last is not None and genre.adds_up.match(text[last.end : m.start]):
+            out[-1] = AmountMention(last.start, m.end, text[last.start : m.end], last.yuan + m.yuan)
+        else:
+            out.append(m)
+    return tuple(out)
 
 
 def _without_superseded(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tuple[AmountMention, ...]:
