@@ -258,3 +258,12 @@ def test_amounts_after_a_comma_and_mixed_numerals(text: str, found: list[int]) -
 )
 def test_chat_k_after_a_money_word_is_thousands(text: str, found: list[int]) -> None:
     assert [m.yuan for m in find_amounts(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "yuan"),
+    [("投资大概七八百万吧", 7_000_000), ("一千七八百万吧", 17_000_000), ("十七八万", 170_000), ("五六十万", 500_000),
+     ("七百八十万", 7_800_000)],  # the last is no range: its digits have units between them
+)
+def test_a_range_of_two_neighbouring_digits_is_read_at_its_lower_end(text: str, yuan: int):
+    assert [m.yuan for m in find_amounts(text)] == [yuan]

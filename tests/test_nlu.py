@@ -414,3 +414,11 @@ def test_an_amount_given_to_us_is_support_received_not_money_spent(nlu: NLU):
     assert money[0].best_claims(claims) == ["other_support_same_project_yuan"]
     spent = read(nlu, "我们今年的服务金额是300万").facts_of(JIADING).money
     assert spent[0].best_claims(claims) == ["service_amount_yuan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("这个活动要提前备案吗？", None), ("是否需要事前备案？", None), ("我们已经事前备案了，能补多少", True)],
+)
+def test_asking_whether_something_is_needed_says_nothing_of_it(nlu: NLU, text: str, value: bool | None):
+    assert read(nlu, text).facts_of(JIADING).values.get("filed_before_event") is value

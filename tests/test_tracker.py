@@ -447,3 +447,19 @@ def test_a_first_question_on_the_situation_a_rule_turns_on_gets_the_rule(story: 
 def test_writing_for_the_user_and_snacks_are_refused(story: Story, asked: str):
     assert story.decide_as(asked, "award").kind is ActionKind.REFUSE  # whatever the reader guesses
     assert story.decide_as("申报材料要写哪些内容", "lookup").kind is ActionKind.ANSWER_LOOKUP  # what to write: the text
+
+
+def test_this_ones_figure_after_what_fits_is_the_item_just_described(story: Story):
+    story.say("我们公司有什么补贴可以申请？")
+    story.say("我们承接的标识解析二级节点上个月上线了，现在已经在正常运营。")
+    assert story.state.goal.kind == "match" and story.state.recent[-1:] == ("6",)
+    action = story.decide_as("这个能补多少？", "award")  # the reader's guess, pinned down
+    assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"6"}  # not the menu again
+
+
+def test_another_item_then_facts_for_it_asks_the_goals_question(story: Story):
+    story.say("我们两化融合贯标认证通过了，能奖励多少？")
+    switched = story.decide_as("那上市呢？我们是工业互联网企业，刚完成股改挂牌", "eligibility")  # pinned down
+    assert switched.kind is ActionKind.ANSWER_AWARD and set(switched.items) == {"3"}
+    asked = story.decide_as("那上市呢？我们是工业互联网企业，能申请吗", "eligibility")
+    assert asked.kind is ActionKind.ANSWER_ELIGIBILITY  # the rest asks eligibility outright

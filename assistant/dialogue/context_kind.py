@@ -113,6 +113,10 @@ def reconsider(
         # "那走«rule»呢", "如果区政府批准作为重大项目，能突破标准吗" (first or later): the rule that situation turns on,
         # not the figure nor a general verdict
         return "lookup"
+    opening = load_genre().follow_up_opening.match(parse.reading)
+    if kind == "eligibility" and opening and items and goal is not None and goal.kind == "award" \
+            and not load_genre().question.search(parse.reading, opening.end()):
+        return "followup"  # "那«item»呢？我们是«fact»，刚«fact»": the goal's question of that item, facts stated after
     # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
     amount_for_goal = goal is not None and goal.kind == "award" and not items and bool(parse.amounts)
     asked_goal = goal is not None and goal.kind in ("award", "eligibility")

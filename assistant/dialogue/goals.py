@@ -67,6 +67,8 @@ def next_goal(
             # "不过我们不算中小企业，会影响申请吗", "行，那先按450万算…还能给多少": nothing else named — the items the
             # conversation is about, not the menu again.
             inferred = goal.items
+        if not inferred and goal is not None and goal.kind == "match" and parse.refers_back and state.recent:
+            inferred = state.recent[-1:]  # "这个能补多少" after what fits: the item the user just described
         return Goal(goal_kind, policy_id, inferred, turn, same_project=same_project), False
     if kind == "followup":
         if items and (strong or goal is None):

@@ -116,6 +116,15 @@ def _asked_either_way(text: str, cue_start: int) -> bool:
     return A_NOT_A.search(text, window_start, cue_start) is not None
 
 
+def _asked_if_needed(text: str, cue_start: int, genre: Genre | None) -> bool:
+    """A question whether the cue is needed ("这个活动要提前备案吗", "是否需要授牌？"): nothing said of the enterprise."""
+    if genre is None:
+        return False
+    before = text[max(segment_start(text, cue_start), cue_start - 6) : cue_start]
+    after = text[cue_start : segment_end(text, cue_start) + 1]
+    return bool(genre.needed_before.search(before)) and bool(re.search(r"[吗么嘛？?]", after))
+
+
 #: An amount said as given to the enterprise scores this much lower for a fact of money it spent or earned.
 GIVEN_PENALTY = 20.0
 #: An amount claimed from the clause before it scores lower than one its cue stands next to.
@@ -298,8 +307,8 @@ def _read_bool(
             # "«item»还在做", "准备明年上市": under way is not yet done.
             if not fc.describes and any(in_progress.search(seg) for seg in segments):
                 return False
-            if all(_asked_either_way(text, at) for at in hits):
-                return None  # "能不能一事一议", "有没有授牌": asked, neither said nor denied
+            if all(_asked_either_way(text, at) or _asked_if_needed(text, at, genre) for at in hits):
+                return None  # "能不能一事一议", "有没有授牌", "这个活动要提前备案吗": asked, neither said nor denied
             return not any(_negated(text, at, others) for at in hits)
         return True if denied_negative else None
     # A place fact ("税务登记在«our region»"): true when the cue's clause names this region, false for another place.

@@ -110,6 +110,8 @@ class Genre:
     adds_up: re.Pattern[str]
     self_correction: re.Pattern[str]
     given_to_us: re.Pattern[str]
+    follow_up_opening: re.Pattern[str]
+    needed_before: re.Pattern[str]
     scales: tuple[tuple[str, Fraction], ...] = ()
     """Words that scale the amount discussed ("翻倍" 2, "减半" 1/2), longest first."""
 
@@ -238,6 +240,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             adds_up=_compile(data["adds_up"], "adds_up"),
             self_correction=_compile(data["self_correction"], "self_correction"),
             given_to_us=_compile(data["given_to_us"], "given_to_us"),
+            follow_up_opening=_compile(data["follow_up_opening"], "follow_up_opening"),
+            needed_before=_compile(data["needed_before"], "needed_before"),
             scales=tuple(sorted(((str(w).lower(), Fraction(str(f))) for w, f in (data.get("scales") or {}).items()),
                                 key=lambda x: -len(x[0]))),
         )

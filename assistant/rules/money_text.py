@@ -40,6 +40,11 @@ _MENTION_RE = re.compile(
 )
 
 
+#: A range said with two neighbouring digits ("七八百万", "一千七八百万", "十七八万"): read at its lower end, the
+#: figure a cautious answer uses (the answer's calculation shows the amount it took).
+_RANGE = re.compile(r"([一二三四五六七八])(?:(?<=一)二|(?<=二)三|(?<=三)四|(?<=四)五|(?<=五)六|(?<=六)七|(?<=七)八|(?<=八)九)(?=[十百千万亿])")
+
+
 def find_amounts(text: str) -> list[AmountMention]:
     """Find amounts of money in a free-text sentence, with their offsets in ``text``.
 
@@ -55,7 +60,7 @@ def find_amounts(text: str) -> list[AmountMention]:
     mentions: list[AmountMention] = []
     for m in _MENTION_RE.finditer(normalised):
         try:
-            yuan = parse_amount(m.group(0))
+            yuan = parse_amount(_RANGE.sub(r"\1", m.group(0)))
         except AmountError:
             continue
         mentions.append(AmountMention(m.start(), m.end(), text[m.start() : m.end()], yuan))
