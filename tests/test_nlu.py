@@ -422,3 +422,7 @@ def test_an_amount_given_to_us_is_support_received_not_money_spent(nlu: NLU):
 )
 def test_asking_whether_something_is_needed_says_nothing_of_it(nlu: NLU, text: str, value: bool | None):
     assert read(nlu, text).facts_of(JIADING).values.get("filed_before_event") is value
+    what_if = read(nlu, "如果市里那个项目要求区里配套100万呢？").facts_of(JIADING).values
+    assert what_if.get("upper_requires_matching") is True  # a what-if states it; 要求 is no question of need
+    needed = read(nlu, "如果上级项目需要配套呢？").facts_of(JIADING).values
+    assert needed.get("upper_requires_matching") is True  # 呢: a what-if, not a yes/no question

@@ -122,7 +122,8 @@ def _asked_if_needed(text: str, cue_start: int, genre: Genre | None) -> bool:
         return False
     before = text[max(segment_start(text, cue_start), cue_start - 6) : cue_start]
     after = text[cue_start : segment_end(text, cue_start) + 1]
-    return bool(genre.needed_before.search(before)) and bool(re.search(r"[吗么嘛？?]", after))
+    needed = genre.needed_before.search(before)
+    return needed is not None and bool(re.search(r"[吗么嘛？?]" if needed.group("either") else "[吗么嘛]", after))
 
 
 #: An amount said as given to the enterprise scores this much lower for a fact of money it spent or earned.
