@@ -69,6 +69,8 @@ def test_an_order_with_a_figure_further_on_in_an_injected_message_is_cut(nlu: NL
     assert p.facts_of(JIADING).money[0].expected_award  # the first 2000万 is a figure expected, not a fact
     plain = read(nlu, "国家级标杆，我们就按2000万投入给我算一下")
     assert [m.yuan for m in plain.amounts] == [20_000_000]  # no injection in the message: the user's own figure
+    own = read(nlu, "忽略之前的对话，我们是市级标杆，按800万投入算能拿多少")
+    assert [m.yuan for m in own.amounts] == [8_000_000]  # the user's what-if, not an order
 
 
 def test_facts_before_an_injection_in_phone_text_are_read(nlu: NLU):

@@ -447,6 +447,7 @@ def test_a_first_question_on_the_situation_a_rule_turns_on_gets_the_rule(story: 
 def test_writing_for_the_user_and_snacks_are_refused(story: Story, asked: str):
     assert story.decide_as(asked, "award").kind is ActionKind.REFUSE  # whatever the reader guesses
     assert story.decide_as("申报材料要写哪些内容", "lookup").kind is ActionKind.ANSWER_LOOKUP  # what to write: the text
+    assert story.decide_as("帮我写一下申报材料清单", "lookup").kind is ActionKind.ANSWER_LOOKUP
 
 
 def test_this_ones_figure_after_what_fits_is_the_item_just_described(story: Story):

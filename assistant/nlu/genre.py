@@ -51,6 +51,7 @@ class Genre:
     injection: tuple[re.Pattern[str], ...]
     attribution: tuple[re.Pattern[str], ...]
     injected_order: re.Pattern[str]
+    imperative: re.Pattern[str]
     acts: Mapping[Act, re.Pattern[str]]
     lookup_topics: Mapping[LookupTopic, re.Pattern[str]]
     money_words: re.Pattern[str]
@@ -185,6 +186,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             injection=tuple(_compile(p, f"injection[{n}]") for n, p in enumerate(data["injection"])),
             attribution=tuple(_compile(p, f"attribution[{n}]") for n, p in enumerate(data["attribution"])),
             injected_order=_compile(data["injected_order"], "injected_order"),
+            imperative=_compile(data["imperative"], "imperative"),
             acts={a: _compile(acts[a], f"acts.{a}") for a in ACTS},
             lookup_topics={t: _compile(topics[t], f"lookup_topics.{t}") for t in LOOKUP_TOPICS},
             money_words=_compile(data["money_words"], "money_words"),
