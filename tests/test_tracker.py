@@ -347,20 +347,6 @@ def test_the_standard_figure_asked_after_an_eligibility_question_is_the_figure(s
     assert story.decide_as("假如不按一事一议，照标准是多少", "lookup").kind is ActionKind.ANSWER_AWARD
 
 
-def test_a_situation_said_to_hold_asks_its_rule_and_one_set_aside_asks_the_standard_figure(story: Story):
-    """"是区政府批准的重大项目，能不能突破上限" asks the rule that situation turns on; "假如不按一事一议…" the figure."""
-    story.say("国家级标杆项目，投了8000万，能补多少")
-    # the reader's guess on such a message, pinned down
-    assert story.decide_as("这个项目是区政府批准的重大项目，上限能不能再高点", "lookup").kind is ActionKind.ANSWER_LOOKUP
-
-
-def test_an_option_said_again_as_it_stands_asks_the_question_not_a_recompute(story: Story):
-    story.say("标杆项目投了800万，能拿多少")
-    story.say("还没认定下来")
-    # the reader's guess on such a message, pinned down
-    assert story.decide_as("假如一直未认定，还可以申请这个资助不", "eligibility").kind is ActionKind.ANSWER_ELIGIBILITY
-
-
 def test_a_clause_is_named_outright_only_by_a_word_the_message_itself_says(fast_assistant: Assistant):
     from types import SimpleNamespace
 
@@ -372,12 +358,6 @@ def test_a_clause_is_named_outright_only_by_a_word_the_message_itself_says(fast_
 
     assert Observation(parse, (hit(("上一年",)),), True).decisive_hit("jiading-iiot-2024") is None  # only 去年's stand-in
     assert Observation(parse, (hit(("MES",)),), True).decisive_hit("jiading-iiot-2024") is not None
-
-
-def test_a_situation_a_rule_turns_on_read_as_eligibility_asks_the_rule(story: Story):
-    story.say("市级标杆项目，投了8000万，能补多少")
-    # the reader's guess on such a message, pinned down
-    assert story.decide_as("假设区政府批准它作为重大项目，可以突破标准吗", "eligibility").kind is ActionKind.ANSWER_LOOKUP
 
 
 def test_a_what_if_about_one_item_of_a_total_keeps_the_total(story: Story):
@@ -437,12 +417,6 @@ def test_the_projects_figure_after_a_stacking_question_is_of_all_its_items(story
     assert most.kind is ActionKind.ANSWER_AWARD and set(most.items) == {"1", "5"}  # not the last item alone
 
 
-def test_a_first_question_on_the_situation_a_rule_turns_on_gets_the_rule(story: Story):
-    action = story.decide_as("我们是区政府批准的重大项目，补贴比例能突破上限吗", "eligibility")  # pinned down
-    assert action.kind is ActionKind.ANSWER_LOOKUP  # 一事一议's clause, not a general verdict on eligibility
-    assert story.decide_as("我们公司注册在嘉定，能申请吗", "eligibility").kind is ActionKind.ANSWER_ELIGIBILITY
-
-
 @pytest.mark.parametrize("asked", ["帮我写一份上海市智能工厂项目的资助申请报告吧，3000字左右", "嘉定南翔哪家小笼包最正宗？"])
 def test_writing_for_the_user_and_snacks_are_refused(story: Story, asked: str):
     assert story.decide_as(asked, "award").kind is ActionKind.REFUSE  # whatever the reader guesses
@@ -464,3 +438,26 @@ def test_another_item_then_facts_for_it_asks_the_goals_question(story: Story):
     assert switched.kind is ActionKind.ANSWER_AWARD and set(switched.items) == {"3"}
     asked = story.decide_as("那上市呢？我们是工业互联网企业，能申请吗", "eligibility")
     assert asked.kind is ActionKind.ANSWER_ELIGIBILITY  # the rest asks eligibility outright
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "intent", "action"),
+    [
+        # A situation said to hold asks the rule it turns on (一事一议), first or later, whatever the reader guessed.
+        (["国家级标杆项目，投了8000万，能补多少"], "这个项目是区政府批准的重大项目，上限能不能再高点", "lookup",
+         ActionKind.ANSWER_LOOKUP),
+        (["市级标杆项目，投了8000万，能补多少"], "假设区政府批准它作为重大项目，可以突破标准吗", "eligibility",
+         ActionKind.ANSWER_LOOKUP),
+        ([], "我们是区政府批准的重大项目，补贴比例能突破上限吗", "eligibility", ActionKind.ANSWER_LOOKUP),
+        ([], "我们公司注册在嘉定，能申请吗", "eligibility", ActionKind.ANSWER_ELIGIBILITY),  # no rule's situation
+        # An option said again as it stands asks the question, not a recompute.
+        (["标杆项目投了800万，能拿多少", "还没认定下来"], "假如一直未认定，还可以申请这个资助不", "eligibility",
+         ActionKind.ANSWER_ELIGIBILITY),
+    ],
+)
+def test_the_reading_pinned_down_the_context_picks_the_action(
+    story: Story, before: list[str], text: str, intent: str, action: ActionKind
+):
+    for said in before:
+        story.say(said)
+    assert story.decide_as(text, intent).kind is action  # the reader's guess on such a message, pinned down
