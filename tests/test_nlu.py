@@ -428,3 +428,8 @@ def test_asking_whether_something_is_needed_says_nothing_of_it(nlu: NLU, text: s
     assert what_if.get("upper_requires_matching") is True  # a what-if states it; 要求 is no question of need
     needed = read(nlu, "如果上级项目需要配套呢？").facts_of(JIADING).values
     assert needed.get("upper_requires_matching") is True  # 呢: a what-if, not a yes/no question
+
+
+def test_what_policies_exist_is_no_question_about_a_newer_policy(nlu: NLU):
+    assert "new_policy" not in read(nlu, "嘉定区最近出了什么政策").topics  # what exists, not a newer policy
+    assert "new_policy" in read(nlu, "要是国家出了新的实训基地政策，这个还算数吗").topics

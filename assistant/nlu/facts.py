@@ -228,9 +228,6 @@ def read_facts(
     return PolicyFacts(money, values, mentioned)
 
 
-_AMOUNT_NEXT = re.compile(r"\s*了?\s*[\d０-９一二两三四五六七八九十百千]")
-
-
 def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:
     """``text`` with every option said as who awarded it ("工信部评的", "市经信委认定") blanked: that names a level, so
     its body is no cue of an amount given ("工信部" of a subsidy from the ministry)."""
@@ -241,8 +238,7 @@ def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:
         aliases = policy.cues(name).option_aliases
         for option in spec.options or ():
             for start, end in option_spans(text, option, aliases.get(option, ()), genre.awarded_by):
-                # Not when an amount follows ("市里批了300万"): then the body gave money.
-                if genre.awarded_by.search(text, start, end) and not _AMOUNT_NEXT.match(text, end):
+                if genre.awarded_by.search(text, start, end):
                     chars[start:end] = " " * (end - start)
     return "".join(chars)
 
