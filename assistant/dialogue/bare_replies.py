@@ -27,6 +27,11 @@ def spec_type(domain: Domain, policy_id: str, fact: str | None) -> str | None:
 STRONG_CLAIM = 90.0
 
 
+def _claimed_elsewhere(m: Any, fact: str | None) -> bool:
+    """An amount a cue says is another fact ("…大赛，审计确认费用三十八万" to "平台投入多少？")."""
+    return fact not in m.claims and max(m.claims.values(), default=0) >= STRONG_CLAIM
+
+
 def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) -> bool:
     """Whether the message gives a value for the fact the assistant asked for."""
     kind = spec_type(domain, policy_id, req.fact)
@@ -34,10 +39,8 @@ def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) 
     if kind in ("money", "money_list"):
         spec = domain.fact_spec(policy_id, req.fact or "")
         optional_none = spec is not None and spec.default == 0 and "deny" in parse.acts
-        # Not an amount a cue says is another fact ("…大赛，审计确认费用三十八万" to "平台投入多少"?).
-        elsewhere = lambda m: req.fact not in m.claims and max(m.claims.values(), default=0) >= STRONG_CLAIM  # noqa: E731
-        return any(not m.expected_award and not m.denied and not elsewhere(m) for m in facts.money) or optional_none \
-            or _bare_wan(parse) is not None
+        given = [m for m in facts.money if not m.expected_award and not m.denied and not _claimed_elsewhere(m, req.fact)]
+        return bool(given) or optional_none or _bare_wan(parse) is not None
     if kind == "choice":
         return req.fact in facts.values or any(o.fact == req.fact for o in parse.options) \
             or _option_by_stem(domain.fact_spec(policy_id, req.fact or ""), parse.reading) is not None
