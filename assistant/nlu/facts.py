@@ -123,7 +123,9 @@ def _asked_if_needed(text: str, cue_start: int, genre: Genre | None) -> bool:
     before = text[max(segment_start(text, cue_start), cue_start - 6) : cue_start]
     after = text[cue_start : segment_end(text, cue_start) + 1]
     needed = genre.needed_before.search(before)
-    return needed is not None and bool(re.search(r"[吗么嘛？?]" if needed.group("either") else "[吗么嘛]", after))
+    if needed is None:
+        return False
+    return (genre.needed_after_either if needed.group("either") else genre.needed_after).search(after) is not None
 
 
 #: An amount said as given to the enterprise scores this much lower for a fact of money it spent or earned.
