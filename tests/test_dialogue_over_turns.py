@@ -415,6 +415,12 @@ def test_how_often_an_item_pays_is_its_own_clause_not_the_stacking_rule(lexical:
     assert often.intent == "lookup" and ids(often)[:1] == ["4"]
 
 
+def test_how_often_it_pays_is_answered_by_the_sentence_that_says_so(fast_assistant: Assistant):
+    # 第10条 opens with what it encourages; the sentence on the award says 一次性, a word the question does not use.
+    _, often = talk(fast_assistant, "人才实训基地冠名了能补多少", "这个是每年都给吗")
+    assert often.intent == "lookup" and ids(often)[:1] == ["10"] and "一次性" in often.answer
+
+
 def test_words_naming_another_clause_outright_outweigh_this_or_that(lexical: Assistant):
     _, rule = talk(lexical, "区级标杆 投了500万 能补多少", "从高不重复这个是啥意思")
     assert ids(rule)[:1] == ["13"]  # not the item just discussed, though "这个" points back

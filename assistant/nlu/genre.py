@@ -54,6 +54,8 @@ class Genre:
     imperative: re.Pattern[str]
     acts: Mapping[Act, re.Pattern[str]]
     lookup_topics: Mapping[LookupTopic, re.Pattern[str]]
+    topic_hints: Mapping[str, str]
+    """Words of the sentences that answer a topic ("repeat": 一次性 每年 …)."""
     money_words: re.Pattern[str]
     question: re.Pattern[str]
     amount_question: re.Pattern[str]
@@ -191,6 +193,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             imperative=_compile(data["imperative"], "imperative"),
             acts={a: _compile(acts[a], f"acts.{a}") for a in ACTS},
             lookup_topics={t: _compile(topics[t], f"lookup_topics.{t}") for t in LOOKUP_TOPICS},
+            topic_hints={str(t): str(w) for t, w in (data.get("topic_hints") or {}).items() if t in LOOKUP_TOPICS},
             money_words=_compile(data["money_words"], "money_words"),
             question=_compile(data["question"], "question"),
             amount_question=_compile(data["amount_question"], "amount_question"),

@@ -17,8 +17,6 @@ from assistant.dialogue.answer import Answer
 from assistant.dialogue.answers.common import Context, short_title, validity_clause, with_validity
 from assistant.nlu.genre import LookupTopic, load_genre
 
-#: Words of the genre's sentences on how support is claimed, so a question of procedure finds them in its clause.
-_PROCEDURE_HINT = " 申报 申请 方式 流程 备案 拨付 补助"
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 _BIGRAM_SKIP = set("的了和与及或是在对按为给有将可等")
 
@@ -250,7 +248,8 @@ def answer_lookup(ctx: Context) -> Answer | None:
         if clause.kind in ("section", "subsection", "chapter") and kids and len(clause.text) < 40:
             head = f"{ctx.named(clause.label)}包括：" + "；".join(_kid(k) for k in kids) + "。"
         else:
-            query = ctx.obs.parse.reading + (_PROCEDURE_HINT if "procedure" in ctx.obs.parse.topics else "")
+            hints = load_genre().topic_hints
+            query = " ".join([ctx.obs.parse.reading, *(hints.get(t, "") for t in sorted(ctx.obs.parse.topics))])
             head = f"根据{ctx.named(clause.label)}：{''.join(best_sentences(clause, query))}"
         citations = [clause.clause_id]
         validity, citations = with_validity(ctx, citations)
