@@ -159,6 +159,18 @@ def test_a_part_by_position_is_looked_up(fast_assistant: Assistant):
     assert r.intent == "lookup" and ids(r)[0] == "二（二）" and "第5条" in r.answer
 
 
+@pytest.mark.parametrize("text", ["标识解析二级节点那一条，是归在政策的哪个大类下面的？", "二级节点属于哪个部分"])
+def test_which_part_an_item_sits_in_names_its_section(fast_assistant: Assistant, text: str):
+    (r,) = talk(fast_assistant, text)
+    assert r.intent == "lookup" and ids(r)[:2] == ["6", "二（二）"]
+    assert "属于“二、支持范围及标准”中的“（二）支持工业互联网服务能力建设”" in r.answer
+
+
+def test_which_kind_of_enterprise_we_are_is_no_question_of_a_section(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "我们属于哪一类企业，能申请吗")
+    assert "属于“" not in r.answer and r.intent == "eligibility"
+
+
 def test_validity_last_day(fast_assistant: Assistant):
     chat = fast_assistant.new_conversation(IN_FORCE.replace(month=12, day=31))
     r = chat.ask("今天是不是这个政策的最后一天了？")

@@ -31,7 +31,7 @@ ACTS: tuple[Act, ...] = (
 )
 LookupTopic = Literal[
     "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis", "rate",
-    "new_policy",
+    "new_policy", "category",
 ]
 LOOKUP_TOPICS: tuple[LookupTopic, ...] = get_args(LookupTopic)
 

@@ -238,20 +238,26 @@ def answer_lookup(ctx: Context) -> Answer | None:
     if direct is not None:
         head, clause = direct
         citations = [clause.clause_id]
-        validity = None
+        validity, placed = None, False
     else:
         chosen = _chosen(ctx)
         if not chosen:
             return None
         clause = chosen[0]
         kids = policy.children(clause.clause_id)
-        if clause.kind in ("section", "subsection", "chapter") and kids and len(clause.text) < 40:
+        parts = [a for a in policy.ancestors(clause.clause_id) if a.kind in ("section", "subsection", "chapter")]
+        placed = "category" in ctx.obs.parse.topics and bool(parts) and clause.kind in ("item", "article")
+        if placed:
+            # "«item»归在哪个大类": the parts of the document it sits in, outermost first.
+            within = "中的".join(f"“{a.label}”" for a in parts)
+            head = f"{ctx.named(clause.label)}（{clause.title}）属于{within}。"
+        elif clause.kind in ("section", "subsection", "chapter") and kids and len(clause.text) < 40:
             head = f"{ctx.named(clause.label)}包括：" + "；".join(_kid(k) for k in kids) + "。"
         else:
             hints = load_genre().topic_hints
             query = " ".join([ctx.obs.parse.reading, *(hints.get(t, "") for t in sorted(ctx.obs.parse.topics))])
             head = f"根据{ctx.named(clause.label)}：{''.join(best_sentences(clause, query))}"
-        citations = [clause.clause_id]
+        citations = [clause.clause_id] + ([parts[-1].clause_id] if placed else [])
         validity, citations = with_validity(ctx, citations)
     details: list[str] = []
     unsettled = _unsettled_detail(ctx, clause, load_genre().delegation) if direct is None else None
@@ -266,7 +272,7 @@ def answer_lookup(ctx: Context) -> Answer | None:
     return Answer(
         "lookup", head, policy.policy_id, details=details, validity=validity,
         citations=list(dict.fromkeys(citations)),
-        citation_line=ctx.citation(citations[:1] + ([unsettled[1]] if unsettled else [])),
+        citation_line=ctx.citation(citations[: 2 if placed else 1] + ([unsettled[1]] if unsettled else [])),
     )
 
 
