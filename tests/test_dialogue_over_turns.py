@@ -415,6 +415,11 @@ def test_how_often_an_item_pays_is_its_own_clause_not_the_stacking_rule(lexical:
     assert often.intent == "lookup" and ids(often)[:1] == ["4"]
 
 
+def test_one_more_sum_of_the_same_amount_adds_to_it(fast_assistant: Assistant):
+    _, more = talk(fast_assistant, "服务商那个 今年服务金额八十万块 能补多少", "哦还有一笔二十万的服务合同也是今年的 一起算")
+    assert more.amount_yuan == 300_000  # (80万 + 20万) × 30%
+
+
 def test_how_often_it_pays_is_answered_by_the_sentence_that_says_so(fast_assistant: Assistant):
     # 第10条 opens with what it encourages; the sentence on the award says 一次性, a word the question does not use.
     _, often = talk(fast_assistant, "人才实训基地冠名了能补多少", "这个是每年都给吗")

@@ -174,6 +174,15 @@ def test_an_item_named_after_a_negation_is_marked_denied(nlu: NLU):
     assert denied.negated and not asked.negated
 
 
+@pytest.mark.parametrize(("text", "negated"), [
+    ("老板说不是贯标 是智能工厂", {"2": True, "1": False}),  # a space standing for a comma ends the negation
+    ("不是贯标，是智能工厂", {"2": True, "1": False}),
+    ("我们没有 智能工厂授牌", {"1": True}),  # a space right after the negation does not
+])
+def test_a_negation_stops_where_the_chat_starts_a_new_clause(nlu: NLU, text: str, negated: dict[str, bool]):
+    assert {m.item_id: m.negated for m in read(nlu, text).items_of(JIADING)} == negated
+
+
 @pytest.mark.parametrize(("text", "ratio"), [
     ("市里补了400万，要求区里按1:1配套", "1:1"),
     ("上级要求1比0.5配套", "1:0.5"),

@@ -450,6 +450,15 @@ def test_another_item_then_facts_for_it_asks_the_goals_question(story: Story):
          ActionKind.ANSWER_LOOKUP),
         ([], "我们是区政府批准的重大项目，补贴比例能突破上限吗", "eligibility", ActionKind.ANSWER_LOOKUP),
         ([], "我们公司注册在嘉定，能申请吗", "eligibility", ActionKind.ANSWER_ELIGIBILITY),  # no rule's situation
+        # ... and with the cap named to ask about (no fact claims the amount), though the reader guessed a figure.
+        (["国家级标杆 已投入5000万 最多补多少"], "我们这个是区政府批的重大项目 1000万有没有办法突破", "award",
+         ActionKind.ANSWER_LOOKUP),
+        # "那…呢" with new facts after a verdict asks the verdict again, whatever the reader guessed.
+        (["我们是外地集团在嘉定设的分公司 税务也在嘉定 想报标杆项目 有资格吗"],
+         "那用集团在嘉定的全资子公司报呢 子公司是独立法人 注册和纳税都在嘉定", "lookup", ActionKind.ANSWER_ELIGIBILITY),
+        # After a refusal, an item named with a question of its own (validity) is that question, not the refused one.
+        (["智能工厂 投资300万 补多少", "顺便问下 专精特新企业认定区里奖励多少"],
+         "好吧 那刚才智能工厂那个要在什么时候之前申报 政策到什么时候", "lookup", ActionKind.ANSWER_LOOKUP),
         # An option said again as it stands asks the question, not a recompute.
         (["标杆项目投了800万，能拿多少", "还没认定下来"], "假如一直未认定，还可以申请这个资助不", "eligibility",
          ActionKind.ANSWER_ELIGIBILITY),

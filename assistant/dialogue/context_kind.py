@@ -108,10 +108,13 @@ def reconsider(
     """The turn's kind in context (the reader saw one message; the state knows what came before)."""
     goal = state.goal
     stated = parse.states_facts(policy_id)
-    if kind in ("followup", "eligibility") and not items and not parse.amounts and not parse.options \
+    # An amount no fact claims is not the project's: a figure named to ask about ("1000万有没有办法突破": the cap).
+    no_fact_amount = not any(m.claims for m in parse.facts_of(policy_id).money)
+    if (kind in ("followup", "eligibility") or (kind == "award" and parse.amounts and goal is not None)) \
+            and not items and no_fact_amount and not parse.options \
             and (goal is not None or kind == "eligibility") and _only_noted_facts(parse, policy_id, domain):
-        # "那走«rule»呢", "如果区政府批准作为重大项目，能突破标准吗" (first or later): the rule that situation turns on,
-        # not the figure nor a general verdict
+        # "那走«rule»呢", "如果区政府批准作为重大项目，能突破标准吗" (first or later), "是区政府批的重大项目 1000万有没有
+        # 办法突破": the rule that situation turns on, not the figure nor a general verdict
         return "lookup"
     opening = load_genre().follow_up_opening.match(parse.reading)
     if kind == "eligibility" and opening and items and goal is not None and goal.kind == "award" \
@@ -142,9 +145,11 @@ def reconsider(
     if kind in ("out_of_scope", "vague") and goal is not None and not items and stated and not parse.topics \
             and not parse.asks and for_goal:
         return "inform"  # "税务登记去年就迁到«our region»了，是我记错了": a fact for the question being answered
-    if kind in ("out_of_scope", "vague") and goal is not None and goal.kind in ("award", "eligibility") \
-            and "follow_up" in parse.acts and for_goal and not items and not parse.topics:
-        return goal.kind  # "那我注册个公司呢，工商税务都放«our region»": the same question again, on new facts
+    if kind in ("out_of_scope", "vague", "lookup") and goal is not None and goal.kind in ("award", "eligibility") \
+            and "follow_up" in parse.acts and for_goal and not items and not parse.topics and not parse.clause_refs:
+        # "那我注册个公司呢，工商税务都放«our region»", "那用子公司报呢 子公司注册和纳税都在«our region»": the same
+        # question again, on new facts
+        return goal.kind
     if kind == "out_of_scope" and parse.asks and parse.money_words and not items and not parse.topics:
         # "我们是做机械加工的中小厂，区里有补贴吗": not out of scope (nothing elsewhere was named) — a question of
         # support with nothing named: the reader's best question of support.
@@ -230,7 +235,7 @@ def reconsider(
         return "inform"  # "其实我想问的是«item»，«its condition»了"
     refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
     # (Only when the message asks nothing of its own: "那…这个政策里«item»奖多少" asks for a figure.)
-    if "follow_up" in parse.acts and refused_before and (items or parse.policy_names) \
+    if "follow_up" in parse.acts and refused_before and (items or parse.policy_names) and not parse.topics \
             and kind not in ("award", "eligibility", "match") and not _states_goal_facts(state, parse, policy_id, domain):
         return state.last.asked  # "«other region»的«item»补贴是多少" … "那«our region»的呢？"
     validity = parse.topics & {"validity", "validity_yes_no"}

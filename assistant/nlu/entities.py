@@ -158,6 +158,10 @@ def mark_negated(text: str, mentions: Sequence[ItemMention], genre: Genre) -> li
     out = []
     for m in mentions:
         window = max(segment_start(text, m.start), m.start - NEGATION_REACH)
+        # In chat a space often stands for a comma ("不是«item» 是«other item»"): a negation before it denies
+        # what it touches, not the name after the space.
+        gap = max((i for i in range(window, m.start - 1) if text[i].isspace()), default=-1)
+        window = max(window, gap + 1)  # ("没有 «item»": the space touches the name, the negation still does)
         denied = negation_before(text, window, m.start, genre.negation) is not None
         out.append(replace(m, negated=True) if denied else m)
     return out
