@@ -37,11 +37,11 @@ class Story:
         self.state = record(self.state, action.kind, asked, answered)
         return action
 
-    def decide_as(self, text: str, intent: str):
-        """The action chosen for ``text`` read as ``intent`` (the reader's guess on it, pinned down); the story's
-        state does not move on."""
+    def decide_as(self, text: str, intent: str, sure: float = 1.0):
+        """The action chosen for ``text`` read as ``intent`` with probability ``sure`` (the reader's guess on it,
+        pinned down); the story's state does not move on."""
         parse = self.a.nlu.parse(normalise(text))
-        obs = Observation(replace(parse, intent=intent))
+        obs = Observation(replace(parse, intent=intent, scores={intent: sure}))
         return decide(apply(self.state, obs, self.a.domain), obs, self.a.domain)
 
     @property
@@ -430,6 +430,15 @@ def test_this_ones_figure_after_what_fits_is_the_item_just_described(story: Stor
     assert story.state.goal.kind == "match" and story.state.recent[-1:] == ("6",)
     action = story.decide_as("这个能补多少？", "award")  # the reader's guess, pinned down
     assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"6"}  # not the menu again
+
+
+def test_an_item_named_to_which_item_is_the_answer_unless_clearly_a_question_of_its_own(story: Story):
+    story.say("能补多少？")
+    assert story.state.requested is not None and story.state.requested.kind == "item"
+    unsure = story.decide_as("智能工厂那个啊，还要我说什么？", "lookup", sure=0.4)
+    assert unsure.kind is ActionKind.ASK_FACT and set(unsure.items) == {"1"}  # the answer: its investment is asked
+    sure = story.decide_as("智能工厂是什么意思", "lookup", sure=0.9)
+    assert sure.kind is ActionKind.ANSWER_LOOKUP  # a clear question of its own interrupts
 
 
 def test_another_item_then_facts_for_it_asks_the_goals_question(story: Story):

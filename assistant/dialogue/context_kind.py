@@ -24,6 +24,10 @@ ITEM_WEAK = 0.5
 
 #: A runner-up intent this sure is taken when the reader's first choice does not fit the message.
 RUNNER_UP = 0.25
+#: While the assistant waits for "which item?", a message naming one item is its answer unless the reader is at
+#: least this sure it asks a question of its own ("«item»是什么意思") — Rasa's form: the slot first, interruptions
+#: only when clear.
+FORM_INTERRUPT = 0.5
 _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 
 #: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause, newer policies),
@@ -116,6 +120,10 @@ def reconsider(
         # "那走«rule»呢", "如果区政府批准作为重大项目，能突破标准吗" (first or later), "是区政府批的重大项目 1000万有没有
         # 办法突破": the rule that situation turns on, not the figure nor a general verdict
         return "lookup"
+    req = state.requested
+    if req is not None and req.kind == "item" and kind == "lookup" and len(items) == 1 and not parse.topics \
+            and not parse.clause_refs and parse.scores.get("lookup", 0.0) < FORM_INTERRUPT:
+        return "inform"  # "«item»那个啊，还要我说什么？" to "which item?": the answer, said impatiently
     opening = load_genre().follow_up_opening.match(parse.reading)
     if kind == "eligibility" and opening and items and goal is not None and goal.kind == "award" \
             and not load_genre().question.search(parse.reading, opening.end()):
