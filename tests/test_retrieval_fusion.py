@@ -56,3 +56,29 @@ def test_a_part_named_by_its_own_heading_wins_over_its_section(policy) -> None: 
     # Not a child of the first hit: no change.
     ranked = [hit("7", 1.1, terms), hit("二（三）", 0.9, terms)]
     assert [h.clause_id for h in prefer_named_part(ranked)] == ["7", "二（三）"]
+
+
+def test_a_part_asked_about_by_naming_its_items_wins_over_each_item(policy) -> None:  # noqa: ANN001 - a Policy
+    from datetime import date
+
+    from assistant.retrieval.hits import Hit, prefer_common_part
+
+    def hit(clause_id: str, terms: tuple[str, ...]) -> Hit:
+        return Hit(policy.clause(clause_id), 1.0, True, date(2025, 12, 31), terms)
+
+    # "大院大所、办活动、搞培训这几项归哪一类": three items of 二（三）, and the part's own word for a part (几项).
+    part = hit("二（三）", ("大院大所", "活动", "培训", "几项"))
+    items = [hit("8", ("大院大所",)), hit("10", ("培训",)), hit("9", ("活动",))]
+    assert [h.clause_id for h in prefer_common_part([*items, part])] == ["二（三）", "8", "10", "9"]
+    # No word of its own (only the items' words): the items stay first ("…两项能一起拿吗").
+    plain = hit("二（三）", ("大院大所", "培训"))
+    assert prefer_common_part([*items[:2], plain])[0].clause_id == "8"
+    # A word of its own that is only a piece of an item's word ('规模' of '规模以上'): no change.
+    small = [hit("4", ("规模以上", "企业")), hit("2", ("企业",)), hit("二（一）", ("企业", "规模"))]
+    assert prefer_common_part(small)[0].clause_id == "4"
+    # An item of another part above it: no change.
+    mixed = [hit("8", ("大院大所",)), hit("7", ("服务商",)), hit("10", ("培训",)), part]
+    assert prefer_common_part(mixed)[0].clause_id == "8"
+    # Its items above it, but none of their words is the part's: the part is not what they name.
+    unrelated = [hit("8", ("院所",)), hit("10", ("课程",)), hit("二（三）", ("几项",))]
+    assert prefer_common_part(unrelated)[0].clause_id == "8"

@@ -73,3 +73,21 @@ def prefer_named_part(hits: list[Hit], within: int = 3) -> list[Hit]:
         if child and _title_terms(hit) >= 2 and _title_terms(hit) > _title_terms(top):
             return [hit, *hits[:i], *hits[i + 1 :]]
     return hits
+
+
+def prefer_common_part(hits: list[Hit], within: int = 4) -> list[Hit]:
+    """A part asked about by naming several of its items ("标杆项目、标识解析、服务商这几项归在哪一大类") wins over
+    each item: a heading-only part among the first ``within`` hits comes first when every hit above it is one of its
+    own parts, at least two of them share a matched word with it, and it matches a word none of them does (the
+    question's word for a part: "几项", "有哪几条")."""
+    for i, part in enumerate(hits[:within]):
+        if i < 2 or part.clause.kind not in ("section", "subsection", "chapter"):
+            continue
+        above = hits[:i]
+        own = [h for h in above if h.policy_id == part.policy_id and h.clause.parent_id == part.clause.clause_id]
+        carried = [h for h in own if set(h.matched_terms) & set(part.matched_terms)]
+        theirs = {t for h in above for t in h.matched_terms}
+        extra = [t for t in part.matched_terms if not any(t in u for u in theirs)]  # not '规模' of '规模以上'
+        if len(own) == len(above) and len(carried) >= 2 and extra:
+            return [part, *above, *hits[i + 1 :]]
+    return hits

@@ -22,7 +22,7 @@ from assistant.errors import InputError
 from assistant.retrieval.bm25 import BM25Index, LexicalScores
 from assistant.retrieval.chroma_index import ChromaIndex
 from assistant.retrieval.embedders import Embedder
-from assistant.retrieval.hits import Hit, prefer_named_part
+from assistant.retrieval.hits import Hit, prefer_common_part, prefer_named_part
 from assistant.retrieval.lexicon import Analyzer, normalise
 from assistant.retrieval.memory_store import MemoryStore
 from assistant.retrieval.ranking import METHODS, RRF_K, Fusion, Method, _Ranking
@@ -233,9 +233,9 @@ class Searcher:
                 tie_break = dense.scores  # ties (e.g. clauses BM25 does not score) go to the dense score
             hits = [
                 self._hit(state, int(i), float(ranking.scores[i]), lexical, dense, query_tokens, word_scores, senses, as_of)
-                for i in ranking.top(max(k, 3) if method == "hybrid" else k, tie_break)
+                for i in ranking.top(max(k, 4) if method == "hybrid" else k, tie_break)
             ]
-            out[method] = prefer_named_part(hits)[:k] if method == "hybrid" else hits
+            out[method] = prefer_common_part(prefer_named_part(hits))[:k] if method == "hybrid" else hits
         return out
 
     def _hit(
