@@ -415,6 +415,15 @@ def test_how_often_an_item_pays_is_its_own_clause_not_the_stacking_rule(lexical:
     assert often.intent == "lookup" and ids(often)[:1] == ["4"]
 
 
+def test_three_things_added_up_and_one_of_them_corrected_keep_the_total(fast_assistant: Assistant):
+    *_, three, corrected = talk(
+        fast_assistant, "智能工厂授牌了，项目实际投资800万，能资助多少", "我们贯标认证也通过了，这个奖多少",
+        "另外还有一个区级标杆示范项目，已经投了500万。这三样加起来一共能拿多少",
+        "等下，智能工厂那个项目实际投资只有五百万，那总数变成多少")
+    assert three.amount_yuan == 3_700_000  # 200 (capped) + 20 + 150: "这三样" reaches back to the first item
+    assert corrected.amount_yuan == 3_200_000 and set(ids(corrected)) >= {"1", "2", "5"}  # 150 + 20 + 150
+
+
 def test_one_more_sum_of_the_same_amount_adds_to_it(fast_assistant: Assistant):
     _, more = talk(fast_assistant, "服务商那个 今年服务金额八十万块 能补多少", "哦还有一笔二十万的服务合同也是今年的 一起算")
     assert more.amount_yuan == 300_000  # (80万 + 20万) × 30%

@@ -235,6 +235,21 @@ def test_a_comparison_with_a_region_not_covered_says_so_and_invents_nothing(fast
     assert "青浦" not in r.answer.replace("青浦的政策未收录", "")
 
 
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("青浦区那边的工业互联网有什么补贴政策我们厂在青浦", True),  # that place's own support, though we are there
+        ("我们税务在闵行能申请嘉定的补贴吗", False),  # a fact about us and a question about our policy
+        ("苏州那场全国性工业互联网峰会，可以申请第9条的活动资助吗", False),  # a clause of ours cited
+    ],
+)
+def test_another_places_own_support_is_refused_a_place_in_our_question_is_not(
+    fast_assistant: Assistant, question: str, refused: bool
+):
+    (r,) = talk(fast_assistant, question)
+    assert (r.intent == "out_of_scope") is refused
+
+
 def test_which_clause_an_answer_rests_on_is_that_clause_not_the_upstream_documents(fast_assistant: Assistant):
     _, r = talk(fast_assistant, "我们服务商去年给区内企业服务金额200万，能补多少", "依据是哪条")
     assert r.intent == "lookup" and ids(r) == ["7"] and "第7条" in r.answer
@@ -402,3 +417,22 @@ def test_conditions_and_how_often_asked_bare_are_of_the_item_discussed(assistant
     _, conditions, again = talk(assistant, "想建工业互联网人才实训基地，有没有钱？", "需要什么条件？", "第二年还能再拿吗")
     assert conditions.intent == "lookup" and ids(conditions)[0] == "10"
     assert again.intent == "lookup" and ids(again)[0] == "10" and again.amount_yuan is None  # how often it pays
+
+
+@pytest.mark.parametrize(
+    ("question", "action"),
+    [
+        ("工业互联网企业有没有啥绿色通道可以走", "answer_lookup"),  # a rule no verdict judges: the rule itself
+        ("上一年度有重大违法的能申请吗", "answer_eligibility"),  # a rule the verdict judges (取消资格): the verdict
+    ],
+)
+def test_a_yes_no_question_on_a_rule_is_that_rule_unless_a_verdict_judges_it(
+    lexical: Assistant, question: str, action: str
+):
+    from assistant.dialogue.next_action import decide
+    from assistant.dialogue.state import DialogueState, Observation
+    from assistant.dialogue.tracker import apply
+
+    parse = replace(lexical.nlu.parse(normalise(question)), intent="eligibility")  # the reader's guess, pinned down
+    obs = Observation(parse, hits=tuple(lexical.retriever.search(question, k=5)), answerable=True)
+    assert decide(apply(DialogueState(as_of=IN_FORCE), obs, lexical.domain), obs, lexical.domain).kind.value == action

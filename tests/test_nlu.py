@@ -178,6 +178,8 @@ def test_an_item_named_after_a_negation_is_marked_denied(nlu: NLU):
     ("老板说不是贯标 是智能工厂", {"2": True, "1": False}),  # a space standing for a comma ends the negation
     ("不是贯标，是智能工厂", {"2": True, "1": False}),
     ("我们没有 智能工厂授牌", {"1": True}),  # a space right after the negation does not
+    ("说错了，不是贯标是上市", {"2": True, "3": False}),  # "是" after the name denied says what it is instead
+    ("不是贯标也不是上市", {"2": True, "3": True}),  # each denied by its own negation
 ])
 def test_a_negation_stops_where_the_chat_starts_a_new_clause(nlu: NLU, text: str, negated: dict[str, bool]):
     assert {m.item_id: m.negated for m in read(nlu, text).items_of(JIADING)} == negated

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import cn2an
+
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
@@ -268,12 +270,10 @@ def reconsider(
     return kind
 
 
-_COUNT_WORDS = {"两": 2, "二": 2, "俩": 2, "三": 3, "四": 4}
-
-
 def _count(parse: Parse) -> int:
-    """"两个", "三场": how many things the message adds up (0 when it does not say)."""
-    return next((v for w, v in _COUNT_WORDS.items() if any(f"{w}{u}" in parse.reading for u in "个项场条")), 0)
+    """"两个", "三场", "这三样": how many things the message adds up (0 when it does not say)."""
+    m = load_genre().counted.search(parse.reading)
+    return int(cn2an.cn2an(m.group("n").replace("俩", "两"), "smart")) if m else 0
 
 
 def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str) -> tuple[str, ...]:
@@ -302,6 +302,10 @@ def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind
         return tuple(dict.fromkeys((*state.goal.items, *items)))  # "再加上«item»": everything discussed, and it
     if "together" not in parse.acts and "same_project" not in parse.acts:
         return items
+    goal = state.goal
+    if "together" in parse.acts and not _count(parse) and goal is not None and state.policy_id == goal.policy_id \
+            and set(items) < set(goal.items):
+        return goal.items  # "«item»那个投资只有五百万，那总数变成多少": one fact of the total corrected, the total again
     # "…投资其实是八百万，那总共多少": the item corrected and the one it was being added to.
     n = _count(parse) or (len(items) + 1 if parse.acts & {"same_project", "together"} else 0)
     if n <= len(items):

@@ -88,6 +88,17 @@ def _rule_clause_hit(obs: Observation, domain: Domain, pid: str | None) -> bool:
     return clause.kind in ("item", "article") and items == {None} and clause.clause_id != meta.valid_until_clause
 
 
+def _judged_by(obs: Observation, domain: Domain, pid: str | None) -> bool:
+    """Retrieval's decisive clause is one the rules data uses, so a verdict can weigh it (支持对象, 取消资格, 从高不重复):
+    not a clause the rules know nothing of (绿色通道)."""
+    hit = obs.decisive_hit(pid) if pid is not None else None
+    rules = domain.rules.get(pid or "")
+    if hit is None or rules is None:
+        return False
+    used = {g.clause for g in rules.condition_groups} | {r.clause for r in rules.cross_rules} | {n.clause for n in rules.notes}
+    return hit.clause.clause_id in used
+
+
 def missing_fact(state: DialogueState, domain: Domain, items: tuple[str, ...]) -> str | None:
     """The first fact the goal's figure still needs (None when all are known)."""
     pid = state.policy_id
@@ -126,9 +137,10 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
         return Action(ActionKind.CLARIFY, Reason.VAGUE, pid)
     # (Facts only of this message, no amount: "工业互联网企业有没有绿色通道" describes who, not the enterprise's case.)
     earlier = set(state.profile()) - set(notes.filled)
-    if goal.kind in ("award", "match") and not goal.items and not earlier and not obs.parse.amounts \
-            and _rule_clause_hit(obs, domain, pid):
-        # "特别大的项目能不能突破上限", "绿色通道能享受哪些政策": a rule of the text answers it, not the item menu.
+    if goal.kind in ("award", "match", "eligibility") and not goal.items and not earlier and not obs.parse.amounts \
+            and _rule_clause_hit(obs, domain, pid) and not (goal.kind == "eligibility" and _judged_by(obs, domain, pid)):
+        # "特别大的项目能不能突破上限", "绿色通道能享受哪些政策", "有没有啥绿色通道可以走": a rule of the text answers
+        # it, not the item menu nor a verdict — unless the rule is one the verdict judges ("去年被罚过还能申请吗").
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     if goal.kind in ("award", "match") and state.turn > 1 and not notes.filled and not notes.named_items \
             and not obs.parse.acts - {"follow_up"} and _rule_clause_hit(obs, domain, pid):

@@ -36,6 +36,10 @@ def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
     return any(genre.support_words.search(c) for c in clauses)
 
 
+def _at(text: str, word: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]
+
+
 def out_of_scope(
     parse: Parse, kind: TurnKind, domain: Domain, answerable: bool = False
 ) -> tuple[OutOfScope | None, tuple[str, ...]]:
@@ -58,10 +62,17 @@ def out_of_scope(
     # "«other region»的政策是怎么样的？跟«our region»比哪个高": about another region's policy, ours named only to compare — refused;
     # "«other region»的«item»补贴跟«our region»比" names an item of ours: answered for it, with a note (compared_places).
     states = any(f.values for f in parse.facts.values()) or bool(parse.amounts)
-    if elsewhere and not place_fact and (
+    if elsewhere and not place_fact and not parse.clause_refs and (
         not named_here or not (named_items or states) or _asks_about_elsewhere(parse, elsewhere)
-    ):
+    ):  # (a clause of ours cited — "在苏州办的峰会，能申请第9条吗" — asks about our text)
         return "other_region", elsewhere
+    theirs = tuple(
+        p.name for p in parse.places
+        if not any(p.name in c or c.startswith(p.name) for c in covered)
+        and any(genre.their_support.match(parse.reading, at + len(p.name)) for at in _at(parse.reading, p.name))
+    )
+    if theirs and not named_here and not named_items and not parse.clause_refs:
+        return "other_region", theirs  # "青浦区那边的…补贴政策…我们厂在青浦": that place's own support, though we are there
     # "上海市层面的专项，市里能补多少": a higher level's own support asked about (not "市级«item»", an option of ours,
     # nor "市里补了400万", a fact) — answered by that level, not by this district's policy.
     level = genre.other_level.search(parse.reading)

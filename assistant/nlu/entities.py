@@ -162,6 +162,9 @@ def mark_negated(text: str, mentions: Sequence[ItemMention], genre: Genre) -> li
         # what it touches, not the name after the space.
         gap = max((i for i in range(window, m.start - 1) if text[i].isspace()), default=-1)
         window = max(window, gap + 1)  # ("没有 «item»": the space touches the name, the negation still does)
+        # "不是«item»是«other item»": after a name the negation denied, "是" says what it is instead.
+        window = max([window, *(o.end for o in mentions if window <= o.start and o.end < m.start
+                                and genre.instead.match(text, o.end))])
         denied = negation_before(text, window, m.start, genre.negation) is not None
         out.append(replace(m, negated=True) if denied else m)
     return out

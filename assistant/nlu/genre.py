@@ -115,6 +115,9 @@ class Genre:
     given_to_us: re.Pattern[str]
     follow_up_opening: re.Pattern[str]
     needed_before: re.Pattern[str]
+    their_support: re.Pattern[str]
+    instead: re.Pattern[str]
+    counted: re.Pattern[str]
     needed_after: re.Pattern[str]
     needed_after_either: re.Pattern[str]
     scales: tuple[tuple[str, Fraction], ...] = ()
@@ -249,6 +252,9 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             given_to_us=_compile(data["given_to_us"], "given_to_us"),
             follow_up_opening=_compile(data["follow_up_opening"], "follow_up_opening"),
             needed_before=_compile(data["needed_before"], "needed_before"),
+            their_support=_compile(data["their_support"], "their_support"),
+            instead=_compile(data["instead"], "instead"),
+            counted=_compile(data["counted"], "counted"),
             needed_after=_compile(data["needed_after"], "needed_after"),
             needed_after_either=_compile(data["needed_after_either"], "needed_after_either"),
             scales=tuple(sorted(((str(w).lower(), Fraction(str(f))) for w, f in (data.get("scales") or {}).items()),
