@@ -424,6 +424,20 @@ def test_three_things_added_up_and_one_of_them_corrected_keep_the_total(fast_ass
     assert corrected.amount_yuan == 3_200_000 and set(ids(corrected)) >= {"1", "2", "5"}  # 150 + 20 + 150
 
 
+def test_a_misnamed_item_corrected_keeps_the_amount_its_figure_rested_on(fast_assistant: Assistant):
+    _, corrected = talk(fast_assistant, "我们智能工厂项目投了700万，能补多少", "不好意思搞混了，不是智能工厂，是市级标杆示范项目")
+    assert corrected.amount_yuan == 2_100_000 and ids(corrected)[:1] == ["5"]  # 700万 × 30%, the same project
+    _, other = talk(fast_assistant, "我们智能工厂项目投了700万，能补多少", "那市级标杆呢")
+    assert other.amount_yuan is None  # another item asked about, not the item corrected: its own amount is asked
+
+
+def test_this_part_asked_alone_then_the_total(fast_assistant: Assistant):
+    _, part, total = talk(fast_assistant, "我们建成了标识解析二级节点，已经投入运营，补多少",
+                          "我们同时也是服务商，去年服务金额二百万，这块能补多少？", "总共能拿多少？")
+    assert part.amount_yuan == 600_000 and ids(part)[:1] == ["7"]  # 200万 × 30%: that part alone
+    assert total.amount_yuan == 2_600_000  # then both: 200 + 60
+
+
 def test_one_more_sum_of_the_same_amount_adds_to_it(fast_assistant: Assistant):
     _, more = talk(fast_assistant, "服务商那个 今年服务金额八十万块 能补多少", "哦还有一笔二十万的服务合同也是今年的 一起算")
     assert more.amount_yuan == 300_000  # (80万 + 20万) × 30%

@@ -302,6 +302,8 @@ def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind
         return tuple(dict.fromkeys((*state.goal.items, *items)))  # "再加上«item»": everything discussed, and it
     if "together" not in parse.acts and "same_project" not in parse.acts:
         return items
+    if not _count(parse) and "same_project" not in parse.acts and load_genre().this_part.search(parse.reading):
+        return items  # "我们同时也是«item»，…这块能补多少": that part alone
     goal = state.goal
     if "together" in parse.acts and not _count(parse) and goal is not None and state.policy_id == goal.policy_id \
             and set(items) < set(goal.items):

@@ -118,6 +118,7 @@ class Genre:
     their_support: re.Pattern[str]
     instead: re.Pattern[str]
     counted: re.Pattern[str]
+    this_part: re.Pattern[str]
     needed_after: re.Pattern[str]
     needed_after_either: re.Pattern[str]
     scales: tuple[tuple[str, Fraction], ...] = ()
@@ -255,6 +256,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             their_support=_compile(data["their_support"], "their_support"),
             instead=_compile(data["instead"], "instead"),
             counted=_compile(data["counted"], "counted"),
+            this_part=_compile(data["this_part"], "this_part"),
             needed_after=_compile(data["needed_after"], "needed_after"),
             needed_after_either=_compile(data["needed_after_either"], "needed_after_either"),
             scales=tuple(sorted(((str(w).lower(), Fraction(str(f))) for w, f in (data.get("scales") or {}).items()),
