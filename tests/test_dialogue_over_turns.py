@@ -123,6 +123,10 @@ def test_other_support_said_to_be_another_projects_leaves_this_one(fast_assistan
     *_, r = talk(fast_assistant, "智能工厂授牌，投资650万，能补多少", "区里另一个技改政策已经给这个项目补了120万",
                  "哦不对，那120万是我们另外一个项目拿的，不是这个")
     assert r.amount_yuan == 1_950_000  # 650 × 30%, nothing deducted
+    # The amount said again as a what-if moves that fact; it starts no other project of its own.
+    *_, moved = talk(fast_assistant, "智能工厂授牌了，投资500万，镇里已经给这个项目扶持了30万，区里还能补多少",
+                     "不对，镇里给的是80万", "那如果镇里那80万其实是给我们另一个项目的呢？")
+    assert moved.amount_yuan == 1_500_000  # 500 × 30%, nothing deducted
 
 
 def test_an_element_said_to_fail_its_own_condition_drops_out_of_the_list(fast_assistant: Assistant):

@@ -59,7 +59,8 @@ def set_aside(state: Any, parse: Parse, policy_id: str, domain: Domain) -> Any:
     profile = state.profile(policy_id)
     facts = parse.facts_of(policy_id)
     changed = any(f in own and f in profile and profile[f] != v for f, v in facts.values.items())
-    claimed = any(f in own and f in profile for m in facts.money for f in m.best_claims(list(own)))
+    # (An amount already known said again — "那80万其实是给另一个项目的" — moves that fact, it starts nothing.)
+    claimed = any(f in own and f in profile and profile[f] != m.yuan for m in facts.money for f in m.best_claims(list(own)))
     if not (changed or claimed):
         return state
     kept = Project(goal.items, {f: profile[f] for f in own if f in profile})
