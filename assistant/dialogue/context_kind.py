@@ -11,8 +11,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import cn2an
-
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
@@ -268,52 +266,6 @@ def reconsider(
             return "inform"  # the item a waiting question needs ("能补多少钱" … "«item»")
         return "award" if parse.money_words else "lookup"  # "«item»补贴", "«item»"
     return kind
-
-
-def _count(parse: Parse) -> int:
-    """"两个", "三场", "这三样": how many things the message adds up (0 when it does not say)."""
-    m = load_genre().counted.search(parse.reading)
-    return int(cn2an.cn2an(m.group("n").replace("俩", "两"), "smart")) if m else 0
-
-
-def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str) -> tuple[str, ...]:
-    """Items a message means without naming them: "两个一共多少" — the last items discussed, added up;
-    "«item condition»以后最多给多少" right after a look-up about one item — that item."""
-    if state.policy_id != policy_id or not state.recent:
-        return ()
-    if "together" in parse.acts and kind in ("award", "followup", "inform"):
-        n = _count(parse) or 2
-        return state.recent[-n:] if len(state.recent) >= 2 else ()
-    if kind in ("award", "eligibility") and state.last.kind == "lookup" and state.last.named_items:
-        # One item, or the items of one project the look-up was about ("两项能一起拿吗" … "最多能拿多少").
-        if not state.same_project:
-            return state.last.named_items[:1]
-        earlier = state.goal.items if state.goal is not None and state.goal.policy_id == policy_id else ()
-        return tuple(dict.fromkeys((*earlier, *state.last.named_items)))  # the project's items, all of them
-    return ()
-
-
-def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind) -> tuple[str, ...]:
-    """"另外我们«item condition»了，两个一共能拿多少": the item named plus the one discussed before; "这个项目又被认定为
-    «option»«item»了，同一个项目": the new item and the one the project was discussed under."""
-    if not items or kind not in ("award", "followup", "inform"):
-        return items
-    if "plus" in parse.acts and state.goal is not None and state.goal.items and state.policy_id == state.goal.policy_id:
-        return tuple(dict.fromkeys((*state.goal.items, *items)))  # "再加上«item»": everything discussed, and it
-    if "together" not in parse.acts and "same_project" not in parse.acts:
-        return items
-    if not _count(parse) and "same_project" not in parse.acts and load_genre().this_part.search(parse.reading):
-        return items  # "我们同时也是«item»，…这块能补多少": that part alone
-    goal = state.goal
-    if "together" in parse.acts and not _count(parse) and goal is not None and state.policy_id == goal.policy_id \
-            and set(items) < set(goal.items):
-        return goal.items  # "«item»那个投资只有五百万，那总数变成多少": one fact of the total corrected, the total again
-    # "…投资其实是八百万，那总共多少": the item corrected and the one it was being added to.
-    n = _count(parse) or (len(items) + 1 if parse.acts & {"same_project", "together"} else 0)
-    if n <= len(items):
-        return items
-    earlier = [i for i in state.recent if i not in items]
-    return (*earlier[-(n - len(items)):], *items)
 
 
 def strongly_named(parse: Parse, policy_id: str, items: tuple[str, ...], refs: Sequence[str], domain: Domain) -> bool:

@@ -24,17 +24,11 @@ from assistant.dialogue.bare_replies import (
     item_by_words,
 )
 from assistant.dialogue.base_parts import total_from_parts
-from assistant.dialogue.context_kind import (
-    ITEM_NAMED,
-    ITEM_WEAK,
-    implied_items,
-    reconsider,
-    strongly_named,
-    with_recent,
-)
+from assistant.dialogue.context_kind import ITEM_NAMED, ITEM_WEAK, reconsider, strongly_named
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
+from assistant.dialogue.implied import implied_items, with_recent
 from assistant.dialogue.list_elements import drop_failing_elements
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import links_items, moved_elsewhere, set_aside
