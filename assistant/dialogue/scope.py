@@ -51,10 +51,10 @@ def out_of_scope(
     for policy in domain.corpus:
         meta = policy.meta
         covered |= {x for x in (meta.region, meta.region_parent or "") if x}
-    elsewhere = tuple(
-        p.name for p in parse.places
-        if not p.registration and not any(p.name in c or c.startswith(p.name) for c in covered)
-    )
+    def ours(name: str) -> bool:
+        return any(name in c or c.startswith(name) for c in covered)
+
+    elsewhere = tuple(p.name for p in parse.places if not p.registration and not ours(p.name))
     named_here = bool(parse.policy_names)
     place_fact = place_is_a_fact(parse, domain)
     named_items = any(m.score >= ITEM_NAMED for m in parse.items)
@@ -68,7 +68,7 @@ def out_of_scope(
         return "other_region", elsewhere
     theirs = tuple(
         p.name for p in parse.places
-        if not any(p.name in c or c.startswith(p.name) for c in covered)
+        if not ours(p.name)
         and any(genre.their_support.match(parse.reading, at + len(p.name)) for at in _at(parse.reading, p.name))
     )
     if theirs and not named_here and not named_items and not parse.clause_refs:
