@@ -12,6 +12,7 @@ from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import OutOfScope, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.spans import occurrences
 
 _CLAUSE_END = re.compile(r"[，,。；;？?！!\n]")
 
@@ -34,10 +35,6 @@ def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
     if genre.comparison.search(parse.reading):
         return False
     return any(genre.support_words.search(c) for c in clauses)
-
-
-def _at(text: str, word: str) -> list[int]:
-    return [m.start() for m in re.finditer(re.escape(word), text)]
 
 
 def out_of_scope(
@@ -69,7 +66,7 @@ def out_of_scope(
     theirs = tuple(
         p.name for p in parse.places
         if not ours(p.name)
-        and any(genre.their_support.match(parse.reading, at + len(p.name)) for at in _at(parse.reading, p.name))
+        and any(genre.their_support.match(parse.reading, end) for _, end in occurrences(parse.reading, p.name))
     )
     if theirs and not named_here and not named_items and not parse.clause_refs:
         return "other_region", theirs  # "青浦区那边的…补贴政策…我们厂在青浦": that place's own support, though we are there
