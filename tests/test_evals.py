@@ -463,11 +463,11 @@ def test_cli_eval_retrieval_prints_the_report(monkeypatch: pytest.MonkeyPatch, c
     calls: list[Path] = []
 
     class Report:
-        def format_table(self) -> str:
-            return "hybrid recall@1 0.95"
+        def format_table(self, failures: int = 10) -> str:
+            return "hybrid recall@1 0.95" + ("\n未排第一：r-miss" if failures else "")
 
         def to_dict(self) -> dict[str, Any]:
-            return {"hybrid": {"recall@1": 0.95}}
+            return {"rows": [{"name": "hybrid", "recall@1": 0.95, "failures": ["r-miss"]}]}
 
     def evaluate_retrieval(settings: Any, path: Path) -> Report:
         calls.append(path)
@@ -477,19 +477,35 @@ def test_cli_eval_retrieval_prints_the_report(monkeypatch: pytest.MonkeyPatch, c
     module.evaluate_retrieval = evaluate_retrieval  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "assistant.retrieval.evaluation", module)
     assert main(["eval", "--retrieval"]) == 0
-    assert "hybrid recall@1 0.95" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "hybrid recall@1 0.95" in out and "r-miss" in out
     assert calls and calls[0].name == "retrieval.yaml"
     assert main(["eval", "--retrieval", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"hybrid": {"recall@1": 0.95}}
+    assert json.loads(capsys.readouterr().out)["rows"][0]["failures"] == ["r-miss"]
+    # A blind file is measured, never read: its missed queries are not printed, in either form.
+    blind = str(Path("evals") / "blind" / "retrieval.yaml")
+    assert main(["eval", "--retrieval", "--questions", blind]) == 0
+    out = capsys.readouterr().out
+    assert "hybrid recall@1 0.95" in out and "r-miss" not in out
+    assert main(["eval", "--retrieval", "--questions", blind, "--json"]) == 0
+    assert "failures" not in json.loads(capsys.readouterr().out)["rows"][0]
 
 
-def test_grounding_counts_the_policy_metadata_dates() -> None:
-    guard = pytest.importorskip("assistant.dialogue.guard")
-    from assistant.evals.evaluators import policy_fact_texts
+def test_cli_eval_of_a_blind_set_prints_scores_only(tmp_path: Path, fake_cli, capsys) -> None:  # noqa: ANN001
+    from assistant.cli import main
 
-    facts = policy_fact_texts()
-    assert "2024年5月25日" in facts["jiading-iiot-2024"]
-    reply = FakeReply("本政策自发布之日（2024年5月25日）起实施。", "lookup", citations=["16"], evidence=[CLAUSE_16])
-    reply.policy_id = "jiading-iiot-2024"  # type: ignore[attr-defined]
-    assert evaluate(case(), reply, grounding=guard.ungrounded_numbers, policy_facts=facts)["grounding"].passed
-    assert not evaluate(case(), reply, grounding=guard.ungrounded_numbers)["grounding"].passed
+    (tmp_path / "blind").mkdir()
+    path = write(tmp_path / "blind", "award.yaml", CASES_YAML)
+    assert main(["eval", "--questions", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "amount_exact" in captured.out and "未达阈值" in captured.out
+    assert "wrong-amount" not in captured.out and "盲测集" in captured.err
+    assert main(["eval", "--questions", str(path), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert "cases" not in data and "weak_passes" not in data["stats"] and data["summary"]
+    # Asked for explicitly, the failures are listed; and --summary hides them for any file.
+    assert main(["eval", "--questions", str(path), "--show-failures"]) == 1
+    assert "wrong-amount" in capsys.readouterr().out
+    other = write(tmp_path, "award.yaml", CASES_YAML)
+    assert main(["eval", "--questions", str(other), "--summary"]) == 1
+    assert "wrong-amount" not in capsys.readouterr().out

@@ -4,6 +4,8 @@
   through the assistant, print the category × evaluator table and every failure with its answer, and exit 1
   when a rate is under its threshold (defaults: amount 100%, grounding 100%, intent 95%, citation recall 95%).
 - ``policy-qa eval --retrieval [--questions FILE]``: the retrieval eval (``assistant.retrieval.evaluation``).
+- ``--summary`` prints the scores only (no failed questions, no per-case JSON). It is the default for case
+  files under ``evals/blind/``, which must be measured without being read; ``--show-failures`` overrides.
 - ``policy-qa bench [--out FILE] [retrieval]``: the benchmark; a table on screen and a JSON file
   (default ``$POLICY_QA_HOME/bench.json`` or ``bench-retrieval.json``).
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.evals.dataset import DEFAULT_RETRIEVAL_FILE
+from assistant.evals.dataset import DEFAULT_RETRIEVAL_FILE, is_blind
 from assistant.evals.runner import DEFAULT_THRESHOLDS, AssistantFactory, run_eval
 
 #: ``--min-X`` option → evaluator name.
@@ -46,6 +48,9 @@ def register(subparsers: Any) -> None:
                     help="评测用例文件或目录（默认 evals/answers；--retrieval 时默认 evals/retrieval.yaml）")
     ev.add_argument("--json", action="store_true", help="以 JSON 输出 summary 与每个用例")
     ev.add_argument("--retrieval", action="store_true", help="运行检索评测（recall@1/@3、MRR）")
+    ev.add_argument("--summary", action="store_true",
+                    help="只输出分数，不列出失败的问题（evals/blind/ 下的文件默认如此）")
+    ev.add_argument("--show-failures", action="store_true", help="盲测集也列出失败的问题（会泄露盲测用例）")
     for option, name in THRESHOLD_OPTIONS.items():
         default = DEFAULT_THRESHOLDS.get(name)
         ev.add_argument(f"--min-{option}", type=float, default=default, metavar="RATE",
@@ -81,39 +86,56 @@ def _progress(n: int, total: int) -> None:
         print(f"\r评测中 {n}/{total}", end="" if n < total else "\n", file=sys.stderr, flush=True)
 
 
+def _summary_only(args: argparse.Namespace) -> bool:
+    """Scores only: asked for, or a blind set (unless its failures are explicitly asked for)."""
+    blind = is_blind(args.questions) and not args.show_failures
+    if blind and not args.json:
+        print("盲测集：只输出分数，不列出失败的问题（--show-failures 可列出）。", file=sys.stderr)
+    return bool(args.summary) or blind
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
+    summary_only = _summary_only(args)
     if args.retrieval:
-        return _cmd_eval_retrieval(settings, args)
+        return _cmd_eval_retrieval(settings, args, summary_only)
     thresholds = _thresholds(args)
     report = run_eval(settings, args.questions, ASSISTANT_FACTORY, progress=_progress)
     problems = report.threshold_failures(thresholds)
     if args.json:
         data = report.to_dict()
+        if summary_only:
+            data.pop("cases")
+            data["stats"].pop("weak_passes")
         data["thresholds"] = thresholds
         data["threshold_failures"] = problems
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(report.format_table(thresholds))
-        print()
-        print(report.format_failures())
-        if notes := report.format_notes():
+        if not summary_only:
             print()
-            print(notes)
+            print(report.format_failures())
+            if notes := report.format_notes():
+                print()
+                print(notes)
         print()
         print("未达阈值：" + "；".join(problems) if problems else "所有指标达到阈值。")
     return 1 if problems else 0
 
 
-def _cmd_eval_retrieval(settings: Settings, args: argparse.Namespace) -> int:
+def _cmd_eval_retrieval(settings: Settings, args: argparse.Namespace, summary_only: bool) -> int:
     from assistant.retrieval.evaluation import evaluate_retrieval
 
     path = Path(args.questions[0]) if args.questions else DEFAULT_RETRIEVAL_FILE
     report = evaluate_retrieval(settings, path)
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+        data = report.to_dict()
+        if summary_only:
+            for row in data["rows"]:
+                row.pop("failures", None)
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
-        print(report.format_table())
+        print(report.format_table(failures=0 if summary_only else 10))
     passed = getattr(report, "passed", None)
     return 1 if passed is False else 0
 

@@ -222,6 +222,19 @@ def _describe(err: ValidationError) -> str:
     return "；".join(parts)
 
 
+#: A folder of cases nobody may tune on; its evals print scores only (see ``is_blind``).
+BLIND_DIR_NAME = "blind"
+
+
+def is_blind(paths: Iterable[Path | str] | None) -> bool:
+    """Whether any of these case files lies in a blind folder (``evals/blind/…``).
+
+    A blind set is measured, never read: printing its failed questions would show them to the people
+    tuning the product, so the eval commands print only the summary for it.
+    """
+    return any(BLIND_DIR_NAME in Path(p).parts for p in paths or ())
+
+
 def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     """Files as given; a folder stands for every ``*.yaml``/``*.yml`` in it, sorted."""
     files: list[Path] = []

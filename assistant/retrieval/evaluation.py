@@ -26,6 +26,7 @@ import yaml
 
 from assistant.config import REPO_ROOT, Settings
 from assistant.errors import DataError, ModelUnavailable
+from assistant.evals.dataset import is_blind
 from assistant.retrieval.embedders import BUILTIN_EMBEDDERS, is_available
 from assistant.retrieval.retriever import METHODS, RelevanceFloor, Retriever
 
@@ -294,13 +295,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--embedder", action="append", help="只评测这些嵌入模型（可重复）")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     parser.add_argument("--failures", type=int, default=20, help="列出多少个未排第一的问题")
+    parser.add_argument("--summary", action="store_true",
+                        help="只输出分数，不列出问题（evals/blind/ 下的文件默认如此）")
     parser.add_argument("--split", default=None, help="只评测这一半（如 tune、heldout；见 evals/retrieval-dev.yaml）")
     args = parser.parse_args(argv)
     report = evaluate_retrieval(Settings.from_env(), args.dataset, embedders=args.embedder, split=args.split)
+    # A blind set is measured, never read (assistant.evals.dataset.is_blind).
+    summary_only = args.summary or is_blind([args.dataset])
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        data = report.to_dict()
+        if summary_only:
+            for row in data["rows"]:
+                row.pop("failures", None)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(report.format_table(failures=args.failures))
+        print(report.format_table(failures=0 if summary_only else args.failures))
     return 0 if report.passed else 1
 
 
