@@ -21,8 +21,8 @@ from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import element_at
 from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
-from assistant.nlu.facts import MoneyReading
 from assistant.nlu.genre import load_genre
+from assistant.nlu.money_facts import MoneyReading
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,133 @@
+"""Amounts in one message and the facts whose cues claim them, with how strongly.
+
+Money is not assigned here: each amount comes out with the facts (of one policy) whose cues claim it and how
+strongly — a cue close before it, or right after ("300万补助"). Which fact it fills depends on the conversation
+(the item being discussed, the slot the assistant asked for) and is decided by the tracker. Nothing here knows
+a policy: the cues come from its ``lexicon.yaml``, the genre words from ``genre.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.nlu.genre import Genre, load_genre
+from assistant.nlu.spans import segment_end, segment_start
+from assistant.nlu.vocabulary import PolicyVocab
+from assistant.rules.money import AmountMention
+
+#: How far (characters) after and before an amount its cues are looked for, within its clause.
+_AFTER_WINDOW = 12
+_BEFORE_WINDOW = 24
+#: "计划投资1000万": a planned amount scores this much lower than one already spent.
+PLANNED_PENALTY = 30.0
+#: Where a sentence ends (a what-if said at its start covers the amounts in it).
+SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
+@dataclass(frozen=True)
+class MoneyReading:
+    """One amount in the message and the facts (of one policy) whose cues claim it, with their scores."""
+
+    mention: AmountMention
+    claims: Mapping[str, float]
+    expected_award: bool = False
+    """A figure the user hopes for ("能拿800万吧"), claimed by no cue: never a fact."""
+    denied: bool = False
+    """A figure the user says is not the value ("上级补助是200万，不是150万"): never a fact."""
+    adds: bool = False
+    """An amount added to the one given before ("如果明年再投500万呢")."""
+    what_if: bool = False
+    """An amount said as a what-if ("要是按1400万报"): it may replace the amount a figure was computed with."""
+
+    @property
+    def yuan(self) -> int:
+        return self.mention.yuan
+
+    def best_claims(self, among: Iterable[str]) -> list[str]:
+        """The facts among ``among`` that claim this amount most strongly (several when tied)."""
+        scored = {f: s for f, s in self.claims.items() if f in set(among) and s > 0}
+        if not scored:
+            return []
+        top = max(scored.values())
+        return [f for f, s in scored.items() if s == top]
+
+
+def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
+    """How strongly a fact with ``cues`` claims an amount with ``before``/``after`` as its context (0 = not at all)."""
+    best = 0.0
+    for cue in cues:
+        at = before.rfind(cue)
+        if at >= 0 and load_genre().excluded_part.search(before[max(0, at - 4) : at + 1]):
+            continue
+        if at >= 0:
+            distance = len(before) - (at + len(cue))
+            best = max(best, 100.0 - distance + len(cue) / 10)
+        at = after.find(cue)
+        if 0 <= at <= 2:
+            best = max(best, 50.0 - at + len(cue) / 10)
+        elif at > 2 and load_genre().says_what.match(after):
+            best = max(best, 40.0 - at + len(cue) / 10)  # "200万是«what it is»": what the amount is, said after it
+    return best
+
+
+#: An amount said as given to the enterprise scores this much lower for a fact of money it spent or earned.
+GIVEN_PENALTY = 20.0
+#: An amount claimed from the clause before it scores lower than one its cue stands next to.
+AFTERTHOUGHT_PENALTY = 20.0
+
+
+def _alone_in_segment(text: str, mention: AmountMention, start: int) -> bool:
+    rest = text[start : mention.start] + text[mention.end : segment_end(text, mention.end)]
+    return sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) <= 2
+
+
+def read_money(
+    text: str, mentions: Sequence[AmountMention], policy: PolicyVocab, genre: Genre
+) -> tuple[MoneyReading, ...]:
+    money_facts = [n for n, s in policy.facts.items() if s.type in ("money", "money_list")]
+    out: list[MoneyReading] = []
+    for mention in mentions:
+        start = segment_start(text, mention.start)
+        before = text[max(start, mention.start - _BEFORE_WINDOW) : mention.start]
+        after = text[mention.end : min(segment_end(text, mention.end), mention.end + _AFTER_WINDOW)]
+        # Cues may have little words in between ("市里已经补了" for "市里补了"): read the context without them too.
+        bare = genre.cue_fillers.sub("", before)
+        claims: dict[str, float] = {}
+        # "计划投资1000万": a planned amount is a weaker claim than one already spent.
+        planned = PLANNED_PENALTY if genre.planned.search(before[-8:]) else 0.0
+        # "补过"/"给过" read as "补了"/"给了": the aspect a cue was written with does not change the fact.
+        perfect = genre.past_aspect.sub("了", bare)
+        given_to_us = bool(genre.given_to_us.search(before))
+        for f in money_facts:
+            cues = policy.cues(f).cues
+            score = max(
+                _cue_score(cues, before, after),
+                _cue_score(cues, bare, after) - 0.05,
+                _cue_score(tuple(genre.past_aspect.sub("了", c) for c in cues), perfect, after) - 0.1,
+            ) - planned
+            if given_to_us and not policy.cues(f).given:
+                score -= GIVEN_PENALTY  # "…给过我们25万": money received, not a sum spent or earned
+            if score > 0:
+                claims[f] = score
+        if not claims and start > 0 and _alone_in_segment(text, mention, start):
+            # "镇里给过一笔产业扶持，40万": an amount said on its own right after the words that say what it is.
+            prev = text[max(segment_start(text, start - 1), start - 1 - _BEFORE_WINDOW) : start - 1]
+            for f in money_facts:
+                score = _cue_score(policy.cues(f).cues, genre.cue_fillers.sub("", prev), "") - AFTERTHOUGHT_PENALTY
+                if score > 0:
+                    claims[f] = score
+        near = text[max(start, mention.start - 5) : mention.start]
+        said_back = genre.said_back.search(near) and genre.confirm_tag.match(text, mention.end)
+        hoped = not claims and bool(
+            genre.expected_award.search(near) or said_back
+            or (genre.result_words.search(near) and genre.rate_award.search(text))
+        ) or bool(genre.third_party.search(text, start, segment_end(text, mention.end) + 1))  # someone else's
+        denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))
+        adds = bool(genre.increment.search(text, max(start, mention.start - 6), mention.start))
+        sentence = max((m.end() for m in SENTENCE_END.finditer(text, 0, mention.start)), default=0)
+        what_if = bool(genre.hypothetical.search(text, max(0, mention.start - 8), mention.start)
+                       or genre.what_if_sentence.match(text[sentence : mention.start]))
+        out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if))
+    return tuple(out)

@@ -1,0 +1,149 @@
+"""Yes/no facts in one message: a cue said, denied, asked about, or said to be under way or undone.
+
+A bool is true when a cue appears without a negation before it; a negative cue ("分公司", "经营异常") makes it
+false unless it is itself denied or said to be undone. A place fact is true when the cue's clause names the
+policy's region and false for another place. Nothing here knows a policy: the cues come from its
+``lexicon.yaml``, the genre words from ``genre.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.nlu.genre import Genre, load_genre
+from assistant.nlu.lexicon import FactCues
+from assistant.nlu.money_facts import SENTENCE_END
+from assistant.nlu.spans import (
+    A_NOT_A,
+    gapped_occurrences,
+    negation_before,
+    occurrences,
+    segment_end,
+    segment_start,
+)
+from assistant.nlu.vocabulary import PolicyVocab
+
+
+def negated(text: str, cue_start: int, others: Sequence[tuple[int, int]] = ()) -> bool:
+    """A negation shortly before the cue, in its clause — unless another fact's cue stands between them and
+    takes it ("没备案直接办了": 没 denies 备案, not 办了)."""
+    window_start = max(segment_start(text, cue_start), cue_start - 8)
+    m = negation_before(text, window_start, cue_start, load_genre().negation)
+    if not m:
+        return False
+    neg_end = m.start() + len(m.group(1))
+    return not any(neg_end <= s and e <= cue_start for s, e in others)
+
+
+def _asked_either_way(text: str, cue_start: int) -> bool:
+    """An A-not-A question shortly before the cue, in its clause ("能不能«cue»", "有没有«cue»")."""
+    window_start = max(segment_start(text, cue_start), cue_start - 8)
+    return A_NOT_A.search(text, window_start, cue_start) is not None
+
+
+def _asked_if_needed(text: str, cue_start: int, genre: Genre | None) -> bool:
+    """A question whether the cue is needed ("这个活动要提前备案吗", "是否需要授牌？"): nothing said of the enterprise."""
+    if genre is None:
+        return False
+    before = text[max(segment_start(text, cue_start), cue_start - 6) : cue_start]
+    after = text[cue_start : segment_end(text, cue_start) + 1]
+    needed = genre.needed_before.search(before)
+    if needed is None:
+        return False
+    return (genre.needed_after_either if needed.group("either") else genre.needed_after).search(after) is not None
+
+
+#: Words that make an item's name a statement about the enterprise ("拿了«item»授牌", "我们是«item»企业").
+_STATED = re.compile(r"了|已|过|是|有|获|评上|通过|成为|达到|进入")
+
+
+def name_spans(text: str, policy: PolicyVocab) -> list[tuple[int, int]]:
+    """Where the policy's item names occur in ``text``."""
+    return [span for item in policy.items for a in item.aliases for span in occurrences(text, a.text)]
+
+
+def _only_a_name(
+    text: str, at: int, cue: str, names: Sequence[tuple[int, int]], question: re.Pattern[str]
+) -> bool:
+    """The cue is part of an item's name in a question that states nothing ("«item»企业奖励多少"): a topic, not a
+    fact. A statement ("«item»还在做", "做«item»的平台") still speaks of the fact."""
+    if not any(s <= at and at + len(cue) <= e for s, e in names):
+        return False
+    end = segment_end(text, at + 1)
+    segment = text[segment_start(text, at) : end + 1]
+    # "那«item»呢？我们去年也通过了": the next clause, naming nothing of its own, states it of this item.
+    following = text[end + 1 : segment_end(text, end + 1)] if end + 1 < len(text) else ""
+    stated_next = bool(_DONE_ALONE.match(following)) and not any(end < s < end + 1 + len(following) for s, _ in names)
+    return bool(question.search(segment)) and not _STATED.search(segment) and not stated_next
+
+
+#: A clause that only says something was done, with no object of its own ("我们去年也通过了", "早就拿到了").
+_DONE_ALONE = re.compile(r"^\s*(我们|我司|公司|咱们|去年|今年|前年|上个月|已经|早就|也|都|刚|刚刚|已)*\s*[\u4e00-\u9fff]{1,3}了[。！!]?\s*$")
+
+
+def _undone(text: str, at: int, genre: Genre) -> bool:
+    """The sentence goes on to say the state was undone ("经营异常名录，今年已经移出了"; not "还没移出")."""
+    end = SENTENCE_END.search(text, at)
+    m = genre.undone.search(text, at, min(end.start() if end else len(text), at + 24))
+    return m is not None and not genre.not_yet.search(text, max(at, m.start() - 3), m.start())
+
+
+def read_bool(
+    text: str, spec: Any, fc: FactCues, region: str, places: tuple[str, ...], in_progress: re.Pattern[str],
+    names: Sequence[tuple[int, int]] = (), question: re.Pattern[str] | None = None,
+    others: Sequence[tuple[int, int]] = (),
+    genre: Genre | None = None,
+) -> bool | None:
+    # A negative cue ("分公司", "早就是«item»") outweighs the positive words next to it — unless it is itself
+    # denied ("没有任何违法失信记录", "不是分公司"), which speaks for the fact when nothing else decides it.
+    negative = [at for cue in fc.negative_cues for at, _ in occurrences(text, cue)] or [
+        at for cue in fc.negative_cues for at, _ in gapped_occurrences(text, cue)]
+    # "去年被列入经营异常名录，今年已经移出了": a negative cue the message says was undone decides nothing.
+    negative = [at for at in negative if not (genre is not None and _undone(text, at, genre))]
+    if any(not negated(text, at) for at in negative):
+        return False
+    denied_negative = bool(negative)
+    place_fact = bool(region) and region in spec.label
+    if not place_fact:
+        hits = [at for cue in fc.cues for at, _ in occurrences(text, cue)
+                if question is None or not _only_a_name(text, at, cue, names, question)]
+        hits = hits or [at for cue in fc.cues for at, _ in gapped_occurrences(text, cue)]
+        if hits:
+            segments = [text[segment_start(text, at) : segment_end(text, at + 1)] for at in hits]
+            # "«item»还在做", "准备明年上市": under way is not yet done.
+            if not fc.describes and any(in_progress.search(seg) for seg in segments):
+                return False
+            if all(_asked_either_way(text, at) or _asked_if_needed(text, at, genre) for at in hits):
+                return None  # "能不能一事一议", "有没有授牌", "这个活动要提前备案吗": asked, neither said nor denied
+            return not any(negated(text, at, others) for at in hits)
+        return True if denied_negative else None
+    # A place fact ("税务登记在«our region»"): true when the cue's clause names this region, false for another place.
+    short = region[:-1] if len(region) > 2 else region
+    # In English the places are spelt out ("tax registration is in Minhang", "registered in Jiading").
+    spelt = genre.english_places if genre is not None else {}
+    english = {zh: [en for en, z in spelt.items() if z == zh] for zh in (*places, short)}
+    for cue in sorted(fc.cues, key=len, reverse=True):
+        for at, _ in occurrences(text, cue):
+            if negated(text, at, others):
+                return False
+            seg = text[segment_start(text, at) : segment_end(text, at + len(cue))]
+            lower = seg.lower()
+            if any(p in seg or any(en in lower for en in english[p]) for p in places if p not in region):
+                return False
+            if short in seg or "本区" in seg or "区内" in seg or any(en in lower for en in english[short]):
+                return True
+    return None
+
+
+def none_given(text: str, fc: FactCues, genre: Genre, others: Sequence[tuple[int, int]]) -> int | None:
+    """0 for an optional amount the message says was never given ("要是镇里没给呢", "没有拿过其他补贴"), by a cue of
+    its own (not a shorter word inside another fact's cue: "补贴" in "其他补贴")."""
+    for cue in fc.cues:
+        for at, end in occurrences(text, cue):
+            if any(s <= at and end <= e and e - s > end - at for s, e in others):
+                continue
+            if genre.none_given.match(text, end) or negated(text, at):
+                return 0
+    return None
