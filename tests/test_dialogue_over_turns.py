@@ -342,6 +342,29 @@ def test_an_apology_then_the_new_amount_corrects_it(fast_assistant: Assistant):
     assert reply.amount_yuan == 1_350_000  # 450万 × 30%
 
 
+@pytest.mark.parametrize(
+    "slip", ["投入金额也要改一下，财务刚核过，准确是一千五百万", "不好意思我刚翻了下合同，是一千五百万", "确切的数字是一千五百万"]
+)
+def test_a_correction_said_at_length_replaces_the_amount(fast_assistant: Assistant, slip: str):
+    *_, reply = talk(fast_assistant, "市级标杆示范项目，已经投入了两千八百万，区里能给多少？", slip)
+    assert reply.amount_yuan == 4_500_000  # 1500万 × 30%, not 2800万's capped 500万
+
+
+def test_a_repeated_no_corrects_the_item_and_keeps_the_figure_asked_for(fast_assistant: Assistant):
+    first, fixed, total = talk(
+        fast_assistant, "我们想问一下智能工厂那个能补多少", "哦不对不对，我搞混了，我们拿的不是智能工厂，是两化融合贯标认证",
+        "另外我们今年第一次进规上，已经纳入统计了，两个加一起能拿多少？",
+    )
+    assert first.amount_yuan is None and fixed.intent == "award" and fixed.amount_yuan == 200_000  # 不对不对 asks nothing
+    assert total.amount_yuan == 400_000 and {"2", "4"} <= set(ids(total))  # 加一起: the two discussed, added up
+
+
+def test_a_rule_asked_about_after_a_figure_is_looked_up(lexical: Assistant):
+    *_, rule = talk(lexical, "大院大所合作平台，平台建设总投入1.2亿，其中土建四千万，能资助多少？",
+                    "好吧。那个“一事一议”是怎么回事，我们这种大项目能走吗？")
+    assert rule.intent == "lookup" and "12" in ids(rule) and rule.amount_yuan is None
+
+
 def test_is_it_once_said_as_a_tag_question_is_a_look_up(fast_assistant: Assistant):
     *_, reply = talk(fast_assistant, "二级节点建成运营了能拿多少", "这个钱是一次性的吧")
     assert reply.intent == "lookup" and reply.amount_yuan is None and ids(reply)[0] == "6"
@@ -402,6 +425,11 @@ def test_who_is_in_charge_of_something_a_clause_names_is_that_clause(lexical: As
     assert ids(who)[:1] == ["10"] and "人力资源" in who.answer  # not who interprets the policy (第16条)
     (policy,) = talk(lexical, "这个政策是哪个部门负责解释的")
     assert ids(policy)[:1] == ["16"]
+    # An item named in the story before the question does not make the question about that item.
+    (story,) = talk(lexical, "他们说服务商那条要服务够多少家才行，我们说文件里没写。所以想问一下，这个政策最后是由哪个部门负责解释的？")
+    assert ids(story)[:1] == ["16"] and "经济委员会" in story.answer
+    (item,) = talk(lexical, "服务商那条是哪个部门负责考核的")
+    assert ids(item)[:1] == ["7"]
 
 
 def test_a_stacking_question_naming_no_item_is_the_rule_between_supports(lexical: Assistant):

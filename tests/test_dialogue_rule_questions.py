@@ -108,6 +108,12 @@ def test_how_to_apply_with_no_item_is_the_procedure_clause(lexical: Assistant, q
     assert r.intent == "lookup" and ids(r)[0] == "13" and "先申报" in r.answer
 
 
+def test_paid_directly_or_claimed_after_an_items_figure_is_the_procedure_rule(lexical: Assistant):
+    # The item's clause says 补助 but nothing of how it is claimed; the rule on claiming (先申报、后补助) answers.
+    *_, r = talk(lexical, "我们被冠名嘉定区工业互联网人才实训基地，这个能给多少？", "是直接打过来，还是要我们自己去申报？")
+    assert r.intent == "lookup" and ids(r)[0] == "13" and "先申报" in r.answer
+
+
 def test_procedure_of_an_item_quotes_the_item(lexical: Assistant):
     (r,) = talk(lexical, "我们打算下半年在嘉定办全国性的工业APP创新大赛，补贴怎么申请？")
     assert r.intent == "lookup" and ids(r)[0] == "9" and "事前备案" in r.answer

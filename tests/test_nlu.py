@@ -218,6 +218,19 @@ def test_a_negation_belongs_to_the_cue_right_after_it(nlu: NLU):
     assert read(nlu, "活动没在嘉定办").facts_of(JIADING).values["event_in_jiading"] is False
 
 
+def test_a_negation_covers_every_member_of_a_list(nlu: NLU):
+    values = read(nlu, "信用记录良好，去年也没有任何违法违纪或者失信记录。").facts_of(JIADING).values
+    assert values["good_credit"] is True and values["serious_violation_prior_year"] is False
+    # Without a negation before it, the list still counts against the enterprise.
+    values = read(nlu, "我们有失信记录和行政处罚").facts_of(JIADING).values
+    assert values["good_credit"] is False and values["serious_violation_prior_year"] is True
+
+
+def test_a_term_asked_about_is_no_fact(nlu: NLU):
+    assert "major_project_approved" not in read(nlu, "那个“一事一议”是怎么回事，我们这种大项目能走吗？").facts_of(JIADING).values
+    assert read(nlu, "我们是区政府批准的重大项目，一事一议").facts_of(JIADING).values["major_project_approved"] is True
+
+
 def test_not_achieved_after_the_cue_is_false(nlu: NLU):
     assert read(nlu, "贯标没通过").facts_of(JIADING).values["two_integration_certified"] is False
 
@@ -444,3 +457,44 @@ def test_asking_whether_something_is_needed_says_nothing_of_it(nlu: NLU, text: s
 def test_what_policies_exist_is_no_question_about_a_newer_policy(nlu: NLU):
     assert "new_policy" not in read(nlu, "嘉定区最近出了什么政策").topics  # what exists, not a newer policy
     assert "new_policy" in read(nlu, "要是国家出了新的实训基地政策，这个还算数吗").topics
+
+
+@pytest.mark.parametrize(
+    ("text", "count"), [("已经服务上百家企业", 100), ("每年服务三十家企业", 30), ("服务两百家企业", 200)]
+)
+def test_a_count_said_roughly_is_read_and_never_raises(nlu: NLU, text: str, count: int):
+    # "上百家" once reached cn2an as a bare 百 and the whole answer failed with a ValueError.
+    assert read(nlu, text).facts_of(JIADING).values["served_enterprises_count"] == count
+
+
+def test_small_numerals_never_raise():
+    from assistant.nlu.numerals import small_int
+
+    assert [small_int(n) for n in ("百", "千", "俩", "十五", "3")] == [100, 1000, 2, 15, 3]
+    assert small_int("几") is None and small_int("") is None
+
+
+class _StoryOrQuestion:
+    """A reader that calls a story about projects "match" and a question about validity "lookup"."""
+
+    def scores(self, masked: str, text: str) -> dict[str, float]:
+        if "项目" in text:
+            return {"match": 0.6, "lookup": 0.4}
+        return {"lookup": 1.0} if "有效期" in text else {"clarify": 1.0}
+
+
+def test_a_long_message_is_read_for_its_question_as_much_as_for_its_story(nlu: NLU):
+    reader = NLU(nlu.catalog, nlu.genre, _StoryOrQuestion())  # type: ignore[arg-type]
+    # The story ("好几个项目都想报") does not outvote the question the message ends with.
+    assert read(reader, "今年好几个项目都想报，一直没顾上。这个政策到底有效期到什么时候？").intent == "lookup"
+    # It opens with its question: the message is read whole.
+    assert read(reader, "好几个项目都想报吗？有效期到什么时候？").intent == "match"
+    assert read(reader, "有效期到什么时候？今年好几个项目都想报。").intent == "match"
+    # "好几个" is no question word: a story about several projects asks nothing.
+    assert not read(nlu, "今年好几个项目都想报，一直没顾上。").asks
+
+
+def test_an_english_word_is_found_only_as_a_whole_word(nlu: NLU):
+    # "rain" (weather, off topic) once matched inside "training" and the training base's question was refused.
+    assert read(nlu, "Our training centre was named 人才实训基地. How much support?").off_topic == ()
+    assert "rain" in read(nlu, "will it rain tomorrow in Jiading?").off_topic

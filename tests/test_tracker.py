@@ -248,6 +248,8 @@ def test_a_scaling_hypothetical_scales_the_amount_given(story: Story):
         ("嘉定的我看过了，闵行有没有差不多的扶持政策？智能工厂补多少", Reason.OTHER_REGION),
         # the other place's own figure asked outright, even beside a comparison with ours
         ("宝山那边的服务商奖励最多给多少，会不会比嘉定高", Reason.OTHER_REGION),
+        # the place named first in the story, its own figure asked later in the message
+        ("宝山那边一直在找我们，说宝山也有补贴。我想问问，宝山区的服务商奖励最多给多少？跟嘉定比哪个高", Reason.OTHER_REGION),
         ("嘉定哪家饭店适合请客户吃饭", Reason.OFF_TOPIC),  # our region named, an everyday question
         ("补贴到账以后要不要交所得税", Reason.OTHER_SCHEME),  # tax is not this policy's
     ],

@@ -5,17 +5,16 @@ back), "«item»那个投资只有五百万，那总数变成多少" (the whole 
 
 from __future__ import annotations
 
-import cn2an
-
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.numerals import small_int
 
 
 def _count(parse: Parse) -> int:
     """"两个", "三场", "这三样": how many things the message adds up (0 when it does not say)."""
     m = load_genre().counted.search(parse.reading)
-    return int(cn2an.cn2an(m.group("n").replace("俩", "两"), "smart")) if m else 0
+    return (small_int(m.group("n")) or 0) if m else 0
 
 
 def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str) -> tuple[str, ...]:

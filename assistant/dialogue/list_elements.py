@@ -17,11 +17,12 @@ import cn2an
 from assistant.dialogue.domain import Domain
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.numerals import small_int
 
 
 def _number(n: str) -> int:
-    """"3" or "三"/"两" as an int (a place or a count in a list)."""
-    return int(n) if n.isdigit() else int(cn2an.cn2an(n.replace("两", "二"), "normal"))
+    """"3" or "三"/"两" as an int (a place or a count in a list); 0 when it is not a number."""
+    return small_int(n) or 0
 
 
 def element_at(reading: str, start: int) -> int | None:

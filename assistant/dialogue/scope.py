@@ -29,7 +29,11 @@ def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
     """"«our region»这个我了解了，那«other region»有没有类似的政策": the clause naming the other place asks about its
     own support, and nothing in the message compares it with ours — or it asks that support's figure outright."""
     genre = load_genre()
-    clauses = [_CLAUSE_END.split(parse.reading[p.start:], maxsplit=1)[0] for p in parse.places if p.name in elsewhere]
+    clauses = [  # every time the place is named ("青浦那边招商的人…，…青浦区的«item»能补多少？")
+        _CLAUSE_END.split(parse.reading[start:], maxsplit=1)[0]
+        for name in dict.fromkeys(p.name for p in parse.places if p.name in elsewhere)
+        for start, _ in occurrences(parse.reading, name)
+    ]
     if any(genre.support_words.search(c) and genre.amount_question.search(c) for c in clauses):
         return True  # "«other region»的«item»补贴是多少，比«ours»高吗": that region's own figure is asked for
     if genre.comparison.search(parse.reading):

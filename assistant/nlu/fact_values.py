@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import cn2an
-
 from assistant.nlu.genre import load_genre
 from assistant.nlu.lexicon import FactCues
+from assistant.nlu.numerals import small_int
 from assistant.nlu.spans import occurrences, option_spans, segment_end, segment_start
 from assistant.rules.facts import FactSpec
 
@@ -49,8 +48,7 @@ def read_count(text: str, fc: FactCues) -> int | None:
             continue
         m = _COUNT.search(text, at, segment_end(text, at + len(cue)) + 1)
         if m:
-            n = m.group("n")
-            return int(n) if n.isdigit() else int(cn2an.cn2an(n, "smart"))
+            return small_int(m.group("n"))
     return None
 
 

@@ -79,6 +79,8 @@ class Genre:
     option_not_about: re.Pattern[str]
     negated_option: re.Pattern[str]
     negation: re.Pattern[str]
+    negated_list: re.Pattern[str]
+    asks_meaning: re.Pattern[str]
     past_aspect: re.Pattern[str]
     says_what: re.Pattern[str]
     excluded_part: re.Pattern[str]
@@ -145,8 +147,10 @@ class Genre:
         return bool(self.acts[name].search(text))
 
     def words_in(self, words: tuple[str, ...], text: str) -> list[str]:
+        """The words of ``words`` in ``text``; a Latin-letter word only as a whole word ("rain", not in "training")."""
         lower = text.lower()
-        return [w for w in words if w.lower() in lower]
+        return [w for w in words if (re.search(rf"(?<![a-z]){re.escape(w.lower())}(?![a-z])", lower)
+                                     if w.isascii() else w.lower() in lower)]
 
     def schemes_in(self, text: str) -> list[str]:
         """Other support schemes named in ``text`` (words and patterns)."""
@@ -221,6 +225,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             option_not_about=_compile(data["option_not_about"], "option_not_about"),
             negated_option=_compile(data["negated_option"], "negated_option"),
             negation=_compile(data["negation"], "negation"),
+            negated_list=_compile(data["negated_list"], "negated_list"),
+            asks_meaning=_compile(data["asks_meaning"], "asks_meaning"),
             past_aspect=_compile(data["past_aspect"], "past_aspect"),
             says_what=_compile(data["says_what"], "says_what"),
             excluded_part=_compile(data["excluded_part"], "excluded_part"),

@@ -8,12 +8,11 @@ a policy: the cues come from its ``lexicon.yaml``, the genre words from ``genre.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.nlu.genre import Genre, load_genre
-from assistant.nlu.spans import segment_end, segment_start
+from assistant.nlu.spans import SENTENCE_END, segment_end, segment_start
 from assistant.nlu.vocabulary import PolicyVocab
 from assistant.rules.money import AmountMention
 
@@ -22,8 +21,6 @@ _AFTER_WINDOW = 12
 _BEFORE_WINDOW = 24
 #: "计划投资1000万": a planned amount scores this much lower than one already spent.
 PLANNED_PENALTY = 30.0
-#: Where a sentence ends (a what-if said at its start covers the amounts in it).
-SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from assistant.nlu.entities import (
 from assistant.nlu.facts import PolicyFacts, read_facts
 from assistant.nlu.genre import ACTS, LOOKUP_TOPICS, Act, Genre, LookupTopic
 from assistant.nlu.intents import FALLBACK_INTENT, QUESTIONS, NluIntent
-from assistant.nlu.spans import Span, in_spans, mark_spans, without_spans
+from assistant.nlu.spans import SENTENCE_END, Span, in_spans, mark_spans, without_spans
 from assistant.nlu.vocabulary import Catalog
 from assistant.rules.money import AmountMention
 from assistant.rules.money_text import find_amounts
@@ -222,17 +222,40 @@ class NLU:
         )
         return replace(parse, masked=mask(text, parse, genre.count_question))
 
+    def _question_part(self, parse: Parse) -> str | None:
+        """The sentences that ask, when the message tells a story first ("我们公司去年…。这种情况今年还有没有资格申请？");
+        not when it opens with its question ("你确定？你刚才明明说的2000万")."""
+        sentences = _sentences(parse.reading)
+        asking = [bool(self.genre.question.search(s)) for s in sentences]
+        if not any(asking) or asking[0]:
+            return None
+        return "".join(s for s, a in zip(sentences, asking, strict=True) if a)
+
     def parse(self, text: str) -> Parse:
         parse = self.extract(text)
         if self.reader is None or parse.empty_after_spans:
             return parse
         scores = dict(self.reader.scores(parse.masked, parse.reading))
+        if (asked := self._question_part(parse)) is not None:
+            # A long message tells its story first and asks last: the question counts as much as the story.
+            q = self.extract(asked)
+            part = self.reader.scores(q.masked, q.reading)
+            scores = {k: (scores.get(k, 0.0) + part.get(k, 0.0)) / 2 for k in scores.keys() | part.keys()}
         if not parse.asks:
             # Nothing is asked: the message states facts (or chats); it is not a question of its own.
             scores = {k: (v if k not in QUESTIONS else 0.0) for k, v in scores.items()}
             if max(scores.values(), default=0.0) <= 0.0:
                 scores["inform"] = 1.0
         return parse.with_intent(max(scores, key=lambda k: scores[k]), scores)
+
+
+def _sentences(text: str) -> list[str]:
+    out, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        out.append(text[start : m.end()])
+        start = m.end()
+    out.append(text[start:])
+    return [s for s in out if s.strip()]
 
 
 def _summed(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tuple[AmountMention, ...]:

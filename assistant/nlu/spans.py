@@ -39,6 +39,9 @@ class Span:
 _OPEN, _CLOSE = "（(【[", "）)】]"
 
 
+#: Where a sentence ends (a question asked in one sentence of a long message is about that sentence).
+SENTENCE_END = re.compile(r"[。！？!?\n]")
+
 def _bracket(text: str, start: int) -> tuple[int, int] | None:
     """The brackets around ``start`` ("（系统：……）"), if the marker stands inside an unclosed bracket."""
     depth, opened = 0, -1

@@ -14,9 +14,9 @@ from typing import Any
 
 from assistant.nlu.genre import Genre, load_genre
 from assistant.nlu.lexicon import FactCues
-from assistant.nlu.money_facts import SENTENCE_END
 from assistant.nlu.spans import (
     A_NOT_A,
+    SENTENCE_END,
     gapped_occurrences,
     negation_before,
     occurrences,
@@ -32,15 +32,33 @@ def negated(text: str, cue_start: int, others: Sequence[tuple[int, int]] = ()) -
     window_start = max(segment_start(text, cue_start), cue_start - 8)
     m = negation_before(text, window_start, cue_start, load_genre().negation)
     if not m:
-        return False
+        return _negated_list(text, cue_start)
     neg_end = m.start() + len(m.group(1))
     return not any(neg_end <= s and e <= cue_start for s, e in others)
+
+
+def _negated_list(text: str, cue_start: int) -> bool:
+    """A negation before a list covers each of its members ("没有任何违法违纪或者失信记录"): read without the words
+    that join the list, the negation stands shortly before the cue."""
+    genre = load_genre()
+    before = text[max(segment_start(text, cue_start), cue_start - 24) : cue_start]
+    if not genre.negated_list.search(before):
+        return False
+    compact = genre.negated_list.sub("", before)
+    return negation_before(compact, max(0, len(compact) - 8), len(compact), genre.negation) is not None
 
 
 def _asked_either_way(text: str, cue_start: int) -> bool:
     """An A-not-A question shortly before the cue, in its clause ("能不能«cue»", "有没有«cue»")."""
     window_start = max(segment_start(text, cue_start), cue_start - 8)
     return A_NOT_A.search(text, window_start, cue_start) is not None
+
+
+def _asked_meaning(text: str, cue_start: int, genre: Genre | None) -> bool:
+    """The cue is a term asked about ("“一事一议”是怎么回事", "授牌指的是什么"): nothing said of the enterprise."""
+    if genre is None:
+        return False
+    return genre.asks_meaning.search(text, cue_start, min(segment_end(text, cue_start) + 1, cue_start + 14)) is not None
 
 
 def _asked_if_needed(text: str, cue_start: int, genre: Genre | None) -> bool:
@@ -115,8 +133,10 @@ def read_bool(
             # "«item»还在做", "准备明年上市": under way is not yet done.
             if not fc.describes and any(in_progress.search(seg) for seg in segments):
                 return False
-            if all(_asked_either_way(text, at) or _asked_if_needed(text, at, genre) for at in hits):
-                return None  # "能不能一事一议", "有没有授牌", "这个活动要提前备案吗": asked, neither said nor denied
+            if all(_asked_either_way(text, at) or _asked_if_needed(text, at, genre) or _asked_meaning(text, at, genre)
+                   for at in hits):
+                # "能不能一事一议", "有没有授牌", "这个活动要提前备案吗", "一事一议是怎么回事": asked, not said or denied
+                return None
             return not any(negated(text, at, others) for at in hits)
         return True if denied_negative else None
     # A place fact ("税务登记在«our region»"): true when the cue's clause names this region, false for another place.

@@ -16,6 +16,7 @@ from assistant.corpus import Clause
 from assistant.dialogue.answer import Answer
 from assistant.dialogue.answers.common import Context, short_title, validity_clause, with_validity
 from assistant.nlu.genre import LookupTopic, load_genre
+from assistant.nlu.spans import SENTENCE_END
 
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 _BIGRAM_SKIP = set("的了和与及或是在对按为给有将可等")
@@ -84,18 +85,42 @@ def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:
     return f"{prefix}{short_title(policy)}{start}，{until}；{now}（{clause.label}）。", clause
 
 
+def _asking_sentence(reading: str, topic: LookupTopic) -> tuple[int, int] | None:
+    """Where the sentence that asks ``topic`` starts and ends in ``reading`` (None when no sentence asks it)."""
+    asked = load_genre().lookup_topics[topic].search(reading)
+    if asked is None:
+        return None
+    start = max((m.end() for m in SENTENCE_END.finditer(reading, 0, asked.start())), default=0)
+    found = SENTENCE_END.search(reading, asked.end())
+    return start, found.start() if found else len(reading)
+
+
 def _subject_elsewhere(ctx: Context, clause: Clause, topic: LookupTopic) -> bool:
     """The message asks ``topic`` of something another clause names ("那个考核是哪个部门负责的": 考核), not of the
-    document: a word of the message that retrieval matched in another clause, outside the topic's own words, that
-    neither ``clause`` nor the words for the document itself ("政策", "文件") use."""
+    document: a word of the sentence that asks it, matched by retrieval in another clause, outside the topic's
+    own words, that neither ``clause`` nor the words for the document itself ("政策", "文件") use."""
     genre, reading = load_genre(), ctx.obs.parse.reading
     asked = genre.lookup_topics[topic].search(reading)
     own = reading[asked.start() : asked.end()] if asked else ""
+    start, end = _asking_sentence(reading, topic) or (0, len(reading))
+    sentence = reading[start:end]
     return any(
-        term in reading and term not in own and term not in clause.text and not genre.support_words.search(term)
+        term in sentence and term not in own and term not in clause.text and not genre.support_words.search(term)
         for hit in ctx.obs.hits if hit.clause.policy_id == ctx.policy_id and hit.clause.clause_id != clause.clause_id
         for term in hit.matched_terms
     )
+
+
+def _of_the_document(ctx: Context, topic: LookupTopic) -> bool:
+    """The sentence that asks ``topic`` asks it of the document ("这个政策最后是由哪个部门负责解释的？"), naming no
+    item, though an item was named elsewhere in the message ("他们说服务商那条要服务够多少家…")."""
+    parse = ctx.obs.parse
+    sentence = _asking_sentence(parse.reading, topic)
+    if sentence is None:
+        return False
+    start, end = sentence
+    return bool(load_genre().support_words.search(parse.reading, start, end)) and not any(
+        start <= m.start < end for m in parse.items)
 
 
 def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
@@ -113,7 +138,7 @@ def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
                      and _subject_elsewhere(ctx, policy.clause(topic), "basis")):  # "不能叠加是哪条规定的": that rule
         basis = policy.clause(topic)  # "依据是哪条", right after an answer: the clause that answer rests on
         return f"上面的答复依据{short_title(policy)}{_kid(basis)}。", basis
-    if ctx.action.items or ctx.state.last.named_items:
+    if (ctx.action.items or ctx.state.last.named_items) and not _of_the_document(ctx, "interpreter"):
         return None  # "«item»需要通过哪个部门考核" is about the item, not about who interprets the policy
     if "interpreter" in topics and meta.interpreter:
         clause = next((c for c in policy.clauses if meta.interpreter in c.text and "解释" in c.text), None)
@@ -127,17 +152,24 @@ def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
     return None
 
 
-def _rule_clause(ctx: Context) -> Clause | None:
-    """Retrieval's best clause among the policy's general rules (not an award item, not the validity clause)."""
+def _rule_clause(ctx: Context, topic: LookupTopic | None = None) -> Clause | None:
+    """Retrieval's best clause among the policy's general rules (not an award item, not the validity clause); with
+    a ``topic``, the one of the top three that uses most of the topic's words ("是直接打过来，还是要自己去申报":
+    the clause on 申报 and 补助 方式, not one that only says 申报) — found even under retrieval's relevance floor
+    when it uses at least two of them, since the topic's own words say what is asked."""
     items = {i.clause for i in ctx.rules.items} if ctx.rules is not None else set()
-    for hit in ctx.obs.hits[:3]:
-        clause = hit.clause
-        if clause.policy_id != ctx.policy_id or not ctx.obs.answerable:
-            continue
-        if clause.kind in ("item", "article") and clause.clause_id not in items \
-                and clause.clause_id != validity_clause(ctx.policy):
-            return clause
-    return None
+    found = [
+        hit.clause for hit in ctx.obs.hits[:3]
+        if hit.clause.policy_id == ctx.policy_id
+        and hit.clause.kind in ("item", "article") and hit.clause.clause_id not in items
+        and hit.clause.clause_id != validity_clause(ctx.policy)
+    ]
+    words = load_genre().topic_hints.get(topic or "", "").split()
+    if words and found:
+        best = max(found, key=lambda c: sum(w in c.text for w in words))  # max keeps retrieval's order on ties
+        if ctx.obs.answerable or sum(w in best.text for w in words) >= 2:
+            return best
+    return found[0] if found and ctx.obs.answerable else None
 
 
 def _chosen(ctx: Context) -> list[Clause]:
@@ -176,7 +208,7 @@ def _chosen(ctx: Context) -> list[Clause]:
     if procedure and decisive is not None and rules is not None \
             and any(i.clause == decisive.clause.clause_id for i in rules.items):
         return [decisive.clause]  # "要备案吗": the words of one item's own procedure (事前备案), not the general rule
-    if procedure and (rule := _rule_clause(ctx)) is not None:
+    if procedure and (rule := _rule_clause(ctx, "procedure")) is not None:
         return [rule]
     if rules is not None and items:
         return [policy.clause(rules.item(items[0]).clause)]
