@@ -365,6 +365,17 @@ def test_a_rule_asked_about_after_a_figure_is_looked_up(lexical: Assistant):
     assert rule.intent == "lookup" and "12" in ids(rule) and rule.amount_yuan is None
 
 
+def test_support_given_besides_adds_to_the_support_given_before(fast_assistant: Assistant):
+    *_, reply = talk(fast_assistant, "区级标杆项目，已投入六百万，区里能补多少？", "这个项目之前区里另一个产业政策已经给过一百万扶持了",
+                     "还有镇里也另外给了五十万")
+    assert reply.amount_yuan == 300_000  # 180万 − (100万 + 50万): the supports add up (第13条)
+
+
+def test_which_things_an_item_covers_is_its_text_not_what_we_can_claim(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "你好，服务商那条，哪些服务能算进来？我们主要是给厂里做数字化、网络化改造，设备上云、数据采集这些")
+    assert r.intent == "lookup" and ids(r)[:1] == ["7"]
+
+
 def test_is_it_once_said_as_a_tag_question_is_a_look_up(fast_assistant: Assistant):
     *_, reply = talk(fast_assistant, "二级节点建成运营了能拿多少", "这个钱是一次性的吧")
     assert reply.intent == "lookup" and reply.amount_yuan is None and ids(reply)[0] == "6"

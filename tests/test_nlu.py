@@ -190,6 +190,8 @@ def test_a_negation_stops_where_the_chat_starts_a_new_clause(nlu: NLU, text: str
     ("上级要求1比0.5配套", "1:0.5"),
     ("区级配套比例50%", "1:0.5"),
     ("上级补了300万，配套按１：２", "1:2"),
+    ("那如果要求是一比二配套呢", "1:2"),
+    ("要求区里一比零点五配套", "1:0.5"),
 ])
 def test_a_matching_ratio_is_read_in_its_cues_clause(nlu: NLU, text: str, ratio: str):
     assert read(nlu, text).facts_of(JIADING).values["upper_matching_ratio"] == ratio
@@ -487,6 +489,10 @@ def test_a_long_message_is_read_for_its_question_as_much_as_for_its_story(nlu: N
     reader = NLU(nlu.catalog, nlu.genre, _StoryOrQuestion())  # type: ignore[arg-type]
     # The story ("好几个项目都想报") does not outvote the question the message ends with.
     assert read(reader, "今年好几个项目都想报，一直没顾上。这个政策到底有效期到什么时候？").intent == "lookup"
+    # An English full stop ends the story too.
+    assert read(reader, "Our 项目 list got long. 有效期到什么时候？").intent == "lookup"
+    # A question too short to read alone ("…，有效期吗？") leaves the message read whole.
+    assert read(reader, "今年好几个项目都想报，有效期吗？").intent == "match"
     # It opens with its question: the message is read whole.
     assert read(reader, "好几个项目都想报吗？有效期到什么时候？").intent == "match"
     assert read(reader, "有效期到什么时候？今年好几个项目都想报。").intent == "match"
@@ -498,3 +504,8 @@ def test_an_english_word_is_found_only_as_a_whole_word(nlu: NLU):
     # "rain" (weather, off topic) once matched inside "training" and the training base's question was refused.
     assert read(nlu, "Our training centre was named 人才实训基地. How much support?").off_topic == ()
     assert "rain" in read(nlu, "will it rain tomorrow in Jiading?").off_topic
+
+
+def test_every_year_is_not_read_inside_this_years_start(nlu: NLU):
+    assert "repeat" not in read(nlu, "今年年初才处理完移出来，这种情况还有没有资格申请？").topics
+    assert "repeat" in read(nlu, "这个补贴是不是年年都能拿？").topics

@@ -481,3 +481,10 @@ def test_the_reading_pinned_down_the_context_picks_the_action(
     for said in before:
         story.say(said)
     assert story.decide_as(text, intent).kind is action  # the reader's guess on such a message, pinned down
+
+
+def test_which_things_an_item_covers_read_as_a_match_is_the_items_text(story: Story):
+    # The reader's guess on such a message (the story of what we do pulls it to "what can we claim"), pinned down.
+    text = "你好，服务商那条，哪些服务能算进来？我们主要是给厂里做数字化、网络化改造，设备上云、数据采集这些"
+    assert story.decide_as(text, "match").kind is ActionKind.ANSWER_LOOKUP
+    assert story.decide_as("我们是服务商，也建了二级节点，能申请哪些？", "match").kind is ActionKind.ANSWER_MATCH

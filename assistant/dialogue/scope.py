@@ -5,16 +5,12 @@ given as a fact about the applicant is not. Part of the tracker (:mod:`assistant
 
 from __future__ import annotations
 
-import re
-
 from assistant.dialogue.context_kind import ITEM_NAMED
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import OutOfScope, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
-from assistant.nlu.spans import occurrences
-
-_CLAUSE_END = re.compile(r"[，,。；;？?！!\n]")
+from assistant.nlu.spans import CLAUSE_END, occurrences
 
 
 def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
@@ -30,7 +26,7 @@ def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
     own support, and nothing in the message compares it with ours — or it asks that support's figure outright."""
     genre = load_genre()
     clauses = [  # every time the place is named ("青浦那边招商的人…，…青浦区的«item»能补多少？")
-        _CLAUSE_END.split(parse.reading[start:], maxsplit=1)[0]
+        CLAUSE_END.split(parse.reading[start:], maxsplit=1)[0]
         for name in dict.fromkeys(p.name for p in parse.places if p.name in elsewhere)
         for start, _ in occurrences(parse.reading, name)
     ]

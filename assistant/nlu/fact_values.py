@@ -13,6 +13,8 @@ from assistant.nlu.spans import occurrences, option_spans, segment_end, segment_
 from assistant.rules.facts import FactSpec
 
 _RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:[:：]|比)\s*(\d+(?:\.\d+)?)(?![\d.])")
+#: A ratio in Chinese numerals ("一比二", "一比零点五").
+_RATIO_CN = re.compile(r"([一二两三四五六七八九十]+)\s*比\s*([一二两三四五六七八九十]+|零点[一二三四五六七八九]+)")
 _PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
 
@@ -61,4 +63,18 @@ def read_ratio(text: str, spec: FactSpec, fc: FactCues) -> str | None:
             m = _RATIO.search(clause) or (_PERCENT.search(clause, hit_end - start) if "比例" in cue else None)
             if m:
                 return str(spec.coerce(m.group(0)))
+            if (cn := _RATIO_CN.search(clause)) and (said := _chinese_ratio(cn.group(1), cn.group(2))):
+                return str(spec.coerce(said))
     return None
+
+
+def _chinese_ratio(left: str, right: str) -> str | None:
+    """"一", "二" → "1:2"; "一", "零点五" → "1:0.5" (None when a side is not a number)."""
+    a = small_int(left)
+    if right.startswith("零点"):
+        digits = "".join(str(small_int(ch)) for ch in right[2:])
+        b: str | None = f"0.{digits}" if digits.isdigit() else None
+    else:
+        n = small_int(right)
+        b = str(n) if n is not None else None
+    return f"{a}:{b}" if a is not None and b is not None else None

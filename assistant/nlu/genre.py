@@ -81,6 +81,7 @@ class Genre:
     negation: re.Pattern[str]
     negated_list: re.Pattern[str]
     asks_meaning: re.Pattern[str]
+    asks_scope: re.Pattern[str]
     past_aspect: re.Pattern[str]
     says_what: re.Pattern[str]
     excluded_part: re.Pattern[str]
@@ -227,6 +228,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             negation=_compile(data["negation"], "negation"),
             negated_list=_compile(data["negated_list"], "negated_list"),
             asks_meaning=_compile(data["asks_meaning"], "asks_meaning"),
+            asks_scope=_compile(data["asks_scope"], "asks_scope"),
             past_aspect=_compile(data["past_aspect"], "past_aspect"),
             says_what=_compile(data["says_what"], "says_what"),
             excluded_part=_compile(data["excluded_part"], "excluded_part"),

@@ -28,7 +28,7 @@ from assistant.nlu.entities import (
 from assistant.nlu.facts import PolicyFacts, read_facts
 from assistant.nlu.genre import ACTS, LOOKUP_TOPICS, Act, Genre, LookupTopic
 from assistant.nlu.intents import FALLBACK_INTENT, QUESTIONS, NluIntent
-from assistant.nlu.spans import SENTENCE_END, Span, in_spans, mark_spans, without_spans
+from assistant.nlu.spans import CLAUSE_END, Span, in_spans, mark_spans, without_spans
 from assistant.nlu.vocabulary import Catalog
 from assistant.rules.money import AmountMention
 from assistant.rules.money_text import find_amounts
@@ -38,6 +38,8 @@ MASKS = {"money": "Ⓜ", "item": "Ⓘ", "option": "Ⓞ", "clause": "Ⓒ", "place
 #: Appended to the masked text: whether the message asks something (Ⓠ) or only states (Ⓢ).
 ASKS, STATES = "Ⓠ", "Ⓢ"
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+#: The least a question part must say (characters) to be read on its own beside the whole message.
+QUESTION_PART_MIN = 8
 
 
 class IntentReader(Protocol):
@@ -223,13 +225,15 @@ class NLU:
         return replace(parse, masked=mask(text, parse, genre.count_question))
 
     def _question_part(self, parse: Parse) -> str | None:
-        """The sentences that ask, when the message tells a story first ("我们公司去年…。这种情况今年还有没有资格申请？");
-        not when it opens with its question ("你确定？你刚才明明说的2000万")."""
-        sentences = _sentences(parse.reading)
-        asking = [bool(self.genre.question.search(s)) for s in sentences]
+        """The clauses that ask, when the message tells its story first ("我们是…集成商，…一年服务四十多家，作为服务商
+        能拿多少补贴？"); not when it opens with its question ("你确定？你刚才明明说的2000万"), nor a question too short
+        to read alone ("…，对吧？")."""
+        clauses = _clauses(parse.reading)
+        asking = [bool(self.genre.question.search(c)) for c in clauses]
         if not any(asking) or asking[0]:
             return None
-        return "".join(s for s, a in zip(sentences, asking, strict=True) if a)
+        part = "".join(c for c, a in zip(clauses, asking, strict=True) if a)
+        return part if content_size(part) >= QUESTION_PART_MIN else None
 
     def parse(self, text: str) -> Parse:
         parse = self.extract(text)
@@ -249,13 +253,13 @@ class NLU:
         return parse.with_intent(max(scores, key=lambda k: scores[k]), scores)
 
 
-def _sentences(text: str) -> list[str]:
+def _clauses(text: str) -> list[str]:
     out, start = [], 0
-    for m in SENTENCE_END.finditer(text):
+    for m in CLAUSE_END.finditer(text):
         out.append(text[start : m.end()])
         start = m.end()
     out.append(text[start:])
-    return [s for s in out if s.strip()]
+    return [c for c in out if c.strip()]
 
 
 def _summed(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tuple[AmountMention, ...]:

@@ -41,6 +41,8 @@ _OPEN, _CLOSE = "（(【[", "）)】]"
 
 #: Where a sentence ends (a question asked in one sentence of a long message is about that sentence).
 SENTENCE_END = re.compile(r"[。！？!?\n]")
+#: Where a clause ends (a sentence's end, or a comma or semicolon inside it; an English full stop before a space).
+CLAUSE_END = re.compile(r"[，,。；;？?！!\n]|\.(?=\s)")
 
 def _bracket(text: str, start: int) -> tuple[int, int] | None:
     """The brackets around ``start`` ("（系统：……）"), if the marker stands inside an unclosed bracket."""
