@@ -91,6 +91,8 @@ def test_two_items_together_ask_the_rule_between_them_and_the_project_carries_on
 def test_one_item_against_another_scheme_is_answered_from_the_item(lexical: Assistant):
     (r,) = talk(lexical, "工业互联网企业上市的200万和区里的上市挂牌补贴是二选一吗？还是可以都拿")
     assert r.intent == "lookup" and ids(r) == ["3"] and "基础上" in r.answer
+    *_, only_one = talk(lexical, "我们股改上市了，工业互联网企业，能给多少钱", "那这个跟区里的上市挂牌补贴是不是只能拿一个？")
+    assert only_one.intent == "lookup" and ids(only_one)[:1] == ["3"] and "基础上" in only_one.answer
 
 
 @pytest.mark.parametrize("question", ["申报的时候要准备哪些材料？", "钱批下来大概多久能到账？"])
@@ -114,8 +116,12 @@ def test_paid_directly_or_claimed_after_an_items_figure_is_the_procedure_rule(le
     assert r.intent == "lookup" and ids(r)[0] == "13" and "先申报" in r.answer
 
 
-def test_procedure_of_an_item_quotes_the_item(lexical: Assistant):
-    (r,) = talk(lexical, "我们打算下半年在嘉定办全国性的工业APP创新大赛，补贴怎么申请？")
+@pytest.mark.parametrize("question", [
+    "我们打算下半年在嘉定办全国性的工业APP创新大赛，补贴怎么申请？",
+    "我们10月份准备在嘉定办一场全国性的论坛，想申请区里的活动资助，办会之前需要先做什么吗？还是办完再说？",
+])
+def test_procedure_of_an_item_quotes_the_item(lexical: Assistant, question: str):
+    (r,) = talk(lexical, question)
     assert r.intent == "lookup" and ids(r)[0] == "9" and "事前备案" in r.answer
 
 

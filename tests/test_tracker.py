@@ -488,3 +488,12 @@ def test_which_things_an_item_covers_read_as_a_match_is_the_items_text(story: St
     text = "你好，服务商那条，哪些服务能算进来？我们主要是给厂里做数字化、网络化改造，设备上云、数据采集这些"
     assert story.decide_as(text, "match").kind is ActionKind.ANSWER_LOOKUP
     assert story.decide_as("我们是服务商，也建了二级节点，能申请哪些？", "match").kind is ActionKind.ANSWER_MATCH
+    # Whether a cost counts in an item's base, asked yes or no: the item's text, not a figure.
+    civil = "大院大所平台那条，我们新盖的机房大楼的土建费用，财务想问能不能计入平台建设投入、算进资助基数？"
+    assert story.decide_as(civil, "award").kind is ActionKind.ANSWER_LOOKUP
+
+
+def test_only_one_of_two_supports_read_as_eligibility_is_the_stacking_rule(story: Story):
+    story.say("我们股改上市了，工业互联网企业，能给多少钱")
+    # The reader's guess on it (eligibility, "是不是只能拿一个"), pinned down: what the text says of the two.
+    assert story.decide_as("那这个跟区里的上市挂牌补贴是不是只能拿一个？", "eligibility").kind is ActionKind.ANSWER_LOOKUP

@@ -199,7 +199,7 @@ def reconsider(
     spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
     # "«option»«item»哪些应用能算进来": which things the item covers, asked of its text — no list of what fits.
     scope_of_item = kind == "lookup" and bool(items) and parse.which_ones and not parse.money_words
-    if kind in ("match", "award") and len(items) == 1 and not parse.money_words and not parse.amounts \
+    if kind in ("match", "award") and len(items) == 1 and not parse.amounts \
             and load_genre().asks_scope.search(parse.reading):
         return "lookup"  # "服务商那条，哪些服务能算进来？我们主要做…": what the item covers, not what we can claim
     if kind in ("award", "eligibility", "lookup") and parse.which_ones and not parse.topics & RULE_TOPICS \
