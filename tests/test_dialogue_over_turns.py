@@ -47,6 +47,10 @@ def test_an_amount_given_in_pieces_adds_up_until_the_total_is_asked(fast_assista
     assert after.amount_yuan == 3_000_000
     (same_message,) = talk(fast_assistant, "区级标杆项目，已投入金额分三块：设备300万，软件200万，平台100万")
     assert same_message.amount_yuan == 1_800_000  # (300 + 200 + 100) × 30%
+    (listed,) = talk(fast_assistant, "我们区级标杆项目已投入的钱：硬件采购220万、软件平台130万、5G专网50万。能补多少？")
+    assert listed.amount_yuan == 1_200_000  # a breakdown after a colon: (220 + 130 + 50) × 30%
+    (events,) = talk(fast_assistant, "今年办了两场国际性峰会，专项审计确认费用：第一场60万、第二场80万，能资助多少")
+    assert events.amount_yuan == 700_000  # a list of events stays a list: 60 × 50% + 80 × 50%
 
 
 def test_without_pieces_a_bare_amount_after_a_figure_replaces_it(fast_assistant: Assistant):
@@ -82,6 +86,12 @@ def test_the_users_own_slip_is_a_correction_not_a_claim_about_us(fast_assistant:
     assert r.amount_yuan == 2_000_000  # 800 × 30% = 240 > 200 (区级)
     *_, claim = talk(fast_assistant, "区级标杆项目投了80万能拿多少", "你刚才说能补800万，对吧")
     assert claim.amount_yuan == 240_000  # a figure attributed to us is never a fact
+
+
+
+def test_the_users_own_sum_disputing_the_figure_is_no_fact(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "我们在嘉定办了全国性工业APP创新大赛，专项审计确认费用240万，能补多少？", "不对吧，50%不就是120万吗？")
+    assert r.amount_yuan == 1_000_000  # 240 × 50% = 120 > the yearly 100: the user's 120 is a result, not the fee
 
 
 @pytest.mark.parametrize(

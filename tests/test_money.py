@@ -191,6 +191,10 @@ def test_format_then_parse_is_exact(yuan: int) -> None:
         ("总投资3亿零500万元", [305_000_000]),
         ("投了两亿五", [250_000_000]),
         ("投了一亿二，另外两亿", [120_000_000, 200_000_000]),
+        ("项目实际投资3.6M（人民币）", [3_600_000]),  # a finance department's M = million
+        ("1.5M", [1_500_000]),
+        ("5G专网100M带宽，1000M宽带", []),  # bandwidth, not money
+        ("MES系统", []),
     ],
 )
 def test_find_amounts_in_chat_spellings(text: str, found: list[int]) -> None:

@@ -509,3 +509,14 @@ def test_an_english_word_is_found_only_as_a_whole_word(nlu: NLU):
 def test_every_year_is_not_read_inside_this_years_start(nlu: NLU):
     assert "repeat" not in read(nlu, "今年年初才处理完移出来，这种情况还有没有资格申请？").topics
     assert "repeat" in read(nlu, "这个补贴是不是年年都能拿？").topics
+
+
+@pytest.mark.parametrize("text", ["不对吧，50%不就是120万吗？", "市级标杆 已投入1500万，按30%算是450万，对吗"])
+def test_a_figure_the_user_works_out_from_the_rate_is_hoped_for_not_a_fact(nlu: NLU, text: str):
+    last = read(nlu, text).facts_of(JIADING).money[-1]
+    assert last.expected_award and not last.claims
+
+
+def test_can_we_still_apply_now_asks_the_validity(nlu: NLU):
+    assert "validity_yes_no" in read(nlu, "我听同行说这个政策已经延期了，你帮我确认一下现在还能不能报？").topics
+    assert "validity_yes_no" not in read(nlu, "我们被罚过，还能不能报？").topics

@@ -252,6 +252,8 @@ def test_a_scaling_hypothetical_scales_the_amount_given(story: Story):
         ("宝山那边一直在找我们，说宝山也有补贴。我想问问，宝山区的服务商奖励最多给多少？跟嘉定比哪个高", Reason.OTHER_REGION),
         ("嘉定哪家饭店适合请客户吃饭", Reason.OFF_TOPIC),  # our region named, an everyday question
         ("补贴到账以后要不要交所得税", Reason.OTHER_SCHEME),  # tax is not this policy's
+        ("工业互联网板块明天会涨吗？工业富联能不能买？", Reason.OFF_TOPIC),  # the field's shares, not its support
+        ("帮我算一下，贷款500w，年利率3.45%，等额本息30年，每个月还多少？", Reason.OFF_TOPIC),  # a loan, not support
     ],
 )
 def test_refusals_name_their_reason(story: Story, text: str, reason: Reason):
@@ -497,3 +499,10 @@ def test_only_one_of_two_supports_read_as_eligibility_is_the_stacking_rule(story
     story.say("我们股改上市了，工业互联网企业，能给多少钱")
     # The reader's guess on it (eligibility, "是不是只能拿一个"), pinned down: what the text says of the two.
     assert story.decide_as("那这个跟区里的上市挂牌补贴是不是只能拿一个？", "eligibility").kind is ActionKind.ANSWER_LOOKUP
+
+
+def test_a_cap_attributed_to_us_read_as_a_lookup_gets_the_figure_again(story: Story):
+    story.say("智能工厂授牌了，投资900万，能补多少")
+    # The reader's guess on it (lookup, "上限是…"), pinned down: the figure by the text again, not a clause quote.
+    action = story.decide_as("你刚才说上限是300万啊，怎么又变成200了？", "lookup")
+    assert action.kind is ActionKind.ANSWER_AWARD and action.items == ("1",)

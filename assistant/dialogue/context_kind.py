@@ -191,7 +191,8 @@ def reconsider(
     hoped_only = bool(money) and all(m.expected_award and not m.claims for m in money)
     if (parse.attributed or hoped_only) \
             and (kind in ("inform", "vague", "chitchat", "eligibility", "followup", "out_of_scope")
-                 or (kind == "lookup" and hoped_only and not parse.topics and not parse.clause_refs)):
+                 or (kind == "lookup" and (hoped_only or parse.attributed) and not parse.topics
+                     and not parse.clause_refs)):
         if items:
             return "award"  # a figure attributed to us about an item: answer that item's figure
         if goal is not None:

@@ -15,7 +15,7 @@ from assistant.rules.money import CN_DIGITS, AmountMention, parse_amount
 # A money mention in free text needs a currency word or a 万/亿 magnitude; a bare "30%", "2024年",
 # "第5条" or "15-20个" is never money. "1.2万家企业" (a count) is excluded by the counter words.
 # Chat spellings: "700w"/"1500W" (w = 万), "七百来万"/"100多万"/"两千余万" (an approximate amount is read as
-# the number said), "RMB 5 million" / "3.5 million yuan".
+# the number said), "RMB 5 million" / "3.5 million yuan" / "3.6M" (not "100M带宽").
 _COUNTERS = "家人个名次台件项场户亩吨位条款批届期天年月日"
 #: Counters of more than one character ("300万平方米", "2万小时"); "平"/"小" alone begin other words ("300万平台设备").
 _COUNTER_WORDS = "平方|平米|方米|小时"
@@ -33,7 +33,7 @@ _MENTION_RE = re.compile(
     rf"|(?P<c>[{CN_DIGITS}][{CN_DIGITS}百千万亿佰仟点]*(?:{_APPROX}{_WAN_W}{_CUR}?|{_CUR}))"
     rf"|(?P<y>[¥￥]\s*(?:{_NUM})(?:\s*[万亿])?)"
     rf"|(?P<g>[一二两三四五六七八九十\d]+个亿)"
-    rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.])(?<!\d,)\d+(?:\.\d+)?\s*(?:million|billion|mn)(?![a-zA-Z])"
+    rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.])(?<!\d,)\d+(?:\.\d+)?\s*(?:million|billion|mn|(?-i:M)(?!带宽|宽带|光纤|专线|网|内存|存储))(?![a-zA-Z])"
     rf"(?:\s*(?:yuan|RMB|CNY|rmb))?))"
     rf"(?![{_COUNTERS}]|{_COUNTER_WORDS})",
     re.IGNORECASE,
