@@ -386,6 +386,11 @@ def test_which_things_an_item_covers_is_its_text_not_what_we_can_claim(fast_assi
     assert r.intent == "lookup" and ids(r)[:1] == ["7"]
 
 
+def test_a_what_if_amount_named_by_another_items_word_is_this_figures_amount(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "服务商，区内企业服务金额800w，能拿多少", "那如果审计只认300w呢")
+    assert r.amount_yuan == 900_000 and "7" in ids(r)  # 300 × 30%: 审计 is no reason to leave the service amount
+
+
 def test_is_it_once_said_as_a_tag_question_is_a_look_up(fast_assistant: Assistant):
     *_, reply = talk(fast_assistant, "二级节点建成运营了能拿多少", "这个钱是一次性的吧")
     assert reply.intent == "lookup" and reply.amount_yuan is None and ids(reply)[0] == "6"

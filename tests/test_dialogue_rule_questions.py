@@ -448,3 +448,14 @@ def test_a_yes_no_question_on_a_rule_is_that_rule_unless_a_verdict_judges_it(
     parse = replace(lexical.nlu.parse(normalise(question)), intent="eligibility")  # the reader's guess, pinned down
     obs = Observation(parse, hits=tuple(lexical.retriever.search(question, k=5)), answerable=True)
     assert decide(apply(DialogueState(as_of=IN_FORCE), obs, lexical.domain), obs, lexical.domain).kind.value == action
+
+
+def test_more_spent_on_a_fixed_award_asks_the_figure_not_the_rule_for_more(lexical: Assistant):
+    *_, r = talk(lexical, "实训基地冠名下来了（上海市人社局考核通过），我们建实训平台投了350万，能补多少？", "那如果投了1000万呢，能多给吗？")
+    assert r.intent == "award" and r.amount_yuan == 1_000_000 and "10" in ids(r)  # fixed: the amount spent moves nothing
+    # (The cap said back instead, "封顶才1000万 太少了", is no fact: the rule for more — see test_dialogue_over_turns.)
+
+
+def test_per_event_or_per_year_with_the_cap_said_back_is_the_items_text(lexical: Assistant):
+    (r,) = talk(lexical, "活动资助那条的100万，是每场活动100万，还是一年加起来最多100万？")
+    assert r.intent == "lookup" and ids(r)[:1] == ["9"] and "年度累计" in r.answer and r.amount_yuan is None

@@ -520,3 +520,10 @@ def test_a_figure_the_user_works_out_from_the_rate_is_hoped_for_not_a_fact(nlu: 
 def test_can_we_still_apply_now_asks_the_validity(nlu: NLU):
     assert "validity_yes_no" in read(nlu, "我听同行说这个政策已经延期了，你帮我确认一下现在还能不能报？").topics
     assert "validity_yes_no" not in read(nlu, "我们被罚过，还能不能报？").topics
+
+
+def test_a_cap_stated_is_not_an_amount_asked_and_per_event_or_per_year_is_how_often(nlu: NLU):
+    p = read(nlu, "活动资助那条的100万，是每场活动100万，还是一年加起来最多100万？")
+    assert not p.asks_amount and "repeat" in p.topics
+    assert read(nlu, "活动资助最多能拿多少").asks_amount and read(nlu, "标杆项目上限是多少").asks_amount
+    assert read(nlu, "服务商最高补多少").asks_amount

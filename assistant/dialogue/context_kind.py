@@ -217,8 +217,9 @@ def reconsider(
         and _states_goal_facts(state, parse, policy_id, domain)
     ):
         return "inform"  # "这个项目«other support»给了20万，会不会影响？" / "那«base amount»如果是400万呢": recompute
-    if kind in ("lookup", "eligibility") and items and parse.asks_amount and parse.amounts:
-        return "award"  # "«base amount»一共是2000万，资助多少"
+    if kind in ("lookup", "eligibility") and items and parse.asks_amount and (claimed or not parse.topics) \
+            and parse.amounts:
+        return "award"  # "«base amount»一共是2000万，资助多少" (not "是每场100万，还是一年最多100万": the cap said back)
     bare_total = kind in ("inform", "vague", "followup") or (kind == "lookup" and parse.asks_amount)
     if bare_total and not items and "together" in parse.acts and not parse.topics and not stated \
             and goal is not None and goal.kind == "award" and goal.items:

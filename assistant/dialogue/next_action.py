@@ -142,10 +142,12 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
         # "特别大的项目能不能突破上限", "绿色通道能享受哪些政策", "有没有啥绿色通道可以走": a rule of the text answers
         # it, not the item menu nor a verdict — unless the rule is one the verdict judges ("去年被罚过还能申请吗").
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
+    spent = any(m.claims for m in obs.parse.facts_of(pid or "").money)
     if goal.kind in ("award", "match") and state.turn > 1 and not notes.filled and not notes.named_items \
-            and not obs.parse.acts - {"follow_up"} and _rule_clause_hit(obs, domain, pid):
+            and not obs.parse.acts - {"follow_up"} and not spent and _rule_clause_hit(obs, domain, pid):
         # "能不能多给点" after a figure, stating nothing new (nor "其实是同一个项目"): the rule that answers it
-        # (一事一议), not the figure again — an amount said only of the cap ("封顶1000万太少了") is no fact.
+        # (一事一议), not the figure again — an amount said only of the cap ("封顶1000万太少了") is no fact. An amount
+        # said as spent ("那如果投了1000万呢，能多给吗" of a fixed award) asks the figure again: it does not move.
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     if goal.kind == "match":
         return Action(ActionKind.ANSWER_MATCH, Reason.MATCH, pid)
