@@ -506,3 +506,12 @@ def test_a_cap_attributed_to_us_read_as_a_lookup_gets_the_figure_again(story: St
     # The reader's guess on it (lookup, "上限是…"), pinned down: the figure by the text again, not a clause quote.
     action = story.decide_as("你刚才说上限是300万啊，怎么又变成200了？", "lookup")
     assert action.kind is ActionKind.ANSWER_AWARD and action.items == ("1",)
+
+
+@pytest.mark.parametrize("text", [
+    "我们是嘉定的分公司，在嘉定经营和交税，能申请吗",
+    "唔该问下，我哋係一间上海公司喺嘉定开嘅分公司，喺嘉定经营同埋交税，可唔可以申请呢个工业互联网政策？",
+])
+def test_where_we_pay_tax_is_a_fact_of_ours_not_a_question_about_tax(story: Story, text: str):
+    action = story.say(text)
+    assert action.kind is ActionKind.ANSWER_ELIGIBILITY  # (a branch office: 不符合, by 一、支持对象)

@@ -21,6 +21,15 @@ def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
     )
 
 
+def _a_stated_fact(word: str, parse: Parse, domain: Domain) -> bool:
+    """``word`` (another scheme's, such as 交税) is a cue of a fact this message states ("在嘉定经营和交税": where the
+    enterprise pays tax, a condition of ours — not a question about tax)."""
+    return any(
+        any(word in cue or cue in word for cue in policy.cues(name).cues)
+        for policy in domain.catalog for name in parse.facts_of(policy.policy_id).values
+    )
+
+
 def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
     """"«our region»这个我了解了，那«other region»有没有类似的政策": the clause naming the other place asks about its
     own support, and nothing in the message compares it with ours — or it asks that support's figure outright."""
@@ -78,7 +87,8 @@ def out_of_scope(
     # "市经信委之前给过这个项目100万": an amount a fact's cue claims is a fact about the project, not a question
     # about another scheme.
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)
-    if parse.other_schemes and not named_items and not (kind == "inform" and claimed):
+    schemes = [w for w in parse.other_schemes if not _a_stated_fact(w, parse, domain)]
+    if schemes and not named_items and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere
     # "今天«our region»下雨吗": a place named is not the policy asked about; "上证指数多少": 多少 is not support.
     support = genre.money_words.search(genre.amount_question.sub("", parse.reading))
