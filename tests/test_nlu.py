@@ -527,3 +527,8 @@ def test_a_cap_stated_is_not_an_amount_asked_and_per_event_or_per_year_is_how_of
     assert not p.asks_amount and "repeat" in p.topics
     assert read(nlu, "活动资助最多能拿多少").asks_amount and read(nlu, "标杆项目上限是多少").asks_amount
     assert read(nlu, "服务商最高补多少").asks_amount
+
+
+def test_someone_else_got_both_is_no_stacking_question(nlu: NLU):
+    assert "stacking" not in read(nlu, "不可能吧，隔壁也是分公司，人家都拿到了").topics
+    assert "stacking" in read(nlu, "智能工厂和标杆两个能都拿吗").topics and "stacking" in read(nlu, "这两项都拿吗").topics
