@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.corpus import Policy
+from assistant.corpus import Clause, Policy
 from assistant.corpus.validity import validity_notice
 from assistant.dialogue.answer import NoteLine, citation_line
 from assistant.dialogue.domain import Domain
@@ -67,6 +67,11 @@ class Context:
         if clause.kind in ("item", "article") and clause.title and not clause.label.endswith(clause.title):
             return f"{clause.label} {clause.title}"
         return clause.label
+
+
+def label_and_title(clause: Clause) -> str:
+    """"第5条 推广…", or the label alone when it already holds the title ("（一）支持推进…")."""
+    return clause.label if clause.title and clause.title in clause.label else f"{clause.label} {clause.title}"
 
 
 def short_title(policy: Policy) -> str:

@@ -10,20 +10,21 @@ clause; else retrieval's best clause of the chosen policy. Questions about valid
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from assistant.corpus import Clause
 from assistant.dialogue.answer import Answer
-from assistant.dialogue.answers.common import Context, short_title, validity_clause, with_validity
+from assistant.dialogue.answers.common import (
+    Context,
+    label_and_title,
+    short_title,
+    validity_clause,
+    with_validity,
+)
+from assistant.dialogue.answers.document import metadata_answer
 from assistant.nlu.genre import LookupTopic, load_genre
-from assistant.nlu.spans import SENTENCE_END
 
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 _BIGRAM_SKIP = set("的了和与及或是在对按为给有将可等")
-
-
-def _date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _bigrams(text: str) -> set[str]:
@@ -62,94 +63,6 @@ def best_sentences(clause: Clause, query: str, limit: int = 2) -> list[str]:
     if chosen[-1].endswith(("；", ";")):
         chosen[-1] = chosen[-1][:-1] + "……"
     return chosen
-
-
-def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:
-    """When the policy applies, in its own words, and what that means on the as-of date."""
-    policy, meta = ctx.policy, ctx.policy.meta
-    cid = validity_clause(policy)
-    if cid is None:
-        return None
-    clause = policy.clause(cid)
-    # The policy's own words ("自发布之日起实施") with the date they mean.
-    said = meta.effective_from_text
-    start = f"{said}（{_date(meta.effective_from)}）" if said else f"自{_date(meta.effective_from)}起施行"
-    until = f"有效期至{_date(meta.valid_until)}" if meta.valid_until else "未规定截止日期"
-    if meta.in_force(ctx.as_of):
-        now, yes = f"测算日（{_date(ctx.as_of)}）仍在有效期内", "是，"
-    elif ctx.as_of < meta.effective_from:
-        now, yes = f"测算日（{_date(ctx.as_of)}）尚未生效", "否，"
-    else:
-        now, yes = f"测算日（{_date(ctx.as_of)}）已不在有效期内", "否，"
-    prefix = yes if "validity_yes_no" in ctx.obs.parse.topics else ""
-    return f"{prefix}{short_title(policy)}{start}，{until}；{now}（{clause.label}）。", clause
-
-
-def _asking_sentence(reading: str, topic: LookupTopic) -> tuple[int, int] | None:
-    """Where the sentence that asks ``topic`` starts and ends in ``reading`` (None when no sentence asks it)."""
-    asked = load_genre().lookup_topics[topic].search(reading)
-    if asked is None:
-        return None
-    start = max((m.end() for m in SENTENCE_END.finditer(reading, 0, asked.start())), default=0)
-    found = SENTENCE_END.search(reading, asked.end())
-    return start, found.start() if found else len(reading)
-
-
-def _subject_elsewhere(ctx: Context, clause: Clause, topic: LookupTopic) -> bool:
-    """The message asks ``topic`` of something another clause names ("那个考核是哪个部门负责的": 考核), not of the
-    document: a word of the sentence that asks it, matched by retrieval in another clause, outside the topic's
-    own words, that neither ``clause`` nor the words for the document itself ("政策", "文件") use."""
-    genre, reading = load_genre(), ctx.obs.parse.reading
-    asked = genre.lookup_topics[topic].search(reading)
-    own = reading[asked.start() : asked.end()] if asked else ""
-    start, end = _asking_sentence(reading, topic) or (0, len(reading))
-    sentence = reading[start:end]
-    return any(
-        term in sentence and term not in own and term not in clause.text and not genre.support_words.search(term)
-        for hit in ctx.obs.hits if hit.clause.policy_id == ctx.policy_id and hit.clause.clause_id != clause.clause_id
-        for term in hit.matched_terms
-    )
-
-
-def _of_the_document(ctx: Context, topic: LookupTopic) -> bool:
-    """The sentence that asks ``topic`` asks it of the document ("这个政策最后是由哪个部门负责解释的？"), naming no
-    item, though an item was named elsewhere in the message ("他们说服务商那条要服务够多少家…")."""
-    parse = ctx.obs.parse
-    sentence = _asking_sentence(parse.reading, topic)
-    if sentence is None:
-        return False
-    start, end = sentence
-    return bool(load_genre().support_words.search(parse.reading, start, end)) and not any(
-        start <= m.start < end for m in parse.items)
-
-
-def _metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
-    """A direct answer about the document itself, with the clause that states it."""
-    policy, meta = ctx.policy, ctx.policy.meta
-    topics = ctx.obs.parse.topics
-    if ("validity" in topics or "validity_yes_no" in topics) and "new_policy" not in topics:
-        found = _validity_answer(ctx)
-        if found is not None:
-            return found
-    topic = ctx.state.topic
-    decisive = ctx.obs.decisive_hit(policy.policy_id)
-    if "basis" in topics and topic and policy.has_clause(topic) and not ctx.state.last.clause_refs \
-            and not (decisive is not None and decisive.clause.clause_id != topic
-                     and _subject_elsewhere(ctx, policy.clause(topic), "basis")):  # "不能叠加是哪条规定的": that rule
-        basis = policy.clause(topic)  # "依据是哪条", right after an answer: the clause that answer rests on
-        return f"上面的答复依据{short_title(policy)}{_kid(basis)}。", basis
-    if (ctx.action.items or ctx.state.last.named_items) and not _of_the_document(ctx, "interpreter"):
-        return None  # "«item»需要通过哪个部门考核" is about the item, not about who interprets the policy
-    if "interpreter" in topics and meta.interpreter:
-        clause = next((c for c in policy.clauses if meta.interpreter in c.text and "解释" in c.text), None)
-        if clause is not None and _subject_elsewhere(ctx, clause, "interpreter"):
-            return None  # "那个考核是哪个部门负责的": the body a clause names for that, not who interprets the text
-        if clause is not None:
-            return f"{short_title(policy)}由{meta.interpreter}负责解释（{clause.label}）。", clause
-    if "upstream" in topics and meta.upstream and policy.has_clause("preamble"):
-        docs = "".join(meta.upstream)
-        return f"{short_title(policy)}依据{docs}等文件精神制定（序言）。", policy.clause("preamble")
-    return None
 
 
 def _rule_clause(ctx: Context, topic: LookupTopic | None = None) -> Clause | None:
@@ -258,15 +171,10 @@ def _unsettled_detail(ctx: Context, clause: Clause, delegation: re.Pattern[str])
     return line, hand_off.clause_id
 
 
-def _kid(clause: Clause) -> str:
-    """"第5条 推广…", or the label alone when it already holds the title ("（一）支持推进…")."""
-    return clause.label if clause.title and clause.title in clause.label else f"{clause.label} {clause.title}"
-
-
 def answer_lookup(ctx: Context) -> Answer | None:
     """None when nothing in the policy answers the question (the caller then clarifies or refuses)."""
     policy = ctx.policy
-    direct = _metadata_answer(ctx) if not ctx.state.last.clause_refs else None
+    direct = metadata_answer(ctx) if not ctx.state.last.clause_refs else None
     if direct is not None:
         head, clause = direct
         citations = [clause.clause_id]
@@ -284,7 +192,7 @@ def answer_lookup(ctx: Context) -> Answer | None:
             within = "中的".join(f"“{a.label}”" for a in parts)
             head = f"{ctx.named(clause.label)}（{clause.title}）属于{within}。"
         elif clause.kind in ("section", "subsection", "chapter") and kids and len(clause.text) < 40:
-            head = f"{ctx.named(clause.label)}包括：" + "；".join(_kid(k) for k in kids) + "。"
+            head = f"{ctx.named(clause.label)}包括：" + "；".join(label_and_title(k) for k in kids) + "。"
         else:
             hints = load_genre().topic_hints
             query = " ".join([ctx.obs.parse.reading, *(hints.get(t, "") for t in sorted(ctx.obs.parse.topics))])
@@ -299,7 +207,7 @@ def answer_lookup(ctx: Context) -> Answer | None:
     if clause.kind in ("section", "subsection", "chapter"):
         kids = policy.children(clause.clause_id)
         if kids and "包括：" not in head:
-            details.append("包括：" + "；".join(_kid(k) for k in kids))
+            details.append("包括：" + "；".join(label_and_title(k) for k in kids))
         citations += [k.clause_id for k in kids]
     return Answer(
         "lookup", head, policy.policy_id, details=details, validity=validity,
