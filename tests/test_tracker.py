@@ -515,3 +515,11 @@ def test_a_cap_attributed_to_us_read_as_a_lookup_gets_the_figure_again(story: St
 def test_where_we_pay_tax_is_a_fact_of_ours_not_a_question_about_tax(story: Story, text: str):
     action = story.say(text)
     assert action.kind is ActionKind.ANSWER_ELIGIBILITY  # (a branch office: 不符合, by 一、支持对象)
+
+
+def test_a_rule_heard_elsewhere_read_as_eligibility_is_checked_against_the_text(story: Story):
+    # The reader's guess on it (eligibility: "不用备案…就行"), pinned down: what the text says (事前备案).
+    text = "我听说办活动的资助不用备案，活动办完直接拿审计报告去报就行，对吧？"
+    assert story.decide_as(text, "eligibility").kind is ActionKind.ANSWER_LOOKUP
+    # A figure heard is left to the figure.
+    assert story.decide_as("听说贯标能拿20万，是吗？我们去年通过了", "award").kind is ActionKind.ANSWER_AWARD

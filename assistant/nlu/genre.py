@@ -31,7 +31,7 @@ ACTS: tuple[Act, ...] = (
 )
 LookupTopic = Literal[
     "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis", "rate",
-    "new_policy", "category",
+    "new_policy", "category", "hearsay",
 ]
 LOOKUP_TOPICS: tuple[LookupTopic, ...] = get_args(LookupTopic)
 
