@@ -89,6 +89,11 @@ def test_the_users_own_slip_is_a_correction_not_a_claim_about_us(fast_assistant:
 
 
 
+def test_a_figure_attributed_to_us_said_again_is_still_no_fact(fast_assistant: Assistant):
+    *_, r = talk(fast_assistant, "市级标杆 已投入三千万 能补多少", "你刚才说市级最高800万的，那我们就按800万报吧？")
+    assert r.amount_yuan == 5_000_000  # 3000 × 30% = 900 > 500 (市级): "按800万报" repeats the figure we never said
+
+
 def test_the_users_own_sum_disputing_the_figure_is_no_fact(fast_assistant: Assistant):
     *_, r = talk(fast_assistant, "我们在嘉定办了全国性工业APP创新大赛，专项审计确认费用240万，能补多少？", "不对吧，50%不就是120万吗？")
     assert r.amount_yuan == 1_000_000  # 240 × 50% = 120 > the yearly 100: the user's 120 is a result, not the fee

@@ -459,3 +459,18 @@ def test_more_spent_on_a_fixed_award_asks_the_figure_not_the_rule_for_more(lexic
 def test_per_event_or_per_year_with_the_cap_said_back_is_the_items_text(lexical: Assistant):
     (r,) = talk(lexical, "活动资助那条的100万，是每场活动100万，还是一年加起来最多100万？")
     assert r.intent == "lookup" and ids(r)[:1] == ["9"] and "年度累计" in r.answer and r.amount_yuan is None
+
+
+@pytest.mark.parametrize(
+    ("question", "as_of", "starts"),
+    [
+        ("这个政策还有效吗", IN_FORCE, "是，"),
+        ("这个政策还有效吗", date(2026, 1, 5), "否，"),
+        ("这个政策过期了吗", IN_FORCE, "否，"),  # asked whether it has ended: the yes and the no swap
+        ("这个政策过期了吗", date(2026, 1, 5), "是，"),
+        ("元旦过后这个工业互联网政策是不是就不能再按它申报了？", date(2026, 1, 5), "是，"),
+    ],
+)
+def test_a_yes_or_no_about_validity_follows_the_question(lexical: Assistant, question: str, as_of: date, starts: str):
+    reply = lexical.new_conversation(as_of).ask(question)
+    assert reply.intent == "lookup" and ids(reply)[:1] == ["16"] and reply.answer.startswith(starts)

@@ -532,3 +532,4 @@ def test_a_cap_stated_is_not_an_amount_asked_and_per_event_or_per_year_is_how_of
 def test_someone_else_got_both_is_no_stacking_question(nlu: NLU):
     assert "stacking" not in read(nlu, "不可能吧，隔壁也是分公司，人家都拿到了").topics
     assert "stacking" in read(nlu, "智能工厂和标杆两个能都拿吗").topics and "stacking" in read(nlu, "这两项都拿吗").topics
+    assert "stacking" in read(nlu, "两条能不能都享受？政策里按什么原则处理？").topics

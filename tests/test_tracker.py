@@ -253,6 +253,7 @@ def test_a_scaling_hypothetical_scales_the_amount_given(story: Story):
         ("嘉定哪家饭店适合请客户吃饭", Reason.OFF_TOPIC),  # our region named, an everyday question
         ("补贴到账以后要不要交所得税", Reason.OTHER_SCHEME),  # tax is not this policy's
         ("工业互联网板块明天会涨吗？工业富联能不能买？", Reason.OFF_TOPIC),  # the field's shares, not its support
+        ("闵行区的工业互联网标杆项目能补多少？申报条件和嘉定一样吗？", Reason.OTHER_REGION),  # its figure asked (补)
         ("帮我算一下，贷款500w，年利率3.45%，等额本息30年，每个月还多少？", Reason.OFF_TOPIC),  # a loan, not support
     ],
 )
@@ -523,3 +524,29 @@ def test_a_rule_heard_elsewhere_read_as_eligibility_is_checked_against_the_text(
     assert story.decide_as(text, "eligibility").kind is ActionKind.ANSWER_LOOKUP
     # A figure heard is left to the figure.
     assert story.decide_as("听说贯标能拿20万，是吗？我们去年通过了", "award").kind is ActionKind.ANSWER_AWARD
+
+
+def test_money_wished_for_read_as_eligibility_asks_which_item(story: Story):
+    # The reader's guess on it (eligibility: "能…吗"), pinned down: a figure wanted, nothing named — which item.
+    assert story.decide_as("我们厂能拿点钱吗", "eligibility").kind is ActionKind.ASK_ITEM
+    assert story.decide_as("有钱拿吗我们", "eligibility").kind is ActionKind.ASK_ITEM
+    # Support asked for with nothing named, read as a look-up or as vague: the items on offer, not a clause.
+    assert story.decide_as("有什么政策", "lookup").kind is ActionKind.ASK_ITEM
+    assert story.decide_as("有补贴吗", "vague").kind is ActionKind.ASK_ITEM
+    assert story.decide_as("这个政策是谁出的", "lookup").kind is ActionKind.ANSWER_LOOKUP  # a topic of its own
+    # Asked whether we may apply, it stays a verdict (一、支持对象 and 第14条).
+    assert story.decide_as("能申请补贴吗", "eligibility").kind is ActionKind.ANSWER_ELIGIBILITY
+    assert story.decide_as("没申报过，能不能直接来领补助？", "eligibility").kind is ActionKind.ANSWER_ELIGIBILITY
+
+
+def test_that_item_then_a_statement_after_a_figure_is_that_items_figure(story: Story):
+    story.say("规上那个，我们做工业互联网的，今年第一次进规上，能给多少")
+    # The reader's guess on it (lookup), pinned down: "那…呢" keeps the question (a figure) and changes the item.
+    action = story.decide_as("那上市的呢？我们明年准备在北交所挂牌", "lookup")
+    assert action.kind is ActionKind.ANSWER_AWARD and action.items == ("3",)
+
+
+def test_whether_a_step_is_enough_for_an_item_is_its_text(story: Story):
+    story.say("贯标那个能拿多少")
+    # Read as a follow-up of the figure, pinned down: what the item requires, asked of its text.
+    assert story.decide_as("贯标是要通过认证才算，还是开展了评估就行？", "followup").kind is ActionKind.ANSWER_LOOKUP

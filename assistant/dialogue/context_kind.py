@@ -125,7 +125,7 @@ def reconsider(
             and not parse.clause_refs and parse.scores.get("lookup", 0.0) < FORM_INTERRUPT:
         return "inform"  # "«item»那个啊，还要我说什么？" to "which item?": the answer, said impatiently
     opening = load_genre().follow_up_opening.match(parse.reading)
-    if kind == "eligibility" and opening and items and goal is not None and goal.kind == "award" \
+    if kind in ("eligibility", "lookup") and opening and items and goal is not None and goal.kind == "award" \
             and not load_genre().question.search(parse.reading, opening.end()):
         return "followup"  # "那«item»呢？我们是«fact»，刚«fact»": the goal's question of that item, facts stated after
     # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
@@ -177,6 +177,13 @@ def reconsider(
     if kind == "lookup" and short and parse.asks_amount and parse.money_words and not items and not parse.topics \
             and not parse.clause_refs and goal is None:
         return "award"  # "区里有没有钱": money wished for, nothing named — which item (not a random clause)
+    if kind in ("lookup", "vague") and short and goal is None and not items and not parse.topics \
+            and not parse.clause_refs and not parse.amounts and not parse.facts_of(policy_id).values \
+            and load_genre().support_words.search(parse.reading):
+        return "award"  # "有什么政策", "有补贴吗": support asked for with nothing named — the items on offer (not a clause)
+    if kind == "eligibility" and not items and not parse.facts_of(policy_id).values and not parse.amounts \
+            and not parse.topics and load_genre().wants_money.search(parse.reading):
+        return "award"  # "我们厂能拿点钱吗": money wished for, nothing named or stated — which item (not a verdict)
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的«item»补贴" names, not claims
     if kind == "lookup" and "stacking" in parse.topics and parse.asks_amount and parse.acts & {"together", "same_project"} \
             and (stated or (goal is not None and goal.kind == "award")):
@@ -200,7 +207,7 @@ def reconsider(
     spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
     # "«option»«item»哪些应用能算进来": which things the item covers, asked of its text — no list of what fits.
     scope_of_item = kind == "lookup" and bool(items) and parse.which_ones and not parse.money_words
-    if kind in ("match", "award") and len(items) == 1 and not parse.amounts \
+    if kind in ("match", "award", "lookup", "followup") and len(items) == 1 and not parse.amounts \
             and load_genre().asks_scope.search(parse.reading):
         return "lookup"  # "服务商那条，哪些服务能算进来？我们主要做…": what the item covers, not what we can claim
     if kind in ("award", "eligibility", "lookup") and parse.which_ones and not parse.topics & RULE_TOPICS \

@@ -39,7 +39,8 @@ def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
         for name in dict.fromkeys(p.name for p in parse.places if p.name in elsewhere)
         for start, _ in occurrences(parse.reading, name)
     ]
-    if any(genre.support_words.search(c) and genre.amount_question.search(c) for c in clauses):
+    if any((genre.support_words.search(c) or genre.money_words.search(c)) and genre.amount_question.search(c)
+           for c in clauses):
         return True  # "«other region»的«item»补贴是多少，比«ours»高吗": that region's own figure is asked for
     if genre.comparison.search(parse.reading):
         return False

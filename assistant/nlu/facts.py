@@ -11,7 +11,7 @@ cue; a ratio ("1:1", "1比0.5") stands in its cue's clause (:mod:`assistant.nlu.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.nlu.fact_values import read_choice, read_count, read_ratio
@@ -44,10 +44,15 @@ def read_facts(
     *,
     spans: Sequence[Span] = (),
     other_places: Iterable[str] = (),
+    attributed: Iterable[int] = (),
 ) -> PolicyFacts:
-    """Read the facts of ``policy`` from ``text`` (spans already blanked out; ``mentions`` outside them)."""
+    """Read the facts of ``policy`` from ``text`` (spans already blanked out; ``mentions`` outside them).
+    ``attributed``: amounts (yuan) the message attributes to us ("你刚才说…800万"); said again outside that span and
+    claimed by no cue ("那我们就按800万报吧"), such an amount is still ours, hoped for — never the user's fact."""
     money = read_money(_without_awarders(text, policy, genre), [m for m in mentions if not in_spans(m.start, spans)],
                        policy, genre)
+    said_back = set(attributed)
+    money = tuple(replace(m, expected_award=True) if m.yuan in said_back and not m.claims else m for m in money)
     values: dict[str, Any] = {}
     places = tuple(other_places)
     names = name_spans(text, policy)

@@ -82,6 +82,8 @@ class Genre:
     negated_list: re.Pattern[str]
     asks_meaning: re.Pattern[str]
     asks_scope: re.Pattern[str]
+    wants_money: re.Pattern[str]
+    asks_if_ended: re.Pattern[str]
     past_aspect: re.Pattern[str]
     says_what: re.Pattern[str]
     excluded_part: re.Pattern[str]
@@ -229,6 +231,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             negated_list=_compile(data["negated_list"], "negated_list"),
             asks_meaning=_compile(data["asks_meaning"], "asks_meaning"),
             asks_scope=_compile(data["asks_scope"], "asks_scope"),
+            wants_money=_compile(data["wants_money"], "wants_money"),
+            asks_if_ended=_compile(data["asks_if_ended"], "asks_if_ended"),
             past_aspect=_compile(data["past_aspect"], "past_aspect"),
             says_what=_compile(data["says_what"], "says_what"),
             excluded_part=_compile(data["excluded_part"], "excluded_part"),

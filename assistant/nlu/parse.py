@@ -181,14 +181,17 @@ class NLU:
         genre = self.genre
         spans = tuple(mark_spans(text, genre))
         reading = without_spans(text, spans)
-        found = tuple(m for m in find_amounts(text) if not in_spans(m.start, spans))
+        every = find_amounts(text)
+        found = tuple(m for m in every if not in_spans(m.start, spans))
+        attributed = [m.yuan for m in every if in_spans(m.start, [s for s in spans if s.kind == "attribution"])]
         amounts = _summed(text, _without_superseded(text, found, genre), genre)
         places = tuple(find_places(reading, genre))
         covered = {p for v in self.catalog for p in (v.region, v.region_short) if p}
         elsewhere = [p.name for p in places if not any(p.name in c or c in p.name for c in covered)]
         elsewhere += [w for w in genre.elsewhere if w in reading]
         facts = {
-            v.policy_id: read_facts(reading, amounts, v, genre, spans=spans, other_places=elsewhere)
+            v.policy_id: read_facts(reading, amounts, v, genre, spans=spans, other_places=elsewhere,
+                                    attributed=attributed)
             for v in self.catalog
             if v.has_rules
         }

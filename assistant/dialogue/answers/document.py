@@ -35,6 +35,9 @@ def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:
     else:
         now, yes = f"测算日（{_date(ctx.as_of)}）已不在有效期内", "否，"
     prefix = yes if "validity_yes_no" in ctx.obs.parse.topics else ""
+    if prefix and load_genre().asks_if_ended.search(ctx.obs.parse.reading):
+        # "过期了吗", "是不是就不能再按它申报了": asked whether it has ended, so the yes and the no swap.
+        prefix = "否，" if yes == "是，" else "是，"
     return f"{prefix}{short_title(policy)}{start}，{until}；{now}（{clause.label}）。", clause
 
 
