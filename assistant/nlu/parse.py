@@ -8,7 +8,7 @@ references, places, the policies named, options, amounts), read each policy's fa
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Protocol
@@ -144,26 +144,34 @@ class Parse:
         return replace(self, intent=intent, scores=dict(scores))
 
 
-def mask(text: str, parse: Parse, count: re.Pattern[str] | None = None) -> str:
-    """Replace entities by placeholders (longest first where they overlap), drop blanked spans."""
+def mask(
+    text: str, parse: Parse, count: re.Pattern[str] | None = None, keep: Sequence[tuple[int, int]] | None = None
+) -> str:
+    """Replace entities by placeholders (longest first where they overlap), drop blanked spans; with ``keep``, only
+    those parts of the message (its question part), which ask."""
     marks: list[tuple[int, int, str]] = []
     marks += [(m.start, m.end, MASKS["money"]) for m in parse.amounts]
     marks += [(m.start, m.end, MASKS["item"]) for m in parse.items if not in_spans(m.start, parse.spans)]
     marks += [(o.start, o.end, MASKS["option"]) for o in parse.options]
     marks += [(r.start, r.start + len(r.text), MASKS["clause"]) for r in parse.clause_refs if r.number or not r.title]
     marks += [(p.start, p.start + len(p.name), MASKS["place"]) for p in parse.places if p.start >= 0]
+    reading, asks = parse.reading, parse.asks
+    if keep is not None:
+        marks = [m for m in marks if any(s <= m[0] and m[1] <= e for s, e in keep)]
+        reading = "".join(ch if any(s <= i < e for s, e in keep) else " " for i, ch in enumerate(reading))
+        asks = True
     marks.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
     taken: list[tuple[int, int, str]] = []
     for m in marks:
         if all(m[1] <= t[0] or m[0] >= t[1] for t in taken):
             taken.append(m)
-    out = parse.reading
+    out = reading
     for start, end, symbol in sorted(taken, reverse=True):
         out = out[:start] + symbol + out[end:]
     if count is not None:
         out = count.sub(MASKS["count"], out)  # "多少个" asks how many, not how much
     out = _DIGITS.sub(MASKS["number"], out)
-    return re.sub(r"\s+", "", out).lower() + (ASKS if parse.asks else STATES).lower()
+    return re.sub(r"\s+", "", out).lower() + (ASKS if asks else STATES).lower()
 
 
 class NLU:
@@ -183,7 +191,8 @@ class NLU:
         reading = without_spans(text, spans)
         every = find_amounts(text)
         found = tuple(m for m in every if not in_spans(m.start, spans))
-        attributed = [m.yuan for m in every if in_spans(m.start, [s for s in spans if s.kind == "attribution"])]
+        said_to_us = [s for s in spans if s.kind == "attribution"]
+        attributed = [m.yuan for m in every if in_spans(m.start, said_to_us)]
         amounts = _summed(text, _without_superseded(text, found, genre), genre)
         places = tuple(find_places(reading, genre))
         covered = {p for v in self.catalog for p in (v.region, v.region_short) if p}
@@ -227,16 +236,16 @@ class NLU:
         )
         return replace(parse, masked=mask(text, parse, genre.count_question))
 
-    def _question_part(self, parse: Parse) -> str | None:
-        """The clauses that ask, when the message tells its story first ("我们是…集成商，…一年服务四十多家，作为服务商
-        能拿多少补贴？"); not when it opens with its question ("你确定？你刚才明明说的2000万"), nor a question too short
-        to read alone ("…，对吧？")."""
+    def _question_part(self, parse: Parse) -> list[tuple[int, int]] | None:
+        """Where the clauses that ask are, when the message tells its story first ("我们是…集成商，…一年服务四十多家，
+        作为服务商能拿多少补贴？"); not when it opens with its question ("你确定？你刚才明明说的2000万"), nor a question
+        too short to read alone ("…，对吧？")."""
         clauses = _clauses(parse.reading)
-        asking = [bool(self.genre.question.search(c)) for c in clauses]
+        asking = [bool(self.genre.question.search(parse.reading, s, e)) for s, e in clauses]
         if not any(asking) or asking[0]:
             return None
-        part = "".join(c for c, a in zip(clauses, asking, strict=True) if a)
-        return part if content_size(part) >= QUESTION_PART_MIN else None
+        part = [c for c, a in zip(clauses, asking, strict=True) if a]
+        return part if content_size("".join(parse.reading[s:e] for s, e in part)) >= QUESTION_PART_MIN else None
 
     def parse(self, text: str) -> Parse:
         parse = self.extract(text)
@@ -244,9 +253,10 @@ class NLU:
             return parse
         scores = dict(self.reader.scores(parse.masked, parse.reading))
         if (asked := self._question_part(parse)) is not None:
-            # A long message tells its story first and asks last: the question counts as much as the story.
-            q = self.extract(asked)
-            part = self.reader.scores(q.masked, q.reading)
+            # A long message tells its story first and asks last: the question counts as much as the story (read
+            # from this parse, not parsed again).
+            masked = mask(text, parse, self.genre.count_question, keep=asked)
+            part = self.reader.scores(masked, "".join(parse.reading[s:e] for s, e in asked))
             scores = {k: (scores.get(k, 0.0) + part.get(k, 0.0)) / 2 for k in scores.keys() | part.keys()}
         if not parse.asks:
             # Nothing is asked: the message states facts (or chats); it is not a question of its own.
@@ -256,13 +266,14 @@ class NLU:
         return parse.with_intent(max(scores, key=lambda k: scores[k]), scores)
 
 
-def _clauses(text: str) -> list[str]:
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Where each clause of ``text`` starts and ends (its closing mark included), blank ones left out."""
     out, start = [], 0
     for m in CLAUSE_END.finditer(text):
-        out.append(text[start : m.end()])
+        out.append((start, m.end()))
         start = m.end()
-    out.append(text[start:])
-    return [c for c in out if c.strip()]
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if text[s:e].strip()]
 
 
 def _summed(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tuple[AmountMention, ...]:
