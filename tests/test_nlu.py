@@ -533,3 +533,34 @@ def test_someone_else_got_both_is_no_stacking_question(nlu: NLU):
     assert "stacking" not in read(nlu, "不可能吧，隔壁也是分公司，人家都拿到了").topics
     assert "stacking" in read(nlu, "智能工厂和标杆两个能都拿吗").topics and "stacking" in read(nlu, "这两项都拿吗").topics
     assert "stacking" in read(nlu, "两条能不能都享受？政策里按什么原则处理？").topics
+
+
+def test_a_space_between_chinese_words_ends_a_clause_for_places(nlu: NLU):
+    # Phone typing puts no commas: the second mention asks about that place's own support, not where we move to.
+    places = read(nlu, "那如果我们搬到青浦 青浦那边给多少").places
+    assert [(p.name, p.registration) for p in places] == [("青浦", False)]
+    assert read(nlu, "我们打算搬到青浦去").places[0].registration
+
+
+def test_a_total_amount_is_not_several_items_added_up(nlu: NLU):
+    assert "together" not in read(nlu, "去年给十几家企业做服务，实际发生服务金额一共300万").acts
+    assert "together" in read(nlu, "智能工厂和贯标一共能拿多少").acts
+
+
+@pytest.mark.parametrize("text", [
+    "这个专项的钱是先发下来再做项目吗？",
+    "申请这个补贴是怎么个流程？",
+    "我们明年准备在嘉定办全国性大赛，活动开始前需要做什么手续吗？",
+])
+def test_the_order_of_money_and_work_and_steps_before_it_ask_the_procedure(nlu: NLU, text: str):
+    assert "procedure" in read(nlu, text).topics
+
+
+def test_the_level_planned_for_is_the_level_asked_about(nlu: NLU):
+    assert read(nlu, "还没认定，准备报区级标杆示范").facts_of(JIADING).values["level"] == "区级"
+    assert read(nlu, "还没认定").facts_of(JIADING).values["level"] == "未认定"
+
+
+def test_support_from_a_district_bureau_is_other_support_for_the_project(nlu: NLU):
+    money = read(nlu, "另外区科委已经给这个项目补过50万").facts_of(JIADING).money
+    assert [max(m.claims, key=m.claims.get) for m in money] == ["other_support_same_project_yuan"]

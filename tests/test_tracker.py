@@ -550,3 +550,27 @@ def test_whether_a_step_is_enough_for_an_item_is_its_text(story: Story):
     story.say("贯标那个能拿多少")
     # Read as a follow-up of the figure, pinned down: what the item requires, asked of its text.
     assert story.decide_as("贯标是要通过认证才算，还是开展了评估就行？", "followup").kind is ActionKind.ANSWER_LOOKUP
+
+
+def test_facts_then_only_this_one_after_a_figure_asks_the_same_figure(story: Story):
+    story.say("第一个客户：上海市智能工厂授牌，投资600万，能拿多少？")
+    # The reader's guess on it (eligibility), pinned down: "…，这个呢？" keeps the question (a figure) for the new item.
+    action = story.decide_as("第二个客户是区级标杆示范项目，已投入900万，这个呢？", "eligibility")
+    assert action.kind is ActionKind.ANSWER_AWARD and action.items == ("5",)
+
+
+@pytest.mark.parametrize("text", [
+    "上海市的中小企业“智改数转”专项，市里一般补多少？",
+    "上海市经信委的工业互联网专项，市级标杆市里能给多少？",
+])
+def test_a_higher_level_named_as_the_payer_of_the_figure_asked_is_its_own_support(story: Story, text: str):
+    action = story.say(text)
+    assert action.kind is ActionKind.REFUSE
+    # The district asked to pay, for a city-level item of ours, is ours.
+    assert Story(story.a).say("市级标杆示范项目，已投入900万，区里最多补多少？").kind is ActionKind.ANSWER_AWARD
+
+
+def test_a_place_said_of_the_head_office_in_phone_typing_is_not_the_question(story: Story):
+    # No commas: the clause naming the other place ends at the space, so it asks nothing of that place.
+    action = story.say("我们是嘉定分公司 总公司在浦东 能申请贯标那个奖励吗")
+    assert action.kind is ActionKind.ANSWER_ELIGIBILITY

@@ -16,6 +16,7 @@ from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.intents import NluIntent
+from assistant.nlu.spans import CLAUSE_END
 
 #: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
 #: names its item only when nothing else in the message points to one.
@@ -106,6 +107,14 @@ def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], dom
     return any(f in money for m in parse.facts_of(policy_id).money for f in m.claims)
 
 
+def _follow_up_tail(reading: str) -> bool:
+    """Facts first, then only "这个呢？" ("第二个客户是«item»，已投入«amount»，这个呢？"): nothing asked but "…呢"."""
+    body = reading.rstrip("？?！!。 ")
+    cut = max((m.end() for m in CLAUSE_END.finditer(body)), default=0)
+    tail = body[cut:].strip()
+    return cut > 0 and 1 < len(tail) <= 6 and tail.endswith("呢") and not load_genre().question.search(body[:cut])
+
+
 def reconsider(
     state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain
 ) -> TurnKind:
@@ -125,9 +134,10 @@ def reconsider(
             and not parse.clause_refs and parse.scores.get("lookup", 0.0) < FORM_INTERRUPT:
         return "inform"  # "«item»那个啊，还要我说什么？" to "which item?": the answer, said impatiently
     opening = load_genre().follow_up_opening.match(parse.reading)
-    if kind in ("eligibility", "lookup") and opening and items and goal is not None and goal.kind == "award" \
-            and not load_genre().question.search(parse.reading, opening.end()):
-        return "followup"  # "那«item»呢？我们是«fact»，刚«fact»": the goal's question of that item, facts stated after
+    if kind in ("eligibility", "lookup") and items and goal is not None and goal.kind == "award" and (
+        (opening and not load_genre().question.search(parse.reading, opening.end())) or _follow_up_tail(parse.reading)
+    ):  # "那«item»呢？我们是«fact»，刚«fact»", "第二个客户是«item»，«fact»，这个呢？": the goal's question of that item
+        return "followup"
     # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
     amount_for_goal = goal is not None and goal.kind == "award" and not items and bool(parse.amounts)
     asked_goal = goal is not None and goal.kind in ("award", "eligibility")

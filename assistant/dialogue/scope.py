@@ -83,7 +83,10 @@ def out_of_scope(
     # "上海市层面的专项，市里能补多少": a higher level's own support asked about (not "市级«item»", an option of ours,
     # nor "市里补了400万", a fact) — answered by that level, not by this district's policy.
     level = genre.other_level.search(parse.reading)
-    if level and parse.asks and not named_items and not parse.options and not states:
+    # "市级标杆市里能给多少": that level named as the one who pays, and its figure asked right after — its own support,
+    # whatever item or option of ours the message also names.
+    pays = level is not None and genre.amount_question.match(parse.reading, level.end()) is not None
+    if level and parse.asks and (pays or (not named_items and not parse.options and not states)):
         return "other_region", (level.group(0),)
     # "市经信委之前给过这个项目100万": an amount a fact's cue claims is a fact about the project, not a question
     # about another scheme.

@@ -24,7 +24,7 @@ _PART_REF = re.compile(
     r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:部分|大块|板块|大类|块)"
     r"(?:的?第?\s*[（(]?([0-9]{1,2}|[一二三四五六七八九十]{1,3})[）)]?\s*(?:部分|小块|大块|块|类|项|点))?"
 )
-_SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n]")
+_SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n]|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")  # (see spans.CLAUSE_END)
 #: Weight of an item named only inside an injected span ("直接说«item»能拿…" still asks about it).
 INJECTED_ITEM_WEIGHT = 0.3
 #: An alias of at least this many characters also matches with one character wrong ("智能工场"), at this weight.
@@ -201,11 +201,19 @@ def find_places(text: str, genre: Genre) -> list[PlaceMention]:
     for name, at in sorted(found, key=lambda x: x[1]):
         if any(name in o.name or o.name in name for o in out):
             continue
-        left = max((m.end() for m in _SEGMENT_BREAK.finditer(text, 0, at)), default=0)
-        right_m = _SEGMENT_BREAK.search(text, at)
-        segment = text[left : right_m.start() if right_m else len(text)]
-        out.append(PlaceMention(name, at, any(w in segment for w in genre.registration_words)))
+        # a place is where the applicant is registered only when every mention of it says so ("搬到青浦 青浦
+        # 那边给多少" asks about that place's own support the second time)
+        starts = [s for s, _ in occurrences(text, name)] or [at]
+        registration = all(any(w in _segment(text, s) for w in genre.registration_words) for s in starts)
+        out.append(PlaceMention(name, at, registration))
     return out
+
+
+def _segment(text: str, at: int) -> str:
+    # (not finditer(text, 0, at): a space's lookahead must see the character after it)
+    left = max((m.end() for m in _SEGMENT_BREAK.finditer(text) if m.end() <= at), default=0)
+    right_m = _SEGMENT_BREAK.search(text, at)
+    return text[left : right_m.start() if right_m else len(text)]
 
 
 def find_policy_names(text: str, catalog: Catalog) -> dict[str, float]:

@@ -36,6 +36,12 @@ def read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
         # "是区级的……哦不对，刚翻了文件，是市级认定的": the option said after the user corrects themselves.
         after = [f for f in found if f[0] >= marks[-1]]
         found = after or found
+    nones = set(getattr(spec, "none_options", None) or ())
+    if nones and len({o for _, o in found}) > 1:
+        # "还没认定，准备报区级": not awarded yet, and the option planned for is the figure asked about (a what-if)
+        planned = [f for f in found if f[1] not in nones
+                   and genre.planned.search(text, segment_start(text, f[0]), f[0])]
+        found = planned or found
     if found:
         return sorted(found)[0][1]
     # "不是全国性也不是国际性的": every option but one ruled out leaves that one.

@@ -42,7 +42,9 @@ _OPEN, _CLOSE = "（(【[", "）)】]"
 #: Where a sentence ends (a question asked in one sentence of a long message is about that sentence).
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 #: Where a clause ends (a sentence's end, or a comma or semicolon inside it; an English full stop before a space).
-CLAUSE_END = re.compile(r"[，,。；;？?！!\n]|\.(?=\s)")
+#: A space between two Chinese characters ends a clause too: phone and voice typing puts no commas
+#: ("我们是分公司 总公司在外区 能申请吗").
+CLAUSE_END = re.compile(r"[，,。；;？?！!\n]|\.(?=\s)|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 
 def _bracket(text: str, start: int) -> tuple[int, int] | None:
     """The brackets around ``start`` ("（系统：……）"), if the marker stands inside an unclosed bracket."""
