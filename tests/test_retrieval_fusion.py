@@ -82,3 +82,26 @@ def test_a_part_asked_about_by_naming_its_items_wins_over_each_item(policy) -> N
     # Its items above it, but none of their words is the part's: the part is not what they name.
     unrelated = [hit("8", ("院所",)), hit("10", ("课程",)), hit("二（三）", ("几项",))]
     assert prefer_common_part(unrelated)[0].clause_id == "8"
+
+
+def test_a_list_question_over_one_parts_items_asks_for_the_part(policy) -> None:  # noqa: ANN001 - a Policy
+    from datetime import date
+
+    from assistant.retrieval.hits import Hit, whole_part
+
+    def hit(clause_id: str, score: float) -> Hit:
+        return Hit(policy.clause(clause_id), score, True, date(2025, 12, 31), ())
+
+    # "围绕产业氛围，比如科研机构落地、办会、搞培训，总共给哪些支持": three items of 二（三）, none far ahead.
+    pieces = [hit("10", 1.0), hit("9", 0.8), hit("8", 0.3)]
+    assert whole_part(pieces, asks_list=True) == (policy.policy_id, "二（三）")
+    assert whole_part(pieces, asks_list=False) is None  # not a list question
+    # One item far ahead ("服务商那条，哪些服务能算进来"): that item is asked about, not its part.
+    assert whole_part([hit("7", 1.0), hit("6", 0.3), hit("5", 0.2)], asks_list=True) is None
+    # Items of two parts: no part is asked about.
+    assert whole_part([hit("8", 1.0), hit("7", 0.9), hit("9", 0.8)], asks_list=True) is None
+
+
+def test_the_part_asked_for_as_a_whole_comes_first_in_search(settings: Settings) -> None:
+    top = Retriever(settings).search("围绕整个产业圈子的氛围营造，比如科研机构落地、办会、搞培训，政策总共给哪些支持？", k=3)
+    assert top[0].clause_id == "二（三）"

@@ -91,3 +91,23 @@ def prefer_common_part(hits: list[Hit], within: int = 4) -> list[Hit]:
         if len(own) == len(above) and len(carried) >= 2 and extra:
             return [part, *above, *hits[i + 1 :]]
     return hits
+
+
+#: The second item's score must be this close to the first's for the question to be about their part as a whole.
+WHOLE_PART_SPREAD = 0.5
+
+
+def whole_part(hits: list[Hit], asks_list: bool, spread: float = WHOLE_PART_SPREAD) -> tuple[str, str] | None:
+    """The heading-only part a list question asks about ("围绕产业氛围，比如科研机构落地、办会、搞培训，总共给哪些支持"):
+    when the first three hits are items of one part, each matching a piece of the question (the first not far ahead: the
+    second scores at least ``spread`` of it), the part is asked about as a whole — (policy id, its clause id)."""
+    if not asks_list or len(hits) < 3:
+        return None
+    top = hits[:3]
+    parents = {(h.policy_id, h.clause.parent_id) for h in top}
+    if len(parents) != 1 or any(h.clause.kind in ("section", "subsection", "chapter") for h in top):
+        return None
+    (policy_id, parent_id), = parents
+    if parent_id is None or top[0].score <= 0 or top[1].score < spread * top[0].score:
+        return None
+    return policy_id, parent_id

@@ -108,6 +108,7 @@ class Analyzer:
         self._jieba = jieba.Tokenizer()
         self.stopwords = frozenset(normalise(w) for w in vocabulary.stopwords)
         self.funding_words = frozenset(normalise(w) for w in vocabulary.funding_words)
+        self.list_words = tuple(normalise(w) for w in vocabulary.list_words)
         self.terms = tuple(dict.fromkeys(normalise(t) for t in vocabulary.terms if t.strip()))
         self._term_set = frozenset(self.terms)
         synonyms: dict[str, list[str]] = {}

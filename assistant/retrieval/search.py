@@ -22,7 +22,7 @@ from assistant.errors import InputError
 from assistant.retrieval.bm25 import BM25Index, LexicalScores
 from assistant.retrieval.chroma_index import ChromaIndex
 from assistant.retrieval.embedders import Embedder
-from assistant.retrieval.hits import Hit, prefer_common_part, prefer_named_part
+from assistant.retrieval.hits import Hit, prefer_common_part, prefer_named_part, whole_part
 from assistant.retrieval.lexicon import Analyzer, normalise
 from assistant.retrieval.memory_store import MemoryStore
 from assistant.retrieval.ranking import METHODS, RRF_K, Fusion, Method, _Ranking
@@ -235,8 +235,22 @@ class Searcher:
                 self._hit(state, int(i), float(ranking.scores[i]), lexical, dense, query_tokens, word_scores, senses, as_of)
                 for i in ranking.top(max(k, 4) if method == "hybrid" else k, tie_break)
             ]
-            out[method] = prefer_common_part(prefer_named_part(hits))[:k] if method == "hybrid" else hits
+            if method == "hybrid":
+                hits = prefer_common_part(prefer_named_part(hits))
+                if (part := self._whole_part(state, hits, query, candidates)) is not None:
+                    first = self._hit(state, part, float(ranking.scores[part]), lexical, dense, query_tokens,
+                                      word_scores, senses, as_of)
+                    hits = [first, *[h for h in hits if h.clause is not first.clause]]
+            out[method] = hits[:k]
         return out
+
+    @staticmethod
+    def _whole_part(state: _State, hits: list[Hit], query: str, candidates: np.ndarray) -> int | None:
+        """The index of the part a list question asks about as a whole (see :func:`whole_part`), if any."""
+        norm = normalise(query)
+        part = whole_part(hits, any(w in norm for w in state.analyzer.list_words))
+        ci = state.clause_index.get(part) if part is not None else None
+        return ci if ci is not None and candidates[ci] else None
 
     def _hit(
         self,

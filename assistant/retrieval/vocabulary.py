@@ -35,7 +35,7 @@ from assistant.errors import DataError
 RETRIEVAL_FILE = "retrieval.yaml"
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 _SECTIONS = ("terms", "synonyms", "senses")
-_GENRE_SECTIONS = ("stopwords", "funding_words", "synonyms", "senses", "places")
+_GENRE_SECTIONS = ("stopwords", "funding_words", "list_words", "synonyms", "senses", "places")
 #: Ordinals a caller names a part by ("第二大类"): 1 to this number, in Chinese numerals and digits.
 MAX_PLACE = 10
 _NUMERALS = "一二三四五六七八九十"
@@ -79,6 +79,9 @@ class Vocabulary:
     """Words that say nothing about which clause answers (the genre file's)."""
     funding_words: tuple[str, ...] = ()
     """The genre's words for "money from the government" (补贴, 资助, 奖励…), interchangeable in questions."""
+    list_words: tuple[str, ...] = ()
+    """Words that ask for a list of things ("哪些", "哪几类", "讲了些什么"): with the items of one part each matching a
+    piece of the question, the part is what is asked (see :func:`assistant.retrieval.hits.whole_part`)."""
 
     def merged(self, other: Vocabulary) -> Vocabulary:
         """Both vocabularies: terms once each; a synonym both define expands to both targets, each word once (the
@@ -93,6 +96,7 @@ class Vocabulary:
             senses=tuple(dict.fromkeys((*self.senses, *other.senses))),
             stopwords=tuple(dict.fromkeys((*self.stopwords, *other.stopwords))),
             funding_words=tuple(dict.fromkeys((*self.funding_words, *other.funding_words))),
+            list_words=tuple(dict.fromkeys((*self.list_words, *other.list_words))),
         )
 
 
@@ -129,6 +133,7 @@ def genre_vocabulary(path: Path = GENRE_FILE) -> Vocabulary:
         senses=(*_senses(data.get("senses"), path, policy_id=None), *_places(data.get("places"), path)),
         stopwords=tuple(_strings(data.get("stopwords"), path, "stopwords")),
         funding_words=tuple(_strings(data.get("funding_words"), path, "funding_words")),
+        list_words=tuple(_strings(data.get("list_words"), path, "list_words")),
     )
 
 
