@@ -638,3 +638,12 @@ def test_an_event_of_the_year_before_is_not_in_this_years_list(fast_assistant: A
                          "那笔去年已经拿了。今年又办了一场全国性工业互联网大赛，审计确认六十万，今年这场能补多少")
     assert first.amount_yuan == 1_000_000  # 240 × 50% = 120, the year's cap 100
     assert second.amount_yuan == 300_000  # this year's list is the 60万 alone
+
+
+def test_a_level_only_planned_for_gives_the_figure_then_and_the_condition_unmet_now(fast_assistant: Assistant):
+    *_, planned = talk(fast_assistant, "标杆示范项目，投了1500万，能补多少？", "还没认定，准备报区级")
+    assert planned.amount_yuan == 2_000_000
+    assert "不满足：被认定为" in planned.answer and "如符合条件" in planned.answer
+    # Awarded after all: the same figure, the condition met.
+    *_, awarded = talk(fast_assistant, "标杆示范项目，投了1500万，能补多少？", "还没认定，准备报区级", "评上了，区级的")
+    assert awarded.amount_yuan == 2_000_000 and "已满足：被认定为" in awarded.answer

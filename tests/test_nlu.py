@@ -557,7 +557,8 @@ def test_the_order_of_money_and_work_and_steps_before_it_ask_the_procedure(nlu: 
 
 
 def test_the_level_planned_for_is_the_level_asked_about(nlu: NLU):
-    assert read(nlu, "还没认定，准备报区级标杆示范").facts_of(JIADING).values["level"] == "区级"
+    planned = read(nlu, "还没认定，准备报区级标杆示范").facts_of(JIADING)
+    assert planned.values["level"] == "区级" and planned.planned == {"level"}
     assert read(nlu, "还没认定").facts_of(JIADING).values["level"] == "未认定"
 
 

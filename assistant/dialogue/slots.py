@@ -283,7 +283,8 @@ def fill_slots(
     # Pieces keep adding until the figure is asked for ("…总共能补多少") or corrected.
     adding = frozenset(n for n in values if (n in pieces or in_pieces) and not parse.asks_amount
                        and spec_type(domain, policy_id, n) == "money")
-    new = state.with_slots(policy_id, values, turn, _said_of(parse, policy_id, goal), adding) if values else state
+    new = state.with_slots(policy_id, values, turn, _said_of(parse, policy_id, goal), adding,
+                           facts.planned & values.keys()) if values else state
     if has_items:
         new = replace(new, pending_money=())
     elif pending:

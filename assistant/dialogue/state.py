@@ -75,6 +75,8 @@ class Slot:
     """The items the conversation was about when it was set (other support "for this project" is that project's)."""
     adding: bool = False
     """The user is giving this amount in pieces ("分几块，设备900万" … "软件600万"): the next pieces add to it."""
+    planned: bool = False
+    """Only planned for ("还没认定，准备报区级"): the figure is computed with it, the condition is not met yet."""
 
 
 @dataclass(frozen=True)
@@ -180,13 +182,17 @@ class DialogueState:
 
     def with_slots(
         self, policy_id: str, values: Mapping[str, Any], turn: int, items: tuple[str, ...] = (),
-        adding: frozenset[str] = frozenset(),
+        adding: frozenset[str] = frozenset(), planned: frozenset[str] = frozenset(),
     ) -> DialogueState:
         merged = dict(self.slots)
         own = dict(merged.get(policy_id, {}))
-        own.update({k: Slot(v, turn, items, k in adding) for k, v in values.items()})
+        own.update({k: Slot(v, turn, items, k in adding, k in planned) for k, v in values.items()})
         merged[policy_id] = own
         return replace(self, slots=merged)
+
+    def planned(self, policy_id: str | None = None) -> frozenset[str]:
+        """Facts whose value is only planned for (see :attr:`Slot.planned`)."""
+        return frozenset(k for k, s in self.slots.get(policy_id or self.policy_id or "", {}).items() if s.planned)
 
     def forget(self, policy_id: str, names: frozenset[str], before: DialogueState) -> DialogueState:
         """These facts back to what ``before`` knew of them (a value said of one list element only)."""

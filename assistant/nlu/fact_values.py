@@ -19,7 +19,8 @@ _PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
 
 
-def read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
+def read_choice(text: str, spec: Any, fc: FactCues) -> tuple[str | None, bool]:
+    """The option named, and whether it is only planned for ("还没认定，准备报区级": 区级, planned)."""
     genre = load_genre()
     found: list[tuple[int, str]] = []
     negated: set[str] = set()
@@ -41,12 +42,13 @@ def read_choice(text: str, spec: Any, fc: FactCues) -> str | None:
         # "还没认定，准备报区级": not awarded yet, and the option planned for is the figure asked about (a what-if)
         planned = [f for f in found if f[1] not in nones
                    and genre.planned.search(text, segment_start(text, f[0]), f[0])]
-        found = planned or found
+        if planned:
+            return sorted(planned)[0][1], True
     if found:
-        return sorted(found)[0][1]
+        return sorted(found)[0][1], False
     # "不是全国性也不是国际性的": every option but one ruled out leaves that one.
     rest = [o for o in spec.options or () if o not in negated]
-    return rest[0] if negated and len(rest) == 1 else None
+    return (rest[0] if negated and len(rest) == 1 else None), False
 
 
 def read_count(text: str, fc: FactCues) -> int | None:

@@ -34,6 +34,8 @@ class PolicyFacts:
     """Bool, choice and count facts (money is in ``money``)."""
     mentioned: tuple[str, ...] = ()
     """Facts whose cue words appear, with or without a value ("镇里扶持过" speaks of other support)."""
+    planned: frozenset[str] = frozenset()
+    """Facts whose value is only planned for ("还没认定，准备报区级"): a figure for then, a condition not met now."""
 
 
 def read_facts(
@@ -54,6 +56,7 @@ def read_facts(
     said_back = set(attributed)
     money = tuple(replace(m, expected_award=True) if m.yuan in said_back and not m.claims else m for m in money)
     values: dict[str, Any] = {}
+    planned: set[str] = set()
     places = tuple(other_places)
     names = name_spans(text, policy)
     cue_spans = {n: [span for c in fc.cues for span in occurrences(text, c)] for n, fc in policy.lexicon.items()}
@@ -66,7 +69,9 @@ def read_facts(
                 [span for n, spans in cue_spans.items() if n != name for span in spans], genre,
             )
         elif spec.type == "choice":
-            value = read_choice(text, spec, cues)
+            value, plan = read_choice(text, spec, cues)
+            if plan:
+                planned.add(name)
         elif spec.type == "count":
             value = read_count(text, cues)
         elif spec.type == "ratio":
@@ -79,7 +84,7 @@ def read_facts(
     mentioned = tuple(
         n for n, fc in policy.lexicon.items() if any(c in text for c in (*fc.cues, *fc.negative_cues, *fc.open_cues))
     )
-    return PolicyFacts(money, values, mentioned)
+    return PolicyFacts(money, values, mentioned, frozenset(planned))
 
 
 def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:

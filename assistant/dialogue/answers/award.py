@@ -23,7 +23,13 @@ def _verb(result: Any) -> str:
 def _own_conditions(ctx: Context, item_id: str) -> tuple[list[str], list[str]]:
     """The item's own conditions for this profile (lines), and those the user said are not met."""
     rules = ctx.rules
-    elig = check_eligibility(rules, item_id, ctx.state.profile(), ctx.as_of)
+    # A value only planned for ("准备报区级") gives the figure for then; now, its condition is not met (the fact's
+    # none option, "未认定").
+    now = ctx.state.profile() | {
+        name: spec.none_options[0] for name in ctx.state.planned(ctx.policy_id)
+        if (spec := rules.facts.get(name)) is not None and spec.none_options
+    }
+    elig = check_eligibility(rules, item_id, now, ctx.as_of)
     clause = rules.item(item_id).clause
     own = [r for r in elig.reasons if r.clause == clause]
     lines = [f"{_MARK[r.status]}：{r.condition}" for r in own]
