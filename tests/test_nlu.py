@@ -565,3 +565,19 @@ def test_the_level_planned_for_is_the_level_asked_about(nlu: NLU):
 def test_support_from_a_district_bureau_is_other_support_for_the_project(nlu: NLU):
     money = read(nlu, "另外区科委已经给这个项目补过50万").facts_of(JIADING).money
     assert [max(m.claims, key=m.claims.get) for m in money] == ["other_support_same_project_yuan"]
+
+
+@pytest.mark.parametrize("text", ["听说这个政策已经停了，是真的吗？", "我们想等明年1月再报，还来得及吗？",
+                                  "准备2026年1月2日再提交申报，还赶得上这个政策吗？"])
+def test_whether_it_has_stopped_or_is_still_in_time_asks_the_validity(nlu: NLU, text: str):
+    assert "validity_yes_no" in read(nlu, text).topics
+
+
+def test_dropping_out_and_coming_back_is_not_the_first_time(nlu: NLU):
+    said = read(nlu, "我们2023年第一次进了规上，2024年掉出去了，2025年又进了规上并纳入统计").facts_of(JIADING)
+    assert said.values["first_time_above_scale"] is False
+
+
+def test_the_number_a_user_disputes_with_is_hoped_for_not_a_fact(nlu: NLU):
+    money = read(nlu, "为什么不是1260万？").facts_of(JIADING).money
+    assert [(m.expected_award, bool(m.claims)) for m in money] == [(True, False)]

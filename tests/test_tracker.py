@@ -574,3 +574,22 @@ def test_a_place_said_of_the_head_office_in_phone_typing_is_not_the_question(sto
     # No commas: the clause naming the other place ends at the space, so it asks nothing of that place.
     action = story.say("我们是嘉定分公司 总公司在浦东 能申请贯标那个奖励吗")
     assert action.kind is ActionKind.ANSWER_ELIGIBILITY
+
+
+@pytest.mark.parametrize("text", ["为什么不是1260万？30%不就是1260万吗", "你刚才说的是900万，怎么又变了？", "不对吧，算错了吧",
+                                  "结果怎么又变了？"])
+def test_a_figure_disputed_is_the_figure_again(story: Story, text: str):
+    story.say("国家级标杆示范项目，已投入4200万，区里给多少？")
+    # The reader's guess on it (lookup), pinned down: the same figure again, its steps saying why.
+    action = story.decide_as(text, "lookup")
+    assert action.kind is ActionKind.ANSWER_AWARD and action.items == ("5",)
+    assert story.profile["invested_yuan"] == 42_000_000  # the user's own number is never the amount invested
+
+
+def test_whether_the_figure_is_certain_or_the_text_itself_is_the_items_clause(story: Story):
+    story.say("人才实训基地冠名了，能拿多少？")
+    # Read as eligibility, pinned down: the item's text (a ceiling after review), not a verdict.
+    assert story.decide_as("是不是一定能拿满100万？", "eligibility").kind is ActionKind.ANSWER_LOOKUP
+    assert story.decide_as("我不信，给我原文", "eligibility").kind is ActionKind.ANSWER_LOOKUP
+    # "保证能批吗" asks whether we qualify: a verdict.
+    assert story.decide_as("保证能批吗？", "eligibility").kind is ActionKind.ANSWER_ELIGIBILITY

@@ -33,7 +33,8 @@ _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 
 #: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause, newer policies),
 #: not for a figure.
-RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "new_policy", "hearsay"})
+RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "new_policy", "hearsay", "certainty",
+                         "original"})
 #: Topics about the document as a whole, the same answer whichever item is discussed.
 DOCUMENT_TOPICS = frozenset({"validity", "validity_yes_no", "interpreter", "upstream", "new_policy"})
 
@@ -194,6 +195,10 @@ def reconsider(
     if kind == "eligibility" and not items and not parse.facts_of(policy_id).values and not parse.amounts \
             and not parse.topics and load_genre().wants_money.search(parse.reading):
         return "award"  # "我们厂能拿点钱吗": money wished for, nothing named or stated — which item (not a verdict)
+    if "dispute" in parse.acts and kind != "award" and goal is not None and goal.kind == "award" and goal.items \
+            and not items and not parse.clause_refs and not parse.topics & {"original", "certainty", "basis"} \
+            and not parse.facts_of(policy_id).values:
+        return "award"  # "为什么不是1260万？", "能不能多给点", "怎么又变了": the figure again, with the steps that say why
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的«item»补贴" names, not claims
     if kind == "lookup" and "stacking" in parse.topics and parse.asks_amount and parse.acts & {"together", "same_project"} \
             and (stated or (goal is not None and goal.kind == "award")):

@@ -24,14 +24,13 @@ from assistant.errors import DataError
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 
 Act = Literal[
-    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus"
+    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus",
+    "dispute",
 ]
-ACTS: tuple[Act, ...] = (
-    "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus"
-)
+ACTS: tuple[Act, ...] = get_args(Act)
 LookupTopic = Literal[
     "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis", "rate",
-    "new_policy", "category", "hearsay",
+    "new_policy", "category", "hearsay", "certainty", "original",
 ]
 LOOKUP_TOPICS: tuple[LookupTopic, ...] = get_args(LookupTopic)
 

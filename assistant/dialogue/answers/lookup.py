@@ -92,7 +92,10 @@ def _chosen(ctx: Context) -> list[Clause]:
         return [policy.clause(c) for c in notes.clause_refs[:1]]
     items = ctx.action.items or notes.named_items
     decisive = ctx.obs.decisive_hit(policy.policy_id)
-    if not items and (parse.refers_back or "repeat" in parse.topics) and ctx.state.recent:
+    if "original" in parse.topics and not parse.items_of(policy.policy_id) and ctx.state.topic \
+            and policy.has_clause(ctx.state.topic):
+        return [policy.clause(ctx.state.topic)]  # "我不信，给我原文": the clause the last answer rests on
+    if not items and (parse.refers_back or parse.topics & {"repeat", "certainty"}) and ctx.state.recent:
         items = ctx.state.recent[-1:]  # "这个是一次性的还是每年都给", "是每年都有吗": the item just discussed
         if decisive is not None and ctx.rules is not None and "repeat" not in parse.topics \
                 and decisive.clause.clause_id != ctx.rules.item(items[0]).clause:
@@ -196,7 +199,9 @@ def answer_lookup(ctx: Context) -> Answer | None:
         else:
             hints = load_genre().topic_hints
             query = " ".join([ctx.obs.parse.reading, *(hints.get(t, "") for t in sorted(ctx.obs.parse.topics))])
-            head = f"根据{ctx.named(clause.label)}：{''.join(best_sentences(clause, query))}"
+            # "给我原文": the clause's words in full, not the sentences nearest the question
+            said = clause.text if "original" in ctx.obs.parse.topics else "".join(best_sentences(clause, query))
+            head = f"根据{ctx.named(clause.label)}：{said}"
         citations = [clause.clause_id] + ([parts[-1].clause_id] if placed else [])
         validity, citations = with_validity(ctx, citations)
     details: list[str] = []
