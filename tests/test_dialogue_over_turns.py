@@ -647,3 +647,13 @@ def test_a_level_only_planned_for_gives_the_figure_then_and_the_condition_unmet_
     # Awarded after all: the same figure, the condition met.
     *_, awarded = talk(fast_assistant, "标杆示范项目，投了1500万，能补多少？", "还没认定，准备报区级", "评上了，区级的")
     assert awarded.amount_yuan == 2_000_000 and "已满足：被认定为" in awarded.answer
+
+
+def test_an_amount_given_as_its_parts_adds_up(fast_assistant: Assistant):
+    (parts,) = talk(fast_assistant, "我们智能工厂授牌了，投资是设备300万、软件200万，能补多少？")
+    assert parts.amount_yuan == 1_500_000  # (300万 + 200万) × 30%
+    # The base's parts, the excluded one among them: the total is their sum, the excluded part taken off.
+    (platform,) = talk(fast_assistant, "大院大所平台，投入是：软硬件设备900万、软件系统400万、实验楼土建700万，能补多少？")
+    assert platform.amount_yuan == 3_900_000  # (900 + 400 + 700 − 700)万 × 30%
+    (total,) = talk(fast_assistant, "大院大所平台，总投入2000万，土建700万，能补多少")
+    assert total.amount_yuan == 3_900_000  # the total given: not 2700万

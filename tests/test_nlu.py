@@ -581,3 +581,19 @@ def test_dropping_out_and_coming_back_is_not_the_first_time(nlu: NLU):
 def test_the_number_a_user_disputes_with_is_hoped_for_not_a_fact(nlu: NLU):
     money = read(nlu, "为什么不是1260万？").facts_of(JIADING).money
     assert [(m.expected_award, bool(m.claims)) for m in money] == [(True, False)]
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("投资是设备300万、软件200万", True),
+    ("设备花了二百八十万，软件和实施花了九十万", True),
+    ("去年签了两单：给A厂做评估诊断28万，给B厂做数字化改造95万", True),
+    ("大院大所那个平台 总投入2000w 土建占了600w", False),  # a total and a part of it
+    ("智能工厂投资800万，去年营收2000万", False),
+    ("智能化改造总投资1000万，设备600万", False),  # the total, then one part of it
+    ("去年签了两单：A厂28万，B厂95万", True),
+])
+def test_an_amount_given_as_its_parts(nlu: NLU, text: str, parts: bool):
+    from assistant.nlu.genre import load_genre
+    from assistant.nlu.money_facts import said_in_parts
+
+    assert said_in_parts(text, read(nlu, text).facts_of(JIADING).money, load_genre()) is parts

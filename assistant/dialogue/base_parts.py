@@ -12,6 +12,7 @@ from typing import Any
 from assistant.dialogue.domain import Domain
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.money_facts import said_in_parts
 from assistant.rules.parts import RatePart
 
 
@@ -27,8 +28,11 @@ def total_from_parts(parse: Parse, policy_id: str, items: tuple[str, ...], domai
             if not isinstance(part, RatePart) or not part.base or not part.exclude:
                 continue
             excluded = {e.fact for e in part.exclude}
-            claimed = [{f for f, s in m.claims.items() if s > 0} for m in money]
-            if not all(c <= excluded for c in claimed):
+            own = set(domain.item_facts(policy_id, (item_id,)))  # (another item's words for an amount do not count)
+            claimed = [{f for f, s in m.claims.items() if s > 0 and f in own} for m in money]
+            # "投入是：设备900万、软件400万、土建700万": every part of the base, its own words for the total included
+            parts = excluded | {part.base} if said_in_parts(parse.reading, money, load_genre()) else excluded
+            if not all(c <= parts for c in claimed) or not any(c & excluded for c in claimed):
                 continue  # the total was given (its own fact claims it), or an amount belongs to another fact
             owner = max(money, key=lambda m: max(m.claims.get(f, 0.0) for f in excluded))
             facts = owner.best_claims(excluded)

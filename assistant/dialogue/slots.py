@@ -22,7 +22,7 @@ from assistant.dialogue.list_elements import element_at
 from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
-from assistant.nlu.money_facts import MoneyReading
+from assistant.nlu.money_facts import MoneyReading, said_in_parts
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ def fill_slots(
     best: dict[str, float] = {}
     list_started: dict[str, int] = {}
     genre = load_genre()
-    in_pieces = bool(genre.in_pieces.search(parse.reading)) and "correction" not in parse.acts
+    in_pieces = said_in_parts(parse.reading, facts.money, genre) and "correction" not in parse.acts
     pieces = set(state.adding_to(policy_id, list(profile))) if "correction" not in parse.acts else set()
     first_piece: str | None = None
     for m in readings:

@@ -74,6 +74,7 @@ class Genre:
     support_words: re.Pattern[str]
     increment: re.Pattern[str]
     in_pieces: re.Pattern[str]
+    breakdown_parts: tuple[str, ...]
     another_project: re.Pattern[str]
     option_not_about: re.Pattern[str]
     negated_option: re.Pattern[str]
@@ -223,6 +224,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             support_words=_compile(data["support_words"], "support_words"),
             increment=_compile(data["increment"], "increment"),
             in_pieces=_compile(data["in_pieces"], "in_pieces"),
+            breakdown_parts=tuple(data["breakdown_parts"]),
             another_project=_compile(data["another_project"], "another_project"),
             option_not_about=_compile(data["option_not_about"], "option_not_about"),
             negated_option=_compile(data["negated_option"], "negated_option"),
