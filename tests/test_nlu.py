@@ -597,3 +597,8 @@ def test_an_amount_given_as_its_parts(nlu: NLU, text: str, parts: bool):
     from assistant.nlu.money_facts import said_in_parts
 
     assert said_in_parts(text, read(nlu, text).facts_of(JIADING).money, load_genre()) is parts
+
+
+def test_this_named_project_also_awarded_is_the_same_project(nlu: NLU):
+    assert "same_project" in read(nlu, "这个节点项目同时也被认定为市级标杆示范项目，已投入800万").acts
+    assert "procedure" not in read(nlu, "税务迁移手续还没办完，目前税务登记还在宝山").topics

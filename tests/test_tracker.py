@@ -593,3 +593,16 @@ def test_whether_the_figure_is_certain_or_the_text_itself_is_the_items_clause(st
     assert story.decide_as("我不信，给我原文", "eligibility").kind is ActionKind.ANSWER_LOOKUP
     # "保证能批吗" asks whether we qualify: a verdict.
     assert story.decide_as("保证能批吗？", "eligibility").kind is ActionKind.ANSWER_ELIGIBILITY
+
+
+def test_whether_a_step_is_needed_is_the_procedure_and_a_step_missed_is_judged(story: Story):
+    # Read as eligibility, pinned down: the event's facts say nothing of the procedure — its text (事前备案).
+    asked = "我们准备下半年在嘉定办一场国际性的工业互联网大会，要先备案吗？"
+    assert story.decide_as(asked, "eligibility").kind is ActionKind.ANSWER_LOOKUP
+    # The step itself stated as missed: a verdict on it.
+    assert story.decide_as("我们的峰会没有备案，办完了再申请行不行", "eligibility").kind is ActionKind.ANSWER_ELIGIBILITY
+
+
+def test_another_scheme_asked_in_its_own_clause_is_refused_though_an_item_began_the_story(story: Story):
+    action = story.say("我们智能工厂项目里研发投入了300万，这部分能做研发费用加计扣除吗？能抵多少税？")
+    assert action.kind is ActionKind.REFUSE

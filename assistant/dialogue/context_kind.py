@@ -108,6 +108,15 @@ def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], dom
     return any(f in money for m in parse.facts_of(policy_id).money for f in m.claims)
 
 
+def _states_a_step(parse: Parse, policy_id: str, domain: Domain) -> bool:
+    """A fact the message states is a step of the procedure (a cue of it is a procedure word: 备案 of 事前备案)."""
+    procedure = load_genre().lookup_topics["procedure"]
+    return any(
+        procedure.search(cue) for policy in domain.catalog if policy.policy_id == policy_id
+        for name in parse.facts_of(policy_id).values for cue in policy.cues(name).cues
+    )
+
+
 def _follow_up_tail(reading: str) -> bool:
     """Facts first, then only "这个呢？" ("第二个客户是«item»，已投入«amount»，这个呢？"): nothing asked but "…呢"."""
     body = reading.rstrip("？?！!。 ")
@@ -203,8 +212,10 @@ def reconsider(
     if kind == "lookup" and "stacking" in parse.topics and parse.asks_amount and parse.acts & {"together", "same_project"} \
             and (stated or (goal is not None and goal.kind == "award")):
         return "award"  # "同一个项目也评上了«item»，两个能叠加吗，一共多少": the figure, the stacking rule applied
-    # "没有备案，办完了再申请行不行": a situation stated and judged is eligibility, not the procedure in general.
-    judged = kind == "eligibility" and parse.topics & RULE_TOPICS == {"procedure"} and parse.states_facts(policy_id)
+    # "没有备案，办完了再申请行不行": a step of the procedure stated and judged is eligibility, not the procedure in
+    # general — unlike "准备办«event»，要先备案吗", whose facts say nothing of the procedure.
+    judged = kind == "eligibility" and parse.topics & RULE_TOPICS == {"procedure"} \
+        and _states_a_step(parse, policy_id, domain)
     if parse.topics & RULE_TOPICS and not claimed and not parse.asks_amount and kind != "lookup" and not judged:
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:

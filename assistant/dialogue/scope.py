@@ -30,6 +30,20 @@ def _a_stated_fact(word: str, parse: Parse, domain: Domain) -> bool:
     )
 
 
+def _scheme_asked(parse: Parse, schemes: list[str]) -> bool:
+    """"智能工厂项目里研发投入了300万，这部分能做研发费用加计扣除吗": a clause that names the other scheme asks a question
+    and names no item of ours — that scheme is asked about, whatever item the story began with."""
+    question, reading = load_genre().question, parse.reading
+    for word in schemes:
+        for start, _ in occurrences(reading, word):
+            begin = max((m.end() for m in CLAUSE_END.finditer(reading) if m.end() <= start), default=0)
+            after = CLAUSE_END.search(reading, start)
+            end = after.end() if after else len(reading)
+            if question.search(reading, begin, end) and not any(begin <= m.start < end for m in parse.items):
+                return True
+    return False
+
+
 def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
     """"«our region»这个我了解了，那«other region»有没有类似的政策": the clause naming the other place asks about its
     own support, and nothing in the message compares it with ours — or it asks that support's figure outright."""
@@ -92,7 +106,7 @@ def out_of_scope(
     # about another scheme.
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)
     schemes = [w for w in parse.other_schemes if not _a_stated_fact(w, parse, domain)]
-    if schemes and not named_items and not (kind == "inform" and claimed):
+    if schemes and (not named_items or _scheme_asked(parse, schemes)) and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere
     # "今天«our region»下雨吗": a place named is not the policy asked about; "上证指数多少": 多少 is not support.
     support = genre.money_words.search(genre.amount_question.sub("", parse.reading))
