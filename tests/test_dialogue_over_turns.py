@@ -657,3 +657,12 @@ def test_an_amount_given_as_its_parts_adds_up(fast_assistant: Assistant):
     assert platform.amount_yuan == 3_900_000  # (900 + 400 + 700 − 700)万 × 30%
     (total,) = talk(fast_assistant, "大院大所平台，总投入2000万，土建700万，能补多少")
     assert total.amount_yuan == 3_900_000  # the total given: not 2700万
+
+
+def test_one_part_of_an_amount_given_in_parts_corrected_moves_the_total(fast_assistant: Assistant):
+    *_, fixed = talk(fast_assistant, "我们智能工厂授牌了，投资是设备300万、软件200万，能补多少？", "等下，设备是400不是300")
+    assert fixed.amount_yuan == 1_800_000  # (400万 + 200万) × 30%
+    # The base given as its parts, the excluded one among them: the total moves, the excluded part stays.
+    *_, platform = talk(fast_assistant, "大院大所平台，投入是：设备900万、软件400万、土建700万，能补多少？",
+                        "设备是1100不是900")
+    assert platform.amount_yuan == 4_500_000  # (1100 + 400 + 700 − 700)万 × 30%

@@ -19,6 +19,7 @@ from assistant.dialogue.bare_replies import STRONG_CLAIM, bare_value, corrected_
 from assistant.dialogue.derived_slots import scaled
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import element_at
+from assistant.dialogue.pieces import corrected_part
 from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
@@ -197,6 +198,11 @@ def fill_slots(
     """Put this message's facts (and amounts waiting for their item) into the policy's slots."""
     facts = parse.facts_of(policy_id)
     profile = state.profile(policy_id)
+    if fixed := corrected_part(state, parse, policy_id):  # "设备是400不是300": one part of a sum
+        totals = {n: total for n, (total, _) in fixed.items()}
+        new_state = state.with_slots(policy_id, totals, turn, _said_of(parse, policy_id, goal),
+                                     parts={n: p for n, (_, p) in fixed.items()})
+        return Filled(new_state, tuple(fixed), tuple(n for n in fixed if profile.get(n) != totals[n]))
     values: dict[str, Any] = dict(facts.values)
     values.update(bare_value(state.requested, parse, policy_id, domain))
     hoped: list[int] = []
@@ -210,6 +216,7 @@ def fill_slots(
     in_pieces = said_in_parts(parse.reading, facts.money, genre) and "correction" not in parse.acts
     pieces = set(state.adding_to(policy_id, list(profile))) if "correction" not in parse.acts else set()
     first_piece: str | None = None
+    parts: dict[str, tuple[int, ...]] = {}  # the parts of amounts given in parts
     for m in readings:
         if m.expected_award or (parse.attributed and not m.claims and not m.what_if):
             # Hoped for, or said "as you told us": never a fact — unless the user's own what-if beside the claim
@@ -254,6 +261,9 @@ def fill_slots(
                     else:  # "如果明年再投500万呢": added to the amount given, not in its place
                         before_value = profile.get(name) if name in pieces or m.adds else None
                     values[name] = m.yuan + before_value if isinstance(before_value, int) else m.yuan
+                    if piece:
+                        so_far = parts.get(name, state.part_list(policy_id, name) if name in pieces else ())
+                        parts[name] = (*so_far, m.yuan)
                     best[name] = score
                     first_piece = first_piece or (name if in_pieces else None)
             known[name] = values[name]
@@ -284,7 +294,7 @@ def fill_slots(
     adding = frozenset(n for n in values if (n in pieces or in_pieces) and not parse.asks_amount
                        and spec_type(domain, policy_id, n) == "money")
     new = state.with_slots(policy_id, values, turn, _said_of(parse, policy_id, goal), adding,
-                           facts.planned & values.keys()) if values else state
+                           facts.planned & values.keys(), parts) if values else state
     if has_items:
         new = replace(new, pending_money=())
     elif pending:

@@ -77,6 +77,8 @@ class Slot:
     """The user is giving this amount in pieces ("分几块，设备900万" … "软件600万"): the next pieces add to it."""
     planned: bool = False
     """Only planned for ("还没认定，准备报区级"): the figure is computed with it, the condition is not met yet."""
+    parts: tuple[int, ...] = ()
+    """An amount given in parts ("设备300万、软件200万"): the parts, so that one of them can be corrected."""
 
 
 @dataclass(frozen=True)
@@ -183,10 +185,12 @@ class DialogueState:
     def with_slots(
         self, policy_id: str, values: Mapping[str, Any], turn: int, items: tuple[str, ...] = (),
         adding: frozenset[str] = frozenset(), planned: frozenset[str] = frozenset(),
+        parts: Mapping[str, tuple[int, ...]] | None = None,
     ) -> DialogueState:
         merged = dict(self.slots)
         own = dict(merged.get(policy_id, {}))
-        own.update({k: Slot(v, turn, items, k in adding, k in planned) for k, v in values.items()})
+        given = parts or {}
+        own.update({k: Slot(v, turn, items, k in adding, k in planned, given.get(k, ())) for k, v in values.items()})
         merged[policy_id] = own
         return replace(self, slots=merged)
 
@@ -208,6 +212,11 @@ class DialogueState:
         own = self.slots.get(policy_id, {})
         values = {k: s.value for k, s in own.items() if k not in project_facts or not s.items or item in s.items}
         return values | dict(self.last.view) if policy_id == self.policy_id else values
+
+    def part_list(self, policy_id: str, name: str) -> tuple[int, ...]:
+        """The parts an amount was given in so far (see :attr:`Slot.parts`)."""
+        slot = self.slots.get(policy_id, {}).get(name)
+        return slot.parts if slot is not None else ()
 
     def adding_to(self, policy_id: str, among: list[str]) -> list[str]:
         """The money facts among ``among`` the user is giving in pieces."""

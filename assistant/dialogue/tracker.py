@@ -180,7 +180,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if aside is base and (elsewhere_facts := moved_elsewhere(base, parse, policy_id, domain)):
         filled = replace(filled, state=filled.state.with_slots(policy_id, elsewhere_facts, turn))
     if goal is not None and (parts := total_from_parts(parse, policy_id, goal.items, domain)):
-        filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn))  # "土建800万 设备1200万"
+        # "土建800万 设备1200万": the base's total, its parts kept so that one of them can be corrected
+        pieces = {n: tuple(m.yuan for m in parse.facts_of(policy_id).money if not m.denied) for n in list(parts)[:1]}
+        filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn, parts=pieces))
     drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain)
     if drop.element_only or (drop.values and not drop.view):  # said of one element: its fate
         kept = filled.state.forget(policy_id, drop.element_only, base).with_slots(policy_id, drop.values, turn)
