@@ -591,6 +591,7 @@ def test_the_number_a_user_disputes_with_is_hoped_for_not_a_fact(nlu: NLU):
     ("智能工厂投资800万，去年营收2000万", False),
     ("智能化改造总投资1000万，设备600万", False),  # the total, then one part of it
     ("去年签了两单：A厂28万，B厂95万", True),
+    ("平台设备900万、软件400万，土建另外700万", True),  # an amount its own fact names neither adds nor breaks
 ])
 def test_an_amount_given_as_its_parts(nlu: NLU, text: str, parts: bool):
     from assistant.nlu.genre import load_genre

@@ -151,5 +151,6 @@ def said_in_parts(text: str, money: Sequence[MoneyReading], genre: Genre) -> boo
         named = text[max(sentence, segment_start(text, at), previous) : at]  # the words naming this amount
         previous = m.mention.end
         part = any(w in named for w in genre.breakdown_parts) and not _TOTAL.search(named)
-        by_sentence.setdefault(sentence, []).append(part)
+        if part or not m.claims:  # (an amount a fact's own word names — "土建另外400万" — neither adds nor breaks)
+            by_sentence.setdefault(sentence, []).append(part)
     return any(len(parts) >= 2 and all(parts) for parts in by_sentence.values())
