@@ -666,3 +666,15 @@ def test_one_part_of_an_amount_given_in_parts_corrected_moves_the_total(fast_ass
     *_, platform = talk(fast_assistant, "大院大所平台，投入是：设备900万、软件400万、土建700万，能补多少？",
                         "设备是1100不是900")
     assert platform.amount_yuan == 4_500_000  # (1100 + 400 + 700 − 700)万 × 30%
+
+
+@pytest.mark.parametrize(("as_of", "text", "verdict"), [
+    (date(2024, 8, 20), "我们2023年因为安全生产问题被重大处罚，今年申报会不会被取消资格？", "不符合"),  # the year before
+    (date(2025, 4, 10), "去年被重大处罚过，今年申报会不会被取消资格？", "不符合"),
+    (date(2025, 6, 12), "我们2023年被重大处罚过，2025年申报会不会被取消资格？", "还需确认"),  # two years before
+    (date(2024, 8, 20), "我们2023年被重大处罚过，2025年再申报会不会被取消资格？", "还需确认"),  # applying later
+])
+def test_a_violation_counts_only_in_the_year_before_the_application(fast_assistant: Assistant, as_of: date, text: str,
+                                                                    verdict: str):
+    reply = fast_assistant.new_conversation(as_of).ask(text)
+    assert reply.intent == "eligibility" and reply.answer.startswith(verdict)

@@ -10,6 +10,7 @@ from typing import Any
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
+from assistant.nlu.fact_years import resolve
 
 
 def scaled(state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, domain: Domain) -> dict[str, Any]:
@@ -49,3 +50,17 @@ def share_project_amounts(state: DialogueState, goal: Goal | None, turn: int, do
             if donor is not None:
                 fills[fact] = known[donor]
     return state.with_slots(pid, fills, turn) if fills else state
+
+
+def of_another_year(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> dict[str, Any]:
+    """"2023年被重大处罚过，今年申报…": a fact the rules tie to a year relative to the application (第14条 上一年度)
+    holds when said of that year; said of another ("2023年…，2025年申报") it is not this fact. The application year
+    is the one the message names ("2025年申报"), else the year of the day asked."""
+    facts = parse.facts_of(policy_id)
+    today = state.as_of.year
+    applying = resolve(facts.applying, today) if facts.applying is not None else today
+    return {
+        name: False for name, said in facts.years.items()
+        if (spec := domain.fact_spec(policy_id, name)) is not None and spec.year_offset is not None
+        and resolve(said, today) - applying != spec.year_offset
+    }

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.dialogue.bare_replies import STRONG_CLAIM, bare_value, corrected_wan, spec_type, spent_wan
-from assistant.dialogue.derived_slots import scaled
+from assistant.dialogue.derived_slots import of_another_year, scaled
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import element_at
 from assistant.dialogue.pieces import corrected_part
@@ -203,7 +203,7 @@ def fill_slots(
         new_state = state.with_slots(policy_id, totals, turn, _said_of(parse, policy_id, goal),
                                      parts={n: p for n, (_, p) in fixed.items()})
         return Filled(new_state, tuple(fixed), tuple(n for n in fixed if profile.get(n) != totals[n]))
-    values: dict[str, Any] = dict(facts.values)
+    values: dict[str, Any] = dict(facts.values) | of_another_year(state, parse, policy_id, domain)
     values.update(bare_value(state.requested, parse, policy_id, domain))
     hoped: list[int] = []
     pending: list[MoneyReading] = []

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.nlu.fact_values import read_choice, read_count, read_ratio
+from assistant.nlu.fact_years import Year, applying_year, fact_year
 from assistant.nlu.genre import Genre
 from assistant.nlu.money_facts import MoneyReading, read_money
 from assistant.nlu.spans import Span, in_spans, occurrences, option_spans
@@ -36,6 +37,10 @@ class PolicyFacts:
     """Facts whose cue words appear, with or without a value ("镇里扶持过" speaks of other support)."""
     planned: frozenset[str] = frozenset()
     """Facts whose value is only planned for ("还没认定，准备报区级"): a figure for then, a condition not met now."""
+    years: Mapping[str, Year] = field(default_factory=dict)
+    """For facts tied to a year (``FactSpec.year_offset``): the year the message says it of ("2023年被处罚")."""
+    applying: Year | None = None
+    """The year the message says the applicant applies in ("2025年申报"), if it says one."""
 
 
 def read_facts(
@@ -84,7 +89,10 @@ def read_facts(
     mentioned = tuple(
         n for n, fc in policy.lexicon.items() if any(c in text for c in (*fc.cues, *fc.negative_cues, *fc.open_cues))
     )
-    return PolicyFacts(money, values, mentioned, frozenset(planned))
+    years = {name: said for name, spec in policy.facts.items()
+             if spec.year_offset is not None and values.get(name) is True
+             and (said := fact_year(text, policy.cues(name).cues)) is not None}
+    return PolicyFacts(money, values, mentioned, frozenset(planned), years, applying_year(text))
 
 
 def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:

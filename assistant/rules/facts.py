@@ -43,6 +43,9 @@ class FactSpec(Model):
     """Options of a choice that mean "none" (未认定): they fail every one_of and key no amount."""
     required: bool = True
     default: Any = None
+    year_offset: int | None = None
+    """A yes/no fact true only of a year relative to the application year (第14条 申报当年的上一年度: -1): said of
+    another year, it is not this fact."""
 
     @field_validator("name")
     @classmethod

@@ -1,0 +1,51 @@
+"""The year a fact is said of ("2023年被重大处罚", "去年被罚过") and the year the applicant applies in ("2025年申报",
+"今年申报"), as the message says them: an absolute year or one relative to the day asked (the tracker, which knows
+that day, compares them — :mod:`assistant.dialogue.slots`). For a fact the rules tie to a year relative to the
+application (``FactSpec.year_offset``: 第14条's 申报当年的上一年度 is -1).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.nlu.spans import occurrences, segment_end, segment_start
+
+#: ("abs", 2023) for "2023年", ("rel", -1) for "去年": a year as said.
+Year = tuple[str, int]
+
+_ABSOLUTE = re.compile(r"(20\d{2})\s*年")
+_RELATIVE = {"前年": -2, "去年": -1, "上一年": -1, "上年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "后年": 2}
+_RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE, key=len, reverse=True)))
+#: A year said right before applying ("2025年申报", "明年再申请", "等到2025年再报").
+_APPLYING = re.compile(r"((?:20\d{2})\s*年|前年|去年|今年|明年|后年)[^，,。；;？?！!]{0,4}(申报|申请|报)")
+
+
+def _year(said: str) -> Year | None:
+    if m := _ABSOLUTE.search(said):
+        return "abs", int(m.group(1))
+    if m := _RELATIVE_RE.search(said):
+        return "rel", _RELATIVE[m.group(0)]
+    return None
+
+
+def fact_year(text: str, cues: tuple[str, ...]) -> Year | None:
+    """The year said in the clause of the first cue of a fact found in ``text``, if any."""
+    for cue in cues:
+        for start, end in occurrences(text, cue):
+            clause = text[segment_start(text, start) : segment_end(text, end)]
+            applying = _APPLYING.search(clause)
+            said = _year(clause[: applying.start()] + clause[applying.end() :] if applying else clause)
+            if said is not None:
+                return said
+    return None
+
+
+def applying_year(text: str) -> Year | None:
+    """The year the message says the applicant applies in, if it says one."""
+    m = _APPLYING.search(text)
+    return _year(m.group(1)) if m else None
+
+
+def resolve(year: Year, today: int) -> int:
+    kind, n = year
+    return n if kind == "abs" else today + n
