@@ -606,3 +606,12 @@ def test_whether_a_step_is_needed_is_the_procedure_and_a_step_missed_is_judged(s
 def test_another_scheme_asked_in_its_own_clause_is_refused_though_an_item_began_the_story(story: Story):
     action = story.say("我们智能工厂项目里研发投入了300万，这部分能做研发费用加计扣除吗？能抵多少税？")
     assert action.kind is ActionKind.REFUSE
+
+
+def test_a_higher_level_asked_of_its_own_support_there_is_refused_and_an_extension_heard_is_the_validity(story: Story):
+    story.say("我们厂拿了上海市智能工厂授牌，投了600万，区里能补多少？")
+    asked = "那上海市经信委那边对智能工厂有没有单独的奖励？能给多少？"
+    assert story.decide_as(asked, "award").kind is ActionKind.REFUSE
+    # "不对吧" with the policy's validity heard otherwise: the validity, not the figure disputed.
+    heard = story.decide_as("不对吧，这个政策不是延长到2026年底了吗？", "award")
+    assert heard.kind is ActionKind.ANSWER_LOOKUP

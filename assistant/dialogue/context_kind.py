@@ -205,7 +205,7 @@ def reconsider(
             and not parse.topics and load_genre().wants_money.search(parse.reading):
         return "award"  # "我们厂能拿点钱吗": money wished for, nothing named or stated — which item (not a verdict)
     if "dispute" in parse.acts and kind != "award" and goal is not None and goal.kind == "award" and goal.items \
-            and not items and not parse.clause_refs and not parse.topics & {"original", "certainty", "basis"} \
+            and not items and not parse.clause_refs and not parse.topics & (DOCUMENT_TOPICS | {"original", "certainty", "basis"}) \
             and not parse.facts_of(policy_id).values:
         return "award"  # "为什么不是1260万？", "能不能多给点", "怎么又变了": the figure again, with the steps that say why
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的«item»补贴" names, not claims

@@ -99,7 +99,8 @@ def out_of_scope(
     level = genre.other_level.search(parse.reading)
     # "市级标杆市里能给多少": that level named as the one who pays, and its figure asked right after — its own support,
     # whatever item or option of ours the message also names.
-    pays = level is not None and genre.amount_question.match(parse.reading, level.end()) is not None
+    pays = level is not None and (genre.amount_question.match(parse.reading, level.end()) is not None
+                                  or level.group("there") is not None)
     if level and parse.asks and (pays or (not named_items and not parse.options and not states)):
         return "other_region", (level.group(0),)
     # "市经信委之前给过这个项目100万": an amount a fact's cue claims is a fact about the project, not a question
