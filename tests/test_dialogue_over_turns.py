@@ -678,3 +678,8 @@ def test_a_violation_counts_only_in_the_year_before_the_application(fast_assista
                                                                     verdict: str):
     reply = fast_assistant.new_conversation(as_of).ask(text)
     assert reply.intent == "eligibility" and reply.answer.startswith(verdict)
+
+
+def test_the_same_project_under_another_item_keeps_its_amount(fast_assistant: Assistant):
+    *_, other = talk(fast_assistant, "智能工厂授牌，项目投资1100万，能补多少？", "那如果这个项目被认定为国家级标杆示范项目呢？")
+    assert other.amount_yuan == 3_300_000 and ids(other)[0] == "5"  # 1100万 × 30%, under 第5条's national cap

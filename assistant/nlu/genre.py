@@ -70,6 +70,7 @@ class Genre:
     third_party: re.Pattern[str]
     part_of_total: re.Pattern[str]
     other_level: re.Pattern[str]
+    this_project: re.Pattern[str]
     comparison: re.Pattern[str]
     support_words: re.Pattern[str]
     increment: re.Pattern[str]
@@ -220,6 +221,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             third_party=_compile(data["third_party"], "third_party"),
             part_of_total=_compile(data["part_of_total"], "part_of_total"),
             other_level=_compile(data["other_level"], "other_level"),
+            this_project=_compile(data["this_project"], "this_project"),
             comparison=_compile(data["comparison"], "comparison"),
             support_words=_compile(data["support_words"], "support_words"),
             increment=_compile(data["increment"], "increment"),
