@@ -1,4 +1,5 @@
-"""Slot values derived from what the user said, not said outright: a scaling hypothetical ("那如果投入翻倍呢")
+"""Slot values derived from what the user said, not said outright: a scaling hypothetical ("那如果投入翻倍呢"),
+an amount carried to another item of the same project, a fact said of another year than the one it is tied to,
 and one project's amount shared by the items it is claimed under ("同一个项目…"). Part of slot filling
 (:mod:`assistant.dialogue.slots`); the arithmetic here is on the user's own figures, never on an award.
 """
@@ -7,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.dialogue.bare_replies import spec_type
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
 from assistant.nlu.fact_years import resolve
+from assistant.nlu.genre import load_genre
 
 
 def scaled(state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, domain: Domain) -> dict[str, Any]:
@@ -64,3 +67,24 @@ def of_another_year(state: DialogueState, parse: Parse, policy_id: str, domain: 
         if (spec := domain.fact_spec(policy_id, name)) is not None and spec.year_offset is not None
         and resolve(said, today) - applying != spec.year_offset
     }
+
+
+def carried_amount(
+    state: DialogueState, parse: Parse, policy_id: str, goal: Goal, known: dict[str, Any], domain: Domain
+) -> dict[str, Any]:
+    """"不是«item A»，是«item B»" after A's base amount was given: the item was misnamed, not the project — the
+    amount A's figure rested on is B's, when B misses exactly one amount and A had exactly one. So too for the same
+    project under another item ("那如果这个项目被认定为«item B»呢")."""
+    before = state.goal
+    if before is None or before.policy_id != policy_id or not before.items or set(goal.items) & set(before.items):
+        return {}
+    denied = {m.item_id for m in parse.items_of(policy_id) if m.negated}
+    same = "follow_up" in parse.acts and load_genre().this_project.search(parse.reading) is not None
+    if not set(before.items) <= denied and not same:
+        return {}
+    def money(items: tuple[str, ...]) -> list[str]:
+        return [n for n in domain.item_facts(policy_id, items) if spec_type(domain, policy_id, n) == "money"
+                and (spec := domain.fact_spec(policy_id, n)) is not None and spec.required]
+    missing = [n for n in money(goal.items) if n not in known]
+    had = [n for n in money(before.items) if isinstance(known.get(n), int)]
+    return {missing[0]: known[had[0]]} if len(missing) == 1 and len(had) == 1 else {}

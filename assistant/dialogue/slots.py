@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.dialogue.bare_replies import STRONG_CLAIM, bare_value, corrected_wan, spec_type, spent_wan
-from assistant.dialogue.derived_slots import of_another_year, scaled
+from assistant.dialogue.derived_slots import carried_amount, of_another_year, scaled
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import element_at
 from assistant.dialogue.pieces import corrected_part
@@ -173,27 +173,6 @@ def _said_of(parse: Parse, policy_id: str, goal: Goal | None) -> tuple[str, ...]
     return named or goal.items
 
 
-def _carried(
-    state: DialogueState, parse: Parse, policy_id: str, goal: Goal, known: dict[str, Any], domain: Domain
-) -> dict[str, Any]:
-    """"不是«item A»，是«item B»" after A's base amount was given: the item was misnamed, not the project — the
-    amount A's figure rested on is B's, when B misses exactly one amount and A had exactly one. So too for the same
-    project under another item ("那如果这个项目被认定为«item B»呢")."""
-    before = state.goal
-    if before is None or before.policy_id != policy_id or not before.items or set(goal.items) & set(before.items):
-        return {}
-    denied = {m.item_id for m in parse.items_of(policy_id) if m.negated}
-    same = "follow_up" in parse.acts and load_genre().this_project.search(parse.reading) is not None
-    if not set(before.items) <= denied and not same:
-        return {}
-    def money(items: tuple[str, ...]) -> list[str]:
-        return [n for n in domain.item_facts(policy_id, items) if spec_type(domain, policy_id, n) == "money"
-                and (spec := domain.fact_spec(policy_id, n)) is not None and spec.required]
-    missing = [n for n in money(goal.items) if n not in known]
-    had = [n for n in money(before.items) if isinstance(known.get(n), int)]
-    return {missing[0]: known[had[0]]} if len(missing) == 1 and len(had) == 1 else {}
-
-
 def fill_slots(
     state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, turn: int, domain: Domain
 ) -> Filled:
@@ -282,7 +261,7 @@ def fill_slots(
                    and n not in known and (spec := domain.fact_spec(policy_id, n)) is not None and spec.required]
         if len(missing) == 1:
             values[missing[0]] = wan
-    elif has_items and goal is not None and not facts.money and (carried := _carried(state, parse, policy_id, goal,
+    elif has_items and goal is not None and not facts.money and (carried := carried_amount(state, parse, policy_id, goal,
                                                                                       known, domain)):
         values.update(carried)
     given = [n for n in values if spec_type(domain, policy_id, n) in ("money", "money_list")]
