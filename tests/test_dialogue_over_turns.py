@@ -683,3 +683,15 @@ def test_a_violation_counts_only_in_the_year_before_the_application(fast_assista
 def test_the_same_project_under_another_item_keeps_its_amount(fast_assistant: Assistant):
     *_, other = talk(fast_assistant, "智能工厂授牌，项目投资1100万，能补多少？", "那如果这个项目被认定为国家级标杆示范项目呢？")
     assert other.amount_yuan == 3_300_000 and ids(other)[0] == "5"  # 1100万 × 30%, under 第5条's national cap
+
+
+def test_an_event_added_elsewhere_is_left_out_and_the_others_still_count(fast_assistant: Assistant):
+    *_, both = talk(fast_assistant, "今年我们在嘉定办了一场全国性工业互联网论坛，专项审计确认费用80万，能拿多少？",
+                    "我们在苏州还办了一场全国性的，审计确认60万，加起来能拿多少？")
+    assert both.amount_yuan == 400_000 and "不计入" in both.answer  # 80万 × 50%; the event in 苏州 does not count
+
+
+def test_what_was_received_said_as_a_what_if_is_the_amount_received(fast_assistant: Assistant):
+    *_, what_if = talk(fast_assistant, "我们今年3月办的全国性大赛已经拿了第9条资助70万。10月还要在嘉定办一场国际性峰会，"
+                       "审计确认费用100万，这场能拿多少？", "那如果3月那场拿的是40万呢？")
+    assert what_if.amount_yuan == 500_000  # min(100万 × 50%, 100万 − 40万)

@@ -72,9 +72,10 @@ def _list_part(elements: list[Any], reading: str, asks_amount: bool) -> list[Any
 
 
 def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str, items: tuple[str, ...],
-                          domain: Domain) -> Dropped:
+                          domain: Domain, after: dict[str, Any] | None = None) -> Dropped:
     """Elements the message says fail a condition of their own ("第三个«element»其实是在«other place»办的"), or leaves
-    out ("那如果只算前两场呢", "第三场不算"), taken out of the list."""
+    out ("那如果只算前两场呢", "第三场不算"), taken out of the list. ``after``: the profile with this message's facts;
+    an element the message adds and says fails ("我们在«other place»还办了一场，审计确认60万") is left out too."""
     rules = domain.rules.get(policy_id)
     stated = parse.facts_of(policy_id).values
     if rules is not None and not parse.amounts:
@@ -85,9 +86,12 @@ def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str,
             if each is not None and kept is not None:
                 return Dropped({each.fact: kept}, (), frozenset(), view=True)
     ordinal = next(load_genre().element_ordinal.finditer(parse.reading), None)
-    if rules is None or not stated or ordinal is None:
+    added = _added_one(profile, after or {}, rules, items) if ordinal is None and rules is not None else None
+    if rules is None or not stated or (ordinal is None and added is None):
         return Dropped({}, (), frozenset())
-    at = element_at(parse.reading, ordinal.end())
+    at = element_at(parse.reading, ordinal.end()) if ordinal is not None else -1
+    if added is not None:
+        profile = added
     values: dict[str, Any] = {}
     notes: list[str] = []
     element_only: set[str] = set()
@@ -109,3 +113,12 @@ def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str,
                     place = cn2an.an2cn(index + 1)
                     notes.append(f"第{place}{each.element}不满足“{cond.text}”，不计入")
     return Dropped(values, tuple(notes), frozenset(element_only))
+
+
+def _added_one(before: dict[str, Any], after: dict[str, Any], rules: Any, items: tuple[str, ...]) -> dict[str, Any] | None:
+    """The profile after a message that adds exactly one element to an item's list, else None."""
+    for item_id in items:
+        each = rules.item(item_id).each
+        if each is not None and len(after.get(each.fact) or []) == len(before.get(each.fact) or []) + 1 >= 2:
+            return after
+    return None

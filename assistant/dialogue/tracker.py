@@ -183,7 +183,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         # "土建800万 设备1200万": the base's total, its parts kept so that one of them can be corrected
         pieces = {n: tuple(m.yuan for m in parse.facts_of(policy_id).money if not m.denied) for n in list(parts)[:1]}
         filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn, parts=pieces))
-    drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain)
+    drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain,
+                                 after=filled.state.profile(policy_id))
     if drop.element_only or (drop.values and not drop.view):  # said of one element: its fate
         kept = filled.state.forget(policy_id, drop.element_only, base).with_slots(policy_id, drop.values, turn)
         filled = replace(filled, state=kept)
