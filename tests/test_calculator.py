@@ -227,3 +227,14 @@ def test_calc_is_registered_in_policy_qa(capsys: pytest.CaptureFixture[str]) -> 
     assert "可获20万元" in capsys.readouterr().out
     assert main(["calc", "1", "investment_yuan=-5万"]) == 2
     assert "错误：" in capsys.readouterr().err
+
+
+def test_a_yearly_cap_counts_each_years_claims_apart(rules: PolicyRules) -> None:
+    event = {"event_in_jiading": True, "event_scope": "全国性", "event_iiot_related": True, "filed_before_event": True}
+    last_year = CalcRequest("9", {**event, "audited_costs_yuan": [1_600_000]}, year=2024)
+    this_year = CalcRequest("9", {**event, "audited_costs_yuan": [1_400_000]})
+    # 80万 and 70万 in two years: each under its own 年度累计 100万.
+    assert calculate_many(rules, [last_year, this_year], DEFAULT_AS_OF).total_yuan == 1_500_000
+    # The same claims in one year share the cap.
+    same_year = CalcRequest("9", {**event, "audited_costs_yuan": [1_600_000]})
+    assert calculate_many(rules, [same_year, this_year], DEFAULT_AS_OF).total_yuan == 1_000_000

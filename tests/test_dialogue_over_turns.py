@@ -695,3 +695,14 @@ def test_what_was_received_said_as_a_what_if_is_the_amount_received(fast_assista
     *_, what_if = talk(fast_assistant, "我们今年3月办的全国性大赛已经拿了第9条资助70万。10月还要在嘉定办一场国际性峰会，"
                        "审计确认费用100万，这场能拿多少？", "那如果3月那场拿的是40万呢？")
     assert what_if.amount_yuan == 500_000  # min(100万 × 50%, 100万 − 40万)
+
+
+@pytest.mark.parametrize(("as_of", "text", "yuan"), [
+    (date(2025, 6, 20), "2024年9月我们在嘉定办了全国性论坛，专项审计确认费用160万；今年5月又在嘉定办了一场国际性大赛，审计确认"
+                        "140万。两年加起来最多能拿多少？", 1_500_000),  # 80万 (2024) + 70万 (2025): each year its own cap
+    (date(2025, 6, 20), "今年3月在嘉定办了全国性论坛审计确认160万，5月又办了国际性大赛审计确认140万，能补多少？", 1_000_000),
+])
+def test_events_of_different_years_are_capped_year_by_year(fast_assistant: Assistant, as_of: date, text: str,
+                                                          yuan: int):
+    reply = fast_assistant.new_conversation(as_of).ask(text)
+    assert reply.amount_yuan == yuan

@@ -30,6 +30,8 @@ class Project:
 
     items: tuple[str, ...]
     facts: Mapping[str, Any]
+    year: int | None = None
+    """Claims of another year than the one asked about ("2024年办的那场"): a yearly cap counts them apart."""
 
 
 def own_facts(domain: Domain, policy_id: str, items: tuple[str, ...]) -> set[str]:

@@ -43,7 +43,7 @@ from assistant.dialogue.state import (
     TurnKind,
     TurnNotes,
 )
-from assistant.dialogue.years import another_year
+from assistant.dialogue.years import another_year, split_by_year
 from assistant.nlu import Parse
 
 #: A question this short with nothing named ("能不能？", "申请") is too vague to act on.
@@ -183,6 +183,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         # "土建800万 设备1200万": the base's total, its parts kept so that one of them can be corrected
         pieces = {n: tuple(m.yuan for m in parse.facts_of(policy_id).money if not m.denied) for n in list(parts)[:1]}
         filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn, parts=pieces))
+    filled = replace(filled, state=split_by_year(filled.state, parse, policy_id, goal, turn, domain))
     drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain,
                                  after=filled.state.profile(policy_id))
     if drop.element_only or (drop.values and not drop.view):  # said of one element: its fate

@@ -9,13 +9,19 @@ Which facts are counted per year is the policy's data (its rules); the words for
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.projects import Project
 from assistant.dialogue.state import DialogueState, Goal
+from assistant.nlu.fact_years import YEAR_SAID, resolve, year_in
 from assistant.nlu.genre import load_genre
 from assistant.nlu.parse import Parse
 from assistant.rules.parts import CapPart, EachPart
+
+#: Where a sentence ends for the year said before an amount (a semicolon too: "…160万；今年5月…").
+_SENTENCE = re.compile(r"[。；;！!？?\n]")
 
 
 def _per_year(domain: Domain, policy_id: str, items: tuple[str, ...]) -> tuple[set[str], set[str]]:
@@ -45,3 +51,42 @@ def another_year(state: DialogueState, parse: Parse, policy_id: str, goal: Goal 
     slots = dict(state.slots)
     slots[policy_id] = {k: v for k, v in own.items() if k not in drop}
     return replace(state, slots=slots)
+
+
+def split_by_year(
+    state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, turn: int, domain: Domain
+) -> DialogueState:
+    """"2024年9月办了一场…160万；今年5月又办了一场…140万": claims of a list said in different years share no yearly
+    cap. The year asked about (the year of the day asked, else the latest) keeps its claims in the list; each other
+    year's claims are set aside as a project of their own (nothing received counted against it), so that a question
+    of the total ("两年加起来") adds each year's capped figure."""
+    if goal is None or not goal.items:
+        return state
+    received, lists = _per_year(domain, policy_id, goal.items)
+    profile = state.profile(policy_id)
+    today = state.as_of.year
+    for name in lists:
+        values = list(profile.get(name) or [])
+        said = [m for m in parse.facts_of(policy_id).money if m.yuan in values and not (m.denied or m.expected_award)]
+        if len(said) < 2 or len(said) != len(values):
+            continue  # only a list given whole in this message is split
+        years = [_year_before(parse.reading, m.mention.start, today) for m in said]
+        if None in years or len(set(years)) < 2:
+            continue
+        current = today if today in years else max(y for y in years if y is not None)
+        kept = [m.yuan for m, y in zip(said, years, strict=True) if y == current]
+        aside = [
+            Project(goal.items, {name: [m.yuan for m, y in zip(said, years, strict=True) if y == year],
+                                 **dict.fromkeys(received, 0)}, year)
+            for year in sorted({y for y in years if y is not None and y != current})
+        ]
+        state = replace(state.with_slots(policy_id, {name: kept}, turn), projects=(*state.projects, *aside))
+    return state
+
+
+def _year_before(text: str, at: int, today: int) -> int | None:
+    """The year said last before ``at`` in its sentence (a semicolon ends one here: "…160万；今年5月…"), resolved."""
+    start = max((m.end() for m in _SENTENCE.finditer(text, 0, at)), default=0)
+    found = list(YEAR_SAID.finditer(text, start, at))
+    said = year_in(found[-1].group(0)) if found else None
+    return resolve(said, today) if said is not None else None

@@ -20,6 +20,15 @@ _RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE, key=len, reverse=True)))
 _APPLYING = re.compile(r"((?:20\d{2})\s*年|前年|去年|今年|明年|后年)[^，,。；;？?！!]{0,4}(申报|申请|报)")
 
 
+#: Any year said, absolute or relative ("2024年", "去年").
+YEAR_SAID = re.compile(r"(20\d{2})\s*年|" + _RELATIVE_RE.pattern)
+
+
+def year_in(said: str) -> Year | None:
+    """The first year said in ``said``, if any."""
+    return _year(said)
+
+
 def _year(said: str) -> Year | None:
     if m := _ABSOLUTE.search(said):
         return "abs", int(m.group(1))

@@ -34,6 +34,9 @@ class CalcRequest:
     facts: Mapping[str, Any] = field(default_factory=dict)
     project: str | None = None
     subjects: tuple[str, ...] = ()
+    year: int | None = None
+    """The year its claims fall in, when not the year asked about: a cap per applicant and year (年度累计) counts
+    each year apart."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ class _State:
 def _as_request(r: CalcRequest | Mapping[str, Any]) -> CalcRequest:
     if isinstance(r, CalcRequest):
         return r
-    return CalcRequest(str(r["item_id"]), r.get("facts") or {}, r.get("project"), tuple(r.get("subjects") or ()))
+    return CalcRequest(str(r["item_id"]), r.get("facts") or {}, r.get("project"), tuple(r.get("subjects") or ()),
+                       r.get("year"))
 
 
 def _groups(reqs: list[CalcRequest], idxs: list[int], by_project: bool) -> list[list[int]]:
@@ -188,26 +192,33 @@ def _once(st: _State) -> None:
 def _applicant_caps(st: _State) -> None:
     """A cap per applicant (单个服务商…最高) or per applicant and year (年度累计) caps the sum of its claims."""
     for item in st.rules.items:
-        live = [i for i, r in enumerate(st.results) if r.item_id == item.id and st.counted[i]]
-        if len(live) < 2 or any(st.counted[i] is None for i in live):
-            continue
+        claims = [i for i, r in enumerate(st.results) if r.item_id == item.id and st.counted[i]]
         for cap in [p for p in item.award if isinstance(p, CapPart) and p.scope != "project"]:
-            used = st.results[live[0]].facts_used
-            amount = cap.at(st.results[live[0]].values_as_of, used.get(cap.by) if cap.by else None)
-            if amount is None:
-                continue
-            received = max(int(st.results[i].facts_used.get(cap.received_fact, 0)) for i in live) \
-                if cap.received_fact else 0
-            room = max(amount - received, 0)
-            total = sum(st.counted[i] or 0 for i in live)
-            if total <= room:
-                continue
-            left = room
-            for i in live:
-                st.counted[i] = min(st.counted[i] or 0, left)
-                left -= st.counted[i] or 0
-            st.add("cap", room, item.clause, {"before_yuan": total, "limit_yuan": room, "count": len(live)},
-                   {"quote": cap.quote, "limit_name": "剩余额度" if received else CAP_NAMES[cap.scope]}, "requests")
+            years = {st.reqs[i].year for i in claims} if cap.scope == "applicant_year" else {None}
+            for year in years:  # (年度累计: each year's claims apart)
+                _cap_claims(st, item, cap, [i for i in claims if cap.scope != "applicant_year" or st.reqs[i].year == year])
+
+
+def _cap_claims(st: _State, item: Any, cap: CapPart, live: list[int]) -> None:
+    """``cap`` over the claims ``live`` of ``item`` (two or more), less what was received."""
+    if len(live) < 2 or any(st.counted[i] is None for i in live):
+        return
+    used = st.results[live[0]].facts_used
+    amount = cap.at(st.results[live[0]].values_as_of, used.get(cap.by) if cap.by else None)
+    if amount is None:
+        return
+    received = max(int(st.results[i].facts_used.get(cap.received_fact, 0)) for i in live) \
+        if cap.received_fact else 0
+    room = max(amount - received, 0)
+    total = sum(st.counted[i] or 0 for i in live)
+    if total <= room:
+        return
+    left = room
+    for i in live:
+        st.counted[i] = min(st.counted[i] or 0, left)
+        left -= st.counted[i] or 0
+    st.add("cap", room, item.clause, {"before_yuan": total, "limit_yuan": room, "count": len(live)},
+           {"quote": cap.quote, "limit_name": "剩余额度" if received else CAP_NAMES[cap.scope]}, "requests")
 
 
 def calculate_many(

@@ -42,7 +42,7 @@ def _notes(ctx: Context, results: list[Any]) -> list[NoteLine]:
     return note_lines(ctx, notes) + applicant_note(ctx, results[0].item_id if len(results) == 1 else None)
 
 
-def _requests(ctx: Context, items: list[str], project: str | None) -> list[tuple[str, dict[str, Any]]]:
+def _requests(ctx: Context, items: list[str], project: str | None) -> list[tuple[str, dict[str, Any], int | None]]:
     """(item, profile) for each figure to compute: the items asked about; with a question of the total, every
     project set aside before too ("两个加起来一共能拿多少"), each with its own facts."""
     rules, profile = ctx.rules, ctx.state.profile()
@@ -53,7 +53,7 @@ def _requests(ctx: Context, items: list[str], project: str | None) -> list[tuple
         shared = {f.name for f in rules.cross_cutting_facts() if f.type in ("money", "money_list")}
         profiles = {i: ctx.state.profile_for_item(ctx.policy_id, i, shared) for i in items}
     earlier = ctx.state.projects if "together" in ctx.obs.parse.acts else ()
-    return [(i, {**profile, **p.facts}) for p in earlier for i in p.items] + [(i, profiles[i]) for i in items]
+    return [(i, {**profile, **p.facts}, p.year) for p in earlier for i in p.items] + [(i, profiles[i], None) for i in items]
 
 
 def answer_award(ctx: Context) -> Answer:
@@ -62,15 +62,15 @@ def answer_award(ctx: Context) -> Answer:
     project = "本项目" if goal is not None and goal.same_project else None
     requests = _requests(ctx, items, project)
     try:
-        results = [calculate(rules, i, facts, ctx.as_of) for i, facts in requests]
+        results = [calculate(rules, i, facts, ctx.as_of) for i, facts, _ in requests]
     except InputError as err:
         return Answer("award", f"{err}。请核对后重新告诉我。", ctx.policy_id, items=items)
     if len(results) == 1:
         return _single(ctx, results[0])
-    combined = calculate_many(rules, [CalcRequest(i, facts, project) for i, facts in requests], ctx.as_of)
+    combined = calculate_many(rules, [CalcRequest(i, facts, project, year=y) for i, facts, y in requests], ctx.as_of)
     labels = "、".join(dict.fromkeys(ctx.label(r.clause) for r in results))
-    if len(requests) > len(items):
-        labels += "（各项目分别计算）"  # projects set aside are added up with the one asked about
+    if len(requests) > len(items):  # projects set aside are added up with the one asked about
+        labels += "（各年度分别计算）" if any(y is not None for *_, y in requests) else "（各项目分别计算）"
     total = combined.total_yuan or 0
     # The principle in the policy's own words (rules.yaml same_project_highest), never a phrase of one policy.
     rule = next((r for i in items for r in rules.cross_rules_for(i, "same_project_highest")), None)
