@@ -706,3 +706,8 @@ def test_events_of_different_years_are_capped_year_by_year(fast_assistant: Assis
                                                           yuan: int):
     reply = fast_assistant.new_conversation(as_of).ask(text)
     assert reply.amount_yuan == yuan
+
+
+def test_another_item_with_the_same_investment_keeps_the_amount(fast_assistant: Assistant):
+    *_, other = talk(fast_assistant, "我们厂拿了上海市智能工厂的牌子，投了750万，能补多少", "那如果认定为市级标杆呢，投入一样")
+    assert other.amount_yuan == 2_250_000 and ids(other)[0] == "5"  # 750万 × 30%

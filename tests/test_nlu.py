@@ -603,3 +603,8 @@ def test_an_amount_given_as_its_parts(nlu: NLU, text: str, parts: bool):
 def test_this_named_project_also_awarded_is_the_same_project(nlu: NLU):
     assert "same_project" in read(nlu, "这个节点项目同时也被认定为市级标杆示范项目，已投入800万").acts
     assert "procedure" not in read(nlu, "税务迁移手续还没办完，目前税务登记还在宝山").topics
+
+
+def test_yuan_written_in_english_and_a_cantonese_how_much(nlu: NLU):
+    assert [m.yuan for m in read(nlu, "Total project investment was 8,000,000 yuan.").amounts] == [8_000_000]
+    assert read(nlu, "呢個政策可以攞幾多？").asks_amount

@@ -27,7 +27,7 @@ _WAN = 10_000
 #: Magnitude characters after an Arabic number ("800万", "1.2亿", "3千万", "5千元").
 _MAGNITUDE = {"十": 10, "百": 100, "千": 1_000, "万": _WAN, "亿": _YI}
 #: Words for the currency itself, longest first.
-_CURRENCY = ("人民币元", "块钱", "元整", "元", "块", "圆")
+_CURRENCY = ("人民币元", "块钱", "元整", "元", "块", "圆", "yuan", "Yuan", "YUAN", "RMB", "rmb", "CNY")
 _PREFIXES = ("人民币", "RMB", "rmb", "￥", "¥", "约", "共计", "合计", "共")
 
 #: Chinese digit characters (also read by :mod:`assistant.rules.money_text`).

@@ -20,7 +20,8 @@ _COUNTERS = "家人个名次台件项场户亩吨位条款批届期天年月日"
 #: Counters of more than one character ("300万平方米", "2万小时"); "平"/"小" alone begin other words ("300万平台设备").
 _COUNTER_WORDS = "平方|平米|方米|小时"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CUR = r"(?:人民币元|块钱|元|块(?![\u4e00-\u9fff])|圆)"  # "两块业务", "分三块": a counter, not 块 (元)
+_CUR = r"(?:人民币元|块钱|元|块(?![\u4e00-\u9fff])|圆|\s*(?:yuan|RMB|CNY)(?![a-zA-Z]))"  # "两块业务", "分三块": a counter,
+# not 块 (元); "8,000,000 yuan" in English
 _APPROX = r"(?:来|多|余|个)?"  # "七百来万", "100多万", "两千余万", "250个w"
 _WAN_W = r"(?:[万亿]|[wW](?![a-zA-Z]))"
 # "1.2kw" = 1.2千万 and "5k元" = 5千元 in chat; "500kW" (kilowatts, SI spelling) is not money.
