@@ -15,7 +15,7 @@ from dataclasses import replace
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.projects import Project
 from assistant.dialogue.state import DialogueState, Goal
-from assistant.nlu.fact_years import YEAR_SAID, resolve, year_in
+from assistant.nlu.fact_years import resolve, year_in, year_said
 from assistant.nlu.genre import load_genre
 from assistant.nlu.parse import Parse
 from assistant.rules.parts import CapPart, EachPart
@@ -87,6 +87,6 @@ def split_by_year(
 def _year_before(text: str, at: int, today: int) -> int | None:
     """The year said last before ``at`` in its sentence (a semicolon ends one here: "…160万；今年5月…"), resolved."""
     start = max((m.end() for m in _SENTENCE.finditer(text, 0, at)), default=0)
-    found = list(YEAR_SAID.finditer(text, start, at))
+    found = list(year_said().finditer(text, start, at))
     said = year_in(found[-1].group(0)) if found else None
     return resolve(said, today) if said is not None else None

@@ -7,21 +7,34 @@ application (``FactSpec.year_offset``: 第14条's 申报当年的上一年度 is
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from assistant.nlu.genre import load_genre
 from assistant.nlu.spans import occurrences, segment_end, segment_start
 
 #: ("abs", 2023) for "2023年", ("rel", -1) for "去年": a year as said.
 Year = tuple[str, int]
 
 _ABSOLUTE = re.compile(r"(20\d{2})\s*年")
-_RELATIVE = {"前年": -2, "去年": -1, "上一年": -1, "上年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "后年": 2}
-_RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE, key=len, reverse=True)))
 #: A year said right before applying ("2025年申报", "明年再申请", "等到2025年再报").
-_APPLYING = re.compile(r"((?:20\d{2})\s*年|前年|去年|今年|明年|后年)[^，,。；;？?！!]{0,4}(申报|申请|报)")
+_APPLYING_AFTER = r"[^，,。；;？?！!]{0,4}(申报|申请|报)"
 
 
-#: Any year said, absolute or relative ("2024年", "去年").
-YEAR_SAID = re.compile(r"(20\d{2})\s*年|" + _RELATIVE_RE.pattern)
+@lru_cache(maxsize=1)
+def _relative() -> re.Pattern[str]:
+    words = sorted(load_genre().relative_years, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+@lru_cache(maxsize=1)
+def year_said() -> re.Pattern[str]:
+    """Any year said, absolute or relative ("2024年", "去年")."""
+    return re.compile(r"(20\d{2})\s*年|" + _relative().pattern)
+
+
+@lru_cache(maxsize=1)
+def _applying() -> re.Pattern[str]:
+    return re.compile(r"((?:20\d{2})\s*年|" + _relative().pattern + ")" + _APPLYING_AFTER)
 
 
 def year_in(said: str) -> Year | None:
@@ -32,8 +45,8 @@ def year_in(said: str) -> Year | None:
 def _year(said: str) -> Year | None:
     if m := _ABSOLUTE.search(said):
         return "abs", int(m.group(1))
-    if m := _RELATIVE_RE.search(said):
-        return "rel", _RELATIVE[m.group(0)]
+    if m := _relative().search(said):
+        return "rel", load_genre().relative_years[m.group(0)]
     return None
 
 
@@ -42,7 +55,7 @@ def fact_year(text: str, cues: tuple[str, ...]) -> Year | None:
     for cue in cues:
         for start, end in occurrences(text, cue):
             clause = text[segment_start(text, start) : segment_end(text, end)]
-            applying = _APPLYING.search(clause)
+            applying = _applying().search(clause)
             said = _year(clause[: applying.start()] + clause[applying.end() :] if applying else clause)
             if said is not None:
                 return said
@@ -51,7 +64,7 @@ def fact_year(text: str, cues: tuple[str, ...]) -> Year | None:
 
 def applying_year(text: str) -> Year | None:
     """The year the message says the applicant applies in, if it says one."""
-    m = _APPLYING.search(text)
+    m = _applying().search(text)
     return _year(m.group(1)) if m else None
 
 

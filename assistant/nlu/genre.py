@@ -60,6 +60,8 @@ class Genre:
     amount_question: re.Pattern[str]
     count_question: re.Pattern[str]
     planned: re.Pattern[str]
+    whole_amount: re.Pattern[str]
+    relative_years: Mapping[str, int]
     back_reference: re.Pattern[str]
     which_ones: re.Pattern[str]
     in_progress: re.Pattern[str]
@@ -211,6 +213,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             amount_question=_compile(data["amount_question"], "amount_question"),
             count_question=_compile(data["count_question"], "count_question"),
             planned=_compile(data["planned"], "planned"),
+            whole_amount=_compile(data["whole_amount"], "whole_amount"),
+            relative_years={str(k): int(v) for k, v in data["relative_years"].items()},
             back_reference=_compile(data["back_reference"], "back_reference"),
             which_ones=_compile(data["which_ones"], "which_ones"),
             in_progress=_compile(data["in_progress"], "in_progress"),

@@ -8,7 +8,6 @@ a policy: the cues come from its ``lexicon.yaml``, the genre words from ``genre.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -131,10 +130,6 @@ def read_money(
     return tuple(out)
 
 
-#: A word for the whole, not a part ("总投入", "一共"): the amount after it is the total.
-_TOTAL = re.compile(r"总|一共|合计|全部|整体")
-
-
 def said_in_parts(text: str, money: Sequence[MoneyReading], genre: Genre) -> bool:
     """An amount given as its parts ("投资是设备300万、软件200万", "设备花了二百八十万，软件和实施花了九十万"): said to
     be in pieces, or two or more amounts of one sentence, each after a word for a part in its own clause — not one
@@ -150,7 +145,7 @@ def said_in_parts(text: str, money: Sequence[MoneyReading], genre: Genre) -> boo
         sentence = max((s.end() for s in SENTENCE_END.finditer(text, 0, at)), default=0)
         named = text[max(sentence, segment_start(text, at), previous) : at]  # the words naming this amount
         previous = m.mention.end
-        part = any(w in named for w in genre.breakdown_parts) and not _TOTAL.search(named)
+        part = any(w in named for w in genre.breakdown_parts) and not genre.whole_amount.search(named)
         if part or not m.claims:  # (an amount a fact's own word names — "土建另外400万" — neither adds nor breaks)
             by_sentence.setdefault(sentence, []).append(part)
     return any(len(parts) >= 2 and all(parts) for parts in by_sentence.values())
