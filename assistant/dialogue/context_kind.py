@@ -207,7 +207,7 @@ def reconsider(
     if "dispute" in parse.acts and kind != "award" and goal is not None and goal.kind == "award" and goal.items \
             and not items and not parse.clause_refs and not parse.topics & (DOCUMENT_TOPICS | {"original", "certainty", "basis"}) \
             and not parse.facts_of(policy_id).values:
-        return "award"  # "为什么不是1260万？", "能不能多给点", "怎么又变了": the figure again, with the steps that say why
+        return "award"  # "为什么不是1260万？", "怎么又变了", "不对吧": the figure again, with the steps that say why
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的«item»补贴" names, not claims
     if kind == "lookup" and "stacking" in parse.topics and parse.asks_amount and parse.acts & {"together", "same_project"} \
             and (stated or (goal is not None and goal.kind == "award")):
