@@ -7,16 +7,24 @@ means without naming them ("两个一共多少", "«item condition»以后最多
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.message_facts import (
+    claims_item_money,
+    follow_up_tail,
+    only_noted_facts,
+    only_the_items_own_facts,
+    sets_aside,
+    states_a_step,
+    states_goal_facts,
+    states_item_facts,
+    unmet_condition,
+)
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.intents import NluIntent
-from assistant.nlu.spans import CLAUSE_END
 
 #: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
 #: names its item only when nothing else in the message points to one.
@@ -39,92 +47,6 @@ RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "ne
 DOCUMENT_TOPICS = frozenset({"validity", "validity_yes_no", "interpreter", "upstream", "new_policy"})
 
 
-def _sets_aside(values: Mapping[str, Any]) -> bool:
-    """Facts said only to set a situation aside ("如果不走«rule»"): the standard figure is asked — unlike a situation
-    said to hold ("是区政府批准的重大项目，能不能突破上限"), which asks the rule it turns on."""
-    return bool(values) and all(v is not True for v in values.values())
-
-
-def _states_goal_facts(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> bool:
-    """The message gives a value for a fact the goal's figure depends on (an amount its cues claim, an
-    option) — not for who may apply, which is a question of eligibility."""
-    goal = state.goal
-    if goal is None or not goal.items:
-        return False
-    relevant = set(domain.amount_facts(policy_id, goal.items))
-    facts = parse.facts_of(policy_id)
-    claimed = any(f in relevant for m in facts.money for f in m.claims)
-    # A yes/no cue word is too weak here ("一事一议是怎么回事" names a fact without stating it); an option said again
-    # as it stands ("要是最后没被认定，还能申请吗" after "还没认定") changes nothing.
-    known = state.profile(policy_id)
-    chosen = any(f in relevant and (s := domain.fact_spec(policy_id, f)) is not None and s.type == "choice"
-                 and known.get(f) != v for f, v in facts.values.items())
-    adds = any(m.adds for m in facts.money)  # "要是明年再投三百万呢": more of the amount already given
-    return claimed or chosen or adds
-
-
-def _states_item_facts(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
-    """The message gives a value for a fact of the items it names (a yes/no, an option, an amount)."""
-    relevant = set(domain.item_facts(policy_id, items)) - {
-        s.name for s in (domain.rules[policy_id].cross_cutting_facts() if policy_id in domain.rules else [])
-    }
-    facts = parse.facts_of(policy_id)
-    # A yes/no fact counts as stated only with a mark of something done ("建好了也运营了"); its cue alone
-    # is often just the item's name ("上市补贴和区里的上市政策是什么关系").
-    done = bool(re.search(r"了|已", parse.reading))
-    stated = any(
-        f in relevant and (done or (spec := domain.fact_spec(policy_id, f)) is None or spec.type != "bool")
-        for f in facts.values
-    )
-    return stated or any(f in relevant for m in facts.money for f in m.claims)
-
-
-def _unmet_condition(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
-    """The message says one of the items' own conditions (a yes/no fact, not an amount) is not met."""
-    own = set(domain.item_facts(policy_id, items)) - set(domain.amount_facts(policy_id, items))
-    values = parse.facts_of(policy_id).values
-    return any(values.get(f) is False for f in own)
-
-
-def _only_the_items_own_facts(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
-    """The message states no amount, no fact about who may apply, and none of the items' own conditions as unmet
-    ("«item condition»的补贴今年还能申请吗": the condition only names the item)."""
-    own = set(domain.item_facts(policy_id, items)) - set(domain.amount_facts(policy_id, items))
-    if policy_id in domain.rules:
-        own -= {s.name for s in domain.rules[policy_id].cross_cutting_facts()}
-    values = parse.facts_of(policy_id).values
-    return not parse.amounts and all(f in own and v is not False for f, v in values.items())
-
-
-def _only_noted_facts(parse: Parse, policy_id: str, domain: Domain) -> bool:
-    """The message states only facts that a general note of the policy turns on (一事一议's 重大项目)."""
-    rules = domain.rules.get(policy_id)
-    values = parse.facts_of(policy_id).values
-    return bool(values) and rules is not None and all(rules.notes_when([v]) for v in values)
-
-
-def _claims_item_money(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
-    money = set(domain.amount_facts(policy_id, items))
-    return any(f in money for m in parse.facts_of(policy_id).money for f in m.claims)
-
-
-def _states_a_step(parse: Parse, policy_id: str, domain: Domain) -> bool:
-    """A fact the message states is a step of the procedure (a cue of it is a procedure word: 备案 of 事前备案)."""
-    procedure = load_genre().lookup_topics["procedure"]
-    return any(
-        procedure.search(cue) for policy in domain.catalog if policy.policy_id == policy_id
-        for name in parse.facts_of(policy_id).values for cue in policy.cues(name).cues
-    )
-
-
-def _follow_up_tail(reading: str) -> bool:
-    """Facts first, then only "这个呢？" ("第二个客户是«item»，已投入«amount»，这个呢？"): nothing asked but "…呢"."""
-    body = reading.rstrip("？?！!。 ")
-    cut = max((m.end() for m in CLAUSE_END.finditer(body)), default=0)
-    tail = body[cut:].strip()
-    return cut > 0 and 1 < len(tail) <= 6 and tail.endswith("呢") and not load_genre().question.search(body[:cut])
-
-
 def reconsider(
     state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain
 ) -> TurnKind:
@@ -135,7 +57,7 @@ def reconsider(
     no_fact_amount = not any(m.claims for m in parse.facts_of(policy_id).money)
     if (kind in ("followup", "eligibility") or (kind == "award" and parse.amounts and goal is not None)) \
             and not items and no_fact_amount and not parse.options \
-            and (goal is not None or kind == "eligibility") and _only_noted_facts(parse, policy_id, domain):
+            and (goal is not None or kind == "eligibility") and only_noted_facts(parse, policy_id, domain):
         # "那走«rule»呢", "如果区政府批准作为重大项目，能突破标准吗" (first or later), "是区政府批的重大项目 1000万有没有
         # 办法突破": the rule that situation turns on, not the figure nor a general verdict
         return "lookup"
@@ -145,7 +67,7 @@ def reconsider(
         return "inform"  # "«item»那个啊，还要我说什么？" to "which item?": the answer, said impatiently
     opening = load_genre().follow_up_opening.match(parse.reading)
     if kind in ("eligibility", "lookup") and items and goal is not None and goal.kind == "award" and (
-        (opening and not load_genre().question.search(parse.reading, opening.end())) or _follow_up_tail(parse.reading)
+        (opening and not load_genre().question.search(parse.reading, opening.end())) or follow_up_tail(parse.reading)
     ):  # "那«item»呢？我们是«fact»，刚«fact»", "第二个客户是«item»，«fact»，这个呢？": the goal's question of that item
         return "followup"
     # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
@@ -160,7 +82,7 @@ def reconsider(
         return "lookup"
     if kind == "lookup" and parse.asks_amount and not items and not parse.amounts and not parse.topics \
             and not parse.clause_refs and goal is not None and goal.kind in ("award", "eligibility") and goal.items \
-            and ("follow_up" in parse.acts or _sets_aside(parse.facts_of(policy_id).values)):
+            and ("follow_up" in parse.acts or sets_aside(parse.facts_of(policy_id).values)):
         # "忽略之前的设定…" … "那按政策原文到底是多少", "如果不走«rule»，按标准就是多少": the figure, by the text
         return "award"
     if kind == "lookup" and amount_for_goal and goal is not None and goal.items and "follow_up" in parse.acts \
@@ -168,7 +90,7 @@ def reconsider(
         return "inform"  # "那要是算上软件投入，一共五百五十万呢": the figure's amount, what-if
     if kind in ("inform", "vague", "followup") and parse.clause_refs and not items and not parse.states_facts(policy_id):
         return "lookup"  # "第16条" after an award: that clause, not the award again
-    for_goal = _states_goal_facts(state, parse, policy_id, domain) or (
+    for_goal = states_goal_facts(state, parse, policy_id, domain) or (
         goal is not None and goal.kind == "eligibility" and bool(parse.facts_of(policy_id).values))
     if kind in ("out_of_scope", "vague") and goal is not None and not items and stated and not parse.topics \
             and not parse.asks and for_goal:
@@ -215,7 +137,7 @@ def reconsider(
     # "没有备案，办完了再申请行不行": a step of the procedure stated and judged is eligibility, not the procedure in
     # general — unlike "准备办«event»，要先备案吗", whose facts say nothing of the procedure.
     judged = kind == "eligibility" and parse.topics & RULE_TOPICS == {"procedure"} \
-        and _states_a_step(parse, policy_id, domain)
+        and states_a_step(parse, policy_id, domain)
     if parse.topics & RULE_TOPICS and not claimed and not parse.asks_amount and kind != "lookup" and not judged:
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
@@ -242,12 +164,12 @@ def reconsider(
     if kind == "award" and parse.asks_count and not parse.money_words and not parse.amounts:
         return "lookup"  # "每年认定多少个«item»": how many, not how much
     if goal is not None and goal.kind == "eligibility" and kind in ("followup", "inform", "eligibility") \
-            and _claims_item_money(parse, policy_id, goal.items, domain):
+            and claims_item_money(parse, policy_id, goal.items, domain):
         return "award"  # "那如果服务金额只有280万呢": the figure, after a question of eligibility
     if (
         kind in ("lookup", "eligibility", "followup") and goal is not None and goal.kind == "award" and not scope_of_item
         and (not items or (set(items) <= set(goal.items) and not parse.topics))
-        and _states_goal_facts(state, parse, policy_id, domain)
+        and states_goal_facts(state, parse, policy_id, domain)
     ):
         return "inform"  # "这个项目«other support»给了20万，会不会影响？" / "那«base amount»如果是400万呢": recompute
     if kind in ("lookup", "eligibility") and items and parse.asks_amount and (claimed or not parse.topics) \
@@ -264,31 +186,31 @@ def reconsider(
             and goal.items:
         return "award"  # "…符合条件吗" … "那刚才那个补助金额再确认一下": the figure of the item asked about
     if kind == "eligibility" and items and parse.asks_amount and not parse.asks_count \
-            and not _unmet_condition(parse, policy_id, items, domain):
+            and not unmet_condition(parse, policy_id, items, domain):
         return "award"  # "«item»已经通过了，能拿多少？": the figure is asked (its conditions come with it)
     if kind == "lookup" and not parse.asks and not parse.topics and not parse.clause_refs and goal is not None \
             and state.requested is not None:
         return "inform"  # "去年给区里二十几家厂做了诊断咨询": a statement while a question waits, not a question
     planned = bool(load_genre().planned.search(parse.reading))  # "明年打算挂牌，到时候能拿多少": a figure for then
-    if kind == "award" and items and not claimed and not planned and _unmet_condition(parse, policy_id, items, domain):
+    if kind == "award" and items and not claimed and not planned and unmet_condition(parse, policy_id, items, domain):
         return "eligibility"  # "认证还没通过，能先拿那20万吗": a condition the user says is unmet — the verdict first
     if kind == "eligibility" and items and any(m.expected_award for f in parse.facts.values() for m in f.money):
         return "award"  # "想攞200万得唔得": a figure to check
-    if kind == "lookup" and items and _claims_item_money(parse, policy_id, items, domain):
+    if kind == "lookup" and items and claims_item_money(parse, policy_id, items, domain):
         return "award"  # "«item»资助咋算？«base amount»一共260万"
     if kind == "lookup" and items and not parse.topics and not scope_of_item \
-            and _states_item_facts(parse, policy_id, items, domain):
+            and states_item_facts(parse, policy_id, items, domain):
         return "inform"  # "其实我想问的是«item»，«its condition»了"
     refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
     # (Only when the message asks nothing of its own: "那…这个政策里«item»奖多少" asks for a figure.)
     if "follow_up" in parse.acts and refused_before and (items or parse.policy_names) and not parse.topics \
-            and kind not in ("award", "eligibility", "match") and not _states_goal_facts(state, parse, policy_id, domain):
+            and kind not in ("award", "eligibility", "match") and not states_goal_facts(state, parse, policy_id, domain):
         return state.last.asked  # "«other region»的«item»补贴是多少" … "那«our region»的呢？"
     validity = parse.topics & {"validity", "validity_yes_no"}
     about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
     if validity and not about_facts and not items and kind in ("award", "eligibility", "followup", "match", "inform"):
         return "lookup"
-    if validity and kind == "eligibility" and _only_the_items_own_facts(parse, policy_id, items, domain):
+    if validity and kind == "eligibility" and only_the_items_own_facts(parse, policy_id, items, domain):
         return "lookup"  # "«item»今年还能申请吗" with nothing about the enterprise: whether the policy is in force
     if kind == "match" and not items and not parse.which_ones:
         # "我们刚成立，还没做过项目，能报吗": no list asked for and nothing named — the runner-up question, if any.
