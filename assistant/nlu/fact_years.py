@@ -39,10 +39,6 @@ def _applying() -> re.Pattern[str]:
 
 def year_in(said: str) -> Year | None:
     """The first year said in ``said``, if any."""
-    return _year(said)
-
-
-def _year(said: str) -> Year | None:
     if m := _ABSOLUTE.search(said):
         return "abs", int(m.group(1))
     if m := _relative().search(said):
@@ -56,7 +52,7 @@ def fact_year(text: str, cues: tuple[str, ...]) -> Year | None:
         for start, end in occurrences(text, cue):
             clause = text[segment_start(text, start) : segment_end(text, end)]
             applying = _applying().search(clause)
-            said = _year(clause[: applying.start()] + clause[applying.end() :] if applying else clause)
+            said = year_in(clause[: applying.start()] + clause[applying.end() :] if applying else clause)
             if said is not None:
                 return said
     return None
@@ -65,7 +61,7 @@ def fact_year(text: str, cues: tuple[str, ...]) -> Year | None:
 def applying_year(text: str) -> Year | None:
     """The year the message says the applicant applies in, if it says one."""
     m = _applying().search(text)
-    return _year(m.group(1)) if m else None
+    return year_in(m.group(1)) if m else None
 
 
 def resolve(year: Year, today: int) -> int:

@@ -218,7 +218,8 @@ class Searcher:
         candidates = self._candidates(state, policy_ids)
         lexical, query_tokens, word_scores = self._lexical(state, query, candidates)
         dense = self._dense(state, query, candidates, policy_ids) if any(m != "bm25" for m in methods) else None
-        senses = {t: p for p, tokens in state.analyzer.matches(normalise(query)).senses for t in tokens}
+        norm = normalise(query)
+        senses = {t: p for p, tokens in state.analyzer.matches(norm).senses for t in tokens}
         out: dict[str, list[Hit]] = {}
         for method in methods:
             tie_break = None
@@ -237,7 +238,7 @@ class Searcher:
             ]
             if method == "hybrid":
                 hits = prefer_common_part(prefer_named_part(hits))
-                if (part := self._whole_part(state, hits, query, candidates)) is not None:
+                if (part := self._whole_part(state, hits, norm, candidates)) is not None:
                     first = self._hit(state, part, float(ranking.scores[part]), lexical, dense, query_tokens,
                                       word_scores, senses, as_of)
                     hits = [first, *[h for h in hits if h.clause is not first.clause]]
@@ -245,9 +246,8 @@ class Searcher:
         return out
 
     @staticmethod
-    def _whole_part(state: _State, hits: list[Hit], query: str, candidates: np.ndarray) -> int | None:
+    def _whole_part(state: _State, hits: list[Hit], norm: str, candidates: np.ndarray) -> int | None:
         """The index of the part a list question asks about as a whole (see :func:`whole_part`), if any."""
-        norm = normalise(query)
         part = whole_part(hits, any(w in norm for w in state.analyzer.list_words))
         ci = state.clause_index.get(part) if part is not None else None
         return ci if ci is not None and candidates[ci] else None
