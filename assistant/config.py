@@ -15,6 +15,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS_DIR = REPO_ROOT / "corpus"
 DEFAULT_PROMPTS_DIR = REPO_ROOT / "prompts"
+#: Values of a boolean environment variable that turn the setting off.
+_OFF = ("0", "false", "no", "off")
 
 
 def _default_home() -> Path:
@@ -62,6 +64,11 @@ class Settings:
     embed_threads: int = 1
     """Threads for embedding one query. One is fastest on a shared CPU (measured in docs/retrieval.md); building
     the index uses every core regardless. Env: POLICY_QA_EMBED_THREADS."""
+
+    learned_reranker: bool = True
+    """Rerank look-ups with the model learned from each policy's example questions (``corpus/<id>/lookups.yaml``,
+    see docs/retrieval.md §9). Off: BM25 + dense fusion alone, for comparison. Env: POLICY_QA_LEARNED_RERANKER
+    (0/false/no to turn it off)."""
 
     chroma_host: str | None = None
     """When set, use Chroma's HTTP client instead of the local folder. Env: CHROMA_HOST."""
@@ -111,6 +118,7 @@ class Settings:
             extra_corpus_dirs=_env_paths("POLICY_QA_EXTRA_CORPUS"),
             embedding_model=env.get("POLICY_QA_EMBEDDING_MODEL") or cls.embedding_model,
             embed_threads=_env_int("POLICY_QA_EMBED_THREADS", 1) or 1,
+            learned_reranker=(env.get("POLICY_QA_LEARNED_RERANKER") or "1").strip().lower() not in _OFF,
             chroma_host=env.get("CHROMA_HOST") or None,
             chroma_port=_env_int("CHROMA_PORT", 8000) or 8000,
             llm_base_url=env.get("POLICY_QA_LLM_BASE_URL") or None,

@@ -711,3 +711,20 @@ def test_events_of_different_years_are_capped_year_by_year(fast_assistant: Assis
 def test_another_item_with_the_same_investment_keeps_the_amount(fast_assistant: Assistant):
     *_, other = talk(fast_assistant, "我们厂拿了上海市智能工厂的牌子，投了750万，能补多少", "那如果认定为市级标杆呢，投入一样")
     assert other.amount_yuan == 2_250_000 and ids(other)[0] == "5"  # 750万 × 30%
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "clause"),
+    [
+        ("我们是培训机构，准备申请“嘉定区工业互联网人才实训基地”冠名，如果通过了能给多少？", "考核是哪个部门负责的？", "10"),
+        ("您好，我们和一家企业合作在嘉定建工业互联网标识解析二级节点，这个能拿多少？", "是要建成以后才给吗？", "6"),
+    ],
+)
+def test_a_follow_up_stays_on_the_clause_in_focus_when_no_clause_ranked_above_matches_it_better(
+    lexical: Assistant, first: str, then: str, clause: str
+) -> None:
+    """Retrieval may rank a general rule first on the question's form ("哪个部门负责", "才给"); the clause the
+    last answer rested on, which the message's own words match at least as well, is what the caller asks about."""
+    one, two = talk(lexical, first, then)
+    assert ids(one)[0] == clause
+    assert ids(two)[0] == clause

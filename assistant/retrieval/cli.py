@@ -95,6 +95,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
                 else f"{as_of.isoformat()} 已不在有效期（{until}）"
             )
             terms = f"  命中：{'、'.join(hit.matched_terms)}" if hit.matched_terms else "  命中：无（仅语义相近）"
+            if (learned := hit.scores.get("learned", 0.0)) >= 1.0:  # most of the score: callers ask it like this
+                terms += f"  例句相近：{learned:.2f}"
             print(f"{rank}. {hit.clause.label}  {hit.clause.path_str}  [{hit.policy_id}]")
             print(f"   分数 {hit.score:.4f}  {validity}{terms}")
     return 0

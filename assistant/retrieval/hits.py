@@ -29,7 +29,8 @@ class Hit:
     ranks: dict[str, int | None] = field(default_factory=dict)
     """1-based rank of the clause in each ranking ('bm25', 'dense'); None where it was not ranked."""
     scores: dict[str, float] = field(default_factory=dict)
-    """Raw scores: 'bm25' (BM25), 'bm25_words' (BM25 of whole words only), 'dense' (cosine of best chunk)."""
+    """Raw scores: 'bm25' (BM25), 'bm25_words' (BM25 of whole words only), 'dense' (cosine of best chunk),
+    'learned' (hybrid: the learned reranker's share of the score)."""
 
     @property
     def clause_id(self) -> str:
@@ -59,6 +60,10 @@ def _title_terms(hit: Hit) -> int:
     return sum(1 for term in hit.matched_terms if term in hit.clause.title)
 
 
+#: Clause kinds that are parts of a policy (headings over items), not items.
+PARTS = ("section", "subsection", "chapter")
+
+
 def prefer_named_part(hits: list[Hit], within: int = 3) -> list[Hit]:
     """A part named by its own heading wins over the section it belongs to ("创新生态体系建设的支持范围有哪些":
     （三）支持工业互联网创新生态体系建设, not 二、支持范围及标准, whose context merely repeats its parts' headings).
@@ -70,7 +75,7 @@ def prefer_named_part(hits: list[Hit], within: int = 3) -> list[Hit]:
     top = hits[0]
     for i, hit in enumerate(hits[1:within], start=1):
         child = hit.clause.parent_id == top.clause.clause_id and hit.policy_id == top.policy_id
-        if child and _title_terms(hit) >= 2 and _title_terms(hit) > _title_terms(top):
+        if child and hit.clause.kind in PARTS and _title_terms(hit) >= 2 and _title_terms(hit) > _title_terms(top):
             return [hit, *hits[:i], *hits[i + 1 :]]
     return hits
 
@@ -81,7 +86,7 @@ def prefer_common_part(hits: list[Hit], within: int = 4) -> list[Hit]:
     own parts, at least two of them share a matched word with it, and it matches a word none of them does (the
     question's word for a part: "几项", "有哪几条")."""
     for i, part in enumerate(hits[:within]):
-        if i < 2 or part.clause.kind not in ("section", "subsection", "chapter"):
+        if i < 2 or part.clause.kind not in PARTS:
             continue
         above = hits[:i]
         own = [h for h in above if h.policy_id == part.policy_id and h.clause.parent_id == part.clause.clause_id]
@@ -105,7 +110,7 @@ def whole_part(hits: list[Hit], asks_list: bool, spread: float = WHOLE_PART_SPRE
         return None
     top = hits[:3]
     parents = {(h.policy_id, h.clause.parent_id) for h in top}
-    if len(parents) != 1 or any(h.clause.kind in ("section", "subsection", "chapter") for h in top):
+    if len(parents) != 1 or any(h.clause.kind in PARTS for h in top):
         return None
     (policy_id, parent_id), = parents
     if parent_id is None or top[0].score <= 0 or top[1].score < spread * top[0].score:

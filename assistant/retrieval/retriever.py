@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,12 +40,14 @@ from assistant.retrieval.chroma_index import ChromaIndex
 from assistant.retrieval.embedders import FAKE, Embedder, load_embedder
 from assistant.retrieval.hits import Hit
 from assistant.retrieval.index_status import IndexStatus, collection_name, combined_hash, policy_hashes
+from assistant.retrieval.learned import LearnedReranker
 from assistant.retrieval.lexical_cache import (
     LEXICAL_FOLDER,
     LEXICAL_KEEP,
     LEXICAL_VERSION,
     _load_bm25,
     _save_bm25,
+    example_vectors,
 )
 from assistant.retrieval.lexical_cache import log as log
 from assistant.retrieval.lexicon import analyzer_for
@@ -93,8 +96,10 @@ class Retriever(Searcher):
         dense_weight: float = DENSE_WEIGHT,
         fusion: Fusion = "score",
         store: ChromaIndex | MemoryStore | None = None,
+        learned: bool | None = None,
     ) -> None:
         self.settings = settings
+        self.learned = settings.learned_reranker if learned is None else learned
         corpus = corpus if corpus is not None else load_corpus(settings.corpus_dir, extra=settings.extra_corpus_dirs)
         # the policies' vocabulary first: a malformed retrieval.yaml stops us before any index work
         vocabulary = corpus_vocabulary(corpus)
@@ -138,6 +143,7 @@ class Retriever(Searcher):
         self._state = appended(self._state, corpus, records, vectors, prebuilt)
         if cache is not None and prebuilt is None:
             _save_bm25(self._state.bm25, cache)
+        self._state = self._with_learned(self._state)
         self.floor = RELEVANCE_FLOORS.get(self.embedder.name, UNCALIBRATED_FLOOR)
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -154,6 +160,16 @@ class Retriever(Searcher):
         ).hexdigest()[:24]
         return self.settings.home / LEXICAL_FOLDER / f"bm25-{key}.npz"
 
+
+    def _with_learned(self, state: _State, previous: LearnedReranker | None = None) -> _State:
+        """The state with its learned reranker trained on the live clauses (none if ``learned`` is off); the models
+        of ``previous`` for unchanged policies are kept."""
+        if not self.learned:
+            return state
+        folder = self.settings.home / LEXICAL_FOLDER if isinstance(self.index, ChromaIndex) else None
+        embed = partial(example_vectors, folder, self.embedder)
+        learned = LearnedReranker.fit(state.clauses, state.alive, state.corpus.policies, embed, previous)
+        return replace(state, learned=learned)
 
     def add_policy(self, policy: Policy) -> IndexStatus:
         """Add (or replace) one policy without rebuilding anything else: its records are embedded and upserted into
@@ -176,7 +192,7 @@ class Retriever(Searcher):
             bm25.remove(np.flatnonzero(~alive[: bm25.size]))
             bm25.analyzer = analyzer
             base = replace(state, corpus=corpus, analyzer=analyzer, bm25=bm25, alive=alive)
-            self._state = appended(base, corpus, records, vectors)
+            self._state = self._with_learned(appended(base, corpus, records, vectors), state.learned)
             self._query_vectors.clear()
             self._policy_hashes.update(policy_hashes(records, self.embedder))
             if isinstance(self.index, ChromaIndex) and bool(self._state.alive.all()):
@@ -236,6 +252,7 @@ def get_retriever(settings: Settings, embedder: str | None = None) -> Retriever:
         settings.corpus_dir,
         settings.extra_corpus_dirs,
         embedder or settings.embedding_model,
+        settings.learned_reranker,
         settings.chroma_host,
         settings.chroma_port,
     )

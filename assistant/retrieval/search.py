@@ -23,6 +23,7 @@ from assistant.retrieval.bm25 import BM25Index, LexicalScores
 from assistant.retrieval.chroma_index import ChromaIndex
 from assistant.retrieval.embedders import Embedder
 from assistant.retrieval.hits import Hit, prefer_common_part, prefer_named_part, whole_part
+from assistant.retrieval.learned import lexical_gate
 from assistant.retrieval.lexicon import Analyzer, normalise
 from assistant.retrieval.memory_store import MemoryStore
 from assistant.retrieval.ranking import METHODS, RRF_K, Fusion, Method, _Ranking
@@ -221,6 +222,7 @@ class Searcher:
         norm = normalise(query)
         senses = {t: p for p, tokens in state.analyzer.matches(norm).senses for t in tokens}
         out: dict[str, list[Hit]] = {}
+        boost: np.ndarray | None = None
         for method in methods:
             tie_break = None
             if method == "bm25":
@@ -231,6 +233,10 @@ class Searcher:
             else:
                 assert dense is not None
                 ranking = self._fuse(lexical, dense, candidates)
+                if state.learned is not None and not state.learned.empty:
+                    gate = lexical_gate(lexical.scores[candidates])  # a decisive word outweighs the question's form
+                    boost = np.where(candidates, gate * state.learned.scores(query, self.embed_query(query)), 0.0)
+                    ranking = _Ranking((ranking.scores + boost).astype(np.float32), ranking.valid)
                 tie_break = dense.scores  # ties (e.g. clauses BM25 does not score) go to the dense score
             hits = [
                 self._hit(state, int(i), float(ranking.scores[i]), lexical, dense, query_tokens, word_scores, senses, as_of)
@@ -242,6 +248,9 @@ class Searcher:
                     first = self._hit(state, part, float(ranking.scores[part]), lexical, dense, query_tokens,
                                       word_scores, senses, as_of)
                     hits = [first, *[h for h in hits if h.clause is not first.clause]]
+                if boost is not None:
+                    for hit in hits:  # the learned share of each hit's score
+                        hit.scores["learned"] = float(boost[state.clause_index[(hit.policy_id, hit.clause_id)]])
             out[method] = hits[:k]
         return out
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from assistant.corpus import Clause, Corpus, Policy
 from assistant.retrieval.bm25 import BM25Index
+from assistant.retrieval.learned import LearnedReranker
 from assistant.retrieval.lexicon import Analyzer, normalise
 from assistant.retrieval.records import Record, lexical_fields, own_text
 from assistant.retrieval.vocabulary import Sense
@@ -38,6 +39,8 @@ class _State:
     record_clause: np.ndarray
     first_record: np.ndarray
     """Each clause's first record (records of a clause are consecutive)."""
+    learned: LearnedReranker | None = None
+    """The learned reranker over these clauses (None: hybrid without it)."""
 
 
 def clause_senses(policy: Policy, clause: Clause, senses: Sequence[Sense]) -> list[str]:

@@ -85,6 +85,21 @@ def _rule_clause(ctx: Context, topic: LookupTopic | None = None) -> Clause | Non
     return found[0] if found and ctx.obs.answerable else None
 
 
+def _in_focus(ctx: Context) -> Clause | None:
+    """The clause the last answer rested on, when it is among retrieval's top three for this message and no
+    clause ranked above it matches the message's words better (a higher BM25 score). Under the relevance floor
+    too: the floor tells whether a question is about the policy at all, and this one continues a look-up."""
+    topic = ctx.state.topic
+    hits = [h for h in ctx.obs.hits[:3] if h.clause.policy_id == ctx.policy_id]
+    if topic is None:
+        return None
+    for hit in hits:
+        if hit.clause.clause_id == topic:
+            words = hit.scores.get("bm25", 0.0)
+            return hit.clause if words > 0 and all(h.scores.get("bm25", 0.0) <= words for h in hits) else None
+    return None
+
+
 def _chosen(ctx: Context) -> list[Clause]:
     policy, parse = ctx.policy, ctx.obs.parse
     notes = ctx.state.last
@@ -118,6 +133,10 @@ def _chosen(ctx: Context) -> list[Clause]:
         # "这个项目是区政府批准的重大项目，能不能突破上限": the clause the stated situation turns on (一事一议),
         # not the item the conversation is about.
         return [policy.clause(noted[0])]
+    if (focus := _in_focus(ctx)) is not None and not named_here:
+        # "考核是哪个部门负责的" after «item»'s figure: the clause in focus matches the message's words as well as
+        # any clause retrieval ranks above it — a follow-up about it, not about a clause that merely ranks first
+        return [focus]
     # "材料要准备哪些", "多久能到账", "先申报再给还是直接给": the policy's rule on how support is claimed — unless the
     # message names the item whose own clause sets its procedure ("办大赛，补贴怎么申请" → 事前备案).
     procedure = "procedure" in parse.topics and not set(items) & named_here
