@@ -728,3 +728,15 @@ def test_a_follow_up_stays_on_the_clause_in_focus_when_no_clause_ranked_above_ma
     one, two = talk(lexical, first, then)
     assert ids(one)[0] == clause
     assert ids(two)[0] == clause
+
+
+def test_the_year_a_clause_looks_at_is_worked_out_for_the_application_year_named(fast_assistant: Assistant) -> None:
+    """第14条's 申报当年的上一年度 (``year_offset: -1`` in the rules): a year said with 申报 is the application year;
+    the answer names the year looked at, and carries the arithmetic for the grounding guard."""
+    chat = fast_assistant.new_conversation(date(2025, 2, 18))
+    one = chat.ask("第14条说的“申报当年的上一年度”，我们2025年申报的话，看的是哪一年的记录？")
+    assert ids(one)[0] == "14" and "2025年申报的，看的是2024年度" in one.text()
+    two = chat.ask("那如果是明年申报呢")
+    assert ids(two)[0] == "14" and "2026年申报的，看的是2025年度" in two.text()
+    plain = fast_assistant.new_conversation(date(2025, 2, 18)).ask("第14条是什么意思")
+    assert ids(plain)[0] == "14" and "年申报的，看的是" not in plain.text()  # no year named: none worked out

@@ -21,6 +21,7 @@ from assistant.dialogue.answers.common import (
     with_validity,
 )
 from assistant.dialogue.answers.document import metadata_answer
+from assistant.nlu.fact_years import resolve
 from assistant.nlu.genre import LookupTopic, load_genre
 
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
@@ -193,6 +194,24 @@ def _unsettled_detail(ctx: Context, clause: Clause, delegation: re.Pattern[str])
     return line, hand_off.clause_id
 
 
+def _year_detail(ctx: Context, clause: Clause) -> tuple[str, str] | None:
+    """"第14条…我们2025年申报，看的是哪一年": the year a condition of this clause is about, for the application year
+    the message names (a fact's ``year_offset`` relative to the application: 上一年度 is -1) — the sentence, and the
+    arithmetic as a trace step (the grounding guard's evidence for the year)."""
+    said = ctx.obs.parse.facts_of(ctx.policy_id).applying
+    if said is None or ctx.rules is None:
+        return None
+    applying = resolve(said, ctx.state.as_of.year)
+    for group in ctx.rules.condition_groups:
+        for condition in group.conditions if group.clause == clause.clause_id else ():
+            spec = ctx.domain.fact_spec(ctx.policy_id, condition.fact)
+            if spec is not None and spec.year_offset is not None:
+                year = applying + spec.year_offset
+                step = f"申报年度 {applying} 年 {spec.year_offset:+d} = {year} 年（{clause.label}）"
+                return f"{applying}年申报的，看的是{year}年度（{spec.label}）。", step
+    return None
+
+
 def answer_lookup(ctx: Context) -> Answer | None:
     """None when nothing in the policy answers the question (the caller then clarifies or refuses)."""
     policy = ctx.policy
@@ -223,7 +242,8 @@ def answer_lookup(ctx: Context) -> Answer | None:
             head = f"根据{ctx.named(clause.label)}：{said}"
         citations = [clause.clause_id] + ([parts[-1].clause_id] if placed else [])
         validity, citations = with_validity(ctx, citations)
-    details: list[str] = []
+    year = _year_detail(ctx, clause) if direct is None else None
+    details: list[str] = [year[0]] if year else []
     unsettled = _unsettled_detail(ctx, clause, load_genre().delegation) if direct is None else None
     if unsettled is not None:
         details.append(unsettled[0])
@@ -237,6 +257,7 @@ def answer_lookup(ctx: Context) -> Answer | None:
         "lookup", head, policy.policy_id, details=details, validity=validity,
         citations=list(dict.fromkeys(citations)),
         citation_line=ctx.citation(citations[: 2 if placed else 1] + ([unsettled[1]] if unsettled else [])),
+        trace=[year[1]] if year else [],
     )
 
 
