@@ -562,12 +562,16 @@ def test_facts_then_only_this_one_after_a_figure_asks_the_same_figure(story: Sto
 @pytest.mark.parametrize("text", [
     "上海市的中小企业“智改数转”专项，市里一般补多少？",
     "上海市经信委的工业互联网专项，市级标杆市里能给多少？",
+    "上海市那份实施细则里，标杆示范项目最多补多少？",  # the figure asked of the higher level's own document
 ])
 def test_a_higher_level_named_as_the_payer_of_the_figure_asked_is_its_own_support(story: Story, text: str):
     action = story.say(text)
     assert action.kind is ActionKind.REFUSE
-    # The district asked to pay, for a city-level item of ours, is ours.
+    # The district asked to pay, for a city-level item of ours, is ours; so is a project rated by the city's document.
     assert Story(story.a).say("市级标杆示范项目，已投入900万，区里最多补多少？").kind is ActionKind.ANSWER_AWARD
+    assert Story(story.a).say("按上海市细则里的标准评上了市级标杆，投了900万，能拿多少？").kind is ActionKind.ANSWER_AWARD
+    assert Story(story.a).say("上海市细则里的市级标杆，区里能补多少？").kind is ActionKind.ASK_FACT  # its investment
+    assert Story(story.a).say("上海市细则里说的标杆示范项目，区里最多补多少？").kind is ActionKind.ASK_FACT  # its level
 
 
 def test_a_place_said_of_the_head_office_in_phone_typing_is_not_the_question(story: Story):

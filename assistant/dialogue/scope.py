@@ -100,7 +100,10 @@ def out_of_scope(
     # "市级标杆市里能给多少": that level named as the one who pays, and its figure asked right after — its own support,
     # whatever item or option of ours the message also names.
     pays = level is not None and (genre.amount_question.match(parse.reading, level.end()) is not None
-                                  or level.group("there") is not None)
+                                  or level.group("there") is not None
+                                  # "上海市…实施细则里，«item»能补多少": a figure asked of that level's own document
+                                  # (not "按市里文件中的标准评上的市级标杆，投入800万": a story of our own project)
+                                  or (level.group("doc") is not None and parse.asks_amount and not states))
     if level and parse.asks and (pays or (not named_items and not parse.options and not states)):
         return "other_region", (level.group(0),)
     # "市经信委之前给过这个项目100万": an amount a fact's cue claims is a fact about the project, not a question
