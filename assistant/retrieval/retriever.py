@@ -160,7 +160,6 @@ class Retriever(Searcher):
         ).hexdigest()[:24]
         return self.settings.home / LEXICAL_FOLDER / f"bm25-{key}.npz"
 
-
     def _with_learned(self, state: _State, previous: LearnedReranker | None = None) -> _State:
         """The state with its learned reranker trained on the live clauses (none if ``learned`` is off); the models
         of ``previous`` for unchanged policies are kept."""
