@@ -740,3 +740,20 @@ def test_the_year_a_clause_looks_at_is_worked_out_for_the_application_year_named
     assert ids(two)[0] == "14" and "2026年申报的，看的是2025年度" in two.text()
     plain = fast_assistant.new_conversation(date(2025, 2, 18)).ask("第14条是什么意思")
     assert ids(plain)[0] == "14" and "年申报的，看的是" not in plain.text()  # no year named: none worked out
+
+
+def test_amounts_that_cannot_both_hold_are_quoted_back_for_checking(fast_assistant: Assistant) -> None:
+    """The excluded part larger than the base: the reply asks to check, quoting the user's own amounts (the grounding
+    guard finds them in the trace) — not a refusal."""
+    reply = talk(fast_assistant, "国家重点实验室在嘉定建的独立研发机构，平台总投入800万，其中土建900万，能补多少")[0]
+    assert "请核对" in reply.text() and "900万元" in reply.text() and "800万元" in reply.text()
+    assert reply.amount_yuan is None
+
+
+def test_what_counts_of_work_done_elsewhere_is_asked_of_our_text(fast_assistant: Assistant) -> None:
+    """Another place named only as where the work was done, and whether it counts asked: our item's clause (区内
+    企业), not a refusal; a question about that place's own support is still refused."""
+    _, counted, theirs = talk(fast_assistant, "我们是工业互联网服务商，去年服务金额200万，能补多少",
+                              "我们也给苏州的工厂做了几单 这部分服务金额能算进去吗", "苏州那边有没有类似的补贴")
+    assert counted.intent == "lookup" and ids(counted)[:1] == ["7"]
+    assert theirs.intent == "out_of_scope"

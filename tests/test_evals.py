@@ -285,6 +285,11 @@ def test_trace_texts_accept_dict_steps() -> None:
     assert trace_texts(FakeReply("", "award", trace=[{"description": "d", "amount_yuan": 5}])) == ["d", "5元"]
 
 
+def test_trace_texts_accept_plain_steps_as_the_guard_does() -> None:
+    # the assistant's guard reads a plain step as its own text (getattr(s, "description", str(s))); so does the eval
+    assert trace_texts(FakeReply("", "award", trace=["申报年度 2025 年 -1 = 2024 年"])) == ["申报年度 2025 年 -1 = 2024 年"]
+
+
 def test_grounding_with_the_real_guard() -> None:
     guard = pytest.importorskip("assistant.dialogue.guard")
     assert evaluate(case(), GOOD_AWARD, grounding=guard.ungrounded_numbers)["grounding"].passed

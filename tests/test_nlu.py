@@ -616,6 +616,7 @@ def test_yuan_written_in_english_and_a_cantonese_how_much(nlu: NLU):
         ("那补助什么时候发？", "procedure"),  # when the money comes: how support is paid
         ("这笔钱是先给还是做完再给", "procedure"),
         ("是先给吗", "procedure"),
+        ("是先把钱拨下来给我们建 还是建完了再补", "procedure"),
         ("市里已经补过我们了，区里还会给吗", "stacking"),  # support received elsewhere: does this one still pay
         ("镇上已经拿了一笔，区里这条还补不补", "stacking"),
     ],
@@ -627,3 +628,4 @@ def test_when_the_money_comes_and_support_already_received_are_rule_questions(nl
 def test_a_what_if_ending_in_a_question_mark_is_a_follow_up_though_facts_follow(nlu: NLU) -> None:
     assert "follow_up" in read(nlu, "要是明年把税务登记也搬过来呢？厂一直在这边经营").acts
     assert "follow_up" not in read(nlu, "我们厂一直在这边经营，税务登记在别的区").acts
+

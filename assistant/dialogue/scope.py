@@ -44,15 +44,29 @@ def _scheme_asked(parse: Parse, schemes: list[str]) -> bool:
     return False
 
 
-def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
-    """"«our region»这个我了解了，那«other region»有没有类似的政策": the clause naming the other place asks about its
-    own support, and nothing in the message compares it with ours — or it asks that support's figure outright."""
-    genre = load_genre()
-    clauses = [  # every time the place is named ("青浦那边招商的人…，…青浦区的«item»能补多少？")
+def _place_clauses(parse: Parse, elsewhere: tuple[str, ...]) -> list[str]:
+    """The clause from each mention of another place on ("青浦那边招商的人…，…青浦区的«item»能补多少？")."""
+    return [
         CLAUSE_END.split(parse.reading[start:], maxsplit=1)[0]
         for name in dict.fromkeys(p.name for p in parse.places if p.name in elsewhere)
         for start, _ in occurrences(parse.reading, name)
     ]
+
+
+def _counted_here(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
+    """"我们也给昆山的厂做了不少项目 这部分服务金额能算进去吗": what counts under our text is asked, and the place is
+    named only as where something happened (no word of support in its clause)."""
+    genre = load_genre()
+    return bool(genre.asks_scope.search(parse.reading)) and not any(
+        genre.support_words.search(c) for c in _place_clauses(parse, elsewhere)
+    )
+
+
+def _asks_about_elsewhere(parse: Parse, elsewhere: tuple[str, ...]) -> bool:
+    """"«our region»这个我了解了，那«other region»有没有类似的政策": the clause naming the other place asks about its
+    own support, and nothing in the message compares it with ours — or it asks that support's figure outright."""
+    genre = load_genre()
+    clauses = _place_clauses(parse, elsewhere)
     if any((genre.support_words.search(c) or genre.money_words.search(c)) and genre.amount_question.search(c)
            for c in clauses):
         return True  # "«other region»的«item»补贴是多少，比«ours»高吗": that region's own figure is asked for
@@ -83,7 +97,7 @@ def out_of_scope(
     # "«other region»的政策是怎么样的？跟«our region»比哪个高": about another region's policy, ours named only to compare — refused;
     # "«other region»的«item»补贴跟«our region»比" names an item of ours: answered for it, with a note (compared_places).
     states = any(f.values for f in parse.facts.values()) or bool(parse.amounts)
-    if elsewhere and not place_fact and not parse.clause_refs and (
+    if elsewhere and not place_fact and not parse.clause_refs and not _counted_here(parse, elsewhere) and (
         not named_here or not (named_items or states) or _asks_about_elsewhere(parse, elsewhere)
     ):  # (a clause of ours cited — "在苏州办的峰会，能申请第9条吗" — asks about our text)
         return "other_region", elsewhere

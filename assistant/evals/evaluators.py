@@ -76,6 +76,8 @@ def trace_texts(reply: Any) -> list[str]:
     for step in getattr(reply, "trace", None) or []:
         if isinstance(step, dict):
             description, amount = step.get("description", ""), step.get("amount_yuan")
+        elif isinstance(step, str):  # a plain step (a year worked out, the amounts a message to check quotes)
+            description, amount = step, None
         else:
             description, amount = getattr(step, "description", ""), getattr(step, "amount_yuan", None)
         texts.append(str(description or ""))

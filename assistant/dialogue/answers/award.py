@@ -64,7 +64,10 @@ def answer_award(ctx: Context) -> Answer:
     try:
         results = [calculate(rules, i, facts, ctx.as_of) for i, facts, _ in requests]
     except InputError as err:
-        return Answer("award", f"{err}。请核对后重新告诉我。", ctx.policy_id, items=items)
+        # the amounts the message to check quotes are the user's own: the trace carries them for the guard
+        given = [f"{name}: {format_yuan(v)}" for _, facts, _ in requests for name, v in facts.items()
+                 if isinstance(v, int) and not isinstance(v, bool)]
+        return Answer("award", f"{err}。请核对后重新告诉我。", ctx.policy_id, items=items, trace=given)
     if len(results) == 1:
         return _single(ctx, results[0])
     combined = calculate_many(rules, [CalcRequest(i, facts, project, year=y) for i, facts, y in requests], ctx.as_of)
