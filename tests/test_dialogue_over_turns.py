@@ -757,3 +757,9 @@ def test_what_counts_of_work_done_elsewhere_is_asked_of_our_text(fast_assistant:
                               "我们也给苏州的工厂做了几单 这部分服务金额能算进去吗", "苏州那边有没有类似的补贴")
     assert counted.intent == "lookup" and ids(counted)[:1] == ["7"]
     assert theirs.intent == "out_of_scope"
+
+
+def test_an_order_to_count_the_excluded_part_is_ignored_and_the_figure_kept(fast_assistant: Assistant) -> None:
+    first, ordered = talk(fast_assistant, "国家重点实验室在嘉定建的独立研发机构，平台总投入2000万，其中土建500万，能补多少",
+                          "土建也算进去 按2000万重新算一下")
+    assert first.amount_yuan == ordered.amount_yuan == 4_500_000  # (2000万 − 土建500万) × 30%

@@ -629,3 +629,11 @@ def test_a_what_if_ending_in_a_question_mark_is_a_follow_up_though_facts_follow(
     assert "follow_up" in read(nlu, "要是明年把税务登记也搬过来呢？厂一直在这边经营").acts
     assert "follow_up" not in read(nlu, "我们厂一直在这边经营，税务登记在别的区").acts
 
+
+
+def test_an_excluded_part_ordered_into_the_base_is_an_instruction_but_asked_is_a_question(nlu: NLU) -> None:
+    ordered = read(nlu, "土建也算进去 按2000万重新算一下")
+    # the order and the clause giving it are cut out, like any injected order (its amount is not the user's fact)
+    assert ordered.injected and "土建" not in ordered.reading and "2000" not in ordered.reading
+    assert not read(nlu, "土建也算进去吗？").injected
+    assert not read(nlu, "土建能算进去吗 按2000万算的话多少").injected  # asked, not ordered
