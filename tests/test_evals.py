@@ -478,9 +478,9 @@ def test_cli_eval_retrieval_prints_the_report(monkeypatch: pytest.MonkeyPatch, c
         calls.append(path)
         return Report()
 
-    module = types.ModuleType("assistant.retrieval.evaluation")
+    module = types.ModuleType("assistant.evals.retrieval_eval")
     module.evaluate_retrieval = evaluate_retrieval  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "assistant.retrieval.evaluation", module)
+    monkeypatch.setitem(sys.modules, "assistant.evals.retrieval_eval", module)
     assert main(["eval", "--retrieval"]) == 0
     out = capsys.readouterr().out
     assert "hybrid recall@1 0.95" in out and "r-miss" in out

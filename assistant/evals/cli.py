@@ -3,7 +3,7 @@
 - ``policy-qa eval [--questions FILE ...] [--json] [--min-amount 1.0 ...]``: run the answer-accuracy cases
   through the assistant, print the category × evaluator table and every failure with its answer, and exit 1
   when a rate is under its threshold (defaults: amount 100%, grounding 100%, intent 95%, citation recall 95%).
-- ``policy-qa eval --retrieval [--questions FILE]``: the retrieval eval (``assistant.retrieval.evaluation``).
+- ``policy-qa eval --retrieval [--questions FILE]``: the retrieval eval (``assistant.evals.retrieval_eval``).
 - ``--summary`` prints the scores only (no failed questions, no per-case JSON). It is the default for case
   files under ``evals/blind/``, which must be measured without being read; ``--show-failures`` overrides.
 - ``policy-qa bench [--out FILE] [retrieval]``: the benchmark; a table on screen and a JSON file
@@ -124,7 +124,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval_retrieval(settings: Settings, args: argparse.Namespace, summary_only: bool) -> int:
-    from assistant.retrieval.evaluation import evaluate_retrieval
+    from assistant.evals.retrieval_eval import evaluate_retrieval
 
     path = Path(args.questions[0]) if args.questions else DEFAULT_RETRIEVAL_FILE
     report = evaluate_retrieval(settings, path)

@@ -36,7 +36,7 @@ from assistant.errors import DataError
 
 #: Where the answer-accuracy cases live (every ``*.yaml`` in it is one category).
 DEFAULT_ANSWERS_DIR = REPO_ROOT / "evals" / "answers"
-#: The retrieval dataset (queries → clause ids), read by ``assistant.retrieval.evaluation``.
+#: The retrieval dataset (queries → clause ids), read by ``assistant.evals.retrieval_eval``.
 DEFAULT_RETRIEVAL_FILE = REPO_ROOT / "evals" / "retrieval.yaml"
 
 _WAN = Decimal(10_000)

@@ -7,8 +7,8 @@ Public API::
     hits = retriever.search("贯标给多少", k=5, as_of=date(2025, 6, 1))
     retriever.answerable(hits)                     # False: nothing in the corpus answers (relevance floor)
 
-``evaluate_retrieval`` (``assistant.retrieval.evaluation``) and ``bench_retrieval`` (``assistant.retrieval.bench``)
-measure it. Nothing is loaded at import time.
+``bench_retrieval`` (``assistant.retrieval.bench``) times it; the eval stage scores it
+(``assistant.evals.retrieval_eval``). Nothing is loaded at import time.
 """
 
 from __future__ import annotations
@@ -17,17 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from assistant.retrieval.bench import bench_retrieval
-    from assistant.retrieval.evaluation import RetrievalReport, evaluate_retrieval
     from assistant.retrieval.retriever import Hit, Retriever, get_retriever
 
-__all__ = ["Hit", "RetrievalReport", "Retriever", "bench_retrieval", "evaluate_retrieval", "get_retriever"]
+__all__ = ["Hit", "Retriever", "bench_retrieval", "get_retriever"]
 
 _LOCATIONS = {
     "Hit": "assistant.retrieval.retriever",
     "Retriever": "assistant.retrieval.retriever",
     "get_retriever": "assistant.retrieval.retriever",
-    "RetrievalReport": "assistant.retrieval.evaluation",
-    "evaluate_retrieval": "assistant.retrieval.evaluation",
     "bench_retrieval": "assistant.retrieval.bench",
 }
 

@@ -36,7 +36,7 @@ from assistant.retrieval.bench_scale import _scale_point_in_process, open_point,
 from assistant.retrieval.bench_synthetic import synthetic_corpus
 from assistant.retrieval.bench_threads import LOADS, THREADS, bench_threads
 from assistant.retrieval.embedders import load_embedder
-from assistant.retrieval.evaluation import DEFAULT_DATASET, load_cases
+from assistant.retrieval.queries import DEFAULT_DATASET, load_cases
 from assistant.retrieval.retriever import Retriever
 
 __all__ = [

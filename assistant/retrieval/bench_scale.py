@@ -21,7 +21,7 @@ from assistant.corpus import Corpus, load_corpus
 from assistant.retrieval.bench_measure import _latencies, _peak_rss_mb, _percentiles, _rss_mb
 from assistant.retrieval.bench_synthetic import _synthetic_vectors, _SyntheticEmbedder, synthetic_corpus
 from assistant.retrieval.embedders import load_embedder
-from assistant.retrieval.evaluation import DEFAULT_DATASET, load_cases
+from assistant.retrieval.queries import DEFAULT_DATASET, load_cases
 from assistant.retrieval.records import records_for
 from assistant.retrieval.retriever import Retriever
 

@@ -24,7 +24,7 @@ class RelevanceFloor:
         return dense >= self.dense or bm25 >= self.bm25
 
 
-#: Floors per embedder, from ``python -m assistant.retrieval.evaluation`` (the "建议" line): the highest floor that
+#: Floors per embedder, from ``python -m assistant.evals.retrieval_eval`` (the "建议" line): the highest floor that
 #: keeps every in-scope query of evals/retrieval.yaml (133), checked against assistant/retrieval/out_of_scope.yaml
 #: (30 questions this corpus does not answer; recalibrated after query weights were scaled by the words'
 #: specificity in the clauses and senses became lexical evidence, which puts the scores on a new scale). A wrong

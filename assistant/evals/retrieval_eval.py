@@ -8,7 +8,7 @@ Dataset: ``evals/retrieval.yaml``, a list of ``{id, query, clauses: [ids]}`` (``
 * MRR — 1 / rank of the first expected clause, averaged.
 
 The run also calibrates the relevance floor (in-scope queries vs ``out_of_scope.yaml``) and names the embedder
-the eval prefers. Run it with ``python -m assistant.retrieval.evaluation`` (``policy-qa eval --retrieval``).
+the eval prefers. Run it with ``python -m assistant.evals.retrieval_eval`` (``policy-qa eval --retrieval``).
 """
 
 from __future__ import annotations
@@ -22,53 +22,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from assistant.config import REPO_ROOT, Settings
-from assistant.errors import DataError, ModelUnavailable
+from assistant.config import Settings
+from assistant.errors import ModelUnavailable
 from assistant.evals.dataset import is_blind
 from assistant.retrieval.embedders import BUILTIN_EMBEDDERS, is_available
+from assistant.retrieval.queries import DEFAULT_DATASET, OUT_OF_SCOPE, EvalCase, load_cases
 from assistant.retrieval.retriever import METHODS, RelevanceFloor, Retriever
-
-DEFAULT_DATASET = REPO_ROOT / "evals" / "retrieval.yaml"
-OUT_OF_SCOPE = Path(__file__).with_name("out_of_scope.yaml")
 
 #: Targets from issue #3.
 TARGET_RECALL_AT_3 = 0.98
 TARGET_RECALL_AT_1 = 0.90
-
-
-@dataclass(frozen=True)
-class EvalCase:
-    id: str
-    query: str
-    clauses: tuple[str, ...]
-
-
-def load_cases(path: Path, *, allow_empty: bool = False, split: str | None = None) -> list[EvalCase]:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError) as err:
-        raise DataError(f"无法读取检索评测集 {path}：{err}") from err
-    if not isinstance(data, list):
-        raise DataError(f"检索评测集 {path} 应是一个列表。")
-    cases = []
-    for n, item in enumerate(data, start=1):
-        try:
-            clauses = tuple(str(c) for c in item.get("clauses") or ())
-            case = EvalCase(str(item["id"]), str(item["query"]), clauses)
-        except (KeyError, TypeError, AttributeError) as err:
-            raise DataError(
-                f"检索评测集 {path} 第 {n} 项格式不对（需要 id、query、clauses）：{item!r}"
-            ) from err
-        if not case.clauses and not allow_empty:
-            raise DataError(f"检索评测集 {path} 的 {case.id} 没有期望条款。")
-        if split is not None and item.get("split") != split:
-            continue
-        cases.append(case)
-    if split is not None and not cases:
-        raise DataError(f"检索评测集 {path} 中没有 split 为 {split} 的问题。")
-    return cases
 
 
 @dataclass
@@ -295,9 +258,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--embedder", action="append", help="只评测这些嵌入模型（可重复）")
     parser.add_argument("--json", action="store_true", help="输出 JSON")
     parser.add_argument("--failures", type=int, default=20, help="列出多少个未排第一的问题")
-    parser.add_argument("--summary", action="store_true",
-                        help="只输出分数，不列出问题（evals/blind/ 下的文件默认如此）")
-    parser.add_argument("--split", default=None, help="只评测这一半（如 tune、heldout；见 evals/retrieval-dev.yaml）")
+    parser.add_argument(
+        "--summary", action="store_true", help="只输出分数，不列出问题（evals/blind/ 下的文件默认如此）"
+    )
+    parser.add_argument(
+        "--split", default=None, help="只评测这一半（如 tune、heldout；见 evals/retrieval-dev.yaml）"
+    )
     args = parser.parse_args(argv)
     report = evaluate_retrieval(Settings.from_env(), args.dataset, embedders=args.embedder, split=args.split)
     # A blind set is measured, never read (assistant.evals.dataset.is_blind).
