@@ -377,6 +377,21 @@ def test_a_bare_total_after_two_items_is_their_figure(fast_assistant: Assistant,
     assert r.intent == "award" and r.amount_yuan == 2_700_000
 
 
+@pytest.mark.parametrize("intent", ["award", "match"])
+def test_pressing_for_more_is_the_figure_whatever_the_reader_guesses(
+    lexical: Assistant, monkeypatch: pytest.MonkeyPatch, intent: str
+):
+    # The reader's guess on "能不能多给点", pinned down: a figure (award), or what can be claimed (match).
+    parse = lexical.nlu.parse
+    misread = lambda text, *a, **k: replace(parse(text, *a, **k), intent=intent, scores={intent: 0.7}) if "多给" in text else parse(text, *a, **k)  # noqa: E731
+    monkeypatch.setattr(lexical.nlu, "parse", misread)
+    _, r = talk(lexical, "市级标杆已投入2000万能补多少", "能不能多给点")
+    assert r.intent == "award" and r.amount_yuan == 5_000_000 and ids(r)[:1] == ["5"] and "12" in ids(r)
+    # Pointing at other things is not pressing for more: the items on offer.
+    _, other = talk(lexical, "市级标杆已投入2000万能补多少", "那别的呢，还有啥能拿钱的？")
+    assert other.intent == "clarify" and other.amount_yuan is None
+
+
 def test_whether_an_item_can_still_be_claimed_is_the_policys_validity(assistant: Assistant):
     expired = assistant.new_conversation(date(2026, 3, 1))
     r = expired.ask("贯标那个奖励今年还能申请不")
@@ -390,9 +405,14 @@ def test_whether_an_item_can_still_be_claimed_is_the_policys_validity(assistant:
     assert unmet.intent == "eligibility"
 
 
-def test_asking_for_more_after_a_figure_is_the_case_by_case_rule(assistant: Assistant):
+def test_asking_for_more_after_a_figure_is_the_figure_and_the_case_by_case_rule(assistant: Assistant):
     _, r = talk(assistant, "智能工厂授牌了 投了1000万 能补多少", "能再多补一点吗")
-    assert r.intent == "lookup" and ids(r)[0] == "12" and r.amount_yuan is None  # 一事一议, not the figure again
+    # The figure stands (1000万 × 30% = 300万 > 200万), and more only by 一事一议 (第12条), quoted and cited.
+    assert r.intent == "award" and r.amount_yuan == 2_000_000 and ids(r)[:1] == ["1"] and "12" in ids(r)
+    assert "一事一议" in r.answer and r.answer.index("200万") < r.answer.index("一事一议")
+    # Naming the rule in the text's words asks about the rule itself (whether the project can take that route).
+    _, rule = talk(assistant, "智能工厂授牌了 投了1000万 能补多少", "能不能走一事一议")
+    assert rule.intent != "award" and "12" in ids(rule) and rule.amount_yuan is None
 
 
 def test_saying_two_items_are_one_project_is_not_taken_for_a_rule_question(assistant: Assistant):

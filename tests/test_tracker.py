@@ -212,6 +212,27 @@ def test_a_vague_wish_for_support_is_offered_the_items(story: Story, text: str):
     assert action.kind in (ActionKind.ANSWER_MATCH, ActionKind.ASK_ITEM, ActionKind.ANSWER_ELIGIBILITY)  # not a clause
 
 
+@pytest.mark.parametrize(("scores", "kind"), [
+    ({"out_of_scope": 0.4, "award": 0.3, "match": 0.2}, ActionKind.ANSWER_MATCH),  # no item, so no figure: the offer
+    ({"out_of_scope": 0.4, "match": 0.3, "award": 0.2}, ActionKind.ANSWER_MATCH),
+    ({"out_of_scope": 0.4, "eligibility": 0.3, "match": 0.2}, ActionKind.ANSWER_ELIGIBILITY),
+])
+def test_a_wish_for_support_misread_as_elsewhere_is_the_offer_whatever_the_runner_up(
+    story: Story, scores: dict[str, float], kind: ActionKind
+):
+    # The reader's guesses on "区里有补贴吗" sit close together; none of them may make a random item's figure.
+    parse = story.a.nlu.parse(normalise("我们是做传统机械加工的中小厂，区里有补贴吗？"))
+    obs = Observation(replace(parse, intent="out_of_scope", scores=scores))
+    assert decide(apply(story.state, obs, story.a.domain), obs, story.a.domain).kind is kind
+
+
+@pytest.mark.parametrize("intent", ["eligibility", "award", "inform"])
+def test_the_refused_question_asked_of_our_policy_with_facts_is_that_question(story: Story, intent: str):
+    assert story.say("宝山区的工业互联网标杆项目能补多少？").kind is ActionKind.REFUSE
+    action = story.decide_as("那嘉定的呢？我们是嘉定的市级标杆示范项目，已投入1200万", intent, 0.4)
+    assert action.kind is ActionKind.ANSWER_AWARD and action.items == ("5",)
+
+
 def test_a_higher_levels_subsidy_stated_as_a_fact_is_not_refused(story: Story):
     story.say("市级标杆项目已投入1000万，能补多少")
     action = story.say("市里补了400万，要求区里1:1配套")

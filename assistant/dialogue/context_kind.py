@@ -102,8 +102,11 @@ def reconsider(
         return goal.kind
     if kind == "out_of_scope" and parse.asks and parse.money_words and not items and not parse.topics:
         # "我们是做机械加工的中小厂，区里有补贴吗": not out of scope (nothing elsewhere was named) — a question of
-        # support with nothing named: the reader's best question of support.
-        return max(("match", "award", "eligibility"), key=lambda k: parse.scores.get(k, 0.0))
+        # support with nothing named: the reader's best question of support — but a figure needs an item, and with
+        # none named nor in the conversation, what is on offer ("match") is asked.
+        support: tuple[NluIntent, ...] = ("match", "award", "eligibility")
+        best = max(support, key=lambda k: parse.scores.get(k, 0.0))
+        return "match" if best == "award" and (goal is None or not goal.items) else best
     if kind == "out_of_scope" and parse.asks and parse.facts_of(policy_id).values:
         # "去年环保方面被处罚过，影响今年申请吗": a fact of the policy's conditions stated and a question asked — the
         # reader's runner-up question, when it is a close one (the reader is unsure at this margin).
@@ -203,15 +206,24 @@ def reconsider(
         return "inform"  # "其实我想问的是«item»，«its condition»了"
     refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
     # (Only when the message asks nothing of its own: "那…这个政策里«item»奖多少" asks for a figure.)
+    asks_nothing_else = opening is not None and not load_genre().question.search(parse.reading, opening.end())
     if "follow_up" in parse.acts and refused_before and (items or parse.policy_names) and not parse.topics \
-            and kind not in ("award", "eligibility", "match") and not states_goal_facts(state, parse, policy_id, domain):
-        return state.last.asked  # "«other region»的«item»补贴是多少" … "那«our region»的呢？"
+            and (asks_nothing_else or (kind not in ("award", "eligibility", "match")
+                                       and not states_goal_facts(state, parse, policy_id, domain))):
+        # "«other region»的«item»补贴是多少" … "那«our region»的呢？" (and "…呢？我们是«our region»的«item»，«facts»":
+        # the rest only states facts) — the question refused before, asked of this policy.
+        return state.last.asked
     validity = parse.topics & {"validity", "validity_yes_no"}
     about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
     if validity and not about_facts and not items and kind in ("award", "eligibility", "followup", "match", "inform"):
         return "lookup"
     if validity and kind == "eligibility" and only_the_items_own_facts(parse, policy_id, items, domain):
         return "lookup"  # "«item»今年还能申请吗" with nothing about the enterprise: whether the policy is in force
+    if kind == "match" and not items and not parse.which_ones and goal is not None and goal.kind == "award" \
+            and goal.items and goal.answered and not stated and not parse.amounts and "follow_up" not in parse.acts:
+        # "能不能多给点" after a figure: no list asked for, nothing new, no other thing pointed at ("那别的呢，还有啥
+        # 能拿钱的") — the figure's question, pressed
+        return "award"
     if kind == "match" and not items and not parse.which_ones:
         # "我们刚成立，还没做过项目，能报吗": no list asked for and nothing named — the runner-up question, if any.
         runner_up: tuple[NluIntent, ...] = ("eligibility", "award")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, Observation
@@ -44,6 +45,7 @@ class Reason(StrEnum):
     GENERAL_ELIGIBILITY = "eligibility without an item"
     LOOKUP = "a question about the text"
     RETRIEVAL_HIT = "unclear intent, but retrieval found a clause"
+    MORE_ASKED = "more than the figure is asked, nothing new said: the figure and the rule for more"
     MATCH = "what the enterprise can claim"
     NO_RULES = "the policy has no calculation rules yet"
     REASK = "the open question is still unanswered"
@@ -58,6 +60,8 @@ class Action:
     policy_id: str | None = None
     items: tuple[str, ...] = ()
     fact: str | None = None
+    rule: str | None = None
+    """A general rule of the text (a clause id) the answer quotes after its figure."""
 
 
 _REFUSALS = {
@@ -113,6 +117,19 @@ def missing_fact(state: DialogueState, domain: Domain, items: tuple[str, ...]) -
     return None
 
 
+def _names_clause(obs: Observation, hit: Any) -> bool:
+    """The message matched the clause on a word of the clause's own text, not only on a paraphrase of it."""
+    return any(t in hit.clause.text and t in obs.parse.reading for t in hit.matched_terms)
+
+
+def _complete(state: DialogueState, domain: Domain, items: tuple[str, ...]) -> bool:
+    """Every fact the figure of these items needs is known (and usable)."""
+    try:
+        return missing_fact(state, domain, items) is None
+    except InputError:
+        return False
+
+
 def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
     notes, goal, pid = state.last, state.goal, state.policy_id
     if notes.out_of_scope is not None:
@@ -148,6 +165,13 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
         # "能不能多给点" after a figure, stating nothing new (nor "其实是同一个项目"): the rule that answers it
         # (一事一议), not the figure again — an amount said only of the cap ("封顶1000万太少了") is no fact. An amount
         # said as spent ("那如果投了1000万呢，能多给吗" of a fixed award) asks the figure again: it does not move.
+        # Said in the user's own words ("能不能多给点", "最多到底能给多少"), it is the goal pressed again: the figure
+        # stands, and the rule for more comes with it. Only a rule named in the text's words ("能不能走一事一议")
+        # is a question about that rule alone.
+        hit = obs.decisive_hit(pid)
+        if goal.kind == "award" and goal.items and hit is not None and not _names_clause(obs, hit) \
+                and _complete(state, domain, goal.items[:3]):
+            return Action(ActionKind.ANSWER_AWARD, Reason.MORE_ASKED, pid, goal.items[:3], rule=hit.clause.clause_id)
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     if goal.kind == "match":
         return Action(ActionKind.ANSWER_MATCH, Reason.MATCH, pid)

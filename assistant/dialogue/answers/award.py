@@ -10,6 +10,7 @@ from typing import Any
 
 from assistant.dialogue.answer import Answer, NoteLine
 from assistant.dialogue.answers.common import Context, applicant_note, note_lines, with_validity
+from assistant.dialogue.answers.lookup import best_sentences
 from assistant.errors import InputError
 from assistant.rules import CalcRequest, calculate, calculate_many, check_eligibility, format_yuan, max_award
 
@@ -69,7 +70,7 @@ def answer_award(ctx: Context) -> Answer:
                  if isinstance(v, int) and not isinstance(v, bool)]
         return Answer("award", f"{err}。请核对后重新告诉我。", ctx.policy_id, items=items, trace=given)
     if len(results) == 1:
-        return _single(ctx, results[0])
+        return _with_rule(ctx, _single(ctx, results[0]))
     combined = calculate_many(rules, [CalcRequest(i, facts, project, year=y) for i, facts, y in requests], ctx.as_of)
     labels = "、".join(dict.fromkeys(ctx.label(r.clause) for r in results))
     if len(requests) > len(items):  # projects set aside are added up with the one asked about
@@ -87,11 +88,25 @@ def answer_award(ctx: Context) -> Answer:
     steps += [s.description for s in combined.trace]
     citations = [r.clause for r in results] + [s.clause for s in combined.trace]
     validity, citations = with_validity(ctx, list(dict.fromkeys(citations)))
-    return Answer(
+    return _with_rule(ctx, Answer(
         "award", head, ctx.policy_id, steps=steps, notes=_notes(ctx, results), validity=validity,
         citations=citations, citation_line=ctx.citation(citations), amount_yuan=combined.total_yuan,
         trace=[s for r in results for s in r.trace] + list(combined.trace), items=items,
-    )
+    ))
+
+
+def _with_rule(ctx: Context, answer: Answer) -> Answer:
+    """The figure, then the rule of the text the action names ("能不能多给点": the rule for more than the standard),
+    quoted in its own words and cited."""
+    rule = ctx.action.rule
+    clause = ctx.domain.clause(ctx.policy_id, rule) if rule is not None else None
+    if clause is None:
+        return answer
+    said = "".join(best_sentences(clause, ctx.obs.parse.reading))
+    answer.details.append(f"超出上述标准的，根据{ctx.named(clause.label)}：{said}")
+    answer.citations = list(dict.fromkeys([*answer.citations, clause.clause_id]))
+    answer.citation_line = ctx.citation(answer.citations)
+    return answer
 
 
 def _single(ctx: Context, result: Any) -> Answer:
