@@ -367,7 +367,14 @@ def test_the_genre_knows_callers_words_for_purpose_and_eligibility(retriever: Re
 
 
 @pytest.mark.parametrize(
-    ("query", "clause_id"), [("第一大类有哪几项", "二（一）"), ("第三类都支持什么", "二（三）"), ("第二部分讲什么", "二")]
+    ("query", "clause_id"),
+    [
+        ("第一大类有哪几项", "二（一）"),
+        ("第三类都支持什么", "二（三）"),
+        ("第二部分讲什么", "二"),
+        ("第三个大类讲的是什么", "二（三）"),  # counted with the measure word, not 三、附则 for its "三"
+        ("政策里第二个大类，是不是讲服务商这边能力提升的", "二（二）"),  # the part, over the item its words name
+    ],
 )
 def test_a_part_named_by_its_place_is_found(retriever: Retriever, query: str, clause_id: str) -> None:
     top = retriever.search(query, k=1)[0]

@@ -84,6 +84,25 @@ def test_a_part_asked_about_by_naming_its_items_wins_over_each_item(policy) -> N
     assert prefer_common_part(unrelated)[0].clause_id == "8"
 
 
+def test_a_part_pointed_at_by_its_number_wins_over_an_item_it_explains(policy) -> None:  # noqa: ANN001 - a Policy
+    from datetime import date
+
+    from assistant.retrieval.hits import Hit, prefer_placed_part
+
+    def hit(clause_id: str, terms: tuple[str, ...]) -> Hit:
+        return Hit(policy.clause(clause_id), 1.0, True, date(2025, 12, 31), terms)
+
+    item, part = hit("7", ("服务商", "能力")), hit("二（二）", ("服务商", "能力", "第二个大类"))
+    assert [h.clause_id for h in prefer_placed_part([item, part], {"第二个大类"})] == ["二（二）", "7"]
+    assert prefer_placed_part([item, part], set())[0].clause_id == "7"  # no place in the question
+    # The item matched a word the part does not ("第二大类里的服务商补多少": 补): the item is asked about.
+    asked = hit("7", ("服务商", "补"))
+    assert prefer_placed_part([asked, part], {"第二个大类"})[0].clause_id == "7"
+    # Only a part carries a place.
+    assert prefer_placed_part([part, item], {"服务商"})[0].clause_id == "二（二）"
+    assert prefer_placed_part([hit("8", ()), item], {"服务商"})[0].clause_id == "8"
+
+
 def test_a_list_question_over_one_parts_items_asks_for_the_part(policy) -> None:  # noqa: ANN001 - a Policy
     from datetime import date
 

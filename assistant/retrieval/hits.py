@@ -80,6 +80,21 @@ def prefer_named_part(hits: list[Hit], within: int = 3) -> list[Hit]:
     return hits
 
 
+def prefer_placed_part(hits: list[Hit], places: set[str], within: int = 3) -> list[Hit]:
+    """A part the question points at by its number ("第二个大类是不是讲服务能力的") wins over an item that matches
+    only words the part matches too: among the first ``within`` hits, the part carrying one of the question's
+    ``places`` (phrasings) comes first when its matched words hold every word of the hits above it."""
+    if not places:
+        return hits
+    for i, part in enumerate(hits[:within]):
+        if i == 0 or part.clause.kind not in PARTS or not places & set(part.matched_terms):
+            continue
+        own = set(part.matched_terms)
+        if all(set(h.matched_terms) <= own for h in hits[:i]):
+            return [part, *hits[:i], *hits[i + 1 :]]
+    return hits
+
+
 def prefer_common_part(hits: list[Hit], within: int = 4) -> list[Hit]:
     """A part asked about by naming several of its items ("标杆项目、标识解析、服务商这几项归在哪一大类") wins over
     each item: a heading-only part among the first ``within`` hits comes first when every hit above it is one of its

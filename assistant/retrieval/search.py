@@ -22,7 +22,13 @@ from assistant.errors import InputError
 from assistant.retrieval.bm25 import BM25Index, LexicalScores
 from assistant.retrieval.chroma_index import ChromaIndex
 from assistant.retrieval.embedders import Embedder
-from assistant.retrieval.hits import Hit, prefer_common_part, prefer_named_part, whole_part
+from assistant.retrieval.hits import (
+    Hit,
+    prefer_common_part,
+    prefer_named_part,
+    prefer_placed_part,
+    whole_part,
+)
 from assistant.retrieval.learned import lexical_gate
 from assistant.retrieval.lexicon import Analyzer, normalise
 from assistant.retrieval.memory_store import MemoryStore
@@ -30,6 +36,7 @@ from assistant.retrieval.ranking import METHODS, RRF_K, Fusion, Method, _Ranking
 from assistant.retrieval.records import Record
 from assistant.retrieval.relevance import RelevanceFloor
 from assistant.retrieval.search_state import _State
+from assistant.retrieval.vocabulary import place_tokens
 
 
 @lru_cache(maxsize=1)
@@ -221,6 +228,7 @@ class Searcher:
         dense = self._dense(state, query, candidates, policy_ids) if any(m != "bm25" for m in methods) else None
         norm = normalise(query)
         senses = {t: p for p, tokens in state.analyzer.matches(norm).senses for t in tokens}
+        places = {p for t, p in senses.items() if t in place_tokens(state.analyzer.vocabulary)}
         out: dict[str, list[Hit]] = {}
         boost: np.ndarray | None = None
         for method in methods:
@@ -243,7 +251,7 @@ class Searcher:
                 for i in ranking.top(max(k, 4) if method == "hybrid" else k, tie_break)
             ]
             if method == "hybrid":
-                hits = prefer_common_part(prefer_named_part(hits))
+                hits = prefer_placed_part(prefer_common_part(prefer_named_part(hits)), places)
                 if (part := self._whole_part(state, hits, norm, candidates)) is not None:
                     first = self._hit(state, part, float(ranking.scores[part]), lexical, dense, query_tokens,
                                       word_scores, senses, as_of)

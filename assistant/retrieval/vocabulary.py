@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ _SECTIONS = ("terms", "synonyms", "senses")
 _GENRE_SECTIONS = ("stopwords", "funding_words", "list_words", "synonyms", "senses", "places")
 #: Ordinals a caller names a part by ("第二大类"): 1 to this number, in Chinese numerals and digits.
 MAX_PLACE = 10
+#: The name of a place sense starts so ("place subsection 2"): a part the question points at by its number.
+PLACE = "place "
 _NUMERALS = "一二三四五六七八九十"
 _PLACE_KINDS = ("section", "subsection")
 _SENSE_KEYS = ("phrasings", "clauses", "anchors", "kinds")
@@ -60,6 +62,10 @@ class Sense:
     kinds: tuple[str, ...] = ()
     number: str = ""
     """For a *place* ("第二大类"): the number of the heading-only clause of ``kinds`` that carries it ('二')."""
+
+    @property
+    def is_place(self) -> bool:
+        return self.name.startswith(PLACE) and bool(self.number)
 
     @property
     def token(self) -> str:
@@ -191,8 +197,9 @@ def _places(value: Any, path: Path) -> list[Sense]:
         words = _strings(units, path, f"places 中的“{kind}”")
         for n in range(1, MAX_PLACE + 1):
             numeral = _NUMERALS[n - 1]
-            phrasings = tuple(f"第{num}{unit}" for unit in words for num in (numeral, str(n)))
-            senses.append(Sense(f"place {kind} {n}", phrasings, None, (), (), (kind,), numeral))
+            # "第二大类", "第2部分", and counted with the measure word: "第二个大类", "第3个部分"
+            phrasings = tuple(f"第{num}{sep}{unit}" for unit in words for num in (numeral, str(n)) for sep in ("", "个"))
+            senses.append(Sense(f"{PLACE}{kind} {n}", phrasings, None, (), (), (kind,), numeral))
     return senses
 
 
@@ -268,3 +275,9 @@ def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, 
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+
+
+@cache
+def place_tokens(vocabulary: Vocabulary) -> frozenset[str]:
+    """The tokens of the vocabulary's place senses ("第二大类", "第3部分")."""
+    return frozenset(s.token for s in vocabulary.senses if s.is_place)
