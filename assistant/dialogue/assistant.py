@@ -24,6 +24,7 @@ from assistant.corpus.store import example_questions
 from assistant.dialogue.answer import Answer
 from assistant.dialogue.answers import carry_out
 from assistant.dialogue.answers.common import Context
+from assistant.dialogue.chat import Chat
 from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.guard import metadata_texts, ungrounded_numbers
@@ -48,44 +49,6 @@ _ANSWERED = {ActionKind.ANSWER_AWARD, ActionKind.ANSWER_ELIGIBILITY, ActionKind.
 def load_policy_rules(corpus: Corpus) -> dict[str, Any]:
     """Every policy's rules; a policy without rules.yaml is simply absent (it still answers look-ups)."""
     return dict(load_all_rules(corpus))
-
-
-class Chat:
-    """A conversation bound to the assistant that answers it — what the UI, the CLI and the evals use."""
-
-    def __init__(self, assistant: Assistant, conversation: Conversation) -> None:
-        self.assistant = assistant
-        self.conversation = conversation
-
-    def ask(self, text: str) -> Reply:
-        return self.assistant.respond(self.conversation, text)
-
-    @property
-    def id(self) -> str:
-        return self.conversation.id
-
-    @property
-    def as_of(self) -> date:
-        return self.conversation.as_of
-
-    @as_of.setter
-    def as_of(self, value: date) -> None:
-        self.conversation.as_of = value
-
-    @property
-    def state(self) -> DialogueState:
-        return self.conversation.state
-
-    @property
-    def history(self) -> list[tuple[str, Reply]]:
-        return self.conversation.history
-
-    @property
-    def profile(self) -> dict[str, Any]:
-        return self.conversation.profile
-
-    def reset(self) -> None:
-        self.conversation.reset()
 
 
 class Assistant:

@@ -1,7 +1,7 @@
 """One conversation: its state (:class:`~assistant.dialogue.state.DialogueState`) and the exchanges so far.
 
 State only: it never calls the assistant. The UI keeps one per browser session, the CLI one per invocation;
-:class:`assistant.dialogue.assistant.Chat` binds one to the assistant that answers it.
+:class:`assistant.dialogue.chat.Chat` binds one to the assistant that answers it.
 """
 
 from __future__ import annotations

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from datetime import date
-from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -19,6 +17,7 @@ import numpy as np
 from assistant.config import Settings
 from assistant.corpus import Clause, Corpus
 from assistant.errors import InputError
+from assistant.retrieval.blas import blas_threads
 from assistant.retrieval.bm25 import BM25Index, LexicalScores
 from assistant.retrieval.chroma_index import ChromaIndex
 from assistant.retrieval.embedders import Embedder
@@ -37,22 +36,6 @@ from assistant.retrieval.records import Record
 from assistant.retrieval.relevance import RelevanceFloor
 from assistant.retrieval.search_state import _State
 from assistant.retrieval.vocabulary import place_tokens
-
-
-@lru_cache(maxsize=1)
-def _threadpools() -> Any:
-    try:
-        from threadpoolctl import ThreadpoolController
-
-        return ThreadpoolController()
-    except Exception:  # threadpoolctl missing: leave BLAS as it is
-        return None
-
-
-def _blas_threads(threads: int) -> AbstractContextManager[Any]:
-    """Limit BLAS to ``threads`` threads for the block (a no-op without threadpoolctl)."""
-    controller = _threadpools()
-    return controller.limit(limits=max(1, threads), user_api="blas") if controller is not None else nullcontext()
 
 
 class Searcher:
@@ -132,7 +115,7 @@ class Searcher:
             return _Ranking(sims, valid & candidates)
         if not len(state.records):
             return _Ranking(np.zeros(0, dtype=np.float32), np.zeros(0, dtype=bool))
-        with _blas_threads(self.settings.embed_threads):
+        with blas_threads(self.settings.embed_threads):
             # one matrix-vector product: more BLAS threads only wait for each other on a shared CPU
             record_sims = state.vectors @ vector
         sims = np.maximum.reduceat(record_sims, state.first_record).astype(np.float32)
