@@ -666,6 +666,26 @@ def test_one_part_of_an_amount_given_in_parts_corrected_moves_the_total(fast_ass
     *_, platform = talk(fast_assistant, "大院大所平台，投入是：设备900万、软件400万、土建700万，能补多少？",
                         "设备是1100不是900")
     assert platform.amount_yuan == 4_500_000  # (1100 + 400 + 700 − 700)万 × 30%
+    # Said as a sum ("设备1200万加软件600万"): its addends are the parts.
+    *_, summed = talk(fast_assistant, "跨行业跨领域平台，设备1200万加软件600万，土建另外400万，按第8条能补多少？",
+                      "不好意思，设备是800万，不是1200万")
+    assert summed.amount_yuan == 4_200_000  # (800 + 600)万 × 30%, not 800万 taken for the whole
+    *_, plain = talk(fast_assistant, "智能工厂授牌，设备300万加软件200万，能补多少", "设备是100万，不是300万")
+    assert plain.amount_yuan == 900_000  # (100 + 200)万 × 30%
+
+
+@pytest.mark.parametrize(
+    ("turns", "yuan"),
+    [
+        # A part named by its word, its old value unsaid: that part moves, the others stay.
+        (("智能工厂授牌，设备300万、软件200万，能补多少", "不对，软件是100万"), 1_200_000),  # (300 + 100)万 × 30%
+        (("市级标杆示范项目，已经投入的：硬件480万，软件平台260万，实施服务160万，能补多少？",
+          "市里也给了这个项目100万，不需要区里配套", "硬件其实是780万，刚才少算了"), 3_600_000),  # (780+260+160) × 30%
+    ],
+)
+def test_one_part_corrected_by_its_word_moves_the_total(fast_assistant: Assistant, turns: tuple[str, ...], yuan: int):
+    *_, fixed = talk(fast_assistant, *turns)
+    assert fixed.amount_yuan == yuan
 
 
 @pytest.mark.parametrize(("as_of", "text", "verdict"), [

@@ -637,3 +637,20 @@ def test_an_excluded_part_ordered_into_the_base_is_an_instruction_but_asked_is_a
     assert ordered.injected and "土建" not in ordered.reading and "2000" not in ordered.reading
     assert not read(nlu, "土建也算进去吗？").injected
     assert not read(nlu, "土建能算进去吗 按2000万算的话多少").injected  # asked, not ordered
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("已经投入的：硬件480万，软件平台260万，实施服务160万", [("硬件",), ("软件",), ("实施",)]),
+        ("设备300万、软件200万", [("设备",), ("软件",)]),  # the word nearest the amount, not the first one said
+        ("总投资500万", [("",)]),
+        ("设备300万加软件200万", [("", "")]),  # a sum said at once: its pieces, unnamed
+    ],
+)
+def test_the_word_naming_each_part_of_an_amount(nlu: NLU, text: str, words: list[tuple[str, ...]]) -> None:
+    from assistant.nlu.genre import load_genre
+    from assistant.nlu.money_facts import part_words
+
+    parse = nlu.extract(text)
+    assert [part_words(parse.reading, m, load_genre()) for m in parse.amounts] == words

@@ -1,4 +1,4 @@
-"""One part of an amount given in parts, corrected ("设备是400不是300" after "设备300万、软件200万"): the total moves by
+"""One part of an amount given in parts, corrected ("设备是400不是300", "设备其实是400" after "设备300万、软件200万"): the total moves by
 the difference and the other parts stay. Part of slot filling (:mod:`assistant.dialogue.slots`), which records the
 parts (:attr:`assistant.dialogue.state.Slot.parts`) as they are given.
 """
@@ -10,6 +10,8 @@ import re
 from assistant.dialogue.bare_replies import _NUMBER_SAID, _in_wan
 from assistant.dialogue.state import DialogueState
 from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
+from assistant.nlu.money_facts import part_words
 
 _UNIT = r"\s*(?:万元|万|w|W)?"
 #: "是400不是300", "是1100万，不是900万" (new, then old) and "不是300，是400" (old, then new).
@@ -30,15 +32,38 @@ def _said(parse: Parse) -> tuple[int, int] | None:
     return None
 
 
+def _named(state: DialogueState, parse: Parse, policy_id: str) -> tuple[str, int, int] | None:
+    """(fact, index of the part, new 元) when a correction names one part by its word ("硬件其实是780万，刚才少算了"
+    after "硬件480万，软件平台260万，实施服务160万"): one amount, after a word that names exactly one part given."""
+    money = [m for m in parse.facts_of(policy_id).money if not m.denied]
+    if "correction" not in parse.acts or len(money) != 1 or len(parse.amounts) != 1:
+        return None
+    (word,) = part_words(parse.reading, money[0].mention, load_genre())[:1] or ("",)
+    if not word:
+        return None
+    found = [(name, i) for name in state.slots.get(policy_id, {})
+             for i, w in enumerate(state.part_word_list(policy_id, name)) if w == word]
+    return (found[0][0], found[0][1], money[0].yuan) if len(found) == 1 else None
+
+
 def corrected_part(state: DialogueState, parse: Parse, policy_id: str) -> dict[str, tuple[int, tuple[int, ...]]]:
-    """Fact → (its new total, its parts) when the message corrects one part of an amount given in parts."""
+    """Fact → (its new total, its parts) when the message corrects one part of an amount given in parts: by its old
+    value ("设备是400不是300") or by its word ("硬件其实是780万")."""
+    slots = state.slots.get(policy_id, {})
     said = _said(parse)
-    if said is None:
+    if said is not None:
+        old, new = said
+        for name, slot in slots.items():
+            parts = list(slot.parts)
+            if len(parts) >= 2 and old in parts and isinstance(slot.value, int):
+                parts[parts.index(old)] = new
+                return {name: (slot.value - old + new, tuple(parts))}
         return {}
-    old, new = said
-    for name, slot in state.slots.get(policy_id, {}).items():
-        parts = list(slot.parts)
-        if len(parts) >= 2 and old in parts and isinstance(slot.value, int):
-            parts[parts.index(old)] = new
+    if (named := _named(state, parse, policy_id)) is not None:
+        name, i, new = named
+        slot = slots[name]
+        if len(slot.parts) >= 2 and isinstance(slot.value, int):
+            parts = list(slot.parts)
+            old, parts[i] = parts[i], new
             return {name: (slot.value - old + new, tuple(parts))}
     return {}

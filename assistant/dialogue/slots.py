@@ -23,7 +23,7 @@ from assistant.dialogue.pieces import corrected_part
 from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
-from assistant.nlu.money_facts import MoneyReading, said_in_parts
+from assistant.nlu.money_facts import MoneyReading, part_words, said_in_parts
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,8 @@ def fill_slots(
     if fixed := corrected_part(state, parse, policy_id):  # "设备是400不是300": one part of a sum
         totals = {n: total for n, (total, _) in fixed.items()}
         new_state = state.with_slots(policy_id, totals, turn, _said_of(parse, policy_id, goal),
-                                     parts={n: p for n, (_, p) in fixed.items()})
+                                     parts={n: p for n, (_, p) in fixed.items()},
+                                     part_words={n: state.part_word_list(policy_id, n) for n in fixed})
         return Filled(new_state, tuple(fixed), tuple(n for n in fixed if profile.get(n) != totals[n]))
     values: dict[str, Any] = dict(facts.values) | of_another_year(state, parse, policy_id, domain)
     values.update(bare_value(state.requested, parse, policy_id, domain))
@@ -198,6 +199,7 @@ def fill_slots(
     pieces = set(state.adding_to(policy_id, list(profile))) if "correction" not in parse.acts else set()
     first_piece: str | None = None
     parts: dict[str, tuple[int, ...]] = {}  # the parts of amounts given in parts
+    words: dict[str, tuple[str, ...]] = {}  # the word naming each part
     for m in readings:
         if m.expected_award or (parse.attributed and not m.claims and not m.what_if):
             # Hoped for, or said "as you told us": never a fact — unless the user's own what-if beside the claim
@@ -242,9 +244,14 @@ def fill_slots(
                     else:  # "如果明年再投500万呢": added to the amount given, not in its place
                         before_value = profile.get(name) if name in pieces or m.adds else None
                     values[name] = m.yuan + before_value if isinstance(before_value, int) else m.yuan
+                    said_as = part_words(parse.reading, m.mention, genre) if m in facts.money else ("",)
                     if piece:
                         so_far = parts.get(name, state.part_list(policy_id, name) if name in pieces else ())
-                        parts[name] = (*so_far, m.yuan)
+                        named = words.get(name, state.part_word_list(policy_id, name) if name in pieces else ())
+                        parts[name] = (*so_far, *m.mention.pieces)
+                        words[name] = (*named, *said_as) if len(named) == len(so_far) else ()
+                    elif m.mention.addends:  # "设备1200万加软件600万": its parts, so that one can be corrected
+                        parts[name], words[name] = m.mention.addends, said_as
                     best[name] = score
                     first_piece = first_piece or (name if in_pieces else None)
             known[name] = values[name]
@@ -275,7 +282,7 @@ def fill_slots(
     adding = frozenset(n for n in values if (n in pieces or in_pieces) and not parse.asks_amount
                        and spec_type(domain, policy_id, n) == "money")
     new = state.with_slots(policy_id, values, turn, _said_of(parse, policy_id, goal), adding,
-                           facts.planned & values.keys(), parts) if values else state
+                           facts.planned & values.keys(), parts, words) if values else state
     if has_items:
         new = replace(new, pending_money=())
     elif pending:

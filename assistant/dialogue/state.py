@@ -79,6 +79,8 @@ class Slot:
     """Only planned for ("还没认定，准备报区级"): the figure is computed with it, the condition is not met yet."""
     parts: tuple[int, ...] = ()
     """An amount given in parts ("设备300万、软件200万"): the parts, so that one of them can be corrected."""
+    part_words: tuple[str, ...] = ()
+    """The word naming each part ("设备", "软件"; "" where none), so that "硬件其实是780万" finds its part."""
 
 
 @dataclass(frozen=True)
@@ -186,11 +188,13 @@ class DialogueState:
         self, policy_id: str, values: Mapping[str, Any], turn: int, items: tuple[str, ...] = (),
         adding: frozenset[str] = frozenset(), planned: frozenset[str] = frozenset(),
         parts: Mapping[str, tuple[int, ...]] | None = None,
+        part_words: Mapping[str, tuple[str, ...]] | None = None,
     ) -> DialogueState:
         merged = dict(self.slots)
         own = dict(merged.get(policy_id, {}))
-        given = parts or {}
-        own.update({k: Slot(v, turn, items, k in adding, k in planned, given.get(k, ())) for k, v in values.items()})
+        given, words = parts or {}, part_words or {}
+        own.update({k: Slot(v, turn, items, k in adding, k in planned, given.get(k, ()), words.get(k, ()))
+                    for k, v in values.items()})
         merged[policy_id] = own
         return replace(self, slots=merged)
 
@@ -217,6 +221,11 @@ class DialogueState:
         """The parts an amount was given in so far (see :attr:`Slot.parts`)."""
         slot = self.slots.get(policy_id, {}).get(name)
         return slot.parts if slot is not None else ()
+
+    def part_word_list(self, policy_id: str, name: str) -> tuple[str, ...]:
+        """The words naming those parts (see :attr:`Slot.part_words`), one per part."""
+        slot = self.slots.get(policy_id, {}).get(name)
+        return slot.part_words if slot is not None and len(slot.part_words) == len(slot.parts) else ()
 
     def adding_to(self, policy_id: str, among: list[str]) -> list[str]:
         """The money facts among ``among`` the user is giving in pieces."""

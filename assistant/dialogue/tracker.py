@@ -45,6 +45,8 @@ from assistant.dialogue.state import (
 )
 from assistant.dialogue.years import another_year, split_by_year
 from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
+from assistant.nlu.money_facts import part_words
 
 #: A question this short with nothing named ("能不能？", "申请") is too vague to act on.
 _TOO_SHORT = 4
@@ -181,8 +183,11 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         filled = replace(filled, state=filled.state.with_slots(policy_id, elsewhere_facts, turn))
     if goal is not None and (parts := total_from_parts(parse, policy_id, goal.items, domain)):
         # "土建800万 设备1200万": the base's total, its parts kept so that one of them can be corrected
-        pieces = {n: tuple(m.yuan for m in parse.facts_of(policy_id).money if not m.denied) for n in list(parts)[:1]}
-        filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn, parts=pieces))
+        given = [m.mention for m in parse.facts_of(policy_id).money if not m.denied]
+        base_name = list(parts)[:1]
+        pieces = {n: tuple(y for m in given for y in m.pieces) for n in base_name}
+        words = {n: tuple(w for m in given for w in part_words(parse.reading, m, load_genre())) for n in base_name}
+        filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn, parts=pieces, part_words=words))
     filled = replace(filled, state=split_by_year(filled.state, parse, policy_id, goal, turn, domain))
     drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain,
                                  after=filled.state.profile(policy_id))

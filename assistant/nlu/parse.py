@@ -282,7 +282,8 @@ def _summed(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tupl
     for m in amounts:
         last = out[-1] if out else None
         if last is not None and genre.adds_up.match(text[last.end : m.start]):
-            out[-1] = AmountMention(last.start, m.end, text[last.start : m.end], last.yuan + m.yuan)
+            out[-1] = AmountMention(last.start, m.end, text[last.start : m.end], last.yuan + m.yuan,
+                                    (*last.pieces, *m.pieces))
         else:
             out.append(m)
     return tuple(out)

@@ -57,6 +57,13 @@ class AmountMention:
     end: int
     text: str
     yuan: int
+    addends: tuple[int, ...] = ()
+    """The amounts this one is the sum of, when said as a sum ("设备350万加软件180万"); empty otherwise."""
+
+    @property
+    def pieces(self) -> tuple[int, ...]:
+        """The amounts it was said as: its addends, or itself."""
+        return self.addends or (self.yuan,)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
