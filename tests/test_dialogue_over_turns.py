@@ -679,6 +679,8 @@ def test_one_part_of_an_amount_given_in_parts_corrected_moves_the_total(fast_ass
     [
         # A part named by its word, its old value unsaid: that part moves, the others stay.
         (("智能工厂授牌，设备300万、软件200万，能补多少", "不对，软件是100万"), 1_200_000),  # (300 + 100)万 × 30%
+        # the part named in the clause before its amount
+        (("智能工厂授牌了，投资是设备300万、软件200万，能补多少？", "软件那块说错了，实际是260万，设备不变"), 1_680_000),
         (("市级标杆示范项目，已经投入的：硬件480万，软件平台260万，实施服务160万，能补多少？",
           "市里也给了这个项目100万，不需要区里配套", "硬件其实是780万，刚才少算了"), 3_600_000),  # (780+260+160) × 30%
     ],

@@ -392,6 +392,13 @@ def test_pressing_for_more_is_the_figure_whatever_the_reader_guesses(
     assert other.intent in ("clarify", "match")  # what else there is, not the same figure pressed
 
 
+def test_the_cap_said_back_while_pressing_for_more_does_not_hide_the_rule(lexical: Assistant):
+    # "这个200万的上限" matches the item's own clause (第5条): the clause under discussion does not compete with the
+    # rule for more (第12条), which still comes with the figure.
+    _, capped = talk(lexical, "区级标杆，已投入1000万，能补多少？", "能不能多给点？这个200万的上限能突破吗？")
+    assert capped.intent == "award" and capped.amount_yuan == 2_000_000 and {"5", "12"} <= set(ids(capped))
+
+
 def test_whether_an_item_can_still_be_claimed_is_the_policys_validity(assistant: Assistant):
     expired = assistant.new_conversation(date(2026, 3, 1))
     r = expired.ask("贯标那个奖励今年还能申请不")

@@ -220,9 +220,9 @@ def reconsider(
     if validity and kind == "eligibility" and only_the_items_own_facts(parse, policy_id, items, domain):
         return "lookup"  # "«item»今年还能申请吗" with nothing about the enterprise: whether the policy is in force
     if kind == "match" and not items and not parse.which_ones and goal is not None and goal.kind == "award" \
-            and goal.items and goal.answered and not stated and not parse.amounts and "follow_up" not in parse.acts:
-        # "能不能多给点" after a figure: no list asked for, nothing new, no other thing pointed at ("那别的呢，还有啥
-        # 能拿钱的") — the figure's question, pressed
+            and goal.items and goal.answered and not stated and no_fact_amount and "follow_up" not in parse.acts:
+        # "能不能多给点" after a figure: no list asked for, nothing new (an amount only of the cap, "这个200万的上限"),
+        # no other thing pointed at ("那别的呢，还有啥能拿钱的") — the figure's question, pressed
         return "award"
     if kind == "match" and not items and not parse.which_ones:
         # "我们刚成立，还没做过项目，能报吗": no list asked for and nothing named — the runner-up question, if any.

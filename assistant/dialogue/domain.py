@@ -73,6 +73,11 @@ class Domain:
             return None
         return next((i.id for i in rules.items if i.clause == clause_id), None)
 
+    def item_clauses(self, policy_id: str, items: Sequence[str]) -> frozenset[str]:
+        """The clause ids of these items."""
+        rules = self.rules.get(policy_id)
+        return frozenset(i.clause for i in rules.items if i.id in items) if rules is not None else frozenset()
+
     def fact_spec(self, policy_id: str, name: str) -> Any | None:
         vocab = self.catalog.policy(policy_id)
         return vocab.facts.get(name)

@@ -84,8 +84,11 @@ def _rule_clause_hit(obs: Observation, domain: Domain, pid: str | None) -> bool:
     """Retrieval's best clause is one of the policy's own rules (a numbered clause that is not an award item),
     matched decisively by the policy's own words."""
     hit = obs.decisive_hit(pid) if pid is not None else None
-    if hit is None or pid is None:
-        return False
+    return hit is not None and pid is not None and _is_rule(hit, domain, pid)
+
+
+def _is_rule(hit: Any, domain: Domain, pid: str) -> bool:
+    """The hit's clause is one of the policy's own rules: numbered, not an award item, not the validity clause."""
     clause = hit.clause
     items = {domain.item_by_clause(pid, clause.clause_id)}
     meta = domain.policy(pid).meta
@@ -130,6 +133,19 @@ def _complete(state: DialogueState, domain: Domain, items: tuple[str, ...]) -> b
         return False
 
 
+def _more_asked(state: DialogueState, obs: Observation, domain: Domain, beside_goal: bool = False) -> Action | None:
+    """The figure pressed for more ("能不能多给点", "最多到底能给多少"): the award again, with the rule of the text
+    that retrieval found decisively for the user's own words (not the text's: that asks about the rule itself).
+    ``beside_goal``: the clauses of the items discussed do not compete for the decisive hit."""
+    goal, pid = state.goal, state.policy_id
+    if goal is None or goal.kind != "award" or not goal.items or pid is None:
+        return None
+    hit = obs.decisive_hit(pid, domain.item_clauses(pid, goal.items) if beside_goal else frozenset())
+    if hit is None or not _is_rule(hit, domain, pid) or _names_clause(obs, hit) or not _complete(state, domain, goal.items[:3]):
+        return None
+    return Action(ActionKind.ANSWER_AWARD, Reason.MORE_ASKED, pid, goal.items[:3], rule=hit.clause.clause_id)
+
+
 def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
     notes, goal, pid = state.last, state.goal, state.policy_id
     if notes.out_of_scope is not None:
@@ -160,19 +176,20 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
         # it, not the item menu nor a verdict — unless the rule is one the verdict judges ("去年被罚过还能申请吗").
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     spent = any(m.claims for m in obs.parse.facts_of(pid or "").money)
-    if goal.kind in ("award", "match") and state.turn > 1 and not notes.filled and not notes.named_items \
-            and not obs.parse.acts - {"follow_up"} and not spent and _rule_clause_hit(obs, domain, pid):
+    pressed = goal.kind in ("award", "match") and state.turn > 1 and not notes.filled and not notes.named_items \
+        and not obs.parse.acts - {"follow_up"} and not spent
+    if pressed and _rule_clause_hit(obs, domain, pid):
         # "能不能多给点" after a figure, stating nothing new (nor "其实是同一个项目"): the rule that answers it
-        # (一事一议), not the figure again — an amount said only of the cap ("封顶1000万太少了") is no fact. An amount
-        # said as spent ("那如果投了1000万呢，能多给吗" of a fixed award) asks the figure again: it does not move.
-        # Said in the user's own words ("能不能多给点", "最多到底能给多少"), it is the goal pressed again: the figure
-        # stands, and the rule for more comes with it. Only a rule named in the text's words ("能不能走一事一议")
+        # (一事一议) — an amount said only of the cap ("封顶1000万太少了") is no fact. An amount said as spent ("那如果
+        # 投了1000万呢，能多给吗" of a fixed award) asks the figure again: it does not move. Said in the user's own
+        # words, it is the goal pressed again (below); only a rule named in the text's words ("能不能走一事一议")
         # is a question about that rule alone.
-        hit = obs.decisive_hit(pid)
-        if goal.kind == "award" and goal.items and hit is not None and not _names_clause(obs, hit) \
-                and _complete(state, domain, goal.items[:3]):
-            return Action(ActionKind.ANSWER_AWARD, Reason.MORE_ASKED, pid, goal.items[:3], rule=hit.clause.clause_id)
+        if (more := _more_asked(state, obs, domain)) is not None:
+            return more
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
+    if pressed and (more := _more_asked(state, obs, domain, beside_goal=True)) is not None:
+        # "能不能多给点？有没有办法突破这个200万的上限": the item's own words repeated as context do not compete
+        return more
     if goal.kind == "match":
         return Action(ActionKind.ANSWER_MATCH, Reason.MATCH, pid)
     if pid is None or not domain.has_rules(pid):

@@ -38,7 +38,7 @@ def _named(state: DialogueState, parse: Parse, policy_id: str) -> tuple[str, int
     money = [m for m in parse.facts_of(policy_id).money if not m.denied]
     if "correction" not in parse.acts or len(money) != 1 or len(parse.amounts) != 1:
         return None
-    (word,) = part_words(parse.reading, money[0].mention, load_genre())[:1] or ("",)
+    (word,) = part_words(parse.reading, money[0].mention, load_genre(), whole_sentence=True)[:1] or ("",)
     if not word:
         return None
     found = [(name, i) for name in state.slots.get(policy_id, {})

@@ -38,10 +38,11 @@ class Observation:
     hits: tuple[Any, ...] = ()
     answerable: bool = False
 
-    def decisive_hit(self, policy_id: str | None) -> Any | None:
+    def decisive_hit(self, policy_id: str | None, beside: frozenset[str] = frozenset()) -> Any | None:
         """The policy's best hit when its lexical match is decisive: the policy's own words, far ahead of any other
-        clause (a score of DECISIVE_BM25 and DECISIVE_MARGIN times the next one's)."""
-        hit = self._lexical_lead(policy_id, DECISIVE_BM25) if self.answerable else None
+        clause (a score of DECISIVE_BM25 and DECISIVE_MARGIN times the next one's). Clauses in ``beside`` (the
+        clauses of the items being discussed, whose words the message repeats as context) do not compete."""
+        hit = self._lexical_lead(policy_id, DECISIVE_BM25, beside) if self.answerable else None
         return hit if hit is not None and self._says_a_matched_word(hit) else None
 
     def sole_match(self, policy_id: str | None) -> Any | None:
@@ -49,9 +50,9 @@ class Observation:
         times the next one's): weak as a question, enough as the reply to "which item?"."""
         return self._lexical_lead(policy_id, CHOICE_BM25)
 
-    def _lexical_lead(self, policy_id: str | None, floor: float) -> Any | None:
+    def _lexical_lead(self, policy_id: str | None, floor: float, beside: frozenset[str] = frozenset()) -> Any | None:
         """The policy's best hit when its lexical score is at least ``floor`` and DECISIVE_MARGIN times the next."""
-        hits = [h for h in self.hits if h.clause.policy_id == policy_id]
+        hits = [h for h in self.hits if h.clause.policy_id == policy_id and h.clause.clause_id not in beside]
         if not hits:
             return None
         first = hits[0].scores.get("bm25", 0.0)

@@ -151,12 +151,13 @@ def said_in_parts(text: str, money: Sequence[MoneyReading], genre: Genre) -> boo
     return any(len(parts) >= 2 and all(parts) for parts in by_sentence.values())
 
 
-def part_words(text: str, mention: AmountMention, genre: Genre) -> tuple[str, ...]:
+def part_words(text: str, mention: AmountMention, genre: Genre, whole_sentence: bool = False) -> tuple[str, ...]:
     """The word for a part naming each piece of an amount ("硬件480万" → ("硬件",)), the longest one of the
-    genre's ``breakdown_parts`` nearest before it; "" where none (and for the pieces of a sum said at once)."""
+    genre's ``breakdown_parts`` nearest before it in its own segment — or anywhere before it in its sentence
+    (``whole_sentence``: "软件那块说错了，实际是260万"); "" where none (and for the pieces of a sum said at once)."""
     if mention.addends:
         return ("",) * len(mention.addends)
     sentence = max((s.end() for s in SENTENCE_END.finditer(text, 0, mention.start)), default=0)
-    named = text[max(sentence, segment_start(text, mention.start)) : mention.start]
+    named = text[sentence if whole_sentence else max(sentence, segment_start(text, mention.start)) : mention.start]
     found = [(named.rfind(w) + len(w), len(w), w) for w in genre.breakdown_parts if w in named]
     return (max(found)[2],) if found else ("",)  # the word nearest the amount (the longer one where they end alike)
