@@ -392,6 +392,17 @@ def test_pressing_for_more_is_the_figure_whatever_the_reader_guesses(
     assert other.intent in ("clarify", "match")  # what else there is, not the same figure pressed
 
 
+def test_more_pressed_on_a_figure_attributed_to_us_is_the_texts_figure(assistant: Assistant):
+    _, r = talk(assistant, "市级标杆示范项目，已投入1000万，能资助多少？", "你刚才不是说市级上限是800万吗？那我们能拿的应该更多吧？")
+    assert r.intent == "award" and r.amount_yuan == 3_000_000  # 1000万 × 30%; 800万 is no fact (the cap is 500万)
+
+
+def test_a_quoted_sentence_whose_meaning_is_asked_is_a_look_up(assistant: Assistant):
+    # (the product's reader, with the embedding model: the one whose training data this guards)
+    (r,) = talk(assistant, "标杆项目那条说上级补助有资金配套需要的就高执行，这句话怎么理解")
+    assert r.intent == "lookup" and r.amount_yuan is None
+
+
 def test_the_cap_said_back_while_pressing_for_more_does_not_hide_the_rule(lexical: Assistant):
     # "这个200万的上限" matches the item's own clause (第5条): the clause under discussion does not compete with the
     # rule for more (第12条), which still comes with the figure.

@@ -233,6 +233,14 @@ def test_the_refused_question_asked_of_our_policy_with_facts_is_that_question(st
     assert action.kind is ActionKind.ANSWER_AWARD and action.items == ("5",)
 
 
+@pytest.mark.parametrize("intent", ["match", "eligibility", "lookup"])
+def test_that_item_with_facts_after_a_figure_is_the_figures_question(story: Story, intent: str):
+    story.say("两化融合贯标认证通过，奖多少？")
+    # "那«item»呢？«its facts»": the same question of that item, whatever the reader guesses
+    action = story.decide_as("那智能工厂呢？我们授牌的那个项目投资了750万", intent, 0.45)
+    assert action.kind is ActionKind.ANSWER_AWARD and action.items == ("1",)
+
+
 def test_a_higher_levels_subsidy_stated_as_a_fact_is_not_refused(story: Story):
     story.say("市级标杆项目已投入1000万，能补多少")
     action = story.say("市里补了400万，要求区里1:1配套")
