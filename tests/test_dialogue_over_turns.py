@@ -785,3 +785,14 @@ def test_an_order_to_count_the_excluded_part_is_ignored_and_the_figure_kept(fast
     first, ordered = talk(fast_assistant, "国家重点实验室在嘉定建的独立研发机构，平台总投入2000万，其中土建500万，能补多少",
                           "土建也算进去 按2000万重新算一下")
     assert first.amount_yuan == ordered.amount_yuan == 4_500_000  # (2000万 − 土建500万) × 30%
+
+
+def test_two_items_compared_are_each_figured_never_added(fast_assistant: Assistant):
+    _, r = talk(fast_assistant, "贯标奖励多少？", "那首次规上呢？跟贯标比哪个钱多？")
+    assert r.intent == "award" and r.amount_yuan == 200_000  # the item asked about (第4条), not 40万
+    assert "合计" not in r.answer and {"2", "4"} <= {c.clause_id for c in r.citations}
+    (which,) = talk(fast_assistant, "智能工厂授牌投资800万，贯标也通过了，哪个补得多？")
+    assert which.amount_yuan == 2_000_000 and "第1条的金额较高" in which.answer  # 240万 capped at 200万, over 20万
+    # The total asked as well: the total (each figure is in its steps).
+    (both,) = talk(fast_assistant, "贯标通过了，又首次纳统规上了，哪个钱多，两个都能拿的话一共多少？")
+    assert both.amount_yuan == 400_000

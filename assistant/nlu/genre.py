@@ -25,7 +25,7 @@ GENRE_FILE = Path(__file__).with_name("genre.yaml")
 
 Act = Literal[
     "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus",
-    "dispute",
+    "dispute", "compare",
 ]
 ACTS: tuple[Act, ...] = get_args(Act)
 LookupTopic = Literal[

@@ -71,6 +71,10 @@ def answer_award(ctx: Context) -> Answer:
         return Answer("award", f"{err}。请核对后重新告诉我。", ctx.policy_id, items=items, trace=given)
     if len(results) == 1:
         return _with_rule(ctx, _single(ctx, results[0]))
+    acts = ctx.obs.parse.acts
+    if "compare" in acts and "together" not in acts and project is None and len(requests) == len(items):
+        # (asked for the total too, "哪个钱多，两个都能拿的话一共多少": the total, each figure in its steps)
+        return _compared(ctx, results)
     combined = calculate_many(rules, [CalcRequest(i, facts, project, year=y) for i, facts, y in requests], ctx.as_of)
     labels = "、".join(dict.fromkeys(ctx.label(r.clause) for r in results))
     if len(requests) > len(items):  # projects set aside are added up with the one asked about
@@ -93,6 +97,27 @@ def answer_award(ctx: Context) -> Answer:
         citations=citations, citation_line=ctx.citation(citations), amount_yuan=combined.total_yuan,
         trace=[s for r in results for s in r.trace] + list(combined.trace), items=items,
     ))
+
+
+def _compared(ctx: Context, results: list[Any]) -> Answer:
+    """Two or more items' figures compared ("跟贯标比哪个钱多"): each on its own, never added up. The figure of the
+    answer is the first item's (the one the message is about: "那首次规上呢？跟贯标比…")."""
+    each = [f"按{ctx.named(ctx.label(r.clause))}，{_verb(r)}{format_yuan(r.amount_yuan or 0)}" for r in results]
+    amounts = {r.amount_yuan or 0 for r in results}
+    if len(amounts) == 1:
+        verdict = "金额相同"
+    else:
+        top = max(results, key=lambda r: r.amount_yuan or 0)
+        verdict = f"{ctx.label(top.clause)}的金额较高"
+    head = "；".join(each) + f"。{verdict}（各项分别计算，不相加）。"
+    steps = [s.description for r in results for s in r.trace if s.step != "result"]
+    citations = list(dict.fromkeys(c for r in results for c in [r.clause, *[s.clause for s in r.trace]]))
+    validity, citations = with_validity(ctx, citations)
+    return Answer(
+        "award", head, ctx.policy_id, steps=steps, notes=_notes(ctx, results), validity=validity,
+        citations=citations, citation_line=ctx.citation(citations), amount_yuan=results[0].amount_yuan,
+        trace=[s for r in results for s in r.trace], items=[r.item_id for r in results],
+    )
 
 
 def _with_rule(ctx: Context, answer: Answer) -> Answer:
