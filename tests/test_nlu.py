@@ -654,3 +654,17 @@ def test_the_word_naming_each_part_of_an_amount(nlu: NLU, text: str, words: list
 
     parse = nlu.extract(text)
     assert [part_words(parse.reading, m, load_genre()) for m in parse.amounts] == words
+
+
+def test_a_facts_own_word_beats_a_spending_verb_every_fact_shares(nlu: NLU) -> None:
+    # "土建花了四百万": 花了 is every investment fact's word, 土建 only the civil works' one.
+    money = nlu.extract("大院大所平台，总共投了一千二百万，其中土建花了四百万，能补多少？").facts_of("jiading-iiot-2024").money
+    civil = money[1]
+    assert civil.yuan == 4_000_000 and civil.best_claims(civil.claims) == ["civil_works_yuan"]
+    from assistant.nlu.money_facts import _specific_first
+
+    shared = {"a": 100.2, "b": 100.2, "c": 98.4}
+    assert _specific_first(shared)["c"] > 100.2
+    assert _specific_first({"a": 100.2, "b": 100.2, "c": 90.0}) == {"a": 100.2, "b": 100.2, "c": 90.0}  # too far
+    two = _specific_first({"a": 100.2, "b": 100.2, "c": 98.4, "d": 98.4})
+    assert max(two["c"], two["d"]) == 98.4  # two facts' own words just below: neither

@@ -80,6 +80,25 @@ def _alone_in_segment(text: str, mention: AmountMention, start: int) -> bool:
     return sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) <= 2
 
 
+#: A fact's own word this close below a score that several facts share wins ("土建花了四百万": 土建, not 花了).
+SPECIFIC_MARGIN = 3.0
+
+
+def _specific_first(claims: dict[str, float]) -> dict[str, float]:
+    """When the best score is shared by several facts (a word they all use: "花了", "投了") and one fact alone scores
+    just below it (its own word, a little further from the amount), that fact claims the amount."""
+    if len(claims) < 3:
+        return claims
+    top = max(claims.values())
+    shared = [f for f, v in claims.items() if v == top]
+    below = sorted(((v, f) for f, v in claims.items() if v < top), reverse=True)
+    if len(shared) < 2 or not below or top - below[0][0] > SPECIFIC_MARGIN:
+        return claims
+    if len(below) > 1 and below[1][0] == below[0][0]:
+        return claims  # two facts' words just below: neither is the specific one
+    return {**claims, below[0][1]: top + 0.01}
+
+
 def read_money(
     text: str, mentions: Sequence[AmountMention], policy: PolicyVocab, genre: Genre
 ) -> tuple[MoneyReading, ...]:
@@ -115,6 +134,7 @@ def read_money(
                 score = _cue_score(policy.cues(f).cues, genre.cue_fillers.sub("", prev), "") - AFTERTHOUGHT_PENALTY
                 if score > 0:
                     claims[f] = score
+        claims = _specific_first(claims)
         near = text[max(start, mention.start - 5) : mention.start]
         said_back = genre.said_back.search(near) and genre.confirm_tag.match(text, mention.end)
         hoped = not claims and bool(
