@@ -668,3 +668,9 @@ def test_a_facts_own_word_beats_a_spending_verb_every_fact_shares(nlu: NLU) -> N
     assert _specific_first({"a": 100.2, "b": 100.2, "c": 90.0}) == {"a": 100.2, "b": 100.2, "c": 90.0}  # too far
     two = _specific_first({"a": 100.2, "b": 100.2, "c": 98.4, "d": 98.4})
     assert max(two["c"], two["d"]) == 98.4  # two facts' own words just below: neither
+
+
+def test_an_english_cue_claims_its_amount_whatever_its_case(nlu: NLU) -> None:
+    (money,) = nlu.extract("Platform investment is RMB 12 million, excluding civil construction.").facts_of(
+        "jiading-iiot-2024").money
+    assert money.yuan == 12_000_000 and "platform_investment_yuan" in money.claims

@@ -54,7 +54,8 @@ class MoneyReading:
 def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
     """How strongly a fact with ``cues`` claims an amount with ``before``/``after`` as its context (0 = not at all)."""
     best = 0.0
-    for cue in cues:
+    before, after = before.lower(), after.lower()  # an English cue matches whatever its case ("Platform investment")
+    for cue in (c.lower() for c in cues):
         at = before.rfind(cue)
         if at >= 0 and load_genre().excluded_part.search(before[max(0, at - 4) : at + 1]):
             continue
