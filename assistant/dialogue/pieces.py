@@ -1,5 +1,5 @@
-"""One part of an amount given in parts, corrected ("设备是400不是300", "设备其实是400" after "设备300万、软件200万"): the total moves by
-the difference and the other parts stay. Part of slot filling (:mod:`assistant.dialogue.slots`), which records the
+"""One part of an amount given in parts, corrected ("设备是400不是300", "不对，设备是400万" after "设备300万、软件200万"):
+the total moves by the difference and the other parts stay. Part of slot filling (:mod:`assistant.dialogue.slots`), which records the
 parts (:attr:`assistant.dialogue.state.Slot.parts`) as they are given.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from assistant.dialogue.bare_replies import _NUMBER_SAID, _in_wan
-from assistant.dialogue.state import DialogueState
+from assistant.dialogue.state import DialogueState, Slot
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.money_facts import part_words
@@ -38,7 +38,7 @@ def _named(state: DialogueState, parse: Parse, policy_id: str) -> tuple[str, int
     money = [m for m in parse.facts_of(policy_id).money if not m.denied]
     if "correction" not in parse.acts or len(money) != 1 or len(parse.amounts) != 1:
         return None
-    (word,) = part_words(parse.reading, money[0].mention, load_genre(), whole_sentence=True)[:1] or ("",)
+    word = part_words(parse.reading, money[0].mention, load_genre(), whole_sentence=True)[0]
     if not word:
         return None
     found = [(name, i) for name in state.slots.get(policy_id, {})
@@ -54,16 +54,22 @@ def corrected_part(state: DialogueState, parse: Parse, policy_id: str) -> dict[s
     if said is not None:
         old, new = said
         for name, slot in slots.items():
-            parts = list(slot.parts)
-            if len(parts) >= 2 and old in parts and isinstance(slot.value, int):
-                parts[parts.index(old)] = new
-                return {name: (slot.value - old + new, tuple(parts))}
+            if old in slot.parts and _in_parts(slot):
+                return {name: _with_part(slot, slot.parts.index(old), new)}
         return {}
     if (named := _named(state, parse, policy_id)) is not None:
         name, i, new = named
-        slot = slots[name]
-        if len(slot.parts) >= 2 and isinstance(slot.value, int):
-            parts = list(slot.parts)
-            old, parts[i] = parts[i], new
-            return {name: (slot.value - old + new, tuple(parts))}
+        if _in_parts(slots[name]):
+            return {name: _with_part(slots[name], i, new)}
     return {}
+
+
+def _in_parts(slot: Slot) -> bool:
+    return len(slot.parts) >= 2 and isinstance(slot.value, int)
+
+
+def _with_part(slot: Slot, index: int, new: int) -> tuple[int, tuple[int, ...]]:
+    """(the new total, the parts) with part ``index`` now ``new``."""
+    parts = list(slot.parts)
+    old, parts[index] = parts[index], new
+    return slot.value - old + new, tuple(parts)
