@@ -317,6 +317,14 @@ def test_a_sense_is_not_every_clause_sharing_a_word(retriever: Retriever) -> Non
     assert hits[0].scores["bm25"] > 2 * hits[1].scores["bm25"]
 
 
+def test_an_idiom_is_not_the_document_word_it_shares(analyzer: Analyzer) -> None:
+    """"有没有办法" asks for a way, it does not name 本办法 (the document, 第16条 of the real policy)."""
+    tokens = analyzer.query_tokens("有没有办法突破这个上限")
+    assert "办法" not in tokens and "#办法" not in tokens
+    assert "突破" in tokens  # the rest of the question is still read
+    assert "办法" in analyzer.query_tokens("本办法什么时候到期")
+
+
 def test_words_in_most_clauses_weigh_little(retriever: Retriever) -> None:
     assert retriever.bm25.specific("工业互联网") < 0.3
     assert retriever.bm25.specific("一事一议") == 1.0

@@ -107,6 +107,8 @@ class Analyzer:
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
         self.stopwords = frozenset(normalise(w) for w in vocabulary.stopwords)
+        idioms = sorted({normalise(w) for w in vocabulary.idioms}, key=len, reverse=True)
+        self._idioms = re.compile("|".join(map(re.escape, idioms))) if idioms else None
         self.funding_words = frozenset(normalise(w) for w in vocabulary.funding_words)
         self.list_words = tuple(normalise(w) for w in vocabulary.list_words)
         self.terms = tuple(dict.fromkeys(normalise(t) for t in vocabulary.terms if t.strip()))
@@ -198,6 +200,7 @@ class Analyzer:
     def weighted_query_tokens(self, query: str) -> list[tuple[str, float]]:
         """The query's tokens with their weights (see the module docstring), its senses' tokens included."""
         norm = normalise(query)
+        norm = self._idioms.sub("，", norm) if self._idioms is not None else norm
         matches = self.matches(norm)
         # the question itself, then each synonym's policy words: a key standing for several words shares one
         # word's weight among them ("certification" → 认证 贯标 weighs as one word, not two)

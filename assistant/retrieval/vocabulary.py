@@ -35,7 +35,7 @@ from assistant.errors import DataError
 RETRIEVAL_FILE = "retrieval.yaml"
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 _SECTIONS = ("terms", "synonyms", "senses")
-_GENRE_SECTIONS = ("stopwords", "funding_words", "list_words", "synonyms", "senses", "places")
+_GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", "list_words", "synonyms", "senses", "places")
 #: Ordinals a caller names a part by ("第二大类"): 1 to this number, in Chinese numerals and digits.
 MAX_PLACE = 10
 #: The name of a place sense starts so ("place subsection 2"): a part the question points at by its number.
@@ -83,6 +83,9 @@ class Vocabulary:
     senses: tuple[Sense, ...] = ()
     stopwords: tuple[str, ...] = ()
     """Words that say nothing about which clause answers (the genre file's)."""
+    idioms: tuple[str, ...] = ()
+    """Everyday phrases that share a word with the documents in another sense ("有没有办法": is there a way, not
+    本办法, this document): taken out of a question before it is cut."""
     funding_words: tuple[str, ...] = ()
     """The genre's words for "money from the government" (补贴, 资助, 奖励…), interchangeable in questions."""
     list_words: tuple[str, ...] = ()
@@ -101,6 +104,7 @@ class Vocabulary:
             synonyms=tuple((source, " ".join(words)) for source, words in targets.items()),
             senses=tuple(dict.fromkeys((*self.senses, *other.senses))),
             stopwords=tuple(dict.fromkeys((*self.stopwords, *other.stopwords))),
+            idioms=tuple(dict.fromkeys((*self.idioms, *other.idioms))),
             funding_words=tuple(dict.fromkeys((*self.funding_words, *other.funding_words))),
             list_words=tuple(dict.fromkeys((*self.list_words, *other.list_words))),
         )
@@ -138,6 +142,7 @@ def genre_vocabulary(path: Path = GENRE_FILE) -> Vocabulary:
         synonyms=tuple(_synonyms(data.get("synonyms"), path)),
         senses=(*_senses(data.get("senses"), path, policy_id=None), *_places(data.get("places"), path)),
         stopwords=tuple(_strings(data.get("stopwords"), path, "stopwords")),
+        idioms=tuple(_strings(data.get("idioms"), path, "idioms")),
         funding_words=tuple(_strings(data.get("funding_words"), path, "funding_words")),
         list_words=tuple(_strings(data.get("list_words"), path, "list_words")),
     )
