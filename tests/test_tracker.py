@@ -131,6 +131,16 @@ def test_a_keyword_shared_by_items_does_not_steal_an_active_goal(story: Story):
     assert story.state.goal is not None and story.state.goal.items == ("7",)
 
 
+def test_a_fact_only_one_item_has_outweighs_a_shared_keyword(story: Story):
+    """"数字化改造" is said by the smart-factory item and the service-provider item alike; "服务金额" is a fact of the
+    service provider only, so the question is about that item, not the shared keyword's first owner."""
+    story.say("我们公司帮区里的制造厂做数字化改造和咨询诊断，今年实际发生服务金额二百六十万，能补多少")
+    assert story.state.goal is not None and story.state.goal.items == ("7",)
+    story2 = Story(story.a)
+    story2.say("我们做数字化改造，能补多少")  # the shared keyword alone still names its item
+    assert story2.state.goal is not None and story2.state.goal.items == ("1",)
+
+
 def test_amounts_of_two_projects_go_to_their_own_items(story: Story):
     action = story.say("我们有两个不同的项目：A项目拿了智能工厂授牌，投资500万；B项目是区级标杆，已投入300万。合计能补多少？")
     assert set(action.items) == {"1", "5"}

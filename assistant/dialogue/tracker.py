@@ -97,7 +97,9 @@ def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Doma
             named = [i for i in named if i in with_facts]
     if named:
         return tuple(named)
-    return tuple(m.item_id for m in mentions if m.score >= ITEM_WEAK)
+    weak = tuple(m.item_id for m in mentions if m.score >= ITEM_WEAK)
+    # a shared word ("数字化改造") names an item less surely than a fact only one item has ("服务金额260万")
+    return (items_from_facts(parse, policy_id, domain) or weak) if weak else ()
 
 
 def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
