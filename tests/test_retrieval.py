@@ -374,6 +374,12 @@ def test_the_genre_knows_callers_words_for_purpose_and_eligibility(retriever: Re
     assert retriever.search("空壳公司能申请吗", k=1)[0].clause_id == "一"
 
 
+@pytest.mark.parametrize("query", ["谁来评审我们的申请", "申报以后看哪些因素", "Who reviews the applications?"])
+def test_who_assesses_the_applications_is_the_clause_that_weighs_them(retriever: Retriever, query: str) -> None:
+    # 第14条 "综合考虑…等因素" shares no word with these questions; the genre's assessment sense knows them
+    assert retriever.search(query, k=1)[0].clause_id == "14"
+
+
 @pytest.mark.parametrize(
     ("query", "clause_id"),
     [
@@ -382,6 +388,9 @@ def test_the_genre_knows_callers_words_for_purpose_and_eligibility(retriever: Re
         ("第二部分讲什么", "二"),
         ("第三个大类讲的是什么", "二（三）"),  # counted with the measure word, not 三、附则 for its "三"
         ("政策里第二个大类，是不是讲服务商这边能力提升的", "二（二）"),  # the part, over the item its words name
+        ("第二部分里的第三小节讲什么", "二（三）"),  # a part placed inside another placed part, not the outer one
+        ("第二章第一节包括哪些", "二（一）"),
+        ("引进研究院、办会、搞培训，放在哪一节", "二（三）"),  # asked which part holds the items: the part as a whole
     ],
 )
 def test_a_part_named_by_its_place_is_found(retriever: Retriever, query: str, clause_id: str) -> None:

@@ -124,3 +124,22 @@ def test_a_list_question_over_one_parts_items_asks_for_the_part(policy) -> None:
 def test_the_part_asked_for_as_a_whole_comes_first_in_search(settings: Settings) -> None:
     top = Retriever(settings).search("围绕整个产业圈子的氛围营造，比如科研机构落地、办会、搞培训，政策总共给哪些支持？", k=3)
     assert top[0].clause_id == "二（三）"
+
+
+def test_a_part_placed_inside_another_placed_part_is_the_one_asked(policy) -> None:  # noqa: ANN001 - a Policy
+    """"第二章的第二节写的啥": 二（二） is placed inside 二, which the question also places; the inner part is asked."""
+    from datetime import date
+
+    from assistant.retrieval.hits import Hit, prefer_placed_part
+
+    def hit(clause_id: str, terms: tuple[str, ...]) -> Hit:
+        return Hit(policy.clause(clause_id), 1.0, True, date(2025, 12, 31), terms)
+
+    outer, inner, other = hit("二", ("第二章",)), hit("二（二）", ("第二节",)), hit("三", ())
+    places = {"第二章", "第二节"}
+    assert [h.clause_id for h in prefer_placed_part([outer, other, inner], places)] == ["二（二）", "二", "三"]
+    assert [h.clause_id for h in prefer_placed_part([inner, outer], places)] == ["二（二）", "二"]  # already first
+    # Not a child of the placed part ("第三部分的第二节"): no reordering by nesting.
+    stranger = hit("二（二）", ("第二节",))
+    third = hit("三", ("第三部分",))
+    assert prefer_placed_part([third, stranger], {"第三部分", "第二节"})[0].clause_id == "三"

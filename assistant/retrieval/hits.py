@@ -83,9 +83,18 @@ def prefer_named_part(hits: list[Hit], within: int = 3) -> list[Hit]:
 def prefer_placed_part(hits: list[Hit], places: set[str], within: int = 3) -> list[Hit]:
     """A part the question points at by its number ("第二个大类是不是讲服务能力的") wins over an item that matches
     only words the part matches too: among the first ``within`` hits, the part carrying one of the question's
-    ``places`` (phrasings) comes first when its matched words hold every word of the hits above it."""
+    ``places`` (phrasings) comes first when its matched words hold every word of the hits above it. A part placed
+    inside another placed part comes before it."""
     if not places:
         return hits
+    placed = [h for h in hits[:within] if h.clause.kind in PARTS and places & set(h.matched_terms)]
+    for child in placed:
+        # "第二章的第二节", "第二部分底下的第一小块": a part placed inside another placed part is the one asked about
+        parent = [p for p in placed if (p.policy_id, p.clause.clause_id) == (child.policy_id, child.clause.parent_id)]
+        if parent and hits.index(parent[0]) < hits.index(child):
+            rest = [h for h in hits if h is not child]
+            at = rest.index(parent[0])
+            return [*rest[:at], child, *rest[at:]]
     for i, part in enumerate(hits[:within]):
         if i == 0 or part.clause.kind not in PARTS or not places & set(part.matched_terms):
             continue
