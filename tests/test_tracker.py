@@ -658,3 +658,21 @@ def test_a_higher_level_asked_of_its_own_support_there_is_refused_and_an_extensi
     # "不对吧" with the policy's validity heard otherwise: the validity, not the figure disputed.
     heard = story.decide_as("不对吧，这个政策不是延长到2026年底了吗？", "award")
     assert heard.kind is ActionKind.ANSWER_LOOKUP
+
+
+def test_an_element_of_a_list_is_corrected_or_dropped_by_the_word_that_named_it(story: Story):
+    """"不对，峰会是120万" changes the summit only, and "那个论坛其实是在昆山办的" drops the forum only: each element keeps
+    the item's word it was given with (its aliases, from the policy's rules)."""
+    story.say("今年在嘉定办了两场活动：一个全国性峰会审计80万，一个国际论坛审计50万，能补多少")
+    assert story.profile["audited_costs_yuan"] == [800_000, 500_000]
+    story.say("不对，峰会是120万")
+    assert story.profile["audited_costs_yuan"] == [1_200_000, 500_000]
+    story.say("那个论坛其实是在昆山办的，不在嘉定")
+    assert story.profile["audited_costs_yuan"] == [1_200_000]
+    assert story.profile.get("event_in_jiading") is not False  # said of the forum only, not of every event
+
+
+def test_a_correction_naming_no_single_element_replaces_the_list(story: Story):
+    story.say("今年在嘉定办了两场峰会，一个审计80万，一个审计50万，能补多少")
+    story.say("不对，峰会是120万")  # both were called 峰会: which one is not said
+    assert story.profile["audited_costs_yuan"] == [1_200_000]

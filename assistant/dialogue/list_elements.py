@@ -9,6 +9,7 @@ every element (:func:`drop_failing_elements`).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,29 @@ def element_at(reading: str, start: int) -> int | None:
         return -1
     number = _number(n)
     return number - 1 if number >= 1 else None
+
+
+def element_word(reading: str, start: int, aliases: tuple[str, ...]) -> str:
+    """The word naming the list element an amount at ``start`` is said of: the item's alias nearest before it in
+    its own clause ("一个全国性论坛审计60万" → "论坛"); "" when none."""
+    clause_start = max((m.end() for m in re.finditer(r"[，,。；;！？!?\n]", reading[:start])), default=0)
+    named = reading[clause_start:start]
+    found = [(named.rfind(a) + len(a), len(a), a) for a in aliases if a and a in named]
+    return max(found)[2] if found else ""
+
+
+def item_aliases(domain: Domain, policy_id: str, items: tuple[str, ...]) -> tuple[str, ...]:
+    """The words the items are called by (their aliases in the policy's rules), the words list elements are named by."""
+    rules = domain.rules.get(policy_id)
+    return tuple(a for i in items for a in rules.item(i).aliases) if rules is not None else ()
+
+
+def element_named(reading: str, words: tuple[str, ...], aliases: tuple[str, ...]) -> int | None:
+    """The one element a message names by its word ("不对，论坛是160万", "那个大赛其实是在苏州办的" after "一个全国性
+    论坛…一个国际大赛…"): the index of the only element whose word the message says, else None."""
+    said = {a for a in aliases if a and a in reading}
+    hits = [i for i, w in enumerate(words) if w and any(w == a for a in said)]
+    return hits[0] if len(hits) == 1 and words.count(words[hits[0]]) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -72,10 +96,12 @@ def _list_part(elements: list[Any], reading: str, asks_amount: bool) -> list[Any
 
 
 def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str, items: tuple[str, ...],
-                          domain: Domain, after: dict[str, Any] | None = None) -> Dropped:
-    """Elements the message says fail a condition of their own ("第三个«element»其实是在«other place»办的"), or leaves
-    out ("那如果只算前两场呢", "第三场不算"), taken out of the list. ``after``: the profile with this message's facts;
-    an element the message adds and says fails ("我们在«other place»还办了一场，审计确认60万") is left out too."""
+                          domain: Domain, after: dict[str, Any] | None = None,
+                          named: Mapping[str, tuple[str, ...]] | None = None) -> Dropped:
+    """Elements the message says fail a condition of their own ("第三个«element»其实是在«other place»办的", or by
+    the word that named it, ``named``: "那个大赛其实是在苏州办的"), or leaves out ("那如果只算前两场呢", "第三场不算"),
+    taken out of the list. ``after``: the profile with this message's facts; an element the message adds and says
+    fails ("我们在«other place»还办了一场，审计确认60万") is left out too."""
     rules = domain.rules.get(policy_id)
     stated = parse.facts_of(policy_id).values
     if rules is not None and not parse.amounts:
@@ -87,9 +113,10 @@ def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str,
                 return Dropped({each.fact: kept}, (), frozenset(), view=True)
     ordinal = next(load_genre().element_ordinal.finditer(parse.reading), None)
     added = _added_one(profile, after or {}, rules, items) if ordinal is None and rules is not None else None
-    if rules is None or not stated or (ordinal is None and added is None):
+    by_word = _by_word(parse.reading, named or {}, rules, items, domain, policy_id) if ordinal is None else None
+    if rules is None or not stated or (ordinal is None and added is None and by_word is None):
         return Dropped({}, (), frozenset())
-    at = element_at(parse.reading, ordinal.end()) if ordinal is not None else -1
+    at = element_at(parse.reading, ordinal.end()) if ordinal is not None else by_word if by_word is not None else -1
     if added is not None:
         profile = added
     values: dict[str, Any] = {}
@@ -113,6 +140,18 @@ def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str,
                     place = cn2an.an2cn(index + 1)
                     notes.append(f"第{place}{each.element}不满足“{cond.text}”，不计入")
     return Dropped(values, tuple(notes), frozenset(element_only))
+
+
+def _by_word(reading: str, named: Mapping[str, tuple[str, ...]], rules: Any, items: tuple[str, ...], domain: Domain,
+             policy_id: str) -> int | None:
+    """The element of an item's list the message names by its word, if exactly one."""
+    if rules is None:
+        return None
+    for item_id in items:
+        each = rules.item(item_id).each
+        if each is not None and named.get(each.fact):
+            return element_named(reading, named[each.fact], item_aliases(domain, policy_id, items))
+    return None
 
 
 def _added_one(before: dict[str, Any], after: dict[str, Any], rules: Any, items: tuple[str, ...]) -> dict[str, Any] | None:

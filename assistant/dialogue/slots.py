@@ -18,7 +18,7 @@ from typing import Any
 from assistant.dialogue.bare_replies import STRONG_CLAIM, bare_value, corrected_wan, spec_type, spent_wan
 from assistant.dialogue.derived_slots import carried_amount, of_another_year, scaled
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.list_elements import element_at
+from assistant.dialogue.list_elements import element_at, element_named, element_word, item_aliases
 from assistant.dialogue.pieces import corrected_part
 from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
@@ -198,6 +198,7 @@ def fill_slots(
     in_pieces = said_in_parts(parse.reading, facts.money, genre) and "correction" not in parse.acts
     pieces = set(state.adding_to(policy_id, list(profile))) if "correction" not in parse.acts else set()
     first_piece: str | None = None
+    aliases = item_aliases(domain, policy_id, goal.items) if goal is not None else ()
     parts: dict[str, tuple[int, ...]] = {}  # the parts of amounts given in parts
     words: dict[str, tuple[str, ...]] = {}  # the word naming each part
     for m in readings:
@@ -222,16 +223,23 @@ def fill_slots(
             if spec_type(domain, policy_id, name) == "money_list":
                 at = element_at(parse.reading, m.mention.start) if m in facts.money else None
                 before = list(profile.get(name) or [])
+                named = state.element_word_list(policy_id, name)
+                if at is None and "correction" in parse.acts and len(facts.money) == 1 and named:
+                    at = element_named(parse.reading, named, aliases)  # "不对，论坛是160万": that element
                 if at is None and len(before) == 1 and not genre.adds_element.search(parse.reading):
                     at = 0  # "如果«base amount»只认了160万呢": the one element given, not a second one
                 if at is not None and name not in values and -len(before) <= at < len(before):
                     before[at] = m.yuan  # "如果第二场«base amount»只有60万呢": that element, not one more
                     values[name] = before
+                    words[name] = named
                     continue
                 # A list grows over turns ("10月还要办一场，«base amount»100万"), unless the user corrects it.
                 kept = [] if "correction" in parse.acts else list(profile.get(name) or [])
                 earlier = list(values[name]) if name in values else kept
+                earlier_words = words.get(name, named if kept else ())
                 values[name] = [*earlier, m.yuan]
+                said = element_word(parse.reading, m.mention.start, aliases) if m in facts.money else ""
+                words[name] = (*earlier_words, said) if len(earlier_words) == len(earlier) else ()
                 list_started.setdefault(name, m.mention.start)
             else:
                 # Of two amounts claimed by one fact, the more strongly claimed one is its value.

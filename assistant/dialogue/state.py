@@ -228,6 +228,13 @@ class DialogueState:
         slot = self.slots.get(policy_id, {}).get(name)
         return slot.part_words if slot is not None and len(slot.part_words) == len(slot.parts) else ()
 
+    def element_word_list(self, policy_id: str, name: str) -> tuple[str, ...]:
+        """The words naming the elements of a list fact ("论坛", "大赛"), one per element (see :attr:`Slot.part_words`)."""
+        slot = self.slots.get(policy_id, {}).get(name)
+        if slot is None or not isinstance(slot.value, list) or len(slot.part_words) != len(slot.value):
+            return ()
+        return slot.part_words
+
     def adding_to(self, policy_id: str, among: list[str]) -> list[str]:
         """The money facts among ``among`` the user is giving in pieces."""
         own = self.slots.get(policy_id, {})

@@ -191,8 +191,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         words = {n: tuple(w for m in given for w in part_words(parse.reading, m, load_genre())) for n in base_name}
         filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn, parts=pieces, part_words=words))
     filled = replace(filled, state=split_by_year(filled.state, parse, policy_id, goal, turn, domain))
+    named = {n: base.element_word_list(policy_id, n) for n in base.slots.get(policy_id, {})}
     drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain,
-                                 after=filled.state.profile(policy_id))
+                                 after=filled.state.profile(policy_id), named=named)
     if drop.element_only or (drop.values and not drop.view):  # said of one element: its fate
         kept = filled.state.forget(policy_id, drop.element_only, base).with_slots(policy_id, drop.values, turn)
         filled = replace(filled, state=kept)
