@@ -663,7 +663,7 @@ def test_a_higher_level_asked_of_its_own_support_there_is_refused_and_an_extensi
 def test_an_element_of_a_list_is_corrected_or_dropped_by_the_word_that_named_it(story: Story):
     """"不对，峰会是120万" changes the summit only, and "那个论坛其实是在昆山办的" drops the forum only: each element keeps
     the item's word it was given with (its aliases, from the policy's rules)."""
-    story.say("今年在嘉定办了两场活动：一个全国性峰会审计80万，一个国际论坛审计50万，能补多少")
+    story.say("今年在嘉定办了两场活动：一个全国性峰会，审计80万；一个国际论坛，审计50万，能补多少")
     assert story.profile["audited_costs_yuan"] == [800_000, 500_000]
     story.say("不对，峰会是120万")
     assert story.profile["audited_costs_yuan"] == [1_200_000, 500_000]
@@ -676,3 +676,14 @@ def test_a_correction_naming_no_single_element_replaces_the_list(story: Story):
     story.say("今年在嘉定办了两场峰会，一个审计80万，一个审计50万，能补多少")
     story.say("不对，峰会是120万")  # both were called 峰会: which one is not said
     assert story.profile["audited_costs_yuan"] == [1_200_000]
+
+
+def test_only_the_element_named_by_its_word_is_asked_about_for_that_turn(story: Story):
+    """"如果只办了那个论坛呢" after a side question about the cap: the figure of that element alone, the list kept."""
+    story.say("今年在嘉定办了两场：一个全国性峰会审计80万，一个国际论坛审计50万，能补多少")
+    story.say("这个100万上限是按每场算还是按年算？")
+    action = story.say("如果只办了那个论坛呢")
+    assert action.kind is ActionKind.ANSWER_AWARD
+    assert story.profile["audited_costs_yuan"] == [500_000]  # this turn's view
+    story.say("好的，那两场一共呢")
+    assert story.state.slots[story.state.policy_id]["audited_costs_yuan"].value == [800_000, 500_000]

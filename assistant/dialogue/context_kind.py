@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.list_elements import names_one_element
 from assistant.dialogue.message_facts import (
     claims_item_money,
     follow_up_tail,
@@ -75,6 +76,7 @@ def reconsider(
     asked_goal = goal is not None and goal.kind in ("award", "eligibility")
     if kind == "followup" and state.last.kind == "lookup" and not amount_for_goal \
             and not (asked_goal and (items or (goal is not None and goal.items)) and stated) \
+            and not (asked_goal and goal is not None and names_one_element(state, parse, policy_id, goal.items, domain)) \
             and not (asked_goal and items and not parse.clause_refs
                      and state.last.topics and state.last.topics <= DOCUMENT_TOPICS):
         # "那第7条呢" after a look-up — not "那«item»呢？我们也通过了" (a fact for the goal's question), nor "那«item»呢"

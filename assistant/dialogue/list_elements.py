@@ -16,6 +16,7 @@ from typing import Any
 import cn2an
 
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.state import DialogueState
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.numerals import small_int
@@ -40,11 +41,11 @@ def element_at(reading: str, start: int) -> int | None:
     return number - 1 if number >= 1 else None
 
 
-def element_word(reading: str, start: int, aliases: tuple[str, ...]) -> str:
-    """The word naming the list element an amount at ``start`` is said of: the item's alias nearest before it in
-    its own clause ("一个全国性论坛审计60万" → "论坛"); "" when none."""
-    clause_start = max((m.end() for m in re.finditer(r"[，,。；;！？!?\n]", reading[:start])), default=0)
-    named = reading[clause_start:start]
+def element_word(reading: str, start: int, aliases: tuple[str, ...], since: int = 0) -> str:
+    """The word naming the list element an amount at ``start`` is said of: the item's alias nearest before it and
+    after ``since`` (the amount before it): "一个全国性论坛审计60万" → "论坛", "一个国际大赛，审计费用九十万" → "大赛";
+    "" when none."""
+    named = reading[since:start]
     found = [(named.rfind(a) + len(a), len(a), a) for a in aliases if a and a in named]
     return max(found)[2] if found else ""
 
@@ -57,10 +58,25 @@ def item_aliases(domain: Domain, policy_id: str, items: tuple[str, ...]) -> tupl
 
 def element_named(reading: str, words: tuple[str, ...], aliases: tuple[str, ...]) -> int | None:
     """The one element a message names by its word ("不对，论坛是160万", "那个大赛其实是在苏州办的" after "一个全国性
-    论坛…一个国际大赛…"): the index of the only element whose word the message says, else None."""
+    论坛…一个国际大赛…"): the index of the only element whose word the message says, else None (also when an element
+    has no word of its own)."""
+    if not all(words):
+        return None  # "办了两场峰会，一个80万，一个50万": a word for the whole list, not for one element
     said = {a for a in aliases if a and a in reading}
     hits = [i for i, w in enumerate(words) if w and any(w == a for a in said)]
     return hits[0] if len(hits) == 1 and words.count(words[hits[0]]) == 1 else None
+
+
+def names_one_element(state: DialogueState, parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
+    """The message names one element of an item's list by its word ("如果只办了那个大赛呢")."""
+    rules = domain.rules.get(policy_id)
+    aliases = item_aliases(domain, policy_id, items)
+    for item_id in items if rules is not None else ():
+        each = rules.item(item_id).each
+        words = state.element_word_list(policy_id, each.fact) if each is not None else ()
+        if words and element_named(parse.reading, words, aliases) is not None:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -74,9 +90,10 @@ class Dropped:
     """The values are a part of the list asked about for this turn only, not a fact that changes the list."""
 
 
-def _list_part(elements: list[Any], reading: str, asks_amount: bool) -> list[Any] | None:
+def _list_part(elements: list[Any], reading: str, asks_amount: bool, by_word: int | None = None) -> list[Any] | None:
     """The elements a message keeps: "只算前两场" the first two, "后两个" the last two, "第三场不算" all but one,
-    "那第一场能拿多少" that one alone."""
+    "那第一场能拿多少" that one alone; by the word that named an element (``by_word``): "如果只办了那个大赛呢" that
+    one, "论坛不算的话" the others."""
     genre = load_genre()
     part = genre.list_part.search(reading)
     if part is not None:
@@ -92,6 +109,11 @@ def _list_part(elements: list[Any], reading: str, asks_amount: bool) -> list[Any
             if not genre.drops_element.search(reading):
                 return [elements[index]]
             return elements[:index] + elements[index + 1 :]
+    if ordinal is None and by_word is not None and by_word < len(elements):
+        if genre.drops_element.search(reading):
+            return elements[:by_word] + elements[by_word + 1 :]
+        if asks_amount or "只" in reading:
+            return [elements[by_word]]
     return None
 
 
@@ -108,7 +130,9 @@ def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str,
         for item_id in items:
             each = rules.item(item_id).each
             elements = list(profile.get(each.fact) or []) if each else []
-            kept = _list_part(elements, parse.reading, parse.asks_amount) if each and len(elements) >= 2 else None
+            word = element_named(parse.reading, named[each.fact], item_aliases(domain, policy_id, items)) \
+                if each is not None and named and named.get(each.fact) else None
+            kept = _list_part(elements, parse.reading, parse.asks_amount, word) if each and len(elements) >= 2 else None
             if each is not None and kept is not None:
                 return Dropped({each.fact: kept}, (), frozenset(), view=True)
     ordinal = next(load_genre().element_ordinal.finditer(parse.reading), None)

@@ -238,7 +238,8 @@ def fill_slots(
                 earlier = list(values[name]) if name in values else kept
                 earlier_words = words.get(name, named if kept else ())
                 values[name] = [*earlier, m.yuan]
-                said = element_word(parse.reading, m.mention.start, aliases) if m in facts.money else ""
+                since = max((o.mention.end for o in facts.money if o.mention.end <= m.mention.start), default=0)
+                said = element_word(parse.reading, m.mention.start, aliases, since) if m in facts.money else ""
                 words[name] = (*earlier_words, said) if len(earlier_words) == len(earlier) else ()
                 list_started.setdefault(name, m.mention.start)
             else:
