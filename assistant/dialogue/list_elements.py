@@ -70,8 +70,10 @@ def element_named(reading: str, words: tuple[str, ...], aliases: tuple[str, ...]
 def names_one_element(state: DialogueState, parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
     """The message names one element of an item's list by its word ("如果只办了那个大赛呢")."""
     rules = domain.rules.get(policy_id)
+    if rules is None:
+        return False
     aliases = item_aliases(domain, policy_id, items)
-    for item_id in items if rules is not None else ():
+    for item_id in items:
         each = rules.item(item_id).each
         words = state.element_word_list(policy_id, each.fact) if each is not None else ()
         if words and element_named(parse.reading, words, aliases) is not None:
