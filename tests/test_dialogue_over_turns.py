@@ -796,3 +796,20 @@ def test_two_items_compared_are_each_figured_never_added(fast_assistant: Assista
     # The total asked as well: the total (each figure is in its steps).
     (both,) = talk(fast_assistant, "贯标通过了，又首次纳统规上了，哪个钱多，两个都能拿的话一共多少？")
     assert both.amount_yuan == 400_000
+
+
+def test_the_event_just_added_is_asked_about_alone_under_the_years_shared_cap(fast_assistant: Assistant):
+    """"这场能补多少" after adding a second event of the year: that event's own figure, limited by what the first
+    event leaves of the yearly cap (the calculator's figure for the first counts as used), not the year's total."""
+    first, this_one, both = talk(fast_assistant, "今年在嘉定办了个全国性峰会，审计确认费用120万，能补多少",
+                                 "下个月还要再办一场国际论坛，审计预计140万，这场能补多少", "那两场一共能补多少")
+    assert first.amount_yuan == 600_000  # 120 × 50%
+    assert this_one.amount_yuan == 400_000  # min(140 × 50% = 70, 100 − 60 left) = 40
+    assert "此前" in this_one.answer and "60万元" in this_one.answer  # what the year's first event uses, said
+    assert both.amount_yuan == 1_000_000  # the year's total: 60 + 70 = 130 → cap 100; the list kept both
+
+
+def test_what_the_user_says_was_received_is_not_counted_twice(fast_assistant: Assistant):
+    *_, reply = talk(fast_assistant, "今年在嘉定办了个全国性峰会，审计确认费用120万，能补多少",
+                     "这60万已经到账了。下个月还要再办一场国际论坛，审计预计140万，这场还能补多少")
+    assert reply.amount_yuan == 400_000  # 100 − 60 received, not 100 − 60 − 60

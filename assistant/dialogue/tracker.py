@@ -30,6 +30,7 @@ from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
 from assistant.dialogue.implied import implied_items, with_recent
 from assistant.dialogue.list_elements import drop_failing_elements
+from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import links_items, moved_elsewhere, set_aside
 from assistant.dialogue.scope import out_of_scope, place_is_a_fact
@@ -194,9 +195,13 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     named = {n: base.element_word_list(policy_id, n) for n in base.slots.get(policy_id, {})}
     drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain,
                                  after=filled.state.profile(policy_id), named=named)
+    # "还要办一个…140万，那这个能拿多少": the element just added, alone, with what the year's others use counted
+    alone = new_element_alone(base.profile(policy_id), filled.state.profile(policy_id), parse, policy_id,
+                              goal.items, domain, state.as_of) if goal and parse.asks_amount and not drop.values else None
     if drop.element_only or (drop.values and not drop.view):  # said of one element: its fate
         kept = filled.state.forget(policy_id, drop.element_only, base).with_slots(policy_id, drop.values, turn)
         filled = replace(filled, state=kept)
+    drop = alone or drop
     filled = replace(filled, state=share_project_amounts(replace(filled.state, policy_id=policy_id), goal, turn, domain))
     if goal is not None and goal.kind == "match":
         # What can we claim, across policies: another policy's profile learns what the message says when the

@@ -96,6 +96,7 @@ class Genre:
     not_same_as: re.Pattern[str]
     list_part: re.Pattern[str]
     drops_element: re.Pattern[str]
+    this_one: re.Pattern[str]
     undone: re.Pattern[str]
     not_yet: re.Pattern[str]
     denied_amount: re.Pattern[str]
@@ -249,6 +250,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             not_same_as=_compile(data["not_same_as"], "not_same_as"),
             list_part=_compile(data["list_part"], "list_part"),
             drops_element=_compile(data["drops_element"], "drops_element"),
+            this_one=_compile(data["this_one"], "this_one"),
             undone=_compile(data["undone"], "undone"),
             not_yet=_compile(data["not_yet"], "not_yet"),
             denied_amount=_compile(data["denied_amount"], "denied_amount"),

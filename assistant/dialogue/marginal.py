@@ -1,0 +1,45 @@
+"""The figure of one element just added to a list whose cap the year's elements share ("今年下半年还要办一个…审计
+预计140万，那这个能拿多少"): that element alone, with what the earlier elements take of the yearly cap counted as
+used. The earlier elements' figure is the calculator's (never computed here) and stands for what was received that
+year (the cap part's ``received_fact``), so the calculator's own cap step says what is left. When the user has said
+what was received ("这40万已经到账了"), that already counts the earlier elements: no view.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.list_elements import Dropped
+from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
+from assistant.rules.calculator import calculate
+from assistant.rules.money import format_yuan
+from assistant.rules.parts import CapPart
+
+
+def new_element_alone(before: dict[str, Any], after: dict[str, Any], parse: Parse, policy_id: str,
+                      items: tuple[str, ...], domain: Domain, as_of: date) -> Dropped | None:
+    """The view for "this one" when the message adds exactly one element to a list with earlier elements of the
+    same yearly cap, else None."""
+    rules = domain.rules.get(policy_id)
+    if rules is None or len(items) != 1 or not load_genre().this_one.search(parse.reading):
+        return None
+    item = rules.item(items[0])
+    each = item.each
+    received_facts = [p.received_fact for p in item.award
+                      if isinstance(p, CapPart) and p.scope == "applicant_year" and p.received_fact]
+    if each is None or not received_facts or after.get(received_facts[0]):
+        return None  # "这40万已经到账了…这一场呢": what the earlier elements got is said, already counted
+    old, new = list(before.get(each.fact) or []), list(after.get(each.fact) or [])
+    if not old or len(new) != len(old) + 1 or new[: len(old)] != old:
+        return None
+    earlier = calculate(rules, item.id, {**after, each.fact: old}, as_of)
+    if earlier.amount_yuan is None:
+        return None
+    cap = next(p for p in item.award if isinstance(p, CapPart) and p.received_fact == received_facts[0])
+    label = domain.label(policy_id, item.clause)
+    note = (f"本年度此前的{len(old)}{each.element}按{label}计{format_yuan(earlier.amount_yuan)}，"
+            f"与本{each.element}共用“{cap.quote}”")
+    return Dropped({each.fact: new[-1:], received_facts[0]: earlier.amount_yuan}, (note,), frozenset(), view=True)
