@@ -813,3 +813,10 @@ def test_what_the_user_says_was_received_is_not_counted_twice(fast_assistant: As
     *_, reply = talk(fast_assistant, "今年在嘉定办了个全国性峰会，审计确认费用120万，能补多少",
                      "这60万已经到账了。下个月还要再办一场国际论坛，审计预计140万，这场还能补多少")
     assert reply.amount_yuan == 400_000  # 100 − 60 received, not 100 − 60 − 60
+
+
+def test_an_event_of_another_year_leaves_this_years_cap_alone(fast_assistant: Assistant):
+    *_, reply = talk(fast_assistant, "2024年10月我们在嘉定办了全国性峰会，审计确认费用180万，能补多少",
+                     "今年5月还要在嘉定办一场国际论坛，审计预计160万，今年这场能补多少")
+    assert reply.amount_yuan == 800_000  # 160 × 50%: the 2024 event used 2024's cap, not this year's
+    assert "2024年" in reply.answer
