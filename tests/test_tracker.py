@@ -687,3 +687,16 @@ def test_only_the_element_named_by_its_word_is_asked_about_for_that_turn(story: 
     assert story.profile["audited_costs_yuan"] == [500_000]  # this turn's view
     story.say("好的，那两场一共呢")
     assert story.state.slots[story.state.policy_id]["audited_costs_yuan"].value == [800_000, 500_000]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("我们在昆山办了个全国性论坛，审计确认80万，能补吗", ActionKind.ANSWER_AWARD),  # the figure's amount said
+        ("服务商这块，去年服务金额300万，能不能资助", ActionKind.ANSWER_AWARD),
+        ("我们在昆山办了个全国性论坛，能补吗", ActionKind.ANSWER_ELIGIBILITY),  # no amount: whether, not how much
+        ("我们在昆山办了个全国性论坛，审计确认80万，能申请吗", ActionKind.ANSWER_ELIGIBILITY),  # asks to apply
+    ],
+)
+def test_whether_money_is_given_with_its_amount_said_asks_the_figure(story: Story, text: str, kind: ActionKind):
+    assert story.decide_as(text, "eligibility").kind is kind

@@ -62,6 +62,9 @@ def reconsider(
         # "那走«rule»呢", "如果区政府批准作为重大项目，能突破标准吗" (first or later), "是区政府批的重大项目 1000万有没有
         # 办法突破": the rule that situation turns on, not the figure nor a general verdict
         return "lookup"
+    if kind == "eligibility" and items and claims_item_money(parse, policy_id, items, domain) \
+            and load_genre().asks_if_funded.search(parse.reading):
+        return "award"  # "在浦东办了个全国性峰会，审计费用100万，能补吗": whether, and how much — the figure, its conditions
     req = state.requested
     if req is not None and req.kind == "item" and kind == "lookup" and len(items) == 1 and not parse.topics \
             and not parse.clause_refs and parse.scores.get("lookup", 0.0) < FORM_INTERRUPT:

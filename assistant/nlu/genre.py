@@ -97,6 +97,7 @@ class Genre:
     list_part: re.Pattern[str]
     drops_element: re.Pattern[str]
     this_one: re.Pattern[str]
+    asks_if_funded: re.Pattern[str]
     undone: re.Pattern[str]
     not_yet: re.Pattern[str]
     denied_amount: re.Pattern[str]
@@ -251,6 +252,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             list_part=_compile(data["list_part"], "list_part"),
             drops_element=_compile(data["drops_element"], "drops_element"),
             this_one=_compile(data["this_one"], "this_one"),
+            asks_if_funded=_compile(data["asks_if_funded"], "asks_if_funded"),
             undone=_compile(data["undone"], "undone"),
             not_yet=_compile(data["not_yet"], "not_yet"),
             denied_amount=_compile(data["denied_amount"], "denied_amount"),
