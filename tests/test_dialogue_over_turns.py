@@ -820,3 +820,12 @@ def test_an_event_of_another_year_leaves_this_years_cap_alone(fast_assistant: As
                      "今年5月还要在嘉定办一场国际论坛，审计预计160万，今年这场能补多少")
     assert reply.amount_yuan == 800_000  # 160 × 50%: the 2024 event used 2024's cap, not this year's
     assert "2024年" in reply.answer
+
+
+def test_the_event_added_after_two_others_is_asked_about_alone(fast_assistant: Assistant):
+    *_, reply = talk(fast_assistant, "今年在嘉定办了全国性峰会，审计确认60万，又办了全国性论坛，审计确认50万，能补多少",
+                     "12月还要再办一场全国性大赛，审计预计100万，这场能补多少")
+    assert reply.amount_yuan == 450_000  # 30 + 25 = 55 used; min(50, 100 − 55) = 45
+    *_, bare = talk(fast_assistant, "2024年在嘉定办了一场国际峰会，审计确认180万，能补多少",
+                    "今年又在嘉定办了一场全国性论坛，审计确认70万，这场呢")
+    assert bare.amount_yuan == 350_000  # "这场呢": that event, another year's cap

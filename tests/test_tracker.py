@@ -700,3 +700,21 @@ def test_only_the_element_named_by_its_word_is_asked_about_for_that_turn(story: 
 )
 def test_whether_money_is_given_with_its_amount_said_asks_the_figure(story: Story, text: str, kind: ActionKind):
     assert story.decide_as(text, "eligibility").kind is kind
+
+
+def test_an_element_corrected_by_its_old_value_changes_that_element(story: Story):
+    story.say("今年在嘉定办了三场：工业互联网峰会审计80万，工业APP大赛40万，论坛30万，一共能补多少")
+    story.say("峰会的审计费用是120万不是80万")  # the old value is said too: it is denied, not a second amount
+    assert story.profile["audited_costs_yuan"] == [1_200_000, 400_000, 300_000]
+
+
+def test_a_shorter_alias_names_the_element_given_with_a_longer_one(story: Story):
+    story.say("今年在嘉定办了国际峰会，审计150万，还办了一场全国性工业大数据创新大赛，审计70万，能补多少")
+    story.say("只算那个大赛的话呢")  # given as 创新大赛
+    assert story.profile["audited_costs_yuan"] == [700_000]
+
+
+def test_a_part_said_with_what_it_really_is_corrects_that_part(story: Story):
+    story.say("我们拿了上海市智能工厂授牌，项目投资：设备300万、软件120万、系统集成60万，能补多少")
+    story.say("软件其实是200万")  # no correction word at the start: "其实是" after the part's word
+    assert story.profile["investment_yuan"] == 5_600_000

@@ -63,7 +63,8 @@ def element_named(reading: str, words: tuple[str, ...], aliases: tuple[str, ...]
     if not all(words):
         return None  # "办了两场峰会，一个80万，一个50万": a word for the whole list, not for one element
     said = {a for a in aliases if a and a in reading}
-    hits = [i for i, w in enumerate(words) if w and any(w == a for a in said)]
+    # "只算那个大赛" names the element given as "创新大赛": a shorter alias inside its word names it too
+    hits = [i for i, w in enumerate(words) if w in reading or any(a in w for a in said)]
     return hits[0] if len(hits) == 1 and words.count(words[hits[0]]) == 1 else None
 
 

@@ -45,12 +45,13 @@ def new_element_alone(before: dict[str, Any], after: dict[str, Any], parse: Pars
     cap = next(p for p in item.award if isinstance(p, CapPart) and p.received_fact == received_facts[0])
     now, then = _years(parse.reading, as_of.year), set().union(*(_years(t, as_of.year) for t in said_before))
     if now and then and not now & then:
-        note = f"此前的{len(old)}{each.element}在{'、'.join(map(str, sorted(then)))}年，不占本年度“{cap.quote}”"
+        note = f"此前各{each.element}在{'、'.join(map(str, sorted(then)))}年，不占本年度“{cap.quote}”"
         return Dropped({each.fact: new[-1:]}, (note,), frozenset(), view=True)
     earlier = calculate(rules, item.id, {**after, each.fact: old}, as_of)
     if earlier.amount_yuan is None:
         return None
     label = domain.label(policy_id, item.clause)
-    note = (f"本年度此前的{len(old)}{each.element}按{label}计{format_yuan(earlier.amount_yuan)}，"
+    # (no count of the earlier elements in the words: a number the answer says is a figure the guard checks)
+    note = (f"本年度此前各{each.element}按{label}合计{format_yuan(earlier.amount_yuan)}，"
             f"与本{each.element}共用“{cap.quote}”")
     return Dropped({each.fact: new[-1:], received_facts[0]: earlier.amount_yuan}, (note,), frozenset(), view=True)

@@ -6,6 +6,7 @@ parts (:attr:`assistant.dialogue.state.Slot.parts`) as they are given.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from assistant.dialogue.bare_replies import _NUMBER_SAID, _in_wan
 from assistant.dialogue.state import DialogueState, Slot
@@ -17,6 +18,10 @@ _UNIT = r"\s*(?:万元|万|w|W)?"
 #: "是400不是300", "是1100万，不是900万" (new, then old) and "不是300，是400" (old, then new).
 _NEW_OLD = re.compile(rf"是\s*{_NUMBER_SAID}{_UNIT}[，,\s]*(?:而)?不是\s*{_NUMBER_SAID}{_UNIT}")
 _OLD_NEW = re.compile(rf"不是\s*{_NUMBER_SAID}{_UNIT}[，,\s]*(?:而)?(?:是|应该是)\s*{_NUMBER_SAID}{_UNIT}")
+
+
+#: After a part's word: what it really is ("其实是", "那块实际上是").
+_REALLY = r"[^，,。；;？?\d]{0,4}(其实|实际上|实际|应该)(是|只有|有)"
 
 
 def _said(parse: Parse) -> tuple[int, int] | None:
@@ -36,19 +41,21 @@ def _named(state: DialogueState, parse: Parse, policy_id: str) -> tuple[str, int
     """(fact, index of the part, new 元) when a correction names one part by its word ("硬件其实是780万，刚才少算了"
     after "硬件480万，软件平台260万，实施服务160万"): one amount, after a word that names exactly one part given."""
     money = [m for m in parse.facts_of(policy_id).money if not m.denied]
-    if "correction" not in parse.acts or len(money) != 1 or len(parse.amounts) != 1:
+    if len(money) != 1 or len(parse.amounts) != 1:
         return None
     word = part_words(parse.reading, money[0].mention, load_genre(), whole_sentence=True)[0]
-    if not word:
+    # "软件其实是200万", "设备那块其实是1200万": the part's word, then what it really is — a correction too
+    if not word or ("correction" not in parse.acts and not re.search(re.escape(word) + _REALLY, parse.reading)):
         return None
     found = [(name, i) for name in state.slots.get(policy_id, {})
              for i, w in enumerate(state.part_word_list(policy_id, name)) if w == word]
     return (found[0][0], found[0][1], money[0].yuan) if len(found) == 1 else None
 
 
-def corrected_part(state: DialogueState, parse: Parse, policy_id: str) -> dict[str, tuple[int, tuple[int, ...]]]:
-    """Fact → (its new total, its parts) when the message corrects one part of an amount given in parts: by its old
-    value ("设备是400不是300") or by its word ("硬件其实是780万")."""
+def corrected_part(state: DialogueState, parse: Parse, policy_id: str) -> dict[str, tuple[Any, tuple[int, ...]]]:
+    """Fact → (its new value, its parts) when the message corrects one part of an amount given in parts, or one
+    element of a list: by its old value ("设备是400不是300", "峰会的审计费用是120万不是80万") or by its word ("硬件其实是
+    780万")."""
     slots = state.slots.get(policy_id, {})
     said = _said(parse)
     if said is not None:
@@ -56,6 +63,8 @@ def corrected_part(state: DialogueState, parse: Parse, policy_id: str) -> dict[s
         for name, slot in slots.items():
             if old in slot.parts and _in_parts(slot):
                 return {name: _with_part(slot, slot.parts.index(old), new)}
+            if isinstance(slot.value, list) and slot.value.count(old) == 1:
+                return {name: ([new if v == old else v for v in slot.value], ())}
         return {}
     if (named := _named(state, parse, policy_id)) is not None:
         name, i, new = named

@@ -183,7 +183,8 @@ def fill_slots(
         totals = {n: total for n, (total, _) in fixed.items()}
         new_state = state.with_slots(policy_id, totals, turn, _said_of(parse, policy_id, goal),
                                      parts={n: p for n, (_, p) in fixed.items()},
-                                     part_words={n: state.part_word_list(policy_id, n) for n in fixed})
+                                     part_words={n: state.part_word_list(policy_id, n)
+                                                 or state.element_word_list(policy_id, n) for n in fixed})
         return Filled(new_state, tuple(fixed), tuple(n for n in fixed if profile.get(n) != totals[n]))
     values: dict[str, Any] = dict(facts.values) | of_another_year(state, parse, policy_id, domain)
     values.update(bare_value(state.requested, parse, policy_id, domain))
@@ -224,7 +225,8 @@ def fill_slots(
                 at = element_at(parse.reading, m.mention.start) if m in facts.money else None
                 before = list(profile.get(name) or [])
                 named = state.element_word_list(policy_id, name)
-                if at is None and "correction" in parse.acts and len(facts.money) == 1 and named:
+                if at is None and "correction" in parse.acts and len([o for o in facts.money if not o.denied]) == 1 \
+                        and named:
                     at = element_named(parse.reading, named, aliases)  # "不对，论坛是160万": that element
                 if at is None and len(before) == 1 and not genre.adds_element.search(parse.reading):
                     at = 0  # "如果«base amount»只认了160万呢": the one element given, not a second one

@@ -198,7 +198,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     # "还要办一个…140万，那这个能拿多少": the element just added, alone, with what the year's others use counted
     alone = new_element_alone(base.profile(policy_id), filled.state.profile(policy_id), parse, policy_id,
                               goal.items, domain, state.as_of, tuple(t.text for t in state.history)) \
-        if goal and parse.asks_amount and not drop.values else None
+        if goal and not drop.values else None
     if drop.element_only or (drop.values and not drop.view):  # said of one element: its fate
         kept = filled.state.forget(policy_id, drop.element_only, base).with_slots(policy_id, drop.values, turn)
         filled = replace(filled, state=kept)
