@@ -718,3 +718,29 @@ def test_a_part_said_with_what_it_really_is_corrects_that_part(story: Story):
     story.say("我们拿了上海市智能工厂授牌，项目投资：设备300万、软件120万、系统集成60万，能补多少")
     story.say("软件其实是200万")  # no correction word at the start: "其实是" after the part's word
     assert story.profile["investment_yuan"] == 5_600_000
+
+
+def test_each_client_of_a_consultant_keeps_their_own_facts(story: Story):
+    """"另一个客户…" parks the first client's facts and goal; "回到第一家…" restores them, and the correction applies
+    to that client, not to the one asked about last."""
+    story.say("第一个客户拿了上海市智能工厂授牌，项目实际投资600万，能补多少")
+    second = story.say("另一个客户是区级标杆示范项目，已投入500万呢")
+    assert second.kind is ActionKind.ANSWER_AWARD and second.items == ("5",)
+    assert "investment_yuan" not in story.profile  # the first client's amount is not the second's
+    back = story.say("回到第一家，他们项目实际投资其实是800万")
+    assert back.items == ("1",)
+    assert story.profile["investment_yuan"] == 8_000_000 and "invested_yuan" not in story.profile
+    again = story.say("说回第二家客户，他们其实是市级的")
+    assert again.items == ("5",) and story.profile["invested_yuan"] == 5_000_000
+
+
+def test_a_new_client_who_names_nothing_is_asked_which_item(story: Story):
+    story.say("第一家客户拿了上海市智能工厂授牌，项目实际投资300万，能补多少")
+    assert story.say("好的。另外一家客户还没想好申报哪一项，他们能补多少").kind is ActionKind.ASK_ITEM
+
+
+def test_another_enterprise_inside_a_sentence_is_not_another_client(story: Story):
+    story.say("服务商这块，今年服务金额80万，能补多少")
+    story.say("我们还给嘉定另一家企业做了诊断，服务金额加上20万，一共多少")
+    assert story.profile["service_amount_yuan"] in (1_000_000, 200_000)  # the same applicant's facts, not a fresh start
+    assert story.state.subject == 0

@@ -176,6 +176,11 @@ class DialogueState:
     """The clause the last answer rested on ("一事一议是什么意思" … "那谁来批准" asks more about it)."""
     projects: tuple[Any, ...] = ()
     """Earlier projects set aside under the same items (:class:`assistant.dialogue.projects.Project`)."""
+    subjects: tuple[Any, ...] = ()
+    """The enterprises asked about, by their order in the talk; the current one's entry is stale until it is
+    parked (:class:`assistant.dialogue.subjects.Subject`)."""
+    subject: int = 0
+    """The place of the enterprise now asked about (0: the first)."""
 
     def profile(self, policy_id: str | None = None) -> dict[str, Any]:
         """Fact name → value for a policy (default: the current one)."""

@@ -44,6 +44,7 @@ from assistant.dialogue.state import (
     TurnKind,
     TurnNotes,
 )
+from assistant.dialogue.subjects import turn_subject
 from assistant.dialogue.years import another_year, split_by_year
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
@@ -115,6 +116,7 @@ def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
 def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueState:
     """The state after one user message."""
     parse = obs.parse
+    state = turn_subject(state, parse)  # "另一个客户…", "回到第一家…": whose facts this message is about
     turn = state.turn + 1
     kind = _turn_kind(parse, state)
     history = (*state.history, Turn(turn, parse.text, kind))

@@ -98,6 +98,8 @@ class Genre:
     drops_element: re.Pattern[str]
     this_one: re.Pattern[str]
     asks_if_funded: re.Pattern[str]
+    another_subject: re.Pattern[str]
+    back_to_subject: re.Pattern[str]
     undone: re.Pattern[str]
     not_yet: re.Pattern[str]
     denied_amount: re.Pattern[str]
@@ -253,6 +255,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             drops_element=_compile(data["drops_element"], "drops_element"),
             this_one=_compile(data["this_one"], "this_one"),
             asks_if_funded=_compile(data["asks_if_funded"], "asks_if_funded"),
+            another_subject=_compile(data["another_subject"], "another_subject"),
+            back_to_subject=_compile(data["back_to_subject"], "back_to_subject"),
             undone=_compile(data["undone"], "undone"),
             not_yet=_compile(data["not_yet"], "not_yet"),
             denied_amount=_compile(data["denied_amount"], "denied_amount"),
