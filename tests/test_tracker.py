@@ -744,3 +744,10 @@ def test_another_enterprise_inside_a_sentence_is_not_another_client(story: Story
     story.say("我们还给嘉定另一家企业做了诊断，服务金额加上20万，一共多少")
     assert story.profile["service_amount_yuan"] in (1_000_000, 200_000)  # the same applicant's facts, not a fresh start
     assert story.state.subject == 0
+
+
+def test_an_item_taken_out_of_a_total_leaves_the_others(story: Story):
+    story.say("我们三项：智能工厂授牌，项目投资500万；两化融合贯标通过了；还是首次规上。合计能拿多少")
+    assert set(story.state.goal.items) == {"1", "2", "4"}
+    action = story.say("贯标那个不算了")
+    assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"1", "4"}

@@ -12,6 +12,7 @@ from assistant.dialogue.domain import Domain
 from assistant.dialogue.slots import items_from_facts
 from assistant.dialogue.state import DialogueState, Goal, GoalKind, TurnKind
 from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
 
 
 def _what_if_within(parse: Parse, policy_id: str, items: Sequence[str], goal_items: Sequence[str]) -> bool:
@@ -35,6 +36,10 @@ def next_goal(
     req = state.requested if state.requested and state.requested.policy_id in (policy_id, None) else None
     same_project = ("same_project" in parse.acts or state.same_project) and "different_projects" not in parse.acts
     question = kind in ("award", "eligibility", "match")
+    if goal is not None and len(goal.items) > 1 and items and set(items) < set(goal.items) \
+            and load_genre().drops_element.search(parse.reading) and not parse.amounts:
+        # "首次规上那个去掉，不算了" after a total of three items: the total of the others
+        return replace(goal, items=tuple(i for i in goal.items if i not in items), answered=False), False
 
     if req is not None and req.kind == "item" and items and kind != "lookup":
         # Picking an item from the menu (shown for a figure, or for "what can we claim") asks for its figure.
