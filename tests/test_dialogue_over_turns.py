@@ -829,3 +829,13 @@ def test_the_event_added_after_two_others_is_asked_about_alone(fast_assistant: A
     *_, bare = talk(fast_assistant, "2024年在嘉定办了一场国际峰会，审计确认180万，能补多少",
                     "今年又在嘉定办了一场全国性论坛，审计确认70万，这场呢")
     assert bare.amount_yuan == 350_000  # "这场呢": that event, another year's cap
+
+
+def test_amounts_of_several_projects_of_one_item_are_each_capped(fast_assistant: Assistant):
+    """"两个区级标杆项目：A投了500万，B投了1000万": each project is capped on its own (150 + 200), never the sum
+    (1500 × 30% = 450 → 200)."""
+    (total,) = talk(fast_assistant, "我们有两个区级标杆示范项目：设备联网项目投了500万，质量追溯项目投了1000万，一共能拿多少")
+    assert total.amount_yuan == 3_500_000
+    *_, by_level = talk(fast_assistant, "标杆示范项目能拿多少", "市级那个投了三百万，国家级那个投了四千万",
+                        "两个加起来一共能拿多少")
+    assert by_level.amount_yuan == 900_000 + 10_000_000  # 300 × 30% = 90 (市级); 4000 × 30% = 1200 → 国家级 1000

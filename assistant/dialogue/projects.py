@@ -84,6 +84,37 @@ def moved_elsewhere(state: Any, parse: Parse, policy_id: str, domain: Domain) ->
     return out
 
 
+def split_projects(state: Any, parse: Parse, policy_id: str, goal: Goal | None, turn: int, domain: Domain) -> Any:
+    """"两个区级标杆示范项目：产线联网项目已投入400万，仓储数字化项目已投入900万", "区级那个投了五百万，市级那个投了两千
+    万": one project amount said of several projects at once. Each amount is one project's, with the options said in
+    its own stretch of the message ("区级那个…"); all but the last are set aside, the last is current. A question
+    of the total adds them up, each with its own cap."""
+    if goal is None or len(goal.items) != 1:
+        return state
+    own = own_facts(domain, policy_id, goal.items)
+    money = [n for n in domain.amount_facts(policy_id, goal.items)
+             if n in own and getattr(domain.fact_spec(policy_id, n), "type", "") == "money"]
+    said = sorted((m for m in parse.facts_of(policy_id).money if not (m.denied or m.expected_award)),
+                  key=lambda m: m.mention.start)
+    claims = [m.best_claims(money) for m in said]
+    if len(said) < 2 or any(len(c) != 1 for c in claims) or len({c[0] for c in claims}) != 1:
+        return state
+    fact, start, per = claims[0][0], 0, []
+    for m in said:
+        options = {o.fact: o.option for o in parse.options
+                   if o.policy_id == policy_id and o.fact in own and start <= o.start < m.mention.start}
+        per.append({fact: m.yuan, **options})
+        start = m.mention.end
+    chosen = [p for p in per if len(p) > 1]
+    distinct = len(chosen) == len(per) and len({tuple(sorted(p.items()))[1:] for p in chosen}) == len(per)
+    if not (load_genre().several_projects.search(parse.reading) or distinct):
+        return state
+    profile = state.profile(policy_id)
+    base = {f: profile[f] for f in own if f in profile and f != fact}
+    aside = [Project(goal.items, {**base, **p}) for p in per[:-1]]
+    return replace(state.with_slots(policy_id, per[-1], turn), projects=(*state.projects, *aside))
+
+
 def links_items(parse: Parse, policy_id: str, goal: Goal | None) -> bool:
     """"同一个项目" said of items — naming one, or of a goal about several — links them for the rest of the talk;
     said only of other support for the one item discussed ("同一个项目镇里给过20万"), it links nothing."""

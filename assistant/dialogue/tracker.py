@@ -32,7 +32,7 @@ from assistant.dialogue.implied import implied_items, with_recent
 from assistant.dialogue.list_elements import drop_failing_elements
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.policy_choice import choose_policy
-from assistant.dialogue.projects import links_items, moved_elsewhere, set_aside
+from assistant.dialogue.projects import links_items, moved_elsewhere, set_aside, split_projects
 from assistant.dialogue.scope import out_of_scope, place_is_a_fact
 from assistant.dialogue.slots import fill_slots, items_from_facts
 from assistant.dialogue.state import (
@@ -194,6 +194,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         words = {n: tuple(w for m in given for w in part_words(parse.reading, m, load_genre())) for n in base_name}
         filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn, parts=pieces, part_words=words))
     filled = replace(filled, state=split_by_year(filled.state, parse, policy_id, goal, turn, domain))
+    filled = replace(filled, state=split_projects(filled.state, parse, policy_id, goal, turn, domain))
     named = {n: base.element_word_list(policy_id, n) for n in base.slots.get(policy_id, {})}
     drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain,
                                  after=filled.state.profile(policy_id), named=named)

@@ -100,6 +100,7 @@ class Genre:
     asks_if_funded: re.Pattern[str]
     another_subject: re.Pattern[str]
     back_to_subject: re.Pattern[str]
+    several_projects: re.Pattern[str]
     undone: re.Pattern[str]
     not_yet: re.Pattern[str]
     denied_amount: re.Pattern[str]
@@ -257,6 +258,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             asks_if_funded=_compile(data["asks_if_funded"], "asks_if_funded"),
             another_subject=_compile(data["another_subject"], "another_subject"),
             back_to_subject=_compile(data["back_to_subject"], "back_to_subject"),
+            several_projects=_compile(data["several_projects"], "several_projects"),
             undone=_compile(data["undone"], "undone"),
             not_yet=_compile(data["not_yet"], "not_yet"),
             denied_amount=_compile(data["denied_amount"], "denied_amount"),
