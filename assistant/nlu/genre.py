@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -185,6 +185,10 @@ def _words(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+#: The fields that hold one regular expression, each read from the key of the same name.
+_PATTERN_FIELDS = tuple(f.name for f in fields(Genre) if f.type == "re.Pattern[str]")
+
+
 def parse_genre(data: Mapping[str, Any]) -> Genre:
     """Validate the genre mapping; raise :class:`DataError` naming the field that is wrong."""
     try:
@@ -196,6 +200,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
         if missing_acts or missing_topics:
             raise DataError(f"{GENRE_FILE}: 缺少 {missing_acts + missing_topics}")
         return Genre(
+            **{name: _compile(data[name], name) for name in _PATTERN_FIELDS},
             places=_words(places, "zh"),
             english_places=dict(places.get("en") or {}),
             registration_words=_words(places, "registration_words"),
@@ -205,89 +210,13 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
                 _compile(p, f"other_scheme_patterns[{n}]") for n, p in enumerate(data.get("other_scheme_patterns") or [])
             ),
             off_topic=_words(data, "off_topic"),
-            writing_task=_compile(data["writing_task"], "writing_task"),
             injection=tuple(_compile(p, f"injection[{n}]") for n, p in enumerate(data["injection"])),
             attribution=tuple(_compile(p, f"attribution[{n}]") for n, p in enumerate(data["attribution"])),
-            injected_order=_compile(data["injected_order"], "injected_order"),
-            imperative=_compile(data["imperative"], "imperative"),
             acts={a: _compile(acts[a], f"acts.{a}") for a in ACTS},
             lookup_topics={t: _compile(topics[t], f"lookup_topics.{t}") for t in LOOKUP_TOPICS},
             topic_hints={str(t): str(w) for t, w in (data.get("topic_hints") or {}).items() if t in LOOKUP_TOPICS},
-            money_words=_compile(data["money_words"], "money_words"),
-            question=_compile(data["question"], "question"),
-            amount_question=_compile(data["amount_question"], "amount_question"),
-            count_question=_compile(data["count_question"], "count_question"),
-            planned=_compile(data["planned"], "planned"),
-            whole_amount=_compile(data["whole_amount"], "whole_amount"),
             relative_years={str(k): int(v) for k, v in data["relative_years"].items()},
-            back_reference=_compile(data["back_reference"], "back_reference"),
-            which_ones=_compile(data["which_ones"], "which_ones"),
-            in_progress=_compile(data["in_progress"], "in_progress"),
-            superlative=_compile(data["superlative"], "superlative"),
-            hypothetical=_compile(data["hypothetical"], "hypothetical"),
-            what_if_sentence=_compile(data["what_if_sentence"], "what_if_sentence"),
-            share=_compile(data["share"], "share"),
-            third_party=_compile(data["third_party"], "third_party"),
-            part_of_total=_compile(data["part_of_total"], "part_of_total"),
-            other_level=_compile(data["other_level"], "other_level"),
-            this_project=_compile(data["this_project"], "this_project"),
-            comparison=_compile(data["comparison"], "comparison"),
-            support_words=_compile(data["support_words"], "support_words"),
-            increment=_compile(data["increment"], "increment"),
-            in_pieces=_compile(data["in_pieces"], "in_pieces"),
             breakdown_parts=tuple(data["breakdown_parts"]),
-            another_project=_compile(data["another_project"], "another_project"),
-            option_not_about=_compile(data["option_not_about"], "option_not_about"),
-            negated_option=_compile(data["negated_option"], "negated_option"),
-            negation=_compile(data["negation"], "negation"),
-            negated_list=_compile(data["negated_list"], "negated_list"),
-            asks_meaning=_compile(data["asks_meaning"], "asks_meaning"),
-            asks_scope=_compile(data["asks_scope"], "asks_scope"),
-            wants_money=_compile(data["wants_money"], "wants_money"),
-            asks_if_ended=_compile(data["asks_if_ended"], "asks_if_ended"),
-            past_aspect=_compile(data["past_aspect"], "past_aspect"),
-            says_what=_compile(data["says_what"], "says_what"),
-            excluded_part=_compile(data["excluded_part"], "excluded_part"),
-            spent_unitless=_compile(data["spent_unitless"], "spent_unitless"),
-            awarded_by=_compile(data["awarded_by"], "awarded_by"),
-            none_given=_compile(data["none_given"], "none_given"),
-            not_same_as=_compile(data["not_same_as"], "not_same_as"),
-            list_part=_compile(data["list_part"], "list_part"),
-            drops_element=_compile(data["drops_element"], "drops_element"),
-            this_one=_compile(data["this_one"], "this_one"),
-            asks_if_funded=_compile(data["asks_if_funded"], "asks_if_funded"),
-            another_subject=_compile(data["another_subject"], "another_subject"),
-            back_to_subject=_compile(data["back_to_subject"], "back_to_subject"),
-            several_projects=_compile(data["several_projects"], "several_projects"),
-            undone=_compile(data["undone"], "undone"),
-            not_yet=_compile(data["not_yet"], "not_yet"),
-            denied_amount=_compile(data["denied_amount"], "denied_amount"),
-            delegation=_compile(data["delegation"], "delegation"),
-            cue_fillers=_compile(data["cue_fillers"], "cue_fillers"),
-            expected_award=_compile(data["expected_award"], "expected_award"),
-            rate_award=_compile(data["rate_award"], "rate_award"),
-            result_words=_compile(data["result_words"], "result_words"),
-            said_back=_compile(data["said_back"], "said_back"),
-            confirm_tag=_compile(data["confirm_tag"], "confirm_tag"),
-            vague_terms=_compile(data["vague_terms"], "vague_terms"),
-            asks_measure=_compile(data["asks_measure"], "asks_measure"),
-            asks_conditions=_compile(data["asks_conditions"], "asks_conditions"),
-            refines=_compile(data["refines"], "refines"),
-            approximate=_compile(data["approximate"], "approximate"),
-            element_ordinal=_compile(data["element_ordinal"], "element_ordinal"),
-            adds_element=_compile(data["adds_element"], "adds_element"),
-            another_year=_compile(data["another_year"], "another_year"),
-            adds_up=_compile(data["adds_up"], "adds_up"),
-            self_correction=_compile(data["self_correction"], "self_correction"),
-            given_to_us=_compile(data["given_to_us"], "given_to_us"),
-            follow_up_opening=_compile(data["follow_up_opening"], "follow_up_opening"),
-            needed_before=_compile(data["needed_before"], "needed_before"),
-            their_support=_compile(data["their_support"], "their_support"),
-            instead=_compile(data["instead"], "instead"),
-            counted=_compile(data["counted"], "counted"),
-            this_part=_compile(data["this_part"], "this_part"),
-            needed_after=_compile(data["needed_after"], "needed_after"),
-            needed_after_either=_compile(data["needed_after_either"], "needed_after_either"),
             scales=tuple(sorted(((str(w).lower(), Fraction(str(f))) for w, f in (data.get("scales") or {}).items()),
                                 key=lambda x: -len(x[0]))),
         )
