@@ -391,6 +391,7 @@ def test_who_assesses_the_applications_is_the_clause_that_weighs_them(retriever:
         ("第二部分里的第三小节讲什么", "二（三）"),  # a part placed inside another placed part, not the outer one
         ("第二章第一节包括哪些", "二（一）"),
         ("引进研究院、办会、搞培训，放在哪一节", "二（三）"),  # asked which part holds the items: the part as a whole
+        ("二级节点、标杆示范、服务商这三条归哪一节", "二（二）"),  # which part holds them, however unevenly they match
     ],
 )
 def test_a_part_named_by_its_place_is_found(retriever: Retriever, query: str, clause_id: str) -> None:

@@ -15,14 +15,11 @@ characters or English. So the analyser
   ``规模以上``, ``listing`` → ``上市``; the ``synonyms`` of ``retrieval.yaml``). These are domain vocabulary, not
   per-question rules.
 
-This module holds only what is generic to Chinese: normalisation, tokenisation, the general-language word weights.
-The genre's words (stop words; the words for "money from the government": any such policy pays "补贴", "资助" or
-"奖励", and a question's choice among them says nothing about which clause answers it; English words; the senses
-every policy has) are data in ``genre.yaml``, and everything a particular policy says is data in its folder.
-
-What is generic to Chinese (normalisation, readings, the general-language word weights, bigrams) lives in
-:mod:`assistant.retrieval.chinese_text`, and the matching of synonyms and senses on a question's word boundaries in
-:mod:`assistant.retrieval.query_matches`; this module holds the analyser and re-exports their public names.
+The genre's words (stop words, idioms, the words for "money from the government" — "补贴", "资助", "奖励" say nothing
+about which clause answers —, English words, the senses every policy has) are data in ``genre.yaml``; what a policy
+says is data in its folder. What is generic to Chinese (normalisation, readings, general-language word weights,
+bigrams) lives in :mod:`assistant.retrieval.chinese_text`, the matching of synonyms and senses on a question's word
+boundaries in :mod:`assistant.retrieval.query_matches`; this module holds the analyser and re-exports their names.
 
 Abbreviations, English words and senses are matched on word boundaries of the question (jieba's cut, or whole
 English words), never inside a word: "项目的补贴" does not contain the word "目的". A sense phrasing found in a
@@ -111,6 +108,7 @@ class Analyzer:
         self._idioms = re.compile("|".join(map(re.escape, idioms))) if idioms else None
         self.funding_words = frozenset(normalise(w) for w in vocabulary.funding_words)
         self.list_words = tuple(normalise(w) for w in vocabulary.list_words)
+        self.which_part = tuple(normalise(w) for w in vocabulary.which_part)
         self.terms = tuple(dict.fromkeys(normalise(t) for t in vocabulary.terms if t.strip()))
         self._term_set = frozenset(self.terms)
         synonyms: dict[str, list[str]] = {}

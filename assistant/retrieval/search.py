@@ -22,6 +22,7 @@ from assistant.retrieval.bm25 import BM25Index, LexicalScores
 from assistant.retrieval.chroma_index import ChromaIndex
 from assistant.retrieval.embedders import Embedder
 from assistant.retrieval.hits import (
+    WHOLE_PART_SPREAD,
     Hit,
     prefer_common_part,
     prefer_named_part,
@@ -248,7 +249,9 @@ class Searcher:
     @staticmethod
     def _whole_part(state: _State, hits: list[Hit], norm: str, candidates: np.ndarray) -> int | None:
         """The index of the part a list question asks about as a whole (see :func:`whole_part`), if any."""
-        part = whole_part(hits, any(w in norm for w in state.analyzer.list_words))
+        which = any(w in norm for w in state.analyzer.which_part)  # "这三条归哪一节": the part, however uneven
+        asks_list = which or any(w in norm for w in state.analyzer.list_words)
+        part = whole_part(hits, asks_list, 0.0 if which else WHOLE_PART_SPREAD)
         ci = state.clause_index.get(part) if part is not None else None
         return ci if ci is not None and candidates[ci] else None
 

@@ -35,7 +35,7 @@ from assistant.errors import DataError
 RETRIEVAL_FILE = "retrieval.yaml"
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 _SECTIONS = ("terms", "synonyms", "senses")
-_GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", "list_words", "synonyms", "senses", "places")
+_GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", "list_words", "which_part", "synonyms", "senses", "places")
 #: Ordinals a caller names a part by ("第二大类"): 1 to this number, in Chinese numerals and digits.
 MAX_PLACE = 10
 #: The name of a place sense starts so ("place subsection 2"): a part the question points at by its number.
@@ -91,6 +91,9 @@ class Vocabulary:
     list_words: tuple[str, ...] = ()
     """Words that ask for a list of things ("哪些", "哪几类", "讲了些什么"): with the items of one part each matching a
     piece of the question, the part is what is asked (see :func:`assistant.retrieval.hits.whole_part`)."""
+    which_part: tuple[str, ...] = ()
+    """Words that ask which part holds the things a question names ("这三条归哪一节"): the part, however unevenly
+    the things match."""
 
     def merged(self, other: Vocabulary) -> Vocabulary:
         """Both vocabularies: terms once each; a synonym both define expands to both targets, each word once (the
@@ -107,6 +110,7 @@ class Vocabulary:
             idioms=tuple(dict.fromkeys((*self.idioms, *other.idioms))),
             funding_words=tuple(dict.fromkeys((*self.funding_words, *other.funding_words))),
             list_words=tuple(dict.fromkeys((*self.list_words, *other.list_words))),
+            which_part=tuple(dict.fromkeys((*self.which_part, *other.which_part))),
         )
 
 
@@ -145,6 +149,7 @@ def genre_vocabulary(path: Path = GENRE_FILE) -> Vocabulary:
         idioms=tuple(_strings(data.get("idioms"), path, "idioms")),
         funding_words=tuple(_strings(data.get("funding_words"), path, "funding_words")),
         list_words=tuple(_strings(data.get("list_words"), path, "list_words")),
+        which_part=tuple(_strings(data.get("which_part"), path, "which_part")),
     )
 
 
