@@ -839,3 +839,23 @@ def test_amounts_of_several_projects_of_one_item_are_each_capped(fast_assistant:
     *_, by_level = talk(fast_assistant, "标杆示范项目能拿多少", "市级那个投了三百万，国家级那个投了四千万",
                         "两个加起来一共能拿多少")
     assert by_level.amount_yuan == 900_000 + 10_000_000  # 300 × 30% = 90 (市级); 4000 × 30% = 1200 → 国家级 1000
+
+
+def test_an_apology_then_what_the_amount_really_is_corrects_it(fast_assistant: Assistant):
+    *_, reply = talk(fast_assistant, "服务商这块，我们今年实际发生服务金额600万，能拿多少",
+                     "抱歉，会计核对后说实际上是200万")
+    assert reply.amount_yuan == 600_000  # 200 × 30%, not 600 × 30% → cap 100
+
+
+@pytest.mark.parametrize("text", ["我们厂今年换了一批新设备，有没有税收减免", "招人有补贴吗，我们要招二十个工人"])
+def test_tax_breaks_and_hiring_subsidies_are_other_schemes(fast_assistant: Assistant, text: str):
+    (reply,) = talk(fast_assistant, text)
+    assert reply.intent == "out_of_scope" and reply.amount_yuan is None
+
+
+def test_how_to_claim_cites_the_rule_unless_the_items_own_clause_sets_a_step(assistant: Assistant):
+    # (the product's retriever: the rule is found among its first hits)
+    *_, bench = talk(assistant, "区级标杆，已投入600万，能补多少", "那标杆这笔钱是做完直接给吗？要不要先报？")
+    assert ids(bench)[0] == "13"  # 第5条 says nothing of how it is claimed: 先申报、后补助
+    *_, event = talk(assistant, "我们打算在嘉定办个全国性论坛，区里有补贴吗", "要准备什么材料、走什么手续？")
+    assert ids(event)[0] == "9"  # the event's own step: 事前备案

@@ -140,7 +140,13 @@ def _chosen(ctx: Context) -> list[Clause]:
         return [focus]
     # "材料要准备哪些", "多久能到账", "先申报再给还是直接给": the policy's rule on how support is claimed — unless the
     # message names the item whose own clause sets its procedure ("办大赛，补贴怎么申请" → 事前备案).
-    procedure = "procedure" in parse.topics and not set(items) & named_here
+    own_steps = [i for i in (items or (goal.items if goal is not None else ())) if rules is not None
+                 and load_genre().lookup_topics["procedure"].search(policy.clause(rules.item(i).clause).text)]
+    if "procedure" in parse.topics and own_steps and rules is not None:
+        # "要准备什么材料、走什么手续" about an event: its own step (事前备案) first, then the policy's rule
+        rule = _rule_clause(ctx, "procedure")
+        return [policy.clause(rules.item(own_steps[0]).clause), *([rule] if rule is not None else [])]
+    procedure = "procedure" in parse.topics
     if procedure and decisive is not None and rules is not None \
             and any(i.clause == decisive.clause.clause_id for i in rules.items):
         return [decisive.clause]  # "要备案吗": the words of one item's own procedure (事前备案), not the general rule
