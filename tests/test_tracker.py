@@ -751,3 +751,20 @@ def test_an_item_taken_out_of_a_total_leaves_the_others(story: Story):
     assert set(story.state.goal.items) == {"1", "2", "4"}
     action = story.say("贯标那个不算了")
     assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"1", "4"}
+
+
+@pytest.mark.parametrize(("when", "violated"), [("去年的事", True), ("2022年的事了", False), ("前年吧", False)])
+def test_a_bare_year_after_a_year_tied_fact_says_when_it_happened(story: Story, when: str, violated: bool):
+    """第14条 cancels for a serious violation in the year before applying: "去年的事" confirms it, "2022年的事了" and
+    "前年吧" put it outside that year (asked on 2025-06-01)."""
+    story.say("我们注册、纳税都在嘉定，想报贯标奖励，能申请吗")
+    story.say("对了，我们被认定过一次严重失信行为")
+    action = story.say(when)
+    assert action.kind is ActionKind.ANSWER_ELIGIBILITY
+    assert story.profile["serious_violation_prior_year"] is violated
+
+
+def test_a_bare_year_read_as_vague_still_answers_the_question(story: Story):
+    story.say("我们注册、纳税都在嘉定，想报贯标奖励，能申请吗")
+    story.say("对了，我们被认定过一次严重失信行为")
+    assert story.decide_as("去年的事", "vague", 0.65).kind is ActionKind.ANSWER_ELIGIBILITY  # the reader's guess, pinned

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.dialogue.bare_replies import STRONG_CLAIM, bare_value, corrected_wan, spec_type, spent_wan
-from assistant.dialogue.derived_slots import carried_amount, of_another_year, scaled
+from assistant.dialogue.derived_slots import carried_amount, of_another_year, scaled, year_of_last_fact
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import element_at, element_named, element_word, item_aliases
 from assistant.dialogue.pieces import corrected_part
@@ -186,7 +186,8 @@ def fill_slots(
                                      part_words={n: state.part_word_list(policy_id, n)
                                                  or state.element_word_list(policy_id, n) for n in fixed})
         return Filled(new_state, tuple(fixed), tuple(n for n in fixed if profile.get(n) != totals[n]))
-    values: dict[str, Any] = dict(facts.values) | of_another_year(state, parse, policy_id, domain)
+    values: dict[str, Any] = dict(facts.values) | of_another_year(state, parse, policy_id, domain) \
+        | year_of_last_fact(state, parse, policy_id, domain)
     values.update(bare_value(state.requested, parse, policy_id, domain))
     hoped: list[int] = []
     pending: list[MoneyReading] = []
