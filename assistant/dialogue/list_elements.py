@@ -68,18 +68,14 @@ def element_named(reading: str, words: tuple[str, ...], aliases: tuple[str, ...]
     return hits[0] if len(hits) == 1 and words.count(words[hits[0]]) == 1 else None
 
 
+def element_words(state: DialogueState, policy_id: str) -> dict[str, tuple[str, ...]]:
+    """List fact → the words its elements were given with (see :meth:`DialogueState.element_word_list`)."""
+    return {n: state.element_word_list(policy_id, n) for n in state.slots.get(policy_id, {})}
+
+
 def names_one_element(state: DialogueState, parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
     """The message names one element of an item's list by its word ("如果只办了那个大赛呢")."""
-    rules = domain.rules.get(policy_id)
-    if rules is None:
-        return False
-    aliases = item_aliases(domain, policy_id, items)
-    for item_id in items:
-        each = rules.item(item_id).each
-        words = state.element_word_list(policy_id, each.fact) if each is not None else ()
-        if words and element_named(parse.reading, words, aliases) is not None:
-            return True
-    return False
+    return _by_word(parse.reading, element_words(state, policy_id), domain, policy_id, items) is not None
 
 
 @dataclass(frozen=True)
@@ -133,14 +129,13 @@ def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str,
         for item_id in items:
             each = rules.item(item_id).each
             elements = list(profile.get(each.fact) or []) if each else []
-            word = element_named(parse.reading, named[each.fact], item_aliases(domain, policy_id, items)) \
-                if each is not None and named and named.get(each.fact) else None
+            word = _by_word(parse.reading, named or {}, domain, policy_id, (item_id,))
             kept = _list_part(elements, parse.reading, parse.asks_amount, word) if each and len(elements) >= 2 else None
             if each is not None and kept is not None:
                 return Dropped({each.fact: kept}, (), frozenset(), view=True)
     ordinal = next(load_genre().element_ordinal.finditer(parse.reading), None)
     added = _added_one(profile, after or {}, rules, items) if ordinal is None and rules is not None else None
-    by_word = _by_word(parse.reading, named or {}, rules, items, domain, policy_id) if ordinal is None else None
+    by_word = _by_word(parse.reading, named or {}, domain, policy_id, items) if ordinal is None else None
     if rules is None or not stated or (ordinal is None and added is None and by_word is None):
         return Dropped({}, (), frozenset())
     at = element_at(parse.reading, ordinal.end()) if ordinal is not None else by_word if by_word is not None else -1
@@ -169,9 +164,10 @@ def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str,
     return Dropped(values, tuple(notes), frozenset(element_only))
 
 
-def _by_word(reading: str, named: Mapping[str, tuple[str, ...]], rules: Any, items: tuple[str, ...], domain: Domain,
-             policy_id: str) -> int | None:
-    """The element of an item's list the message names by its word, if exactly one."""
+def _by_word(reading: str, named: Mapping[str, tuple[str, ...]], domain: Domain, policy_id: str,
+             items: tuple[str, ...]) -> int | None:
+    """The element of the items' list the message names by its word (``named``: the words per list fact), if one."""
+    rules = domain.rules.get(policy_id)
     if rules is None:
         return None
     for item_id in items:

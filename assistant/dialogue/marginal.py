@@ -35,14 +35,13 @@ def new_element_alone(before: dict[str, Any], after: dict[str, Any], parse: Pars
         return None
     item = rules.item(items[0])
     each = item.each
-    received_facts = [p.received_fact for p in item.award
-                      if isinstance(p, CapPart) and p.scope == "applicant_year" and p.received_fact]
-    if each is None or not received_facts or after.get(received_facts[0]):
+    cap = next((p for p in item.award if isinstance(p, CapPart) and p.scope == "applicant_year"), None)
+    received = cap.received_fact if cap is not None else None
+    if each is None or cap is None or received is None or after.get(received):
         return None  # "这40万已经到账了…这一场呢": what the earlier elements got is said, already counted
     old, new = list(before.get(each.fact) or []), list(after.get(each.fact) or [])
     if not old or len(new) != len(old) + 1 or new[: len(old)] != old:
         return None
-    cap = next(p for p in item.award if isinstance(p, CapPart) and p.received_fact == received_facts[0])
     now, then = _years(parse.reading, as_of.year), set().union(*(_years(t, as_of.year) for t in said_before))
     if now and then and not now & then:
         note = f"此前各{each.element}在{'、'.join(map(str, sorted(then)))}年，不占本年度“{cap.quote}”"
@@ -54,4 +53,4 @@ def new_element_alone(before: dict[str, Any], after: dict[str, Any], parse: Pars
     # (no count of the earlier elements in the words: a number the answer says is a figure the guard checks)
     note = (f"本年度此前各{each.element}按{label}合计{format_yuan(earlier.amount_yuan)}，"
             f"与本{each.element}共用“{cap.quote}”")
-    return Dropped({each.fact: new[-1:], received_facts[0]: earlier.amount_yuan}, (note,), frozenset(), view=True)
+    return Dropped({each.fact: new[-1:], received: earlier.amount_yuan}, (note,), frozenset(), view=True)

@@ -29,7 +29,7 @@ from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
 from assistant.dialogue.implied import implied_items, with_recent
-from assistant.dialogue.list_elements import drop_failing_elements
+from assistant.dialogue.list_elements import drop_failing_elements, element_words
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import links_items, moved_elsewhere, set_aside, split_projects
@@ -195,9 +195,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn, parts=pieces, part_words=words))
     filled = replace(filled, state=split_by_year(filled.state, parse, policy_id, goal, turn, domain))
     filled = replace(filled, state=split_projects(filled.state, parse, policy_id, goal, turn, domain))
-    named = {n: base.element_word_list(policy_id, n) for n in base.slots.get(policy_id, {})}
     drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain,
-                                 after=filled.state.profile(policy_id), named=named)
+                                 after=filled.state.profile(policy_id), named=element_words(base, policy_id))
     # "还要办一个…140万，那这个能拿多少": the element just added, alone, with what the year's others use counted
     alone = new_element_alone(base.profile(policy_id), filled.state.profile(policy_id), parse, policy_id,
                               goal.items, domain, state.as_of, tuple(t.text for t in state.history)) \
