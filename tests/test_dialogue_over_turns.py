@@ -695,6 +695,9 @@ def test_one_part_corrected_by_its_word_moves_the_total(fast_assistant: Assistan
     (date(2025, 4, 10), "去年被重大处罚过，今年申报会不会被取消资格？", "不符合"),
     (date(2025, 6, 12), "我们2023年被重大处罚过，2025年申报会不会被取消资格？", "还需确认"),  # two years before
     (date(2024, 8, 20), "我们2023年被重大处罚过，2025年再申报会不会被取消资格？", "还需确认"),  # applying later
+    # the year said in its own clause before the fact's, in words as voice typing writes it
+    (date(2025, 3, 1), "我们是前年，就是二〇二三年，有一次安全生产的重大违法，会不会被取消资格？", "还需确认"),
+    (date(2025, 3, 1), "我们是去年，就是二零二四年，有一次安全生产的重大违法，会不会被取消资格？", "不符合"),
 ])
 def test_a_violation_counts_only_in_the_year_before_the_application(fast_assistant: Assistant, as_of: date, text: str,
                                                                     verdict: str):
@@ -859,3 +862,23 @@ def test_how_to_claim_cites_the_rule_unless_the_items_own_clause_sets_a_step(ass
     assert ids(bench)[0] == "13"  # 第5条 says nothing of how it is claimed: 先申报、后补助
     *_, event = talk(assistant, "我们打算在嘉定办个全国性论坛，区里有补贴吗", "要准备什么材料、走什么手续？")
     assert ids(event)[0] == "9"  # the event's own step: 事前备案
+
+
+@pytest.mark.parametrize("text", [
+    "我们是服务商，给区里企业做了两个项目，合同额分别是1,250,000元和1,850,000元，能补多少？",  # digits grouped
+    "我们是服务商，给区内企业做了两单，一单125万，一单185万，能补多少？",  # each amount after a word for one piece
+])
+def test_several_amounts_of_one_yearly_service_base_add_up(fast_assistant: Assistant, text: str):
+    assert fast_assistant.new_conversation(date(2025, 3, 1)).ask(text).amount_yuan == 930_000  # (125 + 185)万 × 30%
+
+
+def test_one_more_contract_is_another_project_under_the_same_cap(fast_assistant: Assistant):
+    *_, more = talk(fast_assistant, "我们是服务商，给区内企业做了两个项目，服务金额分别是125万和185万，能补多少？",
+                    "还有一单给嘉定另一家企业做的安全服务，合同40万，加上一共多少？")
+    assert more.amount_yuan == 1_000_000  # (125 + 185 + 40)万 × 30% = 105万 > the 100万 cap
+
+
+@pytest.mark.parametrize("doubt", ["你确定吗？", "我们领导说应该是一百八十万", "你确定吗？我们领导说应该是一百八十万"])
+def test_a_figure_doubted_or_heard_from_someone_is_the_figure_again(fast_assistant: Assistant, doubt: str):
+    *_, again = talk(fast_assistant, "区级标杆已投入六百万，市里给了一百万补助，没有配套要求，区里能补多少？", doubt)
+    assert again.intent == "award" and again.amount_yuan == 1_000_000  # min(180万, 200万, 200万 − 100万): 180 is no fact

@@ -512,3 +512,15 @@ def test_per_event_or_per_year_with_the_cap_said_back_is_the_items_text(lexical:
 def test_a_yes_or_no_about_validity_follows_the_question(lexical: Assistant, question: str, as_of: date, starts: str):
     reply = lexical.new_conversation(as_of).ask(question)
     assert reply.intent == "lookup" and ids(reply)[:1] == ["16"] and reply.answer.startswith(starts)
+
+
+@pytest.mark.parametrize("question", ["嗯，老板让我问一下，我们这个项目投资很大，有没有可能不受那个补助上限的限制？",
+                                      "项目特别大，能不能突破封顶？"])
+def test_going_past_the_caps_asked_with_no_item_is_the_case_by_case_rule(assistant: Assistant, question: str):
+    (r,) = talk(assistant, question)
+    assert r.intent == "lookup" and ids(r)[:1] == ["12"] and r.amount_yuan is None  # not the item menu
+
+
+def test_whether_to_file_before_an_event_is_the_procedure(assistant: Assistant):
+    (r,) = talk(assistant, "我们想在嘉定办个全国性的工业互联网论坛，补助是办完了直接报就行吗，要不要提前备案？")
+    assert r.intent == "lookup" and ids(r)[:1] == ["9"] and "事前备案" in r.answer

@@ -141,6 +141,12 @@ def test_amounts_carry_the_facts_whose_cues_claim_them(nlu: NLU):
     assert money[1].best_claims(["platform_investment_yuan", "civil_works_yuan"]) == ["civil_works_yuan"]
 
 
+@pytest.mark.parametrize("text", ["国家给的是五百万，不是四百万", "国家给过五百万"])
+def test_the_aspect_a_cue_is_said_with_does_not_change_the_fact(nlu: NLU, text: str):
+    money = read(nlu, text).facts_of(JIADING).money
+    assert money[0].best_claims(["upper_subsidy_yuan", "invested_yuan"]) == ["upper_subsidy_yuan"]
+
+
 def test_an_excluded_part_does_not_claim_the_amount(nlu: NLU):
     money = read(nlu, "不含土建的话是1000万").facts_of(JIADING).money
     assert "civil_works_yuan" not in money[0].claims
@@ -405,7 +411,10 @@ def test_a_figure_said_back_for_us_to_confirm_is_hoped_for_not_a_rough_amount(nl
     assert not rough[0].expected_award  # the user's own rough amount, as a reply to "投了多少"
 
 
-@pytest.mark.parametrize(("text", "zero"), [("如果土建是零呢", True), ("土建为0", True), ("土建是0.5亿", False)])
+@pytest.mark.parametrize(("text", "zero"), [
+    ("如果土建是零呢", True), ("土建为0", True), ("土建是0.5亿", False),
+    ("那要是土建一分钱没有呢？", True), ("那如果土建没有呢", True), ("土建没有单独算", False),
+])
 def test_an_optional_amount_said_to_be_nil_is_zero(nlu: NLU, text: str, zero: bool):
     values = read(nlu, text).facts_of(JIADING).values
     assert (values.get("civil_works_yuan") == 0) is zero
@@ -674,3 +683,8 @@ def test_an_english_cue_claims_its_amount_whatever_its_case(nlu: NLU) -> None:
     (money,) = nlu.extract("Platform investment is RMB 12 million, excluding civil construction.").facts_of(
         "jiading-iiot-2024").money
     assert money.yuan == 12_000_000 and "platform_investment_yuan" in money.claims
+
+
+@pytest.mark.parametrize("text", ["你能把第五条里面关于上级补助的那句原话给我念一下吗？", "第九条原文念一下", "给我读一下条文"])
+def test_asking_for_the_words_themselves_is_the_original_topic(nlu: NLU, text: str):
+    assert "original" in read(nlu, text).topics

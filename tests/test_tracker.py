@@ -753,7 +753,9 @@ def test_an_item_taken_out_of_a_total_leaves_the_others(story: Story):
     assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"1", "4"}
 
 
-@pytest.mark.parametrize(("when", "violated"), [("去年的事", True), ("2022年的事了", False), ("前年吧", False)])
+@pytest.mark.parametrize(("when", "violated"), [
+    ("去年的事", True), ("2022年的事了", False), ("前年吧", False),
+])
 def test_a_bare_year_after_a_year_tied_fact_says_when_it_happened(story: Story, when: str, violated: bool):
     """第14条 cancels for a serious violation in the year before applying: "去年的事" confirms it, "2022年的事了" and
     "前年吧" put it outside that year (asked on 2025-06-01)."""
@@ -762,6 +764,14 @@ def test_a_bare_year_after_a_year_tied_fact_says_when_it_happened(story: Story, 
     action = story.say(when)
     assert action.kind is ActionKind.ANSWER_ELIGIBILITY
     assert story.profile["serious_violation_prior_year"] is violated
+
+
+def test_a_year_corrected_after_a_year_tied_fact_moves_it(story: Story):
+    story.say("我们注册、纳税都在嘉定，想报贯标奖励，能申请吗")
+    story.say("我们是前年，就是二〇二三年，有一次严重失信行为")  # the year in its own clause, in words (as voice typing)
+    assert story.profile["serious_violation_prior_year"] is False  # asked on 2025-06-01: two years before
+    story.say("哦不对不对，我记错了，是去年，二〇二四年的事")  # one year said twice, after a correction
+    assert story.profile["serious_violation_prior_year"] is True
 
 
 def test_a_bare_year_read_as_vague_still_answers_the_question(story: Story):

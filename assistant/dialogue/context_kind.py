@@ -43,7 +43,7 @@ _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 #: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause, newer policies),
 #: not for a figure.
 RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "new_policy", "hearsay", "certainty",
-                         "original"})
+                         "original", "beyond_cap"})
 #: Topics about the document as a whole, the same answer whichever item is discussed.
 DOCUMENT_TOPICS = frozenset({"validity", "validity_yes_no", "interpreter", "upstream", "new_policy"})
 
@@ -146,7 +146,11 @@ def reconsider(
     # general — unlike "准备办«event»，要先备案吗", whose facts say nothing of the procedure.
     judged = kind == "eligibility" and parse.topics & RULE_TOPICS == {"procedure"} \
         and states_a_step(parse, policy_id, domain)
-    if parse.topics & RULE_TOPICS and not claimed and not parse.asks_amount and kind != "lookup" and not judged:
+    # "有没有可能不受那个补助上限的限制", "200万上限太少了，有没有办法不受这个标准限制": with no figure given before, the
+    # rule on going past the ceiling, not a figure (after one, pressing for more gets the figure and that rule)
+    past_cap = "beyond_cap" in parse.topics and not (goal is not None and goal.kind == "award" and goal.items)
+    if parse.topics & RULE_TOPICS and not claimed and (not parse.asks_amount or past_cap) and kind != "lookup" \
+            and not judged:
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
         return "lookup"  # "«option»«item»一年评几个": a how-many question, even with an option named

@@ -13,7 +13,7 @@ from assistant.dialogue.bare_replies import spec_type
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
-from assistant.nlu.fact_years import resolve, year_in, year_said
+from assistant.nlu.fact_years import Year, resolve, year_in, year_said
 from assistant.nlu.genre import load_genre
 
 
@@ -71,21 +71,23 @@ def of_another_year(state: DialogueState, parse: Parse, policy_id: str, domain: 
 
 
 #: What may stand beside a year in a bare reply ("去年的事", "是2024年的", "前年那会儿吧").
-_YEAR_FILLER = re.compile(r"[\s，,。.！!？?~～]|的事|的时候|那会儿?|那年|发生的|是|的|了|吧|啊|呀|哈|嗯|额|应该")
+_YEAR_FILLER = re.compile(r"[\s，,。.！!？?~～]|的事|的时候|那会儿?|那年|发生的|是|的|了|吧|啊|呀|哈|嗯|额|哦|噢|应该|就是|其实"
+                          r"|不对|我?(记|说|搞|弄)错了?")
 
 
 def year_of_last_fact(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> dict[str, Any]:
     """"被认定过一次重大违法" … "去年的事": a bare year right after a fact the rules tie to a year (第14条 上一年度) says
     when it happened — the fact holds only when that year is the one the rules mean."""
-    found = list(year_said().finditer(parse.reading))
-    if len(found) != 1 or _YEAR_FILLER.sub("", year_said().sub("", parse.reading)):
-        return {}
-    said = year_in(found[0].group(0))
     today = state.as_of.year
+    # "是去年，二〇二四年的事": one year, however many ways it is said
+    years = {resolve(y, today) for m in year_said().finditer(parse.reading) if (y := year_in(m.group(0))) is not None}
+    if len(years) != 1 or _YEAR_FILLER.sub("", year_said().sub("", parse.reading)):
+        return {}
+    said: Year = ("abs", years.pop())
     out: dict[str, Any] = {}
     for name, slot in state.slots.get(policy_id, {}).items():
         spec = domain.fact_spec(policy_id, name)
-        if said is not None and spec is not None and spec.year_offset is not None and slot.turn == state.turn:
+        if spec is not None and spec.year_offset is not None and slot.turn == state.turn:
             out[name] = resolve(said, today) - today == spec.year_offset
     return out
 

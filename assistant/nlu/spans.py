@@ -39,12 +39,14 @@ class Span:
 _OPEN, _CLOSE = "（(【[", "）)】]"
 
 
+#: An ASCII comma, except one grouping digits ("1,250,000元" is one amount, not two clauses).
+_COMMA = r"(?<!\d),|,(?!\d{3}(?!\d))"
 #: Where a sentence ends (a question asked in one sentence of a long message is about that sentence).
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 #: Where a clause ends (a sentence's end, or a comma or semicolon inside it; an English full stop before a space).
 #: A space between two Chinese characters ends a clause too: phone and voice typing puts no commas
 #: ("我们是分公司 总公司在外区 能申请吗").
-CLAUSE_END = re.compile(r"[，,。；;？?！!\n]|\.(?=\s)|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
+CLAUSE_END = re.compile(rf"[，。；;？?！!\n]|{_COMMA}|\.(?=\s)|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 
 def _bracket(text: str, start: int) -> tuple[int, int] | None:
     """The brackets around ``start`` ("（系统：……）"), if the marker stands inside an unclosed bracket."""
@@ -167,7 +169,7 @@ def gapped_occurrences(text: str, word: str) -> list[tuple[int, int]]:
 
 
 #: Where a clause of a message ends: its facts are read within it.
-SEGMENT_BREAK = re.compile(r"[，,。；;！？!?\n（）()]")
+SEGMENT_BREAK = re.compile(rf"[，。；;！？!?\n（）()]|{_COMMA}")
 
 
 def segment_start(text: str, pos: int) -> int:
