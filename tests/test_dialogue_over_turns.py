@@ -882,3 +882,16 @@ def test_one_more_contract_is_another_project_under_the_same_cap(fast_assistant:
 def test_a_figure_doubted_or_heard_from_someone_is_the_figure_again(fast_assistant: Assistant, doubt: str):
     *_, again = talk(fast_assistant, "区级标杆已投入六百万，市里给了一百万补助，没有配套要求，区里能补多少？", doubt)
     assert again.intent == "award" and again.amount_yuan == 1_000_000  # min(180万, 200万, 200万 − 100万): 180 is no fact
+
+
+@pytest.mark.parametrize("reader", ["assistant", "fast_assistant"])
+def test_a_date_attributed_to_the_last_look_up_gets_the_text_again(request: pytest.FixtureRequest, reader: str):
+    *_, again = talk(request.getfixturevalue(reader), "这个政策有效期到什么时候？", "你刚才说的是到2026年6月底，对吧？")
+    assert again.intent == "lookup" and ids(again) == ["16"] and "2025年12月31日" in again.answer
+    assert "2026年6月" not in again.answer  # the date said to be ours is not repeated as a fact
+
+
+def test_one_more_piece_said_at_the_start_of_a_sentence_adds_to_the_amount(fast_assistant: Assistant):
+    *_, more = talk(fast_assistant, "服务商那条能补多少", "给区内企业做MES和ERP集成，今年实际发生服务金额180万",
+                    "还有一笔工业防火墙和安全态势感知的服务，50万")
+    assert more.amount_yuan == 690_000  # (180 + 50)万 × 30%, not 50万 in place of 180万

@@ -524,3 +524,23 @@ def test_going_past_the_caps_asked_with_no_item_is_the_case_by_case_rule(assista
 def test_whether_to_file_before_an_event_is_the_procedure(assistant: Assistant):
     (r,) = talk(assistant, "我们想在嘉定办个全国性的工业互联网论坛，补助是办完了直接报就行吗，要不要提前备案？")
     assert r.intent == "lookup" and ids(r)[:1] == ["9"] and "事前备案" in r.answer
+
+
+def test_both_items_of_one_project_with_its_amount_known_is_the_figure_under_the_stacking_rule(assistant: Assistant):
+    (r,) = talk(assistant, "同一个项目，既是智能工厂授牌，又是市级标杆，已投入1000万，两个能不能都拿")
+    assert r.intent == "award" and r.amount_yuan == 3_000_000 and "13" in ids(r)  # the higher: 300万 (第5条), not both
+    _, which = talk(assistant, "重点高校在嘉定设的工业互联网研究院，平台建设投入1200万，没有土建，按大院大所能拿多少",
+                    "这个平台项目也评上了区级标杆，哪个划算，能不能两个都拿")
+    assert which.intent == "award" and which.amount_yuan == 3_600_000  # 第8条's 360万 beats 第5条's 区级 200万
+
+
+@pytest.mark.parametrize(("as_of", "question", "yes"), [
+    (date(2025, 9, 10), "今年下半年协会在嘉定办的工业互联网论坛，明年再去报活动资助行不行？", False),  # 2026: after the end
+    (date(2025, 6, 30), "今年办的活动明年报行不行", False),
+    (date(2024, 6, 30), "今年办的活动明年报行不行", True),  # 2025: still in force
+])
+def test_applying_in_a_later_year_is_answered_for_that_year(assistant: Assistant, as_of: date, question: str,
+                                                             yes: bool):
+    r = assistant.new_conversation(as_of).ask(question)
+    assert r.intent == "lookup" and ids(r) == ["16"] and "2025年12月31日" in r.answer
+    assert r.answer.startswith("是" if yes else "否")

@@ -142,6 +142,13 @@ def reconsider(
     if kind == "lookup" and "stacking" in parse.topics and parse.asks_amount and parse.acts & {"together", "same_project"} \
             and (stated or (goal is not None and goal.kind == "award")):
         return "award"  # "同一个项目也评上了«item»，两个能叠加吗，一共多少": the figure, the stacking rule applied
+    both = set(items) | set(goal.items if goal is not None and goal.kind == "award" else ())
+    if kind in ("eligibility", "lookup", "match") and "stacking" in parse.topics and len(both) >= 2 \
+            and parse.acts & {"together", "same_project", "compare"} \
+            and (claims_item_money(parse, policy_id, tuple(both), domain) or (goal is not None and goal.kind == "award")):
+        # "同一个项目，既是«item A»又是«item B»，已投入1000万，两个能不能都拿", "…也评上了«item B»，哪个划算": with the
+        # project's amount known, the figure with the stacking rule applied (without it: the rule, a look-up)
+        return "award"
     # "没有备案，办完了再申请行不行": a step of the procedure stated and judged is eligibility, not the procedure in
     # general — unlike "准备办«event»，要先备案吗", whose facts say nothing of the procedure.
     judged = kind == "eligibility" and parse.topics & RULE_TOPICS == {"procedure"} \
@@ -164,6 +171,9 @@ def reconsider(
             return "award"  # a figure attributed to us about an item: answer that item's figure
         if goal is not None:
             return goal.kind  # "你刚才说能补600万对吧", "那按原来的标准，最高就是200万对吧": the goal's answer again
+    if parse.attributed and not items and goal is None and state.last.kind == "lookup" and not parse.topics \
+            and not parse.clause_refs:
+        return "lookup"  # "你刚才说的是到2026年6月底，对吧？" after a look-up: the text looked up, again
     spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
     # "«option»«item»哪些应用能算进来": which things the item covers, asked of its text — no list of what fits.
     scope_of_item = kind == "lookup" and bool(items) and parse.which_ones and not parse.money_words

@@ -76,6 +76,7 @@ class Genre:
     comparison: re.Pattern[str]
     support_words: re.Pattern[str]
     increment: re.Pattern[str]
+    increment_lead: re.Pattern[str]
     in_pieces: re.Pattern[str]
     breakdown_parts: tuple[str, ...]
     another_project: re.Pattern[str]

@@ -143,8 +143,9 @@ def read_money(
             or (genre.result_words.search(near) and genre.rate_award.search(text))
         ) or bool(genre.third_party.search(text, start, segment_end(text, mention.end) + 1))  # someone else's
         denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))
-        adds = bool(genre.increment.search(text, max(start, mention.start - 6), mention.start))
         sentence = max((m.end() for m in SENTENCE_END.finditer(text, 0, mention.start)), default=0)
+        adds = bool(genre.increment.search(text, max(start, mention.start - 6), mention.start)
+                    or genre.increment_lead.match(text, sentence))
         what_if = bool(genre.hypothetical.search(text, max(0, mention.start - 8), mention.start)
                        or genre.what_if_sentence.match(text[sentence : mention.start]))
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if))

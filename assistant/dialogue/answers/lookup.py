@@ -108,9 +108,10 @@ def _chosen(ctx: Context) -> list[Clause]:
         return [policy.clause(c) for c in notes.clause_refs[:1]]
     items = ctx.action.items or notes.named_items
     decisive = ctx.obs.decisive_hit(policy.policy_id)
-    if "original" in parse.topics and not parse.items_of(policy.policy_id) and ctx.state.topic \
-            and policy.has_clause(ctx.state.topic):
-        return [policy.clause(ctx.state.topic)]  # "我不信，给我原文": the clause the last answer rests on
+    if ("original" in parse.topics or (parse.attributed and not parse.topics)) \
+            and not parse.items_of(policy.policy_id) and ctx.state.topic and policy.has_clause(ctx.state.topic):
+        # "我不信，给我原文", "你刚才说的是到2026年6月底，对吧？": the clause the last answer rests on
+        return [policy.clause(ctx.state.topic)]
     if not items and (parse.refers_back or parse.topics & {"repeat", "certainty"}) and ctx.state.recent:
         items = ctx.state.recent[-1:]  # "这个是一次性的还是每年都给", "是每年都有吗": the item just discussed
         if decisive is not None and ctx.rules is not None and "repeat" not in parse.topics \
