@@ -698,6 +698,8 @@ def test_one_part_corrected_by_its_word_moves_the_total(fast_assistant: Assistan
     # the year said in its own clause before the fact's, in words as voice typing writes it
     (date(2025, 3, 1), "我们是前年，就是二〇二三年，有一次安全生产的重大违法，会不会被取消资格？", "还需确认"),
     (date(2025, 3, 1), "我们是去年，就是二零二四年，有一次安全生产的重大违法，会不会被取消资格？", "不符合"),
+    # the fact's words with others inside them (重大…违法), its year still its own
+    (date(2025, 6, 10), "我们2023年有过一次重大环保违法，已经整改完了。2025年申报会被取消资格吗？", "还需确认"),
 ])
 def test_a_violation_counts_only_in_the_year_before_the_application(fast_assistant: Assistant, as_of: date, text: str,
                                                                     verdict: str):
@@ -895,3 +897,15 @@ def test_one_more_piece_said_at_the_start_of_a_sentence_adds_to_the_amount(fast_
     *_, more = talk(fast_assistant, "服务商那条能补多少", "给区内企业做MES和ERP集成，今年实际发生服务金额180万",
                     "还有一笔工业防火墙和安全态势感知的服务，50万")
     assert more.amount_yuan == 690_000  # (180 + 50)万 × 30%, not 50万 in place of 180万
+
+
+def test_whether_another_item_pays_too_after_a_figure_is_its_figure(fast_assistant: Assistant):
+    *_, also = talk(fast_assistant, "做工业互联网平台的企业，今年首次规上入统，能拿多少", "股改上市挂牌后还有吗")
+    assert also.intent == "award" and ids(also)[:1] == ["3"] and also.amount_yuan == 2_000_000
+
+
+def test_another_scheme_said_in_passing_beside_a_condition_of_ours_is_not_refused(fast_assistant: Assistant):
+    (r,) = talk(fast_assistant, "我们员工社保都在嘉定交，但公司注册在浦东，能申请吗？")
+    assert r.intent == "eligibility" and r.answer.startswith("不符合")  # 工商注册 is elsewhere
+    *_, asked = talk(fast_assistant, "我们员工社保都在嘉定交，但公司注册在浦东，能申请吗？", "那嘉定的社保补贴怎么申请？")
+    assert asked.intent == "out_of_scope"  # that scheme asked about: not ours to answer

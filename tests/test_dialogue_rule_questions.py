@@ -544,3 +544,21 @@ def test_applying_in_a_later_year_is_answered_for_that_year(assistant: Assistant
     r = assistant.new_conversation(as_of).ask(question)
     assert r.intent == "lookup" and ids(r) == ["16"] and "2025年12月31日" in r.answer
     assert r.answer.startswith("是" if yes else "否")
+
+
+def test_too_little_said_after_a_figure_is_the_figure_and_the_case_by_case_rule(assistant: Assistant):
+    _, r = talk(assistant, "市级标杆示范项目，已投入2000万，能补多少", "会员嫌少，能不能多给点")
+    assert r.intent == "award" and r.amount_yuan == 5_000_000 and "12" in ids(r)  # 600万 > the 市级 cap 500万
+
+
+@pytest.mark.parametrize(("query", "clause"), [("服务商 企业数量 要求", "7"), ("标杆 上级补助 配套", "5"),
+                                               ("第4条 首次规上 条件", "4"), ("活动资助 备案 审计 流程", "9")])
+def test_keywords_typed_as_a_search_are_a_look_up(assistant: Assistant, query: str, clause: str):
+    (r,) = talk(assistant, query)
+    assert r.intent == "lookup" and ids(r)[:1] == [clause] and r.amount_yuan is None
+
+
+@pytest.mark.parametrize("said", ["智能工厂 投资500万 能补多少", "贯标 通过了"])
+def test_keywords_with_an_amount_or_a_thing_done_are_the_enterprises_case(assistant: Assistant, said: str):
+    (r,) = talk(assistant, said)
+    assert r.intent == "award" and r.amount_yuan

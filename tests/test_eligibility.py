@@ -117,6 +117,12 @@ def test_clause_7_served_count_is_always_to_confirm(
     assert result.missing_facts == ()
 
 
+def test_clause_7_served_count_of_none_is_not_met(rules: PolicyRules, applicant: dict[str, Any]) -> None:
+    # "达到一定数量" names no number, but none at all ("区内一家都没有") reaches no number
+    result = check_eligibility(rules, "7", {**applicant, "served_enterprises_count": 0}, AS_OF)
+    assert result.status == "ineligible"
+
+
 def test_regional_event_is_ineligible_under_clause_9(rules: PolicyRules, applicant: dict[str, Any]) -> None:
     facts = {
         **applicant,

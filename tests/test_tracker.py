@@ -772,9 +772,19 @@ def test_a_year_corrected_after_a_year_tied_fact_moves_it(story: Story):
     assert story.profile["serious_violation_prior_year"] is False  # asked on 2025-06-01: two years before
     story.say("哦不对不对，我记错了，是去年，二〇二四年的事")  # one year said twice, after a correction
     assert story.profile["serious_violation_prior_year"] is True
+    story.say("2022年的事")
+    assert story.profile["serious_violation_prior_year"] is False
+    story.say("不好意思记错了，是2024年的")
+    assert story.profile["serious_violation_prior_year"] is True
 
 
 def test_a_bare_year_read_as_vague_still_answers_the_question(story: Story):
     story.say("我们注册、纳税都在嘉定，想报贯标奖励，能申请吗")
     story.say("对了，我们被认定过一次严重失信行为")
     assert story.decide_as("去年的事", "vague", 0.65).kind is ActionKind.ANSWER_ELIGIBILITY  # the reader's guess, pinned
+
+
+def test_an_item_left_out_in_the_same_message_leaves_the_others(story: Story):
+    action = story.say("算个总数：上海市智能工厂授牌（项目实际投资500万）、两化融合贯标认证通过、首次规上入统。"
+                       "贯标那个不算，已经报过了，剩下两个一共多少？")
+    assert action.kind is ActionKind.ANSWER_AWARD and set(action.items) == {"1", "4"}

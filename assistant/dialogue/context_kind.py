@@ -14,6 +14,7 @@ from assistant.dialogue.list_elements import names_one_element
 from assistant.dialogue.message_facts import (
     claims_item_money,
     follow_up_tail,
+    keyword_search,
     only_noted_facts,
     only_the_items_own_facts,
     sets_aside,
@@ -66,6 +67,8 @@ def reconsider(
             and load_genre().asks_if_funded.search(parse.reading):
         return "award"  # "在浦东办了个全国性峰会，审计费用100万，能补吗": whether, and how much — the figure, its conditions
     req = state.requested
+    if req is None and kind in ("inform", "award", "eligibility", "followup", "vague") and keyword_search(parse):
+        return "lookup"  # "服务商 企业数量 要求", "标杆 上级补助 配套": a search of the text, not a case to work out
     if req is not None and req.kind == "item" and kind == "lookup" and len(items) == 1 and not parse.topics \
             and not parse.clause_refs and parse.scores.get("lookup", 0.0) < FORM_INTERRUPT:
         return "inform"  # "«item»那个啊，还要我说什么？" to "which item?": the answer, said impatiently
@@ -74,6 +77,9 @@ def reconsider(
         (opening and not load_genre().question.search(parse.reading, opening.end())) or follow_up_tail(parse.reading)
     ):  # "那«item»呢？我们是«fact»，刚«fact»", "第二个客户是«item»，«fact»，这个呢？": the goal's question of that item
         return "followup"
+    if kind in ("eligibility", "lookup") and items and goal is not None and goal.kind == "award" and goal.answered \
+            and not set(items) <= set(goal.items) and not parse.topics and load_genre().asks_also.search(parse.reading):
+        return "award"  # "«item A»能拿多少" … "«item B»之后还有吗": that item's figure too
     # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
     amount_for_goal = goal is not None and goal.kind == "award" and not items and bool(parse.amounts)
     asked_goal = goal is not None and goal.kind in ("award", "eligibility")

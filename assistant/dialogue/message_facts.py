@@ -99,3 +99,15 @@ def follow_up_tail(reading: str) -> bool:
     cut = max((m.end() for m in CLAUSE_END.finditer(body)), default=0)
     tail = body[cut:].strip()
     return cut > 0 and 1 < len(tail) <= 6 and tail.endswith("呢") and not load_genre().question.search(body[:cut])
+
+
+#: Words that make a string of keywords a statement about the enterprise ("我们 区级标杆 投了"), not a search.
+_ABOUT_US = re.compile(r"我们|我司|本公司|我公司|咱们|咱|了|过|已经")
+
+
+def keyword_search(parse: Parse) -> bool:
+    """Keywords typed the way hotline staff search ("服务商 企业数量 要求", "第4条 首次规上 条件"): two or more short
+    words apart, no sentence, no question, no amount, nothing said of an enterprise — a look-up of the text."""
+    words = parse.reading.split()
+    return len(words) >= 2 and all(len(w) <= 8 for w in words) and not parse.asks and not parse.amounts \
+        and not re.search(r"[，,。；;！!？?]", parse.reading) and not _ABOUT_US.search(parse.reading)

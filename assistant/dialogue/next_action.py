@@ -177,7 +177,7 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     spent = any(m.claims for m in obs.parse.facts_of(pid or "").money)
     pressed = goal.kind in ("award", "match") and state.turn > 1 and not notes.filled and not notes.named_items \
-        and not obs.parse.acts - {"follow_up"} and not spent
+        and not obs.parse.acts - {"follow_up", "dispute"} and not spent
     if pressed and _rule_clause_hit(obs, domain, pid):
         # "能不能多给点" after a figure, stating nothing new (nor "其实是同一个项目"): the rule that answers it
         # (一事一议) — an amount said only of the cap ("封顶1000万太少了") is no fact. An amount said as spent ("那如果

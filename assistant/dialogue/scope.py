@@ -124,7 +124,11 @@ def out_of_scope(
     # about another scheme.
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)
     schemes = [w for w in parse.other_schemes if not _a_stated_fact(w, parse, domain)]
-    if schemes and (not named_items or _scheme_asked(parse, schemes)) and not (kind == "inform" and claimed):
+    # "我们员工社保都在«our region»交，但公司注册在«other region»，能申请吗": the scheme said in passing, a condition of
+    # ours stated and asked about in another clause — not a question about that scheme.
+    ours_stated = any(f.values for f in parse.facts.values())
+    if schemes and (_scheme_asked(parse, schemes) or not (named_items or ours_stated)) \
+            and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere
     # "今天«our region»下雨吗": a place named is not the policy asked about; "上证指数多少": 多少 is not support.
     support = genre.money_words.search(genre.amount_question.sub("", parse.reading))

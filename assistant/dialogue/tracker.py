@@ -13,6 +13,7 @@ No side effects: the same state and observation always give the same new state.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -29,7 +30,7 @@ from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
 from assistant.dialogue.implied import implied_items, with_recent
-from assistant.dialogue.list_elements import drop_failing_elements, element_words
+from assistant.dialogue.list_elements import drop_failing_elements, element_words, item_aliases
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import links_items, moved_elsewhere, set_aside, split_projects
@@ -49,6 +50,7 @@ from assistant.dialogue.years import another_year, split_by_year
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.money_facts import part_words
+from assistant.nlu.spans import occurrences
 
 #: A question this short with nothing named ("能不能？", "申请") is too vague to act on.
 _TOO_SHORT = 4
@@ -74,6 +76,12 @@ def _turn_kind(parse: Parse, state: DialogueState) -> TurnKind:
     return kind
 
 
+@functools.cache
+def _left_out() -> re.Pattern[str]:
+    """Right after an item's name, in its clause: it is left out ("贯标那个不算", "规上这项去掉")."""
+    return re.compile(r"(那个|这个|那项|这项|那条|这条|的)?(就)?" + load_genre().drops_element.pattern)
+
+
 def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Domain) -> tuple[str, ...]:
     """Items the message names: by clause number, by a specific alias, else by what its facts belong to,
     else by a shared keyword. Of several named items, those the message states facts about win, unless it
@@ -97,6 +105,11 @@ def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Doma
         with_facts = set(items_from_facts(parse, policy_id, domain, among=named))
         if with_facts:
             named = [i for i in named if i in with_facts]
+    # "…智能工厂、贯标、首次规上。贯标那个不算，剩下两个一共多少": an item named to be left out of the others
+    left_out = {i for i in named for a in item_aliases(domain, policy_id, (i,))
+                for _, end in occurrences(parse.reading, a) if _left_out().match(parse.reading, end)}
+    if left_out & set(named) and set(named) - left_out:
+        named = [i for i in named if i not in left_out]
     if named:
         return tuple(named)
     weak = tuple(m.item_id for m in mentions if m.score >= ITEM_WEAK)

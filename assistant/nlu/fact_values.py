@@ -17,6 +17,8 @@ _RATIO = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:[:：]|比)\s*(\d+(?:\.\d+)
 _RATIO_CN = re.compile(r"([一二两三四五六七八九十]+)\s*比\s*([一二两三四五六七八九十]+|零点[一二三四五六七八九]+)")
 _PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
+#: None at all ("一家都没有", "没有一家"): a count of 0, not of one.
+_NONE = re.compile(r"[一1]\s*(?:家|个|户)\s*(?:都|也)\s*(?:没有|没)|没有(?:一家|任何一家|任何)")
 
 
 def read_choice(text: str, spec: Any, fc: FactCues) -> tuple[str | None, bool]:
@@ -56,7 +58,10 @@ def read_count(text: str, fc: FactCues) -> int | None:
         at = text.find(cue)
         if at < 0:
             continue
-        m = _COUNT.search(text, at, segment_end(text, at + len(cue)) + 1)
+        end = segment_end(text, at + len(cue)) + 1
+        if _NONE.search(text, at, end):
+            return 0
+        m = _COUNT.search(text, at, end)
         if m:
             return small_int(m.group("n"))
     return None

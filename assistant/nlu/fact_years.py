@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from assistant.nlu.genre import load_genre
-from assistant.nlu.spans import occurrences, segment_end, segment_start
+from assistant.nlu.spans import gapped_occurrences, occurrences, segment_end, segment_start
 
 #: ("abs", 2023) for "2023年", ("rel", -1) for "去年": a year as said.
 Year = tuple[str, int]
@@ -54,16 +54,18 @@ def year_in(said: str) -> Year | None:
 def fact_year(text: str, cues: tuple[str, ...]) -> Year | None:
     """The year said in the clause of the first cue of a fact found in ``text`` — or, when that clause says none,
     in the clauses right before it that say nothing but when ("我们是前年，就是二〇二三年，有一次重大违法") — if any."""
-    for cue in cues:
-        for start, end in occurrences(text, cue):
-            clause_start = segment_start(text, start)
-            clause = text[clause_start : segment_end(text, end)]
-            applying = _applying().search(clause)
-            said = year_in(clause[: applying.start()] + clause[applying.end() :] if applying else clause)
-            if said is None:
-                said = _year_just_before(text, clause_start)
-            if said is not None:
-                return said
+    # (a cue with words inside, as the yes/no reading takes it: "重大环保违法" for 重大违法)
+    found = [se for cue in cues for se in occurrences(text, cue)] \
+        or [se for cue in cues for se in gapped_occurrences(text, cue)]
+    for start, end in found:
+        clause_start = segment_start(text, start)
+        clause = text[clause_start : segment_end(text, end)]
+        applying = _applying().search(clause)
+        said = year_in(clause[: applying.start()] + clause[applying.end() :] if applying else clause)
+        if said is None:
+            said = _year_just_before(text, clause_start)
+        if said is not None:
+            return said
     return None
 
 

@@ -77,6 +77,7 @@ class Genre:
     support_words: re.Pattern[str]
     increment: re.Pattern[str]
     increment_lead: re.Pattern[str]
+    asks_also: re.Pattern[str]
     in_pieces: re.Pattern[str]
     breakdown_parts: tuple[str, ...]
     another_project: re.Pattern[str]

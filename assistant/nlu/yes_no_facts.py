@@ -152,6 +152,8 @@ def read_bool(
             lower = seg.lower()
             if any(p in seg or any(en in lower for en in english[p]) for p in places if p not in region):
                 return False
+            if re.search(r"(不|没|并不|并没)(是)?(在|属于)" + re.escape(short), seg):
+                return False  # "实际经营不在«our region»"
             if short in seg or "本区" in seg or "区内" in seg or any(en in lower for en in english[short]):
                 return True
     return None

@@ -3,7 +3,7 @@
 A condition tests one declared fact: ``require`` a bool, ``one_of`` some options of a choice (a "none"
 option such as 未认定 never meets it), or ``at_least`` a number (a count or an amount). ``at_least: null``
 written explicitly means the text names a threshold without giving it (第7条 "达到一定数量"): such a
-condition is only ever "需确认".
+condition is "需确认" — except for none at all (0), which no "一定数量" is.
 
 A condition group carries the conditions of a clause that governs several items (一、支持对象; 第14条),
 with ``applies_to: all`` or a list of item ids.
@@ -46,7 +46,7 @@ class Condition(Model):
     def decide(self, value: Any) -> ConditionStatus:
         """The status for a coerced value (None = not known yet)."""
         if self.threshold_unknown:
-            return "to_confirm"
+            return "not_met" if value == 0 else "to_confirm"  # "区内一家都没有": no number is reached by none
         if value is None:
             return "unknown"
         if self.require is not None:
