@@ -909,3 +909,23 @@ def test_another_scheme_said_in_passing_beside_a_condition_of_ours_is_not_refuse
     assert r.intent == "eligibility" and r.answer.startswith("不符合")  # 工商注册 is elsewhere
     *_, asked = talk(fast_assistant, "我们员工社保都在嘉定交，但公司注册在浦东，能申请吗？", "那嘉定的社保补贴怎么申请？")
     assert asked.intent == "out_of_scope"  # that scheme asked about: not ours to answer
+    (other,) = talk(fast_assistant, "我们想申请专精特新小巨人，区里认定了给多少奖励？")
+    assert other.intent == "out_of_scope"  # a fact of an item's (认定) beside it does not make it ours
+
+
+def test_a_part_said_to_be_wrong_takes_the_amount_said_after_it(fast_assistant: Assistant):
+    *_, fixed = talk(fast_assistant, "我们是重点高校在嘉定设立的工业互联网研究院，平台建设总投入1800万，其中土建400万，能资助多少？",
+                     "土建算错了，其实是200万")
+    assert fixed.amount_yuan == 4_800_000  # (1800 − 200)万 × 30%: the 土建 amount changed, not the total
+
+
+def test_an_amount_after_saying_we_miscounted_is_the_figure_expected_not_a_fact(fast_assistant: Assistant):
+    *_, again = talk(fast_assistant, "国家级标杆，投了2000万，能补多少", "你算错了，其实是600万吧")
+    assert again.amount_yuan == 6_000_000  # 2000万 × 30% stands; 600万 is what the user expects, not the investment
+
+
+def test_that_item_asked_after_a_figure_with_its_facts_is_its_figure(assistant: Assistant):
+    # (the product's reader: it reads this one as vague)
+    *_, other = talk(assistant, "两化融合贯标认证通过了，能拿多少？",
+                     "那上市那条呢？我们是工业互联网企业，今年完成股改并在新三板挂牌了")
+    assert other.intent == "award" and ids(other)[:1] == ["3"] and other.amount_yuan == 2_000_000

@@ -562,3 +562,11 @@ def test_keywords_typed_as_a_search_are_a_look_up(assistant: Assistant, query: s
 def test_keywords_with_an_amount_or_a_thing_done_are_the_enterprises_case(assistant: Assistant, said: str):
     (r,) = talk(assistant, said)
     assert r.intent == "award" and r.amount_yuan
+
+
+@pytest.mark.parametrize(("said", "intent"), [("啊sdfj 那个 就是 的 呃呃", "clarify"),
+                                              ("呃 嗯嗯 那个 就是 对对对 喂 喂", "clarify"),
+                                              ("税务在宝山 工商在嘉定", "clarify")])  # a statement: which item?
+def test_words_apart_that_are_no_search_of_the_rules_are_not_a_look_up(assistant: Assistant, said: str, intent: str):
+    (r,) = talk(assistant, said)
+    assert r.intent == intent

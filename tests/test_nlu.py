@@ -698,6 +698,7 @@ def test_a_mode_switch_and_the_change_it_orders_are_cut(nlu: NLU):
 
 @pytest.mark.parametrize(("text", "facts"), [
     ("实际经营不在嘉定，工厂和员工都在太仓", {"operating_in_jiading": False}),  # the place denied after the cue
+    ("税务在宝山 工商在嘉定", {"registered_in_jiading": True, "tax_registered_in_jiading": False}),  # phone text
     ("公司工商和税务都在嘉定，但没有实际办公，人和工厂都在昆山",
      {"registered_in_jiading": True, "tax_registered_in_jiading": True, "operating_in_jiading": False}),
 ])

@@ -73,7 +73,8 @@ def reconsider(
             and not parse.clause_refs and parse.scores.get("lookup", 0.0) < FORM_INTERRUPT:
         return "inform"  # "«item»那个啊，还要我说什么？" to "which item?": the answer, said impatiently
     opening = load_genre().follow_up_opening.match(parse.reading)
-    if kind in ("eligibility", "lookup", "match") and items and goal is not None and goal.kind == "award" and (
+    if kind in ("eligibility", "lookup", "match", "vague", "inform") and items and goal is not None \
+            and goal.kind == "award" and (
         (opening and not load_genre().question.search(parse.reading, opening.end())) or follow_up_tail(parse.reading)
     ):  # "那«item»呢？我们是«fact»，刚«fact»", "第二个客户是«item»，«fact»，这个呢？": the goal's question of that item
         return "followup"

@@ -107,7 +107,9 @@ _ABOUT_US = re.compile(r"我们|我司|本公司|我公司|咱们|咱|了|过|�
 
 def keyword_search(parse: Parse) -> bool:
     """Keywords typed the way hotline staff search ("服务商 企业数量 要求", "第4条 首次规上 条件"): two or more short
-    words apart, no sentence, no question, no amount, nothing said of an enterprise — a look-up of the text."""
+    words apart, one of them a word for the text's rules, no sentence, no question, no amount, nothing said of an
+    enterprise — a look-up of the text."""
     words = parse.reading.split()
     return len(words) >= 2 and all(len(w) <= 8 for w in words) and not parse.asks and not parse.amounts \
+        and bool(load_genre().search_words.search(parse.reading)) \
         and not re.search(r"[，,。；;！!？?]", parse.reading) and not _ABOUT_US.search(parse.reading)

@@ -30,6 +30,12 @@ def _a_stated_fact(word: str, parse: Parse, domain: Domain) -> bool:
     )
 
 
+def _applicant_facts(domain: Domain, policy_id: str) -> set[str]:
+    """The facts about who may apply (registration, tax, operation, credit): conditions of every item."""
+    rules = domain.rules.get(policy_id)
+    return {f.name for f in rules.general_facts()} if rules is not None else set()
+
+
 def _scheme_asked(parse: Parse, schemes: list[str]) -> bool:
     """"智能工厂项目里研发投入了300万，这部分能做研发费用加计扣除吗": a clause that names the other scheme asks a question
     and names no item of ours — that scheme is asked about, whatever item the story began with."""
@@ -126,7 +132,7 @@ def out_of_scope(
     schemes = [w for w in parse.other_schemes if not _a_stated_fact(w, parse, domain)]
     # "我们员工社保都在«our region»交，但公司注册在«other region»，能申请吗": the scheme said in passing, a condition of
     # ours stated and asked about in another clause — not a question about that scheme.
-    ours_stated = any(f.values for f in parse.facts.values())
+    ours_stated = any(name in _applicant_facts(domain, pid) for pid, f in parse.facts.items() for name in f.values)
     if schemes and (_scheme_asked(parse, schemes) or not (named_items or ours_stated)) \
             and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere

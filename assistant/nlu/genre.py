@@ -78,6 +78,8 @@ class Genre:
     increment: re.Pattern[str]
     increment_lead: re.Pattern[str]
     asks_also: re.Pattern[str]
+    you_miscounted: re.Pattern[str]
+    search_words: re.Pattern[str]
     in_pieces: re.Pattern[str]
     breakdown_parts: tuple[str, ...]
     another_project: re.Pattern[str]

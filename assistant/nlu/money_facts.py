@@ -8,6 +8,7 @@ a policy: the cues come from its ``lexicon.yaml``, the genre words from ``genre.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -76,8 +77,12 @@ GIVEN_PENALTY = 20.0
 AFTERTHOUGHT_PENALTY = 20.0
 
 
+#: Words that only say "it is" before an amount said on its own ("土建算错了，其实是200万").
+_IT_IS = re.compile(r"^\s*(其实|实际上?|应该|准确地?说)?(是|为|只有|有)")
+
+
 def _alone_in_segment(text: str, mention: AmountMention, start: int) -> bool:
-    rest = text[start : mention.start] + text[mention.end : segment_end(text, mention.end)]
+    rest = _IT_IS.sub("", text[start : mention.start]) + text[mention.end : segment_end(text, mention.end)]
     return sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) <= 2
 
 
@@ -139,7 +144,7 @@ def read_money(
         near = text[max(start, mention.start - 5) : mention.start]
         said_back = genre.said_back.search(near) and genre.confirm_tag.match(text, mention.end)
         hoped = not claims and bool(
-            genre.expected_award.search(near) or said_back
+            genre.expected_award.search(near) or said_back or genre.you_miscounted.search(text, 0, mention.start)
             or (genre.result_words.search(near) and genre.rate_award.search(text))
         ) or bool(genre.third_party.search(text, start, segment_end(text, mention.end) + 1))  # someone else's
         denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))

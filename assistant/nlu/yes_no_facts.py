@@ -16,6 +16,7 @@ from assistant.nlu.genre import Genre, load_genre
 from assistant.nlu.lexicon import FactCues
 from assistant.nlu.spans import (
     A_NOT_A,
+    CLAUSE_END,
     SENTENCE_END,
     gapped_occurrences,
     negation_before,
@@ -148,14 +149,20 @@ def read_bool(
         for at, _ in occurrences(text, cue):
             if negated(text, at, others):
                 return False
-            seg = text[segment_start(text, at) : segment_end(text, at + len(cue))]
-            lower = seg.lower()
-            if any(p in seg or any(en in lower for en in english[p]) for p in places if p not in region):
-                return False
-            if re.search(r"(不|没|并不|并没)(是)?(在|属于)" + re.escape(short), seg):
-                return False  # "实际经营不在«our region»"
-            if short in seg or "本区" in seg or "区内" in seg or any(en in lower for en in english[short]):
-                return True
+            # its clause — a space between words ends one too ("税务在宝山 工商在嘉定") — or, when that names no
+            # place, its segment ("在虹桥国家会展中心办的 那是青浦")
+            begin = max((m.end() for m in CLAUSE_END.finditer(text) if m.end() <= at), default=0)
+            stop = CLAUSE_END.search(text, at + len(cue))
+            clause = text[begin : stop.start() if stop else len(text)]
+            segment = text[segment_start(text, at) : segment_end(text, at + len(cue))]
+            for seg in (clause, segment):
+                lower = seg.lower()
+                if any(p in seg or any(en in lower for en in english[p]) for p in places if p not in region):
+                    return False
+                if re.search(r"(不|没|并不|并没)(是)?(在|属于)" + re.escape(short), seg):
+                    return False  # "实际经营不在«our region»"
+                if short in seg or "本区" in seg or "区内" in seg or any(en in lower for en in english[short]):
+                    return True
     return None
 
 
