@@ -929,3 +929,8 @@ def test_that_item_asked_after_a_figure_with_its_facts_is_its_figure(assistant: 
     *_, other = talk(assistant, "两化融合贯标认证通过了，能拿多少？",
                      "那上市那条呢？我们是工业互联网企业，今年完成股改并在新三板挂牌了")
     assert other.intent == "award" and ids(other)[:1] == ["3"] and other.amount_yuan == 2_000_000
+
+
+def test_a_verdict_pressed_is_the_verdict_again(assistant: Assistant):
+    *_, again = talk(assistant, "我们公司在经营异常名录里，能报服务商那条吗？", "就是年报晚交了几天，这么小的事也不行？")
+    assert again.intent == "eligibility" and again.answer.startswith("不符合")  # 经营状态正常 is a condition of 一

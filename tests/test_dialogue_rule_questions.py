@@ -570,3 +570,9 @@ def test_keywords_with_an_amount_or_a_thing_done_are_the_enterprises_case(assist
 def test_words_apart_that_are_no_search_of_the_rules_are_not_a_look_up(assistant: Assistant, said: str, intent: str):
     (r,) = talk(assistant, said)
     assert r.intent == intent
+
+
+def test_both_items_pressed_with_a_sum_of_ones_own_after_a_figure_is_the_figure_again(assistant: Assistant):
+    _, again = talk(assistant, "我们同一个改造项目，既拿了上海市智能工厂授牌，又被认定为市级标杆示范项目，已投入1000万，总共能拿多少",
+                    "两个不能都拿吗？加起来500万")
+    assert again.intent == "award" and again.amount_yuan == 3_000_000  # the higher (第5条), not 200万 + 300万

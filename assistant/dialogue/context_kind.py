@@ -141,10 +141,13 @@ def reconsider(
     if kind == "eligibility" and not items and not parse.facts_of(policy_id).values and not parse.amounts \
             and not parse.topics and load_genre().wants_money.search(parse.reading):
         return "award"  # "我们厂能拿点钱吗": money wished for, nothing named or stated — which item (not a verdict)
-    if "dispute" in parse.acts and kind != "award" and goal is not None and goal.kind == "award" and goal.items \
-            and not items and not parse.clause_refs and not parse.topics & (DOCUMENT_TOPICS | {"original", "certainty", "basis"}) \
+    if "dispute" in parse.acts and goal is not None and goal.kind in ("award", "eligibility") and kind != goal.kind \
+            and (goal.items or goal.kind == "eligibility") and not items and not parse.clause_refs \
+            and not parse.topics & (DOCUMENT_TOPICS | {"original", "certainty", "basis"}) \
             and not parse.facts_of(policy_id).values:
-        return "award"  # "为什么不是1260万？", "怎么又变了", "不对吧": the figure again, with the steps that say why
+        # "为什么不是1260万？", "怎么又变了", "不对吧": the figure again, with the steps that say why; "这么小的事也不行？"
+        # after a verdict: the verdict again, with the condition it turns on
+        return goal.kind
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的«item»补贴" names, not claims
     if kind == "lookup" and "stacking" in parse.topics and parse.asks_amount and parse.acts & {"together", "same_project"} \
             and (stated or (goal is not None and goal.kind == "award")):
@@ -152,9 +155,12 @@ def reconsider(
     both = set(items) | set(goal.items if goal is not None and goal.kind == "award" else ())
     if kind in ("eligibility", "lookup", "match") and "stacking" in parse.topics and len(both) >= 2 \
             and parse.acts & {"together", "same_project", "compare"} \
-            and (claims_item_money(parse, policy_id, tuple(both), domain) or (goal is not None and goal.kind == "award")):
-        # "同一个项目，既是«item A»又是«item B»，已投入1000万，两个能不能都拿", "…也评上了«item B»，哪个划算": with the
-        # project's amount known, the figure with the stacking rule applied (without it: the rule, a look-up)
+            and (claims_item_money(parse, policy_id, tuple(both), domain)
+                 or (goal is not None and goal.kind == "award"
+                     and ("compare" in parse.acts or (bool(parse.amounts) and no_fact_amount)))):
+        # "同一个项目，既是«item A»又是«item B»，已投入1000万，两个能不能都拿", "…也评上了«item B»，哪个划算", "两个不能都拿
+        # 吗？加起来500万" after a figure: the figure with the stacking rule applied — not "也拿了«item B» 两个能一起拿吗",
+        # the rule itself
         return "award"
     # "没有备案，办完了再申请行不行": a step of the procedure stated and judged is eligibility, not the procedure in
     # general — unlike "准备办«event»，要先备案吗", whose facts say nothing of the procedure.
