@@ -68,7 +68,7 @@ def reconsider(
         return "award"  # "在浦东办了个全国性峰会，审计费用100万，能补吗": whether, and how much — the figure, its conditions
     req = state.requested
     if req is None and kind in ("inform", "award", "eligibility", "followup", "vague") and keyword_search(parse):
-        return "lookup"  # "服务商 企业数量 要求", "标杆 上级补助 配套": a search of the text, not a case to work out
+        return "lookup"  # "«item» 企业数量 要求", "«item» 上级补助 配套": a search of the text, not a case to work out
     if req is not None and req.kind == "item" and kind == "lookup" and len(items) == 1 and not parse.topics \
             and not parse.clause_refs and parse.scores.get("lookup", 0.0) < FORM_INTERRUPT:
         return "inform"  # "«item»那个啊，还要我说什么？" to "which item?": the answer, said impatiently

@@ -101,12 +101,12 @@ def follow_up_tail(reading: str) -> bool:
     return cut > 0 and 1 < len(tail) <= 6 and tail.endswith("呢") and not load_genre().question.search(body[:cut])
 
 
-#: Words that make a string of keywords a statement about the enterprise ("我们 区级标杆 投了"), not a search.
+#: Words that make a string of keywords a statement about the enterprise ("我们 «option»«item» 投了"), not a search.
 _ABOUT_US = re.compile(r"我们|我司|本公司|我公司|咱们|咱|了|过|已经")
 
 
 def keyword_search(parse: Parse) -> bool:
-    """Keywords typed the way hotline staff search ("服务商 企业数量 要求", "第4条 首次规上 条件"): two or more short
+    """Keywords typed the way hotline staff search ("«item» 企业数量 要求", "第4条 «item» 条件"): two or more short
     words apart, one of them a word for the text's rules, no sentence, no question, no amount, nothing said of an
     enterprise — a look-up of the text."""
     words = parse.reading.split()

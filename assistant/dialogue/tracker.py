@@ -78,7 +78,7 @@ def _turn_kind(parse: Parse, state: DialogueState) -> TurnKind:
 
 @functools.cache
 def _left_out() -> re.Pattern[str]:
-    """Right after an item's name, in its clause: it is left out ("贯标那个不算", "规上这项去掉")."""
+    """Right after an item's name, in its clause: it is left out ("«item»那个不算", "«item»这项去掉")."""
     return re.compile(r"(那个|这个|那项|这项|那条|这条|的)?(就)?" + load_genre().drops_element.pattern)
 
 
@@ -105,7 +105,7 @@ def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Doma
         with_facts = set(items_from_facts(parse, policy_id, domain, among=named))
         if with_facts:
             named = [i for i in named if i in with_facts]
-    # "…智能工厂、贯标、首次规上。贯标那个不算，剩下两个一共多少": an item named to be left out of the others
+    # "…«item A»、«item B»、«item C»。«item B»那个不算，剩下两个一共多少": an item named to be left out of the others
     left_out = {i for i in named for a in item_aliases(domain, policy_id, (i,))
                 for _, end in occurrences(parse.reading, a) if _left_out().match(parse.reading, end)}
     if left_out & set(named) and set(named) - left_out:

@@ -77,7 +77,7 @@ GIVEN_PENALTY = 20.0
 AFTERTHOUGHT_PENALTY = 20.0
 
 
-#: Words that only say "it is" before an amount said on its own ("土建算错了，其实是200万").
+#: Words that only say "it is" before an amount said on its own ("«part»算错了，其实是200万").
 _IT_IS = re.compile(r"^\s*(其实|实际上?|应该|准确地?说)?(是|为|只有|有)")
 
 

@@ -149,8 +149,8 @@ def read_bool(
         for at, _ in occurrences(text, cue):
             if negated(text, at, others):
                 return False
-            # its clause — a space between words ends one too ("税务在宝山 工商在嘉定") — or, when that names no
-            # place, its segment ("在虹桥国家会展中心办的 那是青浦")
+            # its clause — a space between words ends one too ("税务在«other region» 工商在«our region»") — or, when that names no
+            # place, its segment ("在«a venue»办的 那是«other region»")
             begin = max((m.end() for m in CLAUSE_END.finditer(text) if m.end() <= at), default=0)
             stop = CLAUSE_END.search(text, at + len(cue))
             clause = text[begin : stop.start() if stop else len(text)]
