@@ -17,7 +17,8 @@ Year = tuple[str, int]
 
 #: "2023年", and as said aloud or typed by voice, "二〇二三年" / "二零二三年".
 _DIGIT = "〇零○一二三四五六七八九"
-_ABSOLUTE = re.compile(rf"(20\d{{2}}|二[〇零○]二[{_DIGIT}])\s*年")
+_NUMBER = rf"20\d{{2}}|二[〇零○]二[{_DIGIT}]"
+_ABSOLUTE = re.compile(rf"({_NUMBER})\s*年")
 #: A clause that says only when ("我们是前年，就是二〇二三年，有一次…"): what is left of it once its year is taken out.
 _ONLY_WHEN = re.compile(r"^[\s我们是就那个嗯呃啊哦对在的时候]*$")
 #: A year said right before applying ("2025年申报", "明年再申请", "等到2025年再报").
@@ -38,7 +39,7 @@ def year_said() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _applying() -> re.Pattern[str]:
-    return re.compile(r"((?:20\d{2}|二[〇零○]二[" + _DIGIT + r"])\s*年|" + _relative().pattern + ")" + _APPLYING_AFTER)
+    return re.compile(rf"((?:{_NUMBER})\s*年|{_relative().pattern})" + _APPLYING_AFTER)
 
 
 def year_in(said: str) -> Year | None:
