@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from assistant.corpus.validity import validity_notice
-from assistant.rules import formulas
+from assistant.rules import bounds, formulas
 from assistant.rules.cross import DeductOtherSupport, NotRepeated
 from assistant.rules.facts import FactSpec
 from assistant.rules.model import PolicyRules
@@ -190,7 +190,7 @@ def calculate(rules: PolicyRules, item_id: str, facts: Mapping[str, Any], as_of:
         title=item.title,
         kind=item.kind,
         amount_yuan=amount,
-        ceiling_yuan=formulas.bound(item.award, on, values),
+        ceiling_yuan=bounds.bound(item.award, on, values),
         ceiling_is_entitlement=item.entitlement,
         trace=tuple(ctx.steps),
         missing_facts=tuple(missing),

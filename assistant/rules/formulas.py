@@ -1,9 +1,8 @@
 """The formula registry: part kind → a small function named after what it computes.
 
 Each function reads its parameters for the date, does only arithmetic (``min(rate * base, cap)``), and
-appends structured trace steps with the item's clause. ``FORMULAS`` computes a figure from the facts;
-``BOUNDS`` gives the largest figure a part allows whatever the facts (``None`` = no bound), which is how the
-calculator knows a ceiling before all facts are in and how :func:`max_award` reads the data.
+appends structured trace steps with the item's clause. ``FORMULAS`` computes a figure from the facts; the
+largest figure a part allows whatever the facts is :mod:`assistant.rules.bounds`.
 No policy number and no Chinese sentence lives here.
 """
 
@@ -242,67 +241,3 @@ def run(parts: tuple[Any, ...], ctx: Ctx) -> int:
     for part in parts:
         amount = FORMULAS[part.part](part, ctx, amount)
     return amount
-
-
-# ---------------------------------------------------------------------------------------------------
-# Bounds: the largest figure a part allows (None = unbounded or not known without the facts).
-# ---------------------------------------------------------------------------------------------------
-
-Bound = Callable[[Any, int | None, date, Mapping[str, Any]], int | None]
-
-
-def _money_bound(part: Any, on: date, values: Mapping[str, Any]) -> int | None:
-    return part.at(on, values.get(part.by) if part.by else None)
-
-
-def _source_bound(part: Any, bound: int | None, on: date, values: Mapping[str, Any]) -> int | None:
-    return _money_bound(part, on, values)
-
-
-def _unbounded(part: Any, bound: int | None, on: date, values: Mapping[str, Any]) -> int | None:
-    return None
-
-
-def _bracket_bound(part: Any, bound: int | None, on: date, values: Mapping[str, Any]) -> int | None:
-    rows = value_at(part.values, on, part.quote)
-    return None if any(r.amount is None for r in rows) else max(int(r.amount) for r in rows)
-
-
-def _cap_bound(part: Any, bound: int | None, on: date, values: Mapping[str, Any]) -> int | None:
-    cap = _money_bound(part, on, values)
-    if cap is None:
-        return bound
-    return cap if bound is None else min(bound, cap)
-
-
-def _bonus_bound(part: Any, bound: int | None, on: date, values: Mapping[str, Any]) -> int | None:
-    if bound is None or part.when.holds(values.get(part.when.fact)) is False:
-        return bound
-    bonus = _money_bound(part, on, values)
-    return bound + (bonus or 0)
-
-
-def _keep(part: Any, bound: int | None, on: date, values: Mapping[str, Any]) -> int | None:
-    return bound
-
-
-BOUNDS: dict[str, Bound] = {
-    "fixed": _source_bound,
-    "up_to": _source_bound,
-    "rate": _unbounded,
-    "per_unit": _unbounded,
-    "scale": _unbounded,
-    "bracket": _bracket_bound,
-    "each": _unbounded,
-    "cap": _cap_bound,
-    "bonus": _bonus_bound,
-    "upper_subsidy": _keep,
-}
-
-
-def bound(parts: tuple[Any, ...], on: date, values: Mapping[str, Any]) -> int | None:
-    """The largest figure ``parts`` can give for the choices known in ``values`` (None: no ceiling)."""
-    result: int | None = None
-    for part in parts:
-        result = BOUNDS[part.part](part, result, on, values)
-    return result

@@ -1,7 +1,7 @@
 """The largest award an item can give, read from its parts — for the "which item?" menu.
 
 ``max_award`` walks the item's parts with the same bound functions the calculator uses
-(:data:`assistant.rules.formulas.BOUNDS`): a single figure ("最高200万元"), one per case of a choice
+(:data:`assistant.rules.bounds.BOUNDS`): a single figure ("最高200万元"), one per case of a choice
 ("区级200万元、市级500万元、国家级1000万元"), a figure per unit ("每家1万元，最高30万元") or per element
 ("每名工程师最高5万元"), with a bonus named apart.
 """
@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.rules import formulas
+from assistant.rules import bounds
 from assistant.rules.model import PolicyRules
 from assistant.rules.money import format_yuan
 from assistant.rules.parts import BonusPart, EachPart, PerUnitPart
@@ -55,11 +55,11 @@ def max_award(rules: PolicyRules, item_id: str, as_of: date) -> MaxAward:
     by_case: dict[str, int] = {}
     if by:
         for case in rules.facts[by].real_options:
-            value = formulas.bound(item.award, on, {by: case})
+            value = bounds.bound(item.award, on, {by: case})
             if value is not None:
                 by_case[case] = value
-    amount = max(by_case.values()) if by_case else formulas.bound(item.award, on, {})
-    base = formulas.bound(base_parts, on, {})
+    amount = max(by_case.values()) if by_case else bounds.bound(item.award, on, {})
+    base = bounds.bound(base_parts, on, {})
     first = item.award[0]
     extra: dict[str, Any] = {}
     if by_case and len(by_case) == len(rules.facts[by or ""].real_options):
@@ -70,7 +70,7 @@ def max_award(rules: PolicyRules, item_id: str, as_of: date) -> MaxAward:
         text = per_unit_text(first.unit, unit_amount, amount)
         extra = {"per_unit_yuan": unit_amount, "unit": first.unit}
     elif isinstance(first, EachPart):
-        inner = formulas.bound(first.parts, on, {})
+        inner = bounds.bound(first.parts, on, {})
         text = per_element_text(first.element, inner, amount) if inner is not None else max_text(amount, False)
         extra = {"per_element_yuan": inner, "element": first.element}
     else:
