@@ -234,6 +234,37 @@ def test_a_negation_covers_every_member_of_a_list(nlu: NLU):
     assert values["good_credit"] is False and values["serious_violation_prior_year"] is True
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("企业有违法记录的会不会被取消资格？", None),  # a milder thing than 重大违法: left to confirm
+        ("我们2024年被罚过一次款，不知道算不算", None),
+        ("去年也没有任何违法违规", False),  # denied, the serious kind is denied too
+        ("去年我们厂出过一次重大安全生产事故被处罚了", True),  # the sentence says it was the serious kind
+        ("2024年出过一起重大安全生产事故，被处罚了。今年还能申报吗", True),
+        ("有个环保罚款，算不算重大违法我也不清楚", None),  # the intensifier asked about
+        ("环保罚款几万块，不是重大违法", False),
+    ],
+)
+def test_a_weak_cue_leaves_a_fact_open_unless_denied_or_intensified(nlu: NLU, text: str, value: bool | None):
+    values = read(nlu, text).facts_of(JIADING)
+    assert values.values.get("serious_violation_prior_year") is value
+    assert "serious_violation_prior_year" in values.mentioned
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("去年被信用扣分过一次", None), ("从来没被信用扣分", False), ("去年因为严重问题被信用扣分", True)]
+)
+def test_weak_cues_are_each_policys_data(multi_assistant: Assistant, text: str, value: bool | None):
+    facts = multi_assistant.nlu.parse(normalise(text)).facts_of("example-software-2026")
+    assert facts.values.get("serious_dishonesty_prior_year") is value
+
+
+def test_a_year_said_of_a_weak_cue_is_kept(nlu: NLU):
+    facts = read(nlu, "我们二零二三年有过一次环保处罚").facts_of(JIADING)
+    assert facts.years.get("serious_violation_prior_year") == ("abs", 2023)
+
+
 def test_a_term_asked_about_is_no_fact(nlu: NLU):
     assert "major_project_approved" not in read(nlu, "那个“一事一议”是怎么回事，我们这种大项目能走吗？").facts_of(JIADING).values
     assert read(nlu, "我们是区政府批准的重大项目，一事一议").facts_of(JIADING).values["major_project_approved"] is True

@@ -41,6 +41,8 @@ class PolicyFacts:
     """For facts tied to a year (``FactSpec.year_offset``): the year the message says it of ("2023年被处罚")."""
     applying: Year | None = None
     """The year the message says the applicant applies in ("2025年申报"), if it says one."""
+    raised: tuple[str, ...] = ()
+    """Facts a milder word raised and left open ("有过一次罚款", a ``weak_cues`` word): the enterprise's case, to confirm."""
 
 
 def read_facts(
@@ -87,12 +89,16 @@ def read_facts(
         if value is not None:
             values[name] = value
     mentioned = tuple(
-        n for n, fc in policy.lexicon.items() if any(c in text for c in (*fc.cues, *fc.negative_cues, *fc.open_cues))
+        n for n, fc in policy.lexicon.items() if any(c in text for c in (*fc.cues, *fc.negative_cues, *fc.open_cues, *fc.weak_cues))
     )
+    raised = tuple(n for n, fc in policy.lexicon.items() if n not in values and any(c in text for c in fc.weak_cues))
+    # "2023年有过一次罚款": a year said of a milder thing too — said of another year than the rules mean, the fact is
+    # not this one either.
     years = {name: said for name, spec in policy.facts.items()
-             if spec.year_offset is not None and values.get(name) is True
-             and (said := fact_year(text, policy.cues(name).cues)) is not None}
-    return PolicyFacts(money, values, mentioned, frozenset(planned), years, applying_year(text))
+             if spec.year_offset is not None
+             and (values.get(name) is True or name in raised)
+             and (said := fact_year(text, (*policy.cues(name).cues, *policy.cues(name).weak_cues))) is not None}
+    return PolicyFacts(money, values, mentioned, frozenset(planned), years, applying_year(text), raised)
 
 
 def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:

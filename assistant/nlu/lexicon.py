@@ -2,8 +2,9 @@
 
 Each fact of ``rules.yaml`` may have ``cues`` (the words users put next to it: "已投入", "上级补助"…),
 ``negative_cues`` (words that make a yes/no fact false: "分公司", "早就是«item»") and, for a choice, ``option_aliases``
-(other ways to name an option: "市里认定" for 市级) and ``open_cues`` (words that raise a fact the text leaves open:
-"高校" for 法人企业 — the answer cites the condition as to be confirmed). No figures: this file is about wording only.
+(other ways to name an option: "市里认定" for 市级), ``open_cues`` (words that raise a fact the text leaves open:
+"高校" for 法人企业 — the answer cites the condition as to be confirmed) and ``weak_cues`` (a milder thing than the
+fact: "罚款" for a 重大违法 — to confirm when said, false when denied). No figures: this file is about wording only.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ class FactCues:
     negative_cues: tuple[str, ...] = ()
     open_cues: tuple[str, ...] = ()
     """Words that raise the fact without settling it ("高校" for 法人企业): cited as to be confirmed."""
+    weak_cues: tuple[str, ...] = ()
+    """Words for a milder thing than the fact ("罚款" beside "重大违法"): said, the fact is left to confirm; denied
+    ("没有任何违法记录"), the fact is false too."""
+    intensifiers: tuple[str, ...] = ()
+    """Words that, in a weak cue's clause, make it the fact itself ("重大" in "重大安全生产事故被处罚")."""
     option_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     given: bool = False
     """Money given to the enterprise (support already received), not money it spent or earned: an amount said as
@@ -45,6 +51,8 @@ def load_lexicon(path: Path) -> dict[str, FactCues]:
                 cues=tuple(entry.get("cues") or ()),
                 negative_cues=tuple(entry.get("negative_cues") or ()),
                 open_cues=tuple(entry.get("open_cues") or ()),
+                weak_cues=tuple(entry.get("weak_cues") or ()),
+                intensifiers=tuple(entry.get("intensifiers") or ()),
                 option_aliases={k: tuple(v) for k, v in (entry.get("option_aliases") or {}).items()},
                 describes=bool(entry.get("describes", False)),
                 given=bool(entry.get("given", False)),

@@ -139,6 +139,12 @@ def read_bool(
                 # "能不能一事一议", "有没有授牌", "这个活动要提前备案吗", "一事一议是怎么回事": asked, not said or denied
                 return None
             return not any(negated(text, at, others) for at in hits)
+        # "有过一次罚款": a milder thing than the fact leaves it to confirm; "没有任何违法记录" denies the fact too.
+        weak = [at for cue in fc.weak_cues for at, _ in occurrences(text, cue)]
+        if weak and all(negated(text, at, others) for at in weak):
+            return False
+        if any(_intensified(text, at, fc.intensifiers) for at in weak if not negated(text, at, others)):
+            return True  # "重大安全生产事故被处罚了": the weak cue's sentence says it was the serious kind
         return True if denied_negative else None
     # A place fact ("税务登记在«our region»"): true when the cue's clause names this region, false for another place.
     short = region[:-1] if len(region) > 2 else region
@@ -164,6 +170,16 @@ def read_bool(
                 if short in seg or "本区" in seg or "区内" in seg or any(en in lower for en in english[short]):
                     return True
     return None
+
+
+def _intensified(text: str, at: int, intensifiers: Sequence[str]) -> bool:
+    """An intensifier, not itself denied or asked about, in the sentence of the cue at ``at`` ("出过一起重大安全生产事故，
+    被处罚了")."""
+    start = max((m.end() for m in SENTENCE_END.finditer(text, 0, at)), default=0)
+    stop = SENTENCE_END.search(text, at)
+    end = stop.start() if stop else len(text)
+    return any(not negated(text, i) and not _asked_either_way(text, i)
+               for word in intensifiers for i, _ in occurrences(text[:end], word) if i >= start)
 
 
 def none_given(text: str, fc: FactCues, genre: Genre, others: Sequence[tuple[int, int]]) -> int | None:
