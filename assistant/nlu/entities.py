@@ -115,7 +115,21 @@ def _splits_a_word(alias: str, start: int, end: int, bounds: set[int]) -> bool:
     return start not in bounds or end not in bounds
 
 
-def find_items(text: str, catalog: Catalog, spans: Sequence[Span] = ()) -> list[ItemMention]:
+def _loose(text: str, alias: str, fillers: re.Pattern[str] | None) -> list[tuple[int, int]]:
+    """(start, end) of a long alias said loosely, a filler between two of its words ("两化融合那个管理体系的认证" for
+    «两化融合管理体系»): each part two characters or more, the gap only the genre's ``name_fillers``."""
+    if fillers is None or len(alias) < TYPO_MIN_LEN or not re.fullmatch(r"[\u4e00-\u9fff]+", alias):
+        return []
+    out = []
+    for k in range(2, len(alias) - 1):
+        pattern = re.escape(alias[:k]) + f"(?:{fillers.pattern}){{1,2}}" + re.escape(alias[k:])
+        out += [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    return out
+
+
+def find_items(
+    text: str, catalog: Catalog, spans: Sequence[Span] = (), fillers: re.Pattern[str] | None = None
+) -> list[ItemMention]:
     """Items named by an alias; overlapping matches keep the longest alias. Best first."""
     lower = text.lower()
     bounds = _word_bounds(text)
@@ -126,11 +140,17 @@ def find_items(text: str, catalog: Catalog, spans: Sequence[Span] = ()) -> list[
                 needle = alias.text.lower()
                 starts = [(start, 1.0) for start, end in occurrences(lower, needle)
                           if not _splits_a_word(needle, start, end, bounds)]
+                spans_of = {start: start + len(needle) for start, _ in starts}
                 if not starts and len(needle) >= HOMOPHONE_MIN_LEN and re.search(r"[\u4e00-\u9fff]", needle):
                     starts = [(at, TYPO_WEIGHT) for at in _near(lower, needle)]
+                    spans_of = {at: at + len(needle) for at, _ in starts}
+                if not starts:
+                    loose = _loose(lower, needle, fillers)
+                    starts, spans_of = [(at, TYPO_WEIGHT) for at, _ in loose], dict(loose)
                 for at, closeness in starts:
                     weight = alias.weight * closeness * (INJECTED_ITEM_WEIGHT if in_spans(at, spans) else 1.0)
-                    raw.append(ItemMention(policy.policy_id, item.item_id, alias.text, at, at + len(needle), weight))
+                    raw.append(ItemMention(policy.policy_id, item.item_id, alias.text, at,
+                                           spans_of.get(at, at + len(needle)), weight))
     raw.sort(key=lambda x: (-(x.end - x.start), x.start))
     kept: list[ItemMention] = []
     for m in raw:

@@ -142,7 +142,9 @@ def read_money(
                     claims[f] = score
         claims = _specific_first(claims)
         near = text[max(start, mention.start - 5) : mention.start]
-        said_back = genre.said_back.search(near) and genre.confirm_tag.match(text, mention.end)
+        # "最高就是200万对吧", "那就是55万？": a result said back for us to confirm, not a fact of the case
+        said_back = (genre.said_back.search(near) or genre.result_words.search(near)) and (
+            genre.confirm_tag.match(text, mention.end) or genre.asked_back.match(text, mention.end))
         hoped = not claims and bool(
             genre.expected_award.search(near) or said_back or genre.you_miscounted.search(text, 0, mention.start)
             or (genre.result_words.search(near) and genre.rate_award.search(text))

@@ -210,7 +210,7 @@ class NLU:
             masked="",
             intent=FALLBACK_INTENT,
             scores={},
-            items=tuple(mark_negated(text, find_items(text, self.catalog, spans), genre)),
+            items=tuple(mark_negated(text, find_items(text, self.catalog, spans, genre.name_fillers), genre)),
             clause_refs=tuple(find_clause_refs(reading, self.catalog, self.section_titles)),
             places=places,
             policy_names=find_policy_names(reading, self.catalog),

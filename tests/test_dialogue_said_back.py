@@ -1,0 +1,65 @@
+"""What users say back after a figure: the figure asked back ("那就是55万？"), the actual amount after what-ifs
+("实际就是三百二十万，按这个说"), a request for the short form ("说简单点"), and an item's name said loosely.
+
+The real reader (``assistant``): how a turn is read depends on it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.dialogue import Assistant
+from assistant.nlu.inputs import normalise
+from tests.fixtures_dialogue import IN_FORCE
+
+JIADING = "jiading-iiot-2024"
+
+
+def talk(a: Assistant, *turns: str):
+    chat = a.new_conversation(IN_FORCE)
+    return [chat.ask(t) for t in turns]
+
+
+@pytest.mark.parametrize("text", ["那就是55万？简单回我", "那我们就是55万吗", "也就是55万吧？"])
+def test_a_result_asked_back_is_a_figure_expected_not_a_fact(assistant: Assistant, text: str):
+    (money,) = assistant.nlu.parse(normalise(text)).facts_of(JIADING).money
+    assert money.expected_award
+    *_, reply = talk(assistant, "我们是上海市智能工厂授牌的，投资两百五十万，能补多少？", "这个项目镇里之前还给过20万", text)
+    assert reply.amount_yuan == 550_000  # 250 × 30% = 75, less the town's 20 — never the town's 55
+
+
+def test_the_users_own_amount_said_with_jiu_shi_is_still_a_fact(assistant: Assistant):
+    (money,) = assistant.nlu.parse(normalise("好，实际就是三百二十万，按这个说")).facts_of(JIADING).money
+    assert not money.expected_award
+
+
+@pytest.mark.parametrize("back", ["好，实际就是三百二十万，按这个说", "其实就是三百二十万"])
+def test_the_actual_amount_after_what_ifs_replaces_the_last_what_if(assistant: Assistant, back: str):
+    *_, reply = talk(assistant, "我们小厂评上了上海市智能工厂，投了三百二十万，补多少？", "要是投到1000万呢", "那投五百万呢", back)
+    assert reply.amount_yuan == 960_000  # 320 × 30%, not the what-if's 500 × 30%
+
+
+def test_the_actual_support_after_a_what_if_replaces_it(assistant: Assistant):
+    *_, reply = talk(assistant, "我们的项目是区级标杆，投入一千万，补多少？", "这个项目之前市里给过补助，120万，没有配套要求",
+                     "要是市里给的是250万呢", "实际就是120万。简短点，区里还能给多少")
+    assert reply.amount_yuan == 800_000  # cap 200 less the city's 120
+
+
+@pytest.mark.parametrize("short", ["好，说简单点", "简短点说", "一句话告诉我"])
+def test_asked_for_the_short_form_the_figure_is_given_again(assistant: Assistant, short: str):
+    *_, first, again = talk(assistant, "我们给区里的厂做工业互联网诊断和咨询规划，能拿多少？", "一百五十来万", short)
+    assert first.amount_yuan == again.amount_yuan == 450_000
+    assert again.intent == "award" and [c.clause_id for c in again.citations][0] == "7"
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [("我们公司刚通过了两化融合那个管理体系的认证，区里给多少？", "2"), ("我们有个工业互联网方面的应用项目，已投入300万，能补多少", "5")],
+)
+def test_an_items_name_said_loosely_names_it(assistant: Assistant, text: str, item: str):
+    assert [m.item_id for m in assistant.nlu.parse(normalise(text)).items_of(JIADING)][:1] == [item]
+
+
+def test_a_loosely_said_name_needs_words_of_the_name_on_both_sides(assistant: Assistant):
+    items = [m.item_id for m in assistant.nlu.parse(normalise("两化融合的事情我们也管，体系还没建")).items_of(JIADING)]
+    assert "2" not in items
