@@ -913,6 +913,16 @@ def test_another_scheme_said_in_passing_beside_a_condition_of_ours_is_not_refuse
     assert other.intent == "out_of_scope"  # a fact of an item's (认定) beside it does not make it ours
 
 
+def test_the_verdict_pressed_with_the_schemes_word_said_beside_it_is_the_verdict_again(assistant: Assistant):
+    first = "我们员工社保都在嘉定交，但公司注册在浦东，能申请吗？"
+    *_, pressed = talk(assistant, first, "社保在嘉定也不行吗？")
+    assert pressed.intent == "eligibility" and pressed.answer.startswith("不符合")
+    *_, asked = talk(assistant, first, "社保在嘉定也不行吗？", "那嘉定的社保补贴怎么申请？")
+    assert asked.intent == "out_of_scope"  # that scheme asked about outright: still not ours
+    (alone,) = talk(assistant, "社保在嘉定也不行吗？")
+    assert alone.intent == "out_of_scope"  # nothing said before: that scheme's question
+
+
 def test_a_part_said_to_be_wrong_takes_the_amount_said_after_it(fast_assistant: Assistant):
     *_, fixed = talk(fast_assistant, "我们是重点高校在嘉定设立的工业互联网研究院，平台建设总投入1800万，其中土建400万，能资助多少？",
                      "土建算错了，其实是200万")

@@ -265,6 +265,12 @@ def test_a_year_said_of_a_weak_cue_is_kept(nlu: NLU):
     assert facts.years.get("serious_violation_prior_year") == ("abs", 2023)
 
 
+@pytest.mark.parametrize("text", ["我们是做传统纺织的制造企业，这算“符合产业发展方向”吗？", "我们算是规上企业吗"])
+def test_whether_the_case_counts_as_a_condition_is_asked_not_said(nlu: NLU, text: str):
+    assert read(nlu, text).facts_of(JIADING).values == {}
+    assert read(nlu, "我们公司算符合产业发展方向吧，主营工业软件").facts_of(JIADING).values["industry_direction"] is True
+
+
 def test_a_term_asked_about_is_no_fact(nlu: NLU):
     assert "major_project_approved" not in read(nlu, "那个“一事一议”是怎么回事，我们这种大项目能走吗？").facts_of(JIADING).values
     assert read(nlu, "我们是区政府批准的重大项目，一事一议").facts_of(JIADING).values["major_project_approved"] is True

@@ -169,7 +169,8 @@ def test_the_same_question_on_new_facts_keeps_its_kind(story: Story):
 
 def test_a_condition_stated_with_a_question_is_never_out_of_scope(story: Story):
     action = story.say("去年环保方面被处罚过，影响今年申请工业互联网补贴吗")
-    assert action.kind is ActionKind.ANSWER_ELIGIBILITY and story.profile["serious_violation_prior_year"] is True
+    # a penalty may or may not be the 重大违法 第14条 names: the verdict leaves it to confirm
+    assert action.kind is ActionKind.ANSWER_ELIGIBILITY and "serious_violation_prior_year" not in story.profile
 
 
 def test_garbled_text_naming_only_the_region_clarifies(story: Story):

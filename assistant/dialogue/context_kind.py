@@ -128,6 +128,13 @@ def reconsider(
     if kind == "out_of_scope" and "again" in parse.acts and not items and goal is not None and goal.kind == "award" \
             and goal.items:
         return "award"  # "这个数怎么算出来的": the figure again, with its steps
+    if "dispute" in parse.acts and goal is not None and goal.kind in ("award", "eligibility") and kind != goal.kind \
+            and (goal.items or goal.kind == "eligibility") and not items and not parse.clause_refs \
+            and not parse.topics & (DOCUMENT_TOPICS | {"original", "certainty", "basis"}) \
+            and not parse.facts_of(policy_id).values:
+        # "为什么不是1260万？", "怎么又变了", "不对吧": the figure again, with the steps that say why; "这么小的事也不行？"
+        # after a verdict: the verdict again, with the condition it turns on
+        return goal.kind
     if kind == "out_of_scope" and not (parse.attributed and (items or goal is not None)):
         return "lookup"  # not refused above: the policy's own words answer it (retrieval found them)
     short = parse.content_size <= 8
@@ -141,13 +148,6 @@ def reconsider(
     if kind == "eligibility" and not items and not parse.facts_of(policy_id).values and not parse.amounts \
             and not parse.topics and load_genre().wants_money.search(parse.reading):
         return "award"  # "我们厂能拿点钱吗": money wished for, nothing named or stated — which item (not a verdict)
-    if "dispute" in parse.acts and goal is not None and goal.kind in ("award", "eligibility") and kind != goal.kind \
-            and (goal.items or goal.kind == "eligibility") and not items and not parse.clause_refs \
-            and not parse.topics & (DOCUMENT_TOPICS | {"original", "certainty", "basis"}) \
-            and not parse.facts_of(policy_id).values:
-        # "为什么不是1260万？", "怎么又变了", "不对吧": the figure again, with the steps that say why; "这么小的事也不行？"
-        # after a verdict: the verdict again, with the condition it turns on
-        return goal.kind
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)  # "200万的«item»补贴" names, not claims
     if kind == "lookup" and "stacking" in parse.topics and parse.asks_amount and parse.acts & {"together", "same_project"} \
             and (stated or (goal is not None and goal.kind == "award")):

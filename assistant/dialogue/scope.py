@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from assistant.dialogue.context_kind import ITEM_NAMED
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.state import OutOfScope, TurnKind
+from assistant.dialogue.state import DialogueState, OutOfScope, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.spans import CLAUSE_END, occurrences
@@ -149,3 +149,13 @@ def out_of_scope(
     ):  # (a claim about what we said, or "这个数怎么算出来的", is about this conversation)
         return "off_topic", elsewhere
     return None, elsewhere
+
+
+def scheme_pressed(state: DialogueState, parse: Parse) -> bool:
+    """"社保在«our region»也不行吗？" after a verdict given beside that scheme's word ("员工社保都在«our region»交，但公司注册在
+    «other region»，能申请吗"): the scheme was said in passing and the question answered; pressed again, it is the
+    verdict disputed, not that scheme asked about."""
+    if "dispute" not in parse.acts or state.last.kind not in ("award", "eligibility") or not state.history:
+        return False
+    before = state.history[-1].text
+    return any(word in before for word in parse.other_schemes)

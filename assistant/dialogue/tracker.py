@@ -34,7 +34,7 @@ from assistant.dialogue.list_elements import drop_failing_elements, element_word
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import links_items, moved_elsewhere, set_aside, split_projects
-from assistant.dialogue.scope import out_of_scope, place_is_a_fact
+from assistant.dialogue.scope import out_of_scope, place_is_a_fact, scheme_pressed
 from assistant.dialogue.slots import fill_slots, items_from_facts
 from assistant.dialogue.state import (
     DialogueState,
@@ -151,6 +151,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     oos, elsewhere = out_of_scope(parse, kind, domain, obs.answerable)
     if oos == "other_scheme" and answers_fact_request(state, parse, domain):
         oos = None  # "市经信委发的文" to "哪一级？": who awarded it gives the level, not another scheme's question
+    if oos == "other_scheme" and scheme_pressed(state, parse):
+        oos = None
     if oos is not None:
         notes = TurnNotes("out_of_scope", parse.intent, oos, elsewhere, injection=parse.injected,
                           attributed=parse.attributed)
