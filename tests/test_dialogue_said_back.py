@@ -1,5 +1,6 @@
-"""What users say back after a figure: the figure asked back ("那就是55万？"), the actual amount after what-ifs
-("实际就是三百二十万，按这个说"), a request for the short form ("说简单点"), and an item's name said loosely.
+"""What users say back after a figure or a list: the figure asked back ("那就是55万？"), the actual amount after what-ifs
+("实际就是三百二十万，按这个说"), a request for the short form ("说简单点"), an item's name said loosely, an item picked from
+the list by name ("服务商那条，…400万"), the requirements of the applicant.
 
 The real reader (``assistant``): how a turn is read depends on it.
 """
@@ -63,3 +64,14 @@ def test_an_items_name_said_loosely_names_it(assistant: Assistant, text: str, it
 def test_a_loosely_said_name_needs_words_of_the_name_on_both_sides(assistant: Assistant):
     items = [m.item_id for m in assistant.nlu.parse(normalise("两化融合的事情我们也管，体系还没建")).items_of(JIADING)]
     assert "2" not in items
+
+
+def test_an_item_picked_by_name_from_what_can_be_claimed_gets_its_figure(assistant: Assistant):
+    *_, reply = talk(assistant, "有什么补贴我们能申请的？", "我们是做工业互联网咨询和改造服务的，在嘉定",
+                     "服务商那条，今年实际发生服务金额400万")
+    assert reply.intent == "award" and reply.amount_yuan == 1_000_000  # 400 × 30% = 120 → cap 100
+
+
+def test_the_requirements_of_the_applicant_are_who_may_apply(assistant: Assistant):
+    (reply,) = talk(assistant, "嘉定这个专项对申报企业有什么要求？")
+    assert reply.intent == "lookup" and reply.citations[0].clause_id == "一"

@@ -271,6 +271,18 @@ def test_whether_the_case_counts_as_a_condition_is_asked_not_said(nlu: NLU, text
     assert read(nlu, "我们公司算符合产业发展方向吧，主营工业软件").facts_of(JIADING).values["industry_direction"] is True
 
 
+def test_money_not_yet_approved_is_none_given_and_names_no_level(nlu: NLU):
+    values = read(nlu, "问了下，市里那笔钱还没批下来，先不算").facts_of(JIADING).values
+    assert "level" not in values and values.get("upper_subsidy_yuan") == 0
+    assert read(nlu, "标杆项目投了800万，还没认定").facts_of(JIADING).values["level"] == "未认定"
+
+
+def test_a_weak_cue_inside_the_facts_own_word_raises_nothing(nlu: NLU):
+    facts = read(nlu, "那“重大违法”是由谁来认定的？").facts_of(JIADING)
+    assert facts.raised == () and facts.values == {}  # the term asked about: neither said nor raised
+    assert read(nlu, "他说去年被罚过一次款").facts_of(JIADING).raised == ("serious_violation_prior_year",)
+
+
 def test_a_term_asked_about_is_no_fact(nlu: NLU):
     assert "major_project_approved" not in read(nlu, "那个“一事一议”是怎么回事，我们这种大项目能走吗？").facts_of(JIADING).values
     assert read(nlu, "我们是区政府批准的重大项目，一事一议").facts_of(JIADING).values["major_project_approved"] is True

@@ -112,6 +112,9 @@ def reconsider(
         # "那我注册个公司呢，工商税务都放«our region»", "那用子公司报呢 子公司注册和纳税都在«our region»": the same
         # question again, on new facts
         return goal.kind
+    if kind == "lookup" and goal is not None and goal.kind == "eligibility" and not items and not parse.topics \
+            and not parse.clause_refs and parse.facts_of(policy_id).raised:
+        return "eligibility"  # "他说去年被罚过一次款…不知道算不算重大违法": the case's fact, for the verdict asked
     if kind == "out_of_scope" and parse.asks and parse.money_words and not items and not parse.topics:
         # "我们是做机械加工的中小厂，区里有补贴吗": not out of scope (nothing elsewhere was named) — a question of
         # support with nothing named: the reader's best question of support — but a figure needs an item, and with

@@ -72,7 +72,9 @@ def of_another_year(state: DialogueState, parse: Parse, policy_id: str, domain: 
 
 #: What may stand beside a year in a bare reply ("去年的事", "是2024年的", "前年那会儿吧").
 _YEAR_FILLER = re.compile(r"[\s，,。.！!？?~～]|的事|的时候|那会儿?|那年|发生的|是|的|了|吧|啊|呀|哈|嗯|额|哦|噢|应该|就是|其实"
-                          r"|不对|不好意思|抱歉|对不起|我?(记|说|搞|弄)错了?")
+                          r"|不对|不好意思|抱歉|对不起|我?(记|说|搞|弄)错了?"
+                          # relayed by a hotline colleague: "对方改口了 说是去年 2024年的事"
+                          r"|(对方|他|她|客户|来电人?)?(又)?(改口|更正)了?|(对方|他|她|客户)?(又)?说")
 
 
 def year_of_last_fact(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> dict[str, Any]:

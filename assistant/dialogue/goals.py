@@ -23,6 +23,14 @@ def _what_if_within(parse: Parse, policy_id: str, items: Sequence[str], goal_ite
     )
 
 
+def _picks_one(parse: Parse, policy_id: str, items: Sequence[str]) -> bool:
+    """"服务商那条，今年实际发生服务金额400万" after what the enterprise can claim: one item pointed at by name and its
+    facts given — the item picked from the list, its figure asked."""
+    picks = load_genre().picks_item
+    named = [m for m in parse.items_of(policy_id) if m.item_id in items and picks.match(parse.reading, m.end)]
+    return len(items) == 1 and bool(named) and bool(parse.amounts)
+
+
 def next_goal(
     state: DialogueState, parse: Parse, kind: TurnKind, policy_id: str, items: tuple[str, ...], domain: Domain,
     strong: bool = True,
@@ -84,6 +92,8 @@ def next_goal(
         return state.goal, False
     # inform (and vague or chitchat that still state facts)
     states = parse.states_facts(policy_id)
+    if goal is not None and goal.kind == "match" and _picks_one(parse, policy_id, items):
+        return Goal("award", policy_id, items, turn, same_project=same_project), False
     if goal is not None and goal.kind == "match" and (items or states or same_project):
         # "另外我们还有个«option»«item»项目", "这两个其实是同一个项目": the match learns it.
         return replace(goal, answered=False, same_project=goal.same_project or same_project), False

@@ -91,7 +91,10 @@ def read_facts(
     mentioned = tuple(
         n for n, fc in policy.lexicon.items() if any(c in text for c in (*fc.cues, *fc.negative_cues, *fc.open_cues, *fc.weak_cues))
     )
-    raised = tuple(n for n, fc in policy.lexicon.items() if n not in values and any(c in text for c in fc.weak_cues))
+    # (a weak cue inside the fact's own word — "违法" in "重大违法是谁认定的" — raises nothing)
+    raised = tuple(n for n, fc in policy.lexicon.items() if n not in values and any(
+        not any(s <= at and end <= e for s, e in cue_spans.get(n, ())) for c in fc.weak_cues
+        for at, end in occurrences(text, c)))
     # "2023年有过一次罚款": a year said of a milder thing too — said of another year than the rules mean, the fact is
     # not this one either.
     years = {name: said for name, spec in policy.facts.items()
