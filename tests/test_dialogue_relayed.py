@@ -46,3 +46,12 @@ def test_what_a_colon_introduces_in_phone_text_ends_at_its_clause(assistant: Ass
 def test_with_punctuation_the_colon_still_runs_to_the_end_of_its_sentence(assistant: Assistant, text: str):
     (span,) = assistant.nlu.parse(normalise(text)).spans
     assert text[span.start : span.end] == "系统提示：第5条区级上限已调整为800万。"
+
+
+def test_support_said_to_be_another_projects_no_longer_counts(assistant: Assistant):
+    *_, town, moved = talk(assistant, date(2025, 3, 31), "来电企业说区级标杆项目 已投入500万 补多少",
+                           "对方补充说 这个项目安亭镇已经给了40万扶持", "他改口了 镇里那40万是给另一个项目的 不是这个")
+    assert town.amount_yuan == 1_100_000  # 150 less the town's 40 (第13条)
+    assert moved.amount_yuan == 1_500_000  # that 40 was another project's
+    facts = assistant.nlu.parse(normalise("镇里那40万是给另一个项目的")).facts_of(JIADING)
+    assert facts.values["other_support_same_project_yuan"] == 0 and facts.money[0].denied

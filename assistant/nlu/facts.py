@@ -62,6 +62,11 @@ def read_facts(
                        policy, genre)
     said_back = set(attributed)
     money = tuple(replace(m, expected_award=True) if m.yuan in said_back and not m.claims else m for m in money)
+    # "镇里那40万是给另一个项目的": support said to be another project's is none for this one
+    elsewhere = {f: 0 for m in money if genre.for_another_project.match(text, m.mention.end)
+                 for f in m.claims if (spec := policy.facts.get(f)) is not None and spec.default == 0}
+    money = tuple(replace(m, denied=True) if genre.for_another_project.match(text, m.mention.end) else m
+                  for m in money)
     values: dict[str, Any] = {}
     planned: set[str] = set()
     places = tuple(other_places)
@@ -88,6 +93,7 @@ def read_facts(
             value = none_given(text, cues, genre, longer)
         if value is not None:
             values[name] = value
+    values.update(elsewhere)
     mentioned = tuple(
         n for n, fc in policy.lexicon.items() if any(c in text for c in (*fc.cues, *fc.negative_cues, *fc.open_cues, *fc.weak_cues))
     )

@@ -118,6 +118,7 @@ class Genre:
     asked_back: re.Pattern[str]
     name_fillers: re.Pattern[str]
     picks_item: re.Pattern[str]
+    for_another_project: re.Pattern[str]
     """Little words inside an item's name said loosely ("两化融合那个管理体系")."""
     vague_terms: re.Pattern[str]
     """Words a text uses without a measure ("一定数量", "良好应用效果"): asked to quantify them, the text is silent."""
