@@ -119,6 +119,10 @@ def test_a_list_question_over_one_parts_items_asks_for_the_part(policy) -> None:
     assert whole_part([hit("7", 1.0), hit("6", 0.3), hit("5", 0.2)], asks_list=True) is None
     # Items of two parts: no part is asked about.
     assert whole_part([hit("8", 1.0), hit("7", 0.9), hit("9", 0.8)], asks_list=True) is None
+    # The part among its own items ("7, 二（二）, 5"): still the part, the items close.
+    assert whole_part([hit("7", 1.0), hit("二（二）", 0.9), hit("5", 0.8)], asks_list=True) == (policy.policy_id, "二（二）")
+    assert whole_part([hit("7", 1.0), hit("二（二）", 0.9), hit("5", 0.2)], asks_list=True) is None  # 7 far ahead
+    assert whole_part([hit("7", 1.0), hit("二（二）", 0.9), hit("8", 0.8)], asks_list=True) is None  # 8 is not its item
 
 
 def test_the_part_asked_for_as_a_whole_comes_first_in_search(settings: Settings) -> None:

@@ -129,10 +129,15 @@ WHOLE_PART_SPREAD = 0.5
 def whole_part(hits: list[Hit], asks_list: bool, spread: float = WHOLE_PART_SPREAD) -> tuple[str, str] | None:
     """The heading-only part a list question asks about ("围绕产业氛围，比如科研机构落地、办会、搞培训，总共给哪些支持"):
     when the first three hits are items of one part, each matching a piece of the question (the first not far ahead: the
-    second scores at least ``spread`` of it), the part is asked about as a whole — (policy id, its clause id)."""
+    second scores at least ``spread`` of it), the part is asked about as a whole — (policy id, its clause id). So too
+    when the part itself is among the first three and the other two are its items."""
     if not asks_list or len(hits) < 3:
         return None
     top = hits[:3]
+    # The part itself among them ("7, 二（二）, 5"): the other two, its items, are weighed as above.
+    parts = [h for h in top if h.clause.kind in PARTS]
+    if len(parts) == 1 and all(h.clause.parent_id == parts[0].clause.clause_id for h in top if h is not parts[0]):
+        top = [h for h in top if h is not parts[0]]
     parents = {(h.policy_id, h.clause.parent_id) for h in top}
     if len(parents) != 1 or any(h.clause.kind in PARTS for h in top):
         return None
