@@ -114,7 +114,7 @@ def reconsider(
         return goal.kind
     if kind == "lookup" and goal is not None and goal.kind == "eligibility" and not items and not parse.topics \
             and not parse.clause_refs and parse.facts_of(policy_id).raised:
-        return "eligibility"  # "他说去年被罚过一次款…不知道算不算重大违法": the case's fact, for the verdict asked
+        return "eligibility"  # "他说去年有过一次«milder thing»…不知道算不算«fact»": the case's fact, for the verdict asked
     if kind == "out_of_scope" and parse.asks and parse.money_words and not items and not parse.topics:
         # "我们是做机械加工的中小厂，区里有补贴吗": not out of scope (nothing elsewhere was named) — a question of
         # support with nothing named: the reader's best question of support — but a figure needs an item, and with

@@ -69,7 +69,7 @@ def only_the_items_own_facts(parse: Parse, policy_id: str, items: tuple[str, ...
     if policy_id in domain.rules:
         own -= {s.name for s in domain.rules[policy_id].cross_cutting_facts()}
     facts = parse.facts_of(policy_id)
-    # "2024年被罚过一次款，不知道算不算…，还能申报吗": a fact raised but left open is still about the enterprise
+    # "2024年有过一次«milder thing»，不知道算不算…，还能申报吗": a fact raised but left open is still about the enterprise
     return not parse.amounts and all(f in own and v is not False for f, v in facts.values.items()) \
         and all(f in own for f in facts.raised)
 

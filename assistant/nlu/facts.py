@@ -62,11 +62,11 @@ def read_facts(
                        policy, genre)
     said_back = set(attributed)
     money = tuple(replace(m, expected_award=True) if m.yuan in said_back and not m.claims else m for m in money)
-    # "镇里那40万是给另一个项目的": support said to be another project's is none for this one
-    elsewhere = {f: 0 for m in money if genre.for_another_project.match(text, m.mention.end)
+    # "«giver»那40万是给另一个项目的": support said to be another project's is none for this one
+    theirs = {m.mention.start for m in money if genre.for_another_project.match(text, m.mention.end)}
+    elsewhere = {f: 0 for m in money if m.mention.start in theirs
                  for f in m.claims if (spec := policy.facts.get(f)) is not None and spec.default == 0}
-    money = tuple(replace(m, denied=True) if genre.for_another_project.match(text, m.mention.end) else m
-                  for m in money)
+    money = tuple(replace(m, denied=True) if m.mention.start in theirs else m for m in money)
     values: dict[str, Any] = {}
     planned: set[str] = set()
     places = tuple(other_places)
@@ -97,11 +97,11 @@ def read_facts(
     mentioned = tuple(
         n for n, fc in policy.lexicon.items() if any(c in text for c in (*fc.cues, *fc.negative_cues, *fc.open_cues, *fc.weak_cues))
     )
-    # (a weak cue inside the fact's own word — "违法" in "重大违法是谁认定的" — raises nothing)
+    # (a weak cue inside the fact's own cue — "«weak»" in "“«strong»”是谁认定的" — raises nothing)
     raised = tuple(n for n, fc in policy.lexicon.items() if n not in values and any(
         not any(s <= at and end <= e for s, e in cue_spans.get(n, ())) for c in fc.weak_cues
         for at, end in occurrences(text, c)))
-    # "2023年有过一次罚款": a year said of a milder thing too — said of another year than the rules mean, the fact is
+    # "2023年有过一次«milder thing»": a year said of a milder thing too — said of another year than the rules mean, the fact is
     # not this one either.
     years = {name: said for name, spec in policy.facts.items()
              if spec.year_offset is not None

@@ -221,7 +221,7 @@ def option_spans(text: str, option: str, aliases: Sequence[str], awarded_by: re.
     stem = option_stem(option) if len(option) > 1 else ""
     # An alias that is itself who awarded it ("工信部认定"): its awarder said with another word ("工信部评的").
     stems = [stem] if stem and stem != option else []
-    # (not a denial's words: "还没认定" names no awarder, and "那笔钱还没批下来" is no level)
+    # (not a denial's words: "还没«awarded»" names no awarder, and "那笔钱还没批下来" is no option)
     stems += [a[:i] for a in aliases for i in range(2, len(a))
               if awarded_by.fullmatch(a, i) and not set(a[:i]) & _NOT_A_QUALIFIER]
     for stem in dict.fromkeys(stems):

@@ -139,12 +139,12 @@ def read_bool(
                 # "能不能一事一议", "有没有授牌", "这个活动要提前备案吗", "一事一议是怎么回事": asked, not said or denied
                 return None
             return not any(negated(text, at, others) for at in hits)
-        # "有过一次罚款": a milder thing than the fact leaves it to confirm; "没有任何违法记录" denies the fact too.
+        # "有过一次«milder thing»" leaves the fact to confirm; "没有任何«milder thing»" denies the fact too.
         weak = [at for cue in fc.weak_cues for at, _ in occurrences(text, cue)]
         if weak and all(negated(text, at, others) for at in weak):
             return False
         if any(_intensified(text, at, fc.intensifiers) for at in weak if not negated(text, at, others)):
-            return True  # "重大安全生产事故被处罚了": the weak cue's sentence says it was the serious kind
+            return True  # "«intensifier»…«milder thing»": the weak cue's sentence says it was the serious kind
         return True if denied_negative else None
     # A place fact ("税务登记在«our region»"): true when the cue's clause names this region, false for another place.
     short = region[:-1] if len(region) > 2 else region
