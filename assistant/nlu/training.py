@@ -177,7 +177,8 @@ def fingerprint(catalog: Catalog, templates: Mapping[str, list[str]], embedder: 
         for p in catalog
     ]
     model = str(getattr(embedder, "fingerprint", None) or embedder)
-    blob = json.dumps([READER_VERSION, model, templates, GENRE_FILE.read_text(encoding="utf-8"), vocab],
+    genre = GENRE_FILE.read_text(encoding="utf-8")
+    blob = json.dumps([READER_VERSION, SAMPLES_PER_TEMPLATE, model, templates, genre, vocab],
                       ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
