@@ -256,7 +256,12 @@ def test_amounts_after_a_comma_and_mixed_numerals(text: str, found: list[int]) -
     [
         ("区内企业服务金额800k左右 能补多少", [800_000]),  # k right after a word that says money follows
         ("服务金额 1200k", [1_200_000]),
+        ("审计费用预计 800k", [800_000]),  # an estimate word between the money word and the amount
+        ("The upgrade cost 800k RMB.", [800_000]),  # k with a currency word after it …
+        ("Audited costs were 1.2M and 900k RMB", [1_200_000, 900_000]),
+        ("cost RMB 800k, subsidy?", [800_000]),  # … or before it
         ("500k", []),  # on its own: not money
+        ("500k steps", []),
         ("电机功率500kW，投了300万", [3_000_000]),
     ],
 )

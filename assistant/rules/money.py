@@ -38,11 +38,12 @@ _ARABIC_RE = re.compile(r"^(?P<num>[+-]?\d+(?:\.\d+)?)(?P<mag>[十百千万亿]*
 _CN_RE = re.compile(rf"^(?P<neg>负)?(?P<num>[{_CN_ALL}]+)$")
 
 _ENGLISH_RE = re.compile(
-    r"^(?:RMB|CNY|¥|￥)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>million|billion|mn|m)\s*(?:yuan|RMB|CNY)?$",
+    r"^(?:RMB|CNY|¥|￥)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>million|billion|mn|m|k)\s*(?:yuan|RMB|CNY)?$",
     re.IGNORECASE,
 )
 #: "3.6M" is 3.6 million in a finance department's shorthand (free text takes only a capital M: "3.6m长" is length).
-_ENGLISH_MAGNITUDE = {"million": 1_000_000, "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000}
+#: "800k RMB": k is a thousand (free text takes k only with a currency word, see money_text).
+_ENGLISH_MAGNITUDE = {"million": 1_000_000, "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "k": 1_000}
 #: "七百来万" → "七百万": the approximation word before a magnitude is dropped, the number kept.
 _ELIDED_UNIT = re.compile(r"(?<=[一二两三四五六七八九])([千百])[一二两三四五六七八九](?=[万亿元块]|$)")
 _NEXT_UNIT = {"千": "百", "百": "十"}

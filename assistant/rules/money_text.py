@@ -35,7 +35,9 @@ _MENTION_RE = re.compile(
     rf"|(?P<y>[¥￥]\s*(?:{_NUM})(?:\s*[万亿])?)"
     rf"|(?P<g>[一二两三四五六七八九十\d]+个亿)"
     rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.])(?<!\d,)\d+(?:\.\d+)?\s*(?:million|billion|mn|(?-i:M)(?!带宽|宽带|光纤|专线|网|内存|存储))(?![a-zA-Z])"
-    rf"(?:\s*(?:yuan|RMB|CNY|rmb))?))"
+    rf"(?:\s*(?:yuan|RMB|CNY|rmb))?)"
+    # "RMB 800k" ("800k RMB" is group a): an English k is money only with a currency word beside it ("500k" is not).
+    rf"|(?P<x>(?:RMB|CNY|¥|￥)\s*\d+(?:\.\d+)?\s*{_K}(?![a-zA-Z])))"
     rf"(?![{_COUNTERS}]|{_COUNTER_WORDS})",
     re.IGNORECASE,
 )
@@ -70,9 +72,11 @@ def find_amounts(text: str) -> list[AmountMention]:
     return mentions + (declared if declared else _elided_unit(normalised, text, mentions))
 
 
-#: "服务金额800k", "投资1200k左右": chat's k (千) with no currency word, right after a word that says money follows.
+#: "服务金额800k", "投资1200k左右", "费用预计 800k": chat's k (千) with no currency word, right after a word that says
+#: money follows (an estimate word between them is allowed).
 _K_AFTER_MONEY_WORD = re.compile(
-    r"(?:金额|投资|投入|费用|资金|经费|花了|投了|补了|给了|服务费)\s*(\d+(?:\.\d+)?)\s*[kK](?![a-zA-Z])"
+    r"(?:金额|投资|投入|费用|资金|经费|花了|投了|补了|给了|服务费)\s*(?:预计|预估|大约|大概|约|共计?|合计|总共|差不多|为|是)?\s*"
+    r"(\d+(?:\.\d+)?)\s*[kK](?![a-zA-Z])"
 )
 
 
