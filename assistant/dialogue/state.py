@@ -181,6 +181,9 @@ class DialogueState:
     parked (:class:`assistant.dialogue.subjects.Subject`)."""
     subject: int = 0
     """The place of the enterprise now asked about (0: the first)."""
+    labels: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    """Policy id → label → items: the projects a message labelled ("A是…，B是…"), for "那B呢" later
+    (:mod:`assistant.dialogue.labels`)."""
 
     def profile(self, policy_id: str | None = None) -> dict[str, Any]:
         """Fact name → value for a policy (default: the current one)."""

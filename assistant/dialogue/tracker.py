@@ -30,6 +30,8 @@ from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
 from assistant.dialogue.implied import implied_items, with_recent
+from assistant.dialogue.labels import focus, labelled
+from assistant.dialogue.labels import refs as label_refs
 from assistant.dialogue.list_elements import drop_failing_elements, element_words, item_aliases
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.policy_choice import choose_policy
@@ -168,10 +170,21 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     policy_id = choice.policy_id
     refs = domain.clause_refs(policy_id, parse.clause_refs)
     items = _named_items(parse, policy_id, refs, domain)
+    here = labelled(parse, policy_id, domain.fact_owners(policy_id))
+    labels = {**state.labels.get(policy_id, {}), **here}
+    if here:  # every labelled project's facts are read; the question picks its own below
+        items = tuple(dict.fromkeys((*items, *(i for v in here.values() for i in v))))
+    by_label = () if items else tuple(dict.fromkeys(i for k in label_refs(parse) for i in labels.get(k, ())))
+    items = items or by_label  # "那B呢", "回到A，A的金额更正一下": the items of the project labelled so before
+    if by_label and kind in ("vague", "chitchat", "inform") and not parse.states_facts(policy_id):
+        kind = "followup"  # "再说A": the question asked before, of that project
+    # "A是…；B是…。先说A能拿多少？": A's items, not the sum of every item the message names
+    focused = focus(parse, policy_id, items, labels, {i: item_aliases(domain, policy_id, (i,)) for i in items})
     kind = reconsider(state, parse, kind, items, policy_id, domain)
     if kind == "lookup" and refs:
         items = ()  # "第5条讲的是什么": the clause is the topic, not its item's figure
-    strong = strongly_named(parse, policy_id, items, refs, domain)  # of what this message names itself
+    # of what this message names itself, or by a label it gives
+    strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label)
     items = with_recent(state, parse, items, kind) or implied_items(state, parse, kind, policy_id)
     if not items and kind in ("award", "eligibility") and state.last.kind == "lookup" and state.policy_id == policy_id:
         # "核对一下第9条，事前备案是什么意思" … "没备案直接办了，还能申请吗": the item of the clause just looked up.
@@ -221,6 +234,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         filled = replace(filled, state=kept)
     drop = alone or drop
     filled = replace(filled, state=share_project_amounts(replace(filled.state, policy_id=policy_id), goal, turn, domain))
+    if goal is not None and focused and set(focused) < set(goal.items):
+        # Every item's facts were read above; the figure asked is of the items the question is about.
+        goal, items = replace(goal, items=focused), focused
     if goal is not None and goal.kind == "match":
         # What can we claim, across policies: another policy's profile learns what the message says when the
         # message is about it (names it or one of its items) — a level word ("市级") is not a fact of every policy.
@@ -261,6 +277,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         waiting=None,
         recent=recent[-6:],
         same_project=(base.same_project or links_items(parse, policy_id, goal)) and "different_projects" not in parse.acts,
+        labels={**state.labels, policy_id: labels} if labels else state.labels,
     )
 
 

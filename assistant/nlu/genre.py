@@ -105,6 +105,8 @@ class Genre:
     another_subject: re.Pattern[str]
     back_to_subject: re.Pattern[str]
     several_projects: re.Pattern[str]
+    part_label: re.Pattern[str]
+    """A label of one of several projects, companies or plants ("A是…", "乙厂"): group latin, stem or ord."""
     undone: re.Pattern[str]
     not_yet: re.Pattern[str]
     denied_amount: re.Pattern[str]

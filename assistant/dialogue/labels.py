@@ -1,0 +1,120 @@
+"""Several projects, companies or plants labelled in one message, and the one the question is about.
+
+A group's policy officer writes "A是«item 1»…，投资600万；B是«item 5»…，已投入500万。先说A能拿多少？": each label
+("A", "子公司B", "甲厂", "一号厂"; the genre's ``part_label``) names the items said in its own stretch of the message,
+up to the next label or the end of its sentence. The question (the last sentence that asks something) is about
+the items it names itself or through its labels — one figure, not the sum of every item the message mentions.
+The labels are remembered (state data), so "那B呢", "回到A，A的金额更正一下…" later are about that label's items.
+
+Reading labels needs no conversation state; remembering them is the tracker's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
+from assistant.nlu.numerals import small_int
+
+#: Sentences: a question ends at its mark; a semicolon separates the projects of a list.
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+#: How strongly a mention must name its item to belong to a label (the tracker's ITEM_NAMED).
+NAMED = 0.8
+
+
+def _key(m: re.Match[str]) -> str:
+    if m.group("latin"):
+        return m.group("latin")
+    if m.group("stem"):
+        return m.group("stem")
+    return str(small_int(m.group("ord")) or m.group("ord"))
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+
+
+def _marks(parse: Parse) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), _key(m)) for m in load_genre().part_label.finditer(parse.reading)]
+
+
+def _named_in(parse: Parse, policy_id: str, start: int, end: int,
+              aliases: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
+    """Items named in ``reading[start:end]``: the reader's mentions (its first of each item), and the items of
+    ``aliases`` said there again ("…«item 1»授牌…«item 9»…。请问«item 1»项目可获多少？")."""
+    out: list[str] = []
+    for m in parse.items_of(policy_id):
+        if m.score >= NAMED and start <= m.start < end and not m.negated and m.item_id not in out:
+            out.append(m.item_id)
+    part = parse.reading[start:end]
+    out += [i for i, words in (aliases or {}).items() if i not in out and any(w and w in part for w in words)]
+    return out
+
+
+def _by_facts(parse: Parse, policy_id: str, start: int, end: int, owners: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The item whose own amount the stretch gives ("B是…服务合同，«base amount»260万"), when no item is named."""
+    out: list[str] = []
+    for m in parse.facts_of(policy_id).money:
+        if start <= m.mention.start < end and m.claims:
+            best = max(m.claims, key=lambda f: m.claims[f])
+            if len(owners.get(best, ())) == 1 and owners[best][0] not in out:
+                out.append(owners[best][0])
+    return out
+
+
+def labelled(parse: Parse, policy_id: str, owners: Mapping[str, tuple[str, ...]] | None = None
+             ) -> dict[str, tuple[str, ...]]:
+    """Label → the items named in its stretches of this message, when the message labels two or more.
+    ``owners``: fact name → the items it is a fact of (a stretch that names no item is about its amounts' item)."""
+    marks = _marks(parse)
+    if len({k for *_, k in marks}) < 2:
+        return {}
+    sentences = _sentences(parse.reading)
+    out: dict[str, list[str]] = {}
+    for i, (start, end, key) in enumerate(marks):
+        stop = next((e for s, e in sentences if s <= start < e), len(parse.reading))
+        if i + 1 < len(marks):
+            stop = min(stop, marks[i + 1][0])
+        items = out.setdefault(key, [])
+        items += [x for x in _named_in(parse, policy_id, end, stop) or _by_facts(parse, policy_id, end, stop, owners or {})
+                  if x not in items]
+    return {k: tuple(v) for k, v in out.items() if v}
+
+
+def refs(parse: Parse) -> tuple[str, ...]:
+    """The labels this message says, in order ("那B呢" → ("B",))."""
+    return tuple(dict.fromkeys(k for *_, k in _marks(parse)))
+
+
+def _question(parse: Parse) -> tuple[int, int] | None:
+    """The sentence that asks: the last with a question word, else the last that says a label ("先说B项目。")."""
+    genre = load_genre()
+    sentences = _sentences(parse.reading)
+    for start, end in reversed(sentences):
+        part = parse.reading[start:end]
+        if genre.amount_question.search(part) or genre.question.search(part):
+            return start, end
+    marks = _marks(parse)
+    return next(((s, e) for s, e in reversed(sentences) if any(s <= m < e for m, *_ in marks)), None)
+
+
+def focus(parse: Parse, policy_id: str, named: tuple[str, ...], known: Mapping[str, tuple[str, ...]],
+          aliases: Mapping[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
+    """Of the several items a message names, those its question is about ("…先说A能拿多少？" → A's items);
+    () when the question is about all of them, or names none of them, or asks them together or compares them.
+    ``aliases``: item → the words it is called by."""
+    span = _question(parse) if len(named) > 1 else None
+    if span is None:
+        return ()
+    start, end = span
+    genre = load_genre()
+    if genre.act("together", parse.reading[start:end]) or genre.act("compare", parse.reading[start:end]):
+        return ()  # "两个加起来多少", "哪个多" (a "两个项目：" opening the message asks nothing together)
+    asked = _named_in(parse, policy_id, start, end, aliases)
+    for m_start, _, key in _marks(parse):
+        if start <= m_start < end:
+            asked += [i for i in known.get(key, ()) if i not in asked]
+    chosen = tuple(i for i in named if i in asked)
+    return chosen if chosen and len(chosen) < len(named) else ()
