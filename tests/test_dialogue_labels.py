@@ -86,8 +86,8 @@ def test_what_counts_as_a_label(fast_assistant: Assistant, text: str, found: tup
 def test_labels_name_the_items_of_their_own_stretch(fast_assistant: Assistant):
     parse = fast_assistant.nlu.parse(normalise(TWO_SUBSIDIARIES))
     assert labelled(parse, JIADING) == {"A": ("1",), "B": ("5",)}
-    one = fast_assistant.nlu.parse(normalise("A是今年拿了上海市智能工厂授牌的，项目投资600万"))
-    assert labelled(one, JIADING) == {}  # one label alone labels nothing
+    one = fast_assistant.nlu.parse(normalise("集团下属乙公司有个区级标杆项目，已投入600万"))
+    assert labelled(one, JIADING) == {"乙": ("5",)}  # one label is remembered too ("回到乙公司那个" later)
 
 
 def test_labels_work_for_another_policy(multi_assistant: Assistant):

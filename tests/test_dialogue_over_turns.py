@@ -944,3 +944,14 @@ def test_that_item_asked_after_a_figure_with_its_facts_is_its_figure(assistant: 
 def test_a_verdict_pressed_is_the_verdict_again(assistant: Assistant):
     *_, again = talk(assistant, "我们公司在经营异常名录里，能报服务商那条吗？", "就是年报晚交了几天，这么小的事也不行？")
     assert again.intent == "eligibility" and again.answer.startswith("不符合")  # 经营状态正常 is a condition of 一
+
+
+def test_an_option_of_an_item_discussed_before_goes_back_to_it(fast_assistant: Assistant):
+    # After a detour to a fixed award, "国家级那个" is the benchmark project again (a level is not a fact of 第6条).
+    first, node, back = talk(fast_assistant, "我们有个国家级工业互联网标杆，已投入5000万，最多能拿多少？",
+                             "子公司的标识解析二级节点已经投入运营了，这个给多少？", "再确认一下国家级那个按标准是多少")
+    assert (node.amount_yuan, ids(node)[:1]) == (2_000_000, ["6"])
+    assert (back.amount_yuan, ids(back)[:1]) == (10_000_000, ["5"])
+    # … while an option of the item being discussed is a what-if of it
+    what_if = talk(fast_assistant, "区级标杆，已投入600万，能补多少？", "贯标通过了给多少", "那标杆要是国家级呢")[-1]
+    assert (what_if.amount_yuan, ids(what_if)[:1]) == (1_800_000, ["5"])

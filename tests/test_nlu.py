@@ -754,3 +754,21 @@ def test_a_mode_switch_and_the_change_it_orders_are_cut(nlu: NLU):
 def test_where_the_enterprise_is_registered_and_operates(nlu: NLU, text: str, facts: dict[str, bool]):
     values = read(nlu, text).facts_of(JIADING).values
     assert {k: values.get(k) for k in facts} == facts
+
+
+def test_cantonese_negation_denies_a_fact(nlu: NLU):
+    # A Hong Kong manager: "冇獨立法人" (没有独立法人) is a branch without legal personality.
+    assert read(nlu, "嘉定嗰間廠係分廠，冇獨立法人").facts_of(JIADING).values.get("legal_entity") is False
+    assert read(nlu, "我们有独立法人").facts_of(JIADING).values.get("legal_entity") is True
+
+
+@pytest.mark.parametrize(
+    ("text", "elsewhere"),
+    [("台灣經濟部的智慧機械補助能申請嗎", True), ("那香港的 BUD 專項基金呢？", True),
+     ("Can we apply for Hong Kong's Technology Voucher Programme?", True),
+     # where the owners come from is not another jurisdiction's scheme
+     ("我们是台资厂，台湾母公司能不能申请", False), ("Our Taiwan HQ doesn't have this concept", False),
+     ("上海市智能工厂（台湾说的智慧工厂）", False)],
+)
+def test_another_jurisdictions_scheme_is_named_its_owners_origin_is_not(nlu: NLU, text: str, elsewhere: bool):
+    assert bool(read(nlu, text).other_schemes) is elsewhere

@@ -5,6 +5,7 @@ back), "«item»那个投资只有五百万，那总数变成多少" (the whole 
 
 from __future__ import annotations
 
+from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
@@ -55,3 +56,17 @@ def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind
         return items
     earlier = [i for i in state.recent if i not in items]
     return (*earlier[-(n - len(items)):], *items)
+
+
+def item_of_said_options(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
+    """"再确认一下«option»那个按标准是多少" after a detour to another item: an option of a fact the current goal's
+    items do not have names the item discussed before that has it (the most recent such item)."""
+    goal = state.goal
+    if goal is None or goal.policy_id != policy_id or state.policy_id != policy_id:
+        return ()
+    said = {o.fact for o in parse.options if o.policy_id == policy_id}
+    if not said or said & set(domain.item_facts(policy_id, goal.items)):
+        return ()  # an option of the current item: a what-if or a correction of it
+    earlier = [i for i in reversed(state.recent) if i not in goal.items
+               and said <= set(domain.item_facts(policy_id, (i,)))]
+    return tuple(earlier[:1])

@@ -66,11 +66,10 @@ def _by_facts(parse: Parse, policy_id: str, start: int, end: int, owners: Mappin
 
 def labelled(parse: Parse, policy_id: str, owners: Mapping[str, tuple[str, ...]] | None = None
              ) -> dict[str, tuple[str, ...]]:
-    """Label → the items named in its stretches of this message, when the message labels two or more.
+    """Label → the items named in its stretches of this message (one label is remembered too: "乙公司有个«item»…"
+    now, "回到乙公司那个" later).
     ``owners``: fact name → the items it is a fact of (a stretch that names no item is about its amounts' item)."""
     marks = _marks(parse)
-    if len({k for *_, k in marks}) < 2:
-        return {}
     sentences = _sentences(parse.reading)
     out: dict[str, list[str]] = {}
     for i, (start, end, key) in enumerate(marks):
