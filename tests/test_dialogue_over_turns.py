@@ -955,3 +955,15 @@ def test_an_option_of_an_item_discussed_before_goes_back_to_it(fast_assistant: A
     # … while an option of the item being discussed is a what-if of it
     what_if = talk(fast_assistant, "区级标杆，已投入600万，能补多少？", "贯标通过了给多少", "那标杆要是国家级呢")[-1]
     assert (what_if.amount_yuan, ids(what_if)[:1]) == (1_800_000, ["5"])
+
+
+def test_after_a_comparison_a_fact_of_one_item_is_about_that_one(fast_assistant: Assistant):
+    # "哪个多" compares: the figures were never a total, so "«item»投了四百万" is that item's figure alone.
+    asked, one, other = talk(fast_assistant, "刚拿了市里的智能工厂牌子，也过了两化融合贯标，这两个哪个多？",
+                             "智能工厂这个项目投了四百万", "贯标那个呢？")
+    assert {"1", "2"} <= set(ids(asked))
+    assert (one.amount_yuan, ids(one)[:1]) == (1_200_000, ["1"])
+    assert (other.amount_yuan, ids(other)[:1]) == (200_000, ["2"])
+    # … while after a total, the same kind of message gives the total again
+    total = talk(fast_assistant, "智能工厂授牌，也过了两化融合贯标，两个一共能拿多少？", "智能工厂这个项目投了四百万")[-1]
+    assert total.amount_yuan == 1_400_000

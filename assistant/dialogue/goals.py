@@ -49,6 +49,11 @@ def next_goal(
         # "首次规上那个去掉，不算了" after a total of three items: the total of the others
         return replace(goal, items=tuple(i for i in goal.items if i not in items), answered=False), False
 
+    if goal is not None and goal.compared and items and set(items) < set(goal.items) \
+            and kind in ("award", "followup", "inform"):
+        # "这两个哪个多" … "智能工厂这个项目投了四百万": of the items compared, the one the message is about — their
+        # figures were never a total
+        return Goal(goal.kind, policy_id, items, turn, same_project=same_project), False
     if req is not None and req.kind == "item" and items and kind != "lookup":
         # Picking an item from the menu (shown for a figure, or for "what can we claim") asks for its figure.
         base: GoalKind = goal.kind if goal and goal.kind != "match" else "award"

@@ -97,6 +97,8 @@ class Goal:
     turn: int = 0
     answered: bool = False
     same_project: bool = False
+    compared: bool = False
+    """Its items were compared ("哪个多"), not added up: a what-if about one of them is about that one alone."""
 
 
 @dataclass(frozen=True)

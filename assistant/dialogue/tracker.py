@@ -208,6 +208,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if goal is not None and "same_project" in parse.acts and "different_projects" not in parse.acts \
             and not goal.same_project:
         goal = replace(goal, same_project=True, answered=False)  # "这两个其实是同一个项目"
+    if goal is not None and len(goal.items) > 1 and "compare" in parse.acts:
+        goal = replace(goal, compared=True)  # "跟贯标比哪个钱多": each figure on its own
     if goal is not None and "different_projects" in parse.acts and goal.same_project:
         goal = replace(goal, same_project=False, answered=False)  # "跟«item»不是一个项目"
     base = another_year(base, parse, policy_id, goal, domain)
