@@ -967,3 +967,10 @@ def test_after_a_comparison_a_fact_of_one_item_is_about_that_one(fast_assistant:
     # … while after a total, the same kind of message gives the total again
     total = talk(fast_assistant, "智能工厂授牌，也过了两化融合贯标，两个一共能拿多少？", "智能工厂这个项目投了四百万")[-1]
     assert total.amount_yuan == 1_400_000
+
+
+def test_asking_for_other_support_after_a_figure_shows_the_items_again(fast_assistant: Assistant):
+    figure, other, picked = talk(fast_assistant, "智能工厂授牌，投资400万，能补多少？", "那还有别的补助吗？能拿多少？", "贯标")
+    assert figure.amount_yuan == 1_200_000
+    assert other.intent == "clarify" and other.amount_yuan is None  # the menu, not 120万 again
+    assert (picked.amount_yuan, ids(picked)[:1]) == (200_000, ["2"])

@@ -772,3 +772,11 @@ def test_cantonese_negation_denies_a_fact(nlu: NLU):
 )
 def test_another_jurisdictions_scheme_is_named_its_owners_origin_is_not(nlu: NLU, text: str, elsewhere: bool):
     assert bool(read(nlu, text).other_schemes) is elsewhere
+
+
+@pytest.mark.parametrize("text", ["今年办峰会已获本政策资助80万元，又办了一场大赛，审计确认费用100万元",
+                                  "上半年办了峰会，已经从这条政策拿到资助40万"])
+def test_support_received_from_this_policy_is_what_the_year_already_used(nlu: NLU, text: str):
+    money = read(nlu, text).facts_of(JIADING).money
+    first = min(money, key=lambda m: m.mention.start)
+    assert first.best_claims(["already_received_this_year_yuan", "audited_costs_yuan"]) == ["already_received_this_year_yuan"]

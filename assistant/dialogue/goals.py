@@ -49,6 +49,9 @@ def next_goal(
         # "首次规上那个去掉，不算了" after a total of three items: the total of the others
         return replace(goal, items=tuple(i for i in goal.items if i not in items), answered=False), False
 
+    if goal is not None and goal.items and not items and kind in ("award", "followup", "match", "vague") \
+            and load_genre().other_items.search(parse.reading):
+        return None, False  # "那还有别的补助吗？能拿多少": which other item — not the same figure again
     if goal is not None and goal.compared and items and set(items) < set(goal.items) \
             and kind in ("award", "followup", "inform"):
         # "这两个哪个多" … "智能工厂这个项目投了四百万": of the items compared, the one the message is about — their
