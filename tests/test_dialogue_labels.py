@@ -76,6 +76,7 @@ def test_a_comparison_names_one_item_and_still_asks_about_both(fast_assistant: A
         ("我们去年A股上市了", ()),  # a market, not a label
         ("乙方做改造，我们自己出钱", ()),  # a contract party; 自己
         ("5G+AI应用", ()),
+        ("我们是做乙烯和甲醛的化工厂", ()),  # chemicals, not labels
         ("A national forum in Jiading", ()),  # an English article
     ],
 )
@@ -97,3 +98,10 @@ def test_labels_work_for_another_policy(multi_assistant: Assistant):
                 "那B呢", as_of=date(2026, 11, 26))
     assert (a.policy_id, a.amount_yuan) == ("example-software-2026", 400_000)  # 200 × 20%
     assert b.amount_yuan == 150_000  # 150 × 10%
+
+
+def test_projects_under_the_same_item_keep_their_own_facts_by_label(fast_assistant: Assistant):
+    replies = talk(fast_assistant, "两家工厂都拿了上海市智能工厂授牌，甲厂项目投资400万，乙厂投资900万，甲厂能补多少？",
+                   "乙厂呢？", "甲厂的投资其实是460万", "乙厂还是200万吗？", "两个加起来多少")
+    assert [r.amount_yuan for r in replies] == [1_200_000, 2_000_000, 1_380_000, 2_000_000, 3_380_000]
+    # 400 × 30%; 900 × 30% > 200 → 200; 甲 corrected to 460 → 138; 乙 untouched (its 200万 said back, not a fact)

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.list_elements import item_aliases
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.numerals import small_int
@@ -69,17 +72,34 @@ def labelled(parse: Parse, policy_id: str, owners: Mapping[str, tuple[str, ...]]
     """Label → the items named in its stretches of this message (one label is remembered too: "乙公司有个«item»…"
     now, "回到乙公司那个" later).
     ``owners``: fact name → the items it is a fact of (a stretch that names no item is about its amounts' item)."""
-    marks = _marks(parse)
-    sentences = _sentences(parse.reading)
     out: dict[str, list[str]] = {}
-    for i, (start, end, key) in enumerate(marks):
-        stop = next((e for s, e in sentences if s <= start < e), len(parse.reading))
-        if i + 1 < len(marks):
-            stop = min(stop, marks[i + 1][0])
+    for key, end, stop in stretches(parse):
         items = out.setdefault(key, [])
         items += [x for x in _named_in(parse, policy_id, end, stop) or _by_facts(parse, policy_id, end, stop, owners or {})
                   if x not in items]
     return {k: tuple(v) for k, v in out.items() if v}
+
+
+def stretches(parse: Parse) -> list[tuple[str, int, int]]:
+    """(label, start, stop) of each stretch the message says of a label: from the label to the next one or to the
+    end of its sentence."""
+    marks = _marks(parse)
+    sentences = _sentences(parse.reading)
+    out = []
+    for i, (start, end, key) in enumerate(marks):
+        stop = next((e for s, e in sentences if s <= start < e), len(parse.reading))
+        if i + 1 < len(marks):
+            stop = min(stop, marks[i + 1][0])
+        out.append((key, end, stop))
+    return out
+
+
+def asked_label(parse: Parse) -> str | None:
+    """The label whose stretch asks the question ("…，乙厂投资900万，甲厂能补多少？" → "甲"), if one does."""
+    genre = load_genre()
+    asking = [key for key, start, stop in stretches(parse)
+              if genre.amount_question.search(parse.reading, start, stop) or genre.question.search(parse.reading, start, stop)]
+    return asking[-1] if asking else None
 
 
 def refs(parse: Parse) -> tuple[str, ...]:
@@ -117,3 +137,30 @@ def focus(parse: Parse, policy_id: str, named: tuple[str, ...], known: Mapping[s
             asked += [i for i in known.get(key, ()) if i not in asked]
     chosen = tuple(i for i in named if i in asked)
     return chosen if chosen and len(chosen) < len(named) else ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message's labels say: the labels known after it, those it gives, and the items it is about."""
+
+    known: dict[str, tuple[str, ...]]
+    here: dict[str, tuple[str, ...]]
+    items: tuple[str, ...]
+    """The items named, with every labelled project's ("A是«item 1»…；B是«item 5»…"), or a label's said alone."""
+    by_label: tuple[str, ...]
+    """The items of a label said alone ("那B呢", "回到A，A的金额更正一下"): the project labelled so before."""
+    focused: tuple[str, ...]
+    """Of several items, those the question is about ("…先说A能拿多少？"); () for all of them."""
+
+
+def read(known: Mapping[str, tuple[str, ...]], parse: Parse, policy_id: str, items: tuple[str, ...],
+         domain: Domain) -> Reading:
+    """The labels of one message, given those known before (for the tracker)."""
+    here = labelled(parse, policy_id, domain.fact_owners(policy_id))
+    now = {**known, **here}
+    if here:  # every labelled project's facts are read; the question picks its own
+        items = tuple(dict.fromkeys((*items, *(i for v in here.values() for i in v))))
+    by_label = () if items else tuple(dict.fromkeys(i for k in refs(parse) for i in now.get(k, ())))
+    items = items or by_label
+    aliases = {i: item_aliases(domain, policy_id, (i,)) for i in items}
+    return Reading(now, here, items, by_label, focus(parse, policy_id, items, now, aliases))

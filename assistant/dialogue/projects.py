@@ -32,6 +32,8 @@ class Project:
     facts: Mapping[str, Any]
     year: int | None = None
     """Claims of another year than the one asked about ("2024年办的那场"): a yearly cap counts them apart."""
+    label: str = ""
+    """The label the user gave it ("乙厂", "B项目"), when several were labelled (:mod:`assistant.dialogue.labels`)."""
 
 
 def own_facts(domain: Domain, policy_id: str, items: tuple[str, ...]) -> set[str]:
@@ -119,3 +121,47 @@ def links_items(parse: Parse, policy_id: str, goal: Goal | None) -> bool:
     """"同一个项目" said of items — naming one, or of a goal about several — links them for the rest of the talk;
     said only of other support for the one item discussed ("同一个项目镇里给过20万"), it links nothing."""
     return "same_project" in parse.acts and (bool(parse.items_of(policy_id)) or (goal is not None and len(goal.items) > 1))
+
+
+def label_projects(state: Any, parse: Parse, policy_id: str, goal: Goal | None, turn: int, domain: Domain,
+                   said: list[tuple[str, int, int]], asked: str | None) -> Any:
+    """"甲厂项目投资400万，乙厂投资900万，甲厂能补多少": projects under the same items, each with the amounts and
+    options said in its own stretch (``said``: label, start, stop). The one the question names is current; the
+    others are set aside under their labels."""
+    if goal is None or not goal.items or len({k for k, *_ in said}) < 2:
+        return state
+    own = own_facts(domain, policy_id, goal.items)
+    money = [n for n in domain.amount_facts(policy_id, goal.items)
+             if n in own and getattr(domain.fact_spec(policy_id, n), "type", "") == "money"]
+    per: dict[str, dict[str, Any]] = {}
+    for label, start, stop in said:
+        facts = per.setdefault(label, {})
+        for m in parse.facts_of(policy_id).money:
+            if start <= m.mention.start < stop and not (m.denied or m.expected_award) and (c := m.best_claims(money)):
+                facts[c[0]] = m.yuan
+        facts.update({o.fact: o.option for o in parse.options
+                      if o.policy_id == policy_id and o.fact in own and start <= o.start < stop})
+    per = {k: v for k, v in per.items() if v}
+    if len(per) < 2:
+        return state
+    current = asked if asked in per else list(per)[-1]
+    profile = state.profile(policy_id)
+    base = {f: profile[f] for f in own if f in profile}
+    aside = tuple(Project(goal.items, {**base, **v}, label=k) for k, v in per.items() if k != current)
+    kept = tuple(p for p in state.projects if p.label not in per)
+    return replace(state.with_slots(policy_id, per[current], turn), projects=(*kept, *aside), label=current)
+
+
+def turn_to_label(state: Any, said: tuple[str, ...], policy_id: str, domain: Domain, turn: int) -> Any:
+    """"乙厂呢", "甲厂的投资其实是460万": the project set aside under that label is current again, and the one
+    discussed until now is set aside under its own label."""
+    if len(said) != 1 or not state.label or said[0] == state.label:
+        return state
+    target = next((p for p in state.projects if p.label == said[0]), None)
+    if target is None:
+        return state
+    own = own_facts(domain, policy_id, target.items)
+    profile = state.profile(policy_id)
+    parked = Project(target.items, {f: profile[f] for f in own if f in profile}, label=state.label)
+    rest = (*[p for p in state.projects if p is not target], parked)
+    return replace(state.with_slots(policy_id, target.facts, turn), projects=rest, label=said[0])

@@ -183,6 +183,8 @@ class DialogueState:
     parked (:class:`assistant.dialogue.subjects.Subject`)."""
     subject: int = 0
     """The place of the enterprise now asked about (0: the first)."""
+    label: str = ""
+    """The label of the project now discussed, when several under the same items were labelled ("甲厂")."""
     labels: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     """Policy id → label → items: the projects a message labelled ("A是…，B是…"), for "那B呢" later
     (:mod:`assistant.dialogue.labels`)."""

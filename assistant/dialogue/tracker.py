@@ -19,34 +19,28 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from assistant.dialogue.bare_replies import (
-    answers_fact_request,
-    item_by_its_clause,
-    item_by_words,
-)
+from assistant.dialogue import labels
+from assistant.dialogue.bare_replies import answers_fact_request, item_by_its_clause, item_by_words
 from assistant.dialogue.base_parts import total_from_parts
 from assistant.dialogue.context_kind import ITEM_NAMED, ITEM_WEAK, reconsider, strongly_named
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
 from assistant.dialogue.implied import implied_items, item_of_said_options, with_recent
-from assistant.dialogue.labels import focus, labelled
-from assistant.dialogue.labels import refs as label_refs
 from assistant.dialogue.list_elements import drop_failing_elements, element_words, item_aliases
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.policy_choice import choose_policy
-from assistant.dialogue.projects import links_items, moved_elsewhere, set_aside, split_projects
+from assistant.dialogue.projects import (
+    label_projects,
+    links_items,
+    moved_elsewhere,
+    set_aside,
+    split_projects,
+    turn_to_label,
+)
 from assistant.dialogue.scope import out_of_scope, place_is_a_fact, scheme_pressed
 from assistant.dialogue.slots import fill_slots, items_from_facts
-from assistant.dialogue.state import (
-    DialogueState,
-    Goal,
-    Observation,
-    Request,
-    Turn,
-    TurnKind,
-    TurnNotes,
-)
+from assistant.dialogue.state import DialogueState, Goal, Observation, Request, Turn, TurnKind, TurnNotes
 from assistant.dialogue.subjects import turn_subject
 from assistant.dialogue.years import another_year, split_by_year
 from assistant.nlu import Parse
@@ -170,16 +164,10 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     policy_id = choice.policy_id
     refs = domain.clause_refs(policy_id, parse.clause_refs)
     items = _named_items(parse, policy_id, refs, domain)
-    here = labelled(parse, policy_id, domain.fact_owners(policy_id))
-    labels = {**state.labels.get(policy_id, {}), **here}
-    if here:  # every labelled project's facts are read; the question picks its own below
-        items = tuple(dict.fromkeys((*items, *(i for v in here.values() for i in v))))
-    by_label = () if items else tuple(dict.fromkeys(i for k in label_refs(parse) for i in labels.get(k, ())))
-    items = items or by_label  # "那B呢", "回到A，A的金额更正一下": the items of the project labelled so before
+    lab = labels.read(state.labels.get(policy_id, {}), parse, policy_id, items, domain)
+    items, by_label, here = lab.items, lab.by_label, lab.here
     if by_label and kind in ("vague", "chitchat", "inform") and not parse.states_facts(policy_id):
         kind = "followup"  # "再说A": the question asked before, of that project
-    # "A是…；B是…。先说A能拿多少？": A's items, not the sum of every item the message names
-    focused = focus(parse, policy_id, items, labels, {i: item_aliases(domain, policy_id, (i,)) for i in items})
     kind = reconsider(state, parse, kind, items, policy_id, domain)
     if kind == "lookup" and refs:
         items = ()  # "第5条讲的是什么": the clause is the topic, not its item's figure
@@ -213,6 +201,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if goal is not None and "different_projects" in parse.acts and goal.same_project:
         goal = replace(goal, same_project=False, answered=False)  # "跟«item»不是一个项目"
     base = another_year(base, parse, policy_id, goal, domain)
+    if len(here) < 2:
+        base = turn_to_label(base, labels.refs(parse), policy_id, domain, turn)  # "乙厂呢": that plant's facts
     aside = set_aside(base, parse, policy_id, domain)
     filled = fill_slots(aside, parse, policy_id, goal, turn, domain)
     if aside is base and (elsewhere_facts := moved_elsewhere(base, parse, policy_id, domain)):
@@ -225,7 +215,11 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         words = {n: tuple(w for m in given for w in part_words(parse.reading, m, load_genre())) for n in base_name}
         filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn, parts=pieces, part_words=words))
     filled = replace(filled, state=split_by_year(filled.state, parse, policy_id, goal, turn, domain))
-    filled = replace(filled, state=split_projects(filled.state, parse, policy_id, goal, turn, domain))
+    if len(here) > 1 and len(set(here.values())) == 1:  # "甲厂…400万，乙厂…900万": a project per label, same items
+        filled = replace(filled, state=label_projects(filled.state, parse, policy_id, goal, turn, domain,
+                                                      labels.stretches(parse), labels.asked_label(parse)))
+    else:
+        filled = replace(filled, state=split_projects(filled.state, parse, policy_id, goal, turn, domain))
     drop = drop_failing_elements(base.profile(policy_id), parse, policy_id, goal.items if goal else (), domain,
                                  after=filled.state.profile(policy_id), named=element_words(base, policy_id))
     # "还要办一个…140万，那这个能拿多少": the element just added, alone, with what the year's others use counted
@@ -237,7 +231,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         filled = replace(filled, state=kept)
     drop = alone or drop
     filled = replace(filled, state=share_project_amounts(replace(filled.state, policy_id=policy_id), goal, turn, domain))
-    if goal is not None and focused and set(focused) < set(goal.items):
+    if goal is not None and (focused := lab.focused) and set(focused) < set(goal.items):
         # Every item's facts were read above; the figure asked is of the items the question is about.
         goal, items = replace(goal, items=focused), focused
     if goal is not None and goal.kind == "match":
@@ -280,7 +274,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         waiting=None,
         recent=recent[-6:],
         same_project=(base.same_project or links_items(parse, policy_id, goal)) and "different_projects" not in parse.acts,
-        labels={**state.labels, policy_id: labels} if labels else state.labels,
+        labels={**state.labels, policy_id: lab.known} if lab.known else state.labels,
     )
 
 
