@@ -105,3 +105,20 @@ def test_projects_under_the_same_item_keep_their_own_facts_by_label(fast_assista
                    "乙厂呢？", "甲厂的投资其实是460万", "乙厂还是200万吗？", "两个加起来多少")
     assert [r.amount_yuan for r in replies] == [1_200_000, 2_000_000, 1_380_000, 2_000_000, 3_380_000]
     # 400 × 30%; 900 × 30% > 200 → 200; 甲 corrected to 460 → 138; 乙 untouched (its 200万 said back, not a fact)
+
+
+def test_a_label_said_again_keeps_its_project_and_singles_it_out_of_a_total(fast_assistant: Assistant):
+    replies = talk(fast_assistant, "两个项目要报。A：区级标杆，已投入1800万。B：上海市智能工厂授牌，项目实际投资450万。先说B项目。",
+                   "再说A", "回到B，B的投资其实是480万", "两个加起来多少", "回到A，如果A其实是市级的呢")
+    b, a, b_fixed, total, a_what_if = replies
+    assert (b.amount_yuan, a.amount_yuan) == (1_350_000, 2_000_000)
+    # "投资" could be either item's amount; B was labelled 第1条's project, so it stays B's
+    assert (b_fixed.amount_yuan, ids(b_fixed)[:1]) == (1_440_000, ["1"])
+    assert total.amount_yuan == 3_440_000
+    assert (a_what_if.amount_yuan, ids(a_what_if)[:1]) == (5_000_000, ["5"])  # A alone, not the total again
+
+
+def test_a_projects_fact_corrected_after_the_total_gives_the_total_again(fast_assistant: Assistant):
+    *_, total, fixed = talk(fast_assistant, "A项目拿了智能工厂授牌，投资500万；B项目是区级标杆示范，已投入400万。分别能补多少？",
+                            "两个完全独立。那总共是多少", "不好意思，B项目已投入其实是900万")
+    assert (total.amount_yuan, fixed.amount_yuan) == (2_700_000, 3_500_000)  # 150 + 120, then 150 + 200

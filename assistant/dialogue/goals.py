@@ -20,7 +20,15 @@ def _what_if_within(parse: Parse, policy_id: str, items: Sequence[str], goal_ite
     return (
         len(goal_items) > 1 and set(items) < set(goal_items)
         and "follow_up" in parse.acts and parse.states_facts(policy_id)
+        and not _names_a_project(parse)
     )
+
+
+def _names_a_project(parse: Parse) -> bool:
+    """"回到B，如果B其实是«option»呢": a project turned to by its label — that project alone, not the total it is part
+    of ("B项目已投入其实是900万" after the total corrects one fact of the total)."""
+    genre = load_genre()
+    return bool(genre.part_label.search(parse.reading) and genre.turns_to.search(parse.reading))
 
 
 def _picks_one(parse: Parse, policy_id: str, items: Sequence[str]) -> bool:
@@ -106,7 +114,8 @@ def next_goal(
         # "另外我们还有个«option»«item»项目", "这两个其实是同一个项目": the match learns it.
         return replace(goal, answered=False, same_project=goal.same_project or same_project), False
     if items and (strong or goal is None or not goal.items):
-        if goal is not None and set(items) <= set(goal.items):
+        if goal is not None and set(items) <= set(goal.items) and not (
+                _names_a_project(parse) and set(items) < set(goal.items)):
             return replace(goal, answered=False), False
         inform_kind: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
         return Goal(inform_kind, policy_id, items, turn, same_project=same_project), False

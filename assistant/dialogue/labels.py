@@ -156,7 +156,11 @@ class Reading:
 def read(known: Mapping[str, tuple[str, ...]], parse: Parse, policy_id: str, items: tuple[str, ...],
          domain: Domain) -> Reading:
     """The labels of one message, given those known before (for the tracker)."""
-    here = labelled(parse, policy_id, domain.fact_owners(policy_id))
+    named = labelled(parse, policy_id)
+    # A label known before keeps its items unless the message names others for it: "回到B，B的投资其实是480万" is
+    # a fact of B's item, whatever item the amount's own words would suggest.
+    here = {k: v for k, v in labelled(parse, policy_id, domain.fact_owners(policy_id)).items()
+            if k in named or k not in known}
     now = {**known, **here}
     if here:  # every labelled project's facts are read; the question picks its own
         items = tuple(dict.fromkeys((*items, *(i for v in here.values() for i in v))))
