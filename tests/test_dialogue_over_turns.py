@@ -974,3 +974,11 @@ def test_asking_for_other_support_after_a_figure_shows_the_items_again(fast_assi
     assert figure.amount_yuan == 1_200_000
     assert other.intent == "clarify" and other.amount_yuan is None  # the menu, not 120万 again
     assert (picked.amount_yuan, ids(picked)[:1]) == (200_000, ["2"])
+
+
+def test_an_amount_of_an_item_discussed_before_goes_back_to_it(fast_assistant: Assistant):
+    # "土建" is a fact of the platform item (第8条), not of the event (第9条) asked about last.
+    *_, event, back = talk(fast_assistant, "和重点高校合作建了跨行业跨领域的工业互联网平台，平台建设总投入2000万，能补多少？",
+                           "在嘉定办了一场全国性的工业APP大赛，专项审计确认费用160万，能补多少？", "平台那个按土建500万算，是多少？")
+    assert (event.amount_yuan, ids(event)[:1]) == (800_000, ["9"])
+    assert (back.amount_yuan, ids(back)[:1]) == (4_500_000, ["8"])  # (2000 − 500) × 30%
