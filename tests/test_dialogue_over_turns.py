@@ -982,3 +982,9 @@ def test_an_amount_of_an_item_discussed_before_goes_back_to_it(fast_assistant: A
                            "在嘉定办了一场全国性的工业APP大赛，专项审计确认费用160万，能补多少？", "平台那个按土建500万算，是多少？")
     assert (event.amount_yuan, ids(event)[:1]) == (800_000, ["9"])
     assert (back.amount_yuan, ids(back)[:1]) == (4_500_000, ["8"])  # (2000 − 500) × 30%
+
+
+def test_going_back_to_an_earlier_amount_after_a_what_if_restores_it(fast_assistant: Assistant):
+    *_, what_if, back = talk(fast_assistant, "智能工厂项目授牌了，投资650万，能拿多少？", "这个项目已经拿过区里另一个产业政策的扶持80万",
+                             "如果之前拿的是镇里的250万呢？", "回到80万那个情况，最终是多少？")
+    assert (what_if.amount_yuan, back.amount_yuan) == (0, 1_150_000)  # 195 − 250 → 0; 195 − 80 = 115

@@ -148,6 +148,9 @@ def _targets(
         last = state.last_money_slot(policy_id, money, set(money))
         if last:
             return [last]
+    back = state.had(policy_id, m.yuan, money) if not m.claims else []
+    if back and load_genre().turns_to.search(parse.reading):
+        return back[-1:]  # "回到80万那个情况": the value that amount had before a what-if
     if "same_project" in parse.acts and (project := _project_support(money, policy_id, domain)) is not None:
         # "区里人社那边给过我们这个基地40万了，同一个基地": an amount said of the same project is its other support
         return [project]

@@ -8,7 +8,7 @@ assistant; a :class:`~assistant.dialogue.conversation.Conversation` holds one st
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
@@ -82,6 +82,14 @@ class Slot:
     """An amount given in parts ("设备300万、软件200万"): the parts, so that one of them can be corrected."""
     part_words: tuple[str, ...] = ()
     """The word naming each part ("设备", "软件"; "" where none), so that "硬件其实是780万" finds its part."""
+    earlier: tuple[Any, ...] = ()
+    """The values it had before (oldest first): "回到80万那个情况" after a what-if brings one back."""
+
+
+def _history(slot: Slot | None, value: Any) -> tuple[Any, ...]:
+    if slot is None:
+        return ()
+    return slot.earlier if slot.value == value else (*slot.earlier, slot.value)[-4:]
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,11 @@ class DialogueState:
     """Policy id → label → items: the projects a message labelled ("A是…，B是…"), for "那B呢" later
     (:mod:`assistant.dialogue.labels`)."""
 
+    def had(self, policy_id: str, value: Any, names: Sequence[str]) -> list[str]:
+        """The facts of ``names`` that had ``value`` before their current one."""
+        own = self.slots.get(policy_id, {})
+        return [n for n in names if n in own and value in own[n].earlier]
+
     def profile(self, policy_id: str | None = None) -> dict[str, Any]:
         """Fact name → value for a policy (default: the current one)."""
         pid = policy_id or self.policy_id
@@ -206,8 +219,8 @@ class DialogueState:
         merged = dict(self.slots)
         own = dict(merged.get(policy_id, {}))
         given, words = parts or {}, part_words or {}
-        own.update({k: Slot(v, turn, items, k in adding, k in planned, given.get(k, ()), words.get(k, ()))
-                    for k, v in values.items()})
+        own.update({k: Slot(v, turn, items, k in adding, k in planned, given.get(k, ()), words.get(k, ()),
+                            _history(own.get(k), v)) for k, v in values.items()})
         merged[policy_id] = own
         return replace(self, slots=merged)
 
