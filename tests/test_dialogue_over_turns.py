@@ -988,3 +988,9 @@ def test_going_back_to_an_earlier_amount_after_a_what_if_restores_it(fast_assist
     *_, what_if, back = talk(fast_assistant, "智能工厂项目授牌了，投资650万，能拿多少？", "这个项目已经拿过区里另一个产业政策的扶持80万",
                              "如果之前拿的是镇里的250万呢？", "回到80万那个情况，最终是多少？")
     assert (what_if.amount_yuan, back.amount_yuan) == (0, 1_150_000)  # 195 − 250 → 0; 195 − 80 = 115
+
+
+def test_back_to_the_original_figures_undoes_the_last_what_if(fast_assistant: Assistant):
+    first, what_if, back = talk(fast_assistant, "在嘉定办两场活动：一场国际性工业互联网峰会，审计费用80万；一场全国性工业大数据大赛，审计费用100万。两场合计最多能补多少？",
+                                "如果峰会费用涨到140万呢？", "回到原来的预算，两场合计多少？")
+    assert (first.amount_yuan, what_if.amount_yuan, back.amount_yuan) == (900_000, 1_000_000, 900_000)

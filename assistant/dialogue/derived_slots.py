@@ -113,3 +113,12 @@ def carried_amount(
     missing = [n for n in money(goal.items) if n not in known]
     had = [n for n in money(before.items) if isinstance(known.get(n), int)]
     return {missing[0]: known[had[0]]} if len(missing) == 1 and len(had) == 1 else {}
+
+
+def restored(state: DialogueState, parse: Parse, policy_id: str) -> dict[str, Any]:
+    """"回到原来的预算，两场合计多少" after a what-if: the fact changed last takes the value it had before."""
+    own = state.slots.get(policy_id, {})
+    if parse.amounts or not own or not load_genre().back_to_original.search(parse.reading):
+        return {}
+    name = max(own, key=lambda n: own[n].turn)
+    return {name: own[name].earlier[-1]} if own[name].earlier else {}

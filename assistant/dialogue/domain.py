@@ -91,14 +91,6 @@ class Domain:
             names += [s.name for s in rules.amount_facts(item)]
         return list(dict.fromkeys(names))
 
-    def fact_owners(self, policy_id: str) -> dict[str, tuple[str, ...]]:
-        """Fact name → the items it is a fact of."""
-        owners: dict[str, list[str]] = {}
-        for item in self.item_ids(policy_id):
-            for name in self.item_facts(policy_id, (item,)):
-                owners.setdefault(name, []).append(item)
-        return {k: tuple(v) for k, v in owners.items()}
-
     def item_facts(self, policy_id: str, items: Sequence[str]) -> list[str]:
         """Every fact of these items (amount and eligibility), in form order."""
         rules = self.rules.get(policy_id)

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from assistant.dialogue.bare_replies import answers_request
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.slots import items_from_facts
+from assistant.dialogue.implied import items_from_facts
 from assistant.dialogue.state import DialogueState, Goal, GoalKind, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre

@@ -1,10 +1,14 @@
 """Items a message means without naming them all: "两个一共多少" (the last items discussed), "这三样加起来" (counted
-back), "«item»那个投资只有五百万，那总数变成多少" (the whole total again). Part of the tracker
+back), "«item»那个投资只有五百万，那总数变成多少" (the whole total again), "服务金额900万" (the item whose facts it states). Part of the tracker
 (:mod:`assistant.dialogue.tracker`); the counting words are genre data.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
+from assistant.dialogue.bare_replies import STRONG_CLAIM
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
@@ -72,3 +76,34 @@ def item_of_said_options(state: DialogueState, parse: Parse, policy_id: str, dom
     earlier = [i for i in reversed(state.recent) if i not in goal.items
                and said <= set(domain.item_facts(policy_id, (i,)))]
     return tuple(earlier[:1])
+
+
+def items_from_facts(
+    parse: Parse, policy_id: str, domain: Domain, among: Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """The item whose own facts the message states ("服务金额900万" → the service-provider item), if one stands
+    out; with ``among``, every item of those the message states facts about."""
+    facts = parse.facts_of(policy_id)
+    votes: Counter[str] = Counter()
+    if among is not None:
+        stated = [*(f for m in facts.money for f, s in m.claims.items() if s >= STRONG_CLAIM), *facts.values]
+        return tuple(i for i in among if any(i in domain.items_of_fact(policy_id, f) for f in stated))
+    for m in facts.money:
+        strong = {f: s for f, s in m.claims.items() if s >= STRONG_CLAIM}
+        if strong:
+            top = max(strong.values())
+            owners = {i for f, s in strong.items() if s == top for i in domain.items_of_fact(policy_id, f)}
+            if len(owners) == 1:
+                votes[owners.pop()] += 1
+    for name in facts.values:
+        # A choice ("国家级") belongs to its item; a yes/no cue is too weak a sign of an item on its own.
+        spec = domain.fact_spec(policy_id, name)
+        owners = set(domain.items_of_fact(policy_id, name))
+        if spec is not None and spec.type == "choice" and len(owners) == 1:
+            votes[owners.pop()] += 1
+    if not votes:
+        return ()
+    ranked = votes.most_common()
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return ()
+    return (ranked[0][0],)

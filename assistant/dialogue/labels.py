@@ -159,7 +159,8 @@ def read(known: Mapping[str, tuple[str, ...]], parse: Parse, policy_id: str, ite
     named = labelled(parse, policy_id)
     # A label known before keeps its items unless the message names others for it: "回到B，B的投资其实是480万" is
     # a fact of B's item, whatever item the amount's own words would suggest.
-    here = {k: v for k, v in labelled(parse, policy_id, domain.fact_owners(policy_id)).items()
+    owners = {f: domain.items_of_fact(policy_id, f) for m in parse.facts_of(policy_id).money for f in m.claims}
+    here = {k: v for k, v in labelled(parse, policy_id, owners).items()
             if k in named or k not in known}
     now = {**known, **here}
     if here:  # every labelled project's facts are read; the question picks its own

@@ -10,13 +10,17 @@ misses. Amounts given before any item is known wait in ``pending_money``. A figu
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.dialogue.bare_replies import STRONG_CLAIM, bare_value, corrected_wan, spec_type, spent_wan
-from assistant.dialogue.derived_slots import carried_amount, of_another_year, scaled, year_of_last_fact
+from assistant.dialogue.derived_slots import (
+    carried_amount,
+    of_another_year,
+    restored,
+    scaled,
+    year_of_last_fact,
+)
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import element_at, element_named, element_word, item_aliases
 from assistant.dialogue.pieces import corrected_part
@@ -32,37 +36,6 @@ class Filled:
     filled: tuple[str, ...] = ()
     corrected: tuple[str, ...] = ()
     hoped: tuple[int, ...] = ()
-
-
-def items_from_facts(
-    parse: Parse, policy_id: str, domain: Domain, among: Sequence[str] | None = None
-) -> tuple[str, ...]:
-    """The item whose own facts the message states ("服务金额900万" → the service-provider item), if one stands
-    out; with ``among``, every item of those the message states facts about."""
-    facts = parse.facts_of(policy_id)
-    votes: Counter[str] = Counter()
-    if among is not None:
-        stated = [*(f for m in facts.money for f, s in m.claims.items() if s >= STRONG_CLAIM), *facts.values]
-        return tuple(i for i in among if any(i in domain.items_of_fact(policy_id, f) for f in stated))
-    for m in facts.money:
-        strong = {f: s for f, s in m.claims.items() if s >= STRONG_CLAIM}
-        if strong:
-            top = max(strong.values())
-            owners = {i for f, s in strong.items() if s == top for i in domain.items_of_fact(policy_id, f)}
-            if len(owners) == 1:
-                votes[owners.pop()] += 1
-    for name in facts.values:
-        # A choice ("国家级") belongs to its item; a yes/no cue is too weak a sign of an item on its own.
-        spec = domain.fact_spec(policy_id, name)
-        owners = set(domain.items_of_fact(policy_id, name))
-        if spec is not None and spec.type == "choice" and len(owners) == 1:
-            votes[owners.pop()] += 1
-    if not votes:
-        return ()
-    ranked = votes.most_common()
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return ()
-    return (ranked[0][0],)
 
 
 def _for_all(parse: Parse, m: MoneyReading) -> bool:
@@ -190,7 +163,7 @@ def fill_slots(
                                                  or state.element_word_list(policy_id, n) for n in fixed})
         return Filled(new_state, tuple(fixed), tuple(n for n in fixed if profile.get(n) != totals[n]))
     values: dict[str, Any] = dict(facts.values) | of_another_year(state, parse, policy_id, domain) \
-        | year_of_last_fact(state, parse, policy_id, domain)
+        | year_of_last_fact(state, parse, policy_id, domain) | restored(state, parse, policy_id)
     values.update(bare_value(state.requested, parse, policy_id, domain))
     hoped: list[int] = []
     pending: list[MoneyReading] = []

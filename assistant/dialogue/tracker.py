@@ -26,7 +26,7 @@ from assistant.dialogue.context_kind import ITEM_NAMED, ITEM_WEAK, reconsider, s
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
-from assistant.dialogue.implied import implied_items, item_of_said_options, with_recent
+from assistant.dialogue.implied import implied_items, item_of_said_options, items_from_facts, with_recent
 from assistant.dialogue.list_elements import drop_failing_elements, element_words, item_aliases
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.policy_choice import choose_policy
@@ -39,7 +39,7 @@ from assistant.dialogue.projects import (
     turn_to_label,
 )
 from assistant.dialogue.scope import out_of_scope, place_is_a_fact, scheme_pressed
-from assistant.dialogue.slots import fill_slots, items_from_facts
+from assistant.dialogue.slots import fill_slots
 from assistant.dialogue.state import DialogueState, Goal, Observation, Request, Turn, TurnKind, TurnNotes
 from assistant.dialogue.subjects import turn_subject
 from assistant.dialogue.years import another_year, split_by_year

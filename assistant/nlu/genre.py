@@ -108,6 +108,7 @@ class Genre:
     part_label: re.Pattern[str]
     other_items: re.Pattern[str]
     turns_to: re.Pattern[str]
+    back_to_original: re.Pattern[str]
     """Other support than the item discussed, asked for ("还有别的补助吗"): the menu of items again."""
     """A label of one of several projects, companies or plants ("A是…", "乙厂"): group latin, stem or ord."""
     undone: re.Pattern[str]
