@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from assistant.dialogue import labels
 from assistant.dialogue.bare_replies import answers_request
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.implied import items_from_facts
@@ -27,8 +28,7 @@ def _what_if_within(parse: Parse, policy_id: str, items: Sequence[str], goal_ite
 def _names_a_project(parse: Parse) -> bool:
     """"回到B，如果B其实是«option»呢": a project turned to by its label — that project alone, not the total it is part
     of ("B项目已投入其实是900万" after the total corrects one fact of the total)."""
-    genre = load_genre()
-    return bool(genre.part_label.search(parse.reading) and genre.turns_to.search(parse.reading))
+    return bool(labels.refs(parse) and load_genre().turns_to.search(parse.reading))
 
 
 def _picks_one(parse: Parse, policy_id: str, items: Sequence[str]) -> bool:

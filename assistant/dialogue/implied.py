@@ -62,7 +62,7 @@ def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind
     return (*earlier[-(n - len(items)):], *items)
 
 
-def item_of_said_options(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
+def item_of_said_facts(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
     """"再确认一下«option»那个按标准是多少", "平台那个按«part»500万算" after a detour to another item: an option, or an
     amount whose words claim a fact, that the current goal's items do not have names the item discussed before that
     has it (the most recent such item)."""
@@ -70,7 +70,7 @@ def item_of_said_options(state: DialogueState, parse: Parse, policy_id: str, dom
     if goal is None or goal.policy_id != policy_id or state.policy_id != policy_id:
         return ()
     said = {o.fact for o in parse.options if o.policy_id == policy_id}
-    said |= {max(m.claims, key=lambda f: m.claims[f]) for m in parse.facts_of(policy_id).money if m.claims}
+    said |= {f for m in parse.facts_of(policy_id).money for f in m.best_claims(m.claims)[:1]}
     if not said or said & set(domain.item_facts(policy_id, goal.items)):
         return ()  # an option of the current item: a what-if or a correction of it
     earlier = [i for i in reversed(state.recent) if i not in goal.items

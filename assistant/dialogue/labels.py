@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from assistant.dialogue.context_kind import ITEM_NAMED
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import item_aliases
 from assistant.nlu import Parse
@@ -23,8 +24,6 @@ from assistant.nlu.numerals import small_int
 
 #: Sentences: a question ends at its mark; a semicolon separates the projects of a list.
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
-#: How strongly a mention must name its item to belong to a label (the tracker's ITEM_NAMED).
-NAMED = 0.8
 
 
 def _key(m: re.Match[str]) -> str:
@@ -49,7 +48,7 @@ def _named_in(parse: Parse, policy_id: str, start: int, end: int,
     ``aliases`` said there again ("…«item 1»授牌…«item 9»…。请问«item 1»项目可获多少？")."""
     out: list[str] = []
     for m in parse.items_of(policy_id):
-        if m.score >= NAMED and start <= m.start < end and not m.negated and m.item_id not in out:
+        if m.score >= ITEM_NAMED and start <= m.start < end and not m.negated and m.item_id not in out:
             out.append(m.item_id)
     part = parse.reading[start:end]
     out += [i for i, words in (aliases or {}).items() if i not in out and any(w and w in part for w in words)]
@@ -60,8 +59,7 @@ def _by_facts(parse: Parse, policy_id: str, start: int, end: int, owners: Mappin
     """The item whose own amount the stretch gives ("B是…服务合同，«base amount»260万"), when no item is named."""
     out: list[str] = []
     for m in parse.facts_of(policy_id).money:
-        if start <= m.mention.start < end and m.claims:
-            best = max(m.claims, key=lambda f: m.claims[f])
+        for best in m.best_claims(m.claims)[:1] if start <= m.mention.start < end else ():
             if len(owners.get(best, ())) == 1 and owners[best][0] not in out:
                 out.append(owners[best][0])
     return out
@@ -72,12 +70,19 @@ def labelled(parse: Parse, policy_id: str, owners: Mapping[str, tuple[str, ...]]
     """Label → the items named in its stretches of this message (one label is remembered too: "乙公司有个«item»…"
     now, "回到乙公司那个" later).
     ``owners``: fact name → the items it is a fact of (a stretch that names no item is about its amounts' item)."""
-    out: dict[str, list[str]] = {}
+    return {k: items for k, (items, _) in _label_items(parse, policy_id, owners or {}).items() if items}
+
+
+def _label_items(parse: Parse, policy_id: str, owners: Mapping[str, tuple[str, ...]]
+                 ) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """Label → (its items, whether some stretch named them rather than only gave an amount of theirs)."""
+    out: dict[str, tuple[tuple[str, ...], bool]] = {}
     for key, end, stop in stretches(parse):
-        items = out.setdefault(key, [])
-        items += [x for x in _named_in(parse, policy_id, end, stop) or _by_facts(parse, policy_id, end, stop, owners or {})
-                  if x not in items]
-    return {k: tuple(v) for k, v in out.items() if v}
+        items, named_before = out.get(key, ((), False))
+        named = _named_in(parse, policy_id, end, stop)
+        found = named or _by_facts(parse, policy_id, end, stop, owners)
+        out[key] = (tuple(dict.fromkeys((*items, *found))), named_before or bool(named))
+    return out
 
 
 def stretches(parse: Parse) -> list[tuple[str, int, int]]:
@@ -156,12 +161,11 @@ class Reading:
 def read(known: Mapping[str, tuple[str, ...]], parse: Parse, policy_id: str, items: tuple[str, ...],
          domain: Domain) -> Reading:
     """The labels of one message, given those known before (for the tracker)."""
-    named = labelled(parse, policy_id)
+    owners = {f: domain.items_of_fact(policy_id, f) for m in parse.facts_of(policy_id).money for f in m.claims}
     # A label known before keeps its items unless the message names others for it: "回到B，B的投资其实是480万" is
     # a fact of B's item, whatever item the amount's own words would suggest.
-    owners = {f: domain.items_of_fact(policy_id, f) for m in parse.facts_of(policy_id).money for f in m.claims}
-    here = {k: v for k, v in labelled(parse, policy_id, owners).items()
-            if k in named or k not in known}
+    here = {k: v for k, (v, named) in _label_items(parse, policy_id, owners).items()
+            if v and (named or k not in known)}
     now = {**known, **here}
     if here:  # every labelled project's facts are read; the question picks its own
         items = tuple(dict.fromkeys((*items, *(i for v in here.values() for i in v))))

@@ -26,7 +26,7 @@ from assistant.dialogue.context_kind import ITEM_NAMED, ITEM_WEAK, reconsider, s
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
-from assistant.dialogue.implied import implied_items, item_of_said_options, items_from_facts, with_recent
+from assistant.dialogue.implied import implied_items, item_of_said_facts, items_from_facts, with_recent
 from assistant.dialogue.list_elements import drop_failing_elements, element_words, item_aliases
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.policy_choice import choose_policy
@@ -174,7 +174,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     # of what this message names itself, or by a label it gives
     strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label)
     items = with_recent(state, parse, items, kind) or implied_items(state, parse, kind, policy_id) \
-        or item_of_said_options(state, parse, policy_id, domain)
+        or item_of_said_facts(state, parse, policy_id, domain)
     if not items and kind in ("award", "eligibility") and state.last.kind == "lookup" and state.policy_id == policy_id:
         # "核对一下第9条，事前备案是什么意思" … "没备案直接办了，还能申请吗": the item of the clause just looked up.
         # "«item»这块是怎么支持的" … "建成运营了，能拿多少"; one project under several items: all of them
@@ -197,7 +197,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
             and not goal.same_project:
         goal = replace(goal, same_project=True, answered=False)  # "这两个其实是同一个项目"
     if goal is not None and len(goal.items) > 1 and "compare" in parse.acts:
-        goal = replace(goal, compared=True)  # "跟贯标比哪个钱多": each figure on its own
+        goal = replace(goal, compared=True)  # "跟«item»比哪个钱多": each figure on its own
     if goal is not None and "different_projects" in parse.acts and goal.same_project:
         goal = replace(goal, same_project=False, answered=False)  # "跟«item»不是一个项目"
     base = another_year(base, parse, policy_id, goal, domain)
