@@ -167,8 +167,11 @@ def reconsider(
         return "award"
     # "没有备案，办完了再申请行不行": a step of the procedure stated and judged is eligibility, not the procedure in
     # general — unlike "准备办«event»，要先备案吗", whose facts say nothing of the procedure.
-    judged = kind == "eligibility" and parse.topics & RULE_TOPICS == {"procedure"} \
-        and states_a_step(parse, policy_id, domain)
+    # "被列入经营异常名录了，同行说不影响申报，是真的吗？我们还能申请吗": a rumour checked on the enterprise's own stated
+    # case is a verdict too.
+    judged = kind == "eligibility" and (
+        (parse.topics & RULE_TOPICS == {"procedure"} and states_a_step(parse, policy_id, domain))
+        or (parse.topics & RULE_TOPICS == {"hearsay"} and _states_applicant_facts(parse, policy_id, domain)))
     # "有没有可能不受那个补助上限的限制", "200万上限太少了，有没有办法不受这个标准限制": with no figure given before, the
     # rule on going past the ceiling, not a figure (after one, pressing for more gets the figure and that rule)
     past_cap = "beyond_cap" in parse.topics and not (goal is not None and goal.kind == "award" and goal.items)
@@ -180,13 +183,16 @@ def reconsider(
     money = parse.facts_of(policy_id).money
     hoped_only = bool(money) and all(m.expected_award and not m.claims for m in money)
     if (parse.attributed or hoped_only) \
-            and (kind in ("inform", "vague", "chitchat", "eligibility", "followup", "out_of_scope")
+            and (kind in ("inform", "vague", "chitchat", "eligibility", "followup", "out_of_scope", "match")
                  or (kind == "lookup" and (hoped_only or parse.attributed) and not parse.topics
                      and not parse.clause_refs)):
         if items:
             return "award"  # a figure attributed to us about an item: answer that item's figure
         if goal is not None:
             return goal.kind  # "你刚才说能补600万对吧", "那按原来的标准，最高就是200万对吧": the goal's answer again
+    if goal is None and kind in ("followup", "inform", "vague") and any(m.expected_award for m in money) \
+            and any(m.claims and not m.expected_award for m in money):
+        return "award"  # "…总投入1800万，其中土建600万，那应该是540万对吧？": the figure checked, on the facts given
     if parse.attributed and not items and goal is None and state.last.kind == "lookup" and not parse.topics \
             and not parse.clause_refs:
         return "lookup"  # "你刚才说的是到2026年6月底，对吧？" after a look-up: the text looked up, again
@@ -280,3 +286,11 @@ def strongly_named(parse: Parse, policy_id: str, items: tuple[str, ...], refs: S
     by_ref = {domain.item_by_clause(policy_id, c) for c in refs}
     strong = {m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED}
     return bool(items) and all(i in strong or i in by_ref for i in items)
+
+
+def _states_applicant_facts(parse: Parse, policy_id: str, domain: Domain) -> bool:
+    """The message states a fact about who may apply (registration, operation, credit) — not only an item's step
+    ("听说办活动的资助不用备案": the rumour's own words)."""
+    rules = domain.rules.get(policy_id)
+    general = {f.name for f in rules.general_facts()} if rules is not None else set()
+    return bool(general & set(parse.facts_of(policy_id).values))

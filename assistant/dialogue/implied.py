@@ -107,3 +107,11 @@ def items_from_facts(
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return ()
     return (ranked[0][0],)
+
+
+def with_items_of_facts(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> tuple[str, ...]:
+    """``items`` and, when the message adds several projects up ("两个项目：一是«facts of one item»；二是«another item»。
+    加起来…"), the item the unnamed project's facts belong to."""
+    if "together" not in parse.acts or not items:
+        return items
+    return items + tuple(i for i in items_from_facts(parse, policy_id, domain) if i not in items)

@@ -39,14 +39,21 @@ def _applicant_facts(domain: Domain, policy_id: str) -> set[str]:
 def _scheme_asked(parse: Parse, schemes: list[str]) -> bool:
     """"智能工厂项目里研发投入了300万，这部分能做研发费用加计扣除吗": a clause that names the other scheme asks a question
     and names no item of ours — that scheme is asked about, whatever item the story began with."""
-    question, reading = load_genre().question, parse.reading
+    genre = load_genre()
+    question, reading = genre.question, parse.reading
     for word in schemes:
         for start, _ in occurrences(reading, word):
             begin = max((m.end() for m in CLAUSE_END.finditer(reading) if m.end() <= start), default=0)
             after = CLAUSE_END.search(reading, start)
             end = after.end() if after else len(reading)
-            if question.search(reading, begin, end) and not any(begin <= m.start < end for m in parse.items):
-                return True
+            applied = genre.applies_for.search(reading, max(begin, start - 10), start)
+            if question.search(reading, begin, end) and (applied or not any(begin <= m.start < end for m in parse.items)):
+                return True  # "我们的培训老师能申请嘉定的人才公寓吗": applying for that scheme, whoever applies
+            following = CLAUSE_END.search(reading, end)
+            stop = following.end() if following else len(reading)
+            if applied and end < stop and question.search(reading, end, stop) \
+                    and not any(end <= m.start < stop for m in parse.items):
+                return True  # "我们今年在申报高企认定，有啥要求？": the question that follows is that scheme's
     return False
 
 
@@ -130,6 +137,8 @@ def out_of_scope(
     # about another scheme.
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)
     schemes = [w for w in parse.other_schemes if not _a_stated_fact(w, parse, domain)]
+    if "interpreter" in parse.topics and "hearsay" in parse.topics:
+        schemes = []  # "公众号说这个政策是市经信委负责解释的，是吗": who interprets ours, another body only rumoured
     # "我们员工社保都在«our region»交，但公司注册在«other region»，能申请吗": the scheme said in passing, a condition of
     # ours stated and asked about in another clause — not a question about that scheme.
     ours_stated = any(name in _applicant_facts(domain, pid) for pid, f in parse.facts.items() for name in f.values)

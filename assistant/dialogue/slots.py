@@ -28,6 +28,7 @@ from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.money_facts import MoneyReading, part_words, said_in_parts
+from assistant.nlu.spans import segment_end, segment_start
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,13 @@ def _project_support(money: list[str], policy_id: str, domain: Domain) -> str | 
     return project[0] if len(project) == 1 else None
 
 
+def _said_as_received(text: str, m: MoneyReading) -> bool:
+    """Whether the clause of ``m`` says money was given or received ("…给过我们这个基地40万了"), not only an amount
+    ("（不含土建投入也是900万）": the same project's figure under another item, not support it got)."""
+    clause = text[segment_start(text, m.mention.start) : segment_end(text, m.mention.end)]
+    return bool(load_genre().received.search(clause))
+
+
 def _targets(
     m: MoneyReading, state: DialogueState, policy_id: str, goal: Goal | None, parse: Parse, domain: Domain,
     known: dict[str, Any], filled_now: set[str],
@@ -124,7 +132,8 @@ def _targets(
     back = state.had(policy_id, m.yuan, money) if not m.claims else []
     if back and load_genre().turns_to.search(parse.reading):
         return back[-1:]  # "回到80万那个情况": the value that amount had before a what-if
-    if "same_project" in parse.acts and (project := _project_support(money, policy_id, domain)) is not None:
+    if "same_project" in parse.acts and _said_as_received(parse.text, m) \
+            and (project := _project_support(money, policy_id, domain)) is not None:
         # "区里人社那边给过我们这个基地40万了，同一个基地": an amount said of the same project is its other support
         return [project]
     if any(s >= STRONG_CLAIM for s in m.claims.values()):

@@ -26,7 +26,13 @@ from assistant.dialogue.context_kind import ITEM_NAMED, ITEM_WEAK, reconsider, s
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
-from assistant.dialogue.implied import implied_items, item_of_said_facts, items_from_facts, with_recent
+from assistant.dialogue.implied import (
+    implied_items,
+    item_of_said_facts,
+    items_from_facts,
+    with_items_of_facts,
+    with_recent,
+)
 from assistant.dialogue.list_elements import drop_failing_elements, element_words, item_aliases
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.policy_choice import choose_policy
@@ -173,8 +179,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         items = ()  # "第5条讲的是什么": the clause is the topic, not its item's figure
     # of what this message names itself, or by a label it gives
     strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label)
-    items = with_recent(state, parse, items, kind) or implied_items(state, parse, kind, policy_id) \
-        or item_of_said_facts(state, parse, policy_id, domain)
+    items = with_recent(state, parse, with_items_of_facts(parse, policy_id, items, domain), kind) \
+        or implied_items(state, parse, kind, policy_id) or item_of_said_facts(state, parse, policy_id, domain)
     if not items and kind in ("award", "eligibility") and state.last.kind == "lookup" and state.policy_id == policy_id:
         # "核对一下第9条，事前备案是什么意思" … "没备案直接办了，还能申请吗": the item of the clause just looked up.
         # "«item»这块是怎么支持的" … "建成运营了，能拿多少"; one project under several items: all of them

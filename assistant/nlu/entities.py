@@ -190,6 +190,13 @@ def mark_negated(text: str, mentions: Sequence[ItemMention], genre: Genre) -> li
     return out
 
 
+def drop_elsewhere(text: str, mentions: Sequence[ItemMention], ends: Sequence[int], genre: Genre) -> list[ItemMention]:
+    """Leave out the mentions that only say where an amount went instead ("镇里那50万其实是给我们«item»的，不是给…"):
+    that project is not asked about. ``ends`` are where the message's amounts end."""
+    spans = [(end, m.end()) for end in ends if (m := genre.for_another_project.match(text, end))]
+    return [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
+
+
 def _arabic(num: str) -> str:
     return num if num.isdigit() else str(cn2an.cn2an(num, "smart"))
 

@@ -117,6 +117,9 @@ class Genre:
     delegation: re.Pattern[str]
     cue_fillers: re.Pattern[str]
     expected_award: re.Pattern[str]
+    expected_award_after: re.Pattern[str]
+    received: re.Pattern[str]
+    applies_for: re.Pattern[str]
     rate_award: re.Pattern[str]
     result_words: re.Pattern[str]
     said_back: re.Pattern[str]
@@ -151,6 +154,15 @@ class Genre:
     needed_after_either: re.Pattern[str]
     scales: tuple[tuple[str, Fraction], ...] = ()
     """Words that scale the amount discussed ("翻倍" 2, "减半" 1/2), longest first."""
+    regional_words: tuple[tuple[str, str], ...] = ()
+    """Taiwan / Hong Kong words and the mainland word the texts use ("专案" → "项目"), longest first."""
+
+    def mainland(self, text: str) -> str:
+        """``text`` with regional words replaced by the mainland words ("AI质检专案" → "AI质检项目")."""
+        for word, plain in self.regional_words:
+            if word in text:
+                text = text.replace(word, plain)
+        return text
 
     def scale_in(self, text: str) -> Fraction | None:
         """The factor of the first scaling word in ``text`` ("那如果投入翻倍呢" → 2), if any."""
@@ -234,6 +246,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             breakdown_parts=tuple(data["breakdown_parts"]),
             scales=tuple(sorted(((str(w).lower(), Fraction(str(f))) for w, f in (data.get("scales") or {}).items()),
                                 key=lambda x: -len(x[0]))),
+            regional_words=tuple(sorted(((str(w), str(m)) for w, m in (data.get("regional_words") or {}).items()),
+                                        key=lambda x: -len(x[0]))),
         )
     except (KeyError, TypeError, AttributeError, ValueError, ZeroDivisionError) as err:
         raise DataError(f"{GENRE_FILE} 格式错误：{err}") from err

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.nlu.genre import load_genre
+
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -54,8 +56,9 @@ def _t2s() -> Any:
 
 
 def normalise(text: str) -> str:
-    """NFKC, traditional → simplified characters, no control characters, single spaces."""
-    text = _t2s().convert(unicodedata.normalize("NFKC", text or ""))
+    """NFKC, traditional → simplified characters and Taiwan / Hong Kong words → mainland words (genre data), no
+    control characters, single spaces."""
+    text = load_genre().mainland(_t2s().convert(unicodedata.normalize("NFKC", text or "")))
     text = _CONTROL.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -147,6 +147,7 @@ def read_money(
             genre.confirm_tag.match(text, mention.end) or genre.asked_back.match(text, mention.end))
         hoped = not claims and bool(
             genre.expected_award.search(near) or said_back or genre.you_miscounted.search(text, 0, mention.start)
+            or genre.expected_award_after.match(text, mention.end)
             or (genre.result_words.search(near) and genre.rate_award.search(text))
         ) or bool(genre.third_party.search(text, start, segment_end(text, mention.end) + 1))  # someone else's
         denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))

@@ -102,8 +102,24 @@ def _only_a_name(
 _DONE_ALONE = re.compile(r"^\s*(我们|我司|公司|咱们|去年|今年|前年|上个月|已经|早就|也|都|刚|刚刚|已)*\s*[\u4e00-\u9fff]{1,3}了[。！!]?\s*$")
 
 
+def _inside_another(at: int, size: int, others: Sequence[tuple[int, int]]) -> bool:
+    """The cue at ``at`` is part of a longer cue of another fact."""
+    return any(s <= at and at + size <= e and e - s > size for s, e in others)
+
+
+def _still(text: str, at: int, genre: Genre) -> bool:
+    """The undoing right before a bad state has not happened ("还没移出异常名录"): the state holds, whatever the
+    negation word before it says."""
+    before = genre.undone.search(text, max(0, at - 4), at)
+    return before is not None and bool(genre.not_yet.search(text, max(0, before.start() - 3), before.start()))
+
+
 def _undone(text: str, at: int, genre: Genre) -> bool:
-    """The sentence goes on to say the state was undone ("经营异常名录，今年已经移出了"; not "还没移出")."""
+    """The sentence goes on to say the state was undone ("经营异常名录，今年已经移出了"; not "还没移出"), or says so
+    right before it ("如果下个月移出异常名录了")."""
+    before = genre.undone.search(text, max(0, at - 4), at)
+    if before is not None and not _still(text, at, genre):
+        return True
     end = SENTENCE_END.search(text, at)
     m = genre.undone.search(text, at, min(end.start() if end else len(text), at + 24))
     return m is not None and not genre.not_yet.search(text, max(at, m.start() - 3), m.start())
@@ -121,7 +137,7 @@ def read_bool(
         at for cue in fc.negative_cues for at, _ in gapped_occurrences(text, cue)]
     # "去年被列入经营异常名录，今年已经移出了": a negative cue the message says was undone decides nothing.
     negative = [at for at in negative if not (genre is not None and _undone(text, at, genre))]
-    if any(not negated(text, at) for at in negative):
+    if any(not negated(text, at) or (genre is not None and _still(text, at, genre)) for at in negative):
         return False
     denied_negative = bool(negative)
     place_fact = bool(region) and region in spec.label
@@ -153,6 +169,8 @@ def read_bool(
     english = {zh: [en for en, z in spelt.items() if z == zh] for zh in (*places, short)}
     for cue in sorted(fc.cues, key=len, reverse=True):
         for at, _ in occurrences(text, cue):
+            if _inside_another(at, len(cue), others):
+                continue  # "没有被列入经营异常名录": another fact's words, not this one's
             if negated(text, at, others):
                 return False
             # its clause — a space between words ends one too ("税务在«other region» 工商在«our region»") — or, when that names no
