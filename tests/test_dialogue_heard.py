@@ -179,3 +179,13 @@ def test_support_said_to_be_another_projects_is_taken_back(assistant: Assistant)
 def test_town_support_named_by_its_fund(assistant: Assistant):
     *_, reply = talk(assistant, "二级节点已建成运营，能补多少", "该节点已获所在镇产业扶持资金100万元，区级还能拿多少？")
     assert reply.amount_yuan == 1_000_000
+
+
+def test_a_scheme_asked_about_after_its_name_is_out_of_scope(assistant: Assistant):
+    *_, reply = talk(assistant, "我们的实训基地通过了市人社局考核并冠名，能补多少？", "培训出来的学员落户上海有政策吗")
+    assert reply.intent == "out_of_scope" and reply.amount_yuan is None
+
+
+def test_plans_then_what_support_there_is_gets_the_menu(assistant: Assistant):
+    (reply,) = talk(assistant, "集团有几个项目想申报，有啥补助？")
+    assert reply.intent == "clarify" and len(reply.citations) >= 5

@@ -173,8 +173,15 @@ def _option_by_stem(spec: Any, text: str) -> str | None:
 _CORRECTED_WAN = re.compile(rf"(?:是|为|改成|改为|应该是)\s*{_NUMBER_SAID}\s*(?:左右|吧|啊)?\s*[。.!！]?\s*$")
 
 
+#: "不是620是680，620是去年年底的数": the number said instead, wherever the sentence goes on.
+_INSTEAD_WAN = re.compile(rf"(?:不是|并非|而不是)\s*{_NUMBER_SAID}\s*[，,]?\s*(?:而|应该|其实|实际)?(?:是|为)\s*{_NUMBER_SAID}")
+
+
 def corrected_wan(parse: Parse) -> int | None:
     """The amount of a correction given as a bare number, in 万元 like the amounts it corrects."""
+    instead = _INSTEAD_WAN.search(parse.reading)
+    if instead is not None and not parse.amounts and "correction" in parse.acts:
+        return _in_wan(instead.group(instead.lastindex or 0))
     m = _CORRECTED_WAN.search(parse.reading)
     return None if m is None or parse.amounts or "correction" not in parse.acts else _in_wan(m.group(1))
 

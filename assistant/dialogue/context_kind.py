@@ -148,6 +148,9 @@ def reconsider(
             and not parse.clause_refs and not parse.amounts and not parse.facts_of(policy_id).values \
             and load_genre().support_words.search(parse.reading):
         return "award"  # "有什么政策", "有补贴吗": support asked for with nothing named — the items on offer (not a clause)
+    if kind == "lookup" and goal is None and not items and not parse.topics and not parse.clause_refs \
+            and not parse.amounts and load_genre().menu_question.search(parse.reading):
+        return "match"  # "集团有几个项目想申报，有啥补助？": the supports on offer, not the text on applying
     if kind == "eligibility" and not items and not parse.facts_of(policy_id).values and not parse.amounts \
             and not parse.topics and load_genre().wants_money.search(parse.reading):
         return "award"  # "我们厂能拿点钱吗": money wished for, nothing named or stated — which item (not a verdict)
@@ -240,7 +243,8 @@ def reconsider(
         return "eligibility"  # "认证还没通过，能先拿那20万吗": a condition the user says is unmet — the verdict first
     if kind == "eligibility" and items and any(m.expected_award for f in parse.facts.values() for m in f.money):
         return "award"  # "想攞200万得唔得": a figure to check
-    if kind == "lookup" and items and claims_item_money(parse, policy_id, items, domain):
+    if kind == "lookup" and items and claims_item_money(parse, policy_id, items, domain) \
+            and not parse.topics & DOCUMENT_TOPICS:
         return "award"  # "«item»资助咋算？«base amount»一共260万"
     if kind == "lookup" and items and not parse.topics and not scope_of_item \
             and states_item_facts(parse, policy_id, items, domain):

@@ -24,6 +24,8 @@ def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
 def _a_stated_fact(word: str, parse: Parse, domain: Domain) -> bool:
     """``word`` (another scheme's, such as 交税) is a cue of a fact this message states ("在嘉定经营和交税": where the
     enterprise pays tax, a condition of ours — not a question about tax)."""
+    if any(load_genre().stated_figure.match(parse.reading, end) for _, end in occurrences(parse.reading, word)):
+        return True  # "去年营收3.5亿，交税800万": a figure of the enterprise's story, not a question about tax
     return any(
         any(word in cue or cue in word for cue in policy.cues(name).cues)
         for policy in domain.catalog for name in parse.facts_of(policy.policy_id).values
@@ -46,7 +48,8 @@ def _scheme_asked(parse: Parse, schemes: list[str]) -> bool:
             begin = max((m.end() for m in CLAUSE_END.finditer(reading) if m.end() <= start), default=0)
             after = CLAUSE_END.search(reading, start)
             end = after.end() if after else len(reading)
-            applied = genre.applies_for.search(reading, max(begin, start - 10), start)
+            applied = genre.applies_for.search(reading, max(begin, start - 10), start) \
+                or genre.asked_of_scheme.match(reading, start + len(word))  # "学员落户上海有政策吗"
             if question.search(reading, begin, end) and (applied or not any(begin <= m.start < end for m in parse.items)):
                 return True  # "我们的培训老师能申请嘉定的人才公寓吗": applying for that scheme, whoever applies
             following = CLAUSE_END.search(reading, end)
@@ -110,7 +113,12 @@ def out_of_scope(
     # "«other region»的政策是怎么样的？跟«our region»比哪个高": about another region's policy, ours named only to compare — refused;
     # "«other region»的«item»补贴跟«our region»比" names an item of ours: answered for it, with a note (compared_places).
     states = any(f.values for f in parse.facts.values()) or bool(parse.amounts)
-    if elsewhere and not place_fact and not parse.clause_refs and not _counted_here(parse, elsewhere) and (
+    # "…设备是找苏州一家供应商买的…上海市«item»…实际投资650万…能补多少": a place in passing in a story about our item,
+    # its clause neither about support nor a question — not another region's policy.
+    in_passing = named_items and states and not any(
+        genre.support_words.search(c) or genre.question.search(c) for c in _place_clauses(parse, elsewhere))
+    if elsewhere and not place_fact and not parse.clause_refs and not _counted_here(parse, elsewhere) \
+            and not in_passing and (
         not named_here or not (named_items or states) or _asks_about_elsewhere(parse, elsewhere)
     ):  # (a clause of ours cited — "在苏州办的峰会，能申请第9条吗" — asks about our text)
         return "other_region", elsewhere

@@ -18,7 +18,11 @@ from assistant.nlu.vocabulary import Catalog
 from assistant.retrieval.chinese_text import char_pinyin, general_idf
 
 #: "第5条", "第三条", "第9项", "5条": a reference to a numbered clause.
-_CLAUSE_REF = re.compile(r"第\s*([0-9]{1,3}|[一二三四五六七八九十百]{1,4})\s*(条|项|款)|(?<![\d第])([0-9]{1,2})\s*条(?!件)")
+#: A bare "8条" is a clause only when what follows does not make it a count ("8条产线", "10条生产线").
+_CLAUSE_REF = re.compile(
+    r"第\s*([0-9]{1,3}|[一二三四五六七八九十百]{1,4})\s*(条|项|款)"
+    r"|(?<![\d第])([0-9]{1,2})\s*条(?=$|[\s\W_]|[的那这里中呢吗吧啊呀说讲写规是怎能可要有和与跟或及对具原补奖资给])"
+)
 #: "第二部分", "第二部分第（二）块": a part of the text by position (the corpus resolves it).
 _PART_REF = re.compile(
     r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:部分|大块|板块|大类|块)"

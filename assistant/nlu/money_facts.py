@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.nlu.genre import Genre, load_genre
 from assistant.nlu.spans import SENTENCE_END, segment_end, segment_start
@@ -157,7 +157,24 @@ def read_money(
         what_if = bool(genre.hypothetical.search(text, max(0, mention.start - 8), mention.start)
                        or genre.what_if_sentence.match(text[sentence : mention.start]))
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if))
-    return tuple(out)
+    return tuple(_restated(text, out, genre))
+
+
+def _restated(text: str, out: list[MoneyReading], genre: Genre) -> list[MoneyReading]:
+    """"实际投资600万，哦不对，不是600是550": the amount after "不是X是" takes the place of the earlier amount X — its
+    claims, while X is set aside as denied."""
+    for k, m in enumerate(out):
+        said = genre.restated.search(text, max(0, m.mention.start - 16), m.mention.start)
+        if said is None or m.claims:
+            continue
+        number = float(said.group("was"))
+        for j in range(k - 1, -1, -1):
+            o = out[j]
+            if o.claims and o.yuan in (number, number * 10_000):
+                out[j] = replace(o, denied=True)
+                out[k] = replace(m, claims=dict(o.claims))
+                break
+    return out
 
 
 def said_in_parts(text: str, money: Sequence[MoneyReading], genre: Genre) -> bool:
