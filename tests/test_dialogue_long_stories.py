@@ -79,3 +79,15 @@ def test_another_project_asked_about_on_its_own(assistant: Assistant):
                         "两个项目加起来一共多少？")
     assert b.amount_yuan == 900_000
     assert total.amount_yuan == 2_400_000
+
+
+def test_amounts_named_as_something_else_do_not_fill_the_base(assistant: Assistant):
+    first, reply = talk(assistant, "我们是一家会展公司，今年6月在嘉定办了一场全国性的工业互联网峰会，来了1200人，事前备案了，当时预算300万，"
+                                   "门票收入50万。这个区里能资助多少？", "审计下来确认的是一百六十万")
+    assert first.amount_yuan is None  # the audited cost is asked for: a budget and ticket income are not it
+    assert reply.amount_yuan == 800_000  # 160 × 50%
+
+
+def test_a_budget_given_when_asked_for_is_taken(assistant: Assistant):
+    *_, reply = talk(assistant, "智能工厂授牌了，能补多少", "预算300万")
+    assert reply.amount_yuan == 900_000

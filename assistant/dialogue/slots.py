@@ -136,8 +136,8 @@ def _targets(
             and (project := _project_support(money, policy_id, domain)) is not None:
         # "区里人社那边给过我们这个基地40万了，同一个基地": an amount said of the same project is its other support
         return [project]
-    if any(s >= STRONG_CLAIM for s in m.claims.values()):
-        return []  # a cue names a fact this goal does not use: not silently another fact
+    if any(s >= STRONG_CLAIM for s in m.claims.values()) or m.other:
+        return []  # a cue names a fact this goal does not use ("预算300万": something else): not silently another fact
     missing = [
         n for n in money
         if n not in known and (spec := domain.fact_spec(policy_id, n)) is not None and spec.required
@@ -198,7 +198,7 @@ def fill_slots(
             continue  # "…是200万，不是150万": the value rejected
         targets = _targets(m, state, policy_id, goal, parse, domain, known, set(values))
         lists = [n for n, at in list_started.items() if at < m.mention.start]
-        if not targets and lists and not m.claims:
+        if not targets and lists and not m.claims and not m.other:
             targets = lists[:1]  # "«event»100万，«event»80万，«event»60万": the rest of a list being given
         if not targets and in_pieces and first_piece:
             targets = [first_piece]  # "分几块：设备900万，软件600万，平台400万": every piece, whatever it is called

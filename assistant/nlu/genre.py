@@ -124,6 +124,7 @@ class Genre:
     menu_question: re.Pattern[str]
     restated: re.Pattern[str]
     stated_figure: re.Pattern[str]
+    other_figure: re.Pattern[str]
     rate_award: re.Pattern[str]
     result_words: re.Pattern[str]
     said_back: re.Pattern[str]

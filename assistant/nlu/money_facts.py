@@ -38,6 +38,9 @@ class MoneyReading:
     """An amount added to the one given before ("如果明年再投500万呢")."""
     what_if: bool = False
     """An amount said as a what-if ("要是按1400万报"): it may replace the amount a figure was computed with."""
+    other: bool = False
+    """An amount named as something no fact is ("预算300万", "门票收入50万", "贷了1000万"): never put silently into the
+    one amount a figure still needs."""
 
     @property
     def yuan(self) -> int:
@@ -156,7 +159,8 @@ def read_money(
                     or genre.increment_lead.match(text, sentence))
         what_if = bool(genre.hypothetical.search(text, max(0, mention.start - 8), mention.start)
                        or genre.what_if_sentence.match(text[sentence : mention.start]))
-        out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if))
+        other = not claims and bool(genre.other_figure.search(text, max(start, mention.start - 8), mention.start))
+        out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if, other))
     return tuple(_restated(text, out, genre))
 
 
