@@ -51,7 +51,7 @@ def _scheme_asked(parse: Parse, schemes: list[str]) -> bool:
             applied = genre.applies_for.search(reading, max(begin, start - 10), start) \
                 or genre.asked_of_scheme.match(reading, start + len(word))  # "学员落户上海有政策吗"
             if question.search(reading, begin, end) and (applied or not any(begin <= m.start < end for m in parse.items)):
-                return True  # "我们的培训老师能申请嘉定的人才公寓吗": applying for that scheme, whoever applies
+                return True  # "我们的«staff»能申请«our region»的«scheme»吗": applying for that scheme, whoever applies
             following = CLAUSE_END.search(reading, end)
             stop = following.end() if following else len(reading)
             if applied and end < stop and question.search(reading, end, stop) \
