@@ -174,7 +174,8 @@ def reconsider(
     # case is a verdict too.
     judged = kind == "eligibility" and (
         (parse.topics & RULE_TOPICS == {"procedure"} and states_a_step(parse, policy_id, domain))
-        or (parse.topics & RULE_TOPICS == {"hearsay"} and _states_applicant_facts(parse, policy_id, domain)))
+        or (parse.topics & RULE_TOPICS == {"hearsay"}
+            and bool(domain.applicant_facts(policy_id) & set(parse.facts_of(policy_id).values))))
     # "有没有可能不受那个补助上限的限制", "200万上限太少了，有没有办法不受这个标准限制": with no figure given before, the
     # rule on going past the ceiling, not a figure (after one, pressing for more gets the figure and that rule)
     past_cap = "beyond_cap" in parse.topics and not (goal is not None and goal.kind == "award" and goal.items)
@@ -290,11 +291,3 @@ def strongly_named(parse: Parse, policy_id: str, items: tuple[str, ...], refs: S
     by_ref = {domain.item_by_clause(policy_id, c) for c in refs}
     strong = {m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED}
     return bool(items) and all(i in strong or i in by_ref for i in items)
-
-
-def _states_applicant_facts(parse: Parse, policy_id: str, domain: Domain) -> bool:
-    """The message states a fact about who may apply (registration, operation, credit) — not only an item's step
-    ("听说办活动的资助不用备案": the rumour's own words)."""
-    rules = domain.rules.get(policy_id)
-    general = {f.name for f in rules.general_facts()} if rules is not None else set()
-    return bool(general & set(parse.facts_of(policy_id).values))

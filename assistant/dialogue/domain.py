@@ -82,6 +82,11 @@ class Domain:
         vocab = self.catalog.policy(policy_id)
         return vocab.facts.get(name)
 
+    def applicant_facts(self, policy_id: str) -> set[str]:
+        """The facts about who may apply (registration, tax, operation, credit): conditions of every item."""
+        rules = self.rules.get(policy_id)
+        return {f.name for f in rules.general_facts()} if rules is not None else set()
+
     def amount_facts(self, policy_id: str, items: Sequence[str]) -> list[str]:
         rules = self.rules.get(policy_id)
         if rules is None:

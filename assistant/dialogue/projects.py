@@ -41,7 +41,7 @@ def own_facts(domain: Domain, policy_id: str, items: tuple[str, ...]) -> set[str
     rules = domain.rules.get(policy_id)
     if rules is None:
         return set()
-    applicant = {s.name for s in rules.general_facts()}
+    applicant = domain.applicant_facts(policy_id)
     project_level = {s.name for s in rules.cross_cutting_facts()} - applicant
     return (set(domain.item_facts(policy_id, items)) | project_level) - applicant
 

@@ -32,12 +32,6 @@ def _a_stated_fact(word: str, parse: Parse, domain: Domain) -> bool:
     )
 
 
-def _applicant_facts(domain: Domain, policy_id: str) -> set[str]:
-    """The facts about who may apply (registration, tax, operation, credit): conditions of every item."""
-    rules = domain.rules.get(policy_id)
-    return {f.name for f in rules.general_facts()} if rules is not None else set()
-
-
 def _scheme_asked(parse: Parse, schemes: list[str]) -> bool:
     """"智能工厂项目里研发投入了300万，这部分能做研发费用加计扣除吗": a clause that names the other scheme asks a question
     and names no item of ours — that scheme is asked about, whatever item the story began with."""
@@ -149,7 +143,7 @@ def out_of_scope(
         schemes = []  # "公众号说这个政策是市经信委负责解释的，是吗": who interprets ours, another body only rumoured
     # "我们员工社保都在«our region»交，但公司注册在«other region»，能申请吗": the scheme said in passing, a condition of
     # ours stated and asked about in another clause — not a question about that scheme.
-    ours_stated = any(name in _applicant_facts(domain, pid) for pid, f in parse.facts.items() for name in f.values)
+    ours_stated = any(name in domain.applicant_facts(pid) for pid, f in parse.facts.items() for name in f.values)
     if schemes and (_scheme_asked(parse, schemes) or not (named_items or ours_stated)) \
             and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere

@@ -205,7 +205,7 @@ def none_given(text: str, fc: FactCues, genre: Genre, others: Sequence[tuple[int
     its own (not a shorter word inside another fact's cue: "补贴" in "其他补贴")."""
     for cue in fc.cues:
         for at, end in occurrences(text, cue):
-            if any(s <= at and end <= e and e - s > end - at for s, e in others):
+            if _inside_another(at, end - at, others):
                 continue
             if genre.none_given.match(text, end) or negated(text, at):
                 return 0
