@@ -176,6 +176,23 @@ def test_support_said_to_be_another_projects_is_taken_back(assistant: Assistant)
     assert back.amount_yuan == 2_000_000  # the node's figure again, nothing deducted — not the training base's
 
 
+def test_support_given_to_a_named_other_project_is_taken_back(assistant: Assistant):
+    *_, back = talk(assistant, "标识解析二级节点已建成运营，区里资助多少", "镇里之前对这个节点给过50万",
+                    "哦说错了，镇里那50万是给我们另外一个屋顶光伏改造项目的")
+    assert back.amount_yuan == 2_000_000
+
+
+@pytest.mark.parametrize("said, expected", [
+    # another project named before the amount: news of that project, the node's own 50万 still counts
+    ("镇上还给我们另外一个仓储物流项目补过80万，这个也要扣吗？节点最后能拿多少", 1_500_000),
+    # "其他产业政策…这个项目": this project's support, the amount corrected
+    ("更正一下，其他产业政策对这个节点项目补的是30万，节点最后能拿多少", 1_700_000),
+])
+def test_support_of_another_project_named_before_its_amount(assistant: Assistant, said: str, expected: int):
+    *_, reply = talk(assistant, "标识解析二级节点已建成运营，区里资助多少", "镇里之前对这个节点给过50万", said)
+    assert reply.amount_yuan == expected
+
+
 def test_town_support_named_by_its_fund(assistant: Assistant):
     *_, reply = talk(assistant, "二级节点已建成运营，能补多少", "该节点已获所在镇产业扶持资金100万元，区级还能拿多少？")
     assert reply.amount_yuan == 1_000_000

@@ -100,7 +100,8 @@ def next_goal(
             inferred = state.recent[-1:]  # "这个能补多少" after what fits: the item the user just described
         return Goal(goal_kind, policy_id, inferred, turn, same_project=same_project), False
     if kind == "followup":
-        if items and (strong or goal is None):
+        # ("这两个哪个多": the last items discussed, set side by side)
+        if items and (strong or goal is None or (len(items) > 1 and parse.acts & {"together", "compare"})):
             follow_kind: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
             return Goal(follow_kind, policy_id, items, turn, same_project=same_project), False
         return (replace(goal, answered=False) if goal else None), False

@@ -27,7 +27,8 @@ def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id:
     "«item condition»以后最多给多少" right after a look-up about one item — that item."""
     if state.policy_id != policy_id or not state.recent:
         return ()
-    if "together" in parse.acts and kind in ("award", "followup", "inform"):
+    if parse.acts & {"together", "compare"} and kind in ("award", "followup", "inform"):
+        # "两个一共多少", "这两个哪个多": the last items discussed, added up or set side by side
         n = _count(parse) or 2
         return state.recent[-n:] if len(state.recent) >= 2 else ()
     if kind in ("award", "eligibility") and state.last.kind == "lookup" and state.last.named_items:
@@ -37,6 +38,15 @@ def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id:
         earlier = state.goal.items if state.goal is not None and state.goal.policy_id == policy_id else ()
         return tuple(dict.fromkeys((*earlier, *state.last.named_items)))  # the project's items, all of them
     return ()
+
+
+def nth_discussed(state: DialogueState, parse: Parse, policy_id: str) -> tuple[str, ...]:
+    """"回到第一个项目，如果投资是七百五十万呢": the item discussed first (second, …) in this conversation."""
+    m = load_genre().nth_discussed.search(parse.reading)
+    n = (small_int(m.group("n")) or 0) if m else 0
+    if state.policy_id != policy_id or not 0 < n <= len(state.discussed):
+        return ()
+    return (state.discussed[n - 1],)
 
 
 def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind) -> tuple[str, ...]:

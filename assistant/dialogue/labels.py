@@ -134,6 +134,11 @@ def focus(parse: Parse, policy_id: str, named: tuple[str, ...], known: Mapping[s
         return ()
     start, end = span
     genre = load_genre()
+    # "既…又…，投入900万，按«item»算能拿多少？": of the items said, the figure asked under one alone
+    by = genre.by_item.search(parse.reading, start, end)
+    under = [i for i in _named_in(parse, policy_id, by.start(), by.end(), aliases) if i in named] if by else []
+    if under and len(under) < len(named):
+        return tuple(under)
     if genre.act("together", parse.reading[start:end]) or genre.act("compare", parse.reading[start:end]):
         return ()  # "两个加起来多少", "哪个多" (a "两个项目：" opening the message asks nothing together)
     asked = _named_in(parse, policy_id, start, end, aliases)

@@ -180,6 +180,8 @@ class DialogueState:
     """The observation of a question put on hold while the assistant asks which policy it is about."""
     recent: tuple[str, ...] = ()
     """Items of the current policy discussed so far, most recent last ("两个一共多少" adds up the last two)."""
+    discussed: tuple[str, ...] = ()
+    """Items of the current policy in the order they were first discussed ("回到第一个项目" is the first of them)."""
     same_project: bool = False
     """The user said the items they ask about are one project ("同一个项目又是…又是…"), in any turn."""
     topic: str | None = None

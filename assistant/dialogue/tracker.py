@@ -30,6 +30,7 @@ from assistant.dialogue.implied import (
     implied_items,
     item_of_said_facts,
     items_from_facts,
+    nth_discussed,
     with_items_of_facts,
     with_recent,
 )
@@ -178,17 +179,20 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if kind == "lookup" and refs:
         items = ()  # "第5条讲的是什么": the clause is the topic, not its item's figure
     # of what this message names itself, or by a label it gives
-    strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label)
+    nth = () if items else nth_discussed(state, parse, policy_id)  # "回到第一个项目": as if named again
+    strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth)
     items = with_recent(state, parse, with_items_of_facts(parse, policy_id, items, domain), kind) \
-        or implied_items(state, parse, kind, policy_id) or item_of_said_facts(state, parse, policy_id, domain)
+        or nth or implied_items(state, parse, kind, policy_id) or item_of_said_facts(state, parse, policy_id, domain)
     if not items and kind in ("award", "eligibility") and state.last.kind == "lookup" and state.policy_id == policy_id:
         # "核对一下第9条，事前备案是什么意思" … "没备案直接办了，还能申请吗": the item of the clause just looked up.
         # "«item»这块是怎么支持的" … "建成运营了，能拿多少"; one project under several items: all of them
         # ("两个能一起拿吗" … "那这个项目区里最多能拿多少").
         project = state.goal.items if state.same_project and state.goal is not None \
             and state.goal.policy_id == policy_id else ()
+        # "我们做工业防火墙，这算哪条？" … "能补多少": the item of the clause the look-up's answer rested on
+        topic = domain.item_by_clause(policy_id, state.topic) if state.topic else None
         items = tuple(i for c in state.last.clause_refs if (i := domain.item_by_clause(policy_id, c))) \
-            or state.last.named_items or project or state.recent[-1:]
+            or state.last.named_items or project or (() if topic is None else (topic,)) or state.recent[-1:]
     if not items and kind not in ("lookup", "out_of_scope"):
         # Forms: the reply to "which item?" is read first as its answer, by the one clause its words match.
         items = item_by_words(state, obs, policy_id, domain)
@@ -279,6 +283,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         history=history,
         waiting=None,
         recent=recent[-6:],
+        discussed=(*base.discussed, *(i for i in dict.fromkeys(touched) if i not in base.discussed)),
         same_project=(base.same_project or links_items(parse, policy_id, goal)) and "different_projects" not in parse.acts,
         labels={**state.labels, policy_id: lab.known} if lab.known else state.labels,
     )

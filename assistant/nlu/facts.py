@@ -64,8 +64,18 @@ def read_facts(
     money = tuple(replace(m, expected_award=True) if m.yuan in said_back and not m.claims else m for m in money)
     # "«giver»那40万是给另一个项目的": support said to be another project's is none for this one
     theirs = {m.mention.start for m in money if genre.for_another_project.match(text, m.mention.end)}
+    # (an amount no cue claims, "那120万是我们另外一个项目拿的": the support said before, the one kind said to go)
+    given = tuple(n for n, fc in policy.lexicon.items() if fc.given)
     elsewhere = {f: 0 for m in money if m.mention.start in theirs
-                 for f in m.claims if (spec := policy.facts.get(f)) is not None and spec.default == 0}
+                 for f in (m.claims or given) if (spec := policy.facts.get(f)) is not None and spec.default == 0}
+    if not money:  # "哦不对，镇里补的是我们另一个项目": no amount, the support said before went to another project
+        elsewhere |= {n: 0 for n in given if (spec := policy.facts.get(n)) is not None and spec.default == 0
+                      and any(genre.went_elsewhere.match(text, end) for c in policy.cues(n).cues
+                              for _, end in occurrences(text, c))}
+    # "镇里还给我们另一个数据中心项目补过200万": named before the amount, in the same clause, it is news of that
+    # project, not a correction of this one's support
+    theirs |= {m.mention.start for m in money
+               if _given(m, policy) and genre.another_project_before.search(text, 0, m.mention.start)}
     money = tuple(replace(m, denied=True) if m.mention.start in theirs else m for m in money)
     values: dict[str, Any] = {}
     planned: set[str] = set()
@@ -132,3 +142,8 @@ def all_cues(policies: Iterable[PolicyVocab]) -> list[str]:
     """Every fact cue of every policy (for masking facts before intent classification)."""
     return sorted({c for p in policies for fc in p.lexicon.values() for c in fc.cues if len(c) >= 2}, key=len)
 
+
+def _given(money: MoneyReading, policy: PolicyVocab) -> bool:
+    """Whether the amount reads first as support received ("补过200万"), not money spent."""
+    best = max(money.claims.items(), key=lambda c: c[1], default=None)
+    return best is not None and (spec := policy.lexicon.get(best[0])) is not None and spec.given

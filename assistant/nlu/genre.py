@@ -104,6 +104,8 @@ class Genre:
     asks_if_funded: re.Pattern[str]
     another_subject: re.Pattern[str]
     back_to_subject: re.Pattern[str]
+    nth_discussed: re.Pattern[str]
+    by_item: re.Pattern[str]
     several_projects: re.Pattern[str]
     part_label: re.Pattern[str]
     other_items: re.Pattern[str]
@@ -132,6 +134,8 @@ class Genre:
     asked_back: re.Pattern[str]
     name_fillers: re.Pattern[str]
     picks_item: re.Pattern[str]
+    another_project_before: re.Pattern[str]
+    went_elsewhere: re.Pattern[str]
     for_another_project: re.Pattern[str]
     """Little words inside an item's name said loosely ("两化融合那个管理体系")."""
     vague_terms: re.Pattern[str]

@@ -1,0 +1,66 @@
+"""Conversations that wander and come back: a second project asked alone, "这两个哪个多", "回到第一个项目",
+one item picked among the items a project has ("按«item»算"), support taken back without its amount, a second
+event of the year asked alone, and a figure asked right after a look-up that named the clause.
+
+The real reader (``assistant``): how a turn is read depends on it.
+"""
+
+from __future__ import annotations
+
+from assistant.dialogue import Assistant
+from tests.fixtures_dialogue import IN_FORCE
+
+
+def talk(a: Assistant, *turns: str):
+    chat = a.new_conversation(IN_FORCE)
+    return [chat.ask(t) for t in turns]
+
+
+def test_another_project_asked_with_that_one_is_asked_alone(assistant: Assistant):
+    *_, other = talk(assistant, "我们有个二级节点已建成运营，能补多少",
+                     "另外还有一个项目是市级标杆示范，已投入200万，那个呢")
+    assert (other.citation_ids, other.amount_yuan) == (["5"], 600_000)  # 200万×30%, not the node's 200万 added
+
+
+def test_two_figures_asked_one_by_one_then_compared(assistant: Assistant):
+    *_, compared = talk(assistant, "区级标杆示范项目已投入400万，能拿多少", "我们也通过了两化融合贯标认证，这块呢",
+                        "这两个哪个多")
+    assert set(compared.citation_ids) >= {"5", "2"}
+    assert compared.amount_yuan == 1_200_000  # the larger, never the two added up
+    assert "较高" in compared.answer
+
+
+def test_back_to_the_first_project_by_its_place(assistant: Assistant):
+    *_, back, total = talk(assistant, "市级标杆示范项目已投入1000万，能补多少", "我们还有一个智能工厂授牌的项目，投资300万，这个呢",
+                           "回到第一个项目，如果是1200万呢", "两个加起来一共多少")
+    assert (back.citation_ids[:1], back.amount_yuan) == (["5"], 3_600_000)  # 1200万×30%, the smart factory untouched
+    assert total.amount_yuan == 4_500_000  # 360万 + 300万×30%
+
+
+def test_one_item_picked_among_a_projects_items(assistant: Assistant):
+    (reply,) = talk(assistant, "这个项目同时是上海市智能工厂和区级标杆示范，投资500万，只按标杆算能拿多少")
+    assert (reply.citation_ids, reply.amount_yuan) == (["5"], 1_500_000)
+
+
+def test_support_taken_back_without_its_amount(assistant: Assistant):
+    *_, deducted, back = talk(assistant, "区级标杆示范项目已投入500万，能拿多少", "这个项目镇上已经给过30万",
+                              "搞错了，镇上给的其实是另外一个仓库改造项目")
+    assert deducted.amount_yuan == 1_200_000
+    assert back.amount_yuan == 1_500_000
+
+
+def test_a_rent_subsidy_is_another_scheme(assistant: Assistant):
+    (reply,) = talk(assistant, "厂房租金补贴怎么申请")
+    assert reply.intent == "out_of_scope" and reply.amount_yuan is None
+
+
+def test_the_second_event_of_the_year_asked_alone(assistant: Assistant):
+    *_, second = talk(assistant, "今年在嘉定办了一场全国性的工业APP大赛，审计确认费用120万，能补多少",
+                      "下个月还要办一场国际性的工业互联网论坛，审计确认费用100万，那场能拿多少")
+    assert second.amount_yuan == 400_000  # 100万×50% = 50万, the year's 100万 cap less the first event's 60万
+
+
+def test_a_figure_asked_after_a_look_up_that_named_the_clause(assistant: Assistant):
+    *_, asked = talk(assistant, "我们公司给区内工厂做安全态势感知，这个在政策里是哪一条", "能补多少")
+    assert asked.intent == "award" and asked.citation_ids[:1] == ["7"]
+    assert asked.amount_yuan is None  # its base (the service amount) still to be asked
