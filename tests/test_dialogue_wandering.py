@@ -7,6 +7,8 @@ The real reader (``assistant``): how a turn is read depends on it.
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.dialogue import Assistant
 from tests.fixtures_dialogue import IN_FORCE
 
@@ -64,3 +66,45 @@ def test_a_figure_asked_after_a_look_up_that_named_the_clause(assistant: Assista
     *_, asked = talk(assistant, "我们公司给区内工厂做安全态势感知，这个在政策里是哪一条", "能补多少")
     assert asked.intent == "award" and asked.citation_ids[:1] == ["7"]
     assert asked.amount_yuan is None  # its base (the service amount) still to be asked
+
+
+def test_loan_interest_asked_after_a_figure_is_another_scheme(assistant: Assistant):
+    *_, aside = talk(assistant, "我们二级节点建成运营了，能补多少", "我们还在银行借了500万，贷款的利息区里给补贴吗")
+    assert aside.intent == "out_of_scope" and aside.amount_yuan is None
+
+
+@pytest.mark.parametrize("text", ["那明年人数涨到300个，奖励会多一些吗？", "换成国家级的话补贴会不会高"])
+def test_will_it_be_more_is_a_question_about_the_figure(assistant: Assistant, text: str):
+    assert assistant.nlu.parse(text).asks_amount
+
+
+def test_will_it_be_more_asks_the_figure_again(assistant: Assistant):
+    *_, again = talk(assistant, "我们今年首次纳入规上统计，是工业互联网企业，奖励多少", "那明年人数涨到300个，奖励会多一些吗？")
+    assert again.intent == "award" and again.amount_yuan == 200_000
+
+
+def test_a_violation_moved_to_the_year_the_rules_mean(assistant: Assistant):
+    *_, moved = talk(assistant, "公司2022年被认定有重大违法，今年申报二级节点资助有影响吗",
+                     "那如果那次处罚发生在去年呢")
+    assert moved.intent == "eligibility" and "不符合" in moved.answer
+
+
+def test_where_an_institute_settled_is_not_the_residence_scheme(assistant: Assistant):
+    first, picked = talk(assistant, "我们研究所2016年在嘉定落户，有80个研究员，去年科研经费3000万，想问区里能给我们补多少",
+                         "就是和大院大所合作建的那个工业互联网平台")
+    assert first.intent == "clarify"
+    assert picked.intent == "award" and picked.amount_yuan is None  # the research budget is no platform investment
+
+
+def test_a_correction_beside_other_amounts_takes_only_the_replacement(assistant: Assistant):
+    *_, fixed = talk(assistant, "我们是工业互联网服务商，去年给区内企业实际发生服务金额200万，能补多少",
+                     "财务说全年收入3000万，区内的服务金额刚才报错了，不是200万是180万，另外给区外企业做了500万，员工也多了20个")
+    assert fixed.amount_yuan == 540_000  # 180万×30%: not the revenue, not the work outside the district
+
+
+def test_one_project_under_another_item_then_both(assistant: Assistant):
+    *_, other, both = talk(assistant, "我们的平台项目被评为区级工业互联网标杆示范，已投入600万，能补多少",
+                           "同一个平台如果按大院大所合作那条算呢？不含土建投入1000万",
+                           "两条可以叠加吗？这个平台最多能拿多少")
+    assert (other.citation_ids[:1], other.amount_yuan) == (["8"], 3_000_000)
+    assert both.amount_yuan == 3_000_000 and {"5", "8"} <= set(both.citation_ids)  # the higher, not 180+300

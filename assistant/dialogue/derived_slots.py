@@ -63,11 +63,19 @@ def of_another_year(state: DialogueState, parse: Parse, policy_id: str, domain: 
     facts = parse.facts_of(policy_id)
     today = state.as_of.year
     applying = resolve(facts.applying, today) if facts.applying is not None else today
-    return {
-        name: False for name, said in facts.years.items()
-        if (spec := domain.fact_spec(policy_id, name)) is not None and spec.year_offset is not None
-        and resolve(said, today) - applying != spec.year_offset
-    }
+    known = state.slots.get(policy_id, {})
+    out: dict[str, Any] = {}
+    for name, said in facts.years.items():
+        spec = domain.fact_spec(policy_id, name)
+        if spec is None or spec.year_offset is None:
+            continue
+        if resolve(said, today) - applying != spec.year_offset:
+            out[name] = False
+        elif name in facts.raised and name in known:
+            # "2023年被认定过重大违法…" … "那要是那次处罚是2024年的呢": the event said before, moved to the year the
+            # rules mean — a milder word for it now ("处罚") still names that event
+            out[name] = True
+    return out
 
 
 #: What may stand beside a year in a bare reply ("去年的事", "是2024年的", "前年那会儿吧").

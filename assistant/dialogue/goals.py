@@ -101,7 +101,7 @@ def next_goal(
         return Goal(goal_kind, policy_id, inferred, turn, same_project=same_project), False
     if kind == "followup":
         # ("这两个哪个多": the last items discussed, set side by side)
-        if items and (strong or goal is None or (len(items) > 1 and parse.acts & {"together", "compare"})):
+        if items and (strong or goal is None or (len(items) > 1 and (parse.acts & {"together", "compare"} or "stacking" in parse.topics))):
             follow_kind: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
             return Goal(follow_kind, policy_id, items, turn, same_project=same_project), False
         return (replace(goal, answered=False) if goal else None), False

@@ -27,8 +27,9 @@ def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id:
     "«item condition»以后最多给多少" right after a look-up about one item — that item."""
     if state.policy_id != policy_id or not state.recent:
         return ()
-    if parse.acts & {"together", "compare"} and kind in ("award", "followup", "inform"):
-        # "两个一共多少", "这两个哪个多": the last items discussed, added up or set side by side
+    if (parse.acts & {"together", "compare"} or "stacking" in parse.topics) and kind in ("award", "followup", "inform"):
+        # "两个一共多少", "这两个哪个多", "两条能一起拿吗": the last items discussed, added up, set side by side or
+        # stacked
         n = _count(parse) or 2
         return state.recent[-n:] if len(state.recent) >= 2 else ()
     if kind in ("award", "eligibility") and state.last.kind == "lookup" and state.last.named_items:
@@ -58,6 +59,8 @@ def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind
         return tuple(dict.fromkeys((*state.goal.items, *items)))  # "再加上«item»": everything discussed, and it
     if "together" not in parse.acts and "same_project" not in parse.acts:
         return items
+    if "together" not in parse.acts and parse.amounts and load_genre().by_item.search(parse.reading):
+        return items  # "那同一个平台按«item»那条算呢？«its base»1400万": the figure under that item alone, its own base
     if not _count(parse) and "same_project" not in parse.acts and load_genre().this_part.search(parse.reading):
         return items  # "我们同时也是«item»，…这块能补多少": that part alone
     goal = state.goal

@@ -24,8 +24,12 @@ def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
 def _a_stated_fact(word: str, parse: Parse, domain: Domain) -> bool:
     """``word`` (another scheme's, such as 交税) is a cue of a fact this message states ("在嘉定经营和交税": where the
     enterprise pays tax, a condition of ours — not a question about tax)."""
-    if any(load_genre().stated_figure.match(parse.reading, end) for _, end in occurrences(parse.reading, word)):
+    genre = load_genre()
+    if any(genre.stated_figure.match(parse.reading, end) for _, end in occurrences(parse.reading, word)):
         return True  # "去年营收3.5亿，交税800万": a figure of the enterprise's story, not a question about tax
+    settled = [m.span() for m in genre.settled_in.finditer(parse.reading)]
+    if settled and all(any(a <= start < b for a, b in settled) for start, _ in occurrences(parse.reading, word)):
+        return True  # "2018年在«our region»落户": where the enterprise settled
     return any(
         any(word in cue or cue in word for cue in policy.cues(name).cues)
         for policy in domain.catalog for name in parse.facts_of(policy.policy_id).values

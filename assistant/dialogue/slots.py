@@ -124,8 +124,9 @@ def _targets(
     adding = state.adding_to(policy_id, money)
     if adding and not m.claims and "correction" not in parse.acts:
         return adding[:1]  # "分几块，设备900万" … "软件和系统集成那块600万": the next piece
-    if "correction" in parse.acts or bare:
-        # "搞错了，是4000万" — or a bare amount right after a figure was given — corrects the amount given last.
+    if ("correction" in parse.acts or bare) and not m.other:
+        # "搞错了，是4000万" — or a bare amount right after a figure was given — corrects the amount given last
+        # (never "总营收是5000万" said beside it: an amount named as something else).
         last = state.last_money_slot(policy_id, money, set(money))
         if last:
             return [last]
