@@ -108,3 +108,23 @@ def test_one_project_under_another_item_then_both(assistant: Assistant):
                            "两条可以叠加吗？这个平台最多能拿多少")
     assert (other.citation_ids[:1], other.amount_yuan) == (["8"], 3_000_000)
     assert both.amount_yuan == 3_000_000 and {"5", "8"} <= set(both.citation_ids)  # the higher, not 180+300
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("我们做工业互联网服务，公司在嘉定，但客户全都在苏州和无锡，能申请服务商资助吗", "不符合"),
+    ("我们做工业互联网服务，公司在嘉定，客户大部分在苏州，能申请服务商资助吗", "还需确认"),
+])
+def test_every_client_elsewhere_serves_none_here(assistant: Assistant, text: str, verdict: str):
+    (reply,) = talk(assistant, text)
+    assert reply.intent == "eligibility" and reply.answer.startswith(verdict)
+
+
+@pytest.mark.parametrize("why", ["为什么", "为啥？", "这是为什么呢"])
+def test_a_bare_why_after_a_figure_shows_its_steps_again(assistant: Assistant, why: str):
+    first, again = talk(assistant, "二级节点建成运营了，区里补多少", why)
+    assert again.intent == "award" and again.amount_yuan == first.amount_yuan and "第6条" in again.answer
+
+
+def test_a_bare_why_with_nothing_before_asks_what_about(assistant: Assistant):
+    (reply,) = talk(assistant, "为什么")
+    assert reply.intent == "clarify"

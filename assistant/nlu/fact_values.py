@@ -4,6 +4,7 @@ read near their cues. Yes/no facts and amounts are read in :mod:`assistant.nlu.f
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.nlu.genre import load_genre
@@ -18,6 +19,7 @@ _RATIO_CN = re.compile(r"([一二两三四五六七八九十]+)\s*比\s*([一二
 _PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*[%％]")
 _COUNT = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十百千]+)\s*(?:家|个|户)")
 #: None at all ("一家都没有", "没有一家"): a count of 0, not of one.
+_ALL_IN = re.compile(r"(?:全|都|全都|全部|统统)(?:是|在)")
 _NONE = re.compile(r"[一1]\s*(?:家|个|户)\s*(?:都|也)\s*(?:没有|没)|没有(?:一家|任何一家|任何)")
 
 
@@ -53,13 +55,17 @@ def read_choice(text: str, spec: Any, fc: FactCues) -> tuple[str | None, bool]:
     return (rest[0] if negated and len(rest) == 1 else None), False
 
 
-def read_count(text: str, fc: FactCues) -> int | None:
+def read_count(text: str, fc: FactCues, elsewhere: Sequence[str] = ()) -> int | None:
+    """A count in the clause of a cue ("服务了22家"); 0 when none is said ("区内一家都没有"), or when all of them are
+    said to be in places the policy does not cover (``elsewhere``: "客户全都在昆山、太仓")."""
     for cue in fc.cues:
         at = text.find(cue)
         if at < 0:
             continue
         end = segment_end(text, at + len(cue)) + 1
         if _NONE.search(text, at, end):
+            return 0
+        if (m := _ALL_IN.search(text, at, end)) and any(text.startswith(p, m.end()) for p in elsewhere):
             return 0
         m = _COUNT.search(text, at, end)
         if m:

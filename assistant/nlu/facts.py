@@ -98,7 +98,7 @@ def read_facts(
             if plan:
                 planned.add(name)
         elif spec.type == "count":
-            value = read_count(text, cues)
+            value = read_count(text, cues, places)
         elif spec.type == "ratio":
             value = read_ratio(text, spec, cues)
         elif spec.type == "money" and spec.default == 0 and not any(name in m.claims for m in money):
