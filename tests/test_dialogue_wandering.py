@@ -128,3 +128,8 @@ def test_a_bare_why_after_a_figure_shows_its_steps_again(assistant: Assistant, w
 def test_a_bare_why_with_nothing_before_asks_what_about(assistant: Assistant):
     (reply,) = talk(assistant, "为什么")
     assert reply.intent == "clarify"
+
+
+def test_a_scheme_asked_with_a_bare_particle_is_out_of_scope(assistant: Assistant):
+    (aside,) = talk(assistant, "培训出来的学员能在嘉定落户吗")  # the item's own word (培训) in the same clause
+    assert aside.intent == "out_of_scope" and aside.amount_yuan is None
