@@ -209,7 +209,8 @@ def test_find_amounts_in_chat_spellings(text: str, found: list[int]) -> None:
         ("投了500万 比例是30", [5_000_000]),  # a rate, not money
         ("投资800万，按30", [8_000_000]),
         ("投了1000万，第5条", [10_000_000]),
-        ("土建大概400", []),  # no amount in 万 before it: no unit to carry
+        ("土建大概400", [4_000_000]),  # no amount in 万 before it, but a money word right before it (see below)
+        ("里面大概400", []),  # neither: no unit to carry
         ("市级，投资800万，服务20家企业", [8_000_000]),
         ("平台总投入差不多三千万吧，土建八百", [30_000_000, 8_000_000]),  # a Chinese numeral too
         ("投了三千万，服务了二十家", [30_000_000]),
@@ -266,6 +267,23 @@ def test_amounts_after_a_comma_and_mixed_numerals(text: str, found: list[int]) -
     ],
 )
 def test_chat_k_after_a_money_word_is_thousands(text: str, found: list[int]) -> None:
+    assert [m.yuan for m in find_amounts(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("市级标杆 投1200 市里补了200 区里还给多少", [12_000_000, 2_000_000]),  # quick chat drops the 万
+        ("平台总投入2000 土建占600", [20_000_000, 6_000_000]),
+        ("论坛审计费260 补多少", [2_600_000]),
+        ("镇里补过50了", [500_000]),
+        ("投了2台设备", []),  # a counter after it: not money
+        ("员工120 产线8", []),  # no money word before it
+        ("2024年投资", []),
+        ("第5条", []),
+    ],
+)
+def test_a_bare_number_right_after_a_money_word_is_in_wan(text: str, found: list[int]) -> None:
     assert [m.yuan for m in find_amounts(text)] == found
 
 

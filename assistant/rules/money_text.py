@@ -68,6 +68,7 @@ def find_amounts(text: str) -> list[AmountMention]:
             continue
         mentions.append(AmountMention(m.start(), m.end(), text[m.start() : m.end()], yuan))
     mentions += _k_after_money_word(normalised, text, mentions)
+    mentions += _wan_after_money_word(normalised, text, mentions)
     declared = _declared_unit(normalised, text, mentions)
     return mentions + (declared if declared else _elided_unit(normalised, text, mentions))
 
@@ -88,6 +89,29 @@ def _k_after_money_word(normalised: str, text: str, mentions: list[AmountMention
             continue
         try:
             yuan = parse_amount(m.group(1) + "千")
+        except AmountError:
+            continue
+        out.append(AmountMention(start, end, text[start:end], yuan))
+    return out
+
+
+#: "投1200 市里补了200", "审计费用120 补多少", "服务额240": in quick chat a bare number right after a word that says
+#: money follows is in 万, the unit every amount of these texts is counted in (the assistant asks for 万元 too).
+_WAN_AFTER_MONEY_WORD = re.compile(
+    r"(?:金额|服务额|投资|投入|费用|费|资金|经费|土建|审计|投了?|花了|补了|补过|给了|给过|拿过|拿了)"
+    r"\s*(?:占|是|为|有|约|大概|大约|预计|共计?|合计|一共|总共|差不多)?\s*"
+    r"(?<![\d.])(\d{2,5}(?:\.\d+)?)(?=$|[，,、。；;！？!?\s]|了|吧|啊|呢|左右|上下)"
+)
+
+
+def _wan_after_money_word(normalised: str, text: str, mentions: list[AmountMention]) -> list[AmountMention]:
+    out: list[AmountMention] = []
+    for m in _WAN_AFTER_MONEY_WORD.finditer(normalised):
+        start, end = m.start(1), m.end(1)
+        if any(x.start <= start < x.end for x in mentions):
+            continue
+        try:
+            yuan = parse_amount(m.group(1) + "万")
         except AmountError:
             continue
         out.append(AmountMention(start, end, text[start:end], yuan))
