@@ -169,8 +169,9 @@ def _option_by_stem(spec: Any, text: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-#: A corrected amount said without its unit at the end of a correction ("投资说多了，其实是600").
-_CORRECTED_WAN = re.compile(rf"(?:是|为|改成|改为|应该是)\s*{_NUMBER_SAID}\s*(?:左右|吧|啊)?\s*[。.!！]?\s*$")
+#: A corrected amount said without its unit at the end of a correction ("投资说多了，其实是600", "不对 560").
+_CORRECTED_WAN = re.compile(rf"(?:是|为|改成|改为|应该是|^\s*(?:不对|错了|说错了|打错了|写错了)[，,。.!！\s]*)\s*{_NUMBER_SAID}"
+                            rf"\s*(?:左右|吧|啊)?\s*[。.!！]?\s*$")
 
 
 #: "不是620是680，620是去年年底的数": the number said instead, wherever the sentence goes on.

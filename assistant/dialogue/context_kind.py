@@ -66,6 +66,10 @@ def reconsider(
     if kind == "eligibility" and items and claims_item_money(parse, policy_id, items, domain) \
             and load_genre().asks_if_funded.search(parse.reading):
         return "award"  # "在浦东办了个全国性峰会，审计费用100万，能补吗": whether, and how much — the figure, its conditions
+    if kind == "vague" and not items and (parse.topics & DOCUMENT_TOPICS or "basis" in parse.topics):
+        # "谁解释", "哪条" after an answer: a question about the text itself, however short ("哪条" with nothing
+        # before it: which one is asked back)
+        return "lookup" if goal is not None or not parse.topics <= {"basis"} else "vague"
     req = state.requested
     if req is None and kind in ("inform", "award", "eligibility", "followup", "vague") and keyword_search(parse):
         return "lookup"  # "«item» 企业数量 要求", "«item» 上级补助 配套": a search of the text, not a case to work out

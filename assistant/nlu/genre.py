@@ -137,6 +137,7 @@ class Genre:
     another_project_before: re.Pattern[str]
     went_elsewhere: re.Pattern[str]
     settled_in: re.Pattern[str]
+    total_reached: re.Pattern[str]
     for_another_project: re.Pattern[str]
     """Little words inside an item's name said loosely ("两化融合那个管理体系")."""
     vague_terms: re.Pattern[str]

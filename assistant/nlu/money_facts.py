@@ -161,7 +161,20 @@ def read_money(
                        or genre.what_if_sentence.match(text[sentence : mention.start]))
         other = not claims and bool(genre.other_figure.search(text, max(start, mention.start - 8), mention.start))
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if, other))
-    return tuple(_restated(text, out, genre))
+    return tuple(_restated(text, _total_after_adding(text, out, genre), genre))
+
+
+def _total_after_adding(text: str, out: list[MoneyReading], genre: Genre) -> list[MoneyReading]:
+    """"如果明年再投300，总投入到700万呢": the amount added, then the total it comes to — the total is the fact, the
+    amount added only says how it is reached (never added a second time)."""
+    totals = [r.mention.start for r in out if not r.adds
+              and genre.total_reached.search(text, max(0, r.mention.start - 8), r.mention.start)]
+    added = [r for r in out if r.adds and any(r.mention.start < t for t in totals)]
+    if not added:
+        return out
+    # ("镇里也另外给了五十万，两笔加起来一百五": the total is of what the amount added is — its words claim it)
+    return [replace(r, denied=True) if r in added
+            else replace(r, claims=r.claims or added[-1].claims) if r.mention.start in totals else r for r in out]
 
 
 def _restated(text: str, out: list[MoneyReading], genre: Genre) -> list[MoneyReading]:

@@ -1,0 +1,41 @@
+"""Terse phone typing, one fact a message: "投500 镇里补过50了", "不对 560", "谁解释", "哪条".
+
+The real reader (``assistant``): how a turn is read depends on it.
+"""
+
+from __future__ import annotations
+
+from assistant.dialogue import Assistant
+from tests.fixtures_dialogue import IN_FORCE
+
+
+def talk(a: Assistant, *turns: str):
+    chat = a.new_conversation(IN_FORCE)
+    return [chat.ask(t) for t in turns]
+
+
+def test_bare_numbers_after_money_words(assistant: Assistant):
+    (reply,) = talk(assistant, "区级标杆 投400 镇里补过30了 还能拿多少")
+    assert reply.amount_yuan == 900_000 and "13" in reply.citation_ids  # 400万×30% = 120万, less the town's 30万
+
+
+def test_a_bare_correction_of_a_bare_number(assistant: Assistant):
+    *_, fixed = talk(assistant, "二级节点以外，我们是区级标杆 能拿多少", "500", "不对 450")
+    assert fixed.amount_yuan == 1_350_000
+
+
+def test_who_interprets_said_in_two_words(assistant: Assistant):
+    (reply,) = talk(assistant, "谁解释？")
+    assert reply.intent == "lookup" and reply.citation_ids == ["16"]
+
+
+def test_which_clause_after_a_figure_and_with_nothing_before(assistant: Assistant):
+    *_, which = talk(assistant, "贯标认证通过了 奖多少", "哪条")
+    assert which.intent == "lookup" and which.citation_ids == ["2"]
+    (alone,) = talk(assistant, "哪条")
+    assert alone.intent == "clarify"
+
+
+def test_an_amount_added_then_the_total_it_reaches(assistant: Assistant):
+    *_, total = talk(assistant, "我们的实训基地以外，还有个区级标杆项目，已投入300万，能补多少", "要是再投200，累计到500万呢")
+    assert total.amount_yuan == 1_500_000  # 500万×30%: the total said, not 300 + 200 + 500
