@@ -39,3 +39,10 @@ def test_which_clause_after_a_figure_and_with_nothing_before(assistant: Assistan
 def test_an_amount_added_then_the_total_it_reaches(assistant: Assistant):
     *_, total = talk(assistant, "我们的实训基地以外，还有个区级标杆项目，已投入300万，能补多少", "要是再投200，累计到500万呢")
     assert total.amount_yuan == 1_500_000  # 500万×30%: the total said, not 300 + 200 + 500
+
+
+def test_a_bare_does_it_work_after_the_facts_of_a_verdict(assistant: Assistant):
+    *_, verdict = talk(assistant, "二级节点 能申请吗", "工商在嘉定", "税务在青浦", "行不行")
+    assert verdict.intent == "eligibility" and verdict.answer.startswith("不符合")
+    *_, thanks = talk(assistant, "二级节点 能申请吗", "谢谢")
+    assert thanks.intent != "eligibility"

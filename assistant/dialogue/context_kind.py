@@ -66,6 +66,9 @@ def reconsider(
     if kind == "eligibility" and items and claims_item_money(parse, policy_id, items, domain) \
             and load_genre().asks_if_funded.search(parse.reading):
         return "award"  # "在浦东办了个全国性峰会，审计费用100万，能补吗": whether, and how much — the figure, its conditions
+    if kind in ("chitchat", "vague") and parse.asks and goal is not None and goal.kind in ("award", "eligibility") \
+            and parse.scores.get(goal.kind, 0.0) >= RUNNER_UP:
+        return goal.kind  # "行不行" after the facts of a verdict: the question the conversation is on, asked again
     if kind == "vague" and not items and (parse.topics & DOCUMENT_TOPICS or "basis" in parse.topics):
         # "谁解释", "哪条" after an answer: a question about the text itself, however short ("哪条" with nothing
         # before it: which one is asked back)
