@@ -67,8 +67,8 @@ def find_amounts(text: str) -> list[AmountMention]:
         except AmountError:
             continue
         mentions.append(AmountMention(m.start(), m.end(), text[m.start() : m.end()], yuan))
-    mentions += _k_after_money_word(normalised, text, mentions)
-    mentions += _wan_after_money_word(normalised, text, mentions)
+    mentions += _after_money_word(_K_AFTER_MONEY_WORD, "千", normalised, text, mentions)
+    mentions += _after_money_word(_WAN_AFTER_MONEY_WORD, "万", normalised, text, mentions)
     declared = _declared_unit(normalised, text, mentions)
     return mentions + (declared if declared else _elided_unit(normalised, text, mentions))
 
@@ -81,14 +81,17 @@ _K_AFTER_MONEY_WORD = re.compile(
 )
 
 
-def _k_after_money_word(normalised: str, text: str, mentions: list[AmountMention]) -> list[AmountMention]:
+def _after_money_word(pattern: re.Pattern[str], unit: str, normalised: str, text: str,
+                      mentions: list[AmountMention]) -> list[AmountMention]:
+    """The numbers ``pattern`` finds right after a money word (its group 1), read in ``unit``; none inside a mention
+    found already."""
     out: list[AmountMention] = []
-    for m in _K_AFTER_MONEY_WORD.finditer(normalised):
+    for m in pattern.finditer(normalised):
         start, end = m.start(1), m.end()
         if any(x.start <= start < x.end for x in mentions):
             continue
         try:
-            yuan = parse_amount(m.group(1) + "千")
+            yuan = parse_amount(m.group(1) + unit)
         except AmountError:
             continue
         out.append(AmountMention(start, end, text[start:end], yuan))
@@ -102,20 +105,6 @@ _WAN_AFTER_MONEY_WORD = re.compile(
     r"\s*(?:占|是|为|有|约|大概|大约|预计|共计?|合计|一共|总共|差不多)?\s*"
     r"(?<![\d.])(\d{2,5}(?:\.\d+)?)(?=$|[，,、。；;！？!?\s]|了|吧|啊|呢|左右|上下)"
 )
-
-
-def _wan_after_money_word(normalised: str, text: str, mentions: list[AmountMention]) -> list[AmountMention]:
-    out: list[AmountMention] = []
-    for m in _WAN_AFTER_MONEY_WORD.finditer(normalised):
-        start, end = m.start(1), m.end(1)
-        if any(x.start <= start < x.end for x in mentions):
-            continue
-        try:
-            yuan = parse_amount(m.group(1) + "万")
-        except AmountError:
-            continue
-        out.append(AmountMention(start, end, text[start:end], yuan))
-    return out
 
 
 #: A bare number at the end of a clause ("总投入1600万，里面土建大概400"): no counter, unit, percent or letter
