@@ -74,8 +74,8 @@ def read_facts(
                               for _, end in occurrences(text, c))}
     # "镇里还给我们另一个数据中心项目补过200万": named before the amount, in the same clause, it is news of that
     # project, not a correction of this one's support
-    theirs |= {m.mention.start for m in money
-               if _given(m, policy) and genre.another_project_before.search(text, 0, m.mention.start)}
+    theirs |= {m.mention.start for m in money if m.claims and max(m.claims, key=m.claims.__getitem__) in given
+               and genre.another_project_before.search(text, 0, m.mention.start)}
     money = tuple(replace(m, denied=True) if m.mention.start in theirs else m for m in money)
     values: dict[str, Any] = {}
     planned: set[str] = set()
@@ -141,9 +141,3 @@ def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:
 def all_cues(policies: Iterable[PolicyVocab]) -> list[str]:
     """Every fact cue of every policy (for masking facts before intent classification)."""
     return sorted({c for p in policies for fc in p.lexicon.values() for c in fc.cues if len(c) >= 2}, key=len)
-
-
-def _given(money: MoneyReading, policy: PolicyVocab) -> bool:
-    """Whether the amount reads first as support received ("补过200万"), not money spent."""
-    best = max(money.claims.items(), key=lambda c: c[1], default=None)
-    return best is not None and (spec := policy.lexicon.get(best[0])) is not None and spec.given
