@@ -7,8 +7,6 @@ means without naming them ("两个一共多少", "«item condition»以后最多
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import names_one_element
 from assistant.dialogue.message_facts import (
@@ -23,15 +21,11 @@ from assistant.dialogue.message_facts import (
     states_item_facts,
     unmet_condition,
 )
+from assistant.dialogue.named_items import strongly_named
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.intents import NluIntent
-
-#: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
-#: names its item only when nothing else in the message points to one.
-ITEM_NAMED = 0.75
-ITEM_WEAK = 0.5
 
 #: A runner-up intent this sure is taken when the reader's first choice does not fit the message.
 RUNNER_UP = 0.25
@@ -292,9 +286,3 @@ def reconsider(
         return "award" if parse.money_words else "lookup"  # "«item»补贴", "«item»"
     return kind
 
-
-def strongly_named(parse: Parse, policy_id: str, items: tuple[str, ...], refs: Sequence[str], domain: Domain) -> bool:
-    """Whether the items were named outright (by number or a specific alias), not by a shared keyword."""
-    by_ref = {domain.item_by_clause(policy_id, c) for c in refs}
-    strong = {m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED}
-    return bool(items) and all(i in strong or i in by_ref for i in items)

@@ -15,9 +15,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assistant.dialogue.context_kind import ITEM_NAMED
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.list_elements import item_aliases
+from assistant.dialogue.named_items import ITEM_NAMED
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.numerals import small_int

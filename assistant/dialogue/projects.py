@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.dialogue.context_kind import ITEM_NAMED
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.named_items import ITEM_NAMED
 from assistant.dialogue.state import Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre

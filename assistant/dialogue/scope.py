@@ -5,8 +5,8 @@ given as a fact about the applicant is not. Part of the tracker (:mod:`assistant
 
 from __future__ import annotations
 
-from assistant.dialogue.context_kind import ITEM_NAMED
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.named_items import ITEM_NAMED
 from assistant.dialogue.state import DialogueState, OutOfScope, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre

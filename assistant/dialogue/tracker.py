@@ -13,29 +13,27 @@ No side effects: the same state and observation always give the same new state.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from assistant.dialogue import labels
 from assistant.dialogue.bare_replies import answers_fact_request, item_by_its_clause, item_by_words
 from assistant.dialogue.base_parts import total_from_parts
-from assistant.dialogue.context_kind import ITEM_NAMED, ITEM_WEAK, reconsider, strongly_named
+from assistant.dialogue.context_kind import reconsider
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
 from assistant.dialogue.implied import (
     implied_items,
     item_of_said_facts,
-    items_from_facts,
     nth_discussed,
     with_items_of_facts,
     with_recent,
 )
-from assistant.dialogue.list_elements import drop_failing_elements, element_words, item_aliases
+from assistant.dialogue.list_elements import drop_failing_elements, element_words
 from assistant.dialogue.marginal import new_element_alone
+from assistant.dialogue.named_items import ITEM_NAMED, named_items, strongly_named
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import (
     label_projects,
@@ -53,7 +51,6 @@ from assistant.dialogue.years import another_year, split_by_year
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.money_facts import part_words
-from assistant.nlu.spans import occurrences
 
 #: A question this short with nothing named ("能不能？", "申请") is too vague to act on.
 _TOO_SHORT = 4
@@ -77,47 +74,6 @@ def _turn_kind(parse: Parse, state: DialogueState) -> TurnKind:
     if kind in ("eligibility", "lookup") and not named and not parse.topics and parse.content_size <= _TOO_SHORT:
         return "vague"
     return kind
-
-
-@functools.cache
-def _left_out() -> re.Pattern[str]:
-    """Right after an item's name, in its clause: it is left out ("«item»那个不算", "«item»这项去掉")."""
-    return re.compile(r"(那个|这个|那项|这项|那条|这条|的)?(就)?" + load_genre().drops_element.pattern)
-
-
-def _named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Domain) -> tuple[str, ...]:
-    """Items the message names: by clause number, by a specific alias, else by what its facts belong to,
-    else by a shared keyword. Of several named items, those the message states facts about win, unless it
-    asks about them together ("合计", "两个项目")."""
-    mentions = parse.items_of(policy_id)
-    affirmed = [m for m in mentions if not m.negated]
-    if affirmed and len(affirmed) < len(mentions):
-        mentions = affirmed  # "没拿«item»牌子，只是«other item»通过了": the item denied is not the topic
-    if parse.empty_after_spans:  # named only inside an injection: still the topic
-        return tuple(m.item_id for m in mentions)
-    outside = [m for m in mentions if not any(sp.start <= m.start < sp.end for sp in parse.spans)]
-    if not outside and mentions and parse.spans:
-        # Named only inside a claim ("你之前说«item»能给200万，是这样吗"): that item is still the topic.
-        return tuple(m.item_id for m in mentions)
-    named = [m.item_id for m in mentions if m.score >= ITEM_NAMED]
-    for clause_id in refs:
-        item = domain.item_by_clause(policy_id, clause_id)
-        if item and item not in named:
-            named.append(item)
-    if len(named) > 1 and not parse.acts & {"together", "same_project"}:
-        with_facts = set(items_from_facts(parse, policy_id, domain, among=named))
-        if with_facts:
-            named = [i for i in named if i in with_facts]
-    # "…«item A»、«item B»、«item C»。«item B»那个不算，剩下两个一共多少": an item named to be left out of the others
-    left_out = {i for i in named for a in item_aliases(domain, policy_id, (i,))
-                for _, end in occurrences(parse.reading, a) if _left_out().match(parse.reading, end)}
-    if left_out & set(named) and set(named) - left_out:
-        named = [i for i in named if i not in left_out]
-    if named:
-        return tuple(named)
-    weak = tuple(m.item_id for m in mentions if m.score >= ITEM_WEAK)
-    # a shared word ("数字化改造") names an item less surely than a fact only one item has ("服务金额260万")
-    return (items_from_facts(parse, policy_id, domain) or weak) if weak else ()
 
 
 def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
@@ -170,7 +126,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
                        history=history, waiting=obs)
     policy_id = choice.policy_id
     refs = domain.clause_refs(policy_id, parse.clause_refs)
-    items = _named_items(parse, policy_id, refs, domain)
+    items = named_items(parse, policy_id, refs, domain)
     lab = labels.read(state.labels.get(policy_id, {}), parse, policy_id, items, domain)
     items, by_label, here = lab.items, lab.by_label, lab.here
     if by_label and kind in ("vague", "chitchat", "inform") and not parse.states_facts(policy_id):

@@ -1,0 +1,71 @@
+"""The items one message names: by clause number, by a specific alias, by the facts it states, or by a shared word.
+
+How surely a mention names its item is the reader's score; these thresholds say which scores count as named
+outright and which only when nothing else points anywhere. Pure functions of one parse and the domain.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.implied import items_from_facts
+from assistant.dialogue.list_elements import item_aliases
+from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
+from assistant.nlu.spans import occurrences
+
+#: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
+#: names its item only when nothing else in the message points to one.
+ITEM_NAMED = 0.75
+ITEM_WEAK = 0.5
+
+
+@functools.cache
+def _left_out() -> re.Pattern[str]:
+    """Right after an item's name, in its clause: it is left out ("«item»那个不算", "«item»这项去掉")."""
+    return re.compile(r"(那个|这个|那项|这项|那条|这条|的)?(就)?" + load_genre().drops_element.pattern)
+
+
+def named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Domain) -> tuple[str, ...]:
+    """Items the message names: by clause number, by a specific alias, else by what its facts belong to,
+    else by a shared keyword. Of several named items, those the message states facts about win, unless it
+    asks about them together ("合计", "两个项目")."""
+    mentions = parse.items_of(policy_id)
+    affirmed = [m for m in mentions if not m.negated]
+    if affirmed and len(affirmed) < len(mentions):
+        mentions = affirmed  # "没拿«item»牌子，只是«other item»通过了": the item denied is not the topic
+    if parse.empty_after_spans:  # named only inside an injection: still the topic
+        return tuple(m.item_id for m in mentions)
+    outside = [m for m in mentions if not any(sp.start <= m.start < sp.end for sp in parse.spans)]
+    if not outside and mentions and parse.spans:
+        # Named only inside a claim ("你之前说«item»能给200万，是这样吗"): that item is still the topic.
+        return tuple(m.item_id for m in mentions)
+    named = [m.item_id for m in mentions if m.score >= ITEM_NAMED]
+    for clause_id in refs:
+        item = domain.item_by_clause(policy_id, clause_id)
+        if item and item not in named:
+            named.append(item)
+    if len(named) > 1 and not parse.acts & {"together", "same_project"}:
+        with_facts = set(items_from_facts(parse, policy_id, domain, among=named))
+        if with_facts:
+            named = [i for i in named if i in with_facts]
+    # "…«item A»、«item B»、«item C»。«item B»那个不算，剩下两个一共多少": an item named to be left out of the others
+    left_out = {i for i in named for a in item_aliases(domain, policy_id, (i,))
+                for _, end in occurrences(parse.reading, a) if _left_out().match(parse.reading, end)}
+    if left_out & set(named) and set(named) - left_out:
+        named = [i for i in named if i not in left_out]
+    if named:
+        return tuple(named)
+    weak = tuple(m.item_id for m in mentions if m.score >= ITEM_WEAK)
+    # a shared word ("数字化改造") names an item less surely than a fact only one item has ("服务金额260万")
+    return (items_from_facts(parse, policy_id, domain) or weak) if weak else ()
+
+
+def strongly_named(parse: Parse, policy_id: str, items: tuple[str, ...], refs: Sequence[str], domain: Domain) -> bool:
+    """Whether the items were named outright (by number or a specific alias), not by a shared keyword."""
+    by_ref = {domain.item_by_clause(policy_id, c) for c in refs}
+    strong = {m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED}
+    return bool(items) and all(i in strong or i in by_ref for i in items)
