@@ -46,3 +46,19 @@ def test_a_bare_does_it_work_after_the_facts_of_a_verdict(assistant: Assistant):
     assert verdict.intent == "eligibility" and verdict.answer.startswith("不符合")
     *_, thanks = talk(assistant, "二级节点 能申请吗", "谢谢")
     assert thanks.intent != "eligibility"
+
+
+def test_a_short_question_of_applying_is_a_verdict_and_a_bare_modal_is_not(assistant: Assistant):
+    (alone,) = talk(assistant, "能申请吗")
+    assert alone.intent == "eligibility" and "一" in alone.citation_ids
+    (modal,) = talk(assistant, "能不能？")
+    assert modal.intent == "clarify"
+    *_, verdict = talk(assistant, "智能工厂", "还没授牌", "能拿吗")
+    assert verdict.intent == "eligibility" and verdict.answer.startswith("不符合") and "1" in verdict.citation_ids
+
+
+def test_an_unmet_condition_is_said_before_asking_for_the_figure_s_fact(assistant: Assistant):
+    *_, asked = talk(assistant, "智能工厂", "还没授牌")
+    assert asked.intent == "award" and asked.missing_facts and "尚不满足" in asked.answer
+    *_, plain = talk(assistant, "智能工厂 授牌了")
+    assert plain.missing_facts and "尚不满足" not in plain.answer

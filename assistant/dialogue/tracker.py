@@ -72,7 +72,12 @@ def _turn_kind(parse: Parse, state: DialogueState) -> TurnKind:
         return "vague"  # "asdfgh 补 zzz ？？", "asdkj «our region» 补": garbled, not a topic of its own
     named = parse.items or parse.clause_refs or parse.policy_names or parse.amounts or parse.options
     if kind in ("eligibility", "lookup") and not named and not parse.topics and parse.content_size <= _TOO_SHORT:
-        return "vague"
+        # "能申请吗" asks about applying: of the items discussed, or of who may apply at all; "能不能？" with nothing
+        # discussed asks nothing in particular.
+        goal_items = state.goal is not None and bool(state.goal.items)
+        bare = load_genre().bare_modal.match(parse.reading.strip()) or parse.content_size <= 2
+        if kind == "lookup" or (bare and not goal_items):
+            return "vague"
     return kind
 
 

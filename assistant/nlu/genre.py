@@ -90,6 +90,7 @@ class Genre:
     asks_meaning: re.Pattern[str]
     asks_scope: re.Pattern[str]
     wants_money: re.Pattern[str]
+    bare_modal: re.Pattern[str]
     asks_if_ended: re.Pattern[str]
     past_aspect: re.Pattern[str]
     says_what: re.Pattern[str]

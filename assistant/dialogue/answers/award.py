@@ -167,8 +167,15 @@ def ask_fact(ctx: Context) -> Answer:
     )
     citations = [rules.item(i).clause for i in items]
     validity, citations = with_validity(ctx, citations)
+    # "智能工厂" … "还没授牌": a condition of the item the user says is not met is said first, before the figure
+    # that applies once it is ("须…才能申请"), so the question for the figure is not read as a promise.
+    conditions, failed = _own_conditions(ctx, items[0]) if len(items) == 1 else ([], [])
+    head = f"为按{ctx.named(labels)}测算，还需要一项信息：{question}"
+    if failed:
+        head = (f"按{ctx.named(labels)}，须{failed[0]}才能申请，按您所说目前尚不满足。"
+                f"如需测算符合条件后的金额，还需要一项信息：{question}")
     return Answer(
-        "award", f"为按{ctx.named(labels)}测算，还需要一项信息：{question}", ctx.policy_id,
+        "award", head, ctx.policy_id, conditions=conditions if failed else [],
         validity=validity, citations=citations, citation_line=ctx.citation(citations), options=options,
         missing_facts=[fact], items=items,
     )
