@@ -116,6 +116,10 @@ def reconsider(
     if kind == "lookup" and goal is not None and goal.kind == "eligibility" and not items and not parse.topics \
             and not parse.clause_refs and parse.facts_of(policy_id).raised:
         return "eligibility"  # "他说去年有过一次«milder thing»…不知道算不算«fact»": the case's fact, for the verdict asked
+    if kind in ("lookup", "out_of_scope", "vague") and goal is not None and goal.kind in ("award", "eligibility") \
+            and not items and not parse.topics and not parse.clause_refs and not parse.amounts \
+            and load_genre().not_known_yet.search(parse.reading):
+        return "inform"  # "具体算不算重大我们也不清楚，还在调查": the open question's answer, left open — asked again
     if kind == "out_of_scope" and parse.asks and parse.money_words and not items and not parse.topics:
         # "我们是做机械加工的中小厂，区里有补贴吗": not out of scope (nothing elsewhere was named) — a question of
         # support with nothing named: the reader's best question of support — but a figure needs an item, and with
@@ -123,7 +127,7 @@ def reconsider(
         support: tuple[NluIntent, ...] = ("match", "award", "eligibility")
         best = max(support, key=lambda k: parse.scores.get(k, 0.0))
         return "match" if best == "award" and (goal is None or not goal.items) else best
-    if kind == "out_of_scope" and parse.asks and parse.facts_of(policy_id).values:
+    if kind == "out_of_scope" and parse.asks and (parse.facts_of(policy_id).values or parse.facts_of(policy_id).raised):
         # "去年环保方面被处罚过，影响今年申请吗": a fact of the policy's conditions stated and a question asked — the
         # reader's runner-up question, when it is a close one (the reader is unsure at this margin).
         second = max(_QUESTION_KINDS, key=lambda k: parse.scores.get(k, 0.0))
@@ -240,7 +244,8 @@ def reconsider(
     if kind == "lookup" and not parse.asks and not parse.topics and not parse.clause_refs and goal is not None \
             and state.requested is not None:
         return "inform"  # "去年给区里二十几家厂做了诊断咨询": a statement while a question waits, not a question
-    planned = bool(load_genre().planned.search(parse.reading))  # "明年打算挂牌，到时候能拿多少": a figure for then
+    # "明年打算挂牌，到时候能拿多少", "考核还没通过，要是通过并冠名了最多给多少": a figure for then
+    planned = bool(load_genre().planned.search(parse.reading) or load_genre().for_then.search(parse.reading))
     if kind == "award" and items and not claimed and not planned and unmet_condition(parse, policy_id, items, domain):
         return "eligibility"  # "认证还没通过，能先拿那20万吗": a condition the user says is unmet — the verdict first
     if kind == "eligibility" and items and any(m.expected_award for f in parse.facts.values() for m in f.money):

@@ -79,7 +79,7 @@ def of_another_year(state: DialogueState, parse: Parse, policy_id: str, domain: 
 
 
 #: What may stand beside a year in a bare reply ("去年的事", "是2024年的", "前年那会儿吧").
-_YEAR_FILLER = re.compile(r"[\s，,。.！!？?~～]|的事|的时候|那会儿?|那年|发生的|是|的|了|吧|啊|呀|哈|嗯|额|哦|噢|应该|就是|其实"
+_YEAR_FILLER = re.compile(r"[\s，,。.！!？?~～（）()]|的事|的时候|那会儿?|那年|发生的|是|的|了|吧|啊|呀|哈|嗯|额|哦|噢|应该|就是|其实"
                           r"|不对|不好意思|抱歉|对不起|我?(记|说|搞|弄)错了?"
                           # relayed by a hotline colleague: "对方改口了 说是去年 2024年的事"
                           r"|(对方|他|她|客户|来电人?)?(又)?(改口|更正)了?|(对方|他|她|客户)?(又)?说")
@@ -89,9 +89,11 @@ def year_of_last_fact(state: DialogueState, parse: Parse, policy_id: str, domain
     """"被认定过一次重大违法" … "去年的事": a bare year right after a fact the rules tie to a year (第14条 上一年度) says
     when it happened — the fact holds only when that year is the one the rules mean."""
     today = state.as_of.year
+    # "说错了，是前年（2023年）的事，去年没有": a year denied is not the one said
+    text = re.sub(rf"(不是)({year_said().pattern})|({year_said().pattern})(并)?(没有|没)", "", parse.reading)
     # "是去年，二〇二四年的事": one year, however many ways it is said
-    years = {resolve(y, today) for m in year_said().finditer(parse.reading) if (y := year_in(m.group(0))) is not None}
-    if len(years) != 1 or _YEAR_FILLER.sub("", year_said().sub("", parse.reading)):
+    years = {resolve(y, today) for m in year_said().finditer(text) if (y := year_in(m.group(0))) is not None}
+    if len(years) != 1 or _YEAR_FILLER.sub("", year_said().sub("", text)):
         return {}
     said: Year = ("abs", years.pop())
     out: dict[str, Any] = {}

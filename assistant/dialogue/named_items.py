@@ -14,8 +14,9 @@ from assistant.dialogue.domain import Domain
 from assistant.dialogue.implied import items_from_facts
 from assistant.dialogue.list_elements import item_aliases
 from assistant.nlu import Parse
+from assistant.nlu.entities import ItemMention
 from assistant.nlu.genre import load_genre
-from assistant.nlu.spans import occurrences
+from assistant.nlu.spans import CLAUSE_END, occurrences
 
 #: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
 #: names its item only when nothing else in the message points to one.
@@ -27,6 +28,22 @@ ITEM_WEAK = 0.5
 def _left_out() -> re.Pattern[str]:
     """Right after an item's name, in its clause: it is left out ("«item»那个不算", "«item»这项去掉")."""
     return re.compile(r"(那个|这个|那项|这项|那条|这条|的)?(就)?" + load_genre().drops_element.pattern)
+
+
+def _asked_of_one(
+    parse: Parse, policy_id: str, mentions: Sequence[ItemMention], named: list[str], domain: Domain
+) -> list[str]:
+    """"先做«item A»还是先冲«item B»，«item A»通过了奖多少": items set up as alternatives, the question asked in the
+    last clause of the one it names."""
+    starts = [m.start for m in mentions if m.item_id in named]
+    text = parse.reading.rstrip("？?！!。 ")
+    alternative = any(min(starts) < a.start() < max(starts) for a in load_genre().alternatives.finditer(text))
+    last = max((m.end() for m in CLAUSE_END.finditer(text)), default=0)
+    if not alternative or last <= max(starts):
+        return named
+    asked = [i for i in named if any(at >= last for a in item_aliases(domain, policy_id, (i,))
+                                     for at, _ in occurrences(text, a))]
+    return asked if asked and set(asked) < set(named) else named
 
 
 def named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Domain) -> tuple[str, ...]:
@@ -49,6 +66,7 @@ def named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Domai
         if item and item not in named:
             named.append(item)
     if len(named) > 1 and not parse.acts & {"together", "same_project"}:
+        named = _asked_of_one(parse, policy_id, mentions, named, domain)
         with_facts = set(items_from_facts(parse, policy_id, domain, among=named))
         if with_facts:
             named = [i for i in named if i in with_facts]

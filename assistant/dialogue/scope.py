@@ -147,7 +147,9 @@ def out_of_scope(
         schemes = []  # "公众号说这个政策是市经信委负责解释的，是吗": who interprets ours, another body only rumoured
     # "我们员工社保都在«our region»交，但公司注册在«other region»，能申请吗": the scheme said in passing, a condition of
     # ours stated and asked about in another clause — not a question about that scheme.
-    ours_stated = any(name in domain.applicant_facts(pid) for pid, f in parse.facts.items() for name in f.values)
+    # ("去年有一笔增值税晚交了几天，交了点滞纳金，会影响我们申请吗": a condition of ours raised, to confirm, is one too.)
+    ours_stated = any(name in domain.applicant_facts(pid) for pid, f in parse.facts.items()
+                      for name in (*f.values, *f.raised))
     if schemes and (_scheme_asked(parse, schemes) or not (named_items or ours_stated)) \
             and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere

@@ -111,7 +111,8 @@ def _targets(
     # A what-if amount whose cue names no fact of this goal ("那如果审计只认300w呢" of a service amount) is the
     # goal's amount too: the figure is recomputed on it, not another item's fact silently filled.
     bare = answered_before and (
-        (not m.claims and parse.intent in ("inform", "followup") and _little_else(parse, m))
+        # ("再少点呢，300万": the reader's question of a figure, the amount all it says)
+        (not m.claims and parse.intent in ("inform", "followup", "award") and _little_else(parse, m))
         or (m.what_if and not m.best_claims(money)))
     if answered_before and m.adds and not m.claims:
         # "要是明年再投三百万": more investment — the figure's base (its first required amount), not a deduction.

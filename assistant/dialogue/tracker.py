@@ -144,7 +144,10 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth)
     items = with_recent(state, parse, with_items_of_facts(parse, policy_id, items, domain), kind) \
         or nth or implied_items(state, parse, kind, policy_id) or item_of_said_facts(state, parse, policy_id, domain)
-    if not items and kind in ("award", "eligibility") and state.last.kind == "lookup" and state.policy_id == policy_id:
+    # ("«item»那个资助需要什么条件" … "我们注册和纳税都在«region»，今年5月授的牌": the case, told against that item)
+    after_lookup = kind in ("award", "eligibility") or (kind == "inform" and parse.states_facts(policy_id)
+                                                        and state.goal is None)
+    if not items and after_lookup and state.last.kind == "lookup" and state.policy_id == policy_id:
         # "核对一下第9条，事前备案是什么意思" … "没备案直接办了，还能申请吗": the item of the clause just looked up.
         # "«item»这块是怎么支持的" … "建成运营了，能拿多少"; one project under several items: all of them
         # ("两个能一起拿吗" … "那这个项目区里最多能拿多少").

@@ -148,7 +148,8 @@ def read_money(
         # "最高就是200万对吧", "那就是55万？": a result said back for us to confirm, not a fact of the case
         said_back = (genre.said_back.search(near) or genre.result_words.search(near)) and (
             genre.confirm_tag.match(text, mention.end) or genre.asked_back.match(text, mention.end))
-        hoped = not claims and bool(
+        # ("那补助还是360万吗": said back to confirm, even right after a word a fact's cue shares)
+        hoped = bool(said_back and genre.result_words.search(near)) or not claims and bool(
             genre.expected_award.search(near) or said_back or genre.you_miscounted.search(text, 0, mention.start)
             or genre.expected_award_after.match(text, mention.end)
             or (genre.result_words.search(near) and genre.rate_award.search(text))

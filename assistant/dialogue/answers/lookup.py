@@ -120,6 +120,8 @@ def _chosen(ctx: Context) -> list[Clause]:
             return [decisive.clause]
     if "new_policy" in parse.topics and (rule := _rule_clause(ctx)) is not None:
         return [rule]  # "要是国家出了新的«item»政策，这个还算数吗": the rule on newer policies, not the item's clause
+    if "beyond_cap" in parse.topics and (rule := _rule_clause(ctx, "beyond_cap")) is not None:
+        return [rule]  # "标杆1000万的上限太低了，有没有可能突破": the rule past the standards, not the item's cap
     rules = ctx.rules
     goal = ctx.state.goal
     if "stacking" in parse.topics and len(items) == 1 and goal is not None and goal.items:
