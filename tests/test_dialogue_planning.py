@@ -81,3 +81,42 @@ def test_a_year_corrected_with_the_wrong_one_denied(assistant: Assistant):
     *_, before, after = talk(assistant, "我们市级标杆项目，投入1200万，补多少", "去年被查出偷税，定了重大税收违法案件，今年申报会受影响吗",
                              "哦说错了，是前年的事，去年没有")
     assert before.answer.startswith("不符合") and not after.answer.startswith("不符合")
+
+
+def test_another_district_s_own_support_asked_is_refused_but_our_branch_there_is_judged(assistant: Assistant):
+    (theirs,) = talk(assistant, "公司注册在松江，松江区有没有类似的工业互联网补贴政策？")
+    assert theirs.intent == "out_of_scope"
+    (branch,) = talk(assistant, "那我们在松江的分公司能报吗")
+    assert branch.intent == "eligibility" and branch.answer.startswith("不符合")
+
+
+def test_a_negative_state_after_another_negation_still_holds(assistant: Assistant):
+    (reply,) = talk(assistant, "我们在建工业互联网标识解析二级节点，还在施工，没建好也没运营，现在能先申请那个资助吗？")
+    assert reply.answer.startswith("不符合")
+    (denied,) = talk(assistant, "二级节点不是没运营，已经运营了，能拿多少")
+    assert denied.amount_yuan == 2_000_000 and "已满足" in denied.answer
+
+
+def test_a_figure_for_once_it_is_built_holds_the_condition_unmet_now(assistant: Assistant):
+    figure, now = talk(assistant, "我们公司在建标识解析二级节点，等建成投运以后能补多少？", "现在还在施工，能不能先申请？")
+    assert figure.amount_yuan == 2_000_000 and "才能申请" in figure.answer
+    assert now.intent == "eligibility" and now.answer.startswith("不符合")
+
+
+def test_validity_for_a_later_year_the_message_speaks_of(assistant: Assistant):
+    (later,) = talk(assistant, "如果明年才挂牌，这政策还适用吗")
+    assert later.intent == "lookup" and later.citation_ids[:1] == ["16"] and later.answer.startswith("否")
+    (now,) = talk(assistant, "这个政策今年还能用吗")
+    assert now.answer.startswith("是")
+
+
+def test_support_named_beside_an_everyday_question_is_not_asked_about(assistant: Assistant):
+    *_, aside, back = talk(assistant, "二级节点建成运营能给多少", "今天股市怎么样，我们想把补贴拿去理财", "回到正题，人才实训基地冠名了给多少")
+    assert aside.intent == "out_of_scope" and aside.amount_yuan is None
+    assert back.amount_yuan == 1_000_000
+
+
+def test_an_item_compared_with_the_one_just_figured(assistant: Assistant):
+    *_, compared = talk(assistant, "想知道人才实训基地冠名以后给多少", "和二级节点比哪个多")
+    assert compared.citation_ids[:2] == ["6", "10"] and "200万" in compared.answer and "100万" in compared.answer
+    assert "不相加" in compared.answer

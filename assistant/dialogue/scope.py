@@ -115,8 +115,11 @@ def out_of_scope(
     # its clause neither about support nor a question — not another region's policy.
     in_passing = named_items and states and not any(
         genre.support_words.search(c) or genre.question.search(c) for c in _place_clauses(parse, elsewhere))
+    # "那我们在«other region»的分公司能报吗": who would apply, where it is — a verdict of ours, not their policy
+    applicant = kind == "eligibility" and any(
+        name in domain.applicant_facts(pid) for pid, f in parse.facts.items() for name in (*f.values, *f.raised))
     if elsewhere and not place_fact and not parse.clause_refs and not _counted_here(parse, elsewhere) \
-            and not in_passing and (
+            and not in_passing and not (applicant and not _asks_about_elsewhere(parse, elsewhere)) and (
         not named_here or not (named_items or states) or _asks_about_elsewhere(parse, elsewhere)
     ):  # (a clause of ours cited — "在苏州办的峰会，能申请第9条吗" — asks about our text)
         return "other_region", elsewhere
@@ -154,7 +157,9 @@ def out_of_scope(
             and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere
     # "今天«our region»下雨吗": a place named is not the policy asked about; "上证指数多少": 多少 is not support.
-    support = genre.money_words.search(genre.amount_question.sub("", parse.reading))
+    # "今天股市怎么样，我们想把补贴拿去理财": support named beside the question, not asked about
+    asking = [c for c in CLAUSE_END.split(parse.reading) if genre.question.search(c)] or [parse.reading]
+    support = any(genre.money_words.search(genre.amount_question.sub("", c)) for c in asking)
     if parse.off_topic and not named_items and not support:
         return "off_topic", elsewhere
     if genre.writing_task.search(parse.reading):

@@ -157,6 +157,10 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         topic = domain.item_by_clause(policy_id, state.topic) if state.topic else None
         items = tuple(i for c in state.last.clause_refs if (i := domain.item_by_clause(policy_id, c))) \
             or state.last.named_items or project or (() if topic is None else (topic,)) or state.recent[-1:]
+    prior = state.goal
+    if "compare" in parse.acts and len(items) == 1 and prior is not None and prior.kind == "award" \
+            and prior.policy_id == policy_id and prior.items and items[0] not in prior.items:
+        items = (*items, *prior.items)  # "和«item B»比哪个多" after «item A»'s figure: both, side by side
     if not items and kind not in ("lookup", "out_of_scope"):
         # Forms: the reply to "which item?" is read first as its answer, by the one clause its words match.
         items = item_by_words(state, obs, policy_id, domain)

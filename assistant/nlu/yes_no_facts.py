@@ -102,6 +102,19 @@ def _only_a_name(
 _DONE_ALONE = re.compile(r"^\s*(我们|我司|公司|咱们|去年|今年|前年|上个月|已经|早就|也|都|刚|刚刚|已)*\s*[\u4e00-\u9fff]{1,3}了[。！!]?\s*$")
 
 
+def _denied(text: str, at: int) -> bool:
+    """A negative cue denied. One that is itself a negation ("没运营") is denied only right before it ("不是没运营"):
+    an earlier negation in its clause denies something else ("没建好也没运营")."""
+    if _OPENS_NEGATED.match(text, at):
+        return _DOUBLE.search(text, max(0, at - 4), at) is not None
+    return negated(text, at)
+
+
+#: A cue opening with a negation, and the words right before one that deny it in turn.
+_OPENS_NEGATED = re.compile(r"没|未|尚未|还没|不")
+_DOUBLE = re.compile(r"(不是|并非|并不是|并没有)\s*$")
+
+
 def _inside_another(at: int, size: int, others: Sequence[tuple[int, int]]) -> bool:
     """The cue at ``at`` is part of a longer cue of another fact."""
     return any(s <= at and at + size <= e and e - s > size for s, e in others)
@@ -139,7 +152,7 @@ def read_bool(
     # something else decides, the state is the good one again.
     undone = [at for at in negative if genre is not None and _undone(text, at, genre)]
     negative = [at for at in negative if at not in undone]
-    if any(not negated(text, at) or (genre is not None and _still(text, at, genre)) for at in negative):
+    if any(not _denied(text, at) or (genre is not None and _still(text, at, genre)) for at in negative):
         return False
     denied_negative = bool(negative)
     place_fact = bool(region) and region in spec.label

@@ -9,7 +9,7 @@ from datetime import date
 
 from assistant.corpus import Clause
 from assistant.dialogue.answers.common import Context, label_and_title, short_title, validity_clause
-from assistant.nlu.fact_years import resolve
+from assistant.nlu.fact_years import resolve, year_in, year_said
 from assistant.nlu.genre import LookupTopic, load_genre
 from assistant.nlu.spans import SENTENCE_END
 
@@ -30,11 +30,14 @@ def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:
     start = f"{said}（{_date(meta.effective_from)}）" if said else f"自{_date(meta.effective_from)}起施行"
     until = f"有效期至{_date(meta.valid_until)}" if meta.valid_until else "未规定截止日期"
     applying = ctx.obs.parse.facts_of(policy.policy_id).applying
-    later = resolve(applying, ctx.as_of.year) if applying is not None else ctx.as_of.year
+    # "如果明年才挂牌，这政策还适用吗": with no year of applying said, the latest year the message speaks of
+    said = [y for m in year_said().finditer(ctx.obs.parse.reading) if (y := year_in(m.group(0))) is not None]
+    later = resolve(applying, ctx.as_of.year) if applying is not None else max(
+        (resolve(y, ctx.as_of.year) for y in said), default=ctx.as_of.year)
     if meta.valid_until is not None and later > max(ctx.as_of.year, meta.valid_until.year):
         # "今年办的活动明年报行不行": applying in a year after the policy ends — not in force by then, whatever today
         # (no year in the words: the guard checks every number; the user's year is theirs, not the text's)
-        now, yes = "您说的申报时间在有效期届满之后，届时已不在有效期内", "否，"
+        now, yes = "您说的时间在有效期届满之后，届时已不在有效期内", "否，"
     elif meta.in_force(ctx.as_of):
         now, yes = f"测算日（{_date(ctx.as_of)}）仍在有效期内", "是，"
     elif ctx.as_of < meta.effective_from:
