@@ -31,9 +31,9 @@ def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:
     until = f"有效期至{_date(meta.valid_until)}" if meta.valid_until else "未规定截止日期"
     applying = ctx.obs.parse.facts_of(policy.policy_id).applying
     # "如果明年才挂牌，这政策还适用吗": with no year of applying said, the latest year the message speaks of
-    said = [y for m in year_said().finditer(ctx.obs.parse.reading) if (y := year_in(m.group(0))) is not None]
+    years = [y for m in year_said().finditer(ctx.obs.parse.reading) if (y := year_in(m.group(0))) is not None]
     later = resolve(applying, ctx.as_of.year) if applying is not None else max(
-        (resolve(y, ctx.as_of.year) for y in said), default=ctx.as_of.year)
+        (resolve(y, ctx.as_of.year) for y in years), default=ctx.as_of.year)
     if meta.valid_until is not None and later > max(ctx.as_of.year, meta.valid_until.year):
         # "今年办的活动明年报行不行": applying in a year after the policy ends — not in force by then, whatever today
         # (no year in the words: the guard checks every number; the user's year is theirs, not the text's)
