@@ -120,3 +120,14 @@ def test_an_item_compared_with_the_one_just_figured(assistant: Assistant):
     *_, compared = talk(assistant, "想知道人才实训基地冠名以后给多少", "和二级节点比哪个多")
     assert compared.citation_ids[:2] == ["6", "10"] and "200万" in compared.answer and "100万" in compared.answer
     assert "不相加" in compared.answer
+
+
+def test_a_what_if_of_one_event_named_by_its_word(assistant: Assistant):
+    *_, what_if = talk(assistant, "今年在嘉定办一场全国性工业互联网论坛，审计确认费用90万，能补多少",
+                       "下半年还有一场国际性的工业互联网峰会，也在嘉定，审计费用140万", "如果峰会只花了80万呢")
+    assert what_if.amount_yuan == 850_000  # 90万×50% + 80万×50%: the summit's amount replaced, not a third event
+
+
+def test_a_count_not_yet_tallied_keeps_the_question_waiting(assistant: Assistant):
+    *_, waiting = talk(assistant, "我们是嘉定的工业互联网服务商，给区内工厂做诊断咨询，能补多少", "今年服务了几家还没统计完，估计十来家")
+    assert waiting.intent == "award" and waiting.missing_facts

@@ -213,9 +213,10 @@ def fill_slots(
                 at = element_at(parse.reading, m.mention.start) if m in facts.money else None
                 before = list(profile.get(name) or [])
                 named = state.element_word_list(policy_id, name)
-                if at is None and "correction" in parse.acts and len([o for o in facts.money if not o.denied]) == 1 \
-                        and named:
-                    at = element_named(parse.reading, named, aliases)  # "不对，论坛是160万": that element
+                if at is None and ("correction" in parse.acts or m.what_if) \
+                        and len([o for o in facts.money if not o.denied]) == 1 and named:
+                    # "不对，论坛是160万", "如果峰会只花了80万呢": that element
+                    at = element_named(parse.reading, named, aliases)
                 if at is None and len(before) == 1 and not genre.adds_element.search(parse.reading):
                     at = 0  # "如果«base amount»只认了160万呢": the one element given, not a second one
                 if at is not None and name not in values and -len(before) <= at < len(before):
