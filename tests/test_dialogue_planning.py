@@ -131,3 +131,10 @@ def test_a_what_if_of_one_event_named_by_its_word(assistant: Assistant):
 def test_a_count_not_yet_tallied_keeps_the_question_waiting(assistant: Assistant):
     *_, waiting = talk(assistant, "我们是嘉定的工业互联网服务商，给区内工厂做诊断咨询，能补多少", "今年服务了几家还没统计完，估计十来家")
     assert waiting.intent == "award" and waiting.missing_facts
+
+
+def test_operating_elsewhere_judged_when_the_section_is_named(assistant: Assistant):
+    (reply,) = talk(assistant, "有家客户工商注册和税务登记都在嘉定，但实际生产经营全在昆山，算不算这个政策的支持对象？")
+    assert reply.intent == "eligibility" and reply.answer.startswith("不符合") and "一" in reply.citation_ids
+    (quoted,) = talk(assistant, "支持对象是怎么规定的？")
+    assert quoted.intent == "lookup"

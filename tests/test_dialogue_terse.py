@@ -62,3 +62,14 @@ def test_an_unmet_condition_is_said_before_asking_for_the_figure_s_fact(assistan
     assert asked.intent == "award" and asked.missing_facts and "尚不满足" in asked.answer
     *_, plain = talk(assistant, "智能工厂 授牌了")
     assert plain.missing_facts and "尚不满足" not in plain.answer
+
+
+def test_this_policy_after_another_scheme_was_refused_asks_which_item(assistant: Assistant):
+    _, menu, _, figure = talk(assistant, "高企认定补多少", "那这个政策呢", "服务商", "330")
+    assert menu.intent == "clarify" and len(menu.citation_ids) >= 5
+    assert figure.amount_yuan == 990_000  # 330万 × 30%
+
+
+def test_a_shared_word_after_an_item_was_read_is_said_of_that_item(assistant: Assistant):
+    *_, fixed = talk(assistant, "服务商", "给区内厂做数字化改造", "补多少", "服务额240", "不对 420")
+    assert fixed.citation_ids[:1] == ["7"] and fixed.amount_yuan == 1_000_000  # 420万 × 30% = 126万 > 100万

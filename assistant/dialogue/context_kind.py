@@ -120,6 +120,12 @@ def reconsider(
             and not items and not parse.topics and not parse.clause_refs and not parse.amounts \
             and load_genre().not_known_yet.search(parse.reading):
         return "inform"  # "具体算不算重大我们也不清楚，还在调查": the open question's answer, left open — asked again
+    if kind == "lookup" and not items and not parse.topics and parse.asks \
+            and domain.applicant_facts(policy_id) & set(parse.facts_of(policy_id).values) \
+            and parse.scores.get("eligibility", 0.0) >= RUNNER_UP / 2:
+        # "工商税务都在«region»，但实际生产经营全在«elsewhere»，算不算这个政策的支持对象": the case judged against the
+        # section it names, not the section quoted
+        return "eligibility"
     if kind == "out_of_scope" and parse.asks and parse.money_words and not items and not parse.topics:
         # "我们是做机械加工的中小厂，区里有补贴吗": not out of scope (nothing elsewhere was named) — a question of
         # support with nothing named: the reader's best question of support — but a figure needs an item, and with
@@ -259,7 +265,8 @@ def reconsider(
     refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
     # (Only when the message asks nothing of its own: "那…这个政策里«item»奖多少" asks for a figure.)
     asks_nothing_else = opening is not None and not load_genre().question.search(parse.reading, opening.end())
-    if "follow_up" in parse.acts and refused_before and (items or parse.policy_names) and not parse.topics \
+    pointed = items or parse.policy_names or load_genre().this_policy.search(parse.reading)
+    if "follow_up" in parse.acts and refused_before and pointed and not parse.topics \
             and (asks_nothing_else or (kind not in ("award", "eligibility", "match")
                                        and not states_goal_facts(state, parse, policy_id, domain))):
         # "«other region»的«item»补贴是多少" … "那«our region»的呢？" (and "…呢？我们是«our region»的«item»，«facts»":

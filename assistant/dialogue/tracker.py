@@ -142,6 +142,10 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     # of what this message names itself, or by a label it gives
     nth = () if items else nth_discussed(state, parse, policy_id)  # "回到第一个项目": as if named again
     strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth)
+    read = domain.item_by_clause(policy_id, state.topic) if state.topic and state.last.kind == "lookup" else None
+    if items and not strong and not parse.asks and read is not None and read not in items:
+        # "服务商" (its clause read) … "给区内厂做数字化改造": a word many items share, said of the item just read
+        items, kind = (read,), ("inform" if kind == "lookup" else kind)
     items = with_recent(state, parse, with_items_of_facts(parse, policy_id, items, domain), kind) \
         or nth or implied_items(state, parse, kind, policy_id) or item_of_said_facts(state, parse, policy_id, domain)
     # ("«item»那个资助需要什么条件" … "我们注册和纳税都在«region»，今年5月授的牌": the case, told against that item)

@@ -94,6 +94,7 @@ class Genre:
     not_known_yet: re.Pattern[str]
     for_then: re.Pattern[str]
     alternatives: re.Pattern[str]
+    this_policy: re.Pattern[str]
     asks_if_ended: re.Pattern[str]
     past_aspect: re.Pattern[str]
     says_what: re.Pattern[str]
