@@ -294,3 +294,9 @@ def test_a_bare_number_right_after_a_money_word_is_in_wan(text: str, found: list
 )
 def test_a_range_of_two_neighbouring_digits_is_read_at_its_lower_end(text: str, yuan: int):
     assert [m.yuan for m in find_amounts(text)] == [yuan]
+
+
+def test_a_part_called_one_piece_is_not_one_yuan():
+    from assistant.rules.money_text import find_amounts
+    assert find_amounts("服务商那条归在哪一块") == [] and find_amounts("这一块怎么算") == []
+    assert [m.yuan for m in find_amounts("一块钱")] == [1]

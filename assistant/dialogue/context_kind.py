@@ -38,7 +38,7 @@ _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 #: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause, newer policies),
 #: not for a figure.
 RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "new_policy", "hearsay", "certainty",
-                         "original", "beyond_cap"})
+                         "original", "beyond_cap", "category"})
 #: Topics about the document as a whole, the same answer whichever item is discussed.
 DOCUMENT_TOPICS = frozenset({"validity", "validity_yes_no", "interpreter", "upstream", "new_policy"})
 
@@ -67,6 +67,12 @@ def reconsider(
         # "谁解释", "哪条" after an answer: a question about the text itself, however short ("哪条" with nothing
         # before it: which one is asked back)
         return "lookup" if goal is not None or not parse.topics <= {"basis"} else "vague"
+    values = parse.facts_of(policy_id).values
+    if kind == "inform" and goal is None and not items and not parse.amounts and values \
+            and set(values) <= domain.applicant_facts(policy_id) and False in values.values():
+        return "eligibility"  # "来电是个体户": who may apply, said not to fit — the verdict, not a menu of items
+    if kind in ("vague", "out_of_scope") and not items and asks_of_last_clause(state, parse):
+        return "lookup"  # "一事一议是哪条" … "谁批": asked of the clause just read
     req = state.requested
     if req is None and kind in ("inform", "award", "eligibility", "followup", "vague") and keyword_search(parse):
         return "lookup"  # "«item» 企业数量 要求", "«item» 上级补助 配套": a search of the text, not a case to work out
@@ -75,7 +81,7 @@ def reconsider(
         return "inform"  # "«item»那个啊，还要我说什么？" to "which item?": the answer, said impatiently
     opening = load_genre().follow_up_opening.match(parse.reading)
     if kind in ("eligibility", "lookup", "match", "vague", "inform") and items and goal is not None \
-            and goal.kind == "award" and (
+            and goal.kind == "award" and not parse.topics & {"original", "category"} and (
         (opening and not load_genre().question.search(parse.reading, opening.end())) or follow_up_tail(parse.reading)
     ):  # "那«item»呢？我们是«fact»，刚«fact»", "第二个客户是«item»，«fact»，这个呢？": the goal's question of that item
         return "followup"
@@ -298,3 +304,9 @@ def reconsider(
         return "award" if parse.money_words else "lookup"  # "«item»补贴", "«item»"
     return kind
 
+
+def asks_of_last_clause(state: DialogueState, parse: Parse) -> bool:
+    """A few words asked right after a clause was looked up ("谁批", "多久"), naming nothing else: asked of it."""
+    return parse.asks and state.last.kind == "lookup" and state.topic is not None and not parse.amounts \
+        and parse.content_size <= 4 and not parse.other_schemes and not parse.off_topic and not parse.places \
+        and not parse.items and not parse.clause_refs

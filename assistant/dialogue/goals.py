@@ -115,6 +115,9 @@ def next_goal(
         # "另外我们还有个«option»«item»项目", "这两个其实是同一个项目": the match learns it.
         return replace(goal, answered=False, same_project=goal.same_project or same_project), False
     if items and (strong or goal is None or not goal.items):
+        if goal is not None and set(items) < set(goal.items) and "again" in parse.acts and not states:
+            # "标杆那个再说一下" after a total: that item's figure again, alone
+            return Goal(goal.kind, policy_id, items, turn, same_project=goal.same_project), False
         if goal is not None and set(items) <= set(goal.items) and not (
                 _names_a_project(parse) and set(items) < set(goal.items)):
             return replace(goal, answered=False), False

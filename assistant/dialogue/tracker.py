@@ -20,6 +20,7 @@ from typing import Any
 from assistant.dialogue import labels
 from assistant.dialogue.bare_replies import answers_fact_request, item_by_its_clause, item_by_words
 from assistant.dialogue.base_parts import total_from_parts
+from assistant.dialogue.claimed_clause import misnumbered
 from assistant.dialogue.context_kind import reconsider
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
@@ -131,6 +132,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
                        history=history, waiting=obs)
     policy_id = choice.policy_id
     refs = domain.clause_refs(policy_id, parse.clause_refs)
+    wrong = None
+    if (right := misnumbered(obs, policy_id, refs, domain)) is not None:
+        wrong, refs, kind = refs[0], (right,), "lookup"  # "他说实训基地补助在第9条，帮我核一下": 第10条, not 第9条
     items = named_items(parse, policy_id, refs, domain)
     lab = labels.read(state.labels.get(policy_id, {}), parse, policy_id, items, domain)
     items, by_label, here = lab.items, lab.by_label, lab.here
@@ -237,6 +241,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         goal_changed=goal is not None and goal.turn == turn,
         answered_request=answered,
         clause_refs=refs,
+        misnumbered=wrong,
         named_items=items,
         dropped=drop.notes,
         view=tuple(drop.values.items()) if drop.view else (),

@@ -31,7 +31,8 @@ _MENTION_RE = re.compile(
     rf"(?:(?<![\d.])(?<!\d,)(?P<h>\d+(?:\.\d+)?\s*亿\s*零?\d+(?:\.\d+)?\s*(?:千万|百万|万|千)?\s*{_CUR}?)"
     rf"|(?<![\d.])(?<!\d,)(?P<a>(?:\d[百千](?=\d))?(?:{_NUM})\s*(?:{_APPROX}(?:(?:[十百千]|{_K_BEFORE_W})?{_WAN_W})\s*{_CUR}?|(?:[百千]|{_K})\s*{_CUR}|{_CUR}))"
     rf"|(?P<k>[{CN_DIGITS}]+亿[一二两三四五六七八九](?![{CN_DIGITS}百千万亿佰仟元块]))"
-    rf"|(?P<c>[{CN_DIGITS}][{CN_DIGITS}百千万亿佰仟点]*(?:{_APPROX}{_WAN_W}{_CUR}?|{_CUR}))"
+    # ("归在哪一块", "这一块": a part, not 1元)
+    rf"|(?!(?<=[哪这那每])一块)(?P<c>[{CN_DIGITS}][{CN_DIGITS}百千万亿佰仟点]*(?:{_APPROX}{_WAN_W}{_CUR}?|{_CUR}))"
     rf"|(?P<y>[¥￥]\s*(?:{_NUM})(?:\s*[万亿])?)"
     rf"|(?P<g>[一二两三四五六七八九十\d]+个亿)"
     rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.])(?<!\d,)\d+(?:\.\d+)?\s*(?:million|billion|mn|(?-i:M)(?!带宽|宽带|光纤|专线|网|内存|存储))(?![a-zA-Z])"

@@ -158,7 +158,9 @@ def _chosen(ctx: Context) -> list[Clause]:
     if rules is not None and items:
         return [policy.clause(rules.item(items[0]).clause)]
     topic = ctx.state.topic
-    if not parse.topics and "follow_up" in parse.acts and topic and policy.has_clause(topic) \
+    # ("谁批" alone right after: a few words naming nothing else)
+    more = "follow_up" in parse.acts or (parse.content_size <= 4 and not parse.items and not parse.clause_refs)
+    if not parse.topics and more and topic and policy.has_clause(topic) \
             and (decisive is None or decisive.clause.clause_id == topic):
         # "«rule»是什么意思" … "那谁来批准": more about the same clause — unless the message's own words point
         # decisively at another ("上位文件有哪些" … "那要是出了新政策呢": the clause on new policies).
@@ -250,6 +252,11 @@ def answer_lookup(ctx: Context) -> Answer | None:
             said = clause.text if "original" in ctx.obs.parse.topics else "".join(best_sentences(clause, query))
             head = f"根据{ctx.named(clause.label)}：{said}"
         citations = [clause.clause_id] + ([parts[-1].clause_id] if placed else [])
+        if (wrong := ctx.state.last.misnumbered) is not None and policy.has_clause(wrong):
+            # "来电说一事一议是第6条，对吗": the number said is corrected first (what that clause is about, cited too)
+            said_clause = policy.clause(wrong)
+            head = f"不是{said_clause.label}（{said_clause.label}是“{said_clause.title}”），是{clause.label}。{head}"
+            citations.append(wrong)
         validity, citations = with_validity(ctx, citations)
     year = _year_detail(ctx, clause) if direct is None else None
     details: list[str] = [year[0]] if year else []

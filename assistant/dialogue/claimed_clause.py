@@ -1,0 +1,35 @@
+"""A clause number said to be checked ("来电说一事一议是第6条，对吗", "他说实训基地补助在第9条，帮我核一下"): when what
+the message is about sits in another clause, the number is the caller's claim, not the subject — the answer is the
+clause the words belong to, with the number corrected. Pure function of one message's reading and its hits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.named_items import ITEM_NAMED
+from assistant.dialogue.state import Observation
+from assistant.nlu.genre import load_genre
+
+
+def misnumbered(obs: Observation, policy_id: str, refs: Sequence[str], domain: Domain) -> str | None:
+    """The clause the message's words are about, when it names another clause's number only to check it."""
+    parse = obs.parse
+    if len(refs) != 1 or not load_genre().checks_clause.search(parse.reading):
+        return None
+    said = refs[0]
+    # an item named outright ("人才实训基地") whose clause is not the number said
+    own = {c for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED
+           and (c := _clause_of(domain, policy_id, m.item_id)) is not None}
+    if own and said not in own:
+        return sorted(own)[0] if len(own) == 1 else None
+    if own:
+        return None
+    # else the policy's own words, far ahead in one other clause ("一事一议", "先申报、后补助")
+    hit = obs.decisive_hit(policy_id, frozenset({said}))
+    return hit.clause.clause_id if hit is not None else None
+
+
+def _clause_of(domain: Domain, policy_id: str, item_id: str) -> str | None:
+    rules = domain.rules.get(policy_id)
+    return rules.item(item_id).clause if rules is not None else None
