@@ -566,7 +566,8 @@ def test_keywords_with_an_amount_or_a_thing_done_are_the_enterprises_case(assist
 
 @pytest.mark.parametrize(("said", "intent"), [("啊sdfj 那个 就是 的 呃呃", "clarify"),
                                               ("呃 嗯嗯 那个 就是 对对对 喂 喂", "clarify"),
-                                              ("税务在宝山 工商在嘉定", "clarify")])  # a statement: which item?
+                                              # a statement of who applies, one condition failing: the verdict
+                                              ("税务在宝山 工商在嘉定", "eligibility")])
 def test_words_apart_that_are_no_search_of_the_rules_are_not_a_look_up(assistant: Assistant, said: str, intent: str):
     (r,) = talk(assistant, said)
     assert r.intent == intent

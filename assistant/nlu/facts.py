@@ -111,9 +111,11 @@ def read_facts(
         n for n, fc in policy.lexicon.items() if any(c in text for c in (*fc.cues, *fc.negative_cues, *fc.open_cues, *fc.weak_cues))
     )
     # (a weak cue inside the fact's own cue — "«weak»" in "“«strong»”是谁认定的" — raises nothing)
-    raised = tuple(n for n, fc in policy.lexicon.items() if n not in values and any(
+    raised = tuple(n for n, fc in policy.lexicon.items() if n not in values and (any(
         not any(s <= at and end <= e for s, e in cue_spans.get(n, ())) for c in fc.weak_cues
-        for at, end in occurrences(text, c)))
+        for at, end in occurrences(text, c))
+        # "去年被列入经营异常名录，今年已经移出了": a bad state said and undone is the enterprise's case, to confirm
+        or (spec_of(policy, n) == "bool" and any(c in text for c in fc.negative_cues))))
     # "2023年有过一次«milder thing»": a year said of a milder thing too — said of another year than the rules mean, the fact is
     # not this one either.
     years = {name: said for name, spec in policy.facts.items()
@@ -141,3 +143,9 @@ def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:
 def all_cues(policies: Iterable[PolicyVocab]) -> list[str]:
     """Every fact cue of every policy (for masking facts before intent classification)."""
     return sorted({c for p in policies for fc in p.lexicon.values() for c in fc.cues if len(c) >= 2}, key=len)
+
+
+def spec_of(policy: PolicyVocab, name: str) -> str | None:
+    """The type of a fact of ``policy`` ("bool", "money", …), if the policy has it."""
+    spec = policy.facts.get(name)
+    return getattr(spec, "type", None) if spec is not None else None

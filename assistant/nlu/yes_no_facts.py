@@ -148,10 +148,9 @@ def read_bool(
     # denied ("没有任何违法失信记录", "不是分公司"), which speaks for the fact when nothing else decides it.
     negative = [at for cue in fc.negative_cues for at, _ in occurrences(text, cue)] or [
         at for cue in fc.negative_cues for at, _ in gapped_occurrences(text, cue)]
-    # "去年被列入经营异常名录，今年已经移出了": a negative cue the message says was undone no longer holds — unless
-    # something else decides, the state is the good one again.
-    undone = [at for at in negative if genre is not None and _undone(text, at, genre)]
-    negative = [at for at in negative if at not in undone]
+    # "去年被列入经营异常名录，今年已经移出了": a negative cue the message says was undone decides nothing (the
+    # reader raises it, to confirm: see facts.read_facts).
+    negative = [at for at in negative if not (genre is not None and _undone(text, at, genre))]
     if any(not _denied(text, at) or (genre is not None and _still(text, at, genre)) for at in negative):
         return False
     denied_negative = bool(negative)
@@ -176,7 +175,7 @@ def read_bool(
             return False
         if any(_intensified(text, at, fc.intensifiers) for at in weak if not negated(text, at, others)):
             return True  # "«intensifier»…«milder thing»": the weak cue's sentence says it was the serious kind
-        return True if denied_negative or undone else None
+        return True if denied_negative else None
     # A place fact ("税务登记在«our region»"): true when the cue's clause names this region, false for another place.
     short = region[:-1] if len(region) > 2 else region
     # In English the places are spelt out ("tax registration is in Minhang", "registered in Jiading").
