@@ -76,3 +76,27 @@ def test_one_item_said_again_after_a_total_is_that_item_alone(assistant: Assista
     *_, again = talk(assistant, "集团子公司的市级标杆已投入1,000万元，能补多少", "另外一家子公司的智能工厂授牌了，投资1,000万元",
                      "这两个是不同的项目，加起来多少", "标杆那个再说一下")
     assert again.amount_yuan == 3_000_000 and again.citation_ids[:1] == ["5"] and "1" not in again.citation_ids
+
+
+def test_the_basis_of_a_no_is_the_condition_that_failed(assistant: Assistant):
+    _, verdict, basis = talk(assistant, "个税汇算怎么弄", "回正事，企业上一年度有严重失信行为，今年还能报第5条吗", "哪条规定的")
+    assert verdict.answer.startswith("不符合") and verdict.citation_ids[0] == "14"
+    assert basis.citation_ids[:1] == ["14"]
+
+
+def test_a_term_asked_is_answered_by_its_sentence_not_the_title(assistant: Assistant):
+    (reply,) = talk(assistant, "大院大所指哪些")
+    assert reply.citation_ids[:1] == ["8"] and "国家级科研院所" in reply.answer
+
+
+def test_the_same_question_of_the_text_carried_to_the_next_clause(assistant: Assistant):
+    _, then = talk(assistant, "第1到4条属于哪一块", "那第5条呢")
+    assert then.citation_ids[:2] == ["5", "二（二）"] and "属于" in then.answer
+    _, plain = talk(assistant, "第6条是什么", "那第7条呢")
+    assert plain.citation_ids[:1] == ["7"] and "属于" not in plain.answer
+
+
+def test_who_does_what_an_item_names_and_this_one_s_number_checked(assistant: Assistant):
+    who, _, checked = talk(assistant, "实训基地谁考核", "考核通过并冠名了，能拿多少", "来电说这个是第8条规定的，到底哪条")
+    assert who.intent == "lookup" and who.citation_ids[:1] == ["10"] and "人力资源社会保障局" in who.answer
+    assert checked.citation_ids[0] == "10" and checked.answer.startswith("不是第8条")

@@ -12,15 +12,20 @@ from assistant.dialogue.state import Observation
 from assistant.nlu.genre import load_genre
 
 
-def misnumbered(obs: Observation, policy_id: str, refs: Sequence[str], domain: Domain) -> str | None:
-    """The clause the message's words are about, when it names another clause's number only to check it."""
+def misnumbered(
+    obs: Observation, policy_id: str, refs: Sequence[str], domain: Domain, referred: Sequence[str] = ()
+) -> str | None:
+    """The clause the message's words are about, when it names another clause's number only to check it.
+    ``referred``: the item a "这个" in the message points back to (the one just discussed)."""
     parse = obs.parse
     if len(refs) != 1 or not load_genre().checks_clause.search(parse.reading):
         return None
     said = refs[0]
-    # an item named outright ("人才实训基地") whose clause is not the number said
-    own = {c for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED
-           and (c := _clause_of(domain, policy_id, m.item_id)) is not None}
+    # an item named outright ("人才实训基地") whose clause is not the number said — or pointed back to ("来电说这个是
+    # 第8条规定的" after 实训基地's figure)
+    named = [m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED]
+    named = named or (list(referred) if parse.refers_back else [])
+    own = {c for i in named if (c := _clause_of(domain, policy_id, i)) is not None}
     if own and said not in own:
         return sorted(own)[0] if len(own) == 1 else None
     if own:

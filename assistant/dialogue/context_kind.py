@@ -1,34 +1,32 @@
 """A message's kind and items in context: the reader saw one message; the state knows what came before.
 
 ``reconsider`` turns the reader's intent into the turn's kind ("那第7条呢" after a look-up is a look-up; an
-amount for the goal's item is new information); ``implied_items`` and ``with_recent`` find the items a message
-means without naming them ("两个一共多少", "«item condition»以后最多给多少"). Pure functions of the state and one parse.
+amount for the goal's item is new information); its last rules are in :mod:`assistant.dialogue.kind_fallback`. The
+items a message means without naming them are found in :mod:`assistant.dialogue.implied`. Pure functions of the
+state and one parse.
 """
 
 from __future__ import annotations
 
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.kind_fallback import RUNNER_UP, asks_of_last_clause, settled_last
 from assistant.dialogue.list_elements import names_one_element
 from assistant.dialogue.message_facts import (
     claims_item_money,
     follow_up_tail,
     keyword_search,
     only_noted_facts,
-    only_the_items_own_facts,
     sets_aside,
     states_a_step,
     states_goal_facts,
     states_item_facts,
     unmet_condition,
 )
-from assistant.dialogue.named_items import strongly_named
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.intents import NluIntent
 
-#: A runner-up intent this sure is taken when the reader's first choice does not fit the message.
-RUNNER_UP = 0.25
 #: While the assistant waits for "which item?", a message naming one item is its answer unless the reader is at
 #: least this sure it asks a question of its own ("«item»是什么意思") — Rasa's form: the slot first, interruptions
 #: only when clear.
@@ -71,6 +69,9 @@ def reconsider(
     if kind == "inform" and goal is None and not items and not parse.amounts and values \
             and set(values) <= domain.applicant_facts(policy_id) and False in values.values():
         return "eligibility"  # "来电是个体户": who may apply, said not to fit — the verdict, not a menu of items
+    if kind == "inform" and parse.asks and not stated and not parse.amounts \
+            and load_genre().asks_who.search(parse.reading):
+        return "lookup"  # "实训基地谁考核": who does what the text names
     if kind in ("vague", "out_of_scope") and not items and asks_of_last_clause(state, parse):
         return "lookup"  # "一事一议是哪条" … "谁批": asked of the clause just read
     req = state.requested
@@ -278,35 +279,5 @@ def reconsider(
         # "«other region»的«item»补贴是多少" … "那«our region»的呢？" (and "…呢？我们是«our region»的«item»，«facts»":
         # the rest only states facts) — the question refused before, asked of this policy.
         return state.last.asked
-    validity = parse.topics & {"validity", "validity_yes_no"}
-    about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
-    if validity and not about_facts and not items and kind in ("award", "eligibility", "followup", "match", "inform"):
-        return "lookup"
-    if validity and kind == "eligibility" and only_the_items_own_facts(parse, policy_id, items, domain):
-        return "lookup"  # "«item»今年还能申请吗" with nothing about the enterprise: whether the policy is in force
-    if kind == "match" and not items and not parse.which_ones and goal is not None and goal.kind == "award" \
-            and goal.items and goal.answered and not stated and no_fact_amount and "follow_up" not in parse.acts:
-        # "能不能多给点" after a figure: no list asked for, nothing new (an amount only of the cap, "这个200万的上限"),
-        # no other thing pointed at ("那别的呢，还有啥能拿钱的") — the figure's question, pressed
-        return "award"
-    if kind == "match" and not items and not parse.which_ones:
-        # "我们刚成立，还没做过项目，能报吗": no list asked for and nothing named — the runner-up question, if any.
-        runner_up: tuple[NluIntent, ...] = ("eligibility", "award")
-        second = max(runner_up, key=lambda k: parse.scores.get(k, 0.0))
-        if parse.scores.get(second, 0.0) >= RUNNER_UP:
-            return "eligibility" if second == "eligibility" else "award"
-    if kind == "match" and len(items) == 1 and not parse.which_ones \
-            and strongly_named(parse, policy_id, items, (), domain):
-        return "award" if parse.money_words else "eligibility"  # "«item condition»了，这个政策还能另外给多少"
-    if kind == "vague" and items and strongly_named(parse, policy_id, items, (), domain):
-        if goal is not None and not goal.items:
-            return "inform"  # the item a waiting question needs ("能补多少钱" … "«item»")
-        return "award" if parse.money_words else "lookup"  # "«item»补贴", "«item»"
-    return kind
+    return settled_last(state, parse, kind, items, policy_id, domain)
 
-
-def asks_of_last_clause(state: DialogueState, parse: Parse) -> bool:
-    """A few words asked right after a clause was looked up ("谁批", "多久"), naming nothing else: asked of it."""
-    return parse.asks and state.last.kind == "lookup" and state.topic is not None and not parse.amounts \
-        and parse.content_size <= 4 and not parse.other_schemes and not parse.off_topic and not parse.places \
-        and not parse.items and not parse.clause_refs

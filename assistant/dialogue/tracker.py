@@ -133,7 +133,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     policy_id = choice.policy_id
     refs = domain.clause_refs(policy_id, parse.clause_refs)
     wrong = None
-    if (right := misnumbered(obs, policy_id, refs, domain)) is not None:
+    if (right := misnumbered(obs, policy_id, refs, domain, state.recent[-1:])) is not None:
         wrong, refs, kind = refs[0], (right,), "lookup"  # "他说实训基地补助在第9条，帮我核一下": 第10条, not 第9条
     items = named_items(parse, policy_id, refs, domain)
     lab = labels.read(state.labels.get(policy_id, {}), parse, policy_id, items, domain)
@@ -245,7 +245,10 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         named_items=items,
         dropped=drop.notes,
         view=tuple(drop.values.items()) if drop.view else (),
-        topics=frozenset(parse.topics),
+        # "第1到4条属于哪一块" … "那第5条呢": the same question of the text, of another clause
+        topics=frozenset(parse.topics) or (state.last.topics & {"category", "original"}
+                                           if "follow_up" in parse.acts and state.last.kind == "lookup" and refs
+                                           else frozenset()),
     )
     keep_request = kind in ("lookup", "vague", "chitchat") and not answered
     touched = [*(goal.items if goal else ()), *items]

@@ -102,7 +102,9 @@ def answer_eligibility(ctx: Context) -> Answer:
         label = ctx.label(item_clause)
         reasons = list(result.reasons)
         head = _verdict(ctx, result.status, reasons, ctx.named(label))
-        citations: list[str] = [item_clause] + [r.clause for r in reasons if r.status in ("not_met", "met")]
+        # A verdict of "no" rests first on the condition that failed ("上一年度有严重失信行为" → 第14条, then the item's).
+        failed_first = [r.clause for r in reasons if r.status == "not_met"]
+        citations: list[str] = [*failed_first, item_clause] + [r.clause for r in reasons if r.status in ("not_met", "met")]
         # The verdict rests on who may apply (一) and what cancels eligibility (14) too, said or not: cited after.
         citations += [g.clause for g in rules.groups_for(None)]
         notes = note_lines(ctx, result.notes)

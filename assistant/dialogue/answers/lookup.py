@@ -53,6 +53,9 @@ def best_sentences(clause: Clause, query: str, limit: int = 2) -> list[str]:
     sentences = [s.strip() for s in _SENTENCE.findall(body) if s.strip()]
     if not sentences:
         return [body]
+    # The clause's own title said as a sentence ("加强与大院大所合作。") is the citation line's, not an answer.
+    said = [x for x in sentences if x.rstrip("。.；;") != clause.title]
+    sentences = said or sentences
     q = _bigrams(query)
     overlap = [len(q & _bigrams(x)) for x in sentences]
     ranked = sorted(range(len(sentences)), key=lambda i: (-overlap[i], i))
@@ -238,7 +241,8 @@ def answer_lookup(ctx: Context) -> Answer | None:
         clause = chosen[0]
         kids = policy.children(clause.clause_id)
         parts = [a for a in policy.ancestors(clause.clause_id) if a.kind in ("section", "subsection", "chapter")]
-        placed = "category" in ctx.obs.parse.topics and bool(parts) and clause.kind in ("item", "article")
+        asked = ctx.obs.parse.topics | ctx.state.last.topics  # (the topic carried by "那第5条呢")
+        placed = "category" in asked and bool(parts) and clause.kind in ("item", "article")
         if placed:
             # "«item»归在哪个大类": the parts of the document it sits in, outermost first.
             within = "中的".join(f"“{a.label}”" for a in parts)
@@ -249,7 +253,7 @@ def answer_lookup(ctx: Context) -> Answer | None:
             hints = load_genre().topic_hints
             query = " ".join([ctx.obs.parse.reading, *(hints.get(t, "") for t in sorted(ctx.obs.parse.topics))])
             # "给我原文": the clause's words in full, not the sentences nearest the question
-            said = clause.text if "original" in ctx.obs.parse.topics else "".join(best_sentences(clause, query))
+            said = clause.text if "original" in asked else "".join(best_sentences(clause, query))
             head = f"根据{ctx.named(clause.label)}：{said}"
         citations = [clause.clause_id] + ([parts[-1].clause_id] if placed else [])
         if (wrong := ctx.state.last.misnumbered) is not None and policy.has_clause(wrong):

@@ -1,0 +1,56 @@
+"""The last rules of a turn's kind in context, when no earlier rule of :func:`context_kind.reconsider` decided:
+a question of validity, what is on offer ("match") with nothing listed, an item named alone. Pure functions of
+the state and one parse."""
+
+from __future__ import annotations
+
+from assistant.dialogue.domain import Domain
+from assistant.dialogue.message_facts import only_the_items_own_facts
+from assistant.dialogue.named_items import strongly_named
+from assistant.dialogue.state import DialogueState, TurnKind
+from assistant.nlu import Parse
+from assistant.nlu.intents import NluIntent
+
+#: A runner-up intent this sure is taken when the reader's first choice does not fit the message.
+RUNNER_UP = 0.25
+
+
+def settled_last(
+    state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain
+) -> TurnKind:
+    """The turn's kind after the rules of context that come first (see :func:`context_kind.reconsider`)."""
+    goal = state.goal
+    stated = parse.states_facts(policy_id)
+    no_fact_amount = not any(m.claims for m in parse.facts_of(policy_id).money)
+    validity = parse.topics & {"validity", "validity_yes_no"}
+    about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
+    if validity and not about_facts and not items and kind in ("award", "eligibility", "followup", "match", "inform"):
+        return "lookup"
+    if validity and kind == "eligibility" and only_the_items_own_facts(parse, policy_id, items, domain):
+        return "lookup"  # "«item»今年还能申请吗" with nothing about the enterprise: whether the policy is in force
+    if kind == "match" and not items and not parse.which_ones and goal is not None and goal.kind == "award" \
+            and goal.items and goal.answered and not stated and no_fact_amount and "follow_up" not in parse.acts:
+        # "能不能多给点" after a figure: no list asked for, nothing new (an amount only of the cap, "这个200万的上限"),
+        # no other thing pointed at ("那别的呢，还有啥能拿钱的") — the figure's question, pressed
+        return "award"
+    if kind == "match" and not items and not parse.which_ones:
+        # "我们刚成立，还没做过项目，能报吗": no list asked for and nothing named — the runner-up question, if any.
+        runner_up: tuple[NluIntent, ...] = ("eligibility", "award")
+        second = max(runner_up, key=lambda k: parse.scores.get(k, 0.0))
+        if parse.scores.get(second, 0.0) >= RUNNER_UP:
+            return "eligibility" if second == "eligibility" else "award"
+    if kind == "match" and len(items) == 1 and not parse.which_ones \
+            and strongly_named(parse, policy_id, items, (), domain):
+        return "award" if parse.money_words else "eligibility"  # "«item condition»了，这个政策还能另外给多少"
+    if kind == "vague" and items and strongly_named(parse, policy_id, items, (), domain):
+        if goal is not None and not goal.items:
+            return "inform"  # the item a waiting question needs ("能补多少钱" … "«item»")
+        return "award" if parse.money_words else "lookup"  # "«item»补贴", "«item»"
+    return kind
+
+
+def asks_of_last_clause(state: DialogueState, parse: Parse) -> bool:
+    """A few words asked right after a clause was looked up ("谁批", "多久"), naming nothing else: asked of it."""
+    return parse.asks and state.last.kind == "lookup" and state.topic is not None and not parse.amounts \
+        and parse.content_size <= 4 and not parse.other_schemes and not parse.off_topic and not parse.places \
+        and not parse.items and not parse.clause_refs
