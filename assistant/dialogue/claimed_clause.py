@@ -1,4 +1,4 @@
-"""A clause number said to be checked ("来电说一事一议是第6条，对吗", "他说实训基地补助在第9条，帮我核一下"): when what
+"""A clause number said to be checked ("来电说«rule»是第6条，对吗", "他说«item»补助在第9条，帮我核一下"): when what
 the message is about sits in another clause, the number is the caller's claim, not the subject — the answer is the
 clause the words belong to, with the number corrected. Pure function of one message's reading and its hits."""
 
@@ -21,8 +21,8 @@ def misnumbered(
     if len(refs) != 1 or not load_genre().checks_clause.search(parse.reading):
         return None
     said = refs[0]
-    # an item named outright ("人才实训基地") whose clause is not the number said — or pointed back to ("来电说这个是
-    # 第8条规定的" after 实训基地's figure)
+    # an item named outright ("«item»") whose clause is not the number said — or pointed back to ("来电说这个是
+    # 第8条规定的" after «item»'s figure)
     named = [m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED]
     named = named or (list(referred) if parse.refers_back else [])
     own = {c for i in named if (c := _clause_of(domain, policy_id, i)) is not None}
@@ -30,7 +30,7 @@ def misnumbered(
         return sorted(own)[0] if len(own) == 1 else None
     if own:
         return None
-    # else the policy's own words, far ahead in one other clause ("一事一议", "先申报、后补助")
+    # else the policy's own words, far ahead in one other clause ("«rule»", "«procedure»")
     hit = obs.decisive_hit(policy_id, frozenset({said}))
     return hit.clause.clause_id if hit is not None else None
 

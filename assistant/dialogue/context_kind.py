@@ -71,9 +71,9 @@ def reconsider(
         return "eligibility"  # "来电是个体户": who may apply, said not to fit — the verdict, not a menu of items
     if kind == "inform" and parse.asks and not stated and not parse.amounts \
             and load_genre().asks_who.search(parse.reading):
-        return "lookup"  # "实训基地谁考核": who does what the text names
+        return "lookup"  # "«item»谁考核": who does what the text names
     if kind in ("vague", "out_of_scope") and not items and asks_of_last_clause(state, parse):
-        return "lookup"  # "一事一议是哪条" … "谁批": asked of the clause just read
+        return "lookup"  # "«rule»是哪条" … "谁批": asked of the clause just read
     req = state.requested
     if req is None and kind in ("inform", "award", "eligibility", "followup", "vague") and keyword_search(parse):
         return "lookup"  # "«item» 企业数量 要求", "«item» 上级补助 配套": a search of the text, not a case to work out
@@ -257,7 +257,7 @@ def reconsider(
     if kind == "lookup" and not parse.asks and not parse.topics and not parse.clause_refs and goal is not None \
             and state.requested is not None:
         return "inform"  # "去年给区里二十几家厂做了诊断咨询": a statement while a question waits, not a question
-    # "明年打算挂牌，到时候能拿多少", "考核还没通过，要是通过并冠名了最多给多少": a figure for then
+    # "明年打算挂牌，到时候能拿多少", "«condition»还没通过，要是通过了最多给多少": a figure for then
     planned = bool(load_genre().planned.search(parse.reading) or load_genre().for_then.search(parse.reading))
     if kind == "award" and items and not claimed and not planned and unmet_condition(parse, policy_id, items, domain):
         return "eligibility"  # "认证还没通过，能先拿那20万吗": a condition the user says is unmet — the verdict first
@@ -279,5 +279,5 @@ def reconsider(
         # "«other region»的«item»补贴是多少" … "那«our region»的呢？" (and "…呢？我们是«our region»的«item»，«facts»":
         # the rest only states facts) — the question refused before, asked of this policy.
         return state.last.asked
-    return settled_last(state, parse, kind, items, policy_id, domain)
+    return settled_last(state, parse, kind, items, policy_id, domain, stated, no_fact_amount)
 

@@ -116,7 +116,7 @@ def next_goal(
         return replace(goal, answered=False, same_project=goal.same_project or same_project), False
     if items and (strong or goal is None or not goal.items):
         if goal is not None and set(items) < set(goal.items) and "again" in parse.acts and not states:
-            # "标杆那个再说一下" after a total: that item's figure again, alone
+            # "«item A»那个再说一下" after a total: that item's figure again, alone
             return Goal(goal.kind, policy_id, items, turn, same_project=goal.same_project), False
         if goal is not None and set(items) <= set(goal.items) and not (
                 _names_a_project(parse) and set(items) < set(goal.items)):

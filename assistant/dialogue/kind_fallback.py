@@ -16,12 +16,12 @@ RUNNER_UP = 0.25
 
 
 def settled_last(
-    state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain
+    state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain,
+    stated: bool, no_fact_amount: bool,
 ) -> TurnKind:
-    """The turn's kind after the rules of context that come first (see :func:`context_kind.reconsider`)."""
+    """The turn's kind after the rules of context that come first (see :func:`context_kind.reconsider`, which
+    passes what it read: whether the message states facts, and whether no fact claims its amount)."""
     goal = state.goal
-    stated = parse.states_facts(policy_id)
-    no_fact_amount = not any(m.claims for m in parse.facts_of(policy_id).money)
     validity = parse.topics & {"validity", "validity_yes_no"}
     about_facts = parse.amounts or any(f.mentioned or f.values for f in parse.facts.values())
     if validity and not about_facts and not items and kind in ("award", "eligibility", "followup", "match", "inform"):

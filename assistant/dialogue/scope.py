@@ -128,7 +128,7 @@ def out_of_scope(
         if not ours(p.name)
         and any(genre.their_support.match(parse.reading, end) for _, end in occurrences(parse.reading, p.name))
     )
-    if theirs and not named_here and not named_items:  # (a clause number then is that policy's: "闵行区…政策第5条")
+    if theirs and not named_here and not named_items:  # (a clause number then is that policy's: "«other region»…政策第5条")
         return "other_region", theirs  # "青浦区那边的…补贴政策…我们厂在青浦": that place's own support, though we are there
     # "上海市层面的专项，市里能补多少": a higher level's own support asked about (not "市级«item»", an option of ours,
     # nor "市里补了400万", a fact) — answered by that level, not by this district's policy.

@@ -215,7 +215,7 @@ def fill_slots(
                 named = state.element_word_list(policy_id, name)
                 if at is None and ("correction" in parse.acts or m.what_if) \
                         and len([o for o in facts.money if not o.denied]) == 1 and named:
-                    # "不对，论坛是160万", "如果峰会只花了80万呢": that element
+                    # "不对，«event A»是160万", "如果«event B»只花了80万呢": that element
                     at = element_named(parse.reading, named, aliases)
                 if at is None and len(before) == 1 and not genre.adds_element.search(parse.reading):
                     at = 0  # "如果«base amount»只认了160万呢": the one element given, not a second one

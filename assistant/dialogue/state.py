@@ -142,7 +142,7 @@ class TurnNotes:
     clause_refs: tuple[str, ...] = ()
     """Clause ids of the chosen policy that the message names."""
     misnumbered: str | None = None
-    """A clause number the message said to check, corrected to ``clause_refs`` ("一事一议是第6条吧")."""
+    """A clause number the message said to check, corrected to ``clause_refs`` ("«rule»是第6条吧")."""
     named_items: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
     """Elements of a list this message took out ("第三项不满足“«condition»”，不计入"), for the answer."""

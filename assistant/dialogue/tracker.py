@@ -134,7 +134,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     refs = domain.clause_refs(policy_id, parse.clause_refs)
     wrong = None
     if (right := misnumbered(obs, policy_id, refs, domain, state.recent[-1:])) is not None:
-        wrong, refs, kind = refs[0], (right,), "lookup"  # "他说实训基地补助在第9条，帮我核一下": 第10条, not 第9条
+        wrong, refs, kind = refs[0], (right,), "lookup"  # "他说«item»补助在第9条，帮我核一下": its clause, not 第9条
     items = named_items(parse, policy_id, refs, domain)
     lab = labels.read(state.labels.get(policy_id, {}), parse, policy_id, items, domain)
     items, by_label, here = lab.items, lab.by_label, lab.here
@@ -148,7 +148,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth)
     read = domain.item_by_clause(policy_id, state.topic) if state.topic and state.last.kind == "lookup" else None
     if items and not strong and not parse.asks and read is not None and read not in items:
-        # "服务商" (its clause read) … "给区内厂做数字化改造": a word many items share, said of the item just read
+        # "«item»" (its clause read) … "给区内厂做«a shared word»": a word many items share, said of the item just read
         items, kind = (read,), ("inform" if kind == "lookup" else kind)
     items = with_recent(state, parse, with_items_of_facts(parse, policy_id, items, domain), kind) \
         or nth or implied_items(state, parse, kind, policy_id) or item_of_said_facts(state, parse, policy_id, domain)

@@ -114,7 +114,7 @@ def read_facts(
     raised = tuple(n for n, fc in policy.lexicon.items() if n not in values and (any(
         not any(s <= at and end <= e for s, e in cue_spans.get(n, ())) for c in fc.weak_cues
         for at, end in occurrences(text, c))
-        # "去年被列入经营异常名录，今年已经移出了": a bad state said and undone is the enterprise's case, to confirm
+        # "去年被列入«bad state»，今年已经移出了": a bad state said and undone is the enterprise's case, to confirm
         or (spec_of(policy, n) == "bool" and any(c in text for c in fc.negative_cues))))
     # "2023年有过一次«milder thing»": a year said of a milder thing too — said of another year than the rules mean, the fact is
     # not this one either.

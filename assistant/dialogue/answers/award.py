@@ -167,7 +167,7 @@ def ask_fact(ctx: Context) -> Answer:
     )
     citations = [rules.item(i).clause for i in items]
     validity, citations = with_validity(ctx, citations)
-    # "智能工厂" … "还没授牌": a condition of the item the user says is not met is said first, before the figure
+    # "«item»" … "还没«its condition»": a condition of the item the user says is not met is said first, before the figure
     # that applies once it is ("须…才能申请"), so the question for the figure is not read as a promise.
     conditions, failed = _own_conditions(ctx, items[0]) if len(items) == 1 else ([], [])
     head = f"为按{ctx.named(labels)}测算，还需要一项信息：{question}"

@@ -53,7 +53,7 @@ def best_sentences(clause: Clause, query: str, limit: int = 2) -> list[str]:
     sentences = [s.strip() for s in _SENTENCE.findall(body) if s.strip()]
     if not sentences:
         return [body]
-    # The clause's own title said as a sentence ("加强与大院大所合作。") is the citation line's, not an answer.
+    # The clause's own title said as a sentence ("«clause title»。") is the citation line's, not an answer.
     said = [x for x in sentences if x.rstrip("。.；;") != clause.title]
     sentences = said or sentences
     q = _bigrams(query)
@@ -124,7 +124,7 @@ def _chosen(ctx: Context) -> list[Clause]:
     if "new_policy" in parse.topics and (rule := _rule_clause(ctx)) is not None:
         return [rule]  # "要是国家出了新的«item»政策，这个还算数吗": the rule on newer policies, not the item's clause
     if "beyond_cap" in parse.topics and (rule := _rule_clause(ctx, "beyond_cap")) is not None:
-        return [rule]  # "标杆1000万的上限太低了，有没有可能突破": the rule past the standards, not the item's cap
+        return [rule]  # "«item»1000万的上限太低了，有没有可能突破": the rule past the standards, not the item's cap
     rules = ctx.rules
     goal = ctx.state.goal
     if "stacking" in parse.topics and len(items) == 1 and goal is not None and goal.items:
@@ -257,7 +257,7 @@ def answer_lookup(ctx: Context) -> Answer | None:
             head = f"根据{ctx.named(clause.label)}：{said}"
         citations = [clause.clause_id] + ([parts[-1].clause_id] if placed else [])
         if (wrong := ctx.state.last.misnumbered) is not None and policy.has_clause(wrong):
-            # "来电说一事一议是第6条，对吗": the number said is corrected first (what that clause is about, cited too)
+            # "来电说«rule»是第6条，对吗": the number said is corrected first (what that clause is about, cited too)
             said_clause = policy.clause(wrong)
             head = f"不是{said_clause.label}（{said_clause.label}是“{said_clause.title}”），是{clause.label}。{head}"
             citations.append(wrong)
