@@ -25,7 +25,7 @@ def misnumbered(
     # 第8条规定的" after «item»'s figure)
     named = [m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED]
     named = named or (list(referred) if parse.refers_back else [])
-    own = {c for i in named if (c := _clause_of(domain, policy_id, i)) is not None}
+    own = domain.item_clauses(policy_id, named)
     if own and said not in own:
         return sorted(own)[0] if len(own) == 1 else None
     if own:
@@ -34,7 +34,3 @@ def misnumbered(
     hit = obs.decisive_hit(policy_id, frozenset({said}))
     return hit.clause.clause_id if hit is not None else None
 
-
-def _clause_of(domain: Domain, policy_id: str, item_id: str) -> str | None:
-    rules = domain.rules.get(policy_id)
-    return rules.item(item_id).clause if rules is not None else None

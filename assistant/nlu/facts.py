@@ -115,7 +115,7 @@ def read_facts(
         not any(s <= at and end <= e for s, e in cue_spans.get(n, ())) for c in fc.weak_cues
         for at, end in occurrences(text, c))
         # "去年被列入«bad state»，今年已经移出了": a bad state said and undone is the enterprise's case, to confirm
-        or (spec_of(policy, n) == "bool" and any(c in text for c in fc.negative_cues))))
+        or (getattr(policy.facts.get(n), "type", None) == "bool" and any(c in text for c in fc.negative_cues))))
     # "2023年有过一次«milder thing»": a year said of a milder thing too — said of another year than the rules mean, the fact is
     # not this one either.
     years = {name: said for name, spec in policy.facts.items()
@@ -144,8 +144,3 @@ def all_cues(policies: Iterable[PolicyVocab]) -> list[str]:
     """Every fact cue of every policy (for masking facts before intent classification)."""
     return sorted({c for p in policies for fc in p.lexicon.values() for c in fc.cues if len(c) >= 2}, key=len)
 
-
-def spec_of(policy: PolicyVocab, name: str) -> str | None:
-    """The type of a fact of ``policy`` ("bool", "money", …), if the policy has it."""
-    spec = policy.facts.get(name)
-    return getattr(spec, "type", None) if spec is not None else None
