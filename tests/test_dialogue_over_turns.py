@@ -745,6 +745,7 @@ def test_another_item_with_the_same_investment_keeps_the_amount(fast_assistant: 
     [
         ("我们是培训机构，准备申请“嘉定区工业互联网人才实训基地”冠名，如果通过了能给多少？", "考核是哪个部门负责的？", "10"),
         ("您好，我们和一家企业合作在嘉定建工业互联网标识解析二级节点，这个能拿多少？", "是要建成以后才给吗？", "6"),
+        ("第5条标杆示范每年评几个", "按已投入还是计划投入算", "5"),  # ranked first; one below shares more words
     ],
 )
 def test_a_follow_up_stays_on_the_clause_in_focus_when_no_clause_ranked_above_matches_it_better(

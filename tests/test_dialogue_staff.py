@@ -100,3 +100,17 @@ def test_who_does_what_an_item_names_and_this_one_s_number_checked(assistant: As
     who, _, checked = talk(assistant, "实训基地谁考核", "考核通过并冠名了，能拿多少", "来电说这个是第8条规定的，到底哪条")
     assert who.intent == "lookup" and who.citation_ids[:1] == ["10"] and "人力资源社会保障局" in who.answer
     assert checked.citation_ids[0] == "10" and checked.answer.startswith("不是第8条")
+
+
+def test_the_basis_asked_after_an_answer_quotes_the_clause_s_words(assistant: Assistant):
+    """"哪条规定的" after a verdict or a figure: the clause number and the words that answered, not a title."""
+    _, basis = talk(assistant, "企业上一年度有严重失信行为，还能报第5条吗", "哪条规定的")
+    assert basis.citation_ids[:1] == ["14"] and "取消其当年度扶持资格" in basis.answer
+    assert "第14条：区经济委员会" in basis.answer  # the item's own marker ("14、") is the label's, not the quote's
+    _, figure_basis = talk(assistant, "市级标杆项目投了1000万能补多少", "依据是哪条")
+    assert figure_basis.citation_ids[:1] == ["5"] and "市级项目不超过500万元" in figure_basis.answer
+
+
+def test_a_question_on_the_clause_just_read_stays_on_it_though_another_shares_more_words(assistant: Assistant):
+    _, how = talk(assistant, "第5条标杆示范每年评几个", "按已投入还是计划投入算")
+    assert how.intent == "lookup" and how.citation_ids[:1] == ["5"] and "已投入金额" in how.answer

@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.dialogue.answer import Answer, NoteLine
 from assistant.dialogue.answers.common import Context, applicant_note, note_lines, with_validity
-from assistant.dialogue.answers.lookup import best_sentences
+from assistant.dialogue.answers.quotes import best_sentences
 from assistant.errors import InputError
 from assistant.rules import CalcRequest, calculate, calculate_many, check_eligibility, format_yuan, max_award
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.corpus import Clause
-from assistant.dialogue.answers.common import Context, label_and_title, short_title, validity_clause
+from assistant.dialogue.answers.common import Context, short_title, validity_clause
+from assistant.dialogue.answers.quotes import best_sentences
 from assistant.nlu.fact_years import resolve, year_in, year_said
 from assistant.nlu.genre import LookupTopic, load_genre
 from assistant.nlu.spans import SENTENCE_END
@@ -103,7 +104,10 @@ def metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
             and not (decisive is not None and decisive.clause.clause_id != topic
                      and _subject_elsewhere(ctx, policy.clause(topic), "basis")):  # "不能叠加是哪条规定的": that rule
         basis = policy.clause(topic)  # "依据是哪条", right after an answer: the clause that answer rests on
-        return f"上面的答复依据{short_title(policy)}{label_and_title(basis)}。", basis
+        # …and the sentence of it that answered what was asked before (a caller wants the words, not a title)
+        before = " ".join(t.text for t in ctx.state.history[-3:-1])
+        quote = "".join(best_sentences(basis, before))
+        return f"上面的答复依据{short_title(policy)}{basis.label}：{quote}", basis
     if (ctx.action.items or ctx.state.last.named_items) and not _of_the_document(ctx, "interpreter"):
         return None  # "«item»需要通过哪个部门考核" is about the item, not about who interprets the policy
     if "interpreter" in topics and meta.interpreter:

@@ -9,7 +9,7 @@ from typing import Any
 from assistant.corpus import Clause
 from assistant.dialogue.answer import Answer, NoteLine
 from assistant.dialogue.answers.common import Context, note_lines, validity_clause, with_validity
-from assistant.dialogue.answers.lookup import best_sentences
+from assistant.dialogue.answers.quotes import best_sentences
 from assistant.rules.eligibility import STATUS_TEXT, check_eligibility
 
 _WORD = {"not_met": "不满足", "to_confirm": "需确认", "unknown": "待确认", "met": "已满足"}

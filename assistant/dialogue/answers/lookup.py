@@ -21,52 +21,9 @@ from assistant.dialogue.answers.common import (
     with_validity,
 )
 from assistant.dialogue.answers.document import metadata_answer
+from assistant.dialogue.answers.quotes import best_sentences
 from assistant.nlu.fact_years import resolve
 from assistant.nlu.genre import LookupTopic, load_genre
-
-_SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
-_BIGRAM_SKIP = set("的了和与及或是在对按为给有将可等")
-
-
-def _bigrams(text: str) -> set[str]:
-    chars = [c for c in text if "\u4e00" <= c <= "\u9fff" and c not in _BIGRAM_SKIP]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)} | set(chars)
-
-
-_MARKER = re.compile(r"^\s*(?:第[^条]{1,6}条|\d{1,3}[、.．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)])\s*")
-
-
-def _strip_marker(text: str) -> str:
-    return _MARKER.sub("", text, count=1)
-
-
-def best_sentences(clause: Clause, query: str, limit: int = 2) -> list[str]:
-    """The clause's sentences that best answer ``query`` (by shared characters), in document order."""
-    body = clause.text
-    first, _, rest = body.partition("\n")
-    if clause.kind in ("section", "subsection", "chapter") and rest:
-        body = rest
-    elif clause.heading and body.startswith(clause.heading.split(" ")[0]):
-        # "5、推广…" / "第三条 …": the marker is the label's business, not the answer's.
-        marker = clause.heading.split(" ")[0] if clause.kind == "article" else ""
-        body = body[len(marker):].lstrip() if marker else _strip_marker(body)
-    sentences = [s.strip() for s in _SENTENCE.findall(body) if s.strip()]
-    if not sentences:
-        return [body]
-    # The clause's own title said as a sentence ("«clause title»。") is the citation line's, not an answer.
-    said = [x for x in sentences if x.rstrip("。.；;") != clause.title]
-    sentences = said or sentences
-    q = _bigrams(query)
-    overlap = [len(q & _bigrams(x)) for x in sentences]
-    ranked = sorted(range(len(sentences)), key=lambda i: (-overlap[i], i))
-    best = overlap[ranked[0]]
-    # A second sentence only when it answers nearly as well as the first (no padding with the clause's title).
-    top = sorted(i for i in ranked[:limit] if overlap[i] >= 0.6 * best and (overlap[i] > 0 or i == ranked[0]))
-    chosen = [sentences[i] for i in top]
-    # A quote that stops inside a longer sentence says so ("…给予资助；" → "…给予资助……").
-    if chosen[-1].endswith(("；", ";")):
-        chosen[-1] = chosen[-1][:-1] + "……"
-    return chosen
 
 
 def _rule_clause(ctx: Context, topic: LookupTopic | None = None) -> Clause | None:
@@ -97,10 +54,12 @@ def _in_focus(ctx: Context) -> Clause | None:
     hits = [h for h in ctx.obs.hits[:3] if h.clause.policy_id == ctx.policy_id]
     if topic is None:
         return None
-    for hit in hits:
+    for rank, hit in enumerate(hits):
         if hit.clause.clause_id == topic:
             words = hit.scores.get("bm25", 0.0)
-            return hit.clause if words > 0 and all(h.scores.get("bm25", 0.0) <= words for h in hits) else None
+            # (a clause ranked below it may share more of the message's words — "按已投入还是计划投入算" names the
+            # clause's own 已投入 and another's 投入 — retrieval already weighed that)
+            return hit.clause if words > 0 and all(h.scores.get("bm25", 0.0) <= words for h in hits[:rank]) else None
     return None
 
 
