@@ -73,7 +73,24 @@ def item_by_its_clause(state: DialogueState, obs: Observation, policy_id: str, d
     the item whose clause the message's own words match decisively, rather than the menu."""
     if state.goal is not None and state.goal.policy_id == policy_id and state.goal.items:
         return ()
-    return _item_of(obs.decisive_hit(policy_id), policy_id, domain)
+    hit = obs.decisive_hit(policy_id)
+    if hit is None:
+        return ()
+    reading, terms = obs.parse.reading.lower(), getattr(hit, "matched_terms", ())
+    if not terms:
+        return _item_of(hit, policy_id, domain)  # (a retriever that does not say which words matched)
+    # the words said that set it apart from the runner-up
+    runner_up = next((h for h in obs.hits if h is not hit and h.clause.policy_id == policy_id), None)
+    others = set(getattr(runner_up, "matched_terms", ()))
+    own = [t for t in terms if t not in others]
+    if len(own) < 2 and not any(t in hit.clause.text for t in own):
+        # "…厂房两千多平，…能拿多少": one word, and not the clause's own (a word retrieval relates to it), tells no
+        # project of it ("学院建了«the clause's own word»平台" does)
+        return ()
+    trades = [m.span() for m in load_genre().trade.finditer(reading)]
+    if all(any(s <= reading.find(t.lower()) < e for s, e in trades) for t in own):
+        return ()  # "我们是做«the clause's words»的": the enterprise's trade, not a project it did — which item
+    return _item_of(hit, policy_id, domain)
 
 
 def _item_of(hit: Any, policy_id: str, domain: Domain) -> tuple[str, ...]:

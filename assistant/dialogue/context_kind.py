@@ -8,6 +8,7 @@ state and one parse.
 
 from __future__ import annotations
 
+from assistant.dialogue.bare_replies import answers_fact_request
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.kind_fallback import RUNNER_UP, asks_of_last_clause, settled_last
 from assistant.dialogue.list_elements import names_one_element
@@ -78,8 +79,13 @@ def reconsider(
     if req is None and kind in ("inform", "award", "eligibility", "followup", "vague") and keyword_search(parse):
         return "lookup"  # "«item» 企业数量 要求", "«item» 上级补助 配套": a search of the text, not a case to work out
     if req is not None and req.kind == "item" and kind == "lookup" and len(items) == 1 and not parse.topics \
-            and not parse.clause_refs and parse.scores.get("lookup", 0.0) < FORM_INTERRUPT:
-        return "inform"  # "«item»那个啊，还要我说什么？" to "which item?": the answer, said impatiently
+            and not parse.clause_refs and (parse.scores.get("lookup", 0.0) < FORM_INTERRUPT or not parse.asks):
+        # "«item»那个啊，还要我说什么？" to "which item?": the answer, said impatiently; "…好像是被认定成什么«item»了，
+        # 文件在老板那里": a story that asks nothing, however much it reads like the item's text
+        return "inform"
+    if req is not None and req.kind == "fact" and kind == "lookup" and not parse.topics and not parse.clause_refs \
+            and parse.scores.get("lookup", 0.0) < FORM_INTERRUPT and answers_fact_request(state, parse, domain):
+        return "inform"  # "…算下来是380万，另外厂房一万平方，不知道这些有没有用" to "投资多少？": the answer, with doubts
     opening = load_genre().follow_up_opening.match(parse.reading)
     if kind in ("eligibility", "lookup", "match", "vague", "inform") and items and goal is not None \
             and goal.kind == "award" and not parse.topics & {"original", "category"} and (
@@ -197,8 +203,12 @@ def reconsider(
     # "有没有可能不受那个补助上限的限制", "200万上限太少了，有没有办法不受这个标准限制": with no figure given before, the
     # rule on going past the ceiling, not a figure (after one, pressing for more gets the figure and that rule)
     past_cap = "beyond_cap" in parse.topics and not (goal is not None and goal.kind == "award" and goal.items)
+    # (a message that asks nothing and corrects or claims an amount — "看了下到账记录，给的不是100万，是300万" — states its
+    # case; "我不信只有500万，把原文给我看看" does not)
+    told = not parse.asks and bool(parse.amounts) and goal is not None \
+        and ("correction" in parse.acts or not no_fact_amount or any(m.denied for m in parse.facts_of(policy_id).money))
     if parse.topics & RULE_TOPICS and not claimed and (not parse.asks_amount or past_cap) and kind != "lookup" \
-            and not judged:
+            and not judged and not told:
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
         return "lookup"  # "«option»«item»一年评几个": a how-many question, even with an option named

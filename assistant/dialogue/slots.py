@@ -125,6 +125,10 @@ def _targets(
     adding = state.adding_to(policy_id, money)
     if adding and not m.claims and "correction" not in parse.acts:
         return adding[:1]  # "分几块，设备900万" … "软件和系统集成那块600万": the next piece
+    rejected = {o.yuan for o in parse.facts_of(policy_id).money if o.denied}
+    was = [n for n in money if isinstance(known.get(n), int) and known.get(n) in rejected]
+    if len(was) == 1 and not claimed and not m.other:
+        return was  # "«giver»给的不是100万，是300万": the fact whose value is the one rejected, not the last one given
     if ("correction" in parse.acts or bare) and not m.other:
         # "搞错了，是4000万" — or a bare amount right after a figure was given — corrects the amount given last
         # (never "总营收是5000万" said beside it: an amount named as something else).

@@ -134,6 +134,8 @@ class Genre:
     restated: re.Pattern[str]
     stated_figure: re.Pattern[str]
     other_figure: re.Pattern[str]
+    company_wide: re.Pattern[str]
+    trade: re.Pattern[str]
     rate_award: re.Pattern[str]
     result_words: re.Pattern[str]
     said_back: re.Pattern[str]

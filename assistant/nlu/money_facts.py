@@ -160,7 +160,9 @@ def read_money(
                     or genre.increment_lead.match(text, sentence))
         what_if = bool(genre.hypothetical.search(text, max(0, mention.start - 8), mention.start)
                        or genre.what_if_sentence.match(text[sentence : mention.start]))
-        other = not claims and bool(genre.other_figure.search(text, max(start, mention.start - 8), mention.start))
+        wide = bool(genre.company_wide.search(text[start : mention.start]))
+        claims = {} if wide else claims  # "公司整体一年研发投入是三千多万": the company's, not the project's
+        other = wide or not claims and bool(genre.other_figure.search(text, max(start, mention.start - 8), mention.start))
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if, other))
     return tuple(_restated(text, _total_after_adding(text, out, genre), genre))
 

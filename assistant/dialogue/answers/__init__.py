@@ -11,6 +11,7 @@ from collections.abc import Callable
 from assistant.dialogue.answer import Answer
 from assistant.dialogue.answers.award import answer_award, ask_fact, ask_item
 from assistant.dialogue.answers.common import Context
+from assistant.dialogue.answers.document import validity_aside
 from assistant.dialogue.answers.eligibility import answer_eligibility
 from assistant.dialogue.answers.lookup import answer_lookup, not_in_text
 from assistant.dialogue.answers.match import answer_match
@@ -40,6 +41,10 @@ def carry_out(ctx: Context) -> tuple[Answer, Action]:
     """The answer to the chosen action; a look-up that finds nothing becomes a clarification or a refusal."""
     answer = ANSWERERS[ctx.action.kind](ctx)
     if answer is not None:
+        aside = validity_aside(ctx) if answer.intent in ("award", "eligibility") else None
+        if aside is not None and aside[1] not in answer.citations:
+            answer.details.insert(0, aside[0])  # the message's second question, answered beside the first
+            answer.citations.append(aside[1])
         return answer, ctx.action
     parse = ctx.obs.parse
     domain_words = parse.money_words or parse.items or parse.policy_names or parse.clause_refs

@@ -78,6 +78,18 @@ def _subject_elsewhere(ctx: Context, clause: Clause, topic: LookupTopic) -> bool
     )
 
 
+def validity_aside(ctx: Context) -> tuple[str, str] | None:
+    """The validity sentence said beside a figure or a verdict when the same message asks it too ("…能资助多少？另外
+    这个政策什么时候到期"), while the policy is in force (out of force, the answer's notice already says it)."""
+    if not ctx.in_force or not ctx.obs.parse.topics & {"validity", "validity_yes_no"}:
+        return None
+    found = _validity_answer(ctx)
+    if found is None:
+        return None
+    text, clause = found
+    return text.removeprefix("是，").removeprefix("否，"), clause.clause_id
+
+
 def _of_the_document(ctx: Context, topic: LookupTopic) -> bool:
     """The sentence that asks ``topic`` asks it of the document ("这个政策最后是由哪个部门负责解释的？"), naming no
     item, though an item was named elsewhere in the message ("他们说服务商那条要服务够多少家…")."""
