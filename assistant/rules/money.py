@@ -90,6 +90,8 @@ def _mixed_numeral(m: re.Match[str]) -> str:
 
 def _chat_spelling(s: str) -> str:
     """"700w" → "700万", "1.2kw" → "1.2千万"; "七百来万" → "七百万" (see _MENTION_RE)."""
+    s = re.sub(r"^(\d+)个半亿", r"\1.5亿", s).replace("个半亿", "亿五千万")  # "一个半亿": 1.5亿
+    s = re.sub("个[多来余]亿", "亿", s)  # "一个多亿": read at its lower end, as "七百来万"
     s = _APPROX_BEFORE_MAGNITUDE.sub("", s).replace("个亿", "亿")
     s = re.sub(r"^(\d)([百千])(\d{1,3})(?![\d十百千])", _mixed_numeral, s)  # "3百50万" = 350万
     s = re.sub(r"(?<=\d)(?:kw|Kw|KW)", "千万", s)

@@ -34,7 +34,7 @@ _MENTION_RE = re.compile(
     # ("归在哪一块", "这一块": a part, not 1元)
     rf"|(?!(?<=[哪这那每])一块)(?P<c>[{CN_DIGITS}][{CN_DIGITS}百千万亿佰仟点]*(?:{_APPROX}{_WAN_W}{_CUR}?|{_CUR}))"
     rf"|(?P<y>[¥￥]\s*(?:{_NUM})(?:\s*[万亿])?)"
-    rf"|(?P<g>[一二两三四五六七八九十\d]+个亿)"
+    rf"|(?P<g>[一二两三四五六七八九十\d]+个(?:[多来余半])?亿)"  # "一个多亿", "一个半亿": spoken hundred-millions
     rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.])(?<!\d,)\d+(?:\.\d+)?\s*(?:million|billion|mn|(?-i:M)(?!带宽|宽带|光纤|专线|网|内存|存储))(?![a-zA-Z])"
     rf"(?:\s*(?:yuan|RMB|CNY|rmb))?)"
     # "RMB 800k" ("800k RMB" is group a): an English k is money only with a currency word beside it ("500k" is not).
