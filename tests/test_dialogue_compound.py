@@ -76,3 +76,12 @@ def test_validity_asked_beside_a_figure_is_answered_too(assistant: Assistant):
     assert "有效期至2025年12月31日" in reply.answer and "仍在有效期内" in reply.answer
     (plain,) = talk(assistant, "市级标杆项目已投入1600万，区里能资助多少？", as_of=date(2025, 9, 12))
     assert "16" not in plain.citation_ids  # not asked: not said
+
+
+def test_a_shared_word_gives_way_to_the_item_the_rest_of_the_message_describes(assistant: Assistant):
+    """"数字化改造" is one item's alias and another's clause's words: done for others for a fee, the service
+    provider's item; done in one's own plant, the alias's item."""
+    (provider,) = talk(assistant, "我们是做软件的小公司，专门帮嘉定的制造厂做数字化改造、上设备联网系统，收服务费的，这种区里能补多少？")
+    assert provider.citation_ids[:1] == ["7"]
+    (own,) = talk(assistant, "我们厂去年做了数字化改造，投了300万，能补多少")
+    assert own.citation_ids[:1] == ["1"] and own.amount_yuan == 900_000

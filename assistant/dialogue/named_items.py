@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.implied import items_from_facts
 from assistant.dialogue.list_elements import item_aliases
+from assistant.dialogue.state import Observation
 from assistant.nlu import Parse
 from assistant.nlu.entities import ItemMention
 from assistant.nlu.genre import load_genre
@@ -87,3 +88,28 @@ def strongly_named(parse: Parse, policy_id: str, items: tuple[str, ...], refs: S
     by_ref = {domain.item_by_clause(policy_id, c) for c in refs}
     strong = {m.item_id for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED}
     return bool(items) and all(i in strong or i in by_ref for i in items)
+
+
+#: A shared word's item gives way when retrieval ranks another item's clause first, matching the message's words
+#: at least this many times better (lexically) than the word's own item's clause.
+SHARED_WORD_OVERRULED = 1.5
+
+
+def weak_item_overruled(obs: Observation, policy_id: str, items: tuple[str, ...], refs: Sequence[str],
+                        domain: Domain) -> tuple[str, ...]:
+    """"专门帮制造厂做«a shared word»，收服务费的": one item named only by a word another item's clause shares, in a
+    message whose other words retrieval clearly puts under that other item — that item, not the word's."""
+    if len(items) != 1 or refs or not obs.answerable or not obs.hits \
+            or strongly_named(obs.parse, policy_id, items, refs, domain):
+        return items
+    spans = obs.parse.spans
+    if any(sp.start <= m.start < sp.end for m in obs.parse.items_of(policy_id) if m.item_id == items[0] for sp in spans):
+        return items  # weak only because said inside a claim or an injection ("你刚才说«item»上限是500万"): still named
+    top = obs.hits[0]
+    other = domain.item_by_clause(policy_id, top.clause.clause_id) if top.clause.policy_id == policy_id else None
+    if other is None or other == items[0]:
+        return items
+    own_clauses = domain.item_clauses(policy_id, items)
+    own = max((h.scores.get("bm25", 0.0) for h in obs.hits if h.clause.clause_id in own_clauses
+               and h.clause.policy_id == policy_id), default=0.0)
+    return (other,) if top.scores.get("bm25", 0.0) >= SHARED_WORD_OVERRULED * own else items

@@ -34,7 +34,7 @@ from assistant.dialogue.implied import (
 )
 from assistant.dialogue.list_elements import drop_failing_elements, element_words
 from assistant.dialogue.marginal import new_element_alone
-from assistant.dialogue.named_items import ITEM_NAMED, named_items, strongly_named
+from assistant.dialogue.named_items import ITEM_NAMED, named_items, strongly_named, weak_item_overruled
 from assistant.dialogue.policy_choice import choose_policy
 from assistant.dialogue.projects import (
     label_projects,
@@ -135,7 +135,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     wrong = None
     if (right := misnumbered(obs, policy_id, refs, domain, state.recent[-1:])) is not None:
         wrong, refs, kind = refs[0], (right,), "lookup"  # "他说«item»补助在第9条，帮我核一下": its clause, not 第9条
-    items = named_items(parse, policy_id, refs, domain)
+    items = weak_item_overruled(obs, policy_id, named_items(parse, policy_id, refs, domain), refs, domain)
     lab = labels.read(state.labels.get(policy_id, {}), parse, policy_id, items, domain)
     items, by_label, here = lab.items, lab.by_label, lab.here
     if by_label and kind in ("vague", "chitchat", "inform") and not parse.states_facts(policy_id):
