@@ -85,3 +85,9 @@ def test_a_shared_word_gives_way_to_the_item_the_rest_of_the_message_describes(a
     assert provider.citation_ids[:1] == ["7"]
     (own,) = talk(assistant, "我们厂去年做了数字化改造，投了300万，能补多少")
     assert own.citation_ids[:1] == ["1"] and own.amount_yuan == 900_000
+
+
+def test_a_second_amount_said_as_more_of_the_same_adds_to_the_first(assistant: Assistant):
+    (reply,) = talk(assistant, "我们区级标杆项目，2024年投了280万，2025年又投了150万，到现在已投入就这些，能补多少？")
+    assert reply.amount_yuan == 1_290_000  # (280万 + 150万) × 30%
+

@@ -242,7 +242,8 @@ def fill_slots(
                 score = m.claims.get(name, 0.0)
                 # The pieces of an amount add up: in one message said to be in pieces, or after one.
                 piece = in_pieces or name in pieces
-                if name not in values or score > best.get(name, -1.0) or piece:
+                # ("2024年投了280万，2025年又投了150万": the second adds to the first, whichever is claimed more surely)
+                if name not in values or score > best.get(name, -1.0) or piece or m.adds:
                     if name in values:
                         before_value = values[name] if piece or m.adds else None
                     else:  # "如果明年再投500万呢": added to the amount given, not in its place
