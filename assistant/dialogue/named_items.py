@@ -17,7 +17,7 @@ from assistant.dialogue.state import Observation
 from assistant.nlu import Parse
 from assistant.nlu.entities import ItemMention
 from assistant.nlu.genre import load_genre
-from assistant.nlu.spans import CLAUSE_END, occurrences
+from assistant.nlu.spans import CLAUSE_END, in_spans, occurrences
 
 #: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
 #: names its item only when nothing else in the message points to one.
@@ -57,7 +57,7 @@ def named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Domai
         mentions = affirmed  # "没拿«item»牌子，只是«other item»通过了": the item denied is not the topic
     if parse.empty_after_spans:  # named only inside an injection: still the topic
         return tuple(m.item_id for m in mentions)
-    outside = [m for m in mentions if not any(sp.start <= m.start < sp.end for sp in parse.spans)]
+    outside = [m for m in mentions if not in_spans(m.start, parse.spans)]
     if not outside and mentions and parse.spans:
         # Named only inside a claim ("你之前说«item»能给200万，是这样吗"): that item is still the topic.
         return tuple(m.item_id for m in mentions)
@@ -102,8 +102,7 @@ def weak_item_overruled(obs: Observation, policy_id: str, items: tuple[str, ...]
     if len(items) != 1 or refs or not obs.answerable or not obs.hits \
             or strongly_named(obs.parse, policy_id, items, refs, domain):
         return items
-    spans = obs.parse.spans
-    if any(sp.start <= m.start < sp.end for m in obs.parse.items_of(policy_id) if m.item_id == items[0] for sp in spans):
+    if any(in_spans(m.start, obs.parse.spans) for m in obs.parse.items_of(policy_id) if m.item_id == items[0]):
         return items  # weak only because said inside a claim or an injection ("你刚才说«item»上限是500万"): still named
     top = obs.hits[0]
     other = domain.item_by_clause(policy_id, top.clause.clause_id) if top.clause.policy_id == policy_id else None
