@@ -92,6 +92,10 @@ def test_every_quote_is_the_clauses_own_words(pair: tuple[PolicyRules, Policy]) 
     for note in rules.notes:
         if note.quote:
             check(note.clause, note.quote)
+    for name, spec in rules.facts.items():
+        if spec.in_region:  # the words that limit a fact to the region are those of a clause that reads it
+            texts = [_norm(policy.clause(i.clause).text) for i in rules.items if name in i.fact_names]
+            assert any(_norm(spec.in_region) in t for t in texts), (name, spec.in_region)
 
 
 def test_every_fact_is_declared_once_and_used(pair: tuple[PolicyRules, Policy]) -> None:

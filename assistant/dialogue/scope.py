@@ -14,11 +14,18 @@ from assistant.nlu.spans import CLAUSE_END, occurrences
 
 
 def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
-    """"峰会是在苏州办的", "税务登记在闵行": a place given as a fact about the applicant, not the topic."""
-    return any(
+    """"峰会是在苏州办的", "税务登记在闵行": a place given as a fact about the applicant, not the topic; "这500万里
+    有300万是给太仓客户做的": where an amount was spent, no word of support in its clause."""
+    if any(
         (spec := policy.facts.get(name)) is not None and spec.type == "bool" and policy.region and policy.region in spec.label
         for policy in domain.catalog for name in parse.facts_of(policy.policy_id).values
-    )
+    ):
+        return True
+    # (not "青浦区的«item»项目投了500万能补多少": that place's own figure asked)
+    genre = load_genre()
+    spent = tuple(p.place for p in parse.amount_places.values() if p.outside)
+    return bool(spent) and not any(genre.support_words.search(c) or genre.amount_question.search(c)
+                                   for c in _place_clauses(parse, spent))
 
 
 def _a_stated_fact(word: str, parse: Parse, domain: Domain) -> bool:

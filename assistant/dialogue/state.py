@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any, Literal
 
 from assistant.nlu import Parse
+from assistant.rules.trace import TraceStep
 
 GoalKind = Literal["award", "eligibility", "match"]
 RequestKind = Literal["fact", "item", "policy"]
@@ -146,6 +147,9 @@ class TurnNotes:
     named_items: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
     """Elements of a list this message took out ("第三项不满足“«condition»”，不计入"), for the answer."""
+    left_out: tuple[TraceStep, ...] = ()
+    """Amounts this message said of another place, left out of a base limited to the region (steps of the working:
+    they carry the user's figure, as the calculator's steps do)."""
     resumed: bool = False
     """This message picked the policy of a question put on hold; that question is what gets answered."""
     topics: frozenset[str] = frozenset()

@@ -44,6 +44,7 @@ from assistant.dialogue.projects import (
     split_projects,
     turn_to_label,
 )
+from assistant.dialogue.region_amounts import in_region_only
 from assistant.dialogue.scope import out_of_scope, place_is_a_fact, scheme_pressed
 from assistant.dialogue.slots import fill_slots
 from assistant.dialogue.state import DialogueState, Goal, Observation, Request, Turn, TurnKind, TurnNotes
@@ -200,6 +201,11 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         pieces = {n: tuple(y for m in given for y in m.pieces) for n in base_name}
         words = {n: tuple(w for m in given for w in part_words(parse.reading, m, load_genre())) for n in base_name}
         filled = replace(filled, state=filled.state.with_slots(policy_id, parts, turn, parts=pieces, part_words=words))
+    # "其中给昆山客户做的140万": another place's amount is no part of a fact the clause limits to its region
+    region = in_region_only(base.profile(policy_id), filled.state.profile(policy_id), parse, policy_id,
+                            goal.items if goal else (), domain)
+    if region.values:
+        filled = replace(filled, state=filled.state.with_slots(policy_id, region.values, turn))
     filled = replace(filled, state=split_by_year(filled.state, parse, policy_id, goal, turn, domain))
     if len(here) > 1 and len(set(here.values())) == 1:  # "甲厂…400万，乙厂…900万": a project per label, same items
         filled = replace(filled, state=label_projects(filled.state, parse, policy_id, goal, turn, domain,
@@ -244,6 +250,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         misnumbered=wrong,
         named_items=items,
         dropped=drop.notes,
+        left_out=region.left_out,
         view=tuple(drop.values.items()) if drop.view else (),
         # "第1到4条属于哪一块" … "那第5条呢": the same question of the text, of another clause
         topics=frozenset(parse.topics) or (state.last.topics & {"category", "original"}

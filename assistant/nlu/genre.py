@@ -43,6 +43,7 @@ class Genre:
     english_places: Mapping[str, str]
     registration_words: tuple[str, ...]
     elsewhere: tuple[str, ...]
+    home: tuple[str, ...]
     other_schemes: tuple[str, ...]
     other_scheme_patterns: tuple[re.Pattern[str], ...]
     off_topic: tuple[str, ...]
@@ -252,6 +253,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             english_places=dict(places.get("en") or {}),
             registration_words=_words(places, "registration_words"),
             elsewhere=_words(places, "elsewhere"),
+            home=_words(places, "home"),
             other_schemes=_words(data, "other_schemes"),
             other_scheme_patterns=tuple(
                 _compile(p, f"other_scheme_patterns[{n}]") for n, p in enumerate(data.get("other_scheme_patterns") or [])

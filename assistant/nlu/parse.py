@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Protocol
 
+from assistant.nlu.amount_mentions import AmountPlace, amount_places, summed, without_superseded
 from assistant.nlu.entities import (
     ClauseRef,
     ItemMention,
@@ -102,6 +103,8 @@ class Parse:
     it gives an amount."""
     share: Fraction | None = None
     """The share of the amount this message gives that counts ("总花费300万，审计只确认了其中60%" → 3/5)."""
+    amount_places: Mapping[int, AmountPlace] = field(default_factory=dict)
+    """Amount start → the place it is said of ("给昆山客户做的140万")."""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -194,11 +197,13 @@ class NLU:
         found = tuple(m for m in every if not in_spans(m.start, spans))
         said_to_us = [s for s in spans if s.kind == "attribution"]
         attributed = [m.yuan for m in every if in_spans(m.start, said_to_us)]
-        amounts = _summed(text, _without_superseded(text, found, genre), genre)
+        amounts = summed(text, without_superseded(text, found, genre), genre)
         places = tuple(find_places(reading, genre))
         covered = {p for v in self.catalog for p in (v.region, v.region_short) if p}
         elsewhere = [p.name for p in places if not any(p.name in c or c in p.name for c in covered)]
         elsewhere += [w for w in genre.elsewhere if w in reading]
+        parents = {v.region_parent for v in self.catalog if v.region_parent}
+        outside = [p for p in elsewhere if not any(p in x for x in parents)]
         facts = {
             v.policy_id: read_facts(reading, amounts, v, genre, spans=spans, other_places=elsewhere,
                                     attributed=attributed)
@@ -218,6 +223,7 @@ class NLU:
             policy_names=find_policy_names(reading, self.catalog),
             options=tuple(o for o in find_options(reading, self.catalog, genre)),
             amounts=amounts,
+            amount_places=amount_places(reading, amounts, outside, [*sorted(covered), *genre.home]),
             facts=facts,
             spans=spans,
             acts=frozenset(a for a in ACTS if genre.act(a, reading.strip())),
@@ -276,26 +282,3 @@ def _clauses(text: str) -> list[tuple[int, int]]:
         start = m.end()
     out.append((start, len(text)))
     return [(s, e) for s, e in out if text[s:e].strip()]
-
-
-def _summed(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tuple[AmountMention, ...]:
-    """Amounts said as a sum ("设备350万加软件180万", "400万+250万"): one amount, their total."""
-    out: list[AmountMention] = []
-    for m in amounts:
-        last = out[-1] if out else None
-        if last is not None and genre.adds_up.match(text[last.end : m.start]):
-            out[-1] = AmountMention(last.start, m.end, text[last.start : m.end], last.yuan + m.yuan,
-                                    (*last.pieces, *m.pieces))
-        else:
-            out.append(m)
-    return tuple(out)
-
-
-def _without_superseded(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tuple[AmountMention, ...]:
-    """Drop a rough amount that a precise one after it replaces ("三百多万吧，具体是三百二十万" → 320万)."""
-    for i, m in enumerate(amounts):
-        if i and genre.refines.search(text[max(0, m.start - 8) : m.start]):
-            rough = {j for j in range(i) if genre.approximate.search(
-                text[max(0, amounts[j].start - 4) : amounts[j].end + 3])}
-            return tuple(a for j, a in enumerate(amounts) if j not in rough)
-    return amounts

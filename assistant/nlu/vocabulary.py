@@ -70,6 +70,8 @@ class PolicyVocab:
     examples: Mapping[str, tuple[str, ...]]
     """Intent → this policy's own training sentences (nlu.yaml)."""
     has_rules: bool
+    region_parent: str = ""
+    """The region the policy's region lies in (上海市): a place no amount is said to be outside of."""
 
     def item(self, item_id: str) -> ItemVocab:
         return next(i for i in self.items if i.item_id == item_id)
@@ -178,6 +180,7 @@ def policy_vocab(policy: Policy, rules: Any | None, folder: Path) -> PolicyVocab
         short_title=short,
         region=region,
         region_short=region[:-1] if len(region) > 2 and region[-1] in "区县市" else region,
+        region_parent=meta.region_parent or "",
         issuer=meta.issuer,
         names=names,
         items=tuple(items),

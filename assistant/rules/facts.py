@@ -46,6 +46,10 @@ class FactSpec(Model):
     year_offset: int | None = None
     """A yes/no fact true only of a year relative to the application year (第14条 申报当年的上一年度: -1): said of
     another year, it is not this fact."""
+    in_region: str = ""
+    """The clause's words that limit this fact to the policy's own region (第7条 "为区内制造业企业提供"): an amount
+    the user says of another place is no part of a money fact, and fails a yes/no fact for the list element it is
+    said of ("另一场在青浦，审计确认70万")."""
 
     @field_validator("name")
     @classmethod

@@ -88,14 +88,16 @@ def answer_award(ctx: Context) -> Answer:
         head = f"同一项目只取高者：按{ctx.named(labels)}，最高可获资助{format_yuan(total)}。"
     else:
         head = f"按{ctx.named(labels)}合计，最高可获资助{format_yuan(total)}。"
-    steps = [*ctx.state.last.dropped, *(s.description for r in results for s in r.trace if s.step != "result")]
+    left = [s for s in ctx.state.last.left_out if s.clause in {r.clause for r in results}]
+    steps = [*ctx.state.last.dropped, *(s.description for s in left),
+             *(s.description for r in results for s in r.trace if s.step != "result")]
     steps += [s.description for s in combined.trace]
     citations = [r.clause for r in results] + [s.clause for s in combined.trace]
     validity, citations = with_validity(ctx, list(dict.fromkeys(citations)))
     return _with_rule(ctx, Answer(
         "award", head, ctx.policy_id, steps=steps, notes=_notes(ctx, results), validity=validity,
         citations=citations, citation_line=ctx.citation(citations), amount_yuan=combined.total_yuan,
-        trace=[s for r in results for s in r.trace] + list(combined.trace), items=items,
+        trace=left + [s for r in results for s in r.trace] + list(combined.trace), items=items,
     ))
 
 
@@ -145,13 +147,15 @@ def _single(ctx: Context, result: Any) -> Answer:
         head = f"按{ctx.named(label)}测算，本项可获资助为{format_yuan(0)}。"
     else:
         head = f"按{ctx.named(label)}，{_verb(result)}{format_yuan(amount)}。"
-    steps = [*ctx.state.last.dropped, *(s.description for s in result.trace if s.step != "result")]
+    left = [s for s in ctx.state.last.left_out if s.clause == result.clause]
+    steps = [*ctx.state.last.dropped, *(s.description for s in left),
+             *(s.description for s in result.trace if s.step != "result")]
     citations = list(dict.fromkeys([result.clause, *[s.clause for s in result.trace]]))
     validity, citations = with_validity(ctx, citations)
     return Answer(
         "award", head, ctx.policy_id, steps=steps, conditions=conditions, notes=_notes(ctx, [result]),
         validity=validity, citations=citations, citation_line=ctx.citation(citations),
-        amount_yuan=result.amount_yuan, trace=list(result.trace), items=[result.item_id],
+        amount_yuan=result.amount_yuan, trace=[*left, *result.trace], items=[result.item_id],
     )
 
 
