@@ -138,3 +138,10 @@ def test_operating_elsewhere_judged_when_the_section_is_named(assistant: Assista
     assert reply.intent == "eligibility" and reply.answer.startswith("不符合") and "一" in reply.citation_ids
     (quoted,) = talk(assistant, "支持对象是怎么规定的？")
     assert quoted.intent == "lookup"
+
+
+def test_the_rest_of_the_planned_investment_spent_adds_to_what_is_invested(assistant: Assistant):
+    """"把剩下的500万也投完了再申报": the rest of the plan added to what is already invested, not in its place."""
+    *_, done = talk(assistant, "区级工业互联网标杆示范项目，计划总投资900万，目前已经投了400万，能补多少？",
+                    "那如果年底前把剩下的500万也投完了再申报呢？")
+    assert done.intent == "award" and done.amount_yuan == 2_000_000  # (400万 + 500万) × 30% = 270万 > 区级 200万
