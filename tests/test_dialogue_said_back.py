@@ -75,3 +75,20 @@ def test_an_item_picked_by_name_from_what_can_be_claimed_gets_its_figure(assista
 def test_the_requirements_of_the_applicant_are_who_may_apply(assistant: Assistant):
     (reply,) = talk(assistant, "嘉定这个专项对申报企业有什么要求？")
     assert reply.intent == "lookup" and reply.citations[0].clause_id == "一"
+
+
+def test_the_figure_said_back_with_a_doubt_of_its_own_is_not_a_fact(assistant: Assistant):
+    """"那按规定就是90万，没得商量？", "也就是说三百六十万封顶？": the figure just given said back, with a clause or a word
+    that asks us to confirm it — the base does not become that figure."""
+    *_, back = talk(assistant, "区级标杆项目，投入300万，能补多少？", "那按规定就是90万，没得商量？")
+    assert back.intent == "award" and back.amount_yuan == 900_000  # 300万 × 30%, not 90万 × 30%
+    *_, capped = talk(assistant, "大院大所合作建的工业互联网平台，平台建设投入1200万，不含土建，能补多少？",
+                      "也就是说三百六十万封顶？")
+    assert capped.amount_yuan == 3_600_000  # 1200万 × 30%
+
+
+def test_a_figure_pushed_back_on_is_given_again(assistant: Assistant):
+    """"才20万？…能不能多奖点？" after a fixed award: the same figure again, not a verdict on eligibility."""
+    *_, again = talk(assistant, "我们是工业互联网企业，今年首次达到规模以上并纳入统计，奖多少？",
+                     "才20万？我们营收翻倍了，能不能多奖点？")
+    assert again.intent == "award" and again.amount_yuan == 200_000 and again.citation_ids[:1] == ["4"]

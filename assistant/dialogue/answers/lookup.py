@@ -24,6 +24,7 @@ from assistant.dialogue.answers.document import metadata_answer
 from assistant.dialogue.answers.quotes import best_sentences
 from assistant.nlu.fact_years import resolve
 from assistant.nlu.genre import LookupTopic, load_genre
+from assistant.rules.money_text import find_amounts
 
 
 def _rule_clause(ctx: Context, topic: LookupTopic | None = None) -> Clause | None:
@@ -63,6 +64,19 @@ def _in_focus(ctx: Context) -> Clause | None:
     return None
 
 
+def _quoting(ctx: Context, items: tuple[str, ...]) -> Clause | None:
+    """The clause of the conversation's item whose text says an amount the message quotes (a figure of the text
+    asked about, not a fact of the case)."""
+    quoted = {m.yuan for m in ctx.obs.parse.amounts}
+    if not quoted or ctx.rules is None:
+        return None
+    for item in items:
+        clause = ctx.policy.clause(ctx.rules.item(item).clause)
+        if quoted & {m.yuan for m in find_amounts(clause.text)}:
+            return clause
+    return None
+
+
 def _chosen(ctx: Context) -> list[Clause]:
     policy, parse = ctx.policy, ctx.obs.parse
     notes = ctx.state.last
@@ -99,6 +113,13 @@ def _chosen(ctx: Context) -> list[Clause]:
         # "这个项目是区政府批准的重大项目，能不能突破上限": the clause the stated situation turns on (一事一议),
         # not the item the conversation is about.
         return [policy.clause(noted[0])]
+    about = goal.items if goal is not None and goal.items else ctx.state.recent[-1:]
+    # ("封顶1000万太少了，能不能一事一议": a rule's own words name another clause outright)
+    rule_named = decisive is not None and rules is not None \
+        and decisive.clause.clause_id not in {i.clause for i in rules.items}
+    if rules is not None and about and not named_here and not rule_named \
+            and (quoted := _quoting(ctx, about)) is not None:
+        return [quoted]  # "200万上限写在哪一条？" after «item»'s figure: the item's clause that says that figure
     if (focus := _in_focus(ctx)) is not None and not named_here:
         # "考核是哪个部门负责的" after «item»'s figure: the clause in focus matches the message's words as well as
         # any clause retrieval ranks above it — a follow-up about it, not about a clause that merely ranks first
@@ -127,7 +148,6 @@ def _chosen(ctx: Context) -> list[Clause]:
         # "«rule»是什么意思" … "那谁来批准": more about the same clause — unless the message's own words point
         # decisively at another ("上位文件有哪些" … "那要是出了新政策呢": the clause on new policies).
         return [policy.clause(topic)]
-    about = goal.items if goal is not None and goal.items else ctx.state.recent[-1:]
     if rules is not None and about and not named_here and decisive is None \
             and load_genre().asks_conditions.search(parse.reading):
         # "需要什么条件？" after «item»'s figure: its conditions, not a clause that happens to say 条件

@@ -1,0 +1,33 @@
+"""Users who push back and doubt: the clause behind a figure asked for by the figure ("200万上限写在哪一条？"), a
+rumour that the policy stopped ("听园区的人说上个月就停了，你确定？"), and asking to be told straight.
+
+The real reader and retrieval (``assistant``): which clause answers depends on both.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.dialogue import Assistant
+
+
+def talk(a: Assistant, *turns: str, as_of: date = date(2025, 10, 16)):
+    chat = a.new_conversation(as_of)
+    return [chat.ask(t) for t in turns]
+
+
+def test_the_clause_of_a_figure_quoted_is_the_items_clause_that_says_it(assistant: Assistant):
+    _, where = talk(assistant, "智能工厂授牌，投资1000万，能补多少？", "200万上限写在哪一条？")
+    assert where.intent == "lookup" and where.citation_ids[:1] == ["1"]  # not another clause that says 上限
+
+
+def test_a_rumour_that_the_policy_stopped_is_a_question_of_its_validity(assistant: Assistant):
+    _, doubt = talk(assistant, "这个政策现在还有效吗？", "我听园区的人说上个月就停了，你确定？", as_of=date(2025, 11, 20))
+    assert doubt.intent == "lookup" and doubt.citation_ids == ["16"] and "2025年12月31日" in doubt.answer
+
+
+def test_asking_to_be_told_straight_is_answered_not_ignored(assistant: Assistant):
+    *_, told = talk(assistant, "我们建成了二级节点，已经投入运营，区里给多少？", "你就直接告诉我这个政策的有效期到哪天",
+                    as_of=date(2026, 11, 28))
+    assert told.intent == "lookup" and told.citation_ids == ["16"] and "2025年12月31日" in told.answer
+    assert "已被忽略" not in told.answer
