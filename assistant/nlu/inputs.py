@@ -55,12 +55,18 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
+#: Digits of one amount typed with stray spaces: a lone digit and the rest before 万 ("6 00万", "2 800万"), or
+#: thousands grouped by spaces before 元 ("2 500 000 元") — not two amounts side by side ("投1200 市里补了200",
+#: "审计分别80 150万").
+_SPACED_DIGITS = re.compile(r"(?<![\d.])(?<!\d )\d (?:\d{2,3})(?=\s*(?:万|亿|w|W))|(?<![\d.])\d{1,3}(?: \d{3})+(?=\s*(?:元|块))")
+
+
 def normalise(text: str) -> str:
-    """NFKC, traditional → simplified characters and Taiwan / Hong Kong words → mainland words (genre data), no
-    control characters, single spaces."""
+    """NFKC, traditional → simplified characters, Taiwan / Hong Kong words → mainland words and common typing
+    slips → the words meant (genre data), no control characters, single spaces, no spaces inside an amount."""
     text = load_genre().mainland(_t2s().convert(unicodedata.normalize("NFKC", text or "")))
-    text = _CONTROL.sub("", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", _CONTROL.sub("", text)).strip()
+    return _SPACED_DIGITS.sub(lambda m: m.group(0).replace(" ", ""), text)
 
 
 def check_input(text: str | None, max_chars: int, examples: Sequence[str] = ()) -> CheckedInput:
