@@ -67,7 +67,7 @@ def in_region_only(before: Mapping[str, Any], after: Mapping[str, Any], parse: P
             notes += [_left_out(places[m.mention.start], m.yuan, item.clause, label, quote, each.element)
                       for m in left]
             if home:
-                values[limited[0]] = True  # every event kept was said to be held in the region
+                values[limited[0]] = True  # every element kept was said to be in the region itself
     return InRegion(values, tuple(notes))
 
 
