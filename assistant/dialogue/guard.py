@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from assistant.corpus.model import PolicyMeta
 from assistant.errors import GroundingError
@@ -29,8 +30,12 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def _figures(text: str) -> tuple[set[int], set[Decimal], list[tuple[str, Decimal, str]]]:
-    """Money values (yuan), all plain numbers, and the answer-facing list of (kind, value, spelling)."""
+@lru_cache(maxsize=4096)
+def _figures(text: str) -> tuple[frozenset[int], frozenset[Decimal], tuple[tuple[str, Decimal, str], ...]]:
+    """Money values (yuan), all plain numbers, and the answer-facing list of (kind, value, spelling).
+
+    Cached: the evidence is mostly the same few clause texts, read again for every answer.
+    """
     text = _nfkc(text)
     money: set[int] = set()
     spans: list[tuple[int, int]] = []
@@ -54,7 +59,7 @@ def _figures(text: str) -> tuple[set[int], set[Decimal], list[tuple[str, Decimal
         if not inside:
             kind = "percent" if _PERCENT_AFTER.match(text[m.end():]) else "number"
             found.append((kind, value.normalize(), m.group(0)))
-    return money, numbers, found
+    return frozenset(money), frozenset(numbers), tuple(found)
 
 
 def metadata_texts(meta: PolicyMeta) -> list[str]:

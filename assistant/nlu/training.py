@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 TRAINING_FILE = Path(__file__).with_name("training.yaml")
 #: Bump when the features or the generator change, so cached readers are retrained.
-READER_VERSION = "5"
+READER_VERSION = "6"
 #: Samples drawn per template that has placeholders.
 SAMPLES_PER_TEMPLATE = 4
 _PLACEHOLDER = re.compile(r"\{(item|money|option|clause|place|fact)\}")

@@ -43,9 +43,12 @@ class PolicyRules:
     items: tuple[Item, ...]
     _items: dict[str, Item] = field(default_factory=dict, init=False, repr=False, compare=False)
     _resolve: Any = field(default=None, repr=False, compare=False)
+    _facts: dict[str, FactSpec] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _amount_facts: dict[str, list[FactSpec]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._items.update({i.id: i for i in self.items})
+        self._facts.update({f.name: f for f in self.data.facts})
 
     # -- identity ---------------------------------------------------------------------------------------
 
@@ -59,8 +62,8 @@ class PolicyRules:
 
     @property
     def facts(self) -> dict[str, FactSpec]:
-        """Every fact of the policy, by name, in declaration order (the asking order)."""
-        return {f.name: f for f in self.data.facts}
+        """Every fact of the policy, by name, in declaration order (the asking order). Read-only."""
+        return self._facts
 
     @property
     def condition_groups(self) -> tuple[ConditionGroup, ...]:
@@ -136,8 +139,14 @@ class PolicyRules:
 
     def amount_facts(self, item_id: str) -> list[FactSpec]:
         """Facts the figure depends on: the item's own (required first, in declaration order), then those of
-        cross-item rules and award notes (e.g. other support, 一事一议)."""
+        cross-item rules and award notes (e.g. other support, 一事一议). Worked out once per item (the rules
+        are frozen); callers get a copy."""
         item = self.item(item_id)
+        if item.id not in self._amount_facts:
+            self._amount_facts[item.id] = self._amount_facts_of(item)
+        return list(self._amount_facts[item.id])
+
+    def _amount_facts_of(self, item: Item) -> list[FactSpec]:
         order = list(self.facts)
         own = sorted((n for n, _ in item.part_facts()), key=lambda n: (not self.facts[n].required, order.index(n)))
         cross = [r.fact for r in self.cross_rules if (isinstance(r, DeductOtherSupport) and r.covers(item.id))
