@@ -12,7 +12,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from assistant.nlu.reader import C, EMBED_WEIGHT, NGRAMS, TrainedIntentReader, _framed
+from assistant.nlu.reader import EMBED_WEIGHT, NGRAMS, C, TrainedIntentReader, _framed
 from assistant.retrieval.embedders import FakeEmbedder
 
 TRAIN = [

