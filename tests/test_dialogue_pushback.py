@@ -31,3 +31,14 @@ def test_asking_to_be_told_straight_is_answered_not_ignored(assistant: Assistant
                     as_of=date(2026, 11, 28))
     assert told.intent == "lookup" and told.citation_ids == ["16"] and "2025年12月31日" in told.answer
     assert "已被忽略" not in told.answer
+
+
+def test_a_bare_plea_for_more_first_asks_which_item_but_a_named_rule_is_answered(assistant: Assistant):
+    # "能不能多给点" matches 一事一议 only by a paraphrase and names no item: the item menu, not 第12条.
+    (plea,) = talk(assistant, "能不能多给点？")
+    assert plea.intent == "clarify" and "12" not in plea.citation_ids[:1]
+    (named,) = talk(assistant, "重大项目能不能多给点")
+    assert named.intent == "lookup" and named.citation_ids[:1] == ["12"]
+    # After a figure, the same plea keeps the figure (the goal is pressed, not replaced).
+    _, pressed = talk(assistant, "智能工厂授牌，投资900万，能补多少？", "能不能多给点？")
+    assert pressed.intent == "award" and pressed.amount_yuan == 2_000_000
