@@ -159,6 +159,18 @@ def test_a_hoped_for_figure_is_marked(nlu: NLU):
     assert money[0].expected_award and not money[0].claims
 
 
+@pytest.mark.parametrize("text", ["不会连20万都没有吧？", "那不是还差10万吗？", "那要是国家级的话，不是能到1000万吗？",
+                                  "那不是按30%应该120万吗？", "总该有200万吧？", "难不成国家级也只有500万？"])
+def test_a_rhetorical_guess_of_the_award_is_hoped_for_not_a_fact(nlu: NLU, text: str):
+    money = read(nlu, text).facts_of(JIADING).money
+    assert money and all(m.expected_award and not m.claims for m in money)
+
+
+def test_an_amount_a_cue_claims_stays_a_fact_beside_a_rhetorical_word(nlu: NLU):
+    money = read(nlu, "项目投资只有60万，不会连20万都没有吧").facts_of(JIADING).money
+    assert [bool(m.claims) for m in money] == [True, False]
+
+
 def test_a_negated_cue_makes_a_yes_no_fact_false(nlu: NLU):
     assert read(nlu, "我们还没有授牌").facts_of(JIADING).values["smart_factory_awarded"] is False
     assert read(nlu, "已经授牌了").facts_of(JIADING).values["smart_factory_awarded"] is True
