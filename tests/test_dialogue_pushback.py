@@ -42,3 +42,9 @@ def test_a_bare_plea_for_more_first_asks_which_item_but_a_named_rule_is_answered
     # After a figure, the same plea keeps the figure (the goal is pressed, not replaced).
     _, pressed = talk(assistant, "智能工厂授牌，投资900万，能补多少？", "能不能多给点？")
     assert pressed.intent == "award" and pressed.amount_yuan == 2_000_000
+
+
+def test_recalling_a_heard_cap_to_dispute_the_figure_keeps_the_facts(assistant: Assistant):
+    # "不是说…最高500万吗" recalls the cap: not a correction of the amount invested, and 市级 said again is no new fact.
+    _, doubt = talk(assistant, "我们是市级标杆示范项目，已投入1000万，能补多少？", "不是说市级最高500万吗，怎么才300？")
+    assert doubt.intent == "award" and doubt.amount_yuan == 3_000_000 and doubt.citation_ids[:1] == ["5"]

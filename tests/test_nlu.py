@@ -171,6 +171,11 @@ def test_an_amount_a_cue_claims_stays_a_fact_beside_a_rhetorical_word(nlu: NLU):
     assert [bool(m.claims) for m in money] == [True, False]
 
 
+def test_recalling_what_was_heard_is_not_a_correction(nlu: NLU):
+    assert "correction" not in read(nlu, "不是说市级最高500万吗，怎么才300？").acts
+    assert "correction" in read(nlu, "不是，是4000万").acts
+
+
 def test_a_negated_cue_makes_a_yes_no_fact_false(nlu: NLU):
     assert read(nlu, "我们还没有授牌").facts_of(JIADING).values["smart_factory_awarded"] is False
     assert read(nlu, "已经授牌了").facts_of(JIADING).values["smart_factory_awarded"] is True

@@ -42,6 +42,12 @@ RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "ne
 DOCUMENT_TOPICS = frozenset({"validity", "validity_yes_no", "interpreter", "upstream", "new_policy"})
 
 
+def _new_values(state: DialogueState, parse: Parse, policy_id: str) -> dict[str, object]:
+    """Facts of the message that the conversation did not already hold ("不是说市级最高500万吗" repeats 市级)."""
+    known = state.profile(policy_id)
+    return {k: v for k, v in parse.facts_of(policy_id).values.items() if known.get(k) != v}
+
+
 def reconsider(
     state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain
 ) -> TurnKind:
@@ -158,7 +164,7 @@ def reconsider(
     if "dispute" in parse.acts and goal is not None and goal.kind in ("award", "eligibility") and kind != goal.kind \
             and (goal.items or goal.kind == "eligibility") and not items and not parse.clause_refs \
             and not parse.topics & (DOCUMENT_TOPICS | {"original", "certainty", "basis"}) \
-            and not parse.facts_of(policy_id).values:
+            and not _new_values(state, parse, policy_id):
         # "为什么不是1260万？", "怎么又变了", "不对吧": the figure again, with the steps that say why; "这么小的事也不行？"
         # after a verdict: the verdict again, with the condition it turns on
         return goal.kind
