@@ -204,6 +204,17 @@ def corrected_wan(parse: Parse) -> int | None:
     return None if m is None or parse.amounts or "correction" not in parse.acts else _in_wan(m.group(1))
 
 
+#: "那六百呢", "要是投八百的话呢": a what-if of the amount given last, its number said without the unit.
+_WHAT_IF_WAN = re.compile(r"^\s*(?:那|那么)?\s*(?:要是|如果|假如|假设|换成|改成)?\s*(?:投|投了|投资|投入|花|花了|是|只有|只投)?\s*"
+                          rf"{_NUMBER_SAID}\s*(?:的话)?\s*(?:呢|怎么算|会怎样|怎样)\s*[？?]*\s*$")
+
+
+def what_if_wan(parse: Parse) -> int | None:
+    """The amount of a what-if said as a bare number ("那六百呢"), in 万元 like the amount it stands in for."""
+    m = _WHAT_IF_WAN.match(parse.reading)
+    return None if m is None or parse.amounts else _in_wan(m.group(1))
+
+
 #: A number said without its unit, up to the end of its clause ("一千出头，", "600。").
 _UNITLESS = re.compile(rf"{_NUMBER_SAID}\s*(?:出头|左右|上下|来|多)?\s*(?=[，,。.；;！!？?\s]|$)")
 

@@ -50,6 +50,24 @@ def nth_discussed(state: DialogueState, parse: Parse, policy_id: str) -> tuple[s
     return (state.discussed[n - 1],)
 
 
+def nth_named(parse: Parse, policy_id: str, items: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """"一是«item A»…；二是«item B»…。第一个能拿多少": of several items this message lists, the one it then points
+    at by its place (in the order they were named), and all of them in that order; ((), ()) when it points at none,
+    or at places of several things."""
+    found = list(load_genre().nth_discussed.finditer(parse.reading))
+    if len(items) < 2 or len(found) != 1:
+        return (), ()
+    first: dict[str, int] = {}
+    for m in parse.items:
+        if m.policy_id == policy_id and m.item_id in items and not m.negated:
+            first[m.item_id] = min(first.get(m.item_id, m.start), m.start)
+    n = small_int(found[0].group("n")) or 0
+    if len(first) != len(items) or not 0 < n <= len(items) or found[0].start() < max(first.values()):
+        return (), ()  # the place said before the list ends points at something else ("第一个项目是«item»…")
+    order = tuple(sorted(items, key=first.__getitem__))
+    return (order[n - 1],), order
+
+
 def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind) -> tuple[str, ...]:
     """"另外我们«item condition»了，两个一共能拿多少": the item named plus the one discussed before; "这个项目又被认定为
     «option»«item»了，同一个项目": the new item and the one the project was discussed under."""

@@ -9,6 +9,7 @@ from assistant.dialogue.message_facts import only_the_items_own_facts
 from assistant.dialogue.named_items import strongly_named
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
 from assistant.nlu.intents import NluIntent
 
 #: A runner-up intent this sure is taken when the reader's first choice does not fit the message.
@@ -50,7 +51,11 @@ def settled_last(
 
 
 def asks_of_last_clause(state: DialogueState, parse: Parse) -> bool:
-    """A few words asked right after a clause was looked up ("谁批", "多久"), naming nothing else: asked of it."""
+    """A few words asked right after a clause was looked up ("谁批", "多久", "这个要谁批准"), naming nothing else:
+    asked of it."""
+    # a word pointing back at what was just read ("这个", "那条") is not more to read
+    back = load_genre().back_reference.match(parse.reading.lstrip("那 ，,"))
+    size = parse.content_size - (len(back.group(0)) if back else 0)
     return parse.asks and state.last.kind == "lookup" and state.topic is not None and not parse.amounts \
-        and parse.content_size <= 4 and not parse.other_schemes and not parse.off_topic and not parse.places \
+        and size <= 4 and not parse.other_schemes and not parse.off_topic and not parse.places \
         and not parse.items and not parse.clause_refs

@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.dialogue.bare_replies import STRONG_CLAIM, bare_value, corrected_wan, spec_type, spent_wan
+from assistant.dialogue.bare_replies import (
+    STRONG_CLAIM,
+    bare_value,
+    corrected_wan,
+    spec_type,
+    spent_wan,
+    what_if_wan,
+)
 from assistant.dialogue.derived_slots import (
     carried_amount,
     of_another_year,
@@ -262,11 +269,14 @@ def fill_slots(
             known[name] = values[name]
     if parse.scale is not None and not facts.money and has_items:
         values.update(scaled(state, parse, policy_id, goal, domain))
-    if (wan := corrected_wan(parse)) is not None and has_items and goal is not None:
-        money = [n for n in domain.item_facts(policy_id, goal.items) if spec_type(domain, policy_id, n) == "money"]
+    if (wan := corrected_wan(parse) or what_if_wan(parse)) is not None and has_items and goal is not None:
+        money = [n for n in domain.item_facts(policy_id, goal.items)
+                 if spec_type(domain, policy_id, n) in ("money", "money_list")]
         last = state.last_money_slot(policy_id, money, set(money))
-        if last is not None:
-            values[last] = wan  # "投资说多了，其实是600": the amount given last, in 万元
+        was = profile.get(last or "")
+        if last is not None and (not isinstance(was, list) or len(was) == 1):
+            # "投资说多了，其实是600", "那六百呢": the amount given last (a list of one: its one element), in 万元
+            values[last] = [wan] if isinstance(was, list) else wan
     elif has_items and goal is not None and not facts.money and (wan := spent_wan(parse)) is not None:
         # "改造总共投了一千出头，区里最多能补多少": the one amount the figure still misses, in 万元.
         missing = [n for n in domain.item_facts(policy_id, goal.items) if spec_type(domain, policy_id, n) == "money"

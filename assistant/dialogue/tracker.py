@@ -29,6 +29,7 @@ from assistant.dialogue.implied import (
     implied_items,
     item_of_said_facts,
     nth_discussed,
+    nth_named,
     with_items_of_facts,
     with_recent,
 )
@@ -145,7 +146,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if kind == "lookup" and refs:
         items = ()  # "第5条讲的是什么": the clause is the topic, not its item's figure
     # of what this message names itself, or by a label it gives
-    nth = () if items else nth_discussed(state, parse, policy_id)  # "回到第一个项目": as if named again
+    # "一是«A»…二是«B»…第一个能拿多少": A, the others discussed too; "回到第一个项目": as if named again
+    nth, listed = nth_named(parse, policy_id, items)
+    items, nth = nth or items, nth or (() if items else nth_discussed(state, parse, policy_id))
     strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth)
     read = domain.item_by_clause(policy_id, state.topic) if state.topic and state.last.kind == "lookup" else None
     if items and not strong and not parse.asks and read is not None and read not in items:
@@ -191,7 +194,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if len(here) < 2:
         base = turn_to_label(base, labels.refs(parse), policy_id, domain, turn)  # "乙厂呢": that plant's facts
     aside = set_aside(base, parse, policy_id, domain)
-    filled = fill_slots(aside, parse, policy_id, goal, turn, domain)
+    # the facts of every item the message lists, whichever of them it asks about
+    filled = fill_slots(aside, parse, policy_id, replace(goal, items=listed) if goal and listed else goal, turn, domain)
     if aside is base and (elsewhere_facts := moved_elsewhere(base, parse, policy_id, domain)):
         filled = replace(filled, state=filled.state.with_slots(policy_id, elsewhere_facts, turn))
     if goal is not None and (parts := total_from_parts(parse, policy_id, goal.items, domain)):
@@ -259,7 +263,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     )
     keep_request = kind in ("lookup", "vague", "chitchat") and not answered
     touched = [*(goal.items if goal else ()), *items]
-    recent = tuple(i for i in base.recent if i not in touched) + tuple(dict.fromkeys(touched))
+    recent = tuple(i for i in base.recent if i not in touched) + tuple(dict.fromkeys([*(i for i in listed if i not in items), *touched]))
     return replace(
         filled.state,
         turn=turn,
@@ -270,7 +274,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         history=history,
         waiting=None,
         recent=recent[-6:],
-        discussed=(*base.discussed, *(i for i in dict.fromkeys(touched) if i not in base.discussed)),
+        discussed=(*base.discussed, *(i for i in dict.fromkeys([*listed, *touched]) if i not in base.discussed)),
         same_project=(base.same_project or links_items(parse, policy_id, goal)) and "different_projects" not in parse.acts,
         labels={**state.labels, policy_id: lab.known} if lab.known else state.labels,
     )

@@ -175,6 +175,15 @@ def ask_fact(ctx: Context) -> Answer:
     # that applies once it is ("须…才能申请"), so the question for the figure is not read as a promise.
     conditions, failed = _own_conditions(ctx, items[0]) if len(items) == 1 else ([], [])
     head = f"为按{ctx.named(labels)}测算，还需要一项信息：{question}"
+    best = max_award(rules, items[0], ctx.as_of) if len(items) == 1 else None
+    if best is not None and best.amount_yuan and (best.by_case or best.per_element_yuan or best.per_unit_yuan
+                                                  or best.text.startswith("最高")):
+        # "«item»最多给多少" / "上限？" with the base still unknown: the ceiling the text sets, then the question
+        ceiling = f"上限为{best.text}" if best.by_case else best.text
+        by = next((p.by for p in rules.item(items[0]).parts if getattr(p, "by", None)), None)
+        if (case := ctx.state.profile().get(by or "")) in best.by_case:  # the level already said: its ceiling alone
+            ceiling = f"{case}最高{format_yuan(best.by_case[case])}"
+        head = f"按{ctx.named(labels)}，{ceiling}。为测算具体金额，还需要一项信息：{question}"
     if failed:
         head = (f"按{ctx.named(labels)}，须{failed[0]}才能申请，按您所说目前尚不满足。"
                 f"如需测算符合条件后的金额，还需要一项信息：{question}")

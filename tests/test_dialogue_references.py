@@ -1,0 +1,70 @@
+"""Follow-ups that point back instead of saying things again: "第一个能拿多少" over items listed in the same message,
+"那六百呢" (a what-if of the amount given, without its unit), "条款原文？" / "依据？" after an answer, "这个要谁批准"
+after a look-up; and a figure asked before its base is known states the ceiling the text sets.
+
+The real reader and retrieval (``assistant``); the fictional policies' versions are in
+tests/fixtures/conversations/example-policies.yaml.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.dialogue import Assistant
+
+LISTED = "我们有两件事：一是拿了上海市智能工厂授牌，项目投资550万；二是通过了两化融合贯标认证。"
+
+
+def talk(a: Assistant, *turns: str, as_of: date = date(2025, 6, 16)):
+    chat = a.new_conversation(as_of)
+    return [chat.ask(t) for t in turns]
+
+
+def test_the_nth_of_items_listed_in_one_message_is_that_item_alone(assistant: Assistant):
+    first, second, both = talk(assistant, LISTED + "第一个能拿多少？", "第二个呢", "两个加起来多少")
+    assert first.amount_yuan == 1_650_000 and first.citation_ids[:1] == ["1"]
+    assert second.amount_yuan == 200_000 and second.citation_ids[:1] == ["2"]
+    assert both.amount_yuan == 1_850_000
+
+
+def test_the_facts_of_an_item_listed_but_not_asked_about_are_kept(assistant: Assistant):
+    second, first = talk(assistant, LISTED + "第二个能拿多少？", "第一个呢")
+    assert second.amount_yuan == 200_000
+    assert first.amount_yuan == 1_650_000  # its 550万 was said in the first message
+
+
+def test_a_place_said_before_the_list_is_not_read_as_pointing_into_it(assistant: Assistant):
+    (reply,) = talk(assistant, "第一个项目拿了上海市智能工厂授牌，项目投资550万，也通过了两化融合贯标，一共能拿多少？")
+    assert reply.amount_yuan == 1_850_000
+
+
+def test_a_what_if_said_as_a_bare_number_replaces_the_amount_in_wan(assistant: Assistant):
+    *_, six = talk(assistant, "智能工厂授牌的，项目投资500万能拿多少", "那要是投800万呢", "那六百呢")
+    assert six.amount_yuan == 1_800_000
+
+
+def test_a_figure_asked_before_its_base_states_the_ceiling_then_asks(assistant: Assistant):
+    (asked,) = talk(assistant, "智能工厂那条最多给多少？")
+    assert asked.intent == "award" and asked.amount_yuan is None and "200万" in asked.answer
+    assert "实际投资" in asked.answer
+    (level,) = talk(assistant, "我们的标杆示范项目被认定为市级了，能补多少？")
+    assert "市级最高500万" in level.answer and "国家级" not in level.answer  # the level said: its ceiling alone
+
+
+def test_a_bare_request_for_the_text_after_a_figure_quotes_its_clause(assistant: Assistant):
+    _, text = talk(assistant, "人才实训基地冠名的，补多少", "条款原文？")
+    assert text.intent == "lookup" and text.citation_ids == ["10"]
+
+
+def test_a_bare_basis_question_after_an_answer_is_that_answers_clause(assistant: Assistant):
+    *_, basis = talk(assistant, "我们是工业互联网企业，今年刚在科创板上市，区里另外给多少", "这个跟区里的上市补贴能一起拿吗",
+                     "依据？")
+    assert basis.intent == "lookup" and basis.citation_ids == ["3"]
+    (alone,) = talk(assistant, "依据？")
+    assert alone.citation_ids == ["preamble"]  # nothing answered yet: the policy's own basis, its upstream documents
+
+
+def test_a_short_question_pointing_back_at_a_rule_just_read_is_asked_of_it(assistant: Assistant):
+    first, _, who = talk(assistant, "我们项目特别大，按标准补不够，有别的办法吗", "一事一议具体是什么", "这个要谁批准")
+    assert first.intent == "lookup" and first.citation_ids[:1] == ["12"]
+    assert who.intent == "lookup" and who.citation_ids[:1] == ["12"] and "区政府" in who.answer
