@@ -68,3 +68,14 @@ def test_a_short_question_pointing_back_at_a_rule_just_read_is_asked_of_it(assis
     first, _, who = talk(assistant, "我们项目特别大，按标准补不够，有别的办法吗", "一事一议具体是什么", "这个要谁批准")
     assert first.intent == "lookup" and first.citation_ids[:1] == ["12"]
     assert who.intent == "lookup" and who.citation_ids[:1] == ["12"] and "区政府" in who.answer
+
+
+def test_a_rule_sentence_that_is_also_the_items_title_is_quoted_when_asked_about(assistant: Assistant):
+    # 第13条 has no heading: its first sentence (its title too) is the rule on how support is claimed.
+    (rule,) = talk(assistant, "补贴是先申报后补助吗")
+    assert rule.citation_ids[:1] == ["13"] and "先申报、后补助" in rule.answer.split("\n")[0]  # the quote, not the 依据 line
+
+
+def test_the_same_rule_asked_again_of_a_named_item_is_that_rule(assistant: Assistant):
+    _, again = talk(assistant, "这些补贴是怎么发的，先干活还是先申请", "那智能工厂那条也一样吗")
+    assert again.intent == "lookup" and again.citation_ids[:1] == ["13"] and "先申报、后补助" in again.answer.split("\n")[0]

@@ -21,7 +21,7 @@ from assistant.dialogue import labels
 from assistant.dialogue.bare_replies import answers_fact_request, item_by_its_clause, item_by_words
 from assistant.dialogue.base_parts import total_from_parts
 from assistant.dialogue.claimed_clause import misnumbered
-from assistant.dialogue.context_kind import reconsider
+from assistant.dialogue.context_kind import RULE_TOPICS, reconsider
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.goals import next_goal
@@ -238,6 +238,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
             if other != policy_id and domain.has_rules(other) and about:
                 more = fill_slots(filled.state, parse, other, Goal("match", other, (), turn), turn, domain)
                 filled = replace(filled, state=more.state)
+    # "先申报后补助吗" … "那«item»那条也一样吗": the rule asked about, of that item
+    same_question = state.last.kind == "lookup" and kind == "lookup" and bool(items) \
+        and bool(load_genre().same_question.search(parse.reading))
     notes = TurnNotes(
         kind=kind,
         asked=parse.intent,
@@ -259,7 +262,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         # "第1到4条属于哪一块" … "那第5条呢": the same question of the text, of another clause
         topics=frozenset(parse.topics) or (state.last.topics & {"category", "original"}
                                            if "follow_up" in parse.acts and state.last.kind == "lookup" and refs
-                                           else frozenset()),
+                                           else state.last.topics & RULE_TOPICS if same_question else frozenset()),
     )
     keep_request = kind in ("lookup", "vague", "chitchat") and not answered
     touched = [*(goal.items if goal else ()), *items]

@@ -166,6 +166,8 @@ class Genre:
     self_correction: re.Pattern[str]
     given_to_us: re.Pattern[str]
     follow_up_opening: re.Pattern[str]
+    same_question: re.Pattern[str]
+    """The question just answered, asked of something else ("那«item»那条也一样吗")."""
     needed_before: re.Pattern[str]
     their_support: re.Pattern[str]
     instead: re.Pattern[str]

@@ -94,6 +94,12 @@ def _chosen(ctx: Context) -> list[Clause]:
                 and decisive.clause.clause_id != ctx.rules.item(items[0]).clause:
             # "从高不重复这个原则是第几条规定的": the message's own words name another clause outright
             return [decisive.clause]
+    topic = ctx.state.topic
+    if notes.topics - parse.topics and topic and policy.has_clause(topic) and ctx.rules is not None \
+            and topic not in {i.clause for i in ctx.rules.items}:
+        # "先申报后补助吗" … "那«item»那条也一样吗": the same question of that item (its topic carried by the
+        # tracker) — the general rule the last answer quoted, which holds for every item
+        return [policy.clause(topic)]
     if "new_policy" in parse.topics and (rule := _rule_clause(ctx)) is not None:
         return [rule]  # "要是国家出了新的«item»政策，这个还算数吗": the rule on newer policies, not the item's clause
     if "beyond_cap" in parse.topics and (rule := _rule_clause(ctx, "beyond_cap")) is not None:
@@ -128,12 +134,13 @@ def _chosen(ctx: Context) -> list[Clause]:
     # message names the item whose own clause sets its procedure ("办大赛，补贴怎么申请" → 事前备案).
     own_steps = [i for i in (items or (goal.items if goal is not None else ())) if rules is not None
                  and load_genre().lookup_topics["procedure"].search(policy.clause(rules.item(i).clause).text)]
-    if "procedure" in parse.topics and own_steps and rules is not None:
+    carried = "procedure" in notes.topics and "procedure" not in parse.topics
+    if "procedure" in notes.topics and own_steps and rules is not None:
         # "要准备什么材料、走什么手续" about an event: its own step (事前备案) first, then the policy's rule
         rule = _rule_clause(ctx, "procedure")
         return [policy.clause(rules.item(own_steps[0]).clause), *([rule] if rule is not None else [])]
-    procedure = "procedure" in parse.topics
-    if procedure and decisive is not None and rules is not None \
+    procedure = "procedure" in notes.topics
+    if procedure and not carried and decisive is not None and rules is not None \
             and any(i.clause == decisive.clause.clause_id for i in rules.items):
         return [decisive.clause]  # "要备案吗": the words of one item's own procedure (事前备案), not the general rule
     if procedure and (rule := _rule_clause(ctx, "procedure")) is not None:
@@ -230,7 +237,7 @@ def answer_lookup(ctx: Context) -> Answer | None:
             head = f"{ctx.named(clause.label)}包括：" + "；".join(label_and_title(k) for k in kids) + "。"
         else:
             hints = load_genre().topic_hints
-            query = " ".join([ctx.obs.parse.reading, *(hints.get(t, "") for t in sorted(ctx.obs.parse.topics))])
+            query = " ".join([ctx.obs.parse.reading, *(hints.get(t, "") for t in sorted(asked))])
             # "给我原文": the clause's words in full, not the sentences nearest the question
             said = clause.text if "original" in asked else "".join(best_sentences(clause, query))
             head = f"根据{ctx.named(clause.label)}：{said}"

@@ -38,8 +38,16 @@ def best_sentences(clause: Clause, query: str, limit: int = 2) -> list[str]:
         return [body]
     # The clause's own title said as a sentence ("«clause title»。") is the citation line's, not an answer.
     said = [x for x in sentences if x.rstrip("。.；;") != clause.title]
-    sentences = said or sentences
     q = _bigrams(query)
+    if said and len(said) < len(sentences):
+        # …unless the question is about that very sentence ("是先申报后补助吗" of an item whose first sentence is its
+        # rule, not a heading): then it is quoted, with the sentence after it that answers best
+        title = next(x for x in sentences if x not in said)
+        others = [len(q & _bigrams(x)) for x in said]
+        if len(q & _bigrams(title)) > max(others):
+            best_rest = said[max(range(len(said)), key=lambda i: (others[i], -i))]
+            return [x for x in sentences if x in (title, best_rest)]
+    sentences = said or sentences
     overlap = [len(q & _bigrams(x)) for x in sentences]
     ranked = sorted(range(len(sentences)), key=lambda i: (-overlap[i], i))
     best = overlap[ranked[0]]
