@@ -48,3 +48,8 @@ def test_recalling_a_heard_cap_to_dispute_the_figure_keeps_the_facts(assistant: 
     # "不是说…最高500万吗" recalls the cap: not a correction of the amount invested, and 市级 said again is no new fact.
     _, doubt = talk(assistant, "我们是市级标杆示范项目，已投入1000万，能补多少？", "不是说市级最高500万吗，怎么才300？")
     assert doubt.intent == "award" and doubt.amount_yuan == 3_000_000 and doubt.citation_ids[:1] == ["5"]
+
+
+def test_disputing_a_look_up_about_the_document_is_answered_from_the_text_again(assistant: Assistant):
+    _, doubt = talk(assistant, "这个政策由谁负责解释？", "不是市经信委吗？", as_of=date(2024, 9, 9))
+    assert doubt.intent == "lookup" and doubt.citation_ids == ["16"] and "嘉定区经济委员会" in doubt.answer

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from assistant.dialogue.bare_replies import answers_fact_request
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.kind_fallback import RUNNER_UP, asks_of_last_clause, settled_last
+from assistant.dialogue.kind_fallback import (
+    DOCUMENT_TOPICS,
+    RULE_TOPICS,
+    RUNNER_UP,
+    asks_of_last_clause,
+    disputes_last_lookup,
+    settled_last,
+)
 from assistant.dialogue.list_elements import names_one_element
 from assistant.dialogue.message_facts import (
     claims_item_money,
@@ -34,12 +41,6 @@ from assistant.nlu.intents import NluIntent
 FORM_INTERRUPT = 0.5
 _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 
-#: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause, newer policies),
-#: not for a figure.
-RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "new_policy", "hearsay", "certainty",
-                         "original", "beyond_cap", "category"})
-#: Topics about the document as a whole, the same answer whichever item is discussed.
-DOCUMENT_TOPICS = frozenset({"validity", "validity_yes_no", "interpreter", "upstream", "new_policy"})
 
 
 def _new_values(state: DialogueState, parse: Parse, policy_id: str) -> dict[str, object]:
@@ -56,6 +57,8 @@ def reconsider(
     stated = parse.states_facts(policy_id)
     # An amount no fact claims is not the project's: a figure named to ask about ("1000万有没有办法突破": the cap).
     no_fact_amount = not any(m.claims for m in parse.facts_of(policy_id).money)
+    if kind != "lookup" and disputes_last_lookup(state, parse, items, policy_id):
+        return "lookup"  # "这个政策由谁负责解释" … "不是市经信委吗": asked again, answered from the text
     if (kind in ("followup", "eligibility") or (kind == "award" and parse.amounts and goal is not None)) \
             and not items and no_fact_amount and not parse.options \
             and (goal is not None or kind == "eligibility") and only_noted_facts(parse, policy_id, domain):

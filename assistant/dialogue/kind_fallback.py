@@ -12,6 +12,13 @@ from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.intents import NluIntent
 
+#: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause, newer policies),
+#: not for a figure.
+RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "new_policy", "hearsay", "certainty",
+                         "original", "beyond_cap", "category"})
+#: Topics about the document as a whole, the same answer whichever item is discussed.
+DOCUMENT_TOPICS = frozenset({"validity", "validity_yes_no", "interpreter", "upstream", "new_policy"})
+
 #: A runner-up intent this sure is taken when the reader's first choice does not fit the message.
 RUNNER_UP = 0.25
 
@@ -59,3 +66,11 @@ def asks_of_last_clause(state: DialogueState, parse: Parse) -> bool:
     return parse.asks and state.last.kind == "lookup" and state.topic is not None and not parse.amounts \
         and size <= 4 and not parse.other_schemes and not parse.off_topic and not parse.places \
         and not parse.items and not parse.clause_refs
+
+
+def disputes_last_lookup(state: DialogueState, parse: Parse, items: tuple[str, ...], policy_id: str) -> bool:
+    """"不是市经信委吗" right after a look-up about the text ("这个政策由谁负责解释"): the answer disputed — the same
+    question again, answered from the text, not a new question nor a fact of the enterprise."""
+    return "correction" in parse.acts and state.last.kind == "lookup" and bool(state.last.topics) and not items \
+        and not parse.amounts and not parse.clause_refs \
+        and (not parse.states_facts(policy_id) or state.last.topics <= DOCUMENT_TOPICS)  # (of the document: not ours)

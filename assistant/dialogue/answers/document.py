@@ -105,7 +105,7 @@ def _of_the_document(ctx: Context, topic: LookupTopic) -> bool:
 def metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
     """A direct answer about the document itself, with the clause that states it."""
     policy, meta = ctx.policy, ctx.policy.meta
-    topics = ctx.obs.parse.topics
+    topics = ctx.obs.parse.topics | ctx.state.last.topics  # (carried: "谁负责解释" … "不是市经信委吗")
     if ("validity" in topics or "validity_yes_no" in topics) and "new_policy" not in topics:
         found = _validity_answer(ctx)
         if found is not None:

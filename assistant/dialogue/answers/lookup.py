@@ -140,6 +140,9 @@ def _chosen(ctx: Context) -> list[Clause]:
         rule = _rule_clause(ctx, "procedure")
         return [policy.clause(rules.item(own_steps[0]).clause), *([rule] if rule is not None else [])]
     procedure = "procedure" in notes.topics
+    if procedure and not named_here and topic and rules is not None and topic not in {i.clause for i in rules.items} \
+            and policy.has_clause(topic) and load_genre().lookup_topics["procedure"].search(policy.clause(topic).text):
+        return [policy.clause(topic)]  # "先申报后补助是什么意思" … "所以不能先拿钱再建设？": the rule just read
     if procedure and not carried and decisive is not None and rules is not None \
             and any(i.clause == decisive.clause.clause_id for i in rules.items):
         return [decisive.clause]  # "要备案吗": the words of one item's own procedure (事前备案), not the general rule
@@ -147,7 +150,6 @@ def _chosen(ctx: Context) -> list[Clause]:
         return [rule]
     if rules is not None and items:
         return [policy.clause(rules.item(items[0]).clause)]
-    topic = ctx.state.topic
     # ("谁批" alone right after: a few words naming nothing else)
     more = "follow_up" in parse.acts or (parse.content_size <= 4 and not parse.items and not parse.clause_refs)
     if not parse.topics and more and topic and policy.has_clause(topic) \
