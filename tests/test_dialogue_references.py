@@ -79,3 +79,22 @@ def test_a_rule_sentence_that_is_also_the_items_title_is_quoted_when_asked_about
 def test_the_same_rule_asked_again_of_a_named_item_is_that_rule(assistant: Assistant):
     _, again = talk(assistant, "这些补贴是怎么发的，先干活还是先申请", "那智能工厂那条也一样吗")
     assert again.intent == "lookup" and again.citation_ids[:1] == ["13"] and "先申报、后补助" in again.answer.split("\n")[0]
+
+
+def test_a_conclusion_drawn_from_a_rule_just_read_is_answered_by_that_rule(assistant: Assistant):
+    _, so = talk(assistant, "先申报后补助是什么意思？", "所以不能先拿钱再建设？")
+    assert so.intent == "lookup" and so.citation_ids[:1] == ["13"]
+
+
+def test_going_back_to_a_question_left_open_by_a_side_question_resumes_it(assistant: Assistant):
+    *_, back, amount = talk(assistant, "我们被认定为国家级的工业互联网标杆示范项目，能补多少？",
+                            "另外我们今年还首次进规上了，那个奖多少？", "那刚才那个呢", "已经投了三千五百万")
+    assert back.intent == "award" and back.citation_ids[:1] == ["5"] and back.amount_yuan is None
+    assert amount.amount_yuan == 10_000_000  # 3500万 × 30% = 1050万 > 国家级 1000万
+
+
+def test_going_back_after_a_look_up_asks_the_open_question_again(assistant: Assistant):
+    *_, back, amount = talk(assistant, "我们厂拿了那个市里的智能工厂牌子，能补多少钱啊", "要去哪里申请啊，找哪个部门",
+                            "那刚才那个呢", "哦，投了三百万左右")
+    assert back.intent == "award" and "实际投资" in back.answer
+    assert amount.amount_yuan == 900_000

@@ -128,3 +128,14 @@ def next_goal(
     if states:
         return Goal("award", policy_id, items_from_facts(parse, policy_id, domain), turn), False
     return state.goal, False
+
+
+def suspended_goal(state: DialogueState, prior: Goal | None, goal: Goal | None, policy_id: str) -> Goal | None:
+    """The goal left open for another question (kept until it is taken up again), for "那刚才那个呢"."""
+    left = state.suspended
+    if prior is not None and prior.policy_id == policy_id and prior.items and not prior.answered \
+            and goal is not None and goal.items and set(goal.items) != set(prior.items):
+        left = prior
+    if left is not None and (left.policy_id != policy_id or (goal is not None and set(goal.items) == set(left.items))):
+        return None
+    return left

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from assistant.dialogue.bare_replies import STRONG_CLAIM
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.state import DialogueState, TurnKind
+from assistant.dialogue.state import DialogueState, Goal, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.numerals import small_int
@@ -66,6 +66,18 @@ def nth_named(parse: Parse, policy_id: str, items: tuple[str, ...]) -> tuple[tup
         return (), ()  # the place said before the list ends points at something else ("第一个项目是«item»…")
     order = tuple(sorted(items, key=first.__getitem__))
     return (order[n - 1],), order
+
+
+def earlier_goal(state: DialogueState, parse: Parse, policy_id: str) -> Goal | None:
+    """"那刚才那个呢" after a side question: the goal left unanswered — set aside by another question, or still open
+    after a look-up ("要去哪里申请" … "那刚才那个呢"); None when nothing was left open or the message does not go back."""
+    if not load_genre().back_to_earlier.search(parse.reading):
+        return None
+    for goal in (state.suspended, state.goal):
+        if goal is not None and goal.policy_id == policy_id and goal.items and not goal.answered \
+                and goal.kind in ("award", "eligibility"):
+            return goal
+    return None
 
 
 def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind) -> tuple[str, ...]:

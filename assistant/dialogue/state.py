@@ -190,6 +190,9 @@ class DialogueState:
     """Items of the current policy in the order they were first discussed ("回到第一个项目" is the first of them)."""
     same_project: bool = False
     """The user said the items they ask about are one project ("同一个项目又是…又是…"), in any turn."""
+    suspended: Goal | None = None
+    """A goal left unanswered when another question came first ("国家级标杆能补多少" … "另外规上那个奖多少？"):
+    "那刚才那个呢" goes back to it."""
     topic: str | None = None
     """The clause the last answer rested on ("一事一议是什么意思" … "那谁来批准" asks more about it)."""
     projects: tuple[Any, ...] = ()

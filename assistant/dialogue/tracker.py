@@ -21,11 +21,12 @@ from assistant.dialogue import labels
 from assistant.dialogue.bare_replies import answers_fact_request, item_by_its_clause, item_by_words
 from assistant.dialogue.base_parts import total_from_parts
 from assistant.dialogue.claimed_clause import misnumbered
-from assistant.dialogue.context_kind import RULE_TOPICS, reconsider
+from assistant.dialogue.context_kind import reconsider
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.goals import next_goal
+from assistant.dialogue.goals import next_goal, suspended_goal
 from assistant.dialogue.implied import (
+    earlier_goal,
     implied_items,
     item_of_said_facts,
     nth_discussed,
@@ -33,6 +34,7 @@ from assistant.dialogue.implied import (
     with_items_of_facts,
     with_recent,
 )
+from assistant.dialogue.kind_fallback import RULE_TOPICS, disputes_last_lookup
 from assistant.dialogue.list_elements import drop_failing_elements, element_words
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.named_items import ITEM_NAMED, named_items, strongly_named, weak_item_overruled
@@ -149,7 +151,10 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     # "一是«A»…二是«B»…第一个能拿多少": A, the others discussed too; "回到第一个项目": as if named again
     nth, listed = nth_named(parse, policy_id, items)
     items, nth = nth or items, nth or (() if items else nth_discussed(state, parse, policy_id))
-    strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth)
+    back = None if items else earlier_goal(state, parse, policy_id)
+    if back is not None:
+        items, kind = back.items, back.kind  # "那刚才那个呢": the question left open, asked again
+    strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth) or back is not None
     read = domain.item_by_clause(policy_id, state.topic) if state.topic and state.last.kind == "lookup" else None
     if items and not strong and not parse.asks and read is not None and read not in items:
         # "«item»" (its clause read) … "给区内厂做«a shared word»": a word many items share, said of the item just read
@@ -262,7 +267,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         # "第1到4条属于哪一块" … "那第5条呢": the same question of the text, of another clause
         topics=frozenset(parse.topics) or (state.last.topics & {"category", "original"}
                                            if "follow_up" in parse.acts and state.last.kind == "lookup" and refs
-                                           else state.last.topics & RULE_TOPICS if same_question else frozenset()),
+                                           else state.last.topics & RULE_TOPICS if same_question
+                                           else state.last.topics if kind == "lookup"
+                                           and disputes_last_lookup(state, parse, items, policy_id) else frozenset()),
     )
     keep_request = kind in ("lookup", "vague", "chitchat") and not answered
     touched = [*(goal.items if goal else ()), *items]
@@ -277,6 +284,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         history=history,
         waiting=None,
         recent=recent[-6:],
+        suspended=suspended_goal(state, prior, goal, policy_id),
         discussed=(*base.discussed, *(i for i in dict.fromkeys([*listed, *touched]) if i not in base.discussed)),
         same_project=(base.same_project or links_items(parse, policy_id, goal)) and "different_projects" not in parse.acts,
         labels={**state.labels, policy_id: lab.known} if lab.known else state.labels,
@@ -297,3 +305,4 @@ def record(
         history = (*state.history[:-1], replace(last_turn, action=str(action)))
     requested = asked if asked is not None else (state.requested if not answered else None)
     return replace(state, goal=goal, requested=requested, history=history, topic=topic or state.topic)
+

@@ -119,6 +119,8 @@ class Genre:
     other_items: re.Pattern[str]
     turns_to: re.Pattern[str]
     back_to_original: re.Pattern[str]
+    back_to_earlier: re.Pattern[str]
+    """Back to the question left open before a side question ("那刚才那个呢", "回到刚才的问题")."""
     """Other support than the item discussed, asked for ("还有别的补助吗"): the menu of items again."""
     """A label of one of several projects, companies or plants ("A是…", "乙厂"): group latin, stem or ord."""
     undone: re.Pattern[str]
