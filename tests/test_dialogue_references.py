@@ -98,3 +98,26 @@ def test_going_back_after_a_look_up_asks_the_open_question_again(assistant: Assi
                             "那刚才那个呢", "哦，投了三百万左右")
     assert back.intent == "award" and "实际投资" in back.answer
     assert amount.amount_yuan == 900_000
+
+
+def test_support_the_district_already_gave_this_year_uses_up_the_yearly_cap(assistant: Assistant):
+    (reply,) = talk(assistant, "我们在嘉定办国际性的工业大数据峰会，审计确认费用80万，不过今年上半年办论坛区里已经给过70万了，能补多少")
+    assert reply.amount_yuan == 300_000  # 80万 × 50% = 40万, but only 100万 − 70万 = 30万 of the year's cap is left
+
+
+def test_the_same_project_claimed_under_another_item_keeps_its_amount(assistant: Assistant):
+    _, district, city = talk(assistant, "我们一个改造项目投了900万，拿了智能工厂授牌，按那条能补多少？", "要是按区级标杆报呢？",
+                             "那如果是市级标杆呢")
+    assert district.citation_ids[:1] == ["5"] and district.amount_yuan == 2_000_000  # 900万 × 30% = 270万 > 区级 200万
+    assert city.amount_yuan == 2_700_000
+
+
+def test_how_often_an_item_pays_is_its_clause_with_the_policys_validity_beside(assistant: Assistant):
+    _, again = talk(assistant, "标识解析二级节点建成投运了，给多少", "这个是一次性的吧，明年还能再拿吗", as_of=date(2025, 7, 1))
+    assert again.intent == "lookup" and again.citation_ids[:1] == ["6"] and "一次性" in again.answer
+    assert "16" in again.citation_ids and "2025年12月31日" in again.answer
+
+
+def test_which_base_a_figure_uses_is_asked_of_the_items_own_clause(assistant: Assistant):
+    _, base = talk(assistant, "我们是区级标杆，能补多少？", "是按计划总投资算还是按已经投进去的算？")
+    assert base.intent == "lookup" and base.citation_ids[:1] == ["5"] and "已投入金额" in base.answer

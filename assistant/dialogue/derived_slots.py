@@ -109,12 +109,14 @@ def carried_amount(
 ) -> dict[str, Any]:
     """"不是«item A»，是«item B»" after A's base amount was given: the item was misnamed, not the project — the
     amount A's figure rested on is B's, when B misses exactly one amount and A had exactly one. So too for the same
-    project under another item ("那如果这个项目被认定为«item B»呢")."""
+    project under another item ("那如果这个项目被认定为«item B»呢", "要是按«item B»报呢")."""
     before = state.goal
     if before is None or before.policy_id != policy_id or not before.items or set(goal.items) & set(before.items):
         return {}
     denied = {m.item_id for m in parse.items_of(policy_id) if m.negated}
-    same = "follow_up" in parse.acts and load_genre().this_project.search(parse.reading) is not None
+    # ("要是按«item B»报呢": the same project claimed under another item)
+    same = "follow_up" in parse.acts and (load_genre().this_project.search(parse.reading) is not None
+                                          or load_genre().by_item.search(parse.reading) is not None)
     if not set(before.items) <= denied and not same:
         return {}
     def money(items: tuple[str, ...]) -> list[str]:

@@ -120,6 +120,10 @@ def _chosen(ctx: Context) -> list[Clause]:
         # not the item the conversation is about.
         return [policy.clause(noted[0])]
     about = goal.items if goal is not None and goal.items else ctx.state.recent[-1:]
+    if "rate" in parse.topics and not named_here and about and rules is not None:
+        # "是按计划总投资算还是按已经投进去的算" about «item»'s figure: that item's rate and base, not another clause
+        # that merely says 投资
+        return [policy.clause(rules.item(about[0]).clause)]
     # ("封顶1000万太少了，能不能一事一议": a rule's own words name another clause outright)
     rule_named = decisive is not None and rules is not None \
         and decisive.clause.clause_id not in {i.clause for i in rules.items}
@@ -218,6 +222,10 @@ def answer_lookup(ctx: Context) -> Answer | None:
     """None when nothing in the policy answers the question (the caller then clarifies or refuses)."""
     policy = ctx.policy
     direct = metadata_answer(ctx) if not ctx.state.last.clause_refs else None
+    also = None
+    if direct is not None and "repeat" in ctx.obs.parse.topics and ctx.state.recent:
+        # "这个是一次性的吧，明年还能再拿吗": how often the item pays first, then whether the policy runs then
+        also, direct = direct, None
     if direct is not None:
         head, clause = direct
         citations = [clause.clause_id]
@@ -252,6 +260,9 @@ def answer_lookup(ctx: Context) -> Answer | None:
         validity, citations = with_validity(ctx, citations)
     year = _year_detail(ctx, clause) if direct is None else None
     details: list[str] = [year[0]] if year else []
+    if also is not None:
+        details.append(re.sub(r"^[是否]，", "", also[0]))  # the yes/no answered the validity question alone
+        citations.append(also[1].clause_id)
     unsettled = _unsettled_detail(ctx, clause, load_genre().delegation) if direct is None else None
     if unsettled is not None:
         details.append(unsettled[0])
