@@ -181,6 +181,13 @@ def test_a_negated_cue_makes_a_yes_no_fact_false(nlu: NLU):
     assert read(nlu, "已经授牌了").facts_of(JIADING).values["smart_factory_awarded"] is True
 
 
+def test_a_joining_word_with_bu_negates_nothing(nlu: NLU):
+    # "不过" is "but": the event was held ("办论坛"), not denied
+    values = read(nlu, "审计费用80万，不过今年上半年办论坛区里已经给过70万了").facts_of(JIADING).values
+    assert values.get("event_in_jiading") is not False
+    assert read(nlu, "活动不在嘉定办").facts_of(JIADING).values.get("event_in_jiading") is False
+
+
 @pytest.mark.parametrize(("text", "level"), [("就是区里评的那个标杆", "区级"), ("国家评上的示范项目", "国家级"),
                                            ("这个区评价很好", None)])
 def test_a_level_said_as_who_awarded_it(nlu: NLU, text: str, level: str | None):
@@ -822,3 +829,9 @@ def test_stray_spaces_in_an_amount_are_read_as_meant(typed: str, meant: str):
 def test_an_amount_typed_with_a_stray_space_is_computed_on_in_full(assistant: Assistant):
     reply = assistant.new_conversation(date(2025, 6, 10)).ask("我们厂拿了上海市智能工厂的牌子 改造投了6 00万 区里能补多少")
     assert reply.amount_yuan == 1_800_000  # 600万 × 30%, not 00万
+
+
+def test_asking_what_a_word_we_used_means_is_no_claim_about_our_reply(nlu: NLU):
+    asked = read(nlu, "你说的标杆示范是什么意思？")
+    assert not asked.attributed and asked.intent == "lookup" and "标杆示范" in asked.reading
+    assert read(nlu, "你刚才说封顶400万，对吧").attributed
