@@ -121,3 +121,10 @@ def test_how_often_an_item_pays_is_its_clause_with_the_policys_validity_beside(a
 def test_which_base_a_figure_uses_is_asked_of_the_items_own_clause(assistant: Assistant):
     _, base = talk(assistant, "我们是区级标杆，能补多少？", "是按计划总投资算还是按已经投进去的算？")
     assert base.intent == "lookup" and base.citation_ids[:1] == ["5"] and "已投入金额" in base.answer
+
+
+def test_a_bare_reply_after_an_eligibility_side_question_answers_the_figures_question(assistant: Assistant):
+    *_, side, level = talk(assistant, "我们的工业互联网项目被评为标杆示范项目了，投了1500万，能拿多少？",
+                           "等下，我们公司在安亭镇注册的，税也在那边交，算嘉定的企业吧？能申请吗？", "市级的")
+    assert side.intent == "eligibility"
+    assert level.intent == "award" and level.amount_yuan == 4_500_000  # 1500万 × 30% = 450万 ≤ 市级 500万

@@ -11,7 +11,7 @@ from assistant.dialogue import labels
 from assistant.dialogue.bare_replies import answers_request
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.implied import items_from_facts
-from assistant.dialogue.state import DialogueState, Goal, GoalKind, TurnKind
+from assistant.dialogue.state import DialogueState, Goal, GoalKind, Request, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 
@@ -75,6 +75,10 @@ def next_goal(
         and answers_request(req, parse, policy_id, domain)
         and not (question and items and not set(items) <= set(goal.items))
     ):
+        held = state.suspended
+        if held is not None and held.policy_id == policy_id and held.kind == "award" and goal.kind == "eligibility" \
+                and set(held.items) == set(goal.items):
+            return replace(held, answered=False), True  # the answer to the figure's question, after a side question
         return replace(goal, answered=False), True
     if kind in ("award", "eligibility", "match"):
         if kind == "match":
@@ -134,8 +138,19 @@ def suspended_goal(state: DialogueState, prior: Goal | None, goal: Goal | None, 
     """The goal left open for another question (kept until it is taken up again), for "那刚才那个呢"."""
     left = state.suspended
     if prior is not None and prior.policy_id == policy_id and prior.items and not prior.answered \
-            and goal is not None and goal.items and set(goal.items) != set(prior.items):
+            and goal is not None and goal.items and (set(goal.items) != set(prior.items) or goal.kind != prior.kind):
         left = prior
-    if left is not None and (left.policy_id != policy_id or (goal is not None and set(goal.items) == set(left.items))):
+    if left is not None and (left.policy_id != policy_id or (
+            goal is not None and set(goal.items) == set(left.items) and goal.kind == left.kind)):
         return None
     return left
+
+
+def side_question(
+    waiting: Goal | None, kind: str, requested: Request | None, items: tuple[str, ...] | None = None
+) -> bool:
+    """"…投了1500万，能拿多少？" (which level?) … "等下，我们算嘉定的企业吧？能申请吗？": an eligibility question put while
+    a figure (``waiting``, of the same items when ``items`` are given) still waits for a fact — the fact's request
+    stays, so the next bare reply ("市级的") still answers it."""
+    return waiting is not None and kind == "eligibility" and waiting.kind == "award" and not waiting.answered \
+        and requested is not None and requested.kind == "fact" and (items is None or set(items) == set(waiting.items))

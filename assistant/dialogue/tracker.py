@@ -24,7 +24,7 @@ from assistant.dialogue.claimed_clause import misnumbered
 from assistant.dialogue.context_kind import reconsider
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.goals import next_goal, suspended_goal
+from assistant.dialogue.goals import next_goal, side_question, suspended_goal
 from assistant.dialogue.implied import (
     earlier_goal,
     implied_items,
@@ -271,7 +271,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
                                            else state.last.topics if kind == "lookup"
                                            and disputes_last_lookup(state, parse, items, policy_id) else frozenset()),
     )
-    keep_request = kind in ("lookup", "vague", "chitchat") and not answered
+    keep_request = (kind in ("lookup", "vague", "chitchat") or side_question(prior, kind, base.requested)) \
+        and not answered
     touched = [*(goal.items if goal else ()), *items]
     recent = tuple(i for i in base.recent if i not in touched) + tuple(dict.fromkeys([*(i for i in listed if i not in items), *touched]))
     return replace(
@@ -303,6 +304,7 @@ def record(
     history = state.history
     if last_turn is not None:
         history = (*state.history[:-1], replace(last_turn, action=str(action)))
-    requested = asked if asked is not None else (state.requested if not answered else None)
+    side = goal is not None and side_question(state.suspended, goal.kind, state.requested, goal.items)
+    requested = asked if asked is not None else (state.requested if not answered or side else None)
     return replace(state, goal=goal, requested=requested, history=history, topic=topic or state.topic)
 
