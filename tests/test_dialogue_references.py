@@ -128,3 +128,9 @@ def test_a_bare_reply_after_an_eligibility_side_question_answers_the_figures_que
                            "等下，我们公司在安亭镇注册的，税也在那边交，算嘉定的企业吧？能申请吗？", "市级的")
     assert side.intent == "eligibility"
     assert level.intent == "award" and level.amount_yuan == 4_500_000  # 1500万 × 30% = 450万 ≤ 市级 500万
+
+
+def test_who_is_left_out_is_answered_by_the_conditions_that_govern_every_item(assistant: Assistant):
+    (reply,) = talk(assistant, "哪些情况下拿不到这个补贴？")
+    assert reply.intent == "lookup" and reply.citation_ids[:2] == ["一", "14"]
+    assert "另据第14条" in reply.answer and "14" in reply.answer.split("依据：")[-1]  # both quoted, both on the 依据 line

@@ -30,7 +30,7 @@ Act = Literal[
 ACTS: tuple[Act, ...] = get_args(Act)
 LookupTopic = Literal[
     "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis", "rate",
-    "new_policy", "category", "hearsay", "certainty", "original", "beyond_cap",
+    "new_policy", "category", "hearsay", "certainty", "original", "beyond_cap", "exclusion",
 ]
 LOOKUP_TOPICS: tuple[LookupTopic, ...] = get_args(LookupTopic)
 

@@ -82,6 +82,11 @@ def _chosen(ctx: Context) -> list[Clause]:
     notes = ctx.state.last
     if notes.clause_refs:
         return [policy.clause(c) for c in notes.clause_refs[:1]]
+    if "exclusion" in parse.topics and not parse.items_of(policy.policy_id) and ctx.rules is not None:
+        # "哪些情况下拿不到这个补贴": the conditions that govern every item (支持对象, 取消资格), each cited
+        general = dict.fromkeys(g.clause for g in ctx.rules.groups_for(None))
+        if found := [policy.clause(c) for c in general if policy.has_clause(c)]:
+            return found
     items = ctx.action.items or notes.named_items
     decisive = ctx.obs.decisive_hit(policy.policy_id)
     if ("original" in parse.topics or (parse.attributed and not parse.topics)) \
@@ -229,7 +234,7 @@ def answer_lookup(ctx: Context) -> Answer | None:
     if direct is not None:
         head, clause = direct
         citations = [clause.clause_id]
-        validity, placed = None, False
+        validity, placed, shown = None, False, 1
     else:
         chosen = _chosen(ctx)
         if not chosen:
@@ -239,6 +244,8 @@ def answer_lookup(ctx: Context) -> Answer | None:
         parts = [a for a in policy.ancestors(clause.clause_id) if a.kind in ("section", "subsection", "chapter")]
         asked = ctx.obs.parse.topics | ctx.state.last.topics  # (the topic carried by "那第5条呢")
         placed = "category" in asked and bool(parts) and clause.kind in ("item", "article")
+        hints = load_genre().topic_hints
+        query = " ".join([ctx.obs.parse.reading, *(hints.get(t, "") for t in sorted(asked))])
         if placed:
             # "«item»归在哪个大类": the parts of the document it sits in, outermost first.
             within = "中的".join(f"“{a.label}”" for a in parts)
@@ -246,12 +253,15 @@ def answer_lookup(ctx: Context) -> Answer | None:
         elif clause.kind in ("section", "subsection", "chapter") and kids and len(clause.text) < 40:
             head = f"{ctx.named(clause.label)}包括：" + "；".join(label_and_title(k) for k in kids) + "。"
         else:
-            hints = load_genre().topic_hints
-            query = " ".join([ctx.obs.parse.reading, *(hints.get(t, "") for t in sorted(asked))])
             # "给我原文": the clause's words in full, not the sentences nearest the question
             said = clause.text if "original" in asked else "".join(best_sentences(clause, query))
             head = f"根据{ctx.named(clause.label)}：{said}"
         citations = [clause.clause_id] + ([parts[-1].clause_id] if placed else [])
+        shown = len(citations)
+        for more in chosen[1:] if not placed else []:  # each further clause the answer rests on, quoted and cited
+            head += f"另据{ctx.named(more.label)}：{''.join(best_sentences(more, query))}"
+            citations.append(more.clause_id)
+            shown += 1
         if (wrong := ctx.state.last.misnumbered) is not None and policy.has_clause(wrong):
             # "来电说«rule»是第6条，对吗": the number said is corrected first (what that clause is about, cited too)
             said_clause = policy.clause(wrong)
@@ -275,7 +285,7 @@ def answer_lookup(ctx: Context) -> Answer | None:
     return Answer(
         "lookup", head, policy.policy_id, details=details, validity=validity,
         citations=list(dict.fromkeys(citations)),
-        citation_line=ctx.citation(citations[: 2 if placed else 1] + ([unsettled[1]] if unsettled else [])),
+        citation_line=ctx.citation(citations[:shown] + ([unsettled[1]] if unsettled else [])),
         trace=[year[1]] if year else [],
     )
 
