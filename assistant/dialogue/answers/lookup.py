@@ -100,16 +100,19 @@ def _chosen(ctx: Context) -> list[Clause]:
             # "从高不重复这个原则是第几条规定的": the message's own words name another clause outright
             return [decisive.clause]
     topic = ctx.state.topic
-    if notes.topics - parse.topics and topic and policy.has_clause(topic) and ctx.rules is not None \
-            and topic not in {i.clause for i in ctx.rules.items}:
+    rules = ctx.rules
+    item_clauses = {i.clause for i in rules.items} if rules is not None else set()
+    # the general rule (not an item's own clause) the last answer rested on, if it did
+    rule_read = policy.clause(topic) if topic and rules is not None and topic not in item_clauses \
+        and policy.has_clause(topic) else None
+    if notes.topics - parse.topics and rule_read is not None:
         # "先申报后补助吗" … "那«item»那条也一样吗": the same question of that item (its topic carried by the
         # tracker) — the general rule the last answer quoted, which holds for every item
-        return [policy.clause(topic)]
+        return [rule_read]
     if "new_policy" in parse.topics and (rule := _rule_clause(ctx)) is not None:
         return [rule]  # "要是国家出了新的«item»政策，这个还算数吗": the rule on newer policies, not the item's clause
     if "beyond_cap" in parse.topics and (rule := _rule_clause(ctx, "beyond_cap")) is not None:
         return [rule]  # "«item»1000万的上限太低了，有没有可能突破": the rule past the standards, not the item's cap
-    rules = ctx.rules
     goal = ctx.state.goal
     if "stacking" in parse.topics and len(items) == 1 and goal is not None and goal.items:
         items = tuple(dict.fromkeys((*goal.items, *items)))  # "(this project) 也是«item»了，两个能一起拿吗"
@@ -130,8 +133,7 @@ def _chosen(ctx: Context) -> list[Clause]:
         # that merely says 投资
         return [policy.clause(rules.item(about[0]).clause)]
     # ("封顶1000万太少了，能不能一事一议": a rule's own words name another clause outright)
-    rule_named = decisive is not None and rules is not None \
-        and decisive.clause.clause_id not in {i.clause for i in rules.items}
+    rule_named = decisive is not None and rules is not None and decisive.clause.clause_id not in item_clauses
     if rules is not None and about and not named_here and not rule_named \
             and (quoted := _quoting(ctx, about)) is not None:
         return [quoted]  # "200万上限写在哪一条？" after «item»'s figure: the item's clause that says that figure
@@ -149,11 +151,11 @@ def _chosen(ctx: Context) -> list[Clause]:
         rule = _rule_clause(ctx, "procedure")
         return [policy.clause(rules.item(own_steps[0]).clause), *([rule] if rule is not None else [])]
     procedure = "procedure" in notes.topics
-    if procedure and not named_here and topic and rules is not None and topic not in {i.clause for i in rules.items} \
-            and policy.has_clause(topic) and load_genre().lookup_topics["procedure"].search(policy.clause(topic).text):
-        return [policy.clause(topic)]  # "先申报后补助是什么意思" … "所以不能先拿钱再建设？": the rule just read
+    if procedure and not named_here and rule_read is not None \
+            and load_genre().lookup_topics["procedure"].search(rule_read.text):
+        return [rule_read]  # "先申报后补助是什么意思" … "所以不能先拿钱再建设？": the rule just read
     if procedure and not carried and decisive is not None and rules is not None \
-            and any(i.clause == decisive.clause.clause_id for i in rules.items):
+            and decisive.clause.clause_id in item_clauses:
         return [decisive.clause]  # "要备案吗": the words of one item's own procedure (事前备案), not the general rule
     if procedure and (rule := _rule_clause(ctx, "procedure")) is not None:
         return [rule]
