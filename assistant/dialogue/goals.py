@@ -76,8 +76,7 @@ def next_goal(
         and not (question and items and not set(items) <= set(goal.items))
     ):
         held = state.suspended
-        if held is not None and held.policy_id == policy_id and held.kind == "award" and goal.kind == "eligibility" \
-                and set(held.items) == set(goal.items):
+        if held is not None and held.policy_id == policy_id and side_question(held, goal.kind, req, goal.items):
             return replace(held, answered=False), True  # the answer to the figure's question, after a side question
         return replace(goal, answered=False), True
     if kind in ("award", "eligibility", "match"):
