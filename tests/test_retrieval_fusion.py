@@ -41,7 +41,8 @@ def test_rrf_still_ranks_a_rare_policy_term(settings: Settings) -> None:
 def test_a_part_named_by_its_own_heading_wins_over_its_section(policy) -> None:  # noqa: ANN001 - a Policy
     from datetime import date
 
-    from assistant.retrieval.hits import Hit, prefer_named_part
+    from assistant.retrieval.hits import Hit
+    from assistant.retrieval.parts import prefer_named_part
 
     def hit(clause_id: str, score: float, terms: tuple[str, ...]) -> Hit:
         return Hit(policy.clause(clause_id), score, True, date(2025, 12, 31), terms)
@@ -61,7 +62,8 @@ def test_a_part_named_by_its_own_heading_wins_over_its_section(policy) -> None: 
 def test_a_part_asked_about_by_naming_its_items_wins_over_each_item(policy) -> None:  # noqa: ANN001 - a Policy
     from datetime import date
 
-    from assistant.retrieval.hits import Hit, prefer_common_part
+    from assistant.retrieval.hits import Hit
+    from assistant.retrieval.parts import prefer_common_part
 
     def hit(clause_id: str, terms: tuple[str, ...]) -> Hit:
         return Hit(policy.clause(clause_id), 1.0, True, date(2025, 12, 31), terms)
@@ -87,7 +89,8 @@ def test_a_part_asked_about_by_naming_its_items_wins_over_each_item(policy) -> N
 def test_a_part_pointed_at_by_its_number_wins_over_an_item_it_explains(policy) -> None:  # noqa: ANN001 - a Policy
     from datetime import date
 
-    from assistant.retrieval.hits import Hit, prefer_placed_part
+    from assistant.retrieval.hits import Hit
+    from assistant.retrieval.parts import prefer_placed_part
 
     def hit(clause_id: str, terms: tuple[str, ...]) -> Hit:
         return Hit(policy.clause(clause_id), 1.0, True, date(2025, 12, 31), terms)
@@ -106,7 +109,8 @@ def test_a_part_pointed_at_by_its_number_wins_over_an_item_it_explains(policy) -
 def test_a_list_question_over_one_parts_items_asks_for_the_part(policy) -> None:  # noqa: ANN001 - a Policy
     from datetime import date
 
-    from assistant.retrieval.hits import Hit, whole_part
+    from assistant.retrieval.hits import Hit
+    from assistant.retrieval.parts import whole_part
 
     def hit(clause_id: str, score: float) -> Hit:
         return Hit(policy.clause(clause_id), score, True, date(2025, 12, 31), ())
@@ -134,7 +138,8 @@ def test_a_part_placed_inside_another_placed_part_is_the_one_asked(policy) -> No
     """"第二章的第二节写的啥": 二（二） is placed inside 二, which the question also places; the inner part is asked."""
     from datetime import date
 
-    from assistant.retrieval.hits import Hit, prefer_placed_part
+    from assistant.retrieval.hits import Hit
+    from assistant.retrieval.parts import prefer_placed_part
 
     def hit(clause_id: str, terms: tuple[str, ...]) -> Hit:
         return Hit(policy.clause(clause_id), 1.0, True, date(2025, 12, 31), terms)

@@ -107,8 +107,7 @@ class Analyzer:
         idioms = sorted({normalise(w) for w in vocabulary.idioms}, key=len, reverse=True)
         self._idioms = re.compile("|".join(map(re.escape, idioms))) if idioms else None
         self.funding_words = frozenset(normalise(w) for w in vocabulary.funding_words)
-        self.list_words = tuple(normalise(w) for w in vocabulary.list_words)
-        self.which_part = tuple(normalise(w) for w in vocabulary.which_part)
+        self.parts = vocabulary.parts.normalised(normalise)
         self.terms = tuple(dict.fromkeys(normalise(t) for t in vocabulary.terms if t.strip()))
         self._term_set = frozenset(self.terms)
         synonyms: dict[str, list[str]] = {}

@@ -21,17 +21,11 @@ from assistant.retrieval.blas import blas_threads
 from assistant.retrieval.bm25 import BM25Index, LexicalScores
 from assistant.retrieval.chroma_index import ChromaIndex
 from assistant.retrieval.embedders import Embedder
-from assistant.retrieval.hits import (
-    WHOLE_PART_SPREAD,
-    Hit,
-    prefer_common_part,
-    prefer_named_part,
-    prefer_placed_part,
-    whole_part,
-)
+from assistant.retrieval.hits import Hit
 from assistant.retrieval.learned import lexical_gate
 from assistant.retrieval.lexicon import Analyzer, normalise
 from assistant.retrieval.memory_store import MemoryStore
+from assistant.retrieval.parts import asked_part, prefer_common_part, prefer_named_part, prefer_placed_part
 from assistant.retrieval.ranking import METHODS, RRF_K, Fusion, Method, _Ranking
 from assistant.retrieval.records import Record
 from assistant.retrieval.relevance import RelevanceFloor
@@ -239,7 +233,8 @@ class Searcher:
             ]
             if method == "hybrid":
                 hits = prefer_placed_part(prefer_common_part(prefer_named_part(hits)), places)
-                if (part := self._whole_part(state, hits, norm, candidates)) is not None:
+                asked = asked_part(hits, state.analyzer.parts, norm, places)
+                if (part := state.clause_index.get(asked) if asked else None) is not None and candidates[part]:
                     first = self._hit(state, part, float(ranking.scores[part]), lexical, dense, query_tokens,
                                       word_scores, senses, as_of)
                     hits = [first, *[h for h in hits if h.clause is not first.clause]]
@@ -248,15 +243,6 @@ class Searcher:
                         hit.scores["learned"] = float(boost[state.clause_index[(hit.policy_id, hit.clause_id)]])
             out[method] = hits[:k]
         return out
-
-    @staticmethod
-    def _whole_part(state: _State, hits: list[Hit], norm: str, candidates: np.ndarray) -> int | None:
-        """The index of the part a list question asks about as a whole (see :func:`whole_part`), if any."""
-        which = any(w in norm for w in state.analyzer.which_part)  # "这三条归哪一节": the part, however uneven
-        asks_list = which or any(w in norm for w in state.analyzer.list_words)
-        part = whole_part(hits, asks_list, 0.0 if which else WHOLE_PART_SPREAD)
-        ci = state.clause_index.get(part) if part is not None else None
-        return ci if ci is not None and candidates[ci] else None
 
     def _hit(
         self,

@@ -31,11 +31,12 @@ import yaml
 
 from assistant.corpus import Corpus, Policy
 from assistant.errors import DataError
+from assistant.retrieval.parts import PART_SECTIONS, PartWords
 
 RETRIEVAL_FILE = "retrieval.yaml"
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 _SECTIONS = ("terms", "synonyms", "senses")
-_GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", "list_words", "which_part", "synonyms", "senses", "places")
+_GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", *PART_SECTIONS, "synonyms", "senses", "places")
 #: Ordinals a caller names a part by ("第二大类"): 1 to this number, in Chinese numerals and digits.
 MAX_PLACE = 10
 #: The name of a place sense starts so ("place subsection 2"): a part the question points at by its number.
@@ -88,12 +89,8 @@ class Vocabulary:
     本办法, this document): taken out of a question before it is cut."""
     funding_words: tuple[str, ...] = ()
     """The genre's words for "money from the government" (补贴, 资助, 奖励…), interchangeable in questions."""
-    list_words: tuple[str, ...] = ()
-    """Words that ask for a list of things ("哪些", "哪几类", "讲了些什么"): with the items of one part each matching a
-    piece of the question, the part is what is asked (see :func:`assistant.retrieval.hits.whole_part`)."""
-    which_part: tuple[str, ...] = ()
-    """Words that ask which part holds the things a question names ("这三条归哪一节"): the part, however unevenly
-    the things match."""
+    parts: PartWords = PartWords()
+    """The words of questions about a part of a policy rather than one item (:mod:`assistant.retrieval.parts`)."""
 
     def merged(self, other: Vocabulary) -> Vocabulary:
         """Both vocabularies: terms once each; a synonym both define expands to both targets, each word once (the
@@ -109,8 +106,7 @@ class Vocabulary:
             stopwords=tuple(dict.fromkeys((*self.stopwords, *other.stopwords))),
             idioms=tuple(dict.fromkeys((*self.idioms, *other.idioms))),
             funding_words=tuple(dict.fromkeys((*self.funding_words, *other.funding_words))),
-            list_words=tuple(dict.fromkeys((*self.list_words, *other.list_words))),
-            which_part=tuple(dict.fromkeys((*self.which_part, *other.which_part))),
+            parts=self.parts.merged(other.parts),
         )
 
 
@@ -148,8 +144,7 @@ def genre_vocabulary(path: Path = GENRE_FILE) -> Vocabulary:
         stopwords=tuple(_strings(data.get("stopwords"), path, "stopwords")),
         idioms=tuple(_strings(data.get("idioms"), path, "idioms")),
         funding_words=tuple(_strings(data.get("funding_words"), path, "funding_words")),
-        list_words=tuple(_strings(data.get("list_words"), path, "list_words")),
-        which_part=tuple(_strings(data.get("which_part"), path, "which_part")),
+        parts=PartWords(*(tuple(_strings(data.get(name), path, name)) for name in PART_SECTIONS)),
     )
 
 
