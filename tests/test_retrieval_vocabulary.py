@@ -90,11 +90,25 @@ def test_a_second_policy_folders_terms_and_synonyms_are_picked_up(two_policies: 
     assert dict(analyzer.weighted_query_tokens("协作机器人"))["协作机器人"] == TERM_WEIGHT
 
 
+def test_a_district_named_by_a_caller_is_the_policys_own_area(two_policies: Path, corpus: Corpus) -> None:
+    """"执照在南湖，税在外区": the text says 本区 for its own district; the caller says its name, with or without 区."""
+    analyzer = analyzer_for(corpus_vocabulary(load_corpus(two_policies)))
+    assert "本区" in analyzer.expand_query("执照在南湖，能申请吗")
+    assert "本区" in analyzer.expand_query("我们在南湖区注册的")
+    assert "本区" not in analyzer.expand_query("执照在北湖，能申请吗")
+
+
+def test_the_own_district_finds_who_may_apply(settings: Settings) -> None:
+    top = Retriever(settings).search("我们公司人在嘉定办公，但执照是在浦东办的，能拿这个钱吗", k=2)
+    assert top[0].clause_id == "一"
+
+
 def test_a_policy_without_the_file_contributes_nothing_from_it(two_policies: Path) -> None:
     (two_policies / ROBOTS / RETRIEVAL_FILE).unlink()
     (two_policies / JIADING / RETRIEVAL_FILE).unlink()
     vocabulary = corpus_vocabulary(load_corpus(two_policies))
-    assert vocabulary.synonyms == genre_vocabulary().synonyms  # the genre's words only
+    own_area = {("南湖区", "本区"), ("南湖", "本区"), ("嘉定区", "本区"), ("嘉定", "本区")}
+    assert set(vocabulary.synonyms) == set(genre_vocabulary().synonyms) | own_area  # the genre's words and regions
     assert all(sense.policy_id is None for sense in vocabulary.senses)
     assert "协作机器人" not in vocabulary.terms and "二级节点" not in vocabulary.terms
     assert {"南湖区", "嘉定区", "两化"} <= set(vocabulary.terms)  # region and quoted phrases need no file

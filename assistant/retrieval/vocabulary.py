@@ -120,8 +120,18 @@ def quoted_terms(text: str) -> list[str]:
 
 def policy_vocabulary(policy: Policy, folder: Path) -> Vocabulary:
     """One policy's vocabulary: its ``retrieval.yaml`` (if any), its region and its quoted phrases."""
-    from_text = Vocabulary(terms=tuple(t for t in (policy.meta.region, *quoted_terms(policy.text)) if t))
+    region = policy.meta.region
+    from_text = Vocabulary(terms=tuple(t for t in (region, *quoted_terms(policy.text)) if t), synonyms=_own_area(region))
     return read_vocabulary(folder / RETRIEVAL_FILE, policy_id=policy.policy_id).merged(from_text)
+
+
+def _own_area(region: str | None) -> tuple[tuple[str, str], ...]:
+    """A district's policy calls its own area 本区 ("工商注册和税务登记均在本区"); a caller names it ("执照在嘉定"): the
+    region's name, with and without 区 (浦东新区: 浦东), also stands for 本区."""
+    short = region.removesuffix("新区").removesuffix("区") if region else ""
+    if not region or short == region or len(short) < 2:
+        return ()
+    return ((region, "本区"), (short, "本区"))
 
 
 def corpus_vocabulary(corpus: Corpus | Iterable[Policy], root: Path | None = None) -> Vocabulary:
