@@ -38,6 +38,20 @@ def test_a_place_said_before_the_list_is_not_read_as_pointing_into_it(assistant:
     assert reply.amount_yuan == 1_850_000
 
 
+PROJECTS = "我们有两个不同的区级标杆项目，第一个投了300万，第二个投了900万。"
+
+
+def test_the_nth_of_projects_listed_under_one_item_is_that_project_alone(assistant: Assistant):
+    first, second, both = talk(assistant, PROJECTS + "第一个能补多少？", "第二个呢", "两个加起来多少")
+    assert first.amount_yuan == 900_000  # 300万 × 30%, not the two projects summed
+    assert second.amount_yuan == 2_000_000  # 900万 × 30% = 270万, over the district cap
+    assert both.amount_yuan == 2_900_000  # different projects add up, each with its own cap
+    second, first = talk(assistant, PROJECTS + "第二个能补多少？", "那第一个呢")
+    assert (second.amount_yuan, first.amount_yuan) == (2_000_000, 900_000)
+    (total,) = talk(assistant, PROJECTS.rstrip("。") + "，一共能补多少？")
+    assert total.amount_yuan == 2_900_000
+
+
 def test_a_what_if_said_as_a_bare_number_replaces_the_amount_in_wan(assistant: Assistant):
     *_, six = talk(assistant, "智能工厂授牌的，项目投资500万能拿多少", "那要是投800万呢", "那六百呢")
     assert six.amount_yuan == 1_800_000

@@ -22,6 +22,7 @@ from assistant.dialogue.named_items import ITEM_NAMED
 from assistant.dialogue.state import Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.numerals import small_int
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,28 @@ def split_projects(state: Any, parse: Parse, policy_id: str, goal: Goal | None, 
         return state
     profile = state.profile(policy_id)
     base = {f: profile[f] for f in own if f in profile and f != fact}
-    aside = [Project(goal.items, {**base, **p}) for p in per[:-1]]
-    return replace(state.with_slots(policy_id, per[-1], turn), projects=(*state.projects, *aside))
+    asked = load_genre().asked_element(parse.reading)  # "第一个能补多少": that one is current, else the last said
+    current = asked % len(per) if asked is not None and -len(per) <= asked < len(per) else len(per) - 1
+    # each under its place in the list, so that "第二个呢" later turns to it (turn_to_label)
+    aside = [Project(goal.items, {**base, **p}, label=place_label(i)) for i, p in enumerate(per) if i != current]
+    return replace(state.with_slots(policy_id, per[current], turn), projects=(*state.projects, *aside),
+                   label=place_label(current))
+
+
+def place_label(index: int) -> str:
+    """The label of the project said in that place of a list ("第2个")."""
+    return f"第{index + 1}个"
+
+
+def placed_ref(state: Any, parse: Parse) -> tuple[str, ...]:
+    """"第二个呢" after "第一个投了300万，第二个投了900万": the project said in that place, by its label; () when the
+    message gives amounts or the projects were not said as a list."""
+    if parse.amounts or not state.label.startswith("第"):
+        return ()
+    m = next(load_genre().element_ordinal.finditer(parse.reading), None)
+    if m is None or m.group("n") is None:
+        return ()
+    return (place_label((small_int(m.group("n")) or 0) - 1),)
 
 
 def links_items(parse: Parse, policy_id: str, goal: Goal | None) -> bool:

@@ -43,6 +43,7 @@ from assistant.dialogue.projects import (
     label_projects,
     links_items,
     moved_elsewhere,
+    placed_ref,
     set_aside,
     split_projects,
     turn_to_label,
@@ -197,7 +198,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         goal = replace(goal, same_project=False, answered=False)  # "跟«item»不是一个项目"
     base = another_year(base, parse, policy_id, goal, domain)
     if len(here) < 2:
-        base = turn_to_label(base, labels.refs(parse), policy_id, domain, turn)  # "乙厂呢": that plant's facts
+        said = labels.refs(parse) or placed_ref(base, parse)  # "乙厂呢", "第二个呢": that project's facts
+        base = turn_to_label(base, said, policy_id, domain, turn)
     aside = set_aside(base, parse, policy_id, domain)
     # the facts of every item the message lists, whichever of them it asks about
     filled = fill_slots(aside, parse, policy_id, replace(goal, items=listed) if goal and listed else goal, turn, domain)

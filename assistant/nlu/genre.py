@@ -20,6 +20,7 @@ import cn2an
 import yaml
 
 from assistant.errors import DataError
+from assistant.nlu.numerals import small_int
 
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 
@@ -208,6 +209,18 @@ class Genre:
 
     def act(self, name: Act, text: str) -> bool:
         return bool(self.acts[name].search(text))
+
+    def asked_element(self, text: str) -> int | None:
+        """"两个不同的项目，第一个投了300万，第二个投了900万。第一个能补多少？": the list is told, then the last sentence
+        asks of one element by its place — its index (-1: the last), else None."""
+        body = text.rstrip("？?！!。 ")
+        cut = max(body.rfind(c) for c in "。！!；;\n")
+        last = body[cut + 1 :]
+        m = self.element_ordinal.search(last)
+        if cut <= 0 or m is None or self.act("together", last) or re.search(r"\d|[万亿元]", last[m.end() :]):
+            return None
+        n = m.group("n")
+        return -1 if n is None else (small_int(n) or 0) - 1
 
     def words_in(self, words: tuple[str, ...], text: str) -> list[str]:
         """The words of ``words`` in ``text``; a Latin-letter word only as a whole word ("rain", not in "training")."""

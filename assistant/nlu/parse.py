@@ -226,7 +226,9 @@ class NLU:
             amount_places=amount_places(reading, amounts, outside, [*sorted(covered), *genre.home]),
             facts=facts,
             spans=spans,
-            acts=frozenset(a for a in ACTS if genre.act(a, reading.strip())),
+            # "…第一个投了300万，第二个投了900万。第一个能补多少": the list is told together, one element is asked
+            acts=frozenset(a for a in ACTS if genre.act(a, reading.strip())
+                           and not (a == "together" and genre.asked_element(reading) is not None)),
             topics=frozenset(t for t in LOOKUP_TOPICS if genre.lookup_topics[t].search(reading)),
             other_schemes=tuple(genre.schemes_in(reading)),
             off_topic=tuple(genre.words_in(genre.off_topic, reading)),
