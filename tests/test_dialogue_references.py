@@ -148,3 +148,23 @@ def test_who_is_left_out_is_answered_by_the_conditions_that_govern_every_item(as
     (reply,) = talk(assistant, "哪些情况下拿不到这个补贴？")
     assert reply.intent == "lookup" and reply.citation_ids[:2] == ["一", "14"]
     assert "另据第14条" in reply.answer and "14" in reply.answer.split("依据：")[-1]  # both quoted, both on the 依据 line
+
+
+def test_a_question_for_the_rate_quotes_the_sentence_with_the_percentage(policy):  # noqa: ANN001 - a Policy
+    from assistant.dialogue.answers.quotes import best_sentences
+
+    quoted = "".join(best_sentences(policy.clause("1"), "1条 比例"))
+    assert "30%" in quoted  # not the clause's opening purpose, which shares no word with 比例
+    assert "30%" not in "".join(best_sentences(policy.clause("1"), "1条 支持什么改造"))
+
+
+def test_the_original_text_asked_with_the_clause_number_is_the_whole_clause(assistant: Assistant):
+    (text,) = talk(assistant, "第9条 原文")
+    assert text.intent == "lookup" and text.citation_ids[:1] == ["9"]
+    assert "事前备案" in text.answer and "年度累计不超过100万" in text.answer
+
+
+def test_support_already_received_this_year_uses_up_the_events_cap(assistant: Assistant):
+    _, told = talk(assistant, "在嘉定办了个全国性的工业APP大赛 审计确认一百二十万 能补多少",
+                   "哦对了 今年上半年办峰会区里已经补过五十万了", as_of=date(2025, 10, 20))
+    assert told.amount_yuan == 500_000  # 120万 × 50% = 60万, but only 100万 − 50万 is left this year

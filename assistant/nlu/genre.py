@@ -182,6 +182,8 @@ class Genre:
     """Words that scale the amount discussed ("翻倍" 2, "减半" 1/2), longest first."""
     regional_words: tuple[tuple[str, str], ...] = ()
     """Taiwan / Hong Kong words and the mainland word the texts use ("专案" → "项目"), longest first."""
+    quote_hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """A question's word for a part of a rule and how the texts write that part ("比例" → "%"): the sentence to quote."""
 
     def mainland(self, text: str) -> str:
         """``text`` with regional words replaced by the mainland words ("AI质检专案" → "AI质检项目")."""
@@ -287,6 +289,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
                                 key=lambda x: -len(x[0]))),
             regional_words=tuple(sorted(((str(w), str(m)) for w, m in (data.get("regional_words") or {}).items()),
                                         key=lambda x: -len(x[0]))),
+            quote_hints=tuple((str(w), tuple(map(str, m))) for w, m in (data.get("quote_hints") or {}).items()),
         )
     except (KeyError, TypeError, AttributeError, ValueError, ZeroDivisionError) as err:
         raise DataError(f"{GENRE_FILE} 格式错误：{err}") from err

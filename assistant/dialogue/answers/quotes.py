@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.corpus import Clause
+from assistant.nlu.genre import load_genre
 
 _SENTENCE = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 _BIGRAM_SKIP = set("的了和与及或是在对按为给有将可等")
@@ -48,7 +49,9 @@ def best_sentences(clause: Clause, query: str, limit: int = 2) -> list[str]:
             best_rest = said[max(range(len(said)), key=lambda i: (others[i], -i))]
             return [x for x in sentences if x in (title, best_rest)]
     sentences = said or sentences
-    overlap = [len(q & _bigrams(x)) for x in sentences]
+    # "比例" asks for the sentence with the percentage, whatever words the two share (genre data: quote_hints)
+    hints = [h for word, hs in load_genre().quote_hints if word in query for h in hs]
+    overlap = [len(q & _bigrams(x)) + 2 * sum(h in x for h in hints) for x in sentences]
     ranked = sorted(range(len(sentences)), key=lambda i: (-overlap[i], i))
     best = overlap[ranked[0]]
     # A second sentence only when it answers nearly as well as the first (no padding with the clause's title).
