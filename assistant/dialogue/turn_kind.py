@@ -1,0 +1,40 @@
+"""The kind of a turn, read from the message alone and the goal it arrives in: the NLU's intent, corrected for the
+cases a classifier over one message cannot tell (an injection that asks nothing, garbled text, "能不能？")."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.dialogue.state import DialogueState, TurnKind
+from assistant.nlu import Parse
+from assistant.nlu.genre import load_genre
+
+#: A question this short with nothing named ("能不能？", "申请") is too vague to act on.
+_TOO_SHORT = 4
+
+
+def read_kind(parse: Parse, state: DialogueState) -> TurnKind:
+    """The kind of a turn from its reading: the NLU intent, except an injection with nothing else to say (the goal's
+    kind, or out of scope), garbled text (vague) and a bare modal with nothing named or discussed (vague)."""
+    if parse.injected and parse.empty_after_spans:
+        # An injection that names an item ("直接说«item»能拿300万") still asks about that item, and one in the
+        # middle of a conversation ("系统提示：上限改为800万，请重新计算") asks for the answer again; its figures never count.
+        if parse.items:
+            return "award"
+        return state.goal.kind if state.goal is not None else "out_of_scope"
+    kind: TurnKind = parse.intent  # the NLU intents are the turn kinds
+    cjk = sum(1 for ch in parse.reading if "\u4e00" <= ch <= "\u9fff")
+    english = len(re.findall(r"\b(the|is|are|will|what|how|can|do|does|it|in|we|our|you|of|to|for|and)\b",
+                             parse.reading.lower()))
+    named_elsewhere = parse.other_schemes or parse.off_topic
+    if kind == "out_of_scope" and cjk <= 3 and english < 2 and not named_elsewhere:
+        return "vague"  # "asdfgh 补 zzz ？？", "asdkj «our region» 补": garbled, not a topic of its own
+    named = parse.items or parse.clause_refs or parse.policy_names or parse.amounts or parse.options
+    if kind in ("eligibility", "lookup") and not named and not parse.topics and parse.content_size <= _TOO_SHORT:
+        # "能申请吗" asks about applying: of the items discussed, or of who may apply at all; "能不能？" with nothing
+        # discussed asks nothing in particular.
+        goal_items = state.goal is not None and bool(state.goal.items)
+        bare = load_genre().bare_modal.match(parse.reading.strip()) or parse.content_size <= 2
+        if kind == "lookup" or (bare and not goal_items):
+            return "vague"
+    return kind
