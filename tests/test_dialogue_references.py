@@ -168,3 +168,10 @@ def test_support_already_received_this_year_uses_up_the_events_cap(assistant: As
     _, told = talk(assistant, "在嘉定办了个全国性的工业APP大赛 审计确认一百二十万 能补多少",
                    "哦对了 今年上半年办峰会区里已经补过五十万了", as_of=date(2025, 10, 20))
     assert told.amount_yuan == 500_000  # 120万 × 50% = 60万, but only 100万 − 50万 is left this year
+
+
+def test_an_element_named_by_its_amount_is_the_one_the_new_fact_is_about(assistant: Assistant):
+    _, moved = talk(assistant, "今年在嘉定办了两场工业互联网论坛 都是全国性的 审计确认费用一场八十万一场六十万 能补多少",
+                    "哦说错了 六十万那场是在苏州办的 不在嘉定", as_of=date(2025, 12, 1))
+    assert moved.amount_yuan == 400_000  # the 80万 forum alone: 80万 × 50%
+    assert "不计入" in moved.answer

@@ -136,6 +136,8 @@ def drop_failing_elements(profile: dict[str, Any], parse: Parse, policy_id: str,
     ordinal = next(load_genre().element_ordinal.finditer(parse.reading), None)
     added = _added_one(profile, after or {}, rules, items) if ordinal is None and rules is not None else None
     by_word = _by_word(parse.reading, named or {}, domain, policy_id, items) if ordinal is None else None
+    if ordinal is None and by_word is None and rules is not None:
+        by_word = _by_amount(profile, parse, rules, items)
     if rules is None or not stated or (ordinal is None and added is None and by_word is None):
         return Dropped({}, (), frozenset())
     at = element_at(parse.reading, ordinal.end()) if ordinal is not None else by_word if by_word is not None else -1
@@ -174,6 +176,20 @@ def _by_word(reading: str, named: Mapping[str, tuple[str, ...]], domain: Domain,
         each = rules.item(item_id).each
         if each is not None and named.get(each.fact):
             return element_named(reading, named[each.fact], item_aliases(domain, policy_id, items))
+    return None
+
+
+def _by_amount(profile: dict[str, Any], parse: Parse, rules: Any, items: tuple[str, ...]) -> int | None:
+    """The element the message names by its amount ("六十万那场是在苏州办的"): the one amount it says, with a word
+    pointing at one of a list right after it, equal to exactly one element of an item's list."""
+    if len(parse.amounts) != 1 or not load_genre().named_by_amount.match(parse.reading, parse.amounts[0].end):
+        return None
+    for item_id in items:
+        each = rules.item(item_id).each
+        elements = list(profile.get(each.fact) or []) if each else []
+        at = [i for i, element in enumerate(elements) if element == parse.amounts[0].yuan]
+        if len(at) == 1 and len(elements) >= 2:
+            return at[0]
     return None
 
 

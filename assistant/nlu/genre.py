@@ -109,6 +109,8 @@ class Genre:
     not_same_as: re.Pattern[str]
     list_part: re.Pattern[str]
     drops_element: re.Pattern[str]
+    named_by_amount: re.Pattern[str]
+    """An element of a list named by its amount, right after it ("六十万那场")."""
     this_one: re.Pattern[str]
     asks_if_funded: re.Pattern[str]
     another_subject: re.Pattern[str]
