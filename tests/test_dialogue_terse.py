@@ -73,3 +73,12 @@ def test_this_policy_after_another_scheme_was_refused_asks_which_item(assistant:
 def test_a_shared_word_after_an_item_was_read_is_said_of_that_item(assistant: Assistant):
     *_, fixed = talk(assistant, "服务商", "给区内厂做数字化改造", "补多少", "服务额240", "不对 420")
     assert fixed.citation_ids[:1] == ["7"] and fixed.amount_yuan == 1_000_000  # 420万 × 30% = 126万 > 100万
+
+
+def test_keywords_ending_in_a_word_for_the_ceiling_ask_for_the_figure(assistant: Assistant):
+    """"标杆 市级 上限" typed by staff: the level's ceiling from the text (an award question), not a search."""
+    (cap,) = talk(assistant, "标杆 市级 上限")
+    assert cap.intent == "award" and cap.amount_yuan is None and "市级最高500万" in cap.answer
+    cap, figure = talk(assistant, "7条 封顶", "服务金额二百八十万的话呢")
+    assert cap.intent == "award" and "最高100万" in cap.answer
+    assert figure.amount_yuan == 840_000  # 280万 × 30%

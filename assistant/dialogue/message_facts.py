@@ -110,8 +110,9 @@ _ABOUT_US = re.compile(r"我们|我司|本公司|我公司|咱们|咱|了|过|�
 def keyword_search(parse: Parse) -> bool:
     """Keywords typed the way hotline staff search ("«item» 企业数量 要求", "第4条 «item» 条件"): two or more short
     words apart, one of them a word for the text's rules, no sentence, no question, no amount, nothing said of an
-    enterprise — a look-up of the text."""
+    enterprise — a look-up of the text. Not a word for the ceiling ("标杆 市级 上限"): that asks for the figure."""
     words = parse.reading.split()
     return len(words) >= 2 and all(len(w) <= 8 for w in words) and not parse.asks and not parse.amounts \
+        and not parse.asks_amount \
         and bool(load_genre().search_words.search(parse.reading)) \
         and not re.search(r"[，,。；;！!？?]", parse.reading) and not _ABOUT_US.search(parse.reading)
