@@ -36,7 +36,7 @@ from assistant.retrieval.parts import PART_SECTIONS, PartWords
 RETRIEVAL_FILE = "retrieval.yaml"
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 _SECTIONS = ("terms", "synonyms", "senses")
-_GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", *PART_SECTIONS, "synonyms", "senses", "places")
+_GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", "own_area", *PART_SECTIONS, "synonyms", "senses", "places")
 #: Ordinals a caller names a part by ("第二大类"): 1 to this number, in Chinese numerals and digits.
 MAX_PLACE = 10
 #: The name of a place sense starts so ("place subsection 2"): a part the question points at by its number.
@@ -89,6 +89,8 @@ class Vocabulary:
     本办法, this document): taken out of a question before it is cut."""
     funding_words: tuple[str, ...] = ()
     """The genre's words for "money from the government" (补贴, 资助, 奖励…), interchangeable in questions."""
+    own_area: tuple[str, ...] = ()
+    """The genre's words for a policy's own area ("本区"), which a caller says by the region's name."""
     parts: PartWords = PartWords()
     """The words of questions about a part of a policy rather than one item (:mod:`assistant.retrieval.parts`)."""
 
@@ -106,6 +108,7 @@ class Vocabulary:
             stopwords=tuple(dict.fromkeys((*self.stopwords, *other.stopwords))),
             idioms=tuple(dict.fromkeys((*self.idioms, *other.idioms))),
             funding_words=tuple(dict.fromkeys((*self.funding_words, *other.funding_words))),
+            own_area=tuple(dict.fromkeys((*self.own_area, *other.own_area))),
             parts=self.parts.merged(other.parts),
         )
 
@@ -121,17 +124,17 @@ def quoted_terms(text: str) -> list[str]:
 def policy_vocabulary(policy: Policy, folder: Path) -> Vocabulary:
     """One policy's vocabulary: its ``retrieval.yaml`` (if any), its region and its quoted phrases."""
     region = policy.meta.region
-    from_text = Vocabulary(terms=tuple(t for t in (region, *quoted_terms(policy.text)) if t), synonyms=_own_area(region))
+    from_text = Vocabulary(terms=tuple(t for t in (region, *quoted_terms(policy.text)) if t), synonyms=_own_area(region, genre_vocabulary().own_area))
     return read_vocabulary(folder / RETRIEVAL_FILE, policy_id=policy.policy_id).merged(from_text)
 
 
-def _own_area(region: str | None) -> tuple[tuple[str, str], ...]:
-    """A district's policy calls its own area 本区 ("工商注册和税务登记均在本区"); a caller names it ("执照在嘉定"): the
-    region's name, with and without 区 (浦东新区: 浦东), also stands for 本区."""
+def _own_area(region: str | None, words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """A district's policy calls its own area by the genre's ``words`` ("工商注册和税务登记均在本区"); a caller names it
+    ("执照在嘉定"): the region's name, with and without 区 (浦东新区: 浦东), also stands for them."""
     short = region.removesuffix("新区").removesuffix("区") if region else ""
-    if not region or short == region or len(short) < 2:
+    if not region or short == region or len(short) < 2 or not words:
         return ()
-    return ((region, "本区"), (short, "本区"))
+    return ((region, " ".join(words)), (short, " ".join(words)))
 
 
 def corpus_vocabulary(corpus: Corpus | Iterable[Policy], root: Path | None = None) -> Vocabulary:
@@ -154,6 +157,7 @@ def genre_vocabulary(path: Path = GENRE_FILE) -> Vocabulary:
         stopwords=tuple(_strings(data.get("stopwords"), path, "stopwords")),
         idioms=tuple(_strings(data.get("idioms"), path, "idioms")),
         funding_words=tuple(_strings(data.get("funding_words"), path, "funding_words")),
+        own_area=tuple(_strings(data.get("own_area"), path, "own_area")),
         parts=PartWords(*(tuple(_strings(data.get(name), path, name)) for name in PART_SECTIONS)),
     )
 
