@@ -1,4 +1,5 @@
-"""Questions about a group of items: the part the best matching item sits in comes first (retrieval.parts)."""
+"""Questions about a group of items: the part the best matching item sits in comes first (retrieval.parts); a part
+placed by its number or position among its siblings (retrieval.places)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from datetime import date
 import pytest
 
 from assistant.config import Settings
-from assistant.corpus import Policy
+from assistant.corpus import Corpus, Policy
 from assistant.retrieval.hits import Hit
-from assistant.retrieval.lexicon import normalise
-from assistant.retrieval.parts import PartWords, asked_part, group_of_first
+from assistant.retrieval.lexicon import Analyzer, normalise
+from assistant.retrieval.parts import PartWords, asked_part, group_of_first, prefer_placed_part
+from assistant.retrieval.places import carries_place
 from assistant.retrieval.retriever import Retriever
-from assistant.retrieval.vocabulary import genre_vocabulary
+from assistant.retrieval.vocabulary import corpus_vocabulary, genre_vocabulary
 
 WORDS = genre_vocabulary().parts.normalised(normalise)
 
@@ -55,3 +57,49 @@ def test_a_placed_part_is_left_to_the_placing_rule(policy: Policy) -> None:
 )
 def test_group_questions_in_search(settings: Settings, query: str, first: str) -> None:
     assert Retriever(settings).search(query, k=3)[0].clause_id == first
+
+
+@pytest.mark.parametrize(
+    ("policy_id", "words", "part"),
+    [
+        # a position is relative to the part's siblings, whatever the outline
+        ("example-digital-2027", "最后那一小类", "二（三）"),
+        ("example-digital-2027", "夹在中间的那一大类", "二（二）"),
+        ("example-digital-2027", "排在最前面的那个大类", "二（一）"),
+        ("example-digital-2027", "最后一部分", "三"),
+        ("example-digital-2027", "the first group", "二（一）"),
+        ("example-software-2026", "最后一章", "第三章"),
+        ("example-software-2026", "第二部分", "第二章"),
+        ("example-software-2026", "中间那一章", "第二章"),
+    ],
+)
+def test_a_part_is_placed_by_position_in_any_outline(fixture_corpus: Corpus, policy_id: str, words: str, part: str) -> None:
+    policy = fixture_corpus.policy(policy_id)
+    analyzer = Analyzer(corpus_vocabulary(fixture_corpus))
+    asked = {t for _, tokens in analyzer.matches(normalise(f"{words}讲了什么")).senses for t in tokens}
+    places = [s for s in analyzer.vocabulary.senses if s.is_place and s.token in asked]
+    carriers = {c.clause_id for c in policy.clauses for s in places if s.kinds == (c.kind,) and carries_place(policy, c, s.number)}
+    assert carriers == {part}
+
+
+def test_an_item_of_another_part_does_not_hide_the_placed_part(policy: Policy) -> None:
+    def hit(clause_id: str, terms: tuple[str, ...]) -> Hit:
+        return Hit(policy.clause(clause_id), 1.0, True, date(2025, 12, 31), terms)
+
+    def parent_of(policy_id: str, clause_id: str) -> str | None:
+        return policy.clause(clause_id).parent_id
+
+    # "最后那一小类讲产业氛围和配套的": 配套 matched 第5条's 资金配套, a word of another part
+    other, placed = hit("5", ("资金配套",)), hit("二（三）", ("产业", "最后那一小类"))
+    assert prefer_placed_part([other, placed], {"最后那一小类"}, parent_of)[0].clause_id == "二（三）"
+    # an item inside the placed part, matching a word the part does not, is what is asked ("最后一部分里的重大项目怎么报")
+    inside = hit("12", ("重大项目",))
+    section = hit("三", ("最后一部分",))
+    assert prefer_placed_part([inside, section], {"最后一部分"}, parent_of)[0].clause_id == "12"
+    # an item two levels down is inside the section too ("第二部分里的服务商补多少")
+    grandchild, second = hit("7", ("服务商", "补")), hit("二", ("第二部分",))
+    assert prefer_placed_part([grandchild, second], {"第二部分"}, parent_of)[0].clause_id == "7"
+    # "第二部分的第二个小节讲了哪些": the part placed inside the placed part, whatever else ranks above both
+    unrelated, sub = hit("三", ()), hit("二（二）", ("第二个小节",))
+    order = prefer_placed_part([unrelated, second, sub], {"第二部分", "第二个小节"}, parent_of)
+    assert [h.clause_id for h in order] == ["二（二）", "二", "三"]

@@ -268,3 +268,12 @@ def test_the_dev_set_is_split_before_tuning_and_both_halves_cover_every_clause(c
         covered = {cid for c in cases if c["split"] == half for cid in c["clauses"]}
         assert covered <= clauses
         assert covered == clauses, f"{half} misses {clauses - covered}"
+
+
+def test_an_amount_said_in_chinese_numerals_meets_the_clauses_digits(settings: Settings) -> None:
+    from assistant.retrieval.chinese_text import arabic_amounts
+
+    assert arabic_amounts("最多能给一千万的 两百万 一千二百万 五十万元") == ["1000万", "200万", "1200万", "50万"]
+    assert arabic_amounts("百万级 万一不行") == []  # no leading digit: not an amount
+    # the clause prints "1000万元": the spoken figure finds it among clauses that share no other word with it
+    assert Retriever(settings).search("那个最多能给一千万的是哪条", k=1)[0].clause_id == "5"

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import cn2an
 import jieba
 
 #: A word weighs by its general-language IDF (jieba's table), rising linearly from MIN_WEIGHT at GENERAL_IDF_LOW
@@ -86,6 +87,23 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     converter = _t2s()
     return converter.convert(text) if converter is not None else text
+
+
+#: An amount in Chinese numerals before 万/亿 ("一千万", "两百万"), not inside a longer numeral.
+_CN_AMOUNT = re.compile(r"(?<![零〇一二两三四五六七八九十百千])([一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*)(?=[万亿])(.)")
+
+
+def arabic_amounts(norm_text: str) -> list[str]:
+    """The amounts a question writes in Chinese numerals, as policies write them ("最多给一千万的" → "1000万"): a
+    caller says the figure, the clause prints it in digits, and the two must meet as one word."""
+    found: list[str] = []
+    for m in _CN_AMOUNT.finditer(norm_text):
+        try:
+            value = cn2an.cn2an(m.group(1), "smart")
+        except ValueError:
+            continue
+        found.append(f"{int(value)}{m.group(2)}")
+    return found
 
 
 def pinyin_bigrams(norm_text: str) -> list[str]:

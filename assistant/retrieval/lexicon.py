@@ -48,6 +48,7 @@ from assistant.retrieval.chinese_text import (
     MIN_WEIGHT,
     _is_content,
     _pinyin,
+    arabic_amounts,
     bigrams,
     char_pinyin,
     general_weight,
@@ -202,6 +203,7 @@ class Analyzer:
         # the question itself, then each synonym's policy words: a key standing for several words shares one
         # word's weight among them ("certification" → 认证 贯标 weighs as one word, not two)
         parts = [(norm, 1.0)] + [(target, 1.0 / max(1, len(target.split()))) for _, target in matches.synonyms]
+        parts += [(amount, 1.0) for amount in arabic_amounts(norm)]  # "一千万" meets the clause's "1000万"
         words: list[tuple[str, float]] = []
         grams: list[tuple[str, float]] = []
         pinyin: list[tuple[str, float]] = []

@@ -67,14 +67,18 @@ def prefer_named_part(hits: list[Hit], within: int = 3) -> list[Hit]:
     return hits
 
 
-def prefer_placed_part(hits: list[Hit], places: set[str], within: int = 3) -> list[Hit]:
+def prefer_placed_part(
+    hits: list[Hit], places: set[str], parent_of: Callable[[str, str], str | None] = lambda p, c: None, within: int = 3
+) -> list[Hit]:
     """A part the question points at by its number ("第二个大类是不是讲服务能力的") wins over an item that matches
     only words the part matches too: among the first ``within`` hits, the part carrying one of the question's
-    ``places`` (phrasings) comes first when its matched words hold every word of the hits above it. A part placed
-    inside another placed part comes before it."""
+    ``places`` (phrasings) comes first when no hit above it sits inside it (``parent_of``: policy id, clause id →
+    the parent's clause id), or when its matched words hold every word of the hits above it. A part placed inside
+    another placed part comes before it."""
     if not places:
         return hits
     placed = [h for h in hits[:within] if h.clause.kind in PARTS and places & set(h.matched_terms)]
+    hits = _placed_first(hits, places, parent_of, within)
     for child in placed:
         # "第二章的第二节", "第二部分底下的第一小块": a part placed inside another placed part is the one asked about
         parent = [p for p in placed if (p.policy_id, p.clause.clause_id) == (child.policy_id, child.clause.parent_id)]
@@ -82,13 +86,37 @@ def prefer_placed_part(hits: list[Hit], places: set[str], within: int = 3) -> li
             rest = [h for h in hits if h is not child]
             at = rest.index(parent[0])
             return [*rest[:at], child, *rest[at:]]
+    return hits
+
+
+def _placed_first(
+    hits: list[Hit], places: set[str], parent_of: Callable[[str, str], str | None], within: int
+) -> list[Hit]:
     for i, part in enumerate(hits[:within]):
         if i == 0 or part.clause.kind not in PARTS or not places & set(part.matched_terms):
             continue
         own = set(part.matched_terms)
-        if all(set(h.matched_terms) <= own for h in hits[:i]):
+        # An item of another part above it matched the question's other words in another sense ("最后那一小类讲产业
+        # 氛围和配套的": 配套 of 资金配套); only an item inside the placed part is asked about through it ("第二大类里的
+        # 服务商补多少").
+        inside = any(_inside(h, part, parent_of) for h in hits[:i])
+        # a part placed too ranks above it ("第三部分的第二节", no such part): the words decide, as below
+        placed_above = any(h.clause.kind in PARTS and places & set(h.matched_terms) for h in hits[:i])
+        if not (inside or placed_above) or all(set(h.matched_terms) <= own for h in hits[:i]):
             return [part, *hits[:i], *hits[i + 1 :]]
     return hits
+
+
+def _inside(hit: Hit, part: Hit, parent_of: Callable[[str, str], str | None]) -> bool:
+    """Whether ``hit`` sits under ``part`` (its child, or a child of one of its parts, …)."""
+    if hit.policy_id != part.policy_id:
+        return False
+    parent = hit.clause.parent_id
+    while parent is not None:
+        if parent == part.clause.clause_id:
+            return True
+        parent = parent_of(hit.policy_id, parent)
+    return False
 
 
 def prefer_common_part(hits: list[Hit], within: int = 4) -> list[Hit]:

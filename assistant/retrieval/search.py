@@ -232,7 +232,7 @@ class Searcher:
                 for i in ranking.top(max(k, 4) if method == "hybrid" else k, tie_break)
             ]
             if method == "hybrid":
-                hits = prefer_placed_part(prefer_common_part(prefer_named_part(hits)), places)
+                hits = prefer_placed_part(prefer_common_part(prefer_named_part(hits)), places, state.parent_of)
                 asked = asked_part(hits, state.analyzer.parts, norm, places)
                 if (part := state.clause_index.get(asked) if asked else None) is not None and candidates[part]:
                     first = self._hit(state, part, float(ranking.scores[part]), lexical, dense, query_tokens,

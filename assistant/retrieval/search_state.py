@@ -16,6 +16,7 @@ from assistant.corpus import Clause, Corpus, Policy
 from assistant.retrieval.bm25 import BM25Index
 from assistant.retrieval.learned import LearnedReranker
 from assistant.retrieval.lexicon import Analyzer, normalise
+from assistant.retrieval.places import carries_place
 from assistant.retrieval.records import Record, lexical_fields, own_text
 from assistant.retrieval.vocabulary import Sense
 
@@ -42,6 +43,11 @@ class _State:
     learned: LearnedReranker | None = None
     """The learned reranker over these clauses (None: hybrid without it)."""
 
+    def parent_of(self, policy_id: str, clause_id: str) -> str | None:
+        """The id of the part a clause sits in (None: at the top, or not indexed)."""
+        ci = self.clause_index.get((policy_id, clause_id))
+        return None if ci is None else self.clauses[ci].parent_id
+
 
 def clause_senses(policy: Policy, clause: Clause, senses: Sequence[Sense]) -> list[str]:
     """The tokens of the senses a clause carries: a policy's sense names its clauses; a genre sense finds its clause
@@ -57,7 +63,7 @@ def clause_senses(policy: Policy, clause: Clause, senses: Sequence[Sense]) -> li
         carried = clause.clause_id in sense.clauses or any(normalise(a) in own for a in sense.anchors)
         if sense.kinds and clause.kind in sense.kinds and (clause.kind == "preamble" or heading_only):
             # a place ("第二大类") is carried by the part of that number only
-            carried = not sense.number or clause.number == sense.number
+            carried = not sense.number or carries_place(policy, clause, sense.number)
         if carried:
             tokens.append(sense.token)
     return tokens

@@ -32,17 +32,14 @@ import yaml
 from assistant.corpus import Corpus, Policy
 from assistant.errors import DataError
 from assistant.retrieval.parts import PART_SECTIONS, PartWords
+from assistant.retrieval.places import KINDS, POSITIONS, places
 
 RETRIEVAL_FILE = "retrieval.yaml"
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 _SECTIONS = ("terms", "synonyms", "senses")
-_GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", "own_area", *PART_SECTIONS, "synonyms", "senses", "places")
-#: Ordinals a caller names a part by ("第二大类"): 1 to this number, in Chinese numerals and digits.
-MAX_PLACE = 10
+_GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", "own_area", *PART_SECTIONS, "synonyms", "senses", "places", "place_positions")
 #: The name of a place sense starts so ("place subsection 2"): a part the question points at by its number.
 PLACE = "place "
-_NUMERALS = "一二三四五六七八九十"
-_PLACE_KINDS = ("section", "subsection")
 _SENSE_KEYS = ("phrasings", "clauses", "anchors", "kinds")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 
@@ -62,7 +59,8 @@ class Sense:
     anchors: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     number: str = ""
-    """For a *place* ("第二大类"): the number of the heading-only clause of ``kinds`` that carries it ('二')."""
+    """For a *place* ("第二大类", "最后那一小类"): the place of the heading-only clause of ``kinds`` that carries it
+    (a number, '二', or a position, 'last': :func:`assistant.retrieval.places.carries_place`)."""
 
     @property
     def is_place(self) -> bool:
@@ -153,7 +151,7 @@ def genre_vocabulary(path: Path = GENRE_FILE) -> Vocabulary:
     data = _load(path, _GENRE_SECTIONS)
     return Vocabulary(
         synonyms=tuple(_synonyms(data.get("synonyms"), path)),
-        senses=(*_senses(data.get("senses"), path, policy_id=None), *_places(data.get("places"), path)),
+        senses=(*_senses(data.get("senses"), path, policy_id=None), *_places(data.get("places"), data.get("place_positions"), path)),
         stopwords=tuple(_strings(data.get("stopwords"), path, "stopwords")),
         idioms=tuple(_strings(data.get("idioms"), path, "idioms")),
         funding_words=tuple(_strings(data.get("funding_words"), path, "funding_words")),
@@ -204,22 +202,20 @@ def _strings(value: Any, path: Path, section: str = "terms") -> list[str]:
     return [str(term).strip() for term in value]
 
 
-def _places(value: Any, path: Path) -> list[Sense]:
-    """The genre's ``places``: for a kind of heading-only part (section, subsection), the words a caller counts
-    such parts by ("第二大类", "第3部分"). Each ordinal becomes a sense carried by the part of that number."""
+def _places(value: Any, positions: Any, path: Path) -> list[Sense]:
+    """The genre's ``places`` (for a kind of heading-only part, the measure words a caller counts such parts by:
+    "第二大类", "第3部分") and ``place_positions`` (the words for the first, middle and last of them: "最前面的那一小类").
+    Each place becomes a sense carried by the part at that place (:mod:`assistant.retrieval.places`)."""
     if value is None:
         return []
-    if not isinstance(value, dict) or any(k not in _PLACE_KINDS for k in value):
-        raise DataError(f"检索词表 {path} 的 places 应是（{'、'.join(_PLACE_KINDS)}）到量词列表的映射。")
-    senses: list[Sense] = []
-    for kind, units in value.items():
-        words = _strings(units, path, f"places 中的“{kind}”")
-        for n in range(1, MAX_PLACE + 1):
-            numeral = _NUMERALS[n - 1]
-            # "第二大类", "第2部分", and counted with the measure word: "第二个大类", "第3个部分"
-            phrasings = tuple(f"第{num}{sep}{unit}" for unit in words for num in (numeral, str(n)) for sep in ("", "个"))
-            senses.append(Sense(f"{PLACE}{kind} {n}", phrasings, None, (), (), (kind,), numeral))
-    return senses
+    if not isinstance(value, dict) or any(k not in KINDS for k in value):
+        raise DataError(f"检索词表 {path} 的 places 应是（{'、'.join(KINDS)}）到量词列表的映射。")
+    if positions is not None and (not isinstance(positions, dict) or any(k not in POSITIONS for k in positions)):
+        raise DataError(f"检索词表 {path} 的 place_positions 应是（{'、'.join(POSITIONS)}）到词语列表的映射。")
+    units = {kind: _strings(words, path, f"places 中的“{kind}”") for kind, words in value.items()}
+    said = {p: _strings(words, path, f"place_positions 中的“{p}”") for p, words in (positions or {}).items()}
+    return [Sense(f"{PLACE}{kind} {place}", phrasings, None, (), (), (kind,), place)
+            for kind, place, phrasings in places(units, said)]
 
 
 def _senses(value: Any, path: Path, policy_id: str | None) -> list[Sense]:
