@@ -12,7 +12,7 @@ from assistant.errors import DataError
 from assistant.nlu import NLU, Parse
 from assistant.nlu.genre import parse_genre
 from assistant.nlu.inputs import normalise
-from assistant.nlu.parse import content_size
+from assistant.nlu.message_parts import content_size
 
 JIADING = "jiading-iiot-2024"
 
@@ -835,3 +835,8 @@ def test_asking_what_a_word_we_used_means_is_no_claim_about_our_reply(nlu: NLU):
     asked = read(nlu, "你说的标杆示范是什么意思？")
     assert not asked.attributed and asked.intent == "lookup" and "标杆示范" in asked.reading
     assert read(nlu, "你刚才说封顶400万，对吧").attributed
+
+
+@pytest.mark.parametrize("text", ["凭什么我们只有100万", "为啥我们才拿这么点", "为什么不是150万"])
+def test_why_only_so_much_disputes_the_figure(nlu: NLU, text: str):
+    assert "dispute" in read(nlu, text).acts

@@ -38,7 +38,7 @@ from assistant.nlu.intents import NluIntent
 #: While the assistant waits for "which item?", a message naming one item is its answer unless the reader is at
 #: least this sure it asks a question of its own ("«item»是什么意思") — Rasa's form: the slot first, interruptions
 #: only when clear.
-FORM_INTERRUPT = 0.5
+FORM_INTERRUPT = 0.6
 _QUESTION_KINDS: tuple[NluIntent, ...] = ("eligibility", "award", "lookup")
 
 

@@ -167,7 +167,10 @@ def out_of_scope(
     # "今天股市怎么样，我们想把补贴拿去理财": support named beside the question, not asked about
     asking = [c for c in CLAUSE_END.split(parse.reading) if genre.question.search(c)] or [parse.reading]
     support = any(genre.money_words.search(genre.amount_question.sub("", c)) for c in asking)
-    if parse.off_topic and not named_items and not support:
+    # "明天下雨吗？园区活动要不要改期": an item's word in a message about something else, read as such, no money
+    # asked or said — not a question about that item.
+    chat = kind == "out_of_scope" and not parse.money_words and not parse.clause_refs
+    if parse.off_topic and (chat or not named_items) and not support:
         return "off_topic", elsewhere
     if genre.writing_task.search(parse.reading):
         return "off_topic", elsewhere  # "帮我写一份«item»的资助申请报告": a task we do not do, whatever it is about

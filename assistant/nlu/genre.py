@@ -49,6 +49,10 @@ class Genre:
     other_scheme_patterns: tuple[re.Pattern[str], ...]
     off_topic: tuple[str, ...]
     writing_task: re.Pattern[str]
+    addressed: re.Pattern[str]
+    """A mention of the assistant in a group chat ("@政策小助手"): what follows is asked of us."""
+    chat_codes: re.Pattern[str]
+    """A chat app's emoticon typed as text ("[捂脸]", "[抱拳]"): read as an emoji, not as words."""
     injection: tuple[re.Pattern[str], ...]
     attribution: tuple[re.Pattern[str], ...]
     injected_order: re.Pattern[str]

@@ -63,8 +63,11 @@ _SPACED_DIGITS = re.compile(r"(?<![\d.])(?<!\d )\d (?:\d{2,3})(?=\s*(?:万|亿|w
 
 def normalise(text: str) -> str:
     """NFKC, traditional → simplified characters, Taiwan / Hong Kong words → mainland words and common typing
-    slips → the words meant (genre data), no control characters, single spaces, no spaces inside an amount."""
-    text = load_genre().mainland(_t2s().convert(unicodedata.normalize("NFKC", text or "")))
+    slips → the words meant (genre data), chat apps' emoticon codes → an emoji, no control characters, single
+    spaces, no spaces inside an amount."""
+    genre = load_genre()
+    text = genre.chat_codes.sub("🙂", unicodedata.normalize("NFKC", text or ""))  # "[捂脸]": an emoji, not words
+    text = genre.mainland(_t2s().convert(text))
     text = re.sub(r"\s+", " ", _CONTROL.sub("", text)).strip()
     return _SPACED_DIGITS.sub(lambda m: m.group(0).replace(" ", ""), text)
 

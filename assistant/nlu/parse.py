@@ -30,7 +30,8 @@ from assistant.nlu.entities import (
 from assistant.nlu.facts import PolicyFacts, read_facts
 from assistant.nlu.genre import ACTS, LOOKUP_TOPICS, Act, Genre, LookupTopic
 from assistant.nlu.intents import FALLBACK_INTENT, QUESTIONS, NluIntent
-from assistant.nlu.spans import CLAUSE_END, Span, in_spans, mark_spans, without_spans
+from assistant.nlu.message_parts import addressed_items, addressed_start, content_size, question_part
+from assistant.nlu.spans import Span, in_spans, mark_spans, without_spans
 from assistant.nlu.vocabulary import Catalog
 from assistant.rules.money import AmountMention
 from assistant.rules.money_text import find_amounts
@@ -40,25 +41,12 @@ MASKS = {"money": "Ⓜ", "item": "Ⓘ", "option": "Ⓞ", "clause": "Ⓒ", "place
 #: Appended to the masked text: whether the message asks something (Ⓠ) or only states (Ⓢ).
 ASKS, STATES = "Ⓠ", "Ⓢ"
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
-#: The least a question part must say (characters) to be read on its own beside the whole message.
-QUESTION_PART_MIN = 8
 
 
 class IntentReader(Protocol):
     """Anything that scores the intents of a masked message (the trained reader, or an LLM standing in)."""
 
     def scores(self, masked: str, text: str) -> Mapping[NluIntent, float]: ...
-
-
-#: A lowercase run typed along the home row or without a vowel ("asdf", "jkl", "zxcv"): keyboard mashing, not a
-#: word. Abbreviations of the field (PLC, CNC, MES) are typed in capitals and so are not taken for it.
-_MASHED = re.compile(r"(?<![A-Za-z])(?:[asdfghjkl]{3,}|[b-df-hj-np-tv-xz]{3,})(?![A-Za-z])")
-
-
-def content_size(text: str) -> int:
-    """Chinese characters, letters and digits of ``text``, keyboard mashing left out."""
-    text = _MASHED.sub("", text)
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or ch.isalnum())
 
 
 @dataclass(frozen=True)
@@ -192,7 +180,9 @@ class NLU:
         """Everything but the intent (used to prepare training sentences exactly as messages are read)."""
         genre = self.genre
         spans = tuple(mark_spans(text, genre))
-        reading = without_spans(text, spans)
+        # "@政策小助手" says whom the message is for, nothing of what it asks (offsets kept)
+        reading = genre.addressed.sub(lambda m: " " * len(m.group(0)), without_spans(text, spans))
+        addressed = addressed_start(text, reading, genre)
         every = find_amounts(text)
         found = tuple(m for m in every if not in_spans(m.start, spans))
         said_to_us = [s for s in spans if s.kind == "attribution"]
@@ -216,8 +206,8 @@ class NLU:
             masked="",
             intent=FALLBACK_INTENT,
             scores={},
-            items=tuple(drop_elsewhere(text, mark_negated(text, find_items(text, self.catalog, spans, genre.name_fillers),
-                                                         genre), [m.end for m in every], genre)),
+            items=addressed_items(drop_elsewhere(text, mark_negated(text, find_items(text, self.catalog, spans,
+                                   genre.name_fillers), genre), [m.end for m in every], genre), addressed),
             clause_refs=tuple(find_clause_refs(reading, self.catalog, self.section_titles)),
             places=places,
             policy_names=find_policy_names(reading, self.catalog),
@@ -230,7 +220,8 @@ class NLU:
             acts=frozenset(a for a in ACTS if genre.act(a, reading.strip())
                            and not (a == "together" and genre.asked_element(reading) is not None)),
             topics=frozenset(t for t in LOOKUP_TOPICS if genre.lookup_topics[t].search(reading)),
-            other_schemes=tuple(genre.schemes_in(reading)),
+            # "楼上说这是市经信委的政策，对吗？@政策小助手 到底谁负责解释": another member's words are not our question
+            other_schemes=tuple(genre.schemes_in(reading[addressed or 0:])),
             off_topic=tuple(genre.words_in(genre.off_topic, reading)),
             # "服务多少家企业才算": a how-many question is not about money.
             money_words=bool(genre.money_words.search(genre.count_question.sub("", reading))),
@@ -246,23 +237,14 @@ class NLU:
         )
         return replace(parse, masked=mask(text, parse, genre.count_question))
 
-    def _question_part(self, parse: Parse) -> list[tuple[int, int]] | None:
-        """Where the clauses that ask are, when the message tells its story first ("我们是…集成商，…一年服务四十多家，
-        作为服务商能拿多少补贴？"); not when it opens with its question ("你确定？你刚才明明说的2000万"), nor a question
-        too short to read alone ("…，对吧？")."""
-        clauses = _clauses(parse.reading)
-        asking = [bool(self.genre.question.search(parse.reading, s, e)) for s, e in clauses]
-        if not any(asking) or asking[0]:
-            return None
-        part = [c for c, a in zip(clauses, asking, strict=True) if a]
-        return part if content_size("".join(parse.reading[s:e] for s, e in part)) >= QUESTION_PART_MIN else None
-
     def parse(self, text: str) -> Parse:
         parse = self.extract(text)
         if self.reader is None or parse.empty_after_spans:
             return parse
         scores = dict(self.reader.scores(parse.masked, parse.reading))
-        if (asked := self._question_part(parse)) is not None:
+        addressed = addressed_start(parse.text, parse.reading, self.genre)
+        asked = [(addressed, len(parse.reading))] if addressed is not None else question_part(parse.reading, self.genre)
+        if asked is not None:
             # A long message tells its story first and asks last: the question counts as much as the story (read
             # from this parse, not parsed again).
             masked = mask(text, parse, self.genre.count_question, keep=asked)
@@ -274,13 +256,3 @@ class NLU:
             if max(scores.values(), default=0.0) <= 0.0:
                 scores["inform"] = 1.0
         return parse.with_intent(max(scores, key=lambda k: scores[k]), scores)
-
-
-def _clauses(text: str) -> list[tuple[int, int]]:
-    """Where each clause of ``text`` starts and ends (its closing mark included), blank ones left out."""
-    out, start = [], 0
-    for m in CLAUSE_END.finditer(text):
-        out.append((start, m.end()))
-        start = m.end()
-    out.append((start, len(text)))
-    return [(s, e) for s, e in out if text[s:e].strip()]
