@@ -175,3 +175,23 @@ def test_an_element_named_by_its_amount_is_the_one_the_new_fact_is_about(assista
                     "哦说错了 六十万那场是在苏州办的 不在嘉定", as_of=date(2025, 12, 1))
     assert moved.amount_yuan == 400_000  # the 80万 forum alone: 80万 × 50%
     assert "不计入" in moved.answer
+
+
+def test_an_item_picked_by_its_clause_number_from_what_fits_is_asked_for_its_figure(assistant: Assistant):
+    chat = assistant.new_conversation(date(2025, 8, 5))
+    menu = chat.ask("有啥补助能拿？我们是做工业互联网应用的")
+    assert menu.intent == "clarify"  # who the enterprise is, shared by several items: which item? (the menu)
+    picked = chat.ask("第5条那个")
+    assert picked.intent == "award" and picked.citation_ids[0] == "5"  # its level asked, not the menu again
+    chat.ask("区级")
+    assert chat.ask("花了四百来万").amount_yuan == 1_200_000  # 400万 × 30% = 120万 ≤ 200万
+
+
+def test_whether_all_of_it_comes_back_is_answered_with_the_figure(assistant: Assistant):
+    (reply,) = talk(assistant, "我们和高校在嘉定建的工业互联网平台已经跨行业跨领域用起来了，总投入180万，没有土建。是不是180万都能全额报销回来？")
+    assert reply.intent == "award" and reply.amount_yuan == 540_000  # 180万 × 30% = 54万, not all of it
+
+
+def test_an_item_picked_by_number_after_a_match_is_asked_for_its_figure(assistant: Assistant):
+    *_, picked = talk(assistant, "我们是规上企业，去年首次纳入统计，还能申请哪些？", "第5条那个")
+    assert picked.intent == "award" and picked.citation_ids[0] == "5"  # not what fits again

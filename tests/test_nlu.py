@@ -840,3 +840,7 @@ def test_asking_what_a_word_we_used_means_is_no_claim_about_our_reply(nlu: NLU):
 @pytest.mark.parametrize("text", ["凭什么我们只有100万", "为啥我们才拿这么点", "为什么不是150万"])
 def test_why_only_so_much_disputes_the_figure(nlu: NLU, text: str):
     assert "dispute" in read(nlu, text).acts
+
+
+def test_still_open_now_asks_the_validity(nlu: NLU):
+    assert "validity_yes_no" in read(nlu, "现在还能申请工业互联网标杆补贴吗？").topics

@@ -392,8 +392,24 @@ def test_who_assesses_the_applications_is_the_clause_that_weighs_them(retriever:
         ("第二章第一节包括哪些", "二（一）"),
         ("引进研究院、办会、搞培训，放在哪一节", "二（三）"),  # asked which part holds the items: the part as a whole
         ("二级节点、标杆示范、服务商这三条归哪一节", "二（二）"),  # which part holds them, however unevenly they match
+        ("补贴里最后那一小类讲产业氛围和配套的，一共管哪些事情", "二（三）"),  # by position, over 配套 of 资金配套
+        ("夹在企业自建和生态那两块中间的那一大类，讲的是什么方向", "二（二）"),
+        ("最后一部分都讲了啥", "三"),
     ],
 )
 def test_a_part_named_by_its_place_is_found(retriever: Retriever, query: str, clause_id: str) -> None:
     top = retriever.search(query, k=1)[0]
     assert top.clause_id == clause_id
+
+
+@pytest.mark.parametrize(
+    ("query", "clause_id"),
+    [
+        ("听说这钱是审核完自动打到企业账户的，不用自己申请吧", "13"),  # apply first: a misbelief about payment
+        ("补助上限是死的吧，项目再大也突破不了？", "12"),  # case by case
+        ("申请的企业起码得满足啥条件", "一"),
+        ("补贴名目总览", "二"),
+    ],
+)
+def test_a_genre_sense_said_as_a_misbelief_or_in_a_few_words(retriever: Retriever, query: str, clause_id: str) -> None:
+    assert retriever.search(query, k=1)[0].clause_id == clause_id

@@ -33,10 +33,12 @@ def _names_a_project(parse: Parse) -> bool:
 
 def _picks_one(parse: Parse, policy_id: str, items: Sequence[str]) -> bool:
     """"服务商那条，今年实际发生服务金额400万" after what the enterprise can claim: one item pointed at by name and its
-    facts given — the item picked from the list, its figure asked."""
+    facts given, or by its clause's number ("第5条那个") — the item picked from the list, its figure asked."""
     picks = load_genre().picks_item
     named = [m for m in parse.items_of(policy_id) if m.item_id in items and picks.match(parse.reading, m.end)]
-    return len(items) == 1 and bool(named) and bool(parse.amounts)
+    # "第5条那个": the item picked by its clause's number from the list just given — a choice, with or without facts
+    by_number = [r for r in parse.clause_refs if r.number and picks.match(parse.reading, r.start + len(r.text))]
+    return len(items) == 1 and ((bool(named) and bool(parse.amounts)) or (bool(by_number) and not parse.items))
 
 
 def next_goal(

@@ -95,6 +95,11 @@ def answer_match(ctx: Context) -> Answer:
     several = len(pms) > 1
     fits = [m for pm in pms for m in pm.of("eligible")]
     need = [m for pm in pms for m in pm.of("need_info") if m.known]
+    named = ctx.obs.parse.items or state.recent
+    if not fits and not named and len(need) >= 2 and all(m.known <= 1 for m in need):
+        # "有啥补助能拿？我们是做工业互联网应用的": no item named, and one fact that every open item shares says who
+        # the enterprise is, not which support it is after — which item? (the menu), not a half-match of several
+        return ask_item(ctx)
     # A total is the calculator's, within one policy; across policies the figures are given side by side.
     with_fits = [pm for pm in pms if pm.of("eligible")]
     total: int | None = None
