@@ -91,6 +91,8 @@ class Parse:
     it gives an amount."""
     share: Fraction | None = None
     """The share of the amount this message gives that counts ("总花费300万，审计只确认了其中60%" → 3/5)."""
+    addressed: int | None = None
+    """In a group chat's message, where its words to us start (after "@政策小助手"); None: the whole is ours."""
     amount_places: Mapping[int, AmountPlace] = field(default_factory=dict)
     """Amount start → the place it is said of ("给昆山客户做的140万")."""
     extra: Mapping[str, object] = field(default_factory=dict)
@@ -234,6 +236,7 @@ class NLU:
             asks_most=bool(genre.superlative.search(reading)),
             scale=None if amounts else genre.scale_in(reading) or genre.share_in(reading),
             share=genre.share_in(reading) if amounts else None,
+            addressed=addressed,
         )
         return replace(parse, masked=mask(text, parse, genre.count_question))
 
@@ -242,7 +245,7 @@ class NLU:
         if self.reader is None or parse.empty_after_spans:
             return parse
         scores = dict(self.reader.scores(parse.masked, parse.reading))
-        addressed = addressed_start(parse.text, parse.reading, self.genre)
+        addressed = parse.addressed
         asked = [(addressed, len(parse.reading))] if addressed is not None else question_part(parse.reading, self.genre)
         if asked is not None:
             # A long message tells its story first and asks last: the question counts as much as the story (read
