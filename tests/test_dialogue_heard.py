@@ -206,3 +206,15 @@ def test_a_scheme_asked_about_after_its_name_is_out_of_scope(assistant: Assistan
 def test_plans_then_what_support_there_is_gets_the_menu(assistant: Assistant):
     (reply,) = talk(assistant, "集团有几个项目想申报，有啥补助？")
     assert reply.intent == "clarify" and len(reply.citations) >= 5
+
+
+def test_another_body_guessed_as_our_interpreter_is_not_another_scheme(assistant: Assistant):
+    (reply,) = talk(assistant, "区经委是不是只负责发钱？政策怎么解释是不是要去问市经信委？")
+    assert reply.intent == "lookup" and reply.citation_ids == ["16"]
+    (theirs,) = talk(assistant, "市经信委的专项政策谁来解释？")  # that body's own policy: not ours to answer
+    assert theirs.intent == "out_of_scope"
+
+
+def test_how_much_after_a_look_up_with_nothing_named_asks_which_item(assistant: Assistant):
+    *_, reply = talk(assistant, "这个专项资金是不是无息贷款？项目做完要还的吧？", "哦是资助不是贷款。那我们能拿多少钱？")
+    assert reply.intent == "clarify" and "第1条" in reply.answer  # the menu of items, not 第11条's 金融支持

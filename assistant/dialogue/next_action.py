@@ -174,11 +174,11 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
             and _rule_clause_hit(obs, domain, pid) and not (goal.kind == "eligibility" and _judged_by(obs, domain, pid)):
         # "特别大的项目能不能突破上限", "绿色通道能享受哪些政策", "有没有啥绿色通道可以走": a rule of the text answers
         # it, not the item menu nor a verdict — unless the rule is one the verdict judges ("去年被罚过还能申请吗").
-        # A bare plea for money matched to the rule only by a paraphrase ("能不能多给点" → 一事一议), with nothing
-        # discussed yet, names neither the rule nor an item: which item?
+        # A bare plea for money matched to the rule only by a paraphrase ("能不能多给点" → 一事一议), or "那我们能拿
+        # 多少钱" after a look-up, in a goal this message begins, names neither the rule nor an item: which item?
         hit = obs.decisive_hit(pid)
         if goal.kind == "award" and obs.parse.intent == "award" and hit is not None and not _names_clause(obs, hit) \
-                and domain.has_rules(pid or "") and state.turn == 1:
+                and domain.has_rules(pid or "") and goal.turn == state.turn:
             return Action(ActionKind.ASK_ITEM, Reason.NO_ITEM, pid)
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
     spent = any(m.claims for m in obs.parse.facts_of(pid or "").money)

@@ -153,8 +153,13 @@ def out_of_scope(
     # about another scheme.
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)
     schemes = [w for w in parse.other_schemes if not _a_stated_fact(w, parse, domain)]
-    if "interpreter" in parse.topics and "hearsay" in parse.topics:
-        schemes = []  # "公众号说这个政策是市经信委负责解释的，是吗": who interprets ours, another body only rumoured
+    if "interpreter" in parse.topics:
+        # "公众号说这个政策是市经信委负责解释的，是吗", "政策怎么解释是不是要去问市经信委": who interprets ours, another
+        # body rumoured or guessed as the answer (after the question) — not "市经信委的专项政策谁解释" nor
+        # "专精特新申报是找哪个部门", asked of that scheme
+        cue = genre.lookup_topics["interpreter"].search(parse.reading)
+        after = cue.start() if cue is not None else len(parse.reading)
+        schemes = [] if "hearsay" in parse.topics else [w for w in schemes if parse.reading.find(w, after) < 0]
     # "我们员工社保都在«our region»交，但公司注册在«other region»，能申请吗": the scheme said in passing, a condition of
     # ours stated and asked about in another clause — not a question about that scheme.
     # ("去年有一笔增值税晚交了几天，交了点滞纳金，会影响我们申请吗": a condition of ours raised, to confirm, is one too.)
