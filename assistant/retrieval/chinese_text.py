@@ -12,8 +12,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import cn2an
 import jieba
+
+from assistant.errors import AmountError
+from assistant.rules.money import parse_amount
 
 #: A word weighs by its general-language IDF (jieba's table), rising linearly from MIN_WEIGHT at GENERAL_IDF_LOW
 #: (everyday words: 情况 4.0, 开始 3.8, 没有 3.1) to 1 at GENERAL_IDF_HIGH (specific words: 封顶 10.3, 歇业 11.2);
@@ -89,20 +91,24 @@ def normalise(text: str) -> str:
     return converter.convert(text) if converter is not None else text
 
 
+_UNIT_YUAN = {"万": 10_000, "亿": 100_000_000}
 #: An amount in Chinese numerals before 万/亿 ("一千万", "两百万"), not inside a longer numeral.
 _CN_AMOUNT = re.compile(r"(?<![零〇一二两三四五六七八九十百千])([一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*)(?=[万亿])(.)")
 
 
 def arabic_amounts(norm_text: str) -> list[str]:
     """The amounts a question writes in Chinese numerals, as policies write them ("最多给一千万的" → "1000万"): a
-    caller says the figure, the clause prints it in digits, and the two must meet as one word."""
+    caller says the figure, the clause prints it in digits, and the two must meet as one word. Read by the
+    calculator's own amount reader (:func:`assistant.rules.money.parse_amount`)."""
     found: list[str] = []
     for m in _CN_AMOUNT.finditer(norm_text):
         try:
-            value = cn2an.cn2an(m.group(1), "smart")
-        except ValueError:
+            yuan = parse_amount(m.group(0))
+        except AmountError:
             continue
-        found.append(f"{int(value)}{m.group(2)}")
+        unit = _UNIT_YUAN[m.group(2)]
+        if yuan % unit == 0:
+            found.append(f"{yuan // unit}{m.group(2)}")
     return found
 
 
