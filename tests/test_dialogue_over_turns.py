@@ -280,6 +280,7 @@ def test_a_base_given_as_its_parts_is_their_sum_net_of_the_excluded_part(fast_as
     [
         ("双跨平台 平台总投入1600万 其中土建600万 能补多少",),
         ("双跨平台总投入1600万，能补多少", "对了这1600万里土建占了600万"),  # the total said again, its part in it
+        ("双跨平台总投入1600万，能补多少", "不对，总投入里有600万是盖楼的土建"),  # the part named after its amount
     ],
 )
 def test_a_base_given_as_its_total_is_not_summed_with_its_part(fast_assistant: Assistant, turns: tuple):

@@ -143,6 +143,17 @@ def test_amounts_carry_the_facts_whose_cues_claim_them(nlu: NLU):
     assert money[1].best_claims(["platform_investment_yuan", "civil_works_yuan"]) == ["civil_works_yuan"]
 
 
+@pytest.mark.parametrize("text, fact", [
+    ("不对，总投入里有1800万是盖楼的土建", "civil_works_yuan"),  # a part of the whole, said after it what it is
+    ("平台投资中600万是土建", "civil_works_yuan"),
+    ("总投入里有1800万", "platform_investment_yuan"),  # nothing said after it: the whole's word claims it
+    ("总投入1800万是今年投的", "platform_investment_yuan"),  # not said as a part
+])
+def test_a_part_of_a_whole_is_claimed_by_what_it_is_said_to_be(nlu: NLU, text: str, fact: str):
+    money = read(nlu, text).facts_of(JIADING).money
+    assert money[0].best_claims(["platform_investment_yuan", "civil_works_yuan"]) == [fact]
+
+
 @pytest.mark.parametrize("text", ["国家给的是五百万，不是四百万", "国家给过五百万"])
 def test_the_aspect_a_cue_is_said_with_does_not_change_the_fact(nlu: NLU, text: str):
     money = read(nlu, text).facts_of(JIADING).money

@@ -77,6 +77,7 @@ class Genre:
     share: re.Pattern[str]
     third_party: re.Pattern[str]
     part_of_total: re.Pattern[str]
+    part_said_next: re.Pattern[str]
     other_level: re.Pattern[str]
     this_project: re.Pattern[str]
     comparison: re.Pattern[str]

@@ -76,6 +76,8 @@ def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
 
 #: An amount said as given to the enterprise scores this much lower for a fact of money it spent or earned.
 GIVEN_PENALTY = 20.0
+#: An amount said to be part of a whole and then named ("总投入里有1800万是土建"): its part's word outranks the whole's.
+PART_BONUS = 70.0
 #: An amount claimed from the clause before it scores lower than one its cue stands next to.
 AFTERTHOUGHT_PENALTY = 20.0
 
@@ -136,6 +138,10 @@ def read_money(
                 score -= GIVEN_PENALTY  # "…给过我们25万": money received, not a sum spent or earned
             if score > 0:
                 claims[f] = score
+        if genre.part_said_next.search(before) and genre.says_what.match(after):
+            # "总投入里有1800万是盖楼的土建": a part of the whole named before it — what it is, said after, claims it
+            part = {f: s + PART_BONUS for f in money_facts if (s := _cue_score(policy.cues(f).cues, "", after)) > 0}
+            claims = {**claims, **part} if part else claims
         if not claims and start > 0 and _alone_in_segment(text, mention, start):
             # "镇里给过一笔产业扶持，40万": an amount said on its own right after the words that say what it is.
             prev = text[max(segment_start(text, start - 1), start - 1 - _BEFORE_WINDOW) : start - 1]
