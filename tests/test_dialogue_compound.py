@@ -91,3 +91,14 @@ def test_a_second_amount_said_as_more_of_the_same_adds_to_the_first(assistant: A
     (reply,) = talk(assistant, "我们区级标杆项目，2024年投了280万，2025年又投了150万，到现在已投入就这些，能补多少？")
     assert reply.amount_yuan == 1_290_000  # (280万 + 150万) × 30%
 
+
+
+def test_validity_and_an_items_own_step_in_one_message_are_both_answered(assistant: Assistant):
+    """"活动在到期前办完就行吧？要先备案吗？" while an event's figure waits: the event's own rule (事前备案, 第9条) and
+    the validity sentence (第16条) — not the validity alone, and not 第12条 found by the "12" of "12月"."""
+    _, reply = talk(assistant, "我们12月要在嘉定办全国性的工业互联网峰会，能补多少？",
+                    "政策12月31号到期，活动在到期前办完就行吧？要先备案吗？")
+    assert reply.intent == "lookup"
+    cited = {c.clause_id for c in reply.citations}
+    assert {"9", "16"} <= cited and "12" not in cited
+    assert "事前备案" in reply.answer and "2025年12月31日" in reply.answer

@@ -149,6 +149,9 @@ def _chosen(ctx: Context) -> list[Clause]:
     if "procedure" in notes.topics and own_steps and rules is not None:
         # "要准备什么材料、走什么手续" about an event: its own step (事前备案) first, then the policy's rule
         rule = _rule_clause(ctx, "procedure")
+        steps = load_genre().topic_hints.get("procedure", "").split()
+        # (a rule on how support is claimed uses the topic's words — not 第12条 found by "12月")
+        rule = rule if rule is not None and sum(w in rule.text for w in steps) >= 2 else None
         return [policy.clause(rules.item(own_steps[0]).clause), *([rule] if rule is not None else [])]
     procedure = "procedure" in notes.topics
     if procedure and not named_here and rule_read is not None \
@@ -230,8 +233,12 @@ def answer_lookup(ctx: Context) -> Answer | None:
     policy = ctx.policy
     direct = metadata_answer(ctx) if not ctx.state.last.clause_refs else None
     also = None
-    if direct is not None and "repeat" in ctx.obs.parse.topics and ctx.state.recent:
-        # "这个是一次性的吧，明年还能再拿吗": how often the item pays first, then whether the policy runs then
+    topics = ctx.obs.parse.topics
+    second = topics - {"validity", "validity_yes_no", "new_policy"}
+    if direct is not None and ctx.state.recent and ("repeat" in topics or (
+            second and topics & {"validity", "validity_yes_no"} and ctx.action.items)):
+        # "这个是一次性的吧，明年还能再拿吗", "活动在到期前办完就行吧？要先备案吗？": the item's own rule first, then
+        # whether the policy runs then — two questions in one message, both answered
         also, direct = direct, None
     if direct is not None:
         head, clause = direct
