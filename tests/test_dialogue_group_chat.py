@@ -74,6 +74,7 @@ def test_the_chat_before_the_mention_is_not_asked_about(assistant: Assistant, me
         "刚才谁发的红包[捂脸] @政策小助手 你抢到了吗",
         # an item's everyday word ("活动") in a message about the weather
         "@政策小助手 周末下雨吗？我们那个活动要不要改期",
+        "2026年春节放几天假？",  # a year is not the policy's validity asked about
     ],
 )
 def test_chat_about_the_group_is_out_of_scope(assistant: Assistant, message: str) -> None:

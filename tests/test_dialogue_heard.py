@@ -218,3 +218,12 @@ def test_another_body_guessed_as_our_interpreter_is_not_another_scheme(assistant
 def test_how_much_after_a_look_up_with_nothing_named_asks_which_item(assistant: Assistant):
     *_, reply = talk(assistant, "这个专项资金是不是无息贷款？项目做完要还的吧？", "哦是资助不是贷款。那我们能拿多少钱？")
     assert reply.intent == "clarify" and "第1条" in reply.answer  # the menu of items, not 第11条's 金融支持
+
+
+def test_a_validity_we_are_said_to_have_given_is_answered_from_the_text(assistant: Assistant):
+    """"你刚才不是说有效期延到2026年6月30号了吗？那现在报还来得及吧" after a figure: the document's validity asked
+    again (the claim is not a fact) — not the figure repeated."""
+    _, r = talk(assistant, "服务商那条，服务区内企业的实际服务金额两百万，能补多少",
+                "你刚才不是说有效期延到2026年6月30号了吗？那现在报应该还来得及吧")
+    assert r.intent == "lookup" and r.amount_yuan is None
+    assert "16" in {c.clause_id for c in r.citations} and "2025年12月31日" in r.answer

@@ -829,6 +829,16 @@ def test_an_event_of_another_year_leaves_this_years_cap_alone(fast_assistant: As
     assert "2024年" in reply.answer
 
 
+@pytest.mark.parametrize(("received", "yuan"), [
+    ("对了，去年我们办论坛区里已经补过90万了，那这次还能拿多少", 700_000),  # last year's cap, not this year's
+    ("对了，今年我们办论坛区里已经补过90万了，那这次还能拿多少", 100_000),  # 100 − 90 left of this year's cap
+])
+def test_support_received_in_an_earlier_year_leaves_this_years_cap_alone(fast_assistant: Assistant, received: str,
+                                                                           yuan: int):
+    *_, reply = talk(fast_assistant, "我们6月准备在嘉定办全国性的工业APP创新大赛，审计预计140万，能补多少", received)
+    assert reply.amount_yuan == yuan  # the event's 140万 stays: 140 × 50% = 70
+
+
 def test_the_event_added_after_two_others_is_asked_about_alone(fast_assistant: Assistant):
     *_, reply = talk(fast_assistant, "今年在嘉定办了全国性峰会，审计确认60万，又办了全国性论坛，审计确认50万，能补多少",
                      "12月还要再办一场全国性大赛，审计预计100万，这场能补多少")

@@ -29,8 +29,8 @@ def lexical(settings: Settings, corpus: Corpus, fast_assistant: Assistant) -> As
                      nlu=fast_assistant.nlu)
 
 
-def talk(a: Assistant, *turns: str):
-    chat = a.new_conversation(IN_FORCE)
+def talk(a: Assistant, *turns: str, as_of: date = IN_FORCE):
+    chat = a.new_conversation(as_of)
     return [chat.ask(t) for t in turns]
 
 
@@ -544,6 +544,19 @@ def test_applying_in_a_later_year_is_answered_for_that_year(assistant: Assistant
     r = assistant.new_conversation(as_of).ask(question)
     assert r.intent == "lookup" and ids(r) == ["16"] and "2025年12月31日" in r.answer
     assert r.answer.startswith("是" if yes else "否")
+
+
+@pytest.mark.parametrize(("as_of", "turns", "later"), [
+    (date(2025, 2, 10), ("今年投资800万做改造，要是评上上海市智能工厂能补多少？", "要是拖到明年才授牌呢"), True),
+    (date(2025, 11, 3), ("我们是工业互联网企业，计划明年3月在新三板挂牌，到时候区里能另外给多少？",), True),
+    (date(2024, 11, 3), ("我们是工业互联网企业，计划明年3月在新三板挂牌，到时候区里能另外给多少？",), False),  # 2025
+    (date(2025, 2, 10), ("去年评上的上海市智能工厂，投资800万，能补多少？",), False),
+])
+def test_a_figure_for_a_year_after_the_policy_ends_says_it_will_not_be_in_force(
+        assistant: Assistant, as_of: date, turns: tuple[str, ...], later: bool):
+    *_, r = talk(assistant, *turns, as_of=as_of)
+    assert r.intent == "award" and r.amount_yuan
+    assert ("16" in ids(r)) is later and ("届时已不在有效期内" in r.answer) is later
 
 
 def test_too_little_said_after_a_figure_is_the_figure_and_the_case_by_case_rule(assistant: Assistant):

@@ -111,3 +111,15 @@ def test_the_extra_corpus_setting_reaches_search_and_the_app(tmp_path: Path, set
     extra = replace(settings, home=tmp_path / "home", chroma_host=None, extra_corpus_dirs=(FIXTURE_POLICIES,))
     hits = Retriever(extra, embedder="fake").search("首版次软件产品", policy_id="example-software-2026")
     assert hits and {h.clause.policy_id for h in hits} == {"example-software-2026"}
+
+
+@pytest.mark.parametrize(("year", "later"), [("2029年", True), ("明年", False)])
+def test_a_figure_for_a_year_after_another_policy_ends_says_so(multi_assistant: Assistant, year: str, later: bool):
+    """The fictional software policy runs until 2028-03-31: a first edition planned for 2029 gets its figure and the
+    note that the policy will no longer be in force then (its own validity clause, 第十一条); next year (2028) does
+    not."""
+    reply = multi_assistant.new_conversation(date(2027, 6, 1)).ask(
+        f"示例区软件企业，首版次软件产品，研发投入200万，打算{year}才推出，到时候能拿多少？")
+    assert (reply.policy_id, reply.amount_yuan) == ("example-software-2026", 400_000)
+    assert ("届时已不在有效期内" in reply.answer) is later
+    assert ("11" in {c.clause_id for c in reply.citations}) is later

@@ -541,7 +541,8 @@ def test_an_amount_given_to_us_is_support_received_not_money_spent(nlu: NLU):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("这个活动要提前备案吗？", None), ("是否需要事前备案？", None), ("我们已经事前备案了，能补多少", True)],
+    [("这个活动要提前备案吗？", None), ("是否需要事前备案？", None), ("我们已经事前备案了，能补多少", True),
+     ("是要先去备案，还是办完了再去报？", None), ("需要先备案还是直接报", None)],  # two alternatives asked
 )
 def test_asking_whether_something_is_needed_says_nothing_of_it(nlu: NLU, text: str, value: bool | None):
     assert read(nlu, text).facts_of(JIADING).values.get("filed_before_event") is value
@@ -658,9 +659,28 @@ def test_the_level_planned_for_is_the_level_asked_about(nlu: NLU):
     assert read(nlu, "还没认定").facts_of(JIADING).values["level"] == "未认定"
 
 
+@pytest.mark.parametrize(("text", "fact"), [
+    ("国家那边今年已经给了500万，不要求地方配套", "upper_subsidy_yuan"),  # the year said between the giver and 给了
+    ("市里去年补了200万", "upper_subsidy_yuan"),
+    ("区里今年已经给过70万", "already_received_this_year_yuan"),
+])
+def test_the_year_said_inside_a_cue_does_not_change_who_gave(nlu: NLU, text: str, fact: str):
+    money = read(nlu, text).facts_of(JIADING).money
+    assert money[0].best_claims(["upper_subsidy_yuan", "already_received_this_year_yuan"]) == [fact]
+
+
 def test_support_from_a_district_bureau_is_other_support_for_the_project(nlu: NLU):
     money = read(nlu, "另外区科委已经给这个项目补过50万").facts_of(JIADING).money
     assert [max(m.claims, key=m.claims.get) for m in money] == ["other_support_same_project_yuan"]
+
+
+@pytest.mark.parametrize("text", ["这个文件管到哪一年啊？", "这政策还剩几个月？", "文件还有多久"])
+def test_how_long_it_still_runs_asks_the_validity(nlu: NLU, text: str):
+    assert "validity" in read(nlu, text).topics
+
+
+def test_how_long_until_the_money_arrives_is_not_the_validity(nlu: NLU):
+    assert "validity" not in read(nlu, "还有多久能到账").topics
 
 
 @pytest.mark.parametrize("text", ["听说这个政策已经停了，是真的吗？", "我们想等明年1月再报，还来得及吗？",

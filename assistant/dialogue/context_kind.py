@@ -184,6 +184,9 @@ def reconsider(
     if kind == "lookup" and goal is None and not items and not parse.topics and not parse.clause_refs \
             and not parse.amounts and load_genre().menu_question.search(parse.reading):
         return "match"  # "集团有几个项目想申报，有啥补助？": the supports on offer, not the text on applying
+    if kind == "lookup" and items and not parse.topics and not parse.clause_refs \
+            and load_genre().asks_our_amount.search(parse.reading):
+        return "award"  # "我司为区内服务商…，特此咨询可获资助金额": the figure of its case, asked in a letter's words
     if kind == "eligibility" and not items and not parse.facts_of(policy_id).values and not parse.amounts \
             and not parse.topics and load_genre().wants_money.search(parse.reading):
         return "award"  # "我们厂能拿点钱吗": money wished for, nothing named or stated — which item (not a verdict)
@@ -223,7 +226,8 @@ def reconsider(
         return "lookup"  # "«option»«item»一年评几个": a how-many question, even with an option named
     money = parse.facts_of(policy_id).money
     hoped_only = bool(money) and all(m.expected_award and not m.claims for m in money)
-    if (parse.attributed or hoped_only) \
+    # ("你刚才不是说有效期延到2026年6月了吗？那现在报还来得及吧": what we said of the document, asked again — below)
+    if (parse.attributed or hoped_only) and not (parse.topics & DOCUMENT_TOPICS and not items) \
             and (kind in ("inform", "vague", "chitchat", "eligibility", "followup", "out_of_scope", "match")
                  or (kind == "lookup" and (hoped_only or parse.attributed) and not parse.topics
                      and not parse.clause_refs)):

@@ -14,6 +14,7 @@ from typing import Any
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, Observation
 from assistant.errors import InputError
+from assistant.nlu.genre import load_genre
 from assistant.rules import calculate
 
 
@@ -121,8 +122,11 @@ def missing_fact(state: DialogueState, domain: Domain, items: tuple[str, ...]) -
 
 
 def _names_clause(obs: Observation, hit: Any) -> bool:
-    """The message matched the clause on a word of the clause's own text, not only on a paraphrase of it."""
-    return any(t in hit.clause.text and t in obs.parse.reading for t in hit.matched_terms)
+    """The message matched the clause on a word of the clause's own text, not only on a paraphrase of it — nor only
+    on the words of every request for support ("拟申报贵区专项扶持资金": 申报, 扶持)."""
+    genre = load_genre()
+    return any(t in hit.clause.text and t in obs.parse.reading for t in hit.matched_terms
+               if not any(p.fullmatch(t) for p in (genre.support_words, genre.money_words, genre.apply_words)))
 
 
 def _complete(state: DialogueState, domain: Domain, items: tuple[str, ...]) -> bool:
@@ -177,7 +181,7 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
         # A bare plea for money matched to the rule only by a paraphrase ("能不能多给点" → 一事一议), or "那我们能拿
         # 多少钱" after a look-up, in a goal this message begins, names neither the rule nor an item: which item?
         hit = obs.decisive_hit(pid)
-        if goal.kind == "award" and obs.parse.intent == "award" and hit is not None and not _names_clause(obs, hit) \
+        if goal.kind == "award" and obs.parse.intent == "award" and (hit is None or not _names_clause(obs, hit)) \
                 and domain.has_rules(pid or "") and goal.turn == state.turn:
             return Action(ActionKind.ASK_ITEM, Reason.NO_ITEM, pid)
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)

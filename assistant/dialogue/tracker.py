@@ -53,7 +53,7 @@ from assistant.dialogue.slots import fill_slots
 from assistant.dialogue.state import DialogueState, Goal, Observation, Request, Turn, TurnNotes
 from assistant.dialogue.subjects import turn_subject
 from assistant.dialogue.turn_kind import read_kind
-from assistant.dialogue.years import another_year, split_by_year
+from assistant.dialogue.years import another_year, received_in_a_past_year, split_by_year
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.money_facts import part_words
@@ -190,6 +190,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if region.values:
         filled = replace(filled, state=filled.state.with_slots(policy_id, region.values, turn))
     filled = replace(filled, state=split_by_year(filled.state, parse, policy_id, goal, turn, domain))
+    filled = replace(filled, state=received_in_a_past_year(base, filled.state, parse, policy_id, goal, domain))
     if len(here) > 1 and len(set(here.values())) == 1:  # "甲厂…400万，乙厂…900万": a project per label, same items
         filled = replace(filled, state=label_projects(filled.state, parse, policy_id, goal, turn, domain,
                                                       labels.stretches(parse), labels.asked_label(parse)))

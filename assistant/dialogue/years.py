@@ -44,7 +44,9 @@ def another_year(state: DialogueState, parse: Parse, policy_id: str, goal: Goal 
     if goal is None or not goal.items or parse.topics or not load_genre().another_year.search(parse.reading):
         return state  # "明年还能用吗", "第二年还能再拿吗": a question about the text, the figures stay
     received, lists = _per_year(domain, policy_id, goal.items)
-    drop = received | (lists if parse.amounts else set())
+    # (a list given anew starts that year's list; "去年区里已经补过90万了，那这次呢" gives none: the list stays)
+    anew = any(m.best_claims(lists) for m in parse.facts_of(policy_id).money)
+    drop = received | (lists if anew else set())
     own = state.slots.get(policy_id, {})
     if not drop & set(own):
         return state
@@ -82,6 +84,25 @@ def split_by_year(
         ]
         state = replace(state.with_slots(policy_id, {name: kept}, turn), projects=(*state.projects, *aside))
     return state
+
+
+def received_in_a_past_year(
+    base: DialogueState, state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, domain: Domain
+) -> DialogueState:
+    """"去年我们办论坛区里已经补过90万了，那这次还能拿多少": support received in an earlier year uses none of this
+    year's cap — the amount received this year stays what it was before the message."""
+    if goal is None or not goal.items:
+        return state
+    received, _ = _per_year(domain, policy_id, goal.items)
+    past = {name for m in parse.facts_of(policy_id).money for name in m.best_claims(received)
+            if (year := _year_before(parse.reading, m.mention.start, state.as_of.year)) is not None
+            and year < state.as_of.year}
+    own, before = state.slots.get(policy_id, {}), base.slots.get(policy_id, {})
+    if not past & set(own):
+        return state
+    slots = dict(state.slots)
+    slots[policy_id] = {k: v for k, v in own.items() if k not in past} | {k: v for k, v in before.items() if k in past}
+    return replace(state, slots=slots)
 
 
 def _year_before(text: str, at: int, today: int) -> int | None:

@@ -170,7 +170,25 @@ def read_money(
         claims = {} if wide else claims  # "公司整体一年研发投入是三千多万": the company's, not the project's
         other = wide or not claims and bool(genre.other_figure.search(text, max(start, mention.start - 8), mention.start))
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if, other))
-    return tuple(_restated(text, _total_after_adding(text, out, genre), genre))
+    return tuple(_worked_out(text, _restated(text, _total_after_adding(text, out, genre), genre)))
+
+
+_BRACKETS = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def _worked_out(text: str, out: list[MoneyReading]) -> list[MoneyReading]:
+    """"合计应为290万元（270万元+20万元），是否正确？": the amounts in brackets right after a figure said back to
+    confirm are how the user worked it out — said back too, never facts."""
+    for m in list(out):
+        if not m.expected_award:
+            continue
+        bracket = _BRACKETS.match(text, m.mention.end + (1 if text[m.mention.end : m.mention.end + 1] == "元" else 0))
+        if bracket is None:
+            continue
+        for j, o in enumerate(out):
+            if bracket.start() <= o.mention.start < bracket.end():
+                out[j] = replace(o, claims={}, expected_award=True)
+    return out
 
 
 def _total_after_adding(text: str, out: list[MoneyReading], genre: Genre) -> list[MoneyReading]:

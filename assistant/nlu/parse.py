@@ -28,7 +28,7 @@ from assistant.nlu.entities import (
     mark_negated,
 )
 from assistant.nlu.facts import PolicyFacts, read_facts
-from assistant.nlu.genre import ACTS, LOOKUP_TOPICS, Act, Genre, LookupTopic
+from assistant.nlu.genre import ACTS, LOOKUP_TOPICS, Act, Genre, LookupTopic, load_genre
 from assistant.nlu.intents import FALLBACK_INTENT, QUESTIONS, NluIntent
 from assistant.nlu.message_parts import addressed_items, addressed_start, content_size, question_part
 from assistant.nlu.spans import Span, in_spans, mark_spans, without_spans
@@ -112,8 +112,9 @@ class Parse:
 
     @property
     def content_size(self) -> int:
-        """How much the message says: its Chinese characters, letters and digits, except keyboard mashing."""
-        return content_size(self.reading)
+        """How much the message says: its Chinese characters, letters and digits, except keyboard mashing and a
+        letter's courtesies."""
+        return content_size(load_genre().courtesy.sub("", self.reading))
 
     def items_of(self, policy_id: str) -> list[ItemMention]:
         return [m for m in self.items if m.policy_id == policy_id]

@@ -67,10 +67,15 @@ def _asked_if_needed(text: str, cue_start: int, genre: Genre | None) -> bool:
     if genre is None:
         return False
     before = text[max(segment_start(text, cue_start), cue_start - 6) : cue_start]
-    after = text[cue_start : segment_end(text, cue_start) + 1]
+    end = segment_end(text, cue_start)
+    after = text[cue_start : end + 1]
+    # "需要先备案还是直接报", "是要先去备案，还是办完了再去报？": the first of two alternatives, asked, not done
+    alternative = genre.alternatives.search(after) or genre.alternatives.match(text[end + 1 : end + 4].lstrip())
     needed = genre.needed_before.search(before)
     if needed is None:
         return False
+    if alternative:
+        return True
     return (genre.needed_after_either if needed.group("either") else genre.needed_after).search(after) is not None
 
 

@@ -41,7 +41,7 @@ def carry_out(ctx: Context) -> tuple[Answer, Action]:
     """The answer to the chosen action; a look-up that finds nothing becomes a clarification or a refusal."""
     answer = ANSWERERS[ctx.action.kind](ctx)
     if answer is not None:
-        aside = validity_aside(ctx) if answer.intent in ("award", "eligibility") else None
+        aside = validity_aside(ctx) if answer.intent in ("award", "eligibility", "lookup") else None
         if aside is not None and aside[1] not in answer.citations:
             answer.details.insert(0, aside[0])  # the message's second question, answered beside the first
             answer.citations.append(aside[1])

@@ -78,10 +78,18 @@ def _subject_elsewhere(ctx: Context, clause: Clause, topic: LookupTopic) -> bool
     )
 
 
+def _after_the_end(ctx: Context) -> bool:
+    """The message speaks of a year after the one the policy ends in ("计划明年3月挂牌", "要是拖到明年才授牌呢")."""
+    until = ctx.policy.meta.valid_until
+    said = (year_in(m.group(0)) for m in year_said().finditer(ctx.obs.parse.reading))
+    return until is not None and any(y is not None and resolve(y, ctx.as_of.year) > until.year for y in said)
+
+
 def validity_aside(ctx: Context) -> tuple[str, str] | None:
     """The validity sentence said beside a figure or a verdict when the same message asks it too ("…能资助多少？另外
-    这个政策什么时候到期"), while the policy is in force (out of force, the answer's notice already says it)."""
-    if not ctx.in_force or not ctx.obs.parse.topics & {"validity", "validity_yes_no"}:
+    这个政策什么时候到期") or speaks of a time after the policy ends ("计划明年挂牌，到时候能给多少": by then it is
+    not in force), while the policy is in force (out of force, the answer's notice already says it)."""
+    if not ctx.in_force or not (ctx.obs.parse.topics & {"validity", "validity_yes_no"} or _after_the_end(ctx)):
         return None
     found = _validity_answer(ctx)
     if found is None:

@@ -81,7 +81,11 @@ def _chosen(ctx: Context) -> list[Clause]:
     policy, parse = ctx.policy, ctx.obs.parse
     notes = ctx.state.last
     if notes.clause_refs:
-        return [policy.clause(c) for c in notes.clause_refs[:1]]
+        named = [policy.clause(c) for c in notes.clause_refs[:1]]
+        if "beyond_cap" in parse.topics and (rule := _rule_clause(ctx, "beyond_cap")) is not None \
+                and rule.clause_id != named[0].clause_id:
+            return [rule, *named]  # "是否仍受第五条标准的限制": the rule past the standards, then the clause named
+        return named
     if "exclusion" in parse.topics and not parse.items_of(policy.policy_id) and ctx.rules is not None:
         # "哪些情况下拿不到这个补贴": the conditions that govern every item (支持对象, 取消资格), each cited
         general = dict.fromkeys(g.clause for g in ctx.rules.groups_for(None))
@@ -161,6 +165,10 @@ def _chosen(ctx: Context) -> list[Clause]:
             and decisive.clause.clause_id in item_clauses:
         return [decisive.clause]  # "要备案吗": the words of one item's own procedure (事前备案), not the general rule
     if procedure and (rule := _rule_clause(ctx, "procedure")) is not None:
+        if decisive is not None and decisive.clause.clause_id not in item_clauses | {rule.clause_id} \
+                and decisive.clause.kind in ("item", "article") and decisive.clause.clause_id != validity_clause(policy):
+            # "取消扶持资格的那条，对已拨付资金的追回是否另有规定": the rule the message is about, then how support is paid
+            return [decisive.clause, rule]
         return [rule]
     if rules is not None and items:
         return [policy.clause(rules.item(items[0]).clause)]
