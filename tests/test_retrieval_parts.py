@@ -53,6 +53,11 @@ def test_a_placed_part_is_left_to_the_placing_rule(policy: Policy) -> None:
         ("标识解析二级节点那一条，是归在政策的哪个大类下面的？", "6"),
         # "部分" is also a share of money: not a group
         ("我们今年被评为市级智能工厂，改造投资那部分能拿多少补助", "1"),
+        # a part by its own outline number
+        ("二（一）这一小节整体是什么内容", "二（一）"),
+        ("二（三）下面几条分别是什么", "二（三）"),
+        # "一大块" said of money is no group
+        ("投资里有一大块是买设备和软件的钱，授了智能工厂，这些都能算进实际投资里按比例补吗", "1"),
     ],
 )
 def test_group_questions_in_search(settings: Settings, query: str, first: str) -> None:
@@ -80,6 +85,16 @@ def test_a_part_is_placed_by_position_in_any_outline(fixture_corpus: Corpus, pol
     places = [s for s in analyzer.vocabulary.senses if s.is_place and s.token in asked]
     carriers = {c.clause_id for c in policy.clauses for s in places if s.kinds == (c.kind,) and carries_place(policy, c, s.number)}
     assert carriers == {part}
+
+
+@pytest.mark.parametrize(("words", "part"), [("二（一）这一小节", "二（一）"), ("二(三)下面几条", "二（三）"),
+                                           ("二、（二）", "二（二）")])
+def test_a_part_is_named_by_its_own_outline_number(fixture_corpus: Corpus, words: str, part: str) -> None:
+    analyzer = Analyzer(corpus_vocabulary(fixture_corpus))
+    asked = {t for _, tokens in analyzer.matches(normalise(f"{words}讲了什么")).senses for t in tokens}
+    named = [s for s in analyzer.vocabulary.senses if s.is_place and s.token in asked]
+    # (each policy with that outline number has its own sense: the corpus holds Jiading's outline too)
+    assert "example-digital-2027" in {s.policy_id for s in named} and {s.clauses for s in named} == {(part,)}
 
 
 def test_an_item_of_another_part_does_not_hide_the_placed_part(policy: Policy) -> None:

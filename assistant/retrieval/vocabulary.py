@@ -41,6 +41,7 @@ _GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", "own_area", *PART_SEC
 #: The name of a place sense starts so ("place subsection 2"): a part the question points at by its number.
 PLACE = "place "
 _SENSE_KEYS = ("phrasings", "clauses", "anchors", "kinds")
+_BRACKETED = re.compile(r"[（(][^（()）]+[）)]")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 
 
@@ -119,10 +120,25 @@ def quoted_terms(text: str) -> list[str]:
     return terms
 
 
+def _outline(policy: Policy) -> tuple[Sense, ...]:
+    """Parts named by their own outline number ("二（一）这一小节", "二(三)下面几条"): a place carried by that part
+    alone. Only numbers with a bracketed level — a bare "二" is any 二 of a question."""
+    out = []
+    for clause in policy.clauses:
+        cid = clause.clause_id
+        if clause.kind in KINDS and _BRACKETED.search(cid):
+            plain = cid.replace("（", "(").replace("）", ")")
+            said = tuple(dict.fromkeys((cid, plain, cid.replace("（", "、（", 1), plain.replace("(", "、(", 1))))
+            out.append(Sense(f"{PLACE}outline {cid}", said, policy.policy_id, (cid,), number="outline"))
+    return tuple(out)
+
+
 def policy_vocabulary(policy: Policy, folder: Path) -> Vocabulary:
-    """One policy's vocabulary: its ``retrieval.yaml`` (if any), its region and its quoted phrases."""
+    """One policy's vocabulary: its ``retrieval.yaml`` (if any), its region, its quoted phrases and its parts'
+    outline numbers."""
     region = policy.meta.region
-    from_text = Vocabulary(terms=tuple(t for t in (region, *quoted_terms(policy.text)) if t), synonyms=_own_area(region, genre_vocabulary().own_area))
+    from_text = Vocabulary(terms=tuple(t for t in (region, *quoted_terms(policy.text)) if t),
+                           synonyms=_own_area(region, genre_vocabulary().own_area), senses=_outline(policy))
     return read_vocabulary(folder / RETRIEVAL_FILE, policy_id=policy.policy_id).merged(from_text)
 
 
