@@ -107,6 +107,7 @@ class Genre:
     this_policy: re.Pattern[str]
     checks_clause: re.Pattern[str]
     asks_who: re.Pattern[str]
+    asks_who_applies: re.Pattern[str]
     asks_if_ended: re.Pattern[str]
     past_aspect: re.Pattern[str]
     says_what: re.Pattern[str]

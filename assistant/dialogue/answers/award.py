@@ -12,6 +12,7 @@ from assistant.dialogue.answer import Answer, NoteLine
 from assistant.dialogue.answers.common import Context, applicant_note, note_lines, with_validity
 from assistant.dialogue.answers.quotes import best_sentences
 from assistant.errors import InputError
+from assistant.nlu.genre import load_genre
 from assistant.rules import CalcRequest, calculate, calculate_many, check_eligibility, format_yuan, max_award
 
 _MARK = {"met": "已满足", "not_met": "不满足", "unknown": "待确认", "to_confirm": "需确认"}
@@ -214,8 +215,15 @@ def ask_item(ctx: Context) -> Answer:
         lines.append(f"- {label} {item.title}：{best.text}")
         options.append(f"{label} {item.title}")
         citations.append(item.clause)
+    who = ""
+    general = [g.clause for g in rules.groups_for(None) if ctx.policy.has_clause(g.clause)]
+    if general and load_genre().asks_who_applies.search(ctx.obs.parse.reading):
+        # "这个政策谁能申请": the conditions every item shares first, then which item
+        clause = ctx.policy.clause(general[0])
+        who = f"根据{ctx.named(clause.label)}：{''.join(best_sentences(clause, ctx.obs.parse.reading))}"
+        citations.insert(0, clause.clause_id)
     validity, cited = with_validity(ctx, citations)
-    head = most + "请问您想了解哪一项支持？可以直接点选，或描述项目情况（如获得的认定、投入金额）。"
+    head = who + most + "请问您想了解哪一项支持？可以直接点选，或描述项目情况（如获得的认定、投入金额）。"
     if ctx.domain.several:
         head = f"{ctx.named('')}：{head}"
     return Answer(
