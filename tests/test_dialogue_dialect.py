@@ -52,3 +52,12 @@ def test_who_may_apply_gets_the_shared_conditions_then_the_menu(assistant: Assis
     (r,) = talk(assistant, asked)
     assert r.intent == "clarify" and r.citations[0].clause_id == "一" and "法人企业" in r.answer
     assert len(r.citations) >= 10  # and every item, to choose from
+
+
+@pytest.mark.parametrize("then", ["那阿拉辣嘉定办过个全国性个工业APP大赛呢？审计确认四十万",
+                                  "那我们在嘉定办的全国性工业APP大赛呢？审计确认四十万"])
+def test_another_item_with_its_amount_after_a_figure_asks_its_figure(assistant: Assistant, then: str) -> None:
+    """"那…呢" with another item and the amount its figure needs, after a figure: that item's figure, not a verdict."""
+    *_, r = talk(assistant, "阿拉是培训机构，市人社局考核过，工业互联网人才实训基地冠名了，好补多少钞票？", then,
+                 as_of=date(2025, 7, 30))
+    assert r.intent == "award" and r.amount_yuan == 200_000  # 40 × 50%

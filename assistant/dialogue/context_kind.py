@@ -66,8 +66,11 @@ def reconsider(
         # 办法突破": the rule that situation turns on, not the figure nor a general verdict
         return "lookup"
     if kind == "eligibility" and items and claims_item_money(parse, policy_id, items, domain) \
-            and load_genre().asks_if_funded.search(parse.reading):
-        return "award"  # "在浦东办了个全国性峰会，审计费用100万，能补吗": whether, and how much — the figure, its conditions
+            and (load_genre().asks_if_funded.search(parse.reading)
+                 or ("follow_up" in parse.acts and goal is not None and goal.kind == "award" and not parse.topics)):
+        # "在浦东办了个全国性峰会，审计费用100万，能补吗": whether, and how much — the figure, its conditions; "那我们在
+        # 嘉定办的全国性大赛呢？审计确认四十万" after a figure: the same question of that item, with its amount
+        return "award"
     if kind in ("chitchat", "vague") and parse.asks and goal is not None and goal.kind in ("award", "eligibility") \
             and parse.scores.get(goal.kind, 0.0) >= RUNNER_UP:
         return goal.kind  # "行不行" after the facts of a verdict: the question the conversation is on, asked again
