@@ -481,6 +481,15 @@ def test_a_planned_projects_subject_is_still_its_subject(nlu: NLU):
     assert under_way.facts_of(JIADING).values.get("two_integration_certified") is False  # an achievement not yet won
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("计划明年3月在新三板挂牌", False),  # planned for a time said between the plan and the event: not yet
+    ("准备2026年上市", False),
+    ("去年已经在新三板挂牌了", True),
+])
+def test_a_listing_planned_for_later_is_not_yet_done(nlu: NLU, text: str, value: bool):
+    assert read(nlu, text).facts_of(JIADING).values.get("listed") is value
+
+
 def test_a_level_said_as_the_body_that_awarded_it_is_the_level_not_a_subsidy(nlu: NLU):
     p = read(nlu, "标杆，工信部评的，0.5亿")
     facts = p.facts_of(JIADING)
