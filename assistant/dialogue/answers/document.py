@@ -19,6 +19,12 @@ def _date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def _years_said(ctx: Context) -> list[int]:
+    """Every year the message speaks of, relative ones resolved against the as-of date ("明年" → 2026)."""
+    said = (year_in(m.group(0)) for m in year_said().finditer(ctx.obs.parse.reading))
+    return [resolve(y, ctx.as_of.year) for y in said if y is not None]
+
+
 def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:
     """When the policy applies, in its own words, and what that means on the as-of date."""
     policy, meta = ctx.policy, ctx.policy.meta
@@ -32,9 +38,7 @@ def _validity_answer(ctx: Context) -> tuple[str, Clause] | None:
     until = f"有效期至{_date(meta.valid_until)}" if meta.valid_until else "未规定截止日期"
     applying = ctx.obs.parse.facts_of(policy.policy_id).applying
     # "如果明年才挂牌，这政策还适用吗": with no year of applying said, the latest year the message speaks of
-    years = [y for m in year_said().finditer(ctx.obs.parse.reading) if (y := year_in(m.group(0))) is not None]
-    later = resolve(applying, ctx.as_of.year) if applying is not None else max(
-        (resolve(y, ctx.as_of.year) for y in years), default=ctx.as_of.year)
+    later = resolve(applying, ctx.as_of.year) if applying is not None else max(_years_said(ctx), default=ctx.as_of.year)
     if meta.valid_until is not None and later > max(ctx.as_of.year, meta.valid_until.year):
         # "今年办的活动明年报行不行": applying in a year after the policy ends — not in force by then, whatever today
         # (no year in the words: the guard checks every number; the user's year is theirs, not the text's)
@@ -81,8 +85,7 @@ def _subject_elsewhere(ctx: Context, clause: Clause, topic: LookupTopic) -> bool
 def _after_the_end(ctx: Context) -> bool:
     """The message speaks of a year after the one the policy ends in ("计划明年3月挂牌", "要是拖到明年才授牌呢")."""
     until = ctx.policy.meta.valid_until
-    said = (year_in(m.group(0)) for m in year_said().finditer(ctx.obs.parse.reading))
-    return until is not None and any(y is not None and resolve(y, ctx.as_of.year) > until.year for y in said)
+    return until is not None and any(year > until.year for year in _years_said(ctx))
 
 
 def validity_aside(ctx: Context) -> tuple[str, str] | None:

@@ -27,6 +27,15 @@ from assistant.nlu.genre import LookupTopic, load_genre
 from assistant.rules.money_text import find_amounts
 
 
+def _topic_words(topic: LookupTopic) -> list[str]:
+    return load_genre().topic_hints.get(topic, "").split()
+
+
+def _uses_topic(clause: Clause, topic: LookupTopic) -> int:
+    """How many of the words of sentences that answer ``topic`` the clause uses."""
+    return sum(w in clause.text for w in _topic_words(topic))
+
+
 def _rule_clause(ctx: Context, topic: LookupTopic | None = None) -> Clause | None:
     """Retrieval's best clause among the policy's general rules (not an award item, not the validity clause); with
     a ``topic``, the one of the top three that uses most of the topic's words ("是直接打过来，还是要自己去申报":
@@ -39,10 +48,9 @@ def _rule_clause(ctx: Context, topic: LookupTopic | None = None) -> Clause | Non
         and hit.clause.kind in ("item", "article") and hit.clause.clause_id not in items
         and hit.clause.clause_id != validity_clause(ctx.policy)
     ]
-    words = load_genre().topic_hints.get(topic or "", "").split()
-    if words and found:
-        best = max(found, key=lambda c: sum(w in c.text for w in words))  # max keeps retrieval's order on ties
-        if ctx.obs.answerable or sum(w in best.text for w in words) >= 2:
+    if topic is not None and _topic_words(topic) and found:
+        best = max(found, key=lambda c: _uses_topic(c, topic))  # max keeps retrieval's order on ties
+        if ctx.obs.answerable or _uses_topic(best, topic) >= 2:
             return best
     return found[0] if found and ctx.obs.answerable else None
 
@@ -153,9 +161,8 @@ def _chosen(ctx: Context) -> list[Clause]:
     if "procedure" in notes.topics and own_steps and rules is not None:
         # "要准备什么材料、走什么手续" about an event: its own step (事前备案) first, then the policy's rule
         rule = _rule_clause(ctx, "procedure")
-        steps = load_genre().topic_hints.get("procedure", "").split()
         # (a rule on how support is claimed uses the topic's words — not 第12条 found by "12月")
-        rule = rule if rule is not None and sum(w in rule.text for w in steps) >= 2 else None
+        rule = rule if rule is not None and _uses_topic(rule, "procedure") >= 2 else None
         return [policy.clause(rules.item(own_steps[0]).clause), *([rule] if rule is not None else [])]
     procedure = "procedure" in notes.topics
     if procedure and not named_here and rule_read is not None \
