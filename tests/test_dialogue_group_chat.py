@@ -74,12 +74,19 @@ def test_the_chat_before_the_mention_is_not_asked_about(assistant: Assistant, me
         "刚才谁发的红包[捂脸] @政策小助手 你抢到了吗",
         # an item's everyday word ("活动") in a message about the weather
         "@政策小助手 周末下雨吗？我们那个活动要不要改期",
+        "后天园区下雨吗，活动要不要改期",  # the same without a mention: the reader's near-tie once made it a look-up
         "2026年春节放几天假？",  # a year is not the policy's validity asked about
     ],
 )
 def test_chat_about_the_group_is_out_of_scope(assistant: Assistant, message: str) -> None:
     (reply,) = talk(assistant, message)
     assert reply.intent == "out_of_scope" and not reply.citation_ids
+
+
+def test_an_event_put_off_is_still_asked_about(assistant: Assistant) -> None:
+    # 改期 is an everyday word, but here it is the item's event whose support is asked about
+    (reply,) = talk(assistant, "峰会因为疫情改期到明年了，还能资助吗")
+    assert reply.intent != "out_of_scope" and "9" in reply.citation_ids
 
 
 def test_chit_chat_after_a_figure_does_not_repeat_it(assistant: Assistant) -> None:

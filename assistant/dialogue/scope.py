@@ -175,7 +175,11 @@ def out_of_scope(
     # "明天下雨吗？园区活动要不要改期": an item's word in a message about something else, read as such, no money
     # asked or said — not a question about that item.
     chat = kind == "out_of_scope" and not parse.money_words and not parse.clause_refs
-    if parse.off_topic and (chat or not named_items) and not support:
+    # "后天园区下雨吗，活动要不要改期": nothing but the item's everyday word ties it to the policy — no support, money
+    # or applying said, no rule asked about, no fact of ours stated — whatever the reader's near-tie made of it.
+    plain = not (parse.money_words or parse.clause_refs or parse.topics or states or about_facts
+                 or genre.support_words.search(parse.reading) or genre.apply_words.search(parse.reading))
+    if parse.off_topic and (chat or plain or not named_items) and not support:
         return "off_topic", elsewhere
     if genre.writing_task.search(parse.reading):
         return "off_topic", elsewhere  # "帮我写一份«item»的资助申请报告": a task we do not do, whatever it is about
