@@ -278,3 +278,15 @@ def test_an_amount_said_in_chinese_numerals_meets_the_clauses_digits(settings: S
     assert arabic_amounts("百万级 万一不行") == []  # no leading digit: not an amount
     # the clause prints "1000万元": the spoken figure finds it among clauses that share no other word with it
     assert Retriever(settings).search("那个最多能给一千万的是哪条", k=1)[0].clause_id == "5"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "项目要到2026年才能验收，到时候还能按这个政策申请吗",
+        "我们要到25年底最后两周才能把材料准备好，到时候再申报还来得及吗",
+    ],
+)
+def test_applying_at_a_later_time_finds_the_validity_clause(settings: Settings, query: str) -> None:
+    # "到时候…还能按", "来得及": the genre's words for whether the policy still runs then, not any item's words
+    assert Retriever(settings).search(query, k=1)[0].clause_id == "16"
