@@ -44,6 +44,22 @@ def test_a_number_taken_back_in_the_same_message(assistant: Assistant):
     assert reply.amount_yuan == 1_650_000
 
 
+@pytest.mark.parametrize(
+    ("message", "yuan"),
+    [
+        ("上海市智能工厂授牌，投资是1000万，哦不对刚才打错了，是500万，能补多少？", 1_500_000),
+        # the later amount has its own cue for the same fact: it still replaces the one taken back
+        ("上海市智能工厂授牌，投资400万，镇里已经给过这个项目30万扶持，哦刚才说错了，镇里给的是60万，区里还能拿多少", 600_000),
+        # a slip about something else between two amounts does not take the first back
+        ("上海市智能工厂授牌，投资400万，哦不对，是去年授的牌，镇里给过这个项目30万，区里还能拿多少", 900_000),
+    ],
+)
+def test_an_amount_taken_back_without_repeating_it(assistant: Assistant, message: str, yuan: int):
+    # "哦不对…是500万": no "不是X是Y" — the correction mark between the two is what says the first is withdrawn
+    (reply,) = talk(assistant, message)
+    assert reply.amount_yuan == yuan
+
+
 def test_a_bare_number_taken_back_later(assistant: Assistant):
     *_, reply = talk(assistant, "上海市智能工厂授牌了，能补多少？", "项目实际投资六百二十万", "刚才说错了，不是620是680，620是去年年底的数")
     assert reply.amount_yuan == 2_000_000  # 680 × 30% = 204, capped at 200

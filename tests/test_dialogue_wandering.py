@@ -133,3 +133,18 @@ def test_a_bare_why_with_nothing_before_asks_what_about(assistant: Assistant):
 def test_a_scheme_asked_with_a_bare_particle_is_out_of_scope(assistant: Assistant):
     (aside,) = talk(assistant, "培训出来的学员能在嘉定落户吗")  # the item's own word (培训) in the same clause
     assert aside.intent == "out_of_scope" and aside.amount_yuan is None
+
+
+@pytest.mark.parametrize("text", ["能转人工吗", "你是AI吧？给我个人工电话", "你是机器人吗"])
+def test_asked_for_a_person_mid_figure_then_the_figure_goes_on(assistant: Assistant, text: str):
+    # asked of the assistant, not of a policy: no figure, no invented contact, the open question kept
+    first, aside, last = talk(assistant, "区级标杆项目能补多少", text, "那算了，投了500万")
+    assert aside.intent == "out_of_scope" and aside.amount_yuan is None and not aside.citation_ids
+    assert "嘉定区经济委员会" in aside.answer and "已投入金额" in aside.answer  # who to ask; what we still need
+    assert not any(ch.isdigit() for ch in aside.answer.split("如需继续")[0])  # no phone number of our making
+    assert (last.intent, last.amount_yuan) == ("award", 1_500_000)
+
+
+def test_a_person_named_beside_a_policy_question_is_not_about_us(assistant: Assistant):
+    (reply,) = talk(assistant, "刚才找人工问了，说我们智能工厂授牌、投资500万能补150万，对吗")
+    assert reply.intent == "award" and reply.citation_ids[0] == "1"

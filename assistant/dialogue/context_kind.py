@@ -1,9 +1,9 @@
 """A message's kind and items in context: the reader saw one message; the state knows what came before.
 
 ``reconsider`` turns the reader's intent into the turn's kind ("那第7条呢" after a look-up is a look-up; an
-amount for the goal's item is new information); its last rules are in :mod:`assistant.dialogue.kind_fallback`. The
-items a message means without naming them are found in :mod:`assistant.dialogue.implied`. Pure functions of the
-state and one parse.
+amount for the goal's item is new information); its later rules are in :mod:`assistant.dialogue.kind_late`, its
+last in :mod:`assistant.dialogue.kind_fallback`. The items a message means without naming them are found in
+:mod:`assistant.dialogue.implied`. Pure functions of the state and one parse.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from assistant.dialogue.kind_fallback import (
     RUNNER_UP,
     asks_of_last_clause,
     disputes_last_lookup,
-    settled_last,
 )
+from assistant.dialogue.kind_late import later_kind
 from assistant.dialogue.list_elements import names_one_element
 from assistant.dialogue.message_facts import (
     claims_item_money,
@@ -27,8 +27,6 @@ from assistant.dialogue.message_facts import (
     sets_aside,
     states_a_step,
     states_goal_facts,
-    states_item_facts,
-    unmet_condition,
 )
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
@@ -188,8 +186,13 @@ def reconsider(
             and not parse.amounts and load_genre().menu_question.search(parse.reading):
         return "match"  # "集团有几个项目想申报，有啥补助？": the supports on offer, not the text on applying
     if kind == "lookup" and items and not parse.topics and not parse.clause_refs \
-            and load_genre().asks_our_amount.search(parse.reading):
-        return "award"  # "我司为区内服务商…，特此咨询可获资助金额": the figure of its case, asked in a letter's words
+            and (load_genre().asks_our_amount.search(parse.reading) or (
+                load_genre().wants_money.search(parse.reading) and not load_genre().asks_conditions.search(parse.reading)
+                and not load_genre().alternatives.search(parse.reading))):
+        # "我司为区内服务商…，特此咨询可获资助金额": the figure of its case, asked in a letter's words;
+        # "两化融合惯标通过了有钱拿吗": money wished for under a named item — its figure, as with its fact read (not
+        # "要具备什么条件才能拿资助", "做完评估就给奖励，还是要通过认证": what the money depends on)
+        return "award"
     if kind == "eligibility" and not items and not parse.facts_of(policy_id).values and not parse.amounts \
             and not parse.topics and load_genre().wants_money.search(parse.reading):
         return "award"  # "我们厂能拿点钱吗": money wished for, nothing named or stated — which item (not a verdict)
@@ -227,83 +230,4 @@ def reconsider(
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
         return "lookup"  # "«option»«item»一年评几个": a how-many question, even with an option named
-    money = parse.facts_of(policy_id).money
-    hoped_only = bool(money) and all(m.expected_award and not m.claims for m in money)
-    # ("你刚才不是说有效期延到2026年6月了吗？那现在报还来得及吧": what we said of the document, asked again — below)
-    if (parse.attributed or hoped_only) and not (parse.topics & DOCUMENT_TOPICS and not items) \
-            and (kind in ("inform", "vague", "chitchat", "eligibility", "followup", "out_of_scope", "match")
-                 or (kind == "lookup" and (hoped_only or parse.attributed) and not parse.topics
-                     and not parse.clause_refs)):
-        if items:
-            return "award"  # a figure attributed to us about an item: answer that item's figure
-        if goal is not None:
-            return goal.kind  # "你刚才说能补600万对吧", "那按原来的标准，最高就是200万对吧": the goal's answer again
-    if goal is None and kind in ("followup", "inform", "vague") and any(m.expected_award for m in money) \
-            and any(m.claims and not m.expected_award for m in money):
-        return "award"  # "…总投入1800万，其中土建600万，那应该是540万对吧？": the figure checked, on the facts given
-    if parse.attributed and not items and goal is None and state.last.kind == "lookup" and not parse.topics \
-            and not parse.clause_refs:
-        return "lookup"  # "你刚才说的是到2026年6月底，对吧？" after a look-up: the text looked up, again
-    spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
-    # "«option»«item»哪些应用能算进来": which things the item covers, asked of its text — no list of what fits.
-    scope_of_item = kind == "lookup" and bool(items) and parse.which_ones and not parse.money_words
-    if kind in ("match", "award", "lookup", "followup") and len(items) == 1 and not parse.amounts \
-            and load_genre().asks_scope.search(parse.reading):
-        return "lookup"  # "服务商那条，哪些服务能算进来？我们主要做…": what the item covers, not what we can claim
-    if kind in ("award", "eligibility", "lookup") and parse.which_ones and not parse.topics & RULE_TOPICS \
-            and parse.describes(policy_id, spec_type) and not scope_of_item:
-        return "match"  # "我们…«fact»…«fact»，能申请哪些？"
-    if kind == "award" and parse.asks_count and not parse.money_words and not parse.amounts:
-        return "lookup"  # "每年认定多少个«item»": how many, not how much
-    if goal is not None and goal.kind == "eligibility" and kind in ("followup", "inform", "eligibility") \
-            and claims_item_money(parse, policy_id, goal.items, domain):
-        return "award"  # "那如果服务金额只有280万呢": the figure, after a question of eligibility
-    if (
-        kind in ("lookup", "eligibility", "followup") and goal is not None and goal.kind == "award" and not scope_of_item
-        and (not items or (set(items) <= set(goal.items) and not parse.topics))
-        and states_goal_facts(state, parse, policy_id, domain)
-    ):
-        return "inform"  # "这个项目«other support»给了20万，会不会影响？" / "那«base amount»如果是400万呢": recompute
-    if kind in ("lookup", "eligibility") and items and parse.asks_amount and (claimed or not parse.topics) \
-            and parse.amounts:
-        return "award"  # "«base amount»一共是2000万，资助多少" (not "是每场100万，还是一年最多100万": the cap said back)
-    bare_total = kind in ("inform", "vague", "followup") or (kind == "lookup" and parse.asks_amount)
-    if bare_total and not items and "together" in parse.acts and not parse.topics and not stated \
-            and goal is not None and goal.kind == "award" and goal.items:
-        return "award"  # "那总共是多少", "一共" after a figure: the total of the items discussed, not a clause
-    if "again" in parse.acts and not items and not parse.topics and kind in ("lookup", "inform", "vague", "chitchat") \
-            and goal is not None and goal.kind == "award" and goal.items:
-        return "award"  # "按…再算一遍": the figure again (what an injection asked to change is ignored)
-    if "again" in parse.acts and parse.money_words and not items and goal is not None and goal.kind == "eligibility" \
-            and goal.items:
-        return "award"  # "…符合条件吗" … "那刚才那个补助金额再确认一下": the figure of the item asked about
-    if kind == "eligibility" and items and parse.asks_amount and not parse.asks_count \
-            and not unmet_condition(parse, policy_id, items, domain):
-        return "award"  # "«item»已经通过了，能拿多少？": the figure is asked (its conditions come with it)
-    if kind == "lookup" and not parse.asks and not parse.topics and not parse.clause_refs and goal is not None \
-            and state.requested is not None:
-        return "inform"  # "去年给区里二十几家厂做了诊断咨询": a statement while a question waits, not a question
-    # "明年打算挂牌，到时候能拿多少", "«condition»还没通过，要是通过了最多给多少": a figure for then
-    planned = bool(load_genre().planned.search(parse.reading) or load_genre().for_then.search(parse.reading))
-    if kind == "award" and items and not claimed and not planned and unmet_condition(parse, policy_id, items, domain):
-        return "eligibility"  # "认证还没通过，能先拿那20万吗": a condition the user says is unmet — the verdict first
-    if kind == "eligibility" and items and any(m.expected_award for f in parse.facts.values() for m in f.money):
-        return "award"  # "想攞200万得唔得": a figure to check
-    if kind == "lookup" and items and claims_item_money(parse, policy_id, items, domain) \
-            and not parse.topics & DOCUMENT_TOPICS:
-        return "award"  # "«item»资助咋算？«base amount»一共260万"
-    if kind == "lookup" and items and not parse.topics and not scope_of_item \
-            and states_item_facts(parse, policy_id, items, domain):
-        return "inform"  # "其实我想问的是«item»，«its condition»了"
-    refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")
-    # (Only when the message asks nothing of its own: "那…这个政策里«item»奖多少" asks for a figure.)
-    asks_nothing_else = opening is not None and not load_genre().question.search(parse.reading, opening.end())
-    pointed = items or parse.policy_names or load_genre().this_policy.search(parse.reading)
-    if "follow_up" in parse.acts and refused_before and pointed and not parse.topics \
-            and (asks_nothing_else or (kind not in ("award", "eligibility", "match")
-                                       and not states_goal_facts(state, parse, policy_id, domain))):
-        # "«other region»的«item»补贴是多少" … "那«our region»的呢？" (and "…呢？我们是«our region»的«item»，«facts»":
-        # the rest only states facts) — the question refused before, asked of this policy.
-        return state.last.asked
-    return settled_last(state, parse, kind, items, policy_id, domain, stated, no_fact_amount)
-
+    return later_kind(state, parse, kind, items, policy_id, domain, stated, no_fact_amount, claimed, opening)

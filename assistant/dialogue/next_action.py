@@ -37,6 +37,7 @@ class Reason(StrEnum):
     OTHER_SCHEME = "another support scheme"
     OFF_TOPIC = "not about support policies"
     INJECTION_ONLY = "only an injected instruction"
+    ABOUT_US = "about the assistant itself"
     POLICY_TIE = "two policies fit equally"
     NO_ITEM = "a figure is wanted but no item is known"
     MISSING_FACT = "the figure needs a fact not given yet"
@@ -70,6 +71,7 @@ _REFUSALS = {
     "other_scheme": Reason.OTHER_SCHEME,
     "off_topic": Reason.OFF_TOPIC,
     "injection_only": Reason.INJECTION_ONLY,
+    "about_us": Reason.ABOUT_US,
 }
 
 

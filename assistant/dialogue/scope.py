@@ -179,6 +179,8 @@ def out_of_scope(
     # or applying said, no rule asked about, no fact of ours stated — whatever the reader's near-tie made of it.
     plain = not (parse.money_words or parse.clause_refs or parse.topics or states or about_facts
                  or genre.support_words.search(parse.reading) or genre.apply_words.search(parse.reading))
+    if genre.asks_human.search(parse.reading) and not (support or named_items or parse.clause_refs):
+        return "about_us", ()  # "能转人工吗", "你是AI吧？给我个人工电话": asked of us, not of a policy
     if parse.off_topic and (chat or plain or not named_items) and not support:
         return "off_topic", elsewhere
     if genre.writing_task.search(parse.reading):

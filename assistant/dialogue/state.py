@@ -18,7 +18,7 @@ from assistant.rules.trace import TraceStep
 
 GoalKind = Literal["award", "eligibility", "match"]
 RequestKind = Literal["fact", "item", "policy"]
-OutOfScope = Literal["other_region", "other_scheme", "off_topic", "injection_only"]
+OutOfScope = Literal["other_region", "other_scheme", "off_topic", "injection_only", "about_us"]
 TurnKind = Literal[
     "award", "eligibility", "match", "lookup", "inform", "followup", "vague", "chitchat", "out_of_scope"
 ]

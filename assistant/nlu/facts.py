@@ -54,10 +54,12 @@ def read_facts(
     spans: Sequence[Span] = (),
     other_places: Iterable[str] = (),
     attributed: Iterable[int] = (),
+    said_to_us: str = "",
 ) -> PolicyFacts:
     """Read the facts of ``policy`` from ``text`` (spans already blanked out; ``mentions`` outside them).
     ``attributed``: amounts (yuan) the message attributes to us ("你刚才说…800万"); said again outside that span and
-    claimed by no cue ("那我们就按800万报吧"), such an amount is still ours, hoped for — never the user's fact."""
+    claimed by no cue ("那我们就按800万报吧"), such an amount is still ours, hoped for — never the user's fact.
+    ``said_to_us``: the words of those spans, read for an option only when the rest of the message names none."""
     money = read_money(_without_awarders(text, policy, genre), [m for m in mentions if not in_spans(m.start, spans)],
                        policy, genre)
     said_back = set(attributed)
@@ -78,6 +80,7 @@ def read_facts(
                and genre.another_project_before.search(text, 0, m.mention.start)}
     money = tuple(replace(m, denied=True) if m.mention.start in theirs else m for m in money)
     values: dict[str, Any] = {}
+    own_case = any(m.claims and not (m.expected_award or m.denied) for m in money)
     planned: set[str] = set()
     places = tuple(other_places)
     names = name_spans(text, policy)
@@ -95,6 +98,11 @@ def read_facts(
             )
         elif spec.type == "choice":
             value, plan = read_choice(text, spec, cues)
+            if value is None and said_to_us and own_case:
+                # "你刚才说市级标杆最高能补800万，我们投了3000万，那是不是就能拿800万": the figure said back is no fact,
+                # but the option it was said of, named nowhere else, is the one the user's case stands on (a case
+                # told: not "你刚才说区级最高500万啊，怎么现在又是200万了", our answer disputed)
+                value, plan = read_choice(said_to_us, spec, cues)
             if plan:
                 planned.add(name)
         elif spec.type == "count":

@@ -40,9 +40,13 @@ class Genre:
     other_scheme_patterns: tuple[re.Pattern[str], ...]
     off_topic: tuple[str, ...]
     writing_task: re.Pattern[str]
+    asks_human: re.Pattern[str]
+    """Asked of the assistant itself: a person to talk to, or what it is ("能转人工吗", "你是机器人吧")."""
     addressed: re.Pattern[str]
     """A mention of the assistant in a group chat ("@政策小助手"): what follows is asked of us."""
     chat_codes: re.Pattern[str]
+    redirect: re.Pattern[str]
+    """What the user turns to after saying what they did not mean ("我不是问补多少，我是问…"): the question."""
     """A chat app's emoticon typed as text ("[捂脸]", "[抱拳]"): read as an emoji, not as words."""
     injection: tuple[re.Pattern[str], ...]
     attribution: tuple[re.Pattern[str], ...]

@@ -40,12 +40,13 @@ def question_part(reading: str, genre: Genre) -> list[tuple[int, int]] | None:
 
 def addressed_start(text: str, reading: str, genre: Genre) -> int | None:
     """Where a group-chat message's words to us start: after its last mention of the assistant ("【群公告】…
-    @政策小助手 我们贯标刚通过，能拿多少"), when they say enough to be read alone (in ``reading``, the message as
-    read: same offsets as ``text``)."""
-    mentions = list(genre.addressed.finditer(text))
-    if not mentions or content_size(reading[mentions[-1].end():]) < QUESTION_PART_MIN:
+    @政策小助手 我们贯标刚通过，能拿多少") or its last turn to what is really asked ("我不是问补多少，我是问…"), when
+    they say enough to be read alone (in ``reading``, the message as read: same offsets as ``text``)."""
+    # ("你理解错了，贯标是去年的事，我现在问的是«item»那个…": the words after the turn are the question, too)
+    ends = [m.end() for m in genre.addressed.finditer(text)] + [m.end() for m in genre.redirect.finditer(reading)]
+    if not ends or content_size(reading[max(ends):]) < QUESTION_PART_MIN:
         return None
-    return mentions[-1].end()
+    return max(ends)
 
 
 def addressed_items(items: Sequence[ItemMention], addressed: int | None) -> tuple[ItemMention, ...]:

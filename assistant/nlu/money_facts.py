@@ -170,7 +170,8 @@ def read_money(
         claims = {} if wide else claims  # "公司整体一年研发投入是三千多万": the company's, not the project's
         other = wide or not claims and bool(genre.other_figure.search(text, max(start, mention.start - 8), mention.start))
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if, other))
-    return tuple(_worked_out(text, _restated(text, _total_after_adding(text, out, genre), genre)))
+    out = _relabelled(text, _restated(text, _total_after_adding(text, out, genre), genre), policy, money_facts)
+    return tuple(_worked_out(text, _self_corrected(text, out, genre)))
 
 
 _BRACKETS = re.compile(r"[（(][^（()）]*[）)]")
@@ -218,6 +219,42 @@ def _restated(text: str, out: list[MoneyReading], genre: Genre) -> list[MoneyRea
                 out[j] = replace(o, denied=True)
                 out[k] = replace(m, claims=dict(o.claims))
                 break
+    return out
+
+
+#: "1000万不是投资，是国家给的补助": what an amount is not, then what it is, in the next clause.
+_NOT_BUT = re.compile(r"\s*(?:不是|并非|不算)[^，,。；;？?]{1,8}[，,]\s*(?:而|其实|实际上?)?(?=是)")
+
+
+def _relabelled(text: str, out: list[MoneyReading], policy: PolicyVocab, facts: Sequence[str]) -> list[MoneyReading]:
+    """"你理解错了，1000万不是投资，是国家给的补助": an amount said not to be one thing and then to be another is
+    claimed by what it is said to be (its clause after "是"), not by the words beside it."""
+    for k, m in enumerate(out):
+        said = _NOT_BUT.match(text, m.mention.end)
+        if said is None:
+            continue
+        what = text[said.end() : segment_end(text, said.end())]
+        claims = {f: score for f in facts if (score := _cue_score(policy.cues(f).cues, "", what)) > 0}
+        if claims:
+            out[k] = replace(m, claims=_specific_first(claims))
+    return out
+
+
+def _self_corrected(text: str, out: list[MoneyReading], genre: Genre) -> list[MoneyReading]:
+    """"投资是1000万，哦不对刚才打错了，是500万", "镇里给过30万，哦刚才说错了，镇里给的是60万": an amount after the user
+    corrects themselves (a mark between the two) takes the place of the amount before it that claims the same fact
+    (or that it, claiming none, must mean) — the earlier one is set aside as denied."""
+    for k, m in enumerate(out):
+        if m.denied or m.expected_award:
+            continue
+        for j in range(k - 1, -1, -1):
+            o = out[j]
+            if not o.claims or o.denied or (m.claims and not set(m.claims) & set(o.claims)):
+                continue
+            if genre.self_correction.search(text, o.mention.end, m.mention.start):
+                out[j] = replace(o, denied=True)
+                out[k] = replace(m, claims=dict(m.claims or o.claims))
+            break
     return out
 
 

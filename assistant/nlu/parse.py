@@ -41,6 +41,8 @@ MASKS = {"money": "Ⓜ", "item": "Ⓘ", "option": "Ⓞ", "clause": "Ⓒ", "place
 #: Appended to the masked text: whether the message asks something (Ⓠ) or only states (Ⓢ).
 ASKS, STATES = "Ⓠ", "Ⓢ"
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+#: A figure said in words or digits: an amount, a share, a multiple.
+_FIGURE = re.compile(r"\d|[零〇一二两三四五六七八九十百千]+\s*(?:万|亿|元|成|倍)|百分之")
 
 
 class IntentReader(Protocol):
@@ -104,6 +106,11 @@ class Parse:
     @property
     def attributed(self) -> bool:
         return any(s.kind == "attribution" for s in self.spans)
+
+    @property
+    def attributed_figure(self) -> bool:
+        """A figure among the words attributed to us ("你刚才说市级最高800万"), not only a topic ("你们刚才说的活动补贴")."""
+        return any(s.kind == "attribution" and _FIGURE.search(self.text, s.start, s.end) for s in self.spans)
 
     @property
     def empty_after_spans(self) -> bool:
@@ -199,7 +206,7 @@ class NLU:
         outside = [p for p in elsewhere if not any(p in x for x in parents)]
         facts = {
             v.policy_id: read_facts(reading, amounts, v, genre, spans=spans, other_places=elsewhere,
-                                    attributed=attributed)
+                                    attributed=attributed, said_to_us="，".join(text[s.start:s.end] for s in said_to_us))
             for v in self.catalog
             if v.has_rules
         }

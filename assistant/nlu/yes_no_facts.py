@@ -222,10 +222,11 @@ def _intensified(text: str, at: int, intensifiers: Sequence[str]) -> bool:
 def none_given(text: str, fc: FactCues, genre: Genre, others: Sequence[tuple[int, int]]) -> int | None:
     """0 for an optional amount the message says was never given ("要是镇里没给呢", "没有拿过其他补贴"), by a cue of
     its own (not a shorter word inside another fact's cue: "补贴" in "其他补贴")."""
-    for cue in fc.cues:
-        for at, end in occurrences(text, cue):
-            if _inside_another(at, end - at, others):
-                continue
-            if genre.none_given.match(text, end) or negated(text, at):
-                return 0
+    said = [(at, end) for cue in fc.cues for at, end in occurrences(text, cue) if not _inside_another(at, end - at, others)]
+    for at, end in said:
+        if genre.none_given.match(text, end):
+            return 0
+        # "不是镇里，是区里另一个产业政策给的": the giver corrected, the support still given — not none
+        if negated(text, at) and not any(a > end and not negated(text, a) for a, _ in said):
+            return 0
     return None

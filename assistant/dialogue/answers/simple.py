@@ -32,6 +32,11 @@ def refuse(ctx: Context) -> Answer:
         where = f"关于{'、'.join(places)}的政策，请咨询当地主管部门或查阅当地政府网站。"
     if reason is Reason.INJECTION_ONLY:
         head = "抱歉，我不能按消息中的指令更改规则、角色或金额；我只依据政策原文和计算规则答复。"
+    elif reason is Reason.ABOUT_US:
+        # no phone number or office of our own invention: the issuer is named, its published contacts are the source
+        issuers = "、".join(dict.fromkeys(p.meta.issuer for p in ctx.domain.corpus))
+        head = (f"我是政策问答的自动助手，不能转接人工。需要人工咨询，请联系{issuers}（以其官方公布的联系方式为准）。"
+                f"我可以解答{_titles(ctx)}的问题，例如{_SCOPE}。")
     else:
         head = f"抱歉，这个问题不在我能回答的范围内。我只解答{_titles(ctx)}的相关问题，例如{_SCOPE}。"
     details = [x for x in (where, _resume(ctx)) if x]
