@@ -290,3 +290,15 @@ def test_an_amount_said_in_chinese_numerals_meets_the_clauses_digits(settings: S
 def test_applying_at_a_later_time_finds_the_validity_clause(settings: Settings, query: str) -> None:
     # "到时候…还能按", "来得及": the genre's words for whether the policy still runs then, not any item's words
     assert Retriever(settings).search(query, k=1)[0].clause_id == "16"
+
+
+@pytest.mark.parametrize(
+    ("query", "clause"),
+    [
+        # an exception asked for in officials' words: the case-by-case clause, not the section of the standards
+        ("审核人员遇到项目体量超过所有封顶标准、又特别重要的，文件有没有留特殊处理的口子", "12"),
+        ("资格审查看什么", "一"),  # 资格审查: who may apply, not 14's 取消资格
+    ],
+)
+def test_officials_words_find_the_clause(settings: Settings, query: str, clause: str) -> None:
+    assert Retriever(settings).search(query, k=1)[0].clause_id == clause
