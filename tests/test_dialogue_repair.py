@@ -66,3 +66,24 @@ def test_the_option_a_figure_was_said_of_is_the_users(assistant: Assistant):
 def test_a_topic_said_back_keeps_the_verdict_asked(assistant: Assistant):
     (reply,) = talk(assistant, "你们刚才说的活动补贴，我们是在苏州办的全国性工业互联网论坛，能申请吗？")
     assert reply.intent == "eligibility" and reply.answer.startswith("不符合") and reply.citation_ids[0] == "9"
+
+
+def test_the_levels_asked_while_the_level_is_awaited(assistant: Assistant):
+    # a question about the choices is answered from the item's text, the level still asked for, then used
+    _, levels, last = talk(assistant, "我们项目是标杆示范，能拿多少", "级别有几种啊？", "那就是市级的，已投入两千万")
+    assert levels.intent == "lookup" and levels.citation_ids == ["5"] and levels.amount_yuan is None
+    assert "如需继续" in levels.answer and "哪一级" in levels.answer
+    assert last.amount_yuan == 5_000_000
+
+
+def test_support_said_received_without_its_amount_is_asked_for(assistant: Assistant):
+    *_, asked, last = talk(assistant, "来电企业问智能工厂补贴能拿多少", "投资他说是七百来万", "他说镇里已经给过一笔了", "五十万")
+    assert asked.amount_yuan is None and "其他产业政策扶持" in asked.answer  # how much, not the figure pressed again
+    assert last.amount_yuan == 1_500_000 and "13" in last.citation_ids  # 200万 cap − 50万 (从高不重复)
+
+
+def test_an_amount_counted_in_is_added_to_the_base(assistant: Assistant):
+    *_, added, received = talk(assistant, "我们智能工厂授牌项目实际投资三百三十万，能补多少", "那如果把二期的四百万也算进去呢",
+                               "区里别的部门给过这个项目一次技改补贴20万")
+    assert added.amount_yuan == 2_000_000  # (330+400)万×30% = 219万, capped at 200万
+    assert received.amount_yuan == 1_800_000

@@ -302,3 +302,8 @@ def test_applying_at_a_later_time_finds_the_validity_clause(settings: Settings, 
 )
 def test_officials_words_find_the_clause(settings: Settings, query: str, clause: str) -> None:
     assert Retriever(settings).search(query, k=1)[0].clause_id == clause
+
+
+def test_a_short_sense_word_is_not_found_in_its_homophone(settings: Settings) -> None:
+    # "要建" sounds like 要件 but is the user's own words ("要建到什么程度"): no eligibility sense read into it
+    assert Retriever(settings).search("要建到什么程度才能拿？", k=1)[0].clause_id != "一"

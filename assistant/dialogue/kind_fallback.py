@@ -15,7 +15,7 @@ from assistant.nlu.intents import NluIntent
 #: Topics that ask what the text says (stacking, procedure, how often, the rate, which clause, newer policies),
 #: not for a figure.
 RULE_TOPICS = frozenset({"stacking", "procedure", "repeat", "rate", "basis", "new_policy", "hearsay", "certainty",
-                         "original", "beyond_cap", "category"})
+                         "original", "beyond_cap", "category", "options"})
 #: Topics about the document as a whole, the same answer whichever item is discussed.
 DOCUMENT_TOPICS = frozenset({"validity", "validity_yes_no", "interpreter", "upstream", "new_policy"})
 

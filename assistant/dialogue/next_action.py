@@ -75,6 +75,10 @@ _REFUSALS = {
 }
 
 
+#: The most items one answer computes and adds up ("贯标、规上、节点，再加一个智能工厂，一共多少": four); beyond
+#: that a total reads as a list and the user is better served item by item.
+MAX_FIGURES = 5
+
 #: A message needs this many characters of content before a retrieval hit alone is taken as its topic.
 SUBSTANTIAL = 6
 
@@ -147,9 +151,25 @@ def _more_asked(state: DialogueState, obs: Observation, domain: Domain, beside_g
     if goal is None or goal.kind != "award" or not goal.items or pid is None:
         return None
     hit = obs.decisive_hit(pid, domain.item_clauses(pid, goal.items) if beside_goal else frozenset())
-    if hit is None or not _is_rule(hit, domain, pid) or _names_clause(obs, hit) or not _complete(state, domain, goal.items[:3]):
+    if hit is None or not _is_rule(hit, domain, pid) or _names_clause(obs, hit) or not _complete(state, domain, goal.items[:MAX_FIGURES]):
         return None
-    return Action(ActionKind.ANSWER_AWARD, Reason.MORE_ASKED, pid, goal.items[:3], rule=hit.clause.clause_id)
+    return Action(ActionKind.ANSWER_AWARD, Reason.MORE_ASKED, pid, goal.items[:MAX_FIGURES], rule=hit.clause.clause_id)
+
+
+def _amount_raised(state: DialogueState, obs: Observation, domain: Domain) -> str | None:
+    """An optional amount of the goal's figure (one that is 0 unless said: support already received) that a statement
+    brings up without saying how much, and that is not known yet — the fact to ask for."""
+    pid, goal = state.policy_id or "", state.goal
+    facts = obs.parse.facts_of(pid)
+    if goal is None or obs.parse.asks or obs.parse.amounts or facts.values:
+        return None
+    known = state.profile(pid)
+    for name in domain.amount_facts(pid, goal.items):
+        spec = domain.fact_spec(pid, name)
+        if spec is not None and spec.type == "money" and spec.default == 0 and name in facts.mentioned \
+                and name not in known:
+            return name
+    return None
 
 
 def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
@@ -187,6 +207,9 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
                 and domain.has_rules(pid or "") and goal.turn == state.turn:
             return Action(ActionKind.ASK_ITEM, Reason.NO_ITEM, pid)
         return Action(ActionKind.ANSWER_LOOKUP, Reason.RETRIEVAL_HIT, pid)
+    if goal.kind == "award" and goal.items and pid is not None and (raised := _amount_raised(state, obs, domain)):
+        # "他说镇里已经给过一笔了": support said received, its amount not said — asked, not pressed for more
+        return Action(ActionKind.ASK_FACT, Reason.MISSING_FACT, pid, goal.items, raised)
     spent = any(m.claims for m in obs.parse.facts_of(pid or "").money)
     pressed = goal.kind in ("award", "match") and state.turn > 1 and not notes.filled and not notes.named_items \
         and not obs.parse.acts - {"follow_up", "dispute"} and not spent
@@ -213,9 +236,9 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
     if not goal.items:
         return Action(ActionKind.ASK_ITEM, Reason.NO_ITEM, pid)
     try:
-        fact = missing_fact(state, domain, goal.items[:3])
+        fact = missing_fact(state, domain, goal.items[:MAX_FIGURES])
     except InputError:
-        return Action(ActionKind.ANSWER_AWARD, Reason.BAD_FACT, pid, goal.items[:3])
+        return Action(ActionKind.ANSWER_AWARD, Reason.BAD_FACT, pid, goal.items[:MAX_FIGURES])
     if fact is not None:
-        return Action(ActionKind.ASK_FACT, Reason.MISSING_FACT, pid, goal.items[:3], fact)
-    return Action(ActionKind.ANSWER_AWARD, Reason.FACTS_COMPLETE, pid, goal.items[:3])
+        return Action(ActionKind.ASK_FACT, Reason.MISSING_FACT, pid, goal.items[:MAX_FIGURES], fact)
+    return Action(ActionKind.ANSWER_AWARD, Reason.FACTS_COMPLETE, pid, goal.items[:MAX_FIGURES])

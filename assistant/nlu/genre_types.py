@@ -22,7 +22,7 @@ Act = Literal[
 ACTS: tuple[Act, ...] = get_args(Act)
 LookupTopic = Literal[
     "validity", "interpreter", "upstream", "validity_yes_no", "stacking", "procedure", "repeat", "basis", "rate",
-    "new_policy", "category", "hearsay", "certainty", "original", "beyond_cap", "exclusion",
+    "new_policy", "category", "hearsay", "certainty", "original", "beyond_cap", "exclusion", "options",
 ]
 LOOKUP_TOPICS: tuple[LookupTopic, ...] = get_args(LookupTopic)
 
@@ -80,6 +80,8 @@ class Genre:
     apply_words: re.Pattern[str]
     increment: re.Pattern[str]
     increment_lead: re.Pattern[str]
+    increment_after: re.Pattern[str]
+    """An amount added, said after it ("把二期的四百万也算进去呢")."""
     asks_also: re.Pattern[str]
     you_miscounted: re.Pattern[str]
     search_words: re.Pattern[str]
@@ -122,6 +124,8 @@ class Genre:
     nth_discussed: re.Pattern[str]
     by_item: re.Pattern[str]
     several_projects: re.Pattern[str]
+    plural_reference: re.Pattern[str]
+    """Several things discussed, referred back to together ("这些奖励都是一次性的吗")."""
     part_label: re.Pattern[str]
     """A label of one of several projects, companies or plants ("A是…", "乙厂"): group latin, stem or ord."""
     other_items: re.Pattern[str]

@@ -163,7 +163,7 @@ def read_money(
         denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))
         sentence = max((m.end() for m in SENTENCE_END.finditer(text, 0, mention.start)), default=0)
         adds = bool(genre.increment.search(text, max(start, mention.start - 6), mention.start)
-                    or genre.increment_lead.match(text, sentence))
+                    or genre.increment_lead.match(text, sentence) or genre.increment_after.match(text, mention.end))
         what_if = bool(genre.hypothetical.search(text, max(0, mention.start - 8), mention.start)
                        or genre.what_if_sentence.match(text[sentence : mention.start]))
         wide = bool(genre.company_wide.search(text[start : mention.start]))
@@ -201,8 +201,10 @@ def _total_after_adding(text: str, out: list[MoneyReading], genre: Genre) -> lis
     if not added:
         return out
     # ("镇里也另外给了五十万，两笔加起来一百五": the total is of what the amount added is — its words claim it)
+    # ("又追加了100万，一共三百万": claimed by no cue, the total is the amount the figure was computed with, anew)
     return [replace(r, denied=True) if r in added
-            else replace(r, claims=r.claims or added[-1].claims) if r.mention.start in totals else r for r in out]
+            else replace(r, claims=r.claims or added[-1].claims, what_if=r.what_if or not (r.claims or added[-1].claims))
+            if r.mention.start in totals else r for r in out]
 
 
 def _restated(text: str, out: list[MoneyReading], genre: Genre) -> list[MoneyReading]:

@@ -121,3 +121,12 @@ def applicant_note(ctx: Context, item_id: str | None) -> list[NoteLine]:
     return [
         NoteLine(f"{g.quote}（{ctx.label(g.clause)}）", (g.clause,)) for g in rules.groups_for(item_id) if g.quote
     ]
+
+
+def resume_line(ctx: Context) -> str:
+    """A reminder of the question the assistant is still waiting for, if any (after a refusal, a side look-up…)."""
+    req, goal = ctx.state.requested, ctx.state.goal
+    if req is None or req.kind != "fact" or goal is None or req.fact is None:
+        return ""
+    spec = ctx.domain.fact_spec(ctx.policy_id, req.fact)
+    return f"如需继续刚才的测算，请告诉我：{spec.question}" if spec is not None else ""

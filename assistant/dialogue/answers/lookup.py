@@ -16,6 +16,7 @@ from assistant.dialogue.answer import Answer
 from assistant.dialogue.answers.common import (
     Context,
     label_and_title,
+    resume_line,
     short_title,
     with_validity,
 )
@@ -128,6 +129,8 @@ def answer_lookup(ctx: Context) -> Answer | None:
     if unsettled is not None:
         details.append(unsettled[0])
         citations.append(unsettled[1])
+    if "options" in ctx.obs.parse.topics and (resume := resume_line(ctx)):
+        details.append(resume)  # "级别有几种啊" while the form waits for the level: the levels, then the question again
     if clause.kind in ("section", "subsection", "chapter"):
         kids = policy.children(clause.clause_id)
         if kids and "包括：" not in head:

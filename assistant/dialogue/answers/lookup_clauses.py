@@ -84,6 +84,10 @@ def chosen_clauses(ctx: Context) -> list[Clause]:
         if found := [policy.clause(c) for c in general if policy.has_clause(c)]:
             return found
     items = ctx.action.items or notes.named_items
+    together = load_genre().plural_reference.search(parse.reading) is not None
+    goal_items = ctx.state.goal.items if ctx.state.goal is not None else ()
+    if together and len(goal_items) > 1 and set(items) <= set(goal_items) and not parse.items_of(policy.policy_id):
+        items = goal_items  # "这些奖励都是一次性的吗" after a total: every item of it
     decisive = ctx.obs.decisive_hit(policy.policy_id)
     if ("original" in parse.topics or (parse.attributed and not parse.topics)) \
             and not parse.items_of(policy.policy_id) and ctx.state.topic and policy.has_clause(ctx.state.topic):
@@ -114,6 +118,11 @@ def chosen_clauses(ctx: Context) -> list[Clause]:
         items = tuple(dict.fromkeys((*goal.items, *items)))  # "(this project) 也是«item»了，两个能一起拿吗"
     named_here = {m.item_id for m in parse.items_of(policy.policy_id)}
     own_item = bool(named_here) or "repeat" in parse.topics  # "是每年都能拿吗": how often its item pays
+    mentioned = parse.facts_of(policy.policy_id).mentioned
+    crossed = [r.clause for r in rules.cross_rules if getattr(r, "fact", None) in mentioned] if rules is not None else []
+    if "stacking" in parse.topics and crossed and policy.has_clause(crossed[0]):
+        # "«item»补贴能跟区里别的扶持一起拿吗": the item with support of another kind — the rule on support received
+        return [policy.clause(crossed[0])]
     if "stacking" in parse.topics and (len(items) >= 2 or not own_item) and (rule := _rule_clause(ctx)) is not None:
         # "«item A»和«item B»两项能一起拿吗", "这个还能跟镇里的扶持叠加吗": the rule between supports, not an item
         return [rule]
@@ -124,10 +133,13 @@ def chosen_clauses(ctx: Context) -> list[Clause]:
         # not the item the conversation is about.
         return [policy.clause(noted[0])]
     about = goal.items if goal is not None and goal.items else ctx.state.recent[-1:]
-    if "rate" in parse.topics and not named_here and about and rules is not None:
-        # "是按计划总投资算还是按已经投进去的算" about «item»'s figure: that item's rate and base, not another clause
-        # that merely says 投资
+    if parse.topics & {"rate", "options"} and not named_here and about and rules is not None:
+        # "是按计划总投资算还是按已经投进去的算", "级别有几种啊" about «item»'s figure: that item's rate and base, or
+        # its levels — not another clause that merely says 投资
         return [policy.clause(rules.item(about[0]).clause)]
+    if together and len(items) > 1 and rules is not None and not named_here \
+            and not parse.topics - {"repeat", "certainty", "rate", "options"}:  # (not "这些都是先申报后补助吧": the rule)
+        return list(dict.fromkeys(policy.clause(rules.item(i).clause) for i in items))  # "这些奖励都是一次性的吗"
     # ("封顶1000万太少了，能不能一事一议": a rule's own words name another clause outright)
     rule_named = decisive is not None and rules is not None and decisive.clause.clause_id not in item_clauses
     if rules is not None and about and not named_here and not rule_named \

@@ -5,7 +5,7 @@ award answer of a policy that has text but no calculation rules yet.
 from __future__ import annotations
 
 from assistant.dialogue.answer import Answer
-from assistant.dialogue.answers.common import Context, short_title
+from assistant.dialogue.answers.common import Context, resume_line, short_title
 from assistant.dialogue.next_action import Reason
 
 _SCOPE = "能否申请、能拿多少、条款原文和有效期"
@@ -13,15 +13,6 @@ _SCOPE = "能否申请、能拿多少、条款原文和有效期"
 
 def _titles(ctx: Context) -> str:
     return "、".join(f"{short_title(p)}（{p.meta.issuer}）" for p in ctx.domain.corpus)
-
-
-def _resume(ctx: Context) -> str:
-    """A reminder of the question the assistant is still waiting for, if any."""
-    req, goal = ctx.state.requested, ctx.state.goal
-    if req is None or req.kind != "fact" or goal is None or req.fact is None:
-        return ""
-    spec = ctx.domain.fact_spec(ctx.policy_id, req.fact)
-    return f"如需继续刚才的测算，请告诉我：{spec.question}" if spec is not None else ""
 
 
 def refuse(ctx: Context) -> Answer:
@@ -39,12 +30,12 @@ def refuse(ctx: Context) -> Answer:
                 f"我可以解答{_titles(ctx)}的问题，例如{_SCOPE}。")
     else:
         head = f"抱歉，这个问题不在我能回答的范围内。我只解答{_titles(ctx)}的相关问题，例如{_SCOPE}。"
-    details = [x for x in (where, _resume(ctx)) if x]
+    details = [x for x in (where, resume_line(ctx)) if x]
     return Answer("out_of_scope", head, None, details=details)
 
 
 def clarify(ctx: Context) -> Answer:
-    resume = _resume(ctx)
+    resume = resume_line(ctx)
     head = "抱歉，没有看明白您的问题。可以问某一项能拿多少、能不能申请，或政策的有效期等。"
     return Answer("clarify", head, ctx.policy_id, details=[resume] if resume else [])
 
@@ -55,7 +46,7 @@ def greet(ctx: Context) -> Answer:
         head = "不客气！还有问题随时问我。"
     else:
         head = f"您好！我可以解答{_titles(ctx)}的问题：{_SCOPE}。请问有什么可以帮您？"
-    return Answer("clarify", head, ctx.policy_id, details=[x for x in (_resume(ctx),) if x])
+    return Answer("clarify", head, ctx.policy_id, details=[x for x in (resume_line(ctx),) if x])
 
 
 def ask_policy(ctx: Context) -> Answer:

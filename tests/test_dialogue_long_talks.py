@@ -1,0 +1,68 @@
+"""Long conversations (dev76's theme): a fourth item added to a total, "这些…都…" asked of every item of it, "两个
+一起多少" after two separate questions, an increment then the new total ("又追加了100万，一共三百万"), and a part of
+the base set to zero in a what-if ("那土建如果是零呢").
+
+The real reader (``assistant``): how a turn is read depends on it.
+"""
+
+from __future__ import annotations
+
+from assistant.dialogue import Assistant
+from tests.fixtures_dialogue import IN_FORCE
+
+
+def talk(a: Assistant, *turns: str):
+    chat = a.new_conversation(IN_FORCE)
+    return [chat.ask(t) for t in turns]
+
+
+THREE = "我客户今年贯标认证通过了，首次纳入规上统计，还建成了二级节点投入运营，一共能拿多少"
+
+
+def test_a_fourth_item_joins_the_total(assistant: Assistant):
+    three, four = talk(assistant, THREE, "再加一个，他们还拿了上海市智能工厂授牌，那个项目投资500万，一共多少")
+    assert three.amount_yuan == 2_400_000  # 20 + 20 + 200
+    assert four.amount_yuan == 3_900_000 and {"1", "2", "4", "6"} <= set(four.citation_ids)  # + 500万×30%
+
+
+def test_these_asked_together_cites_every_item_of_the_total(assistant: Assistant):
+    _, these = talk(assistant, THREE, "这些奖励都是一次性的吗")
+    assert these.intent == "lookup" and these.citation_ids[:3] == ["2", "4", "6"]
+
+
+def test_both_together_after_two_separate_questions(assistant: Assistant):
+    *_, both = talk(assistant, "那贯标认证能拿多少", "首次进规上奖励多少", "两个一起多少")
+    assert both.amount_yuan == 400_000 and {"2", "4"} <= set(both.citation_ids)
+
+
+def test_an_increment_then_the_new_total_is_the_base(assistant: Assistant):
+    *_, more = talk(assistant, "第5条那个能补多少", "区级的，投了两百万", "这个项目要满足什么条件才能认定",
+                    "还有，回到刚才那个，其实我们后来又追加了100万，一共三百万")
+    assert more.amount_yuan == 900_000  # 300万×30%, not 200万's 60万 again
+
+
+def test_a_part_of_the_base_set_to_zero_in_a_what_if(assistant: Assistant):
+    *_, zero = talk(assistant, "大院大所合作的工业互联网平台最高补多少", "平台建设总投入两千二百万，土建七百万", "那土建如果是零呢")
+    assert zero.amount_yuan == 5_000_000  # 2200万×30% = 660万, capped at 500万 (was (2200−700)×30% = 450万)
+
+
+def test_these_asked_of_a_rule_is_the_rule(assistant: Assistant):
+    _, rule = talk(assistant, THREE, "好的，这些钱是先申报后补助吧")
+    assert rule.intent == "lookup" and rule.citation_ids[0] == "13"  # the procedure rule, not each item's clause
+
+
+def test_why_not_both_is_the_rule_between_supports(assistant: Assistant):
+    *_, why = talk(assistant, "我们一个项目同时拿了上海市智能工厂授牌和市级标杆示范认定，能拿多少", "投资是一千二百万",
+                   "为什么不能两个都拿？")
+    assert why.intent == "lookup" and why.citation_ids[0] == "13"
+
+
+def test_an_item_with_other_support_together_is_the_rule_on_support_received(assistant: Assistant):
+    *_, both = talk(assistant, "服务商补贴是按什么标准给的", "我们去年实际发生服务金额250w",
+                    "这个补贴能跟区里别的服务商扶持一起拿吗，同一批服务")
+    assert both.intent == "lookup" and both.citation_ids[0] == "13"
+
+
+def test_support_received_is_asked_under_its_rule(assistant: Assistant):
+    *_, asked = talk(assistant, "智能工厂授牌的项目能补多少", "投资七百万", "镇里之前也给过一笔")
+    assert asked.amount_yuan is None and "13" in asked.citation_ids
