@@ -66,3 +66,20 @@ def test_an_item_with_other_support_together_is_the_rule_on_support_received(ass
 def test_support_received_is_asked_under_its_rule(assistant: Assistant):
     *_, asked = talk(assistant, "智能工厂授牌的项目能补多少", "投资七百万", "镇里之前也给过一笔")
     assert asked.amount_yuan is None and "13" in asked.citation_ids
+
+
+def test_a_pick_by_its_place_in_the_menu(assistant: Assistant):
+    menu, picked = talk(assistant, "喂，你好，有个企业问区里工业互联网有哪些补贴，能拿多少", "第二个")
+    assert menu.intent == "clarify" and picked.intent == "award"
+    assert picked.citation_ids[0] == menu.citation_ids[1] == "2" and picked.amount_yuan == 200_000
+
+
+def test_a_pick_by_place_follows_the_order_the_menu_was_given_in(assistant: Assistant):
+    # the largest first: "第一个" is the one listed first, whatever its clause number
+    menu, picked = talk(assistant, "哪个补贴给的钱最多", "第一个")
+    assert picked.citation_ids[0] == menu.citation_ids[0] != "1"
+
+
+def test_a_place_with_no_menu_before_is_not_a_pick(assistant: Assistant):
+    (reply,) = talk(assistant, "第二个")
+    assert reply.intent == "clarify" and reply.amount_yuan is None

@@ -185,7 +185,7 @@ class Assistant:
         if action.kind is ActionKind.ASK_FACT:
             asked = Request("fact", state.policy_id, action.fact, tuple(answer.options))
         elif action.kind is ActionKind.ASK_ITEM or (action.kind is ActionKind.ANSWER_MATCH and answer.intent == "clarify"):
-            asked = Request("item", state.policy_id)
+            asked = Request("item", state.policy_id, None, tuple(answer.items))  # (the menu's items, in its order)
         elif action.kind is ActionKind.ANSWER_MATCH and answer.missing_facts:
             asked = Request("fact", answer.policy_id, answer.missing_facts[0], tuple(answer.options))
         answered = action.kind in _ANSWERED and answer.intent != "clarify"

@@ -158,3 +158,13 @@ def with_items_of_facts(parse: Parse, policy_id: str, items: tuple[str, ...], do
     if "together" not in parse.acts or not items:
         return items
     return items + tuple(i for i in items_from_facts(parse, policy_id, domain) if i not in items)
+
+
+def picked_from_menu(state: DialogueState, parse: Parse, policy_id: str) -> tuple[str, ...]:
+    """"第二个" right after the assistant listed the items to choose from: the item in that place of its list."""
+    req = state.requested
+    m = load_genre().menu_pick.match(parse.reading)
+    if m is None or req is None or req.kind != "item" or req.policy_id != policy_id or not req.options:
+        return ()
+    n = small_int(m.group("n")) or 0
+    return (req.options[n - 1],) if 0 < n <= len(req.options) else ()

@@ -30,6 +30,7 @@ from assistant.dialogue.implied import (
     item_of_said_facts,
     nth_discussed,
     nth_named,
+    picked_from_menu,
     with_items_of_facts,
     with_recent,
 )
@@ -124,6 +125,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     # "一是«A»…二是«B»…第一个能拿多少": A, the others discussed too; "回到第一个项目": as if named again
     nth, listed = nth_named(parse, policy_id, items)
     items, nth = nth or items, nth or (() if items else nth_discussed(state, parse, policy_id))
+    if not items and (from_menu := picked_from_menu(state, parse, policy_id)):
+        items, nth, kind = from_menu, from_menu, "award"  # "第二个" to "which item?": the item listed second
     back = None if items else earlier_goal(state, parse, policy_id)
     if back is not None:
         items, kind = back.items, back.kind  # "那刚才那个呢": the question left open, asked again

@@ -172,6 +172,8 @@ class Genre:
     approximate: re.Pattern[str]
     """An amount said roughly: in its own words ("三百多万") or around it ("大概300万", "300万左右")."""
     element_ordinal: re.Pattern[str]
+    menu_pick: re.Pattern[str]
+    """A pick from a list the assistant just gave, by its place ("第二个"): group ``n``."""
     """An element of a list named by its place: group ``n`` its number, or ``last``."""
     adds_element: re.Pattern[str]
     another_year: re.Pattern[str]

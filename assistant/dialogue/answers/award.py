@@ -230,5 +230,5 @@ def ask_item(ctx: Context) -> Answer:
         head = f"{ctx.named('')}：{head}"
     return Answer(
         "clarify", head, ctx.policy_id, details=lines, validity=validity, citations=cited,
-        citation_line="", options=options,
+        citation_line="", options=options, items=[item.id for item, _ in bests],  # (in the order listed)
     )
