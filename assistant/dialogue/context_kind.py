@@ -51,7 +51,7 @@ def reconsider(
     state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain
 ) -> TurnKind:
     """The turn's kind in context (the reader saw one message; the state knows what came before)."""
-    goal = state.goal
+    goal, genre = state.goal, load_genre()
     stated = parse.states_facts(policy_id)
     # An amount no fact claims is not the project's: a figure named to ask about ("1000万有没有办法突破": the cap).
     no_fact_amount = not any(m.claims for m in parse.facts_of(policy_id).money)
@@ -186,9 +186,8 @@ def reconsider(
             and not parse.amounts and load_genre().menu_question.search(parse.reading):
         return "match"  # "集团有几个项目想申报，有啥补助？": the supports on offer, not the text on applying
     if kind == "lookup" and items and not parse.topics and not parse.clause_refs \
-            and (load_genre().asks_our_amount.search(parse.reading) or (
-                load_genre().wants_money.search(parse.reading) and not load_genre().asks_conditions.search(parse.reading)
-                and not load_genre().alternatives.search(parse.reading))):
+            and (genre.asks_our_amount.search(parse.reading) or (genre.wants_money.search(parse.reading)
+                 and not genre.asks_conditions.search(parse.reading) and not genre.alternatives.search(parse.reading))):
         # "我司为区内服务商…，特此咨询可获资助金额": the figure of its case, asked in a letter's words;
         # "两化融合惯标通过了有钱拿吗": money wished for under a named item — its figure, as with its fact read (not
         # "要具备什么条件才能拿资助", "做完评估就给奖励，还是要通过认证": what the money depends on)

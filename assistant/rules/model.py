@@ -127,6 +127,11 @@ class PolicyRules:
     def cross_rules_for(self, item_id: str, kind: str) -> list[Any]:
         return [r for r in self.cross_rules if r.rule == kind and r.covers(item_id)]
 
+    def rule_clauses_of(self, facts: Iterable[str]) -> list[str]:
+        """The clauses of the cross-item rules that read one of ``facts`` (support already received → 第13条)."""
+        wanted = set(facts)
+        return list(dict.fromkeys(r.clause for r in self.cross_rules if getattr(r, "fact", None) in wanted))
+
     def fact_spec(self, item_id: str, name: str) -> FactSpec:
         spec = self.facts.get(name)
         if spec is None or spec not in self.facts_for(item_id):

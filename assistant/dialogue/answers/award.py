@@ -172,7 +172,7 @@ def ask_fact(ctx: Context) -> Answer:
     )
     citations = [rules.item(i).clause for i in items]
     # (a fact of a cross-item rule — support already received, 第13条 — is asked under that rule's clause too)
-    citations += [c for r in rules.cross_rules if getattr(r, "fact", None) == fact and (c := r.clause) not in citations]
+    citations += [c for c in rules.rule_clauses_of([fact]) if c not in citations]
     validity, citations = with_validity(ctx, citations)
     # "«item»" … "还没«its condition»": a condition of the item the user says is not met is said first, before the figure
     # that applies once it is ("须…才能申请"), so the question for the figure is not read as a promise.

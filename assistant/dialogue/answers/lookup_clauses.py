@@ -118,8 +118,7 @@ def chosen_clauses(ctx: Context) -> list[Clause]:
         items = tuple(dict.fromkeys((*goal.items, *items)))  # "(this project) 也是«item»了，两个能一起拿吗"
     named_here = {m.item_id for m in parse.items_of(policy.policy_id)}
     own_item = bool(named_here) or "repeat" in parse.topics  # "是每年都能拿吗": how often its item pays
-    mentioned = parse.facts_of(policy.policy_id).mentioned
-    crossed = [r.clause for r in rules.cross_rules if getattr(r, "fact", None) in mentioned] if rules is not None else []
+    crossed = rules.rule_clauses_of(parse.facts_of(policy.policy_id).mentioned) if rules is not None else []
     if "stacking" in parse.topics and crossed and policy.has_clause(crossed[0]):
         # "«item»补贴能跟区里别的扶持一起拿吗": the item with support of another kind — the rule on support received
         return [policy.clause(crossed[0])]
