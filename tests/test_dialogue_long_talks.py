@@ -7,6 +7,8 @@ The real reader (``assistant``): how a turn is read depends on it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from assistant.dialogue import Assistant
 from tests.fixtures_dialogue import IN_FORCE
 
@@ -83,3 +85,12 @@ def test_a_pick_by_place_follows_the_order_the_menu_was_given_in(assistant: Assi
 def test_a_place_with_no_menu_before_is_not_a_pick(assistant: Assistant):
     (reply,) = talk(assistant, "第二个")
     assert reply.intent == "clarify" and reply.amount_yuan is None
+
+
+def test_the_cap_a_question_asks_to_go_past_is_not_a_fact_of_the_case(assistant: Assistant):
+    chat = assistant.new_conversation(date(2025, 11, 2))
+    chat.ask("客户准备在嘉定办一个国际性的工业互联网大会，专项审计下来估计三百万，能补多少")
+    past = chat.ask("能不能突破100万的上限")
+    assert past.intent == "lookup" and past.citation_ids[0] == "12"  # the case-by-case rule, not 100万 as the cost
+    left = chat.ask("假如只按正常政策，他们今年上半年另一场活动已经拿了30万")
+    assert (left.citation_ids[0], left.amount_yuan) == ("9", 700_000)  # 300万×50% capped by the year's 100万 less 30万

@@ -45,6 +45,13 @@ class Genre:
     addressed: re.Pattern[str]
     """A mention of the assistant in a group chat ("@政策小助手"): what follows is asked of us."""
     chat_codes: re.Pattern[str]
+    paste_bullet: re.Pattern[str]
+    paste_empty: re.Pattern[str]
+    paste_yes: re.Pattern[str]
+    paste_no: re.Pattern[str]
+    paste_unit: re.Pattern[str]
+    paste_asks_whether: re.Pattern[str]
+    paste_row_pick: re.Pattern[str]
     redirect: re.Pattern[str]
     """What the user turns to after saying what they did not mean ("我不是问补多少，我是问…"): the question."""
     """A chat app's emoticon typed as text ("[捂脸]", "[抱拳]"): read as an emoji, not as words."""
@@ -148,6 +155,7 @@ class Genre:
     restated: re.Pattern[str]
     stated_figure: re.Pattern[str]
     other_figure: re.Pattern[str]
+    cap_figure_after: re.Pattern[str]
     company_wide: re.Pattern[str]
     trade: re.Pattern[str]
     rate_award: re.Pattern[str]

@@ -168,7 +168,8 @@ def read_money(
                        or genre.what_if_sentence.match(text[sentence : mention.start]))
         wide = bool(genre.company_wide.search(text[start : mention.start]))
         claims = {} if wide else claims  # "公司整体一年研发投入是三千多万": the company's, not the project's
-        other = wide or not claims and bool(genre.other_figure.search(text, max(start, mention.start - 8), mention.start))
+        other = wide or not claims and bool(genre.other_figure.search(text, max(start, mention.start - 8), mention.start)
+                                            or genre.cap_figure_after.match(text, mention.end))
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if, other))
     out = _relabelled(text, _restated(text, _total_after_adding(text, out, genre), genre), policy, money_facts)
     return tuple(_worked_out(text, _self_corrected(text, out, genre)))

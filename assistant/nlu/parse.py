@@ -147,12 +147,15 @@ class Parse:
 
 
 def mask(
-    text: str, parse: Parse, count: re.Pattern[str] | None = None, keep: Sequence[tuple[int, int]] | None = None
+    text: str, parse: Parse, count: re.Pattern[str] | None = None, keep: Sequence[tuple[int, int]] | None = None,
+    cap_after: re.Pattern[str] | None = None,
 ) -> str:
     """Replace entities by placeholders (longest first where they overlap), drop blanked spans; with ``keep``, only
-    those parts of the message (its question part), which ask."""
+    those parts of the message (its question part), which ask. A figure named as a cap (``cap_after``: "能不能突破100万的
+    上限") is the rule's, not an amount of the case: it is dropped, so it does not read as a money question."""
     marks: list[tuple[int, int, str]] = []
-    marks += [(m.start, m.end, MASKS["money"]) for m in parse.amounts]
+    marks += [(m.start, m.end, "" if cap_after and cap_after.match(parse.reading, m.end) else MASKS["money"])
+              for m in parse.amounts]
     marks += [(m.start, m.end, MASKS["item"]) for m in parse.items if not in_spans(m.start, parse.spans)]
     marks += [(o.start, o.end, MASKS["option"]) for o in parse.options]
     marks += [(r.start, r.start + len(r.text), MASKS["clause"]) for r in parse.clause_refs if r.number or not r.title]
@@ -236,8 +239,9 @@ class NLU:
             # "服务多少家企业才算": a how-many question is not about money.
             money_words=bool(genre.money_words.search(genre.count_question.sub("", reading))),
             asks=bool(genre.question.search(reading)),
-            asks_amount=bool(genre.amount_question.search(
-                genre.lookup_topics["rate"].sub("", genre.count_question.sub("", reading)))),  # not "多少比例"
+            # not "多少比例", nor the cap a question asks to go past ("能不能突破100万的上限")
+            asks_amount=bool(genre.amount_question.search(genre.lookup_topics["beyond_cap"].sub(
+                "", genre.lookup_topics["rate"].sub("", genre.count_question.sub("", reading))))),
             refers_back=bool(genre.back_reference.search(reading)),
             which_ones=bool(genre.which_ones.search(reading)),
             asks_count=bool(genre.count_question.search(reading)),
@@ -246,7 +250,7 @@ class NLU:
             share=genre.share_in(reading) if amounts else None,
             addressed=addressed,
         )
-        return replace(parse, masked=mask(text, parse, genre.count_question))
+        return replace(parse, masked=mask(text, parse, genre.count_question, cap_after=genre.cap_figure_after))
 
     def parse(self, text: str) -> Parse:
         parse = self.extract(text)
@@ -258,7 +262,7 @@ class NLU:
         if asked is not None:
             # A long message tells its story first and asks last: the question counts as much as the story (read
             # from this parse, not parsed again).
-            masked = mask(text, parse, self.genre.count_question, keep=asked)
+            masked = mask(text, parse, self.genre.count_question, keep=asked, cap_after=self.genre.cap_figure_after)
             part = self.reader.scores(masked, "".join(parse.reading[s:e] for s, e in asked))
             scores = {k: (scores.get(k, 0.0) + part.get(k, 0.0)) / 2 for k in scores.keys() | part.keys()}
         if not parse.asks:
