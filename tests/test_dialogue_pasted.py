@@ -9,6 +9,8 @@ The genre's words drive it; the end-to-end checks use the real reader (``assista
 
 from __future__ import annotations
 
+from datetime import date
+
 from assistant.dialogue import Assistant
 from assistant.nlu.genre import load_genre
 from assistant.nlu.inputs import _paste_words, normalise
@@ -79,3 +81,47 @@ def test_the_picked_row_of_a_table_is_the_one_computed(assistant: Assistant):
     reply = ask(assistant, "序号|项目名称|类型|级别|投资额（万元）\n1|MES升级|上海市智能工厂|—|500\n"
                            "2|设备联网平台|工业互联网标杆示范项目|区级|900\n只问第2行那个，能补多少？")
     assert (reply.citation_ids[0], reply.amount_yuan) == ("5", 2_000_000)  # 900万×30% = 270万 > 区级 200万
+
+
+def test_another_schemes_form_is_refused_though_it_names_our_company(assistant: Assistant):
+    reply = ask(assistant, '专精特新"小巨人"申报表\n企业名称：嘉定某传感器有限公司\n细分市场占有率：12%\n能拿多少奖励？')
+    assert reply.intent == "out_of_scope" and reply.amount_yuan is None
+
+
+def test_a_pasted_stock_table_or_traceback_is_off_topic(assistant: Assistant):
+    for text in ("代码|名称|涨跌幅\n600000|某银行|+1.2%\n000001|某银行|-0.5%\n明天买哪个？",
+                 "Traceback (most recent call last):\n  File \"x.py\", line 1\nModuleNotFoundError: No module named 'openpyxl'\n"
+                 "这个报错怎么解决"):
+        reply = ask(assistant, text)
+        assert reply.intent == "out_of_scope" and not reply.citation_ids
+
+
+def test_a_clause_of_another_regions_document_named_by_its_title_is_theirs(assistant: Assistant):
+    reply = ask(assistant, "《青浦区促进工业互联网发展若干措施》第六条：对获评市级标杆的项目，给予最高300万元奖励。\n"
+                           "我们项目在青浦，按这条能拿多少？")
+    assert reply.intent == "out_of_scope" and reply.amount_yuan is None
+
+
+def test_a_forwarded_notice_of_our_own_award_is_not_an_injection(assistant: Assistant):
+    chat = assistant.new_conversation(IN_FORCE)
+    first = chat.ask("【认定通知（摘录）】\n贵单位项目被认定为2024年度上海市工业互联网标杆示范项目（市级）。\n问：区里配套能有多少？")
+    assert "已被忽略" not in first.answer
+    reply = chat.ask("已投入金额：¥3,200,000")
+    assert (reply.citation_ids[0], reply.amount_yuan) == ("5", 960_000)  # 320万×30%, 市级 from the notice
+
+
+def test_a_company_name_alone_is_no_case_to_match_which_item_is_asked(assistant: Assistant):
+    reply = ask(assistant, "企业名称：嘉定某新材料有限公司\n申报条目：（空）\n问：我们能申请多少补助")
+    assert reply.intent == "clarify" and reply.action == "ask_item"
+
+
+def test_explain_this_sentence_is_not_who_interprets_the_policy(assistant: Assistant):
+    reply = ask(assistant, "文件里有一句：“按照‘从高不重复、单项不重复’原则执行”\n能解释一下吗")
+    assert reply.citation_ids[0] == "13"
+    assert ask(assistant, "这个政策由谁解释").citation_ids[0] == "16"
+
+
+def test_a_form_date_asked_is_it_still_in_time_is_the_validity_question(assistant: Assistant):
+    chat = assistant.new_conversation(date(2026, 1, 20))
+    reply = chat.ask("计划申报日期：2026.2.1\n申报政策：嘉定区工业互联网专项\n请问这个时间还能报吗？")
+    assert reply.intent == "lookup" and reply.citation_ids == ["16"] and "2025年12月31日" in reply.answer

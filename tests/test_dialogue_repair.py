@@ -87,3 +87,15 @@ def test_an_amount_counted_in_is_added_to_the_base(assistant: Assistant):
                                "区里别的部门给过这个项目一次技改补贴20万")
     assert added.amount_yuan == 2_000_000  # (330+400)万×30% = 219万, capped at 200万
     assert received.amount_yuan == 1_800_000
+
+
+def test_going_back_to_a_figure_already_given_corrects_it(assistant: Assistant):
+    *_, back = talk(assistant, "我们的项目被评为区级工业互联网标杆示范，已投入一千万，能补多少", "区级标杆每年评多少个？",
+                    "我们去年有过一次环保罚款，金额不大，会不会被取消资格？", "回到刚才那个，我前面说错了，是市级的不是区级")
+    assert (back.intent, back.citation_ids[0], back.amount_yuan) == ("award", "5", 3_000_000)  # 1000万×30%, 市级
+
+
+def test_also_preparing_a_listing_asks_that_award_alone(assistant: Assistant):
+    *_, listing = talk(assistant, "我们是工业互联网平台企业，今年第一次进规上，能拿多少",
+                       "我们同时在准备科创板上市，上市那个奖励是多少")
+    assert (listing.citation_ids[0], listing.amount_yuan) == ("3", 2_000_000)

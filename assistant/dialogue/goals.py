@@ -147,6 +147,16 @@ def suspended_goal(state: DialogueState, prior: Goal | None, goal: Goal | None, 
     return left
 
 
+def answered_before(state: DialogueState, prior: Goal | None, goal: Goal | None, policy_id: str) -> Goal | None:
+    """The figure answered before this turn's different question replaced it, else the one kept."""
+    if prior is not None and prior.policy_id == policy_id and prior.items and prior.answered \
+            and prior.kind == "award" and goal is not None \
+            and (set(goal.items) != set(prior.items) or goal.kind != prior.kind):
+        return prior
+    kept = state.answered_before
+    return kept if kept is not None and kept.policy_id == policy_id and kept != goal else None
+
+
 def side_question(
     waiting: Goal | None, kind: str, requested: Request | None, items: tuple[str, ...] | None = None
 ) -> bool:

@@ -77,7 +77,12 @@ def earlier_goal(state: DialogueState, parse: Parse, policy_id: str) -> Goal | N
         if goal is not None and goal.policy_id == policy_id and goal.items and not goal.answered \
                 and goal.kind in ("award", "eligibility"):
             return goal
-    return None
+    # Nothing left open, and the last turn's question was itself a new goal (a side question answered): the figure
+    # given before it ("…能补多少" … "会不会被取消资格？" … "回到刚才那个，我前面说错了，是市级的"). After a look-up, which
+    # leaves the goal as it was, "刚才" is that goal.
+    before, goal = state.answered_before, state.goal
+    side = goal is not None and goal.turn == state.turn and state.last.kind == goal.kind
+    return before if before is not None and side and before != goal else None
 
 
 def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind) -> tuple[str, ...]:

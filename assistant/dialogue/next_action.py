@@ -226,6 +226,10 @@ def decide(state: DialogueState, obs: Observation, domain: Domain) -> Action:
         # "能不能多给点？有没有办法突破这个200万的上限": the item's own words repeated as context do not compete
         return more
     if goal.kind == "match":
+        if obs.parse.asks_amount and not obs.parse.which_ones and pid is not None and domain.has_rules(pid) \
+                and not set(state.profile(pid)) - domain.applicant_facts(pid):
+            # "企业名称：某某有限公司。我们能申请多少补助": who applies says nothing of what was done — which item?
+            return Action(ActionKind.ASK_ITEM, Reason.NO_ITEM, pid)
         return Action(ActionKind.ANSWER_MATCH, Reason.MATCH, pid)
     if pid is None or not domain.has_rules(pid):
         return Action(ActionKind.NO_RULES, Reason.NO_RULES, pid, goal.items)

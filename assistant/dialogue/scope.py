@@ -125,6 +125,10 @@ def out_of_scope(
     # "那我们在«other region»的分公司能报吗": who would apply, where it is — a verdict of ours, not their policy
     applicant = kind == "eligibility" and any(
         name in domain.applicant_facts(pid) for pid, f in parse.facts.items() for name in (*f.values, *f.raised))
+    # "《青浦区促进工业互联网发展若干措施》第六条：…按这条能拿多少": another region's document by its title — its
+    # clause numbers are its own, whatever the message then says of our case.
+    if not named_here and any(name in title for title in genre.document_titles(parse.reading) for name in elsewhere):
+        return "other_region", elsewhere
     if elsewhere and not place_fact and not parse.clause_refs and not _counted_here(parse, elsewhere) \
             and not in_passing and not (applicant and not _asks_about_elsewhere(parse, elsewhere)) and (
         not named_here or not (named_items or states) or _asks_about_elsewhere(parse, elsewhere)
@@ -165,7 +169,8 @@ def out_of_scope(
     # ("去年有一笔增值税晚交了几天，交了点滞纳金，会影响我们申请吗": a condition of ours raised, to confirm, is one too.)
     ours_stated = any(name in domain.applicant_facts(pid) for pid, f in parse.facts.items()
                       for name in (*f.values, *f.raised))
-    if schemes and (_scheme_asked(parse, schemes) or not (named_items or ours_stated)) \
+    # ("专精特新申报表 企业名称：某某有限公司 … 能拿多少奖励": who we are, stated, does not make a figure of that scheme ours)
+    if schemes and (_scheme_asked(parse, schemes) or not (named_items or (ours_stated and not parse.asks_amount))) \
             and not (kind == "inform" and claimed):
         return "other_scheme", elsewhere
     # "今天«our region»下雨吗": a place named is not the policy asked about; "上证指数多少": 多少 is not support.

@@ -193,6 +193,9 @@ class DialogueState:
     suspended: Goal | None = None
     """A goal left unanswered when another question came first ("国家级标杆能补多少" … "另外规上那个奖多少？"):
     "那刚才那个呢" goes back to it."""
+    answered_before: Goal | None = None
+    """The last figure given before another question replaced it ("区级标杆投了一千万能补多少" … "会不会被
+    取消资格" … "回到刚才那个，是市级的"): what going back to it returns to, once nothing is left open."""
     topic: str | None = None
     """The clause the last answer rested on ("一事一议是什么意思" … "那谁来批准" asks more about it)."""
     projects: tuple[Any, ...] = ()

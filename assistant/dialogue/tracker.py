@@ -23,7 +23,7 @@ from assistant.dialogue.claimed_clause import misnumbered
 from assistant.dialogue.context_kind import reconsider
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.goals import next_goal, side_question, suspended_goal
+from assistant.dialogue.goals import answered_before, next_goal, side_question, suspended_goal
 from assistant.dialogue.implied import (
     earlier_goal,
     implied_items,
@@ -264,6 +264,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         waiting=None,
         recent=recent[-6:],
         suspended=suspended_goal(state, prior, goal, policy_id),
+        answered_before=answered_before(state, prior, goal, policy_id),
         discussed=(*base.discussed, *(i for i in dict.fromkeys([*listed, *touched]) if i not in base.discussed)),
         same_project=(base.same_project or links_items(parse, policy_id, goal)) and "different_projects" not in parse.acts,
         labels={**state.labels, policy_id: lab.known} if lab.known else state.labels,

@@ -52,6 +52,7 @@ class Genre:
     paste_unit: re.Pattern[str]
     paste_asks_whether: re.Pattern[str]
     paste_row_pick: re.Pattern[str]
+    document_title: re.Pattern[str]
     redirect: re.Pattern[str]
     """What the user turns to after saying what they did not mean ("我不是问补多少，我是问…"): the question."""
     """A chat app's emoticon typed as text ("[捂脸]", "[抱拳]"): read as an emoji, not as words."""
@@ -231,6 +232,10 @@ class Genre:
 
     def act(self, name: Act, text: str) -> bool:
         return bool(self.acts[name].search(text))
+
+    def document_titles(self, text: str) -> list[str]:
+        """The titles of documents named in ``text`` ("《青浦区…若干措施》"), without their marks."""
+        return [m.group("title") for m in self.document_title.finditer(text)]
 
     def asked_element(self, text: str) -> int | None:
         """"两个不同的项目，第一个投了300万，第二个投了900万。第一个能补多少？": the list is told, then the last sentence
