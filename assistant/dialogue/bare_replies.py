@@ -12,6 +12,7 @@ from assistant.dialogue.state import DialogueState, Observation, Request
 from assistant.errors import AmountError, InputError
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.numerals import small_int
 from assistant.nlu.spans import option_stem
 from assistant.rules.money import parse_amount
 
@@ -43,7 +44,8 @@ def answers_request(req: Request, parse: Parse, policy_id: str, domain: Domain) 
         return bool(given) or optional_none or _bare_wan(parse) is not None
     if kind == "choice":
         return req.fact in facts.values or any(o.fact == req.fact for o in parse.options) \
-            or _option_by_stem(domain.fact_spec(policy_id, req.fact or ""), parse.reading) is not None
+            or _option_by_stem(domain.fact_spec(policy_id, req.fact or ""), parse.reading) is not None \
+            or _option_by_place(req, parse) is not None
     if kind == "bool":
         return req.fact in facts.values or bool(parse.acts & {"affirm", "deny"})
     if kind == "count":
@@ -128,7 +130,7 @@ def bare_value(req: Request | None, parse: Parse, policy_id: str, domain: Domain
         if ratio is not None:
             return {req.fact: ratio}
     if kind == "choice" and req.fact not in parse.facts_of(policy_id).values:
-        picked = _option_by_stem(domain.fact_spec(policy_id, req.fact), parse.reading)
+        picked = _option_by_stem(domain.fact_spec(policy_id, req.fact), parse.reading) or _option_by_place(req, parse)
         if picked:
             return {req.fact: picked}
     if kind in ("money", "money_list") and "deny" in parse.acts and not parse.amounts:
@@ -173,6 +175,13 @@ def _bare_wan(parse: Parse) -> int | None:
     m = _BARE_WAN.match(parse.reading)
     return None if m is None or parse.amounts else _in_wan(m.group(1))
 
+
+
+def _option_by_place(req: Request, parse: Parse) -> str | None:
+    """An option picked by its place in the question's list ("第一个", "选第3个" to "（区级/市级/国家级）")."""
+    m = load_genre().menu_pick.match(parse.reading)
+    n = small_int(m.group("n")) or 0 if m is not None else 0
+    return req.options[n - 1] if 0 < n <= len(req.options) else None
 
 
 def _option_by_stem(spec: Any, text: str) -> str | None:

@@ -37,9 +37,11 @@ def read_choice(text: str, spec: Any, fc: FactCues) -> tuple[str | None, bool]:
                 negated.add(option)
                 continue
             found.append((start, option))
-    if len({o for _, o in found}) > 1 and (marks := [m.end() for m in genre.self_correction.finditer(text)]):
-        # "是区级的……哦不对，刚翻了文件，是市级认定的": the option said after the user corrects themselves.
-        after = [f for f in found if f[0] >= marks[-1]]
+    if len({o for _, o in found}) > 1 and (marks := [m.end() for m in (*genre.self_correction.finditer(text),
+                                                                        *genre.changed_since.finditer(text))]):
+        # "是区级的……哦不对，刚翻了文件，是市级认定的": the option said after the user corrects themselves;
+        # "一开始是区级，后来升成市级了": the one said after the change.
+        after = [f for f in found if f[0] >= max(marks)]
         found = after or found
     nones = set(getattr(spec, "none_options", None) or ())
     if nones and len({o for _, o in found}) > 1:

@@ -53,6 +53,7 @@ class Genre:
     paste_asks_whether: re.Pattern[str]
     paste_row_pick: re.Pattern[str]
     document_title: re.Pattern[str]
+    changed_since: re.Pattern[str]
     redirect: re.Pattern[str]
     """What the user turns to after saying what they did not mean ("我不是问补多少，我是问…"): the question."""
     """A chat app's emoticon typed as text ("[捂脸]", "[抱拳]"): read as an emoji, not as words."""

@@ -67,11 +67,21 @@ def _bracket(text: str, start: int) -> tuple[int, int] | None:
     return (opened, close + 1) if close is not None else None
 
 
+#: Quotation marks: an opening one (after a word that says something was said) and its closing one.
+_QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』", "‘": "’"}
+_QUOTE_OPEN = re.compile(r"\s*([“\"「『‘])")
+
+
 def _clause_bounds(text: str, start: int, end: int, says: bool = False) -> tuple[int, int]:
     """The clause around a marker; ``says`` when the marker introduces what was said ("你刚才说 …")."""
     inside = _bracket(text, start)
     if inside is not None:
         return inside  # an injected aside in brackets: exactly the brackets
+    quoted = _QUOTE_OPEN.match(text, end)
+    if says and quoted is not None and (close := text.find(_QUOTES[quoted.group(1)], quoted.end())) >= 0:
+        # "条件里写“待确认：税务登记在本区”，我们…": what was said is exactly the quotation
+        before = [m.end() for m in _CLAUSE_BREAK.finditer(text) if m.end() <= start]
+        return (before[-1] if before else 0), close + 1
     before = [m.end() for m in _CLAUSE_BREAK.finditer(text) if m.end() <= start]  # (a space's lookahead sees start)
     left = before[-1] if before else 0
     after = _CLAUSE_BREAK.search(text, end)
