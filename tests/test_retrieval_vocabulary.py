@@ -307,3 +307,10 @@ def test_officials_words_find_the_clause(settings: Settings, query: str, clause:
 def test_a_short_sense_word_is_not_found_in_its_homophone(settings: Settings) -> None:
     # "要建" sounds like 要件 but is the user's own words ("要建到什么程度"): no eligibility sense read into it
     assert Retriever(settings).search("要建到什么程度才能拿？", k=1)[0].clause_id != "一"
+
+
+def test_a_mention_set_aside_adds_no_query_words() -> None:
+    analyzer = Analyzer()
+    assert "贯标" not in analyzer.query_tokens("两化融合深化那一条（不是贯标那条），给多大规模的厂")
+    assert "平台" not in analyzer.query_tokens("我们不做平台，直接针对企业本身的有哪些")
+    assert "贯标" in analyzer.query_tokens("是不是贯标那条")  # asked about, not set aside

@@ -59,6 +59,7 @@ from assistant.retrieval.chinese_text import GENERAL_IDF_HIGH as GENERAL_IDF_HIG
 from assistant.retrieval.chinese_text import GENERAL_IDF_LOW as GENERAL_IDF_LOW
 from assistant.retrieval.chinese_text import general_idf as general_idf
 from assistant.retrieval.chinese_text import is_word as is_word
+from assistant.retrieval.negation import negated_pattern, without_negated
 from assistant.retrieval.query_matches import QueryMatches, _expanded, _Finder
 from assistant.retrieval.vocabulary import Vocabulary
 
@@ -107,6 +108,8 @@ class Analyzer:
         self.stopwords = frozenset(normalise(w) for w in vocabulary.stopwords)
         idioms = sorted({normalise(w) for w in vocabulary.idioms}, key=len, reverse=True)
         self._idioms = re.compile("|".join(map(re.escape, idioms))) if idioms else None
+        self._negated = negated_pattern([normalise(w) for w in vocabulary.negators],
+                                        [normalise(w) for w in vocabulary.negation_ends])
         self.funding_words = frozenset(normalise(w) for w in vocabulary.funding_words)
         self.parts = vocabulary.parts.normalised(normalise)
         self.terms = tuple(dict.fromkeys(normalise(t) for t in vocabulary.terms if t.strip()))
@@ -199,6 +202,7 @@ class Analyzer:
         """The query's tokens with their weights (see the module docstring), its senses' tokens included."""
         norm = normalise(query)
         norm = self._idioms.sub("，", norm) if self._idioms is not None else norm
+        norm = without_negated(norm, self._negated)  # "（不是贯标那条）": not the clause asked about
         matches = self.matches(norm)
         # the question itself, then each synonym's policy words: a key standing for several words shares one
         # word's weight among them ("certification" → 认证 贯标 weighs as one word, not two)

@@ -37,7 +37,7 @@ from assistant.retrieval.places import KINDS, POSITIONS, places
 RETRIEVAL_FILE = "retrieval.yaml"
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 _SECTIONS = ("terms", "synonyms", "senses")
-_GENRE_SECTIONS = ("stopwords", "idioms", "funding_words", "own_area", *PART_SECTIONS, "synonyms", "senses", "places", "place_positions")
+_GENRE_SECTIONS = ("stopwords", "idioms", "negators", "negation_ends", "funding_words", "own_area", *PART_SECTIONS, "synonyms", "senses", "places", "place_positions")
 #: The name of a place sense starts so ("place subsection 2"): a part the question points at by its number.
 PLACE = "place "
 _SENSE_KEYS = ("phrasings", "clauses", "anchors", "kinds")
@@ -86,6 +86,9 @@ class Vocabulary:
     idioms: tuple[str, ...] = ()
     """Everyday phrases that share a word with the documents in another sense ("有没有办法": is there a way, not
     本办法, this document): taken out of a question before it is cut."""
+    negators: tuple[str, ...] = ()
+    negation_ends: tuple[str, ...] = ()
+    """Words that set a mention aside ("不是贯标那条") and close it (:mod:`assistant.retrieval.negation`)."""
     funding_words: tuple[str, ...] = ()
     """The genre's words for "money from the government" (补贴, 资助, 奖励…), interchangeable in questions."""
     own_area: tuple[str, ...] = ()
@@ -106,6 +109,8 @@ class Vocabulary:
             senses=tuple(dict.fromkeys((*self.senses, *other.senses))),
             stopwords=tuple(dict.fromkeys((*self.stopwords, *other.stopwords))),
             idioms=tuple(dict.fromkeys((*self.idioms, *other.idioms))),
+            negators=tuple(dict.fromkeys((*self.negators, *other.negators))),
+            negation_ends=tuple(dict.fromkeys((*self.negation_ends, *other.negation_ends))),
             funding_words=tuple(dict.fromkeys((*self.funding_words, *other.funding_words))),
             own_area=tuple(dict.fromkeys((*self.own_area, *other.own_area))),
             parts=self.parts.merged(other.parts),
@@ -170,6 +175,8 @@ def genre_vocabulary(path: Path = GENRE_FILE) -> Vocabulary:
         senses=(*_senses(data.get("senses"), path, policy_id=None), *_places(data.get("places"), data.get("place_positions"), path)),
         stopwords=tuple(_strings(data.get("stopwords"), path, "stopwords")),
         idioms=tuple(_strings(data.get("idioms"), path, "idioms")),
+        negators=tuple(_strings(data.get("negators"), path, "negators")),
+        negation_ends=tuple(_strings(data.get("negation_ends"), path, "negation_ends")),
         funding_words=tuple(_strings(data.get("funding_words"), path, "funding_words")),
         own_area=tuple(_strings(data.get("own_area"), path, "own_area")),
         parts=PartWords(*(tuple(_strings(data.get(name), path, name)) for name in PART_SECTIONS)),
