@@ -35,3 +35,9 @@ def test_a_quotation_with_a_colon_inside_ends_at_its_closing_mark(assistant: Ass
 def test_a_status_that_changed_since_is_the_later_one(assistant: Assistant):
     *_, reply = talk(assistant, "标杆项目，投了七百万，能拿多少", "一开始是区级，后来升成市级了")
     assert (reply.citation_ids[0], reply.amount_yuan) == ("5", 2_100_000)  # 市级: 700万×30%, not 区级's 200万 cap
+
+
+def test_our_question_reported_back_is_not_the_users_question(assistant: Assistant):
+    *_, reply = talk(assistant, "市级标杆项目，投入1500万，能补多少",
+                     "待确认里问有没有拿过上级补助，我们拿过市里150万，市里没要求配套")
+    assert (reply.intent, reply.amount_yuan) == ("award", 3_500_000)  # 市级 500万 cap less the city's 150万

@@ -1,5 +1,6 @@
-"""Words a question names only to set aside ("两化融合深化那一条（不是贯标那条）", "不做平台也不对外提供服务",
-"除了引进研究机构以外还覆盖哪些方面"): they say which clause is *not* meant, so they must not pull that clause up.
+"""Words a question names only to set aside ("两化融合深化那一条（不是贯标那条）", "我们不做平台"): they say which
+clause is *not* meant, so they must not pull that clause up. ("除了钱以外还有什么优惠" is no such word: what is
+beside the money is what is asked.)
 
 The lexical half takes them out of the question before it is cut, as it does with idioms. The words (negators and
 the words that close what is set aside) are the genre's data (``genre.yaml``: ``negators``, ``negation_ends``).
