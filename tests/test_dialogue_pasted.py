@@ -13,13 +13,13 @@ from datetime import date
 
 from assistant.dialogue import Assistant
 from assistant.nlu.genre import load_genre
-from assistant.nlu.inputs import _paste_words, normalise
+from assistant.nlu.inputs import normalise
 from assistant.nlu.pasted import flatten_paste
 from tests.fixtures_dialogue import IN_FORCE
 
 
 def flat(text: str) -> str:
-    return flatten_paste(text, _paste_words(load_genre()))
+    return flatten_paste(text, load_genre().paste_words())
 
 
 def ask(a: Assistant, *turns: str):

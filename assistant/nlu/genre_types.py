@@ -14,6 +14,7 @@ from typing import Literal, get_args
 import cn2an
 
 from assistant.nlu.numerals import small_int
+from assistant.nlu.pasted import PasteWords
 
 Act = Literal[
     "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus",
@@ -233,6 +234,11 @@ class Genre:
 
     def act(self, name: Act, text: str) -> bool:
         return bool(self.acts[name].search(text))
+
+    def paste_words(self) -> PasteWords:
+        """The patterns the structured-paste reader works with (:mod:`assistant.nlu.pasted`)."""
+        return PasteWords(self.paste_bullet, self.paste_empty, self.paste_yes, self.paste_no, self.paste_unit,
+                          self.paste_asks_whether, self.paste_row_pick)
 
     def document_titles(self, text: str) -> list[str]:
         """The titles of documents named in ``text`` ("《青浦区…若干措施》"), without their marks."""

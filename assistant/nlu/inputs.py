@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.nlu.genre import load_genre
-from assistant.nlu.genre_types import Genre
-from assistant.nlu.pasted import PasteWords, flatten_paste
+from assistant.nlu.pasted import flatten_paste
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -63,17 +62,12 @@ def _t2s() -> Any:
 _SPACED_DIGITS = re.compile(r"(?<![\d.])(?<!\d )\d (?:\d{2,3})(?=\s*(?:万|亿|w|W))|(?<![\d.])\d{1,3}(?: \d{3})+(?=\s*(?:元|块))")
 
 
-def _paste_words(genre: Genre) -> PasteWords:
-    return PasteWords(genre.paste_bullet, genre.paste_empty, genre.paste_yes, genre.paste_no, genre.paste_unit,
-                      genre.paste_asks_whether, genre.paste_row_pick)
-
-
 def normalise(text: str) -> str:
     """NFKC, traditional → simplified characters, Taiwan / Hong Kong words → mainland words and common typing
     slips → the words meant (genre data), chat apps' emoticon codes → an emoji, no control characters, single
     spaces, no spaces inside an amount."""
     genre = load_genre()
-    text = flatten_paste(_CONTROL.sub("", text or ""), _paste_words(genre))  # a form or table: its lines as sentences
+    text = flatten_paste(_CONTROL.sub("", text or ""), genre.paste_words())  # a form or table: its lines as sentences
     text = genre.chat_codes.sub("🙂", unicodedata.normalize("NFKC", text))  # "[捂脸]": an emoji, not words
     text = genre.mainland(_t2s().convert(text))
     text = re.sub(r"\s+", " ", _CONTROL.sub("", text)).strip()
