@@ -16,9 +16,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant.nlu.numerals import small_int
+
+T = TypeVar("T")
 
 #: A table's column separators (read before NFKC: full-width ones too).
 _CELLS = re.compile(r"\s*[|｜\t]\s*")
@@ -102,15 +104,23 @@ def _sentence(clause: str) -> str:
     return clause if clause.endswith(tuple(_ENDS)) else clause + "。"
 
 
+def _only_picked(seq: list[T], pick: int | None) -> list[T]:
+    """The one element of several picked by its place (from 1: "只问第2行那个"), else all of them."""
+    return [seq[pick - 1]] if pick is not None and 1 <= pick <= len(seq) and len(seq) > 1 else seq
+
+
+def _listed(line: str, words: PasteWords) -> bool:
+    """The line is an item of a list ("1. 嘉禾机电 智能工厂 投资400万"), once its markup is taken off."""
+    return bool(words.bullet.match(_MARKUP.sub("", line.strip()).strip()))
+
+
 def _table(lines: list[str], words: PasteWords, pick: int | None) -> list[str]:
     """A header line and its rows: each row as its fields under the header's labels; with ``pick`` (a row the message
     asks about by its place, from 1), that row only."""
     header = _cells(lines[0])
     out = []
-    rows = [line for line in lines[1:] if not _RULE.match(line)]
-    if pick is not None and 1 <= pick <= len(rows) and len(rows) > 1:
-        rows = [rows[pick - 1]]  # "只问第2行那个": the other rows are not asked about
-    for line in rows:
+    # "只问第2行那个": the other rows are not asked about
+    for line in _only_picked([line for line in lines[1:] if not _RULE.match(line)], pick):
         cells = _cells(line)
         fields = [f for h, c in zip(header, cells, strict=False) if (f := _field(h, c, words))]
         if fields:
@@ -121,8 +131,7 @@ def _table(lines: list[str], words: PasteWords, pick: int | None) -> list[str]:
 def _picked_row(lines: list[str], words: PasteWords) -> int | None:
     """The place of the row a line outside the table picks ("先看第1行能补多少"), else None."""
     for line in lines:
-        listed = _is_table_line(line) or words.bullet.match(_MARKUP.sub("", line.strip()).strip())
-        m = None if listed else words.row_pick.search(line)
+        m = None if _is_table_line(line) or _listed(line, words) else words.row_pick.search(line)
         if m is not None:
             return small_int(m.group("n"))
     return None
@@ -159,15 +168,7 @@ def _json_records(text: str, words: PasteWords, pick: int | None) -> str | None:
     except ValueError:
         return None
     records = [data] if isinstance(data, dict) else data if isinstance(data, list) else []
-    records = [r for r in records if isinstance(r, dict)]
-    if pick is not None and 1 <= pick <= len(records) and len(records) > 1:
-        records = [records[pick - 1]]
-    return "".join(_record(r, words) for r in records) or None
-
-
-def _numbered(lines: list[str], words: PasteWords) -> list[int]:
-    """The indices of the lines that are items of a list ("1. 嘉禾机电 智能工厂 投资400万")."""
-    return [i for i, line in enumerate(lines) if words.bullet.match(_MARKUP.sub("", line.strip()).strip())]
+    return "".join(_record(r, words) for r in _only_picked([r for r in records if isinstance(r, dict)], pick)) or None
 
 
 def flatten_paste(text: str, words: PasteWords) -> str:
@@ -183,9 +184,10 @@ def flatten_paste(text: str, words: PasteWords) -> str:
     if len(lines) < 2:
         # one line of cells ("上海市智能工厂|已授牌|投资700万"): the cells are clauses of one sentence
         return "，".join(_cells(text)) if len(lines) == 1 and _is_table_line(lines[0]) else text
-    items = _numbered(lines, words)
-    if pick is not None and len(items) > 1 and 1 <= pick <= len(items) and not any(map(_is_table_line, lines)):
-        lines = [line for i, line in enumerate(lines) if i not in items or i == items[pick - 1]]
+    items = [i for i, line in enumerate(lines) if _listed(line, words)]
+    if not any(map(_is_table_line, lines)):
+        kept = _only_picked(items, pick)  # "我们是第3个": the other items of the list are not asked about
+        lines = [line for i, line in enumerate(lines) if i not in items or i in kept]
     out: list[str] = []
     structured = False
     i = 0
