@@ -99,3 +99,9 @@ def test_also_preparing_a_listing_asks_that_award_alone(assistant: Assistant):
     *_, listing = talk(assistant, "我们是工业互联网平台企业，今年第一次进规上，能拿多少",
                        "我们同时在准备科创板上市，上市那个奖励是多少")
     assert (listing.citation_ids[0], listing.amount_yuan) == ("3", 2_000_000)
+
+
+def test_the_amount_said_typed_wrong_gives_way_to_the_one_after_it(assistant: Assistant):
+    # Neither amount names what it is: the one the user says was typed wrong is not the project's figure.
+    *_, reply = talk(assistant, "标杆示范项目，市级的，投了800，能补多少", "不对，是800元写错了，是800万元")
+    assert (reply.citation_ids[0], reply.amount_yuan) == ("5", 2_400_000)

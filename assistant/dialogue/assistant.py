@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 INJECTION_NOTE = "（您消息中要求更改规则、角色或数字的内容已被忽略；以上答复仅依据政策原文和计算规则。）"
 COMPARED_NOTE = "（{places}的政策未收录，无法比较；以上仅依据已收录政策的原文和计算规则。）"
+SET_ASIDE_NOTE = "（您另问的{words}不属于已收录政策的内容，请咨询相关主管部门；以上仅就已收录政策作答。）"
 ATTRIBUTION_NOTE = "（您提到的“此前答复”中的说法不作为依据；以上答复仅依据政策原文和计算规则。）"
 _ANSWERED = {ActionKind.ANSWER_AWARD, ActionKind.ANSWER_ELIGIBILITY, ActionKind.ANSWER_MATCH}
 
@@ -181,6 +182,8 @@ class Assistant:
             answer.details += [n for n, on in ((INJECTION_NOTE, parse.injected), (ATTRIBUTION_NOTE, parse.attributed)) if on]
             if state.last.compared_places:  # "«other region»跟«our region»比": say plainly what is not covered, invent nothing
                 answer.details.append(COMPARED_NOTE.format(places="、".join(state.last.compared_places)))
+            if state.last.set_aside:  # "…能补多少？加计扣除能一起享受吗": the other question is not ours to answer
+                answer.details.append(SET_ASIDE_NOTE.format(words="、".join(state.last.set_aside)))
         asked = None
         if action.kind is ActionKind.ASK_FACT:
             asked = Request("fact", state.policy_id, action.fact, tuple(answer.options))

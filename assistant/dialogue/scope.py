@@ -5,12 +5,14 @@ given as a fact about the applicant is not. Part of the tracker (:mod:`assistant
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.named_items import ITEM_NAMED
 from assistant.dialogue.state import DialogueState, OutOfScope, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
-from assistant.nlu.spans import CLAUSE_END, occurrences
+from assistant.nlu.spans import CLAUSE_END, SENTENCE_END, occurrences
 
 
 def place_is_a_fact(parse: Parse, domain: Domain) -> bool:
@@ -65,6 +67,75 @@ def _scheme_asked(parse: Parse, schemes: list[str]) -> bool:
     return False
 
 
+def _body_asked(parse: Parse, ours: Callable[[str], bool] = lambda _: False) -> tuple[str, int] | None:
+    """"区金融办的上市辅导备案奖励是多少", "科委那个政策今年还能再申请第二期吗", "镇里的扶持政策是什么标准": another body's
+    own programme, money or rules asked about — the body named as their owner, a question in the same sentence and no
+    amount in it (not "科委那个已经给了40万，这个还能拿多少", a fact of the project)."""
+    genre, reading = load_genre(), parse.reading
+    for m in genre.other_body.finditer(reading):
+        begin = max((b.end() for b in SENTENCE_END.finditer(reading, 0, m.start())), default=0)
+        end = SENTENCE_END.search(reading, m.end())
+        stop = end.end() if end else len(reading)
+        if genre.question.search(reading, m.start(), stop) and not any(begin <= a.start < stop for a in parse.amounts) \
+                and not genre.body_in_our_case.search(reading, begin, stop):
+            left = max((b.end() for b in CLAUSE_END.finditer(reading, 0, m.start())), default=0)
+            right = (c.start() if (c := CLAUSE_END.search(reading, m.end())) else len(reading))
+            if not any(left <= p.start < right and ours(p.name) for p in parse.places):
+                return m.group("body") or m.group(0), m.start()  # (not "嘉定区金融办…": our region's own body)
+    return None
+
+
+def ours_asked_apart(parse: Parse, words: tuple[str, ...], at: int | None = None) -> bool:
+    """"…实际发生服务金额260万，能补多少？研发费用加计扣除能不能一起享受？": beside the other scheme's question, a sentence of
+    its own names an item of ours and asks about it — that part is answered, the other one set aside with a note."""
+    genre, reading = load_genre(), parse.reading
+    starts = [0, *(m.end() for m in SENTENCE_END.finditer(reading))]
+    for begin, stop in zip(starts, [*starts[1:], len(reading)], strict=True):
+        other = begin <= at < stop if at is not None else any(w in reading[begin:stop] for w in words)
+        if other or not genre.question.search(reading, begin, stop):
+            continue
+        if any(begin <= m.start < stop and m.score >= ITEM_NAMED and not m.negated for m in parse.items):
+            return True
+    return False
+
+
+def set_aside_questions(parse: Parse) -> tuple[str, ...]:
+    """The other schemes or bodies asked about in a sentence of their own beside a question of ours ("…能补多少？研发费用
+    加计扣除能不能一起享受？"): ours is answered, and the answer says these are not covered."""
+    body = _body_asked(parse)
+    asked = [w for w in dict.fromkeys(parse.other_schemes) if ours_asked_apart(parse, (w,)) and _scheme_asked(parse, [w])]
+    if body is not None and ours_asked_apart(parse, (), body[1]):
+        asked.append(body[0] + "的政策")  # (a body is named, its programme is what was asked)
+    return tuple(w for w in asked if not any(w != o and w in o for o in asked))  # (加计扣除 within 研发费用加计扣除)
+
+
+def _asked_of_ours(parse: Parse, elsewhere: tuple[str, ...], ours: Callable[[str], bool]) -> bool:
+    """"听说宝山那边是先建后补，嘉定这个是先申报后补助吗？": the clause that asks names our region and no other place — the
+    other place is told as a contrast, the question is about our text."""
+    genre, reading = load_genre(), parse.reading
+    starts = [0, *(m.end() for m in CLAUSE_END.finditer(reading))]
+    asking = [(b, e) for b, e in zip(starts, [*starts[1:], len(reading)], strict=True) if genre.question.search(reading, b, e)]
+    return bool(asking) and all(
+        any(b <= p.start < e and ours(p.name) for p in parse.places)
+        and not any(b <= p.start < e and p.name in elsewhere for p in parse.places)
+        for b, e in asking)
+
+
+def _higher_document(parse: Parse, domain: Domain) -> str | None:
+    """The region above ours named in the title of a document the message asks about ("《上海市…细则》里…"), when the
+    title names none of the loaded policies' own regions."""
+    genre = load_genre()
+    regions = [x for v in domain.catalog for x in (v.region, v.region_short) if x]
+    parents = [p.meta.region_parent for p in domain.corpus if p.meta.region_parent]
+    for m in genre.document_title.finditer(parse.reading):
+        title = m.group("title")
+        if not any(r in title for r in regions) and genre.inside_document.match(parse.reading, m.end()):
+            for parent in parents:
+                if parent in title or parent.rstrip("市省") in title:
+                    return parent
+    return None
+
+
 def _place_clauses(parse: Parse, elsewhere: tuple[str, ...]) -> list[str]:
     """The clause from each mention of another place on ("青浦那边招商的人…，…青浦区的«item»能补多少？")."""
     return [
@@ -110,6 +181,9 @@ def out_of_scope(
     def ours(name: str) -> bool:
         return any(name in c or c.startswith(name) for c in covered)
 
+    def own(name: str) -> bool:  # a loaded policy's own region (not the one above it)
+        return any(name in r or r.startswith(name) for v in domain.catalog for r in (v.region, v.region_short) if r)
+
     elsewhere = tuple(p.name for p in parse.places if not p.registration and not ours(p.name))
     named_here = bool(parse.policy_names)
     place_fact = place_is_a_fact(parse, domain)
@@ -129,8 +203,14 @@ def out_of_scope(
     # clause numbers are its own, whatever the message then says of our case.
     if not named_here and any(name in title for title in genre.document_titles(parse.reading) for name in elsewhere):
         return "other_region", elsewhere
+    # "《上海市…实施细则》里平台项目最高补多少": a figure asked of a higher level's document (its title names the region
+    # above ours and not ours) — that document's own standards.
+    above = _higher_document(parse, domain)
+    if above is not None and parse.asks_amount and not parse.amounts:
+        return "other_region", (above,)
     if elsewhere and not place_fact and not parse.clause_refs and not _counted_here(parse, elsewhere) \
-            and not in_passing and not (applicant and not _asks_about_elsewhere(parse, elsewhere)) and (
+            and not in_passing and not (applicant and not _asks_about_elsewhere(parse, elsewhere)) \
+            and not (named_here and _asked_of_ours(parse, elsewhere, ours)) and (
         not named_here or not (named_items or states) or _asks_about_elsewhere(parse, elsewhere)
     ):  # (a clause of ours cited — "在苏州办的峰会，能申请第9条吗" — asks about our text)
         return "other_region", elsewhere
@@ -141,6 +221,8 @@ def out_of_scope(
     )
     if theirs and not named_here and not named_items:  # (a clause number then is that policy's: "«other region»…政策第5条")
         return "other_region", theirs  # "青浦区那边的…补贴政策…我们厂在青浦": that place's own support, though we are there
+    if theirs and not named_here and parse.asks_amount and not parse.amounts and not parse.clause_refs:
+        return "other_region", theirs  # "青浦区对办«item»的补贴标准是多少": that place's own figure for the item
     # "上海市层面的专项，市里能补多少": a higher level's own support asked about (not "市级«item»", an option of ours,
     # nor "市里补了400万", a fact) — answered by that level, not by this district's policy.
     level = genre.other_level.search(parse.reading)
@@ -153,6 +235,8 @@ def out_of_scope(
                                   or (level.group("doc") is not None and parse.asks_amount and not states))
     if level and parse.asks and (pays or (not named_items and not parse.options and not states)):
         return "other_region", (level.group(0),)
+    if (body := _body_asked(parse, own)) is not None and not ours_asked_apart(parse, (), body[1]):
+        return "other_scheme", ()  # "区金融办的上市辅导备案奖励是多少": that body's own programme
     # "市经信委之前给过这个项目100万": an amount a fact's cue claims is a fact about the project, not a question
     # about another scheme.
     claimed = any(m.claims for f in parse.facts.values() for m in f.money)
@@ -171,7 +255,7 @@ def out_of_scope(
                       for name in (*f.values, *f.raised))
     # ("专精特新申报表 企业名称：某某有限公司 … 能拿多少奖励": who we are, stated, does not make a figure of that scheme ours)
     if schemes and (_scheme_asked(parse, schemes) or not (named_items or (ours_stated and not parse.asks_amount))) \
-            and not (kind == "inform" and claimed):
+            and not (kind == "inform" and claimed) and not ours_asked_apart(parse, tuple(schemes)):
         return "other_scheme", elsewhere
     # "今天«our region»下雨吗": a place named is not the policy asked about; "上证指数多少": 多少 is not support.
     # "今天股市怎么样，我们想把补贴拿去理财": support named beside the question, not asked about

@@ -131,6 +131,8 @@ class TurnNotes:
     other_places: tuple[str, ...] = ()
     compared_places: tuple[str, ...] = ()
     """Places not covered, named beside a loaded policy ("«other region»跟«our region»比"): the answer says they are not covered."""
+    set_aside: tuple[str, ...] = ()
+    """Other schemes asked about beside a question of ours ("…能补多少？加计扣除能一起享受吗"): said not covered."""
     injection: bool = False
     attributed: bool = False
     hoped_amounts: tuple[int, ...] = ()
@@ -145,6 +147,9 @@ class TurnNotes:
     misnumbered: str | None = None
     """A clause number the message said to check, corrected to ``clause_refs`` ("«rule»是第6条吧")."""
     named_items: tuple[str, ...] = ()
+    refused_items: tuple[tuple[str, str], ...] = ()
+    """(policy, item) named in a message refused as another region's ("宝山那边«item»补多少"): asked again of ours
+    when the next message turns to our region ("嘉定呢")."""
     dropped: tuple[str, ...] = ()
     """Elements of a list this message took out ("第三项不满足“«condition»”，不计入"), for the answer."""
     left_out: tuple[TraceStep, ...] = ()

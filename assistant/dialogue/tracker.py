@@ -23,8 +23,10 @@ from assistant.dialogue.claimed_clause import misnumbered
 from assistant.dialogue.context_kind import reconsider
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.givers import giver_named
 from assistant.dialogue.goals import answered_before, next_goal, side_question, suspended_goal
 from assistant.dialogue.implied import (
+    asked_here_instead,
     earlier_goal,
     implied_items,
     item_of_said_facts,
@@ -49,7 +51,7 @@ from assistant.dialogue.projects import (
     turn_to_label,
 )
 from assistant.dialogue.region_amounts import in_region_only
-from assistant.dialogue.scope import out_of_scope, place_is_a_fact, scheme_pressed
+from assistant.dialogue.scope import out_of_scope, place_is_a_fact, scheme_pressed, set_aside_questions
 from assistant.dialogue.slots import fill_slots
 from assistant.dialogue.state import DialogueState, Goal, Observation, Request, Turn, TurnNotes
 from assistant.dialogue.subjects import turn_subject
@@ -96,9 +98,13 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         oos = None  # "市经信委发的文" to "哪一级？": who awarded it gives the level, not another scheme's question
     if oos == "other_scheme" and scheme_pressed(state, parse):
         oos = None
+    if oos == "other_scheme" and state.policy_id and giver_named(state, parse, state.policy_id, domain, turn):
+        oos = None  # "哦不对，是市经信委给的": who gave the support already told of, not that body's scheme
     if oos is not None:
         notes = TurnNotes("out_of_scope", parse.intent, oos, elsewhere, injection=parse.injected,
-                          attributed=parse.attributed)
+                          attributed=parse.attributed,
+                          refused_items=tuple(dict.fromkeys((m.policy_id, m.item_id) for m in parse.items
+                                                            if m.score >= ITEM_NAMED and not m.negated)))
         return replace(state, turn=turn, last=notes, history=history)
 
     choice = choose_policy(parse, obs.hits, obs.answerable, state.policy_id, state.as_of, domain)
@@ -130,6 +136,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     back = None if items else earlier_goal(state, parse, policy_id)
     if back is not None:
         items, kind = back.items, back.kind  # "那刚才那个呢": the question left open, asked again
+    elif not items and (refused := asked_here_instead(state, parse, policy_id)):
+        items, kind = refused  # "宝山那边«item»补多少" (refused) … "嘉定呢": that question, of ours
     strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth) or back is not None
     read = domain.item_by_clause(policy_id, state.topic) if state.topic and state.last.kind == "lookup" else None
     if items and not strong and not parse.asks and read is not None and read not in items:
@@ -178,6 +186,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     aside = set_aside(base, parse, policy_id, domain)
     # the facts of every item the message lists, whichever of them it asks about
     filled = fill_slots(aside, parse, policy_id, replace(goal, items=listed) if goal and listed else goal, turn, domain)
+    if (moved := giver_named(filled.state, parse, policy_id, domain, turn)) is not None:
+        filled = replace(filled, state=moved)  # "…拿过50万补助了" … "是镇里给的": that giver's support
     if aside is base and (elsewhere_facts := moved_elsewhere(base, parse, policy_id, domain)):
         filled = replace(filled, state=filled.state.with_slots(policy_id, elsewhere_facts, turn))
     if goal is not None and (parts := total_from_parts(parse, policy_id, goal.items, domain)):
@@ -229,6 +239,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         asked=parse.intent,
         other_places=elsewhere,
         compared_places=elsewhere if parse.policy_names and not oos and not place_is_a_fact(parse, domain) else (),
+        set_aside=set_aside_questions(parse),
         injection=parse.injected,
         attributed=parse.attributed,
         hoped_amounts=filled.hoped,

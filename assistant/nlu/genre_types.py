@@ -84,6 +84,10 @@ class Genre:
     part_of_total: re.Pattern[str]
     part_said_next: re.Pattern[str]
     other_level: re.Pattern[str]
+    other_body: re.Pattern[str]
+    inside_document: re.Pattern[str]
+    body_in_our_case: re.Pattern[str]
+    """Another body's own programme, money or rules asked about ("科委那个政策今年还能再申请吗")."""
     this_project: re.Pattern[str]
     comparison: re.Pattern[str]
     support_words: re.Pattern[str]

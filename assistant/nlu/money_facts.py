@@ -252,7 +252,8 @@ def _self_corrected(text: str, out: list[MoneyReading], genre: Genre) -> list[Mo
             continue
         for j in range(k - 1, -1, -1):
             o = out[j]
-            if not o.claims or o.denied or (m.claims and not set(m.claims) & set(o.claims)):
+            # ("是800元写错了，是800万元": neither claims a fact, the later one still replaces the earlier)
+            if o.denied or (m.claims and o.claims and not set(m.claims) & set(o.claims)):
                 continue
             if genre.self_correction.search(text, o.mention.end, m.mention.start):
                 out[j] = replace(o, denied=True)
