@@ -12,7 +12,7 @@ from assistant.config import Settings
 from assistant.corpus import Corpus, load_corpus
 from assistant.errors import DataError
 from assistant.retrieval.index import content_hash, records_for
-from assistant.retrieval.lexicon import TERM_WEIGHT, Analyzer, analyzer_for
+from assistant.retrieval.lexicon import TERM_WEIGHT, Analyzer, analyzer_for, normalise
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.vocabulary import (
     RETRIEVAL_FILE,
@@ -314,3 +314,19 @@ def test_a_mention_set_aside_adds_no_query_words() -> None:
     assert "贯标" not in analyzer.query_tokens("两化融合深化那一条（不是贯标那条），给多大规模的厂")
     assert "平台" not in analyzer.query_tokens("我们不做平台，直接针对企业本身的有哪些")
     assert "贯标" in analyzer.query_tokens("是不是贯标那条")  # asked about, not set aside
+
+
+def test_a_gapped_phrasing_finds_its_parts_a_few_characters_apart_in_one_clause() -> None:
+    analyzer = Analyzer()
+    found = {p for p, _ in analyzer.matches(normalise("能不能突破补助上限")).senses}
+    assert "突破...上限" in found
+    # the parts in two clauses are two things said, not the phrasing
+    assert "突破...上限" not in {p for p, _ in analyzer.matches(normalise("技术上有突破，上限是多少")).senses}
+
+
+@pytest.mark.parametrize(("query", "clause"), [
+    ("突破补助上限", "12"),  # the verb and its object apart: the case-by-case rule, not the item's cap
+    ("先做后报能补吗", "13"),  # done first, applied for after: 先申报、后补助
+])
+def test_a_phrasing_with_a_word_between_its_parts_finds_the_clause(settings: Settings, query: str, clause: str) -> None:
+    assert Retriever(settings).search(query, k=1)[0].clause_id == clause

@@ -60,7 +60,7 @@ from assistant.retrieval.chinese_text import GENERAL_IDF_LOW as GENERAL_IDF_LOW
 from assistant.retrieval.chinese_text import general_idf as general_idf
 from assistant.retrieval.chinese_text import is_word as is_word
 from assistant.retrieval.negation import negated_pattern, without_negated
-from assistant.retrieval.query_matches import QueryMatches, _expanded, _Finder
+from assistant.retrieval.query_matches import GAP, QueryMatches, _expanded, _Finder, gapped_patterns
 from assistant.retrieval.vocabulary import Vocabulary
 
 #: The concept token every funding word of the genre (genre.yaml ``funding_words``) also yields.
@@ -130,6 +130,8 @@ class Analyzer:
                     tokens.append(sense.token)
         # what to look for in a question, indexed so a question costs a few dict look-ups, not one per key
         keys = [*self.synonyms, *self.sense_phrasings]
+        self._gapped = gapped_patterns(keys)  # "突破…上限": parts a few characters apart
+        keys = [k for k in keys if GAP not in k]
         self._cjk_keys = frozenset(k for k in keys if _CJK.fullmatch(k))
         self._by_reading: dict[tuple[str, ...], list[str]] = {}
         self._longest_key = max((len(k) for k in self._cjk_keys), default=0)
@@ -279,6 +281,7 @@ class Analyzer:
         for word in set(_ASCII_WORD.findall(text)):
             found.update(key for key in self._ascii_by_word.get(word, ()) if finder.find(key))
         found.update(key for key in self._other_keys if finder.find(key))
+        found.update(key for key, pattern in self._gapped if pattern.search(text))
         return found
 
     def _may_be_typo(self, span: str) -> bool:

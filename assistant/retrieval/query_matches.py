@@ -74,3 +74,21 @@ class _Finder:
 
     def _is_span(self, start: int, end: int) -> bool:
         return start in self.bounds and end in self.bounds
+
+
+#: How a phrasing marks a gap (NFKC turns "…" into "..."): "突破…上限" is "突破" and, a little later in the same
+#: clause, "上限" — "突破补助上限", "突破这个上限" — so a verb and its object need not be written side by side.
+GAP = "..."
+#: The most characters that may stand in a gap.
+GAP_MAX = 4
+
+
+def gapped_patterns(keys: list[str]) -> list[tuple[str, re.Pattern[str]]]:
+    """The keys with a gap, each with the pattern that finds it (its parts in order, in one clause)."""
+    out = []
+    for key in keys:
+        parts = [p for p in key.split(GAP) if p]
+        if GAP in key and len(parts) >= 2:
+            gap = rf"[^，,。；;？?！!\s]{{0,{GAP_MAX}}}"
+            out.append((key, re.compile(gap.join(map(re.escape, parts)))))
+    return out
