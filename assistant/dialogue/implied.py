@@ -13,6 +13,7 @@ from assistant.dialogue.domain import Domain
 from assistant.dialogue.state import DialogueState, Goal, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.money_facts import MoneyReading
 from assistant.nlu.numerals import small_int
 
 
@@ -123,7 +124,15 @@ def item_of_said_facts(state: DialogueState, parse: Parse, policy_id: str, domai
         return ()  # an option of the current item: a what-if or a correction of it
     earlier = [i for i in reversed(state.recent) if i not in goal.items
                and said <= set(domain.item_facts(policy_id, (i,)))]
-    return tuple(earlier[:1])
+    # "智能工厂…能补多少" … "另外我们还给区里几家厂做了改造服务，服务额80万，那个呢？": an item not discussed yet, whose
+    # own fact the message states
+    told = {f for m in parse.facts_of(policy_id).money if _told(m) for f in m.best_claims(m.claims)[:1]}
+    # (only while the goal's items take an amount: beside a fixed sum — "金融办那个已经拿了300万，这个200万还能全额拿吗"
+    # — an amount told is the case's context, not another item's base)
+    takes = _takes_an_amount(domain, policy_id, goal.items)
+    new = [i for i in items_from_facts(parse, policy_id, domain)
+           if takes and i not in goal.items and told & set(domain.item_facts(policy_id, (i,)))]
+    return tuple(earlier[:1]) or (tuple(new[:1]) if not _any_claim_of(parse, policy_id, goal.items, domain) else ())
 
 
 def items_from_facts(
@@ -184,3 +193,45 @@ def asked_here_instead(state: DialogueState, parse: Parse, policy_id: str) -> tu
         return None
     kind: TurnKind = last.asked if last.asked in ("award", "eligibility", "lookup") else "award"
     return items, kind
+
+
+def facts_point_elsewhere(state: DialogueState, parse: Parse, policy_id: str, items: tuple[str, ...],
+                          domain: Domain) -> bool:
+    """"智能工厂…能补多少" … "另外我们有个团队给区里十几家厂做«a shared word»，服务金额200万，这个呢": an amount the message
+    states is a fact of the items it (weakly) names and of none of the goal's — the question is about those items."""
+    goal = state.goal
+    if goal is None or goal.policy_id != policy_id or not items or set(items) & set(goal.items) \
+            or not _takes_an_amount(domain, policy_id, goal.items):
+        return False
+    claimed = {f for m in parse.facts_of(policy_id).money if _told(m) for f in m.best_claims(m.claims)[:1]}
+    return bool(claimed) and not _any_claim_of(parse, policy_id, goal.items, domain) \
+        and set(items) <= set(items_from_facts(parse, policy_id, domain))
+
+
+def _told(m: MoneyReading) -> bool:
+    """An amount told as a fact of the case (not a figure hoped for, denied, someone else's or a what-if)."""
+    return not (m.denied or m.expected_award or m.other or m.what_if)
+
+
+def _any_claim_of(parse: Parse, policy_id: str, items: Sequence[str], domain: Domain) -> bool:
+    """Some amount of the message could be a fact of these items (any claim, not only its best: "市里已经补过150万"
+    is the higher level's subsidy of the item discussed, whatever other item's word also fits it)."""
+    own = set(domain.item_facts(policy_id, items))
+    return any(f in own for m in parse.facts_of(policy_id).money if not m.denied for f, s in m.claims.items() if s > 0)
+
+
+def item_of_mentioned_facts(parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
+    """"每年要服务多少家才能报？": a question that names, without a value, facts that one item alone has (its served
+    enterprises) — that item's rule is asked about."""
+    mentioned = parse.facts_of(policy_id).mentioned
+    owners = [set(domain.items_of_fact(policy_id, f)) for f in mentioned]
+    common = set.intersection(*owners) if owners and all(owners) else set()
+    return tuple(common) if len(common) == 1 else ()
+
+
+def _takes_an_amount(domain: Domain, policy_id: str, items: Sequence[str]) -> bool:
+    """Some of these items compute from an amount of their own (not only the amounts every item takes, such as other
+    support received for the same project): a fixed sum takes none."""
+    every = [set(domain.amount_facts(policy_id, (i,))) for i in domain.item_ids(policy_id)]
+    shared = set.intersection(*every) if every else set()
+    return bool(set(domain.amount_facts(policy_id, items)) - shared)

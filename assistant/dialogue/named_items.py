@@ -104,6 +104,13 @@ def weak_item_overruled(obs: Observation, policy_id: str, items: tuple[str, ...]
         return items
     if any(in_spans(m.start, obs.parse.spans) for m in obs.parse.items_of(policy_id) if m.item_id == items[0]):
         return items  # weak only because said inside a claim or an injection ("你刚才说«item»上限是500万"): still named
+    # "…给区里十几家厂做«a shared word»，去年服务金额200万，这个呢": the amount the message states is another item's own
+    # fact, none of the weakly named item's — that other item
+    stated = [i for i in items_from_facts(obs.parse, policy_id, domain) if i != items[0]]
+    claimed = {f for m in obs.parse.facts_of(policy_id).money if not (m.denied or m.expected_award or m.other)
+               for f, s in m.claims.items() if s > 0}
+    if stated and claimed and not claimed & set(domain.item_facts(policy_id, items)):
+        return (stated[0],)
     top = obs.hits[0]
     other = domain.item_by_clause(policy_id, top.clause.clause_id) if top.clause.policy_id == policy_id else None
     if other is None or other == items[0]:

@@ -28,7 +28,9 @@ from assistant.dialogue.goals import answered_before, next_goal, side_question, 
 from assistant.dialogue.implied import (
     asked_here_instead,
     earlier_goal,
+    facts_point_elsewhere,
     implied_items,
+    item_of_mentioned_facts,
     item_of_said_facts,
     nth_discussed,
     nth_named,
@@ -138,7 +140,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         items, kind = back.items, back.kind  # "那刚才那个呢": the question left open, asked again
     elif not items and (refused := asked_here_instead(state, parse, policy_id)):
         items, kind = refused  # "宝山那边«item»补多少" (refused) … "嘉定呢": that question, of ours
-    strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth) or back is not None
+    strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth) or back is not None \
+        or facts_point_elsewhere(state, parse, policy_id, items, domain)
     read = domain.item_by_clause(policy_id, state.topic) if state.topic and state.last.kind == "lookup" else None
     if items and not strong and not parse.asks and read is not None and read not in items:
         # "«item»" (its clause read) … "给区内厂做«a shared word»": a word many items share, said of the item just read
@@ -162,6 +165,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if "compare" in parse.acts and len(items) == 1 and prior is not None and prior.kind == "award" \
             and prior.policy_id == policy_id and prior.items and items[0] not in prior.items:
         items = (*items, *prior.items)  # "和«item B»比哪个多" after «item A»'s figure: both, side by side
+    if not items and kind == "lookup" and not refs and not obs.answerable and not parse.topics and not state.topic:
+        items = item_of_mentioned_facts(parse, policy_id, domain)  # "每年要服务多少家才能报": that item's condition
     if not items and kind not in ("lookup", "out_of_scope"):
         # Forms: the reply to "which item?" is read first as its answer, by the one clause its words match.
         items = item_by_words(state, obs, policy_id, domain)

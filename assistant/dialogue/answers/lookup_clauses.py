@@ -144,7 +144,7 @@ def chosen_clauses(ctx: Context) -> list[Clause]:
     if rules is not None and about and not named_here and not rule_named \
             and (quoted := _quoting(ctx, about)) is not None:
         return [quoted]  # "200万上限写在哪一条？" after «item»'s figure: the item's clause that says that figure
-    if (focus := _in_focus(ctx)) is not None and not named_here:
+    if not own_item and (focus := _in_focus(ctx)) is not None:  # ("这个钱是一次性的吗": how its item pays)
         # "考核是哪个部门负责的" after «item»'s figure: the clause in focus matches the message's words as well as
         # any clause retrieval ranks above it — a follow-up about it, not about a clause that merely ranks first
         return [focus]
