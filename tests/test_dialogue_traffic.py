@@ -64,3 +64,54 @@ def test_a_pasted_form_asking_for_the_support_is_no_breakdown_of_spending(assist
                                "合作单位：XX大学（国家重点实验室），研发机构设在嘉定\n平台建设总投入：18,000,000.00元\n"
                                "其中土建工程：5,000,000.00元\n设备及软件：13,000,000.00元\n")
     assert (reply.citation_ids[0], reply.amount_yuan) == ("8", 3_900_000)  # (1800万 − 500万) × 30%
+
+
+def test_whether_the_districts_own_listing_subsidy_is_kept_is_looked_up(assistant: Assistant):
+    *_, reply = talk(assistant, "我们是做工业互联网平台的，科创板刚上市，这个政策能给多少？", "区里原来那个上市补贴还照拿吗，会不会冲掉？")
+    assert (reply.intent, reply.citation_ids[0]) == ("lookup", "3")  # 在享受区级上市扶持政策基础上另行给予
+
+
+def test_a_new_item_told_with_its_amount_after_a_verdict_is_asked_for_its_figure(assistant: Assistant):
+    *_, reply = talk(assistant, "智能工厂授牌了，投资1000万，补多少", "对了，我们去年出过一次安全事故，会不会被取消资格",
+                     "好。另外我们有个项目评上了市级标杆，投了600万")
+    assert (reply.intent, reply.citation_ids[0], reply.amount_yuan) == ("award", "5", 1_800_000)
+
+
+def test_a_stacked_figure_hoped_for_is_the_figure_computed_once(assistant: Assistant):
+    *_, reply = talk(assistant, "我们的改造项目拿了智能工厂授牌，投了1600万，能补多少？", "这个项目同时也被评成市级标杆了",
+                     "两条能叠加拿680万吗？")
+    assert (reply.intent, reply.amount_yuan) == ("award", 4_800_000) and "13" in reply.citation_ids  # the higher, once
+
+
+def test_a_claim_about_our_answer_keeps_the_view_it_was_given_in(assistant: Assistant):
+    *_, second, claim = talk(assistant, "今年3月在嘉定办了个国际性的工业互联网峰会，审计确认费用120万，区里能补多少？",
+                             "下半年还想在嘉定办个全国性的工业APP大赛，审计费估计100万，这个能补多少？", "你刚才说第二场能补50万是吧？")
+    assert second.amount_yuan == claim.amount_yuan == 400_000  # 50万 capped by what the year has left (100 − 60)
+
+
+def test_an_amount_said_to_be_only_a_part_gives_way_to_the_whole(assistant: Assistant):
+    *_, zh = talk(assistant, "上海市智能工厂授牌，项目投资550万，能补多少", "不好意思说错了，550万只是一期，总共是900万")
+    *_, en = talk(assistant, "Our factory got 上海市智能工厂 plaque, total investment is RMB 5.5 million, how much subsidy?",
+                  "Sorry, correction — 5.5 million is only phase 1, total is RMB 9 million.")
+    assert zh.amount_yuan == en.amount_yuan == 2_000_000  # 900万 × 30% capped at 200万, not 550万 × 30%
+
+
+def test_facts_of_the_applicant_ending_in_neng_bao_ba_ask_for_a_verdict(assistant: Assistant):
+    *_, reply = talk(assistant, "贯标奖励能拿多少", "我们是集团在嘉定的子公司，独立法人，注册纳税都在嘉定，证书是我们自己拿的，能报吧")
+    assert reply.intent == "eligibility" and "一" in reply.citation_ids
+
+
+def test_a_verdict_asked_of_our_policy_after_another_districts_question_is_a_verdict(assistant: Assistant):
+    *_, reply = talk(assistant, "智能工厂授牌了，投资900万能拿多少", "我们在宝山也有个厂，宝山那边的智能工厂补贴是多少",
+                     "宝山那个厂是单独的公司，注册和税务都在宝山，能报嘉定这个吗")
+    assert reply.intent == "eligibility" and reply.answer.startswith("不符合")
+
+
+def test_an_amount_said_received_after_support_said_received_is_that_support(assistant: Assistant):
+    *_, reply = talk(assistant, "标杆示范那个能补多少", "市里认定的", "投了1100万，市里给过补助", "给了150万", "没有，不要求配套")
+    assert reply.amount_yuan == 3_300_000  # 1100万 × 30% ≤ 500万 − 150万; not 150万 taken for the investment
+
+
+def test_whether_two_items_stack_asked_with_their_total_is_the_total(assistant: Assistant):
+    *_, reply = talk(assistant, "贯标那个奖励多少钱", "我们今年也是第一次进规上 这个呢", "两个加起来就是四十万对吧 能一起拿吗")
+    assert (reply.intent, reply.amount_yuan) == ("award", 400_000)

@@ -197,6 +197,9 @@ def test_format_then_parse_is_exact(yuan: int) -> None:
         ("1.5M", [1_500_000]),
         ("5G专网100M带宽，1000M宽带", []),  # bandwidth, not money
         ("MES系统", []),
+        ("审计下来费用两百出头", [2_000_000]),  # Chinese numerals after a money word: 万, as digits are
+        ("投了八百多，市里给了五十", [8_000_000, 500_000]),
+        ("我们公司有三百多个员工", []),  # no money word before it: a count
     ],
 )
 def test_find_amounts_in_chat_spellings(text: str, found: list[int]) -> None:
@@ -232,7 +235,8 @@ def test_a_bare_number_after_an_amount_in_wan_takes_its_unit(text: str, found: l
         ("投了三千二百万，单位是万", [32_000_000]),  # already an amount: read once
         ("比例是30，单位是万", []),  # a rate stays a rate
         ("第三个，单位万", []),  # an ordinal is not a number of yuan
-        ("已投入金额三千二，能补多少", []),  # no unit anywhere: not money
+        ("已投入金额三千二，能补多少", [32_000_000]),  # right after a money word: 万, as "已投入金额3200" is
+        ("排名三千二，能补多少", []),  # no unit and no money word: not money
     ],
 )
 def test_bare_numbers_take_the_unit_the_message_declares(text: str, found: list[int]) -> None:

@@ -57,6 +57,13 @@ def reconsider(
     no_fact_amount = not any(m.claims for m in parse.facts_of(policy_id).money)
     if kind != "lookup" and disputes_last_lookup(state, parse, items, policy_id):
         return "lookup"  # "这个政策由谁负责解释" … "不是市经信委吗": asked again, answered from the text
+    # "两条能叠加拿680万吗", "两个能不能都拿，加起来470？": whether several items stack, asked with their total (hoped for or
+    # asked) — the figure, computed with the rule on stacking
+    total = bool(genre.sum_asked.search(parse.reading)) or any(m.expected_award for m in parse.facts_of(policy_id).money)
+    several = goal is not None and (len(goal.items) > 1 or ("together" in parse.acts and len(state.recent) > 1))
+    if kind in ("lookup", "award", "eligibility") and "stacking" in parse.topics and total and several \
+            and goal is not None and goal.kind == "award" and goal.policy_id == policy_id:
+        return "award"
     if (kind in ("followup", "eligibility") or (kind == "award" and parse.amounts and goal is not None)) \
             and not items and no_fact_amount and not parse.options \
             and (goal is not None or kind == "eligibility") and only_noted_facts(parse, policy_id, domain):

@@ -13,7 +13,7 @@ from assistant.dialogue.state import DialogueState
 from assistant.nlu import Parse
 
 
-def _given_facts(domain: Domain, policy_id: str) -> list[str]:
+def given_facts(domain: Domain, policy_id: str) -> list[str]:
     vocab = next((v for v in domain.catalog if v.policy_id == policy_id), None)
     return [] if vocab is None else [name for name, cues in vocab.lexicon.items() if cues.given]
 
@@ -24,7 +24,7 @@ def giver_named(state: DialogueState, parse: Parse, policy_id: str, domain: Doma
     facts = parse.facts_of(policy_id)
     if parse.amounts or any(m.claims for m in facts.money):
         return None
-    given = _given_facts(domain, policy_id)
+    given = given_facts(domain, policy_id)
     named = [n for n in facts.mentioned if n in given and n not in facts.values]
     profile = state.profile(policy_id)
     if len(named) != 1 or profile.get(named[0]) is not None:
@@ -35,3 +35,12 @@ def giver_named(state: DialogueState, parse: Parse, policy_id: str, domain: Doma
     moved = state.with_slots(policy_id, {named[0]: profile[held[0]]}, turn)
     own = {k: v for k, v in moved.slots.get(policy_id, {}).items() if k != held[0]}
     return replace(moved, slots={**moved.slots, policy_id: own})
+
+
+def said_received_without_amount(parse: Parse, policy_id: str, domain: Domain) -> tuple[str, ...]:
+    """The support-received facts this message names with no amount ("市里给过补助"): the next bare amount said
+    received ("给了150万") is theirs."""
+    facts = parse.facts_of(policy_id)
+    given = given_facts(domain, policy_id)
+    return tuple(f for f in facts.mentioned if f in given and f not in facts.values
+                 and not any(f in m.claims for m in facts.money))

@@ -126,7 +126,10 @@ def next_goal(
         if goal is not None and set(items) <= set(goal.items) and not (
                 _names_a_project(parse) and set(items) < set(goal.items)):
             return replace(goal, answered=False), False
-        inform_kind: GoalKind = goal.kind if goal and goal.kind != "match" else "award"
+        # ("会不会取消资格" … "另外我们有个项目评上了市级标杆，投了600万": a new item told with its amount is told for
+        # its figure, whatever verdict was asked last)
+        inform_kind: GoalKind = goal.kind if goal and goal.kind != "match" \
+            and not (goal.kind == "eligibility" and parse.amounts) else "award"
         return Goal(inform_kind, policy_id, items, turn, same_project=same_project), False
     if goal is not None:
         return (replace(goal, answered=False) if states else goal), False

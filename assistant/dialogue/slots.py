@@ -114,6 +114,9 @@ def _targets(
     req = state.requested
     if req is not None and req.kind == "fact" and req.fact in money:
         return [req.fact]
+    waiting = [f for f in state.last.received_unsaid if f in money and known.get(f) is None]
+    if len(waiting) == 1 and not m.claims and _said_as_received(parse.reading, m):
+        return waiting  # "市里给过补助" … "给了150万": that support's amount
     answered_before = state.goal is not None and state.goal.answered
     # A what-if amount whose cue names no fact of this goal ("那如果审计只认300w呢" of a service amount) is the
     # goal's amount too: the figure is recomputed on it, not another item's fact silently filled.

@@ -147,6 +147,8 @@ class TurnNotes:
     misnumbered: str | None = None
     """A clause number the message said to check, corrected to ``clause_refs`` ("«rule»是第6条吧")."""
     named_items: tuple[str, ...] = ()
+    received_unsaid: tuple[str, ...] = ()
+    """Support said received with no amount ("市里给过补助"): a bare amount said received next is its amount."""
     refused_items: tuple[tuple[str, str], ...] = ()
     """(policy, item) named in a message refused as another region's ("宝山那边«item»补多少"): asked again of ours
     when the next message turns to our region ("嘉定呢")."""

@@ -23,7 +23,7 @@ from assistant.dialogue.claimed_clause import misnumbered
 from assistant.dialogue.context_kind import reconsider
 from assistant.dialogue.derived_slots import share_project_amounts
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.givers import giver_named
+from assistant.dialogue.givers import giver_named, said_received_without_amount
 from assistant.dialogue.goals import answered_before, next_goal, side_question, suspended_goal
 from assistant.dialogue.implied import (
     asked_here_instead,
@@ -138,7 +138,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     back = None if items else earlier_goal(state, parse, policy_id)
     if back is not None:
         items, kind = back.items, back.kind  # "那刚才那个呢": the question left open, asked again
-    elif not items and (refused := asked_here_instead(state, parse, policy_id)):
+    elif not items and kind not in ("eligibility", "lookup") and (refused := asked_here_instead(state, parse, policy_id)):
         items, kind = refused  # "宝山那边«item»补多少" (refused) … "嘉定呢": that question, of ours
     strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth) or back is not None \
         or facts_point_elsewhere(state, parse, policy_id, items, domain)
@@ -245,6 +245,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         other_places=elsewhere,
         compared_places=elsewhere if parse.policy_names and not oos and not place_is_a_fact(parse, domain) else (),
         set_aside=set_aside_questions(parse),
+        received_unsaid=said_received_without_amount(parse, policy_id, domain),
         injection=parse.injected,
         attributed=parse.attributed,
         hoped_amounts=filled.hoped,
@@ -257,7 +258,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         named_items=items,
         dropped=drop.notes,
         left_out=region.left_out,
-        view=tuple(drop.values.items()) if drop.view else (),
+        view=tuple(drop.values.items()) if drop.view else _view_kept(state, parse, policy_id, goal, prior),
         # "第1到4条属于哪一块" … "那第5条呢": the same question of the text, of another clause
         topics=frozenset(parse.topics) or (state.last.topics & {"category", "original"}
                                            if "follow_up" in parse.acts and state.last.kind == "lookup" and refs
@@ -303,3 +304,15 @@ def record(
     requested = asked if asked is not None else (state.requested if not answered or side else None)
     return replace(state, goal=goal, requested=requested, history=history, topic=topic or state.topic)
 
+
+
+def _view_kept(state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, prior: Goal | None
+               ) -> tuple[tuple[str, Any], ...]:
+    """"下半年还想再办一场…这个能补多少" (that element alone, with what the year's others used) … "你刚才说第二场能补50万
+    是吧？": a claim about our answer, or the answer asked again, stating nothing new about the same question, keeps
+    the view the last answer was given in."""
+    if goal is None or prior is None or (goal.kind, goal.items) != (prior.kind, prior.items) \
+            or parse.states_facts(policy_id) or state.policy_id != policy_id \
+            or not (parse.attributed or "again" in parse.acts) or "together" in parse.acts:
+        return ()  # (not "两场加起来一共多少": the total is asked now)
+    return state.last.view

@@ -87,6 +87,8 @@ class Genre:
     other_body: re.Pattern[str]
     inside_document: re.Pattern[str]
     body_in_our_case: re.Pattern[str]
+    only_a_part: re.Pattern[str]
+    sum_asked: re.Pattern[str]
     """Another body's own programme, money or rules asked about ("科委那个政策今年还能再申请吗")."""
     this_project: re.Pattern[str]
     comparison: re.Pattern[str]

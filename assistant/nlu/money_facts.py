@@ -255,7 +255,8 @@ def _self_corrected(text: str, out: list[MoneyReading], genre: Genre) -> list[Mo
             # ("是800元写错了，是800万元": neither claims a fact, the later one still replaces the earlier)
             if o.denied or (m.claims and o.claims and not set(m.claims) & set(o.claims)):
                 continue
-            if genre.self_correction.search(text, o.mention.end, m.mention.start):
+            if genre.self_correction.search(text, o.mention.end, m.mention.start) \
+                    or genre.only_a_part.match(text, o.mention.end):  # ("550万只是一期，总共是900万")
                 out[j] = replace(o, denied=True)
                 out[k] = replace(m, claims=dict(m.claims or o.claims))
             break

@@ -70,6 +70,7 @@ def find_amounts(text: str) -> list[AmountMention]:
         mentions.append(AmountMention(m.start(), m.end(), text[m.start() : m.end()], yuan))
     mentions += _after_money_word(_K_AFTER_MONEY_WORD, "千", normalised, text, mentions)
     mentions += _after_money_word(_WAN_AFTER_MONEY_WORD, "万", normalised, text, mentions)
+    mentions += _after_money_word(_WAN_CN_AFTER_MONEY_WORD, "万", normalised, text, mentions)
     declared = _declared_unit(normalised, text, mentions)
     return mentions + (declared if declared else _elided_unit(normalised, text, mentions))
 
@@ -107,6 +108,13 @@ _WAN_AFTER_MONEY_WORD = re.compile(
     r"(?<![\d.])(\d{2,5}(?:\.\d+)?)(?=$|[，,、。；;！？!?\s]|了|吧|啊|呢|左右|上下)"
 )
 
+#: The same in Chinese numerals, often with a rough ending: "费用两百出头", "投了八百多", "土建三百来" (万).
+_WAN_CN_AFTER_MONEY_WORD = re.compile(
+    r"(?:金额|服务额|投资|投入|费用|资金|经费|土建|投了?|花了|补了|补过|给了|给过|拿过|拿了)"
+    r"\s*(?:是|为|有|约|大概|大约|预计|共计?|合计|一共|总共|差不多)?\s*"
+    r"([一二两三四五六七八九][一二两三四五六七八九十百千零]*[十百千][一二两三四五六七八九十百千零]*)"
+    r"(?=$|[，,、。；;！？!?\s]|多|出头|来|左右|上下|了|吧|啊|呢)"
+)
 
 #: A bare number at the end of a clause ("总投入1600万，里面土建大概400"): no counter, unit, percent or letter
 #: after it, no 第 before it.
