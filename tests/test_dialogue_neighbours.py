@@ -28,6 +28,8 @@ def talk(a: Assistant, *turns: str):
     "会计问一下，收到区经委拨付的200万补助款，怎么入账？计其他收益还是递延收益",
     "青浦区对办工业互联网峰会的补贴标准是多少？",
     "《上海市工业互联网创新发展专项支持实施细则》里平台项目最高补多少？",
+    "如果放在青浦办，青浦有类似的补贴吗",
+    "区里上市挂牌补贴政策本身是多少钱？",
 ])
 def test_another_bodys_own_programme_is_refused_without_figures(assistant: Assistant, question: str):
     (reply,) = talk(assistant, question)

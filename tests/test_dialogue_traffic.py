@@ -115,3 +115,32 @@ def test_an_amount_said_received_after_support_said_received_is_that_support(ass
 def test_whether_two_items_stack_asked_with_their_total_is_the_total(assistant: Assistant):
     *_, reply = talk(assistant, "贯标那个奖励多少钱", "我们今年也是第一次进规上 这个呢", "两个加起来就是四十万对吧 能一起拿吗")
     assert (reply.intent, reply.amount_yuan) == ("award", 400_000)
+
+
+def test_whether_a_stated_count_is_enough_is_a_verdict(assistant: Assistant):
+    (reply,) = talk(assistant, "有个服务商问，政策里说服务的企业数量要达到一定数量，他们一年只服务了3家区内企业，这样够不够格？")
+    assert reply.intent == "eligibility" and "7" in reply.citation_ids
+
+
+def test_whether_an_item_pays_a_given_rate_is_looked_up(assistant: Assistant):
+    (reply,) = talk(assistant, "智能工厂那个是按投资的30%补吗")
+    assert (reply.intent, reply.citation_ids[0]) == ("lookup", "1")
+
+
+def test_whether_a_condition_is_needed_states_nothing_of_the_case(assistant: Assistant):
+    _, asked, told = talk(assistant, "我们是培训机构，实训基地那个能给多少", "要先通过市人社局考核吗",
+                          "考核通过了也冠名了，那就是100万？")
+    assert (asked.intent, asked.citation_ids[0]) == ("lookup", "10")  # not a verdict on a case never told
+    assert (told.intent, told.amount_yuan) == ("award", 1_000_000)
+
+
+def test_a_budget_beside_the_audited_cost_is_not_a_second_event(assistant: Assistant):
+    *_, reply = talk(assistant, "我们下个月在嘉定承办一个全国性的工业APP创新大赛，区里能补贴吗？补多少",
+                     "预算180万，最后专项审计确认估计170万")
+    assert reply.amount_yuan == 850_000  # 170万 × 50%; the budget is named as something no fact is
+
+
+def test_the_same_clients_other_project_is_another_project(assistant: Assistant):
+    *_, reply = talk(assistant, "客户A的一个项目获得上海市智能工厂授牌，投资900万，能补多少",
+                     "同一个客户另一个项目被评为市级标杆，已投入450万")
+    assert (reply.citation_ids[0], reply.amount_yuan) == ("5", 1_350_000)  # 450万 × 30%, its own figure

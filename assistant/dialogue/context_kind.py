@@ -236,4 +236,7 @@ def reconsider(
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
         return "lookup"  # "«option»«item»一年评几个": a how-many question, even with an option named
+    if kind in ("lookup", "inform") and items and parse.facts_of(policy_id).values and not parse.asks_amount \
+            and genre.asks_if_enough.search(parse.reading):
+        return "eligibility"  # "他们一年只服务了3家区内企业，这样够不够格？": the case stated, judged against the condition
     return later_kind(state, parse, kind, items, policy_id, domain, stated, no_fact_amount, claimed, opening)
