@@ -144,3 +144,30 @@ def test_the_same_clients_other_project_is_another_project(assistant: Assistant)
     *_, reply = talk(assistant, "客户A的一个项目获得上海市智能工厂授牌，投资900万，能补多少",
                      "同一个客户另一个项目被评为市级标杆，已投入450万")
     assert (reply.citation_ids[0], reply.amount_yuan) == ("5", 1_350_000)  # 450万 × 30%, its own figure
+
+
+def test_only_the_first_event_counted_is_that_event_alone(assistant: Assistant):
+    *_, only, both = talk(assistant, "今年在嘉定办了两场工业互联网的活动，区里能补多少",
+                          "第一场是全国性的工业大数据论坛，审计确认费用86万；第二场是国际性的5G+工业互联网大会，审计确认140万",
+                          "要是只算第一场呢", "那两场加起来呢")
+    assert (only.amount_yuan, both.amount_yuan) == (430_000, 1_000_000)  # 86万 × 50%; then the year's cap
+
+
+def test_labelled_projects_of_the_item_named_before_the_labels_are_that_items(assistant: Assistant):
+    (reply,) = talk(assistant, "客户有两个不同的项目都被评为区级标杆：A项目投入500万，B项目投入900万，一共能拿多少")
+    assert reply.amount_yuan == 3_500_000 and "1" not in reply.citation_ids  # 150万 + 200万 (cap), both 第5条
+
+
+def test_why_a_figure_is_what_it_is_gets_the_figure_again_with_its_steps(assistant: Assistant):
+    *_, why = talk(assistant, "老板让我问问，我们厂被评上标杆示范了，能拿多少钱", "区级", "他说投了九百万左右",
+                   "为什么是200？老板说按30%算应该是270啊")
+    assert (why.intent, why.amount_yuan) == ("award", 2_000_000)  # 270 is the figure someone expects, not a fact
+    *_, little = talk(assistant, "区级标杆项目，投了四百万，能拿多少", "这个项目市里已经给过一百五十万了，市里的不用区里配套",
+                      "也就是说区里只能再给这么点？")
+    assert (little.intent, little.amount_yuan) == ("award", 500_000)  # 200万 − 150万
+
+
+def test_an_items_own_base_told_after_a_fixed_sum_turns_to_that_item(assistant: Assistant):
+    *_, reply = talk(assistant, "我们实验室帮客户做两化融合贯标，客户认证通过了的话区里奖多少",
+                     "那我们自己呢，给区内企业做诊断咨询，去年服务金额一百五十万，我们能补多少")
+    assert (reply.citation_ids[0], reply.amount_yuan) == ("7", 450_000)

@@ -210,6 +210,8 @@ def corrected_wan(parse: Parse) -> int | None:
     if instead is not None and not parse.amounts and "correction" in parse.acts:
         return _in_wan(instead.group(instead.lastindex or 0))
     m = _CORRECTED_WAN.search(parse.reading)
+    if m is not None and load_genre().expected_award.search(parse.reading[: m.start(1)]):
+        return None  # "老板说按30%算应该是270啊": the figure someone expects, not a fact corrected
     return None if m is None or parse.amounts or "correction" not in parse.acts else _in_wan(m.group(1))
 
 

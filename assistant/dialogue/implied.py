@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from assistant.dialogue.bare_replies import STRONG_CLAIM
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.givers import given_facts
 from assistant.dialogue.state import DialogueState, Goal, TurnKind
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
@@ -129,7 +130,8 @@ def item_of_said_facts(state: DialogueState, parse: Parse, policy_id: str, domai
     told = {f for m in parse.facts_of(policy_id).money if _told(m) for f in m.best_claims(m.claims)[:1]}
     # (only while the goal's items take an amount: beside a fixed sum — "金融办那个已经拿了300万，这个200万还能全额拿吗"
     # — an amount told is the case's context, not another item's base)
-    takes = _takes_an_amount(domain, policy_id, goal.items)
+    # (an amount of the new item's own base — not support said received — may follow a fixed sum too)
+    takes = _takes_an_amount(domain, policy_id, goal.items) or not told & set(given_facts(domain, policy_id))
     new = [i for i in items_from_facts(parse, policy_id, domain)
            if takes and i not in goal.items and told & set(domain.item_facts(policy_id, (i,)))]
     return tuple(earlier[:1]) or (tuple(new[:1]) if not _any_claim_of(parse, policy_id, goal.items, domain) else ())

@@ -169,8 +169,12 @@ def read(known: Mapping[str, tuple[str, ...]], parse: Parse, policy_id: str, ite
     owners = {f: domain.items_of_fact(policy_id, f) for m in parse.facts_of(policy_id).money for f in m.claims}
     # A label known before keeps its items unless the message names others for it: "回到B，B的投资其实是480万" is
     # a fact of B's item, whatever item the amount's own words would suggest.
-    here = {k: v for k, (v, named) in _label_items(parse, policy_id, owners).items()
-            if v and (named or k not in known)}
+    # "两个不同的项目都被评为«item»：A项目投入500万，B项目投入900万": a label whose stretch names no item is of the items
+    # the message names, not of whatever item its amount's words would also fit
+    labelled = _label_items(parse, policy_id, owners)
+    shared = items if not any(named for _, named in labelled.values()) else ()  # (named before every label, if at all)
+    here = {k: (v if named or not shared else tuple(i for i in v if i in shared) or shared)
+            for k, (v, named) in labelled.items() if v and (named or k not in known)}
     now = {**known, **here}
     if here:  # every labelled project's facts are read; the question picks its own
         items = tuple(dict.fromkeys((*items, *(i for v in here.values() for i in v))))

@@ -101,7 +101,7 @@ def _list_part(elements: list[Any], reading: str, asks_amount: bool, by_word: in
         if 0 < count < len(elements):
             return elements[:count] if part.group("side") == "前" else elements[-count:]
     ordinal = next(genre.element_ordinal.finditer(reading), None)
-    if ordinal is not None and (genre.drops_element.search(reading) or asks_amount):
+    if ordinal is not None and (genre.drops_element.search(reading) or asks_amount or "只" in reading):
         at = element_at(reading, ordinal.end())
         if at is not None and -len(elements) <= at < len(elements):
             index = at % len(elements)

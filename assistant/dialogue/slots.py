@@ -112,8 +112,11 @@ def _targets(
     if claimed:
         return claimed
     req = state.requested
-    if req is not None and req.kind == "fact" and req.fact in money and not m.other:
-        return [req.fact]  # (not "预算180万，最后审计确认170万": an amount named as something else)
+    # (an amount named as something else answers only when nothing else does: "预算300万" alone is taken, not beside
+    # "最后审计确认170万")
+    plain = [o for o in parse.facts_of(policy_id).money if not (o.other or o.denied or o.expected_award)]
+    if req is not None and req.kind == "fact" and req.fact in money and not (m.other and plain):
+        return [req.fact]
     waiting = [f for f in state.last.received_unsaid if f in money and known.get(f) is None]
     if len(waiting) == 1 and not m.claims and _said_as_received(parse.reading, m):
         return waiting  # "市里给过补助" … "给了150万": that support's amount
