@@ -16,7 +16,7 @@ from typing import Any
 import cn2an
 
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.state import DialogueState
+from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.numerals import small_int
@@ -200,3 +200,15 @@ def _added_one(before: dict[str, Any], after: dict[str, Any], rules: Any, items:
         if each is not None and len(after.get(each.fact) or []) == len(before.get(each.fact) or []) + 1 >= 2:
             return after
     return None
+
+
+def view_kept(state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, prior: Goal | None
+               ) -> tuple[tuple[str, Any], ...]:
+    """"下半年还想再办一场…这个能补多少" (that element alone, with what the year's others used) … "你刚才说第二场能补50万
+    是吧？": a claim about our answer, or the answer asked again, stating nothing new about the same question, keeps
+    the view the last answer was given in."""
+    if goal is None or prior is None or (goal.kind, goal.items) != (prior.kind, prior.items) \
+            or parse.states_facts(policy_id) or state.policy_id != policy_id \
+            or not (parse.attributed or "again" in parse.acts) or "together" in parse.acts:
+        return ()  # (not "两场加起来一共多少": the total is asked now)
+    return state.last.view

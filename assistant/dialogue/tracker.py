@@ -39,7 +39,7 @@ from assistant.dialogue.implied import (
     with_recent,
 )
 from assistant.dialogue.kind_fallback import RULE_TOPICS, disputes_last_lookup
-from assistant.dialogue.list_elements import drop_failing_elements, element_words
+from assistant.dialogue.list_elements import drop_failing_elements, element_words, view_kept
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.named_items import ITEM_NAMED, named_items, strongly_named, weak_item_overruled
 from assistant.dialogue.policy_choice import choose_policy
@@ -258,7 +258,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         named_items=items,
         dropped=drop.notes,
         left_out=region.left_out,
-        view=tuple(drop.values.items()) if drop.view else _view_kept(state, parse, policy_id, goal, prior),
+        view=tuple(drop.values.items()) if drop.view else view_kept(state, parse, policy_id, goal, prior),
         # "第1到4条属于哪一块" … "那第5条呢": the same question of the text, of another clause
         topics=frozenset(parse.topics) or (state.last.topics & {"category", "original"}
                                            if "follow_up" in parse.acts and state.last.kind == "lookup" and refs
@@ -305,14 +305,3 @@ def record(
     return replace(state, goal=goal, requested=requested, history=history, topic=topic or state.topic)
 
 
-
-def _view_kept(state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, prior: Goal | None
-               ) -> tuple[tuple[str, Any], ...]:
-    """"下半年还想再办一场…这个能补多少" (that element alone, with what the year's others used) … "你刚才说第二场能补50万
-    是吧？": a claim about our answer, or the answer asked again, stating nothing new about the same question, keeps
-    the view the last answer was given in."""
-    if goal is None or prior is None or (goal.kind, goal.items) != (prior.kind, prior.items) \
-            or parse.states_facts(policy_id) or state.policy_id != policy_id \
-            or not (parse.attributed or "again" in parse.acts) or "together" in parse.acts:
-        return ()  # (not "两场加起来一共多少": the total is asked now)
-    return state.last.view
