@@ -171,3 +171,21 @@ def test_an_items_own_base_told_after_a_fixed_sum_turns_to_that_item(assistant: 
     *_, reply = talk(assistant, "我们实验室帮客户做两化融合贯标，客户认证通过了的话区里奖多少",
                      "那我们自己呢，给区内企业做诊断咨询，去年服务金额一百五十万，我们能补多少")
     assert (reply.citation_ids[0], reply.amount_yuan) == ("7", 450_000)
+
+
+def test_not_yet_applied_for_the_towns_support_is_none_received(assistant: Assistant):
+    *_, reply = talk(assistant, "智能工厂授牌，投资五百八十万，能补多少", "镇里要是也补了，会扣吗", "还没有，镇里的还没申请")
+    assert (reply.intent, reply.amount_yuan) == ("award", 1_740_000)  # 580万 × 30%, nothing to deduct
+
+
+def test_a_what_if_after_an_acknowledgement_is_a_what_if(assistant: Assistant):
+    *_, reply = talk(assistant, "上海市智能工厂那个，牌子上个月刚拿到", "一千一百来万", "这个钱是先报了再给，还是先给到我们",
+                     "行，那如果只算改造那部分，六百万呢")
+    assert reply.amount_yuan == 1_800_000  # 600万 × 30%
+
+
+def test_whether_an_item_pays_at_all_is_its_figure(assistant: Assistant):
+    (scale,) = talk(assistant, "我们公司这两年转型做工业互联网平台，今年第一次进规上了，有奖励吗")
+    (branch,) = talk(assistant, "我们是分公司，贯标过了，有奖励吗")
+    assert (scale.intent, scale.amount_yuan) == ("award", 200_000)
+    assert branch.intent == "eligibility"  # who applies is in doubt: the verdict first

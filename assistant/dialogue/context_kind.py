@@ -236,6 +236,9 @@ def reconsider(
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
         return "lookup"  # "«option»«item»一年评几个": a how-many question, even with an option named
+    if kind == "eligibility" and items and genre.asks_if_any.search(parse.reading) \
+            and not domain.applicant_facts(policy_id) & set(parse.facts_of(policy_id).values):
+        return "award"  # "今年第一次进规上了，有奖励吗": whether the item pays — its figure, with its conditions
     if kind in ("lookup", "inform") and items and parse.facts_of(policy_id).values and not parse.asks_amount \
             and genre.asks_if_enough.search(parse.reading):
         return "eligibility"  # "他们一年只服务了3家区内企业，这样够不够格？": the case stated, judged against the condition

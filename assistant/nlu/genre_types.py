@@ -90,6 +90,7 @@ class Genre:
     only_a_part: re.Pattern[str]
     sum_asked: re.Pattern[str]
     asks_if_enough: re.Pattern[str]
+    asks_if_any: re.Pattern[str]
     """Another body's own programme, money or rules asked about ("科委那个政策今年还能再申请吗")."""
     this_project: re.Pattern[str]
     comparison: re.Pattern[str]
