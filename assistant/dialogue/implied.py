@@ -187,8 +187,8 @@ def picked_from_menu(state: DialogueState, parse: Parse, policy_id: str) -> tupl
 
 
 def asked_here_instead(state: DialogueState, parse: Parse, policy_id: str) -> tuple[tuple[str, ...], TurnKind] | None:
-    """"宝山那边«item»补多少" (refused: another region's policy) … "嘉定呢 授牌了 投了750w", "说错了，我们厂在嘉定，问的是
-    嘉定区的": the question refused as another place's, asked now of the policy whose region the message names."""
+    """"«other region»那边«item»补多少" (refused: another region's policy) … "«our region»呢 授牌了 投了750w", "说错了，我们厂在
+    «our region»，问的是«our region»的": the question refused as another place's, asked now of the policy whose region the message names."""
     last = state.last
     items = tuple(i for p, i in last.refused_items if p == policy_id)
     if last.out_of_scope != "other_region" or not items or parse.policy_names.get(policy_id, 0.0) < 0.8:

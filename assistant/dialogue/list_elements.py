@@ -101,7 +101,7 @@ def _list_part(elements: list[Any], reading: str, asks_amount: bool, by_word: in
         if 0 < count < len(elements):
             return elements[:count] if part.group("side") == "前" else elements[-count:]
     ordinal = next(genre.element_ordinal.finditer(reading), None)
-    if ordinal is not None and (genre.drops_element.search(reading) or asks_amount or "只" in reading):
+    if ordinal is not None and (genre.drops_element.search(reading) or asks_amount or genre.keeps_only.search(reading)):
         at = element_at(reading, ordinal.end())
         if at is not None and -len(elements) <= at < len(elements):
             index = at % len(elements)
@@ -111,7 +111,7 @@ def _list_part(elements: list[Any], reading: str, asks_amount: bool, by_word: in
     if ordinal is None and by_word is not None and by_word < len(elements):
         if genre.drops_element.search(reading):
             return elements[:by_word] + elements[by_word + 1 :]
-        if asks_amount or "只" in reading:
+        if asks_amount or genre.keeps_only.search(reading):
             return [elements[by_word]]
     return None
 

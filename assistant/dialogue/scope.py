@@ -81,7 +81,7 @@ def _body_asked(parse: Parse, ours: Callable[[str], bool] = lambda _: False) -> 
             left = max((b.end() for b in CLAUSE_END.finditer(reading, 0, m.start())), default=0)
             right = (c.start() if (c := CLAUSE_END.search(reading, m.end())) else len(reading))
             if not any(left <= p.start < right and ours(p.name) for p in parse.places):
-                return m.group("body") or m.group(0), m.start()  # (not "嘉定区金融办…": our region's own body)
+                return m.group("body") or m.group(0), m.start()  # (not "«our region»金融办…": our region's own body)
     return None
 
 
@@ -110,7 +110,7 @@ def set_aside_questions(parse: Parse) -> tuple[str, ...]:
 
 
 def _asked_of_ours(parse: Parse, elsewhere: tuple[str, ...], ours: Callable[[str], bool]) -> bool:
-    """"听说宝山那边是先建后补，嘉定这个是先申报后补助吗？": the clause that asks names our region and no other place — the
+    """"听说«other region»那边是先建后补，«our region»这个是先申报后补助吗？": the clause that asks names our region and no other place — the
     other place is told as a contrast, the question is about our text."""
     genre, reading = load_genre(), parse.reading
     starts = [0, *(m.end() for m in CLAUSE_END.finditer(reading))]
@@ -222,7 +222,7 @@ def out_of_scope(
     if theirs and not named_here and not named_items:  # (a clause number then is that policy's: "«other region»…政策第5条")
         return "other_region", theirs  # "青浦区那边的…补贴政策…我们厂在青浦": that place's own support, though we are there
     if theirs and not named_here and parse.asks_amount and not parse.amounts and not parse.clause_refs:
-        return "other_region", theirs  # "青浦区对办«item»的补贴标准是多少": that place's own figure for the item
+        return "other_region", theirs  # "«other region»对办«item»的补贴标准是多少": that place's own figure for the item
     # "上海市层面的专项，市里能补多少": a higher level's own support asked about (not "市级«item»", an option of ours,
     # nor "市里补了400万", a fact) — answered by that level, not by this district's policy.
     level = genre.other_level.search(parse.reading)

@@ -150,8 +150,8 @@ class TurnNotes:
     received_unsaid: tuple[str, ...] = ()
     """Support said received with no amount ("市里给过补助"): a bare amount said received next is its amount."""
     refused_items: tuple[tuple[str, str], ...] = ()
-    """(policy, item) named in a message refused as another region's ("宝山那边«item»补多少"): asked again of ours
-    when the next message turns to our region ("嘉定呢")."""
+    """(policy, item) named in a message refused as another region's ("«other region»那边«item»补多少"): asked again of
+    ours when the next message turns to our region ("«our region»呢")."""
     dropped: tuple[str, ...] = ()
     """Elements of a list this message took out ("第三项不满足“«condition»”，不计入"), for the answer."""
     left_out: tuple[TraceStep, ...] = ()

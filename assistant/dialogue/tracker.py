@@ -139,7 +139,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if back is not None:
         items, kind = back.items, back.kind  # "那刚才那个呢": the question left open, asked again
     elif not items and kind not in ("eligibility", "lookup") and (refused := asked_here_instead(state, parse, policy_id)):
-        items, kind = refused  # "宝山那边«item»补多少" (refused) … "嘉定呢": that question, of ours
+        items, kind = refused  # "«other region»那边«item»补多少" (refused) … "«our region»呢": that question, of ours
     strong = strongly_named(parse, policy_id, items, refs, domain) or bool(by_label) or bool(nth) or back is not None \
         or facts_point_elsewhere(state, parse, policy_id, items, domain)
     read = domain.item_by_clause(policy_id, state.topic) if state.topic and state.last.kind == "lookup" else None

@@ -91,6 +91,7 @@ class Genre:
     sum_asked: re.Pattern[str]
     asks_if_enough: re.Pattern[str]
     asks_if_any: re.Pattern[str]
+    keeps_only: re.Pattern[str]
     """Another body's own programme, money or rules asked about ("科委那个政策今年还能再申请吗")."""
     this_project: re.Pattern[str]
     comparison: re.Pattern[str]
