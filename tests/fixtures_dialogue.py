@@ -51,3 +51,9 @@ def fast_assistant(settings: Settings, corpus: Corpus) -> Assistant:
 @pytest.fixture(scope="session")
 def multi_assistant(settings: Settings, fixture_corpus: Corpus) -> Assistant:
     return Assistant(settings, corpus=fixture_corpus, retriever=NoRetriever(), use_llm=False)
+
+
+def talk(a: Assistant, *turns: str) -> list[Any]:
+    """One conversation on the in-force date: the reply to each turn."""
+    chat = a.new_conversation(IN_FORCE)
+    return [chat.ask(t) for t in turns]

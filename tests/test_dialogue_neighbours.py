@@ -12,12 +12,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.dialogue import Assistant
-from tests.fixtures_dialogue import IN_FORCE
-
-
-def talk(a: Assistant, *turns: str):
-    chat = a.new_conversation(IN_FORCE)
-    return [chat.ask(t) for t in turns]
+from tests.fixtures_dialogue import talk
 
 
 @pytest.mark.parametrize("question", [

@@ -10,12 +10,7 @@ The real reader (``assistant``): how a turn is read depends on it.
 from __future__ import annotations
 
 from assistant.dialogue import Assistant
-from tests.fixtures_dialogue import IN_FORCE
-
-
-def talk(a: Assistant, *turns: str):
-    chat = a.new_conversation(IN_FORCE)
-    return [chat.ask(t) for t in turns]
+from tests.fixtures_dialogue import talk
 
 
 def test_a_second_item_told_by_its_own_fact_is_the_one_asked(assistant: Assistant):
