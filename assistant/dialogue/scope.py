@@ -277,8 +277,8 @@ def out_of_scope(
     asks_text = bool(parse.topics)  # "什么时候能到账", "能一起拿吗": about a policy's rules, even with nothing named
     if kind == "out_of_scope" and not (
         named_items or named_here or parse.clause_refs or about_facts or answerable or asks_text or parse.attributed
-        or "again" in parse.acts
-    ):  # (a claim about what we said, or "这个数怎么算出来的", is about this conversation)
+        or parse.acts & {"again", "dispute"}
+    ):  # (a claim about what we said, "这个数怎么算出来的" or "为什么不是七百五", is about this conversation)
         return "off_topic", elsewhere
     return None, elsewhere
 

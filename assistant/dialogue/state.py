@@ -212,6 +212,8 @@ class DialogueState:
     parked (:class:`assistant.dialogue.subjects.Subject`)."""
     subject: int = 0
     """The place of the enterprise now asked about (0: the first)."""
+    subject_label: str = ""
+    """The letter the enterprise now asked about was named by ("客户A"), if any."""
     label: str = ""
     """The label of the project now discussed, when several under the same items were labelled ("甲厂")."""
     labels: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)

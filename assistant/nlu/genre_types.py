@@ -140,6 +140,8 @@ class Genre:
     asks_if_funded: re.Pattern[str]
     another_subject: re.Pattern[str]
     back_to_subject: re.Pattern[str]
+    subject_label: re.Pattern[str]
+    moved_to: re.Pattern[str]
     nth_discussed: re.Pattern[str]
     by_item: re.Pattern[str]
     several_projects: re.Pattern[str]

@@ -186,27 +186,36 @@ def read_bool(
     # In English the places are spelt out ("tax registration is in Minhang", "registered in Jiading").
     spelt = genre.english_places if genre is not None else {}
     english = {zh: [en for en, z in spelt.items() if z == zh] for zh in (*places, short)}
-    for cue in sorted(fc.cues, key=len, reverse=True):
-        for at, _ in occurrences(text, cue):
-            if _inside_another(at, len(cue), others):
-                continue  # "没有被列入经营异常名录": another fact's words, not this one's
-            if negated(text, at, others):
+    said = [(at, cue) for cue in sorted(fc.cues, key=len, reverse=True) for at, _ in occurrences(text, cue)]
+    if genre is not None:
+        # A move said first, the latest one ("原来工商税务都在«our region»，今年都迁到«other region»了": where it is now)
+        moved = [x for x in said if genre.moved_to.search(_clause_of(text, x[0], len(x[1])))]
+        said = sorted(moved, key=lambda x: -x[0]) + [x for x in said if x not in moved]
+    for at, cue in said:
+        if _inside_another(at, len(cue), others):
+            continue  # "没有被列入经营异常名录": another fact's words, not this one's
+        if negated(text, at, others):
+            return False
+        # its clause — a space between words ends one too ("税务在«other region» 工商在«our region»") — or, when that names no
+        # place, its segment ("在«a venue»办的 那是«other region»")
+        clause = _clause_of(text, at, len(cue))
+        segment = text[segment_start(text, at) : segment_end(text, at + len(cue))]
+        for seg in (clause, segment):
+            lower = seg.lower()
+            if any(p in seg or any(en in lower for en in english[p]) for p in places if p not in region):
                 return False
-            # its clause — a space between words ends one too ("税务在«other region» 工商在«our region»") — or, when that names no
-            # place, its segment ("在«a venue»办的 那是«other region»")
-            begin = max((m.end() for m in CLAUSE_END.finditer(text) if m.end() <= at), default=0)
-            stop = CLAUSE_END.search(text, at + len(cue))
-            clause = text[begin : stop.start() if stop else len(text)]
-            segment = text[segment_start(text, at) : segment_end(text, at + len(cue))]
-            for seg in (clause, segment):
-                lower = seg.lower()
-                if any(p in seg or any(en in lower for en in english[p]) for p in places if p not in region):
-                    return False
-                if re.search(r"(不|没|并不|并没)(是)?(在|属于)" + re.escape(short), seg):
-                    return False  # "实际经营不在«our region»"
-                if short in seg or "本区" in seg or "区内" in seg or any(en in lower for en in english[short]):
-                    return True
+            if re.search(r"(不|没|并不|并没)(是)?(在|属于)" + re.escape(short), seg):
+                return False  # "实际经营不在«our region»"
+            if short in seg or "本区" in seg or "区内" in seg or any(en in lower for en in english[short]):
+                return True
     return None
+
+
+def _clause_of(text: str, at: int, size: int) -> str:
+    """The clause of the cue at ``at`` (``size`` characters long)."""
+    begin = max((m.end() for m in CLAUSE_END.finditer(text) if m.end() <= at), default=0)
+    stop = CLAUSE_END.search(text, at + size)
+    return text[begin : stop.start() if stop else len(text)]
 
 
 def _intensified(text: str, at: int, intensifiers: Sequence[str]) -> bool:
@@ -222,7 +231,12 @@ def _intensified(text: str, at: int, intensifiers: Sequence[str]) -> bool:
 def none_given(text: str, fc: FactCues, genre: Genre, others: Sequence[tuple[int, int]]) -> int | None:
     """0 for an optional amount the message says was never given ("要是镇里没给呢", "没有拿过其他补贴"), by a cue of
     its own (not a shorter word inside another fact's cue: "补贴" in "其他补贴")."""
-    said = [(at, end) for cue in fc.cues for at, end in occurrences(text, cue) if not _inside_another(at, end - at, others)]
+    every = [(at, end) for cue in fc.cues for at, end in occurrences(text, cue)]
+    if not genre.question.search(text) and any(genre.excluded_part.search(text, max(0, at - 3), at) for at, _ in every):
+        # "不含土建" (said, not asked): the amount said leaves this part out — none to deduct (also inside another
+        # fact's cue)
+        return 0
+    said = [(at, end) for at, end in every if not _inside_another(at, end - at, others)]
     for at, end in said:
         if genre.none_given.match(text, end):
             return 0

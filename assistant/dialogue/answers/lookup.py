@@ -71,6 +71,12 @@ def _year_detail(ctx: Context, clause: Clause) -> tuple[str, str] | None:
     return None
 
 
+def _goal_items(ctx: Context) -> tuple[str, ...]:
+    """The items of the conversation's question ("…论坛能补多少" … "要先备案吗？办完再报来得及吗": 第9条's rule)."""
+    goal = ctx.state.goal
+    return goal.items if goal is not None else ()
+
+
 def answer_lookup(ctx: Context) -> Answer | None:
     """None when nothing in the policy answers the question (the caller then clarifies or refuses)."""
     policy = ctx.policy
@@ -79,7 +85,7 @@ def answer_lookup(ctx: Context) -> Answer | None:
     topics = ctx.obs.parse.topics
     second = topics - {"validity", "validity_yes_no", "new_policy"}
     if direct is not None and ctx.state.recent and ("repeat" in topics or (
-            second and topics & {"validity", "validity_yes_no"} and ctx.action.items)):
+            second and topics & {"validity", "validity_yes_no"} and (ctx.action.items or _goal_items(ctx)))):
         # "这个是一次性的吧，明年还能再拿吗", "活动在到期前办完就行吧？要先备案吗？": the item's own rule first, then
         # whether the policy runs then — two questions in one message, both answered
         also, direct = direct, None
