@@ -330,3 +330,12 @@ def test_a_gapped_phrasing_finds_its_parts_a_few_characters_apart_in_one_clause(
 ])
 def test_a_phrasing_with_a_word_between_its_parts_finds_the_clause(settings: Settings, query: str, clause: str) -> None:
     assert Retriever(settings).search(query, k=1)[0].clause_id == clause
+
+
+@pytest.mark.parametrize(("query", "clause"), [
+    ("我们搭了一个给行业里产品赋码、查码的数据中心，已经开始对外服务了，能拿多少补贴？", "6"),  # 赋码/查码: 标识解析
+    ("IT外包公司补贴", "7"),  # an outsourcing IT firm serving factories: a 服务商
+    ("补贴是先把钱发下来让我们去做，还是做完了再给？", "13"),  # paid first or after: 先申报、后补助
+])
+def test_an_everyday_description_finds_the_clause(settings: Settings, query: str, clause: str) -> None:
+    assert Retriever(settings).search(query, k=1)[0].clause_id == clause
