@@ -102,3 +102,16 @@ def test_an_office_elsewhere_is_not_operating_here(assistant: Assistant):
                            "注册和交税都在嘉定，但是人和办公室其实都在闵行，嘉定那边只是个注册地址",
                            "那如果我们把团队整个搬回嘉定办公呢")
     assert "不符合" in there.answer and "不符合" not in back.answer
+
+
+def test_whether_the_figure_replaces_another_subsidy_is_the_items_rule(assistant: Assistant):
+    *_, reply = talk(assistant, "我们是给工厂做SaaS的工业互联网公司，今年第一次够规上了，纳统后有什么奖励？", "那要是明年股改挂牌呢",
+                     "区里本来就有上市挂牌补贴吧，这200是顶替那个还是另外给")
+    assert (reply.intent, reply.citation_ids[0]) == ("lookup", "3")  # 在区上市挂牌补贴的基础上另行给予
+
+
+def test_how_much_after_looking_up_a_clause_is_that_clauses_figure(assistant: Assistant):
+    looked, figure = talk(assistant, "我们是工业互联网企业，准备股改挂牌。区里本来就有上市挂牌补贴，工业互联网这条是不是就是同一笔钱？",
+                          "那这条另外给多少？")
+    assert (looked.intent, looked.citation_ids[0]) == ("lookup", "3")
+    assert (figure.intent, figure.amount_yuan) == ("award", 2_000_000)

@@ -115,6 +115,9 @@ def reconsider(
     # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
     amount_for_goal = goal is not None and goal.kind == "award" and not items and bool(parse.amounts)
     asked_goal = goal is not None and goal.kind in ("award", "eligibility")
+    if kind == "followup" and state.last.kind == "lookup" and parse.asks_amount and parse.money_words \
+            and not parse.topics and not parse.amounts and not items and goal is None and state.topic is not None:
+        return "award"  # "这条是不是同一笔钱" … "那这条另外给多少？": the clause just looked up, its figure
     if kind == "followup" and state.last.kind == "lookup" and not amount_for_goal \
             and not (asked_goal and (items or (goal is not None and goal.items)) and stated) \
             and not (asked_goal and goal is not None and names_one_element(state, parse, policy_id, goal.items, domain)) \
