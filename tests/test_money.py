@@ -306,3 +306,9 @@ def test_a_part_called_one_piece_is_not_one_yuan():
     from assistant.rules.money_text import find_amounts
     assert find_amounts("服务商那条归在哪一块") == [] and find_amounts("这一块怎么算") == []
     assert [m.yuan for m in find_amounts("一块钱")] == [1]
+
+
+def test_a_count_of_parts_is_not_yuan():
+    # "整个项目就这两块": two parts of the project, not 2元 — while "两块钱" is still money
+    assert [m.yuan for m in find_amounts("MES花了300万，WMS花了150万，整个项目就这两块")] == [3_000_000, 1_500_000]
+    assert [m.yuan for m in find_amounts("就给了两块钱")] == [2]

@@ -720,7 +720,7 @@ def test_the_number_a_user_disputes_with_is_hoped_for_not_a_fact(nlu: NLU):
 ])
 def test_an_amount_given_as_its_parts(nlu: NLU, text: str, parts: bool):
     from assistant.nlu.genre import load_genre
-    from assistant.nlu.money_facts import said_in_parts
+    from assistant.nlu.money_parts import said_in_parts
 
     assert said_in_parts(text, read(nlu, text).facts_of(JIADING).money, load_genre()) is parts
 
@@ -775,7 +775,7 @@ def test_an_excluded_part_ordered_into_the_base_is_an_instruction_but_asked_is_a
 )
 def test_the_word_naming_each_part_of_an_amount(nlu: NLU, text: str, words: list[tuple[str, ...]]) -> None:
     from assistant.nlu.genre import load_genre
-    from assistant.nlu.money_facts import part_words
+    from assistant.nlu.money_parts import part_words
 
     parse = nlu.extract(text)
     assert [part_words(parse.reading, m, load_genre()) for m in parse.amounts] == words

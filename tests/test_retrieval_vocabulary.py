@@ -339,3 +339,11 @@ def test_a_phrasing_with_a_word_between_its_parts_finds_the_clause(settings: Set
 ])
 def test_an_everyday_description_finds_the_clause(settings: Settings, query: str, clause: str) -> None:
     assert Retriever(settings).search(query, k=1)[0].clause_id == clause
+
+
+@pytest.mark.parametrize(("query", "clause"), [
+    ("我第一次听说这个政策，它到底是干嘛的？主要想支持什么？", "preamble"),  # what it is for
+    ("补贴是先拿钱还是先做？", "13"),  # money first or work first: 先申报、后补助
+])
+def test_a_first_time_users_question_finds_the_clause(settings: Settings, query: str, clause: str) -> None:
+    assert Retriever(settings).search(query, k=1)[0].clause_id == clause

@@ -12,7 +12,7 @@ from typing import Any
 from assistant.dialogue.domain import Domain
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
-from assistant.nlu.money_facts import said_in_parts
+from assistant.nlu.money_parts import said_in_parts
 from assistant.rules.parts import RatePart
 
 

@@ -12,7 +12,7 @@ from assistant.dialogue.bare_replies import _NUMBER_SAID, _in_wan
 from assistant.dialogue.state import DialogueState, Slot
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
-from assistant.nlu.money_facts import part_words
+from assistant.nlu.money_parts import part_words
 
 _UNIT = r"\s*(?:万元|万|w|W)?"
 #: "是400不是300", "是1100万，不是900万" (new, then old) and "不是300，是400" (old, then new).

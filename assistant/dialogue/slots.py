@@ -34,7 +34,8 @@ from assistant.dialogue.pieces import corrected_part
 from assistant.dialogue.state import DialogueState, Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
-from assistant.nlu.money_facts import MoneyReading, part_words, said_in_parts
+from assistant.nlu.money_facts import MoneyReading
+from assistant.nlu.money_parts import part_words, said_in_parts
 from assistant.nlu.spans import segment_end, segment_start
 
 
@@ -142,15 +143,15 @@ def _targets(
     was = [n for n in money if isinstance(known.get(n), int) and known.get(n) in rejected]
     if len(was) == 1 and not claimed and not m.other:
         return was  # "«giver»给的不是100万，是300万": the fact whose value is the one rejected, not the last one given
+    back = state.had(policy_id, m.yuan, money) if not m.claims else []
+    if back and load_genre().turns_to.search(parse.reading):
+        return back[-1:]  # "回到80万那个情况": the value that amount had before a what-if
     if ("correction" in parse.acts or bare) and not m.other:
         # "搞错了，是4000万" — or a bare amount right after a figure was given — corrects the amount given last
         # (never "总营收是5000万" said beside it: an amount named as something else).
         last = state.last_money_slot(policy_id, money, set(money))
         if last:
             return [last]
-    back = state.had(policy_id, m.yuan, money) if not m.claims else []
-    if back and load_genre().turns_to.search(parse.reading):
-        return back[-1:]  # "回到80万那个情况": the value that amount had before a what-if
     if "same_project" in parse.acts and _said_as_received(parse.text, m) \
             and (project := _project_support(money, policy_id, domain)) is not None:
         # "区里人社那边给过我们这个基地40万了，同一个基地": an amount said of the same project is its other support

@@ -58,10 +58,10 @@ from assistant.dialogue.slots import fill_slots
 from assistant.dialogue.state import DialogueState, Goal, Observation, Request, Turn, TurnNotes
 from assistant.dialogue.subjects import turn_subject
 from assistant.dialogue.turn_kind import read_kind
-from assistant.dialogue.years import another_year, received_in_a_past_year, split_by_year
+from assistant.dialogue.years import another_year, received_in_a_past_year, said_of_dropped, split_by_year
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
-from assistant.nlu.money_facts import part_words
+from assistant.nlu.money_parts import part_words
 
 
 def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
@@ -79,6 +79,11 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     state = turn_subject(state, parse)  # "另一个客户…", "回到第一家…": whose facts this message is about
     turn = state.turn + 1
     kind = read_kind(parse, state)
+    if "drop" in parse.acts:  # "算了，不问这个了": the question dropped — nothing left open, the facts kept
+        state, kind = replace(state, goal=None, requested=None, pending_money=()), "chitchat"
+    if kind == "match" and not parse.items and load_genre().asks_others.search(parse.reading):
+        # "有啥别的补助可以申请吗": the items besides those discussed — the menu, not what fits the facts so far
+        state, kind = replace(state, goal=None, requested=None, pending_money=()), "award"
     history = (*state.history, Turn(turn, parse.text, kind))
     req = state.requested
     if req is not None and req.kind == "policy" and state.waiting is not None:
@@ -184,7 +189,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         goal = replace(goal, compared=True)  # "跟«item»比哪个钱多": each figure on its own
     if goal is not None and "different_projects" in parse.acts and goal.same_project:
         goal = replace(goal, same_project=False, answered=False)  # "跟«item»不是一个项目"
-    base = another_year(base, parse, policy_id, goal, domain)
+    base, dropped_from = another_year(base, parse, policy_id, goal, domain), base
+    parse = said_of_dropped(dropped_from, base, parse, policy_id)  # ("那50万是去年拿的": that amount, not a new one)
     if len(here) < 2:
         said = labels.refs(parse) or placed_ref(base, parse)  # "乙厂呢", "第二个呢": that project's facts
         base = turn_to_label(base, said, policy_id, domain, turn)

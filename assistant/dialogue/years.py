@@ -55,6 +55,19 @@ def another_year(state: DialogueState, parse: Parse, policy_id: str, goal: Goal 
     return replace(state, slots=slots)
 
 
+def said_of_dropped(before: DialogueState, after: DialogueState, parse: Parse, policy_id: str) -> Parse:
+    """"对了，今年已经拿过50万了" … "哦不对，那50万是去年拿的": the amount the message names is the one received, now
+    said of another year (:func:`another_year` dropped it) — set aside, not a new fact to fill."""
+    now = after.slots.get(policy_id, {})
+    gone = {slot.value for name, slot in before.slots.get(policy_id, {}).items()
+            if name not in now and isinstance(slot.value, int)}
+    facts = parse.facts_of(policy_id)
+    if not any(m.yuan in gone and not m.claims for m in facts.money):
+        return parse
+    money = tuple(replace(m, denied=True) if m.yuan in gone and not m.claims else m for m in facts.money)
+    return replace(parse, facts={**parse.facts, policy_id: replace(facts, money=money)})
+
+
 def split_by_year(
     state: DialogueState, parse: Parse, policy_id: str, goal: Goal | None, turn: int, domain: Domain
 ) -> DialogueState:

@@ -18,7 +18,7 @@ from assistant.nlu.pasted import PasteWords
 
 Act = Literal[
     "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus",
-    "dispute", "compare",
+    "dispute", "compare", "drop",
 ]
 ACTS: tuple[Act, ...] = get_args(Act)
 LookupTopic = Literal[
@@ -142,6 +142,7 @@ class Genre:
     back_to_subject: re.Pattern[str]
     subject_label: re.Pattern[str]
     moved_to: re.Pattern[str]
+    asks_others: re.Pattern[str]
     nth_discussed: re.Pattern[str]
     by_item: re.Pattern[str]
     several_projects: re.Pattern[str]

@@ -67,7 +67,7 @@ def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
             distance = len(before) - (at + len(cue))
             best = max(best, 100.0 - distance + len(cue) / 10)
         at = after.find(cue)
-        if 0 <= at <= 2:
+        if 0 <= at <= 2 and "、" not in after[:at]:  # (not "800万、镇里50万": the next amount's word)
             best = max(best, 50.0 - at + len(cue) / 10)
         elif at > 2 and load_genre().says_what.match(after):
             best = max(best, 40.0 - at + len(cue) / 10)  # "200万是«what it is»": what the amount is, said after it
@@ -172,7 +172,7 @@ def read_money(
                                             or genre.cap_figure_after.match(text, mention.end))
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if, other))
     out = _relabelled(text, _restated(text, _total_after_adding(text, out, genre), genre), policy, money_facts)
-    return tuple(_worked_out(text, _self_corrected(text, out, genre)))
+    return tuple(_worked_out(text, _self_corrected(text, _whole_after_parts(text, out, genre), genre)))
 
 
 _BRACKETS = re.compile(r"[（(][^（()）]*[）)]")
@@ -206,6 +206,30 @@ def _total_after_adding(text: str, out: list[MoneyReading], genre: Genre) -> lis
     return [replace(r, denied=True) if r in added
             else replace(r, claims=r.claims or added[-1].claims, what_if=r.what_if or not (r.claims or added[-1].claims))
             if r.mention.start in totals else r for r in out]
+
+
+def _whole_after_parts(text: str, out: list[MoneyReading], genre: Genre) -> list[MoneyReading]:
+    """"设备花了300万、软件花了100万，总共400万", "MES 300万，ERP 100万，整个项目 total 400万": the whole named after its
+    parts in one sentence is the amount — the parts before it (claimed by what the whole is, or by the same facts as
+    each other when the whole's words claim none) are set aside, never added to it."""
+    for k, whole in enumerate(out):
+        sentence = max((m.end() for m in SENTENCE_END.finditer(text, 0, whole.mention.start)), default=0)
+        before = [o for o in out[:k] if o.mention.start >= sentence and o.claims and not (o.denied or o.expected_award)]
+        since = before[-1].mention.end if before else sentence
+        if not before or whole.denied or whole.expected_award or whole.adds or whole.other \
+                or not genre.whole_amount.search(text, since, whole.mention.start) \
+                or genre.confirm_tag.match(text, whole.mention.end) or genre.asked_back.match(text, whole.mention.end):
+            # (not "公司整体一年研发投入是三千多万": the company's; nor "一共105万没错吧": a figure to confirm)
+            continue
+        claims = dict(whole.claims) or dict(before[-1].claims)
+        parts = [o for o in before if set(o.best_claims(claims)) & set(claims)]
+        if not parts or (not whole.claims and any(set(o.claims) != set(claims) for o in parts)):
+            continue
+        for j, o in enumerate(out):
+            if o in parts:
+                out[j] = replace(o, denied=True)
+        out[k] = replace(whole, claims=claims, other=False)
+    return out
 
 
 def _restated(text: str, out: list[MoneyReading], genre: Genre) -> list[MoneyReading]:
@@ -261,36 +285,3 @@ def _self_corrected(text: str, out: list[MoneyReading], genre: Genre) -> list[Mo
                 out[k] = replace(m, claims=dict(m.claims or o.claims))
             break
     return out
-
-
-def said_in_parts(text: str, money: Sequence[MoneyReading], genre: Genre) -> bool:
-    """An amount given as its parts ("投资是设备300万、软件200万", "设备花了二百八十万，软件和实施花了九十万"): said to
-    be in pieces, or two or more amounts of one sentence, each after a word for a part in its own clause — not one
-    amount within another ("其中土建300万")."""
-    if genre.in_pieces.search(text):
-        return True
-    if genre.part_of_total.search(text):
-        return False
-    by_sentence: dict[int, list[bool]] = {}
-    previous = 0
-    for m in sorted(money, key=lambda r: r.mention.start):
-        at = m.mention.start
-        sentence = max((s.end() for s in SENTENCE_END.finditer(text, 0, at)), default=0)
-        named = text[max(sentence, segment_start(text, at), previous) : at]  # the words naming this amount
-        previous = m.mention.end
-        part = any(w in named for w in genre.breakdown_parts) and not genre.whole_amount.search(named)
-        if part or not m.claims:  # (an amount a fact's own word names — "土建另外400万" — neither adds nor breaks)
-            by_sentence.setdefault(sentence, []).append(part)
-    return any(len(parts) >= 2 and all(parts) for parts in by_sentence.values())
-
-
-def part_words(text: str, mention: AmountMention, genre: Genre, whole_sentence: bool = False) -> tuple[str, ...]:
-    """The word for a part naming each piece of an amount ("硬件480万" → ("硬件",)), the longest one of the
-    genre's ``breakdown_parts`` nearest before it in its own segment — or anywhere before it in its sentence
-    (``whole_sentence``: "软件那块说错了，实际是260万"); "" where none (and for the pieces of a sum said at once)."""
-    if mention.addends:
-        return ("",) * len(mention.addends)
-    sentence = max((s.end() for s in SENTENCE_END.finditer(text, 0, mention.start)), default=0)
-    named = text[sentence if whole_sentence else max(sentence, segment_start(text, mention.start)) : mention.start]
-    found = [(named.rfind(w) + len(w), len(w), w) for w in genre.breakdown_parts if w in named]
-    return (max(found)[2],) if found else ("",)  # the word nearest the amount (the longer one where they end alike)

@@ -141,10 +141,12 @@ def chosen_clauses(ctx: Context) -> list[Clause]:
         return list(dict.fromkeys(policy.clause(rules.item(i).clause) for i in items))  # "这些奖励都是一次性的吗"
     # ("封顶1000万太少了，能不能一事一议": a rule's own words name another clause outright)
     rule_named = decisive is not None and rules is not None and decisive.clause.clause_id not in item_clauses
-    if rules is not None and about and not named_here and not rule_named \
-            and (quoted := _quoting(ctx, about)) is not None:
+    if rules is not None and about and not named_here and not rule_named and "procedure" not in parse.topics \
+            and (quoted := _quoting(ctx, about)) is not None:  # (not "这20万是自动发还是要申请": how it is paid)
         return [quoted]  # "200万上限写在哪一条？" after «item»'s figure: the item's clause that says that figure
-    if not own_item and (focus := _in_focus(ctx)) is not None:  # ("这个钱是一次性的吗": how its item pays)
+    claiming = "procedure" in parse.topics and load_genre().apply_words.search(parse.reading) is not None
+    if not own_item and not claiming and (focus := _in_focus(ctx)) is not None:
+        # ("这个钱是一次性的吗": how its item pays; "是自动发还是要去申请": how support is claimed, the rule below)
         # "考核是哪个部门负责的" after «item»'s figure: the clause in focus matches the message's words as well as
         # any clause retrieval ranks above it — a follow-up about it, not about a clause that merely ranks first
         return [focus]

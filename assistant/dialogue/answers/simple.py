@@ -42,7 +42,9 @@ def clarify(ctx: Context) -> Answer:
 
 def greet(ctx: Context) -> Answer:
     text = ctx.obs.parse.reading.strip()
-    if "thanks" in ctx.obs.parse.acts or any(w in text for w in ("谢", "好的", "明白", "收到")):
+    if "drop" in ctx.obs.parse.acts:
+        head = "好的，这个先不谈。还想了解哪一项？可以问某一项能拿多少、能不能申请，或政策的有效期等。"
+    elif "thanks" in ctx.obs.parse.acts or any(w in text for w in ("谢", "好的", "明白", "收到")):
         head = "不客气！还有问题随时问我。"
     else:
         head = f"您好！我可以解答{_titles(ctx)}的问题：{_SCOPE}。请问有什么可以帮您？"

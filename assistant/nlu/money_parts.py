@@ -1,0 +1,45 @@
+"""The parts of an amount said in pieces ("设备300万、软件200万"): whether a message gives one amount as its parts,
+and the word that names each part. Genre words only (``breakdown_parts``, ``in_pieces``, ``whole_amount``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.nlu.genre import Genre
+from assistant.nlu.money_facts import MoneyReading
+from assistant.nlu.spans import SENTENCE_END, segment_start
+from assistant.rules.money import AmountMention
+
+
+def said_in_parts(text: str, money: Sequence[MoneyReading], genre: Genre) -> bool:
+    """An amount given as its parts ("投资是设备300万、软件200万", "设备花了二百八十万，软件和实施花了九十万"): said to
+    be in pieces, or two or more amounts of one sentence, each after a word for a part in its own clause — not one
+    amount within another ("其中土建300万")."""
+    if genre.in_pieces.search(text):
+        return True
+    if genre.part_of_total.search(text):
+        return False
+    by_sentence: dict[int, list[bool]] = {}
+    previous = 0
+    for m in sorted(money, key=lambda r: r.mention.start):
+        at = m.mention.start
+        sentence = max((s.end() for s in SENTENCE_END.finditer(text, 0, at)), default=0)
+        named = text[max(sentence, segment_start(text, at), previous) : at]  # the words naming this amount
+        previous = m.mention.end
+        part = any(w in named for w in genre.breakdown_parts) and not genre.whole_amount.search(named)
+        if part or not m.claims:  # (an amount a fact's own word names — "土建另外400万" — neither adds nor breaks)
+            by_sentence.setdefault(sentence, []).append(part)
+    return any(len(parts) >= 2 and all(parts) for parts in by_sentence.values())
+
+
+def part_words(text: str, mention: AmountMention, genre: Genre, whole_sentence: bool = False) -> tuple[str, ...]:
+    """The word for a part naming each piece of an amount ("硬件480万" → ("硬件",)), the longest one of the
+    genre's ``breakdown_parts`` nearest before it in its own segment — or anywhere before it in its sentence
+    (``whole_sentence``: "软件那块说错了，实际是260万"); "" where none (and for the pieces of a sum said at once)."""
+    if mention.addends:
+        return ("",) * len(mention.addends)
+    sentence = max((s.end() for s in SENTENCE_END.finditer(text, 0, mention.start)), default=0)
+    named = text[sentence if whole_sentence else max(sentence, segment_start(text, mention.start)) : mention.start]
+    found = [(named.rfind(w) + len(w), len(w), w) for w in genre.breakdown_parts if w in named]
+    return (max(found)[2],) if found else ("",)  # the word nearest the amount (the longer one where they end alike)
