@@ -85,3 +85,31 @@ def test_a_building_put_up_is_civil_works(assistant: Assistant):
 def test_tax_paid_in_another_district_all_along_is_not_met(assistant: Assistant):
     reply, = talk(assistant, "我们公司营业执照是嘉定的，厂也在嘉定，但是税一直在青浦交的，有资格申请吗？")
     assert reply.answer.startswith("不符合")
+
+
+def test_two_items_compared_are_both_answered(assistant: Assistant):
+    reply, = talk(assistant, "智能工厂授牌和建成二级节点，哪个补得多？我们智能工厂那个项目投资400万")
+    assert reply.citation_ids[:2] == ["1", "6"] and "120万" in reply.answer and "200万" in reply.answer
+
+
+def test_that_item_then_after_a_figure_is_its_figure(assistant: Assistant):
+    *_, reply = talk(assistant, "我们通过了两化融合贯标认证，奖励多少？", "那我们建的那个给产品打码的二级节点，上线运营了的呢？")
+    assert (reply.intent, reply.citation_ids[0], reply.amount_yuan) == ("award", "6", 2_000_000)
+
+
+def test_is_there_any_subsidy_with_nothing_said_is_the_menu(assistant: Assistant):
+    vague, named, figure = talk(assistant, "我们公司想问下有没有补贴", "我们在嘉定办了个全国性的工业互联网论坛，来了三百多人",
+                                "审计确认的费用是260万，我们公司注册资本1000万")
+    assert vague.intent == "clarify" and len(vague.citation_ids) >= 5
+    assert (named.intent, named.citation_ids[0]) == ("award", "9")
+    assert figure.amount_yuan == 1_000_000  # 260 × 50% = 130 > 100; the registered capital is not a cost
+
+
+def test_who_applies_asked_of_two_items_is_a_verdict(assistant: Assistant):
+    *_, reply = talk(assistant, "贯标认证通过了能奖励多少？", "那首次规上也有吗？多少？", "我们是个体工商户，这两个都能申请吗？")
+    assert reply.intent == "eligibility" and reply.answer.startswith("不符合")
+
+
+def test_money_first_or_work_first_of_an_item_is_the_rule_on_applying(assistant: Assistant):
+    reply, = talk(assistant, "我们想做个智能工厂改造，是先拿钱还是先做？")
+    assert reply.intent == "lookup" and reply.citation_ids[0] == "13"

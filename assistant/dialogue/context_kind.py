@@ -225,8 +225,9 @@ def reconsider(
     # case is a verdict too.
     judged = kind == "eligibility" and (
         (parse.topics & RULE_TOPICS == {"procedure"} and states_a_step(parse, policy_id, domain))
-        or (parse.topics & RULE_TOPICS == {"hearsay"}
+        or (parse.topics & RULE_TOPICS in ({"hearsay"}, {"stacking"})
             and bool(domain.applicant_facts(policy_id) & set(parse.facts_of(policy_id).values))))
+    # ("我们是个体工商户，这两个都能申请吗？": who applies, stated — a verdict on both, not the rule between them)
     # "有没有可能不受那个补助上限的限制", "200万上限太少了，有没有办法不受这个标准限制": with no figure given before, the
     # rule on going past the ceiling, not a figure (after one, pressing for more gets the figure and that rule)
     past_cap = "beyond_cap" in parse.topics and not (goal is not None and goal.kind == "award" and goal.items)
@@ -242,6 +243,9 @@ def reconsider(
     if kind == "eligibility" and items and genre.asks_if_any.search(parse.reading) \
             and not domain.applicant_facts(policy_id) & set(parse.facts_of(policy_id).values):
         return "award"  # "今年第一次进规上了，有奖励吗": whether the item pays — its figure, with its conditions
+    if kind == "eligibility" and not items and state.goal is None and genre.asks_if_any.search(parse.reading) \
+            and not parse.facts_of(policy_id).values and not parse.facts_of(policy_id).raised:
+        return "award"  # "我们公司想问下有没有补贴": nothing said of the case — which item (the menu), not 支持对象
     if kind in ("lookup", "inform") and items and parse.facts_of(policy_id).values and not parse.asks_amount \
             and genre.asks_if_enough.search(parse.reading):
         return "eligibility"  # "他们一年只服务了3家区内企业，这样够不够格？": the case stated, judged against the condition

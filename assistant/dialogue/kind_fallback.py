@@ -49,7 +49,9 @@ def settled_last(
             return "eligibility" if second == "eligibility" else "award"
     if kind == "match" and len(items) == 1 and not parse.which_ones \
             and strongly_named(parse, policy_id, items, (), domain):
-        return "award" if parse.money_words else "eligibility"  # "«item condition»了，这个政策还能另外给多少"
+        # "«item condition»了，这个政策还能另外给多少"; "那«item»呢" after a figure: the figure's question, of that item
+        pressed = "follow_up" in parse.acts and goal is not None and goal.kind == "award"
+        return "award" if parse.money_words or pressed else "eligibility"
     if kind == "vague" and items and strongly_named(parse, policy_id, items, (), domain):
         if goal is not None and not goal.items:
             return "inform"  # the item a waiting question needs ("能补多少钱" … "«item»")

@@ -66,7 +66,7 @@ def named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Domai
         item = domain.item_by_clause(policy_id, clause_id)
         if item and item not in named:
             named.append(item)
-    if len(named) > 1 and not parse.acts & {"together", "same_project"}:
+    if len(named) > 1 and not parse.acts & {"together", "same_project", "compare"}:  # (not "哪个补得多": both)
         named = _asked_of_one(parse, policy_id, mentions, named, domain)
         with_facts = set(items_from_facts(parse, policy_id, domain, among=named))
         if with_facts:

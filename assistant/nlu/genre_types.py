@@ -143,6 +143,7 @@ class Genre:
     subject_label: re.Pattern[str]
     moved_to: re.Pattern[str]
     asks_others: re.Pattern[str]
+    paid_how: re.Pattern[str]
     nth_discussed: re.Pattern[str]
     by_item: re.Pattern[str]
     several_projects: re.Pattern[str]

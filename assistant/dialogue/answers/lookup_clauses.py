@@ -166,7 +166,10 @@ def chosen_clauses(ctx: Context) -> list[Clause]:
             and load_genre().lookup_topics["procedure"].search(rule_read.text):
         return [rule_read]  # "先申报后补助是什么意思" … "所以不能先拿钱再建设？": the rule just read
     if procedure and not carried and decisive is not None and rules is not None \
-            and decisive.clause.clause_id in item_clauses:
+            and decisive.clause.clause_id in item_clauses \
+            and not (load_genre().paid_how.search(parse.reading)
+                     and not load_genre().lookup_topics["procedure"].search(decisive.clause.text)):
+        # ("«item»是先拿钱还是先做": how support is paid, which that item's clause does not say — the rule below)
         return [decisive.clause]  # "要备案吗": the words of one item's own procedure (事前备案), not the general rule
     if procedure and (rule := _rule_clause(ctx, "procedure")) is not None:
         if decisive is not None and decisive.clause.clause_id not in item_clauses | {rule.clause_id} \
