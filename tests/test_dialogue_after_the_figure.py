@@ -11,7 +11,7 @@ The real reader (``assistant``): how a turn is read depends on it.
 from __future__ import annotations
 
 from assistant.dialogue import Assistant
-from tests.fixtures_dialogue import talk
+from tests.fixtures_dialogue import AFTER_EXPIRY, talk
 
 
 def test_why_a_figure_changed_is_the_figure_again(assistant: Assistant):
@@ -113,3 +113,45 @@ def test_who_applies_asked_of_two_items_is_a_verdict(assistant: Assistant):
 def test_money_first_or_work_first_of_an_item_is_the_rule_on_applying(assistant: Assistant):
     reply, = talk(assistant, "我们想做个智能工厂改造，是先拿钱还是先做？")
     assert reply.intent == "lookup" and reply.citation_ids[0] == "13"
+
+
+def test_support_received_earlier_in_the_year_the_talk_is_about_uses_that_years_cap(assistant: Assistant):
+    chat = assistant.new_conversation(AFTER_EXPIRY)
+    chat.ask("热线转接一个来电：企业2025年11月在嘉定办了全国性的工业大数据创新大赛，专项审计确认费用240万，问能补多少")
+    reply = chat.ask("企业补充说2025年上半年办论坛已经拿过30万的活动资助了")
+    assert reply.amount_yuan == 700_000  # 2025's cap: 100 − 30, though asked in 2026
+
+
+def test_a_condition_of_the_item_just_read_is_looked_up_there(assistant: Assistant):
+    *_, reply = talk(assistant, "第9条支持哪些活动", "在外区办的行不行")
+    assert (reply.intent, reply.citation_ids[0]) == ("lookup", "9")
+
+
+def test_production_elsewhere_is_not_operating_here(assistant: Assistant):
+    reply, = talk(assistant, "我们公司工商注册在嘉定，但是实际生产在昆山，能申请吗")
+    assert reply.answer.startswith("不符合")
+
+
+def test_another_scheme_asked_in_english_is_refused(assistant: Assistant):
+    reply, = talk(assistant, "Does Jiading have subsidies for hiring staff? like social insurance subsidy")
+    assert reply.intent == "out_of_scope" and reply.amount_yuan is None
+
+
+def test_why_the_figure_is_so_small_is_the_figure_again(assistant: Assistant):
+    *_, town, why = talk(assistant, "我们拿到上海市智能工厂授牌了，项目投资400万，能补多少", "这个项目镇上已经给了100万的扶持",
+                         "为什么只剩20万了？")
+    assert town.amount_yuan == why.amount_yuan == 200_000 and why.intent == "award"  # 120 − 100, 20万 not a fact
+
+
+def test_why_a_rule_excludes_something_is_the_text(assistant: Assistant):
+    *_, why = talk(assistant, "跟大院大所合作建平台那条，要什么条件？", "我们平台总投了3000万，其中土建1000万，能补多少",
+                   "为啥土建不算进去？政策哪里写的")
+    assert (why.intent, why.citation_ids[0]) == ("lookup", "8")
+
+
+def test_the_figure_to_apply_for_said_back_is_not_a_base(assistant: Assistant):
+    *_, what_if, back = talk(assistant, "我们是市级标杆示范项目，已投入2500万，能拿多少？", "那要是被认定成国家级呢？",
+                             "好的。现在还是市级，那就按500万报，对吧？")
+    assert (what_if.amount_yuan, back.amount_yuan) == (7_500_000, 5_000_000)  # 2500 × 30% under 1000 / under 500
+    *_, base = talk(assistant, "我们是市级标杆示范项目，已投入2500万，能拿多少？", "那就按1000万算呢")
+    assert base.amount_yuan == 3_000_000  # a what-if of the base amount

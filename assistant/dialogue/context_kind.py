@@ -175,8 +175,14 @@ def reconsider(
     if kind == "out_of_scope" and "again" in parse.acts and not items and goal is not None and goal.kind == "award" \
             and goal.items:
         return "award"  # "这个数怎么算出来的": the figure again, with its steps
-    if "dispute" in parse.acts and goal is not None and goal.kind in ("award", "eligibility") and kind != goal.kind \
-            and (goal.items or goal.kind == "eligibility") and not items and not parse.clause_refs \
+    # "为什么只剩20万了？", "为什么两千万只给500万？" right after a figure: why the figure is what it is (a figure named
+    # or a word of its size) — not "土建为什么不算进去", a rule asked about (the text)
+    why = genre.asks_why.search(parse.reading) is not None and goal is not None and goal.answered \
+        and (bool(parse.amounts) or genre.of_size.search(parse.reading) is not None) \
+        and state.last.kind in ("award", "inform", "followup") \
+        and not parse.topics & {"procedure", "validity", "validity_yes_no", "interpreter", "upstream", "new_policy"}
+    if ("dispute" in parse.acts or why) and goal is not None and goal.kind in ("award", "eligibility") \
+            and kind != goal.kind and (goal.items or goal.kind == "eligibility") and not items and not parse.clause_refs \
             and not parse.topics & (DOCUMENT_TOPICS | {"original", "certainty", "basis"}) \
             and not _new_values(state, parse, policy_id):
         # "为什么不是1260万？", "怎么又变了", "不对吧": the figure again, with the steps that say why; "这么小的事也不行？"

@@ -107,15 +107,30 @@ def received_in_a_past_year(
     if goal is None or not goal.items:
         return state
     received, _ = _per_year(domain, policy_id, goal.items)
+    asked = _talk_year(state)
     past = {name for m in parse.facts_of(policy_id).money for name in m.best_claims(received)
             if (year := _year_before(parse.reading, m.mention.start, state.as_of.year)) is not None
-            and year < state.as_of.year}
+            and year < asked}
     own, before = state.slots.get(policy_id, {}), base.slots.get(policy_id, {})
     if not past & set(own):
         return state
     slots = dict(state.slots)
     slots[policy_id] = {k: v for k, v in own.items() if k not in past} | {k: v for k, v in before.items() if k in past}
     return replace(state, slots=slots)
+
+
+#: A year written out ("2025年11月在嘉定办了…"): the year an earlier message set the talk in.
+_YEAR_WRITTEN = re.compile(r"(20\d{2})\s*年")
+
+
+def _talk_year(state: DialogueState) -> int:
+    """The year the conversation is about: the last year written out in its earlier messages ("企业2025年11月在嘉定办了
+    …大赛" asked in January 2026: that year's cap), else the year of the day asked."""
+    for turn in reversed(state.history):
+        found = _YEAR_WRITTEN.findall(turn.text)
+        if found:
+            return int(found[-1])
+    return state.as_of.year
 
 
 def _year_before(text: str, at: int, today: int) -> int | None:

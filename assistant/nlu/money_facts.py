@@ -158,6 +158,7 @@ def read_money(
         hoped = bool(said_back and genre.result_words.search(near)) or not claims and bool(
             genre.expected_award.search(near) or said_back or genre.you_miscounted.search(text, 0, mention.start)
             or genre.expected_award_after.match(text, mention.end)
+            or (genre.report_as.search(near) is not None and genre.report_as_after.match(text, mention.end) is not None)
             or (genre.result_words.search(near) and genre.rate_award.search(text))
         ) or bool(genre.third_party.search(text, start, segment_end(text, mention.end) + 1))  # someone else's
         denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))
