@@ -155,3 +155,23 @@ def test_the_figure_to_apply_for_said_back_is_not_a_base(assistant: Assistant):
     assert (what_if.amount_yuan, back.amount_yuan) == (7_500_000, 5_000_000)  # 2500 × 30% under 1000 / under 500
     *_, base = talk(assistant, "我们是市级标杆示范项目，已投入2500万，能拿多少？", "那就按1000万算呢")
     assert base.amount_yuan == 3_000_000  # a what-if of the base amount
+
+
+def test_what_the_base_covers_asked_after_a_figure_keeps_the_goal(assistant: Assistant):
+    *_, scope, total, why = talk(assistant, "我们是做工业互联网咨询诊断的服务商，给区里企业做服务，能补多少？",
+                                 "去年实际服务金额两百八十万左右", "服务金额里，我们卖给企业的工业防火墙能算进去吗？",
+                                 "哦，那加上安全产品那块，总共是四百万", "为什么不是120万？")
+    assert (scope.intent, scope.citation_ids[0]) == ("lookup", "7")
+    assert total.amount_yuan == why.amount_yuan == 1_000_000  # 400 × 30% = 120 > 100
+
+
+def test_why_one_level_gives_this_figure_not_its_cap_is_the_figure_again(assistant: Assistant):
+    *_, why = talk(assistant, "我们是市级标杆示范项目，已投入2500万，能拿多少？", "那要是被认定成国家级呢？",
+                   "为什么国家级是750不是1000？")
+    assert (why.intent, why.amount_yuan) == ("award", 7_500_000)
+
+
+def test_another_project_starts_without_the_first_ones_support(assistant: Assistant):
+    *_, both, checked = talk(assistant, "标杆示范项目能补多少", "国家级的", "已经投进去两千五百万了", "国家那边给了400万，没有配套要求",
+                             "另外我们还有一个区级标杆项目，投了三百万，两个加起来呢？", "谢谢！最后确认下，两个项目一共690万？")
+    assert both.amount_yuan == checked.amount_yuan == 6_900_000  # 600 (1000 − 400) + 90: the 400万 was the first's

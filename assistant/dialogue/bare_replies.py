@@ -12,6 +12,7 @@ from assistant.dialogue.state import DialogueState, Observation, Request
 from assistant.errors import AmountError, InputError
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.money_facts import MoneyReading
 from assistant.nlu.numerals import small_int
 from assistant.nlu.spans import option_stem
 from assistant.rules.money import parse_amount
@@ -240,3 +241,23 @@ def spent_wan(parse: Parse) -> int | None:
         if spent.search(parse.reading[: m.start()]):
             return _in_wan(m.group(1))
     return None
+
+
+def amount_now(parse: Parse, m: MoneyReading) -> bool:
+    """The message gives this amount as the value now: little more than the amount ("是2亿", "如果是8 million呢"), or
+    the total said ("哦，那加上安全产品那块，总共是四百万") — not a figure said back to be confirmed ("…一共690万？")."""
+    rest = parse.reading[: m.mention.start] + parse.reading[m.mention.end :]
+    words = len(re.findall(r"[A-Za-z]+", rest))  # an English word counts once ("OK, and if it's only 2 million?")
+    rest = re.sub(r"[A-Za-z]+", "", rest)
+    if sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) + words <= 8:
+        return True
+    genre = load_genre()
+    total = genre.total_reached.search(parse.reading, max(0, m.mention.start - 8), m.mention.start) is not None
+    # ("那两条加起来就是四百一十万了吧？": asked back, in whatever words the clause ends with)
+    asked_back = genre.confirm_tag.match(parse.reading, m.mention.end) or genre.asked_back.match(parse.reading, m.mention.end) \
+        or _ASKED_AFTER.match(parse.reading, m.mention.end)
+    return total and not asked_back
+
+
+#: The rest of an amount's clause ending in a question ("…四百一十万了吧？", "…690万？").
+_ASKED_AFTER = re.compile(r"[^，,。；;]*?(吧|吗|么|嘛|[？?])")

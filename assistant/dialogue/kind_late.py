@@ -51,6 +51,11 @@ def later_kind(
     spec_type = lambda name: getattr(domain.fact_spec(policy_id, name), "type", None)  # noqa: E731
     # "«option»«item»哪些应用能算进来": which things the item covers, asked of its text — no list of what fits.
     scope_of_item = kind == "lookup" and bool(items) and parse.which_ones and not parse.money_words
+    base_named = goal is not None and goal.kind == "award" and bool(goal.items) and not items and not parse.amounts \
+        and bool(set(parse.facts_of(policy_id).mentioned) & set(domain.item_facts(policy_id, goal.items)))
+    if kind in ("eligibility", "followup", "inform", "match") and base_named \
+            and load_genre().asks_scope.search(parse.reading):
+        return "lookup"  # "服务金额里，我们卖给企业的工业防火墙能算进去吗？" after «item»'s figure: what its base covers
     if kind in ("match", "award", "lookup", "followup") and len(items) == 1 and not parse.amounts \
             and load_genre().asks_scope.search(parse.reading):
         return "lookup"  # "服务商那条，哪些服务能算进来？我们主要做…": what the item covers, not what we can claim

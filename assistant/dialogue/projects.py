@@ -69,7 +69,11 @@ def set_aside(state: Any, parse: Parse, policy_id: str, domain: Domain) -> Any:
     if not (changed or claimed):
         return state
     kept = Project(goal.items, {f: profile[f] for f in own if f in profile})
-    return replace(state, projects=(*state.projects, kept))
+    # The new project starts with none of the set-aside project's optional facts ("国家那边给了400万" was that
+    # project's support); what every figure needs is said anew or asked.
+    optional = {f for f in own if not getattr(domain.fact_spec(policy_id, f), "required", True)}
+    fresh = {k: v for k, v in state.slots.get(policy_id, {}).items() if k not in optional}
+    return replace(state, projects=(*state.projects, kept), slots={**state.slots, policy_id: fresh})
 
 
 def moved_elsewhere(state: Any, parse: Parse, policy_id: str, domain: Domain) -> dict[str, Any]:

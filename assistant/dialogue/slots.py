@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.dialogue.bare_replies import (
     STRONG_CLAIM,
+    amount_now,
     bare_value,
     corrected_wan,
     spec_type,
@@ -49,14 +50,6 @@ class Filled:
 
 def _for_all(parse: Parse, m: MoneyReading) -> bool:
     return bool(re.search(r"(都是|均为|都为|一样是|都)\s*$", parse.reading[max(0, m.mention.start - 4) : m.mention.start]))
-
-
-def _little_else(parse: Parse, m: MoneyReading) -> bool:
-    """The message is little more than the amount ("是2亿", "如果是8 million呢")."""
-    rest = parse.reading[: m.mention.start] + parse.reading[m.mention.end :]
-    words = len(re.findall(r"[A-Za-z]+", rest))  # an English word counts once ("OK, and if it's only 2 million?")
-    rest = re.sub(r"[A-Za-z]+", "", rest)
-    return sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) + words <= 8
 
 
 def _nearest(
@@ -126,7 +119,7 @@ def _targets(
     # goal's amount too: the figure is recomputed on it, not another item's fact silently filled.
     bare = answered_before and (
         # ("再少点呢，300万": the reader's question of a figure, the amount all it says)
-        (not m.claims and parse.intent in ("inform", "followup", "award") and _little_else(parse, m))
+        (not m.claims and parse.intent in ("inform", "followup", "award") and amount_now(parse, m))
         or (m.what_if and not m.best_claims(money)))
     if answered_before and m.adds and not m.claims:
         # "要是明年再投三百万": more investment — the figure's base (its first required amount), not a deduction.
