@@ -57,7 +57,7 @@ from assistant.dialogue.scope import out_of_scope, place_is_a_fact, scheme_press
 from assistant.dialogue.slots import fill_slots
 from assistant.dialogue.state import DialogueState, Goal, Observation, Request, Turn, TurnNotes
 from assistant.dialogue.subjects import turn_subject
-from assistant.dialogue.turn_kind import read_kind
+from assistant.dialogue.turn_kind import read_kind, started_afresh
 from assistant.dialogue.years import another_year, received_in_a_past_year, said_of_dropped, split_by_year
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
@@ -78,12 +78,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     parse = obs.parse
     state = turn_subject(state, parse)  # "另一个客户…", "回到第一家…": whose facts this message is about
     turn = state.turn + 1
-    kind = read_kind(parse, state)
-    if "drop" in parse.acts:  # "算了，不问这个了": the question dropped — nothing left open, the facts kept
-        state, kind = replace(state, goal=None, requested=None, pending_money=()), "chitchat"
-    if kind == "match" and not parse.items and load_genre().asks_others.search(parse.reading):
-        # "有啥别的补助可以申请吗": the items besides those discussed — the menu, not what fits the facts so far
-        state, kind = replace(state, goal=None, requested=None, pending_money=()), "award"
+    state, kind = started_afresh(state, parse, read_kind(parse, state))
     history = (*state.history, Turn(turn, parse.text, kind))
     req = state.requested
     if req is not None and req.kind == "policy" and state.waiting is not None:

@@ -4,6 +4,7 @@ cases a classifier over one message cannot tell (an injection that asks nothing,
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.dialogue.state import DialogueState, TurnKind
 from assistant.nlu import Parse
@@ -38,3 +39,14 @@ def read_kind(parse: Parse, state: DialogueState) -> TurnKind:
         if kind == "lookup" or (bare and not goal_items):
             return "vague"
     return kind
+
+
+def started_afresh(state: DialogueState, parse: Parse, kind: TurnKind) -> tuple[DialogueState, TurnKind]:
+    """The state and kind when the message leaves the question behind: "算了，不问这个了" (act ``drop``: nothing left
+    open, the facts kept, a plain acknowledgement), "有啥别的补助可以申请吗" (the items besides those discussed: the menu,
+    not what fits the facts so far)."""
+    if "drop" in parse.acts:
+        return replace(state, goal=None, requested=None, pending_money=()), "chitchat"
+    if kind == "match" and not parse.items and load_genre().asks_others.search(parse.reading):
+        return replace(state, goal=None, requested=None, pending_money=()), "award"
+    return state, kind
