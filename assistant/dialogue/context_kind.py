@@ -176,7 +176,7 @@ def reconsider(
             and goal.items:
         return "award"  # "这个数怎么算出来的": the figure again, with its steps
     # "为什么只剩20万了？", "为什么两千万只给500万？" right after a figure: why the figure is what it is (a figure named
-    # or a word of its size) — not "土建为什么不算进去", a rule asked about (the text)
+    # or a word of its size) — not "«part»为什么不算进去", a rule asked about (the text)
     why = genre.asks_why.search(parse.reading) is not None and goal is not None and goal.answered \
         and (bool(parse.amounts) or genre.of_size.search(parse.reading) is not None) \
         and state.last.kind in ("award", "inform", "followup") \

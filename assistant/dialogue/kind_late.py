@@ -55,7 +55,7 @@ def later_kind(
         and bool(set(parse.facts_of(policy_id).mentioned) & set(domain.item_facts(policy_id, goal.items)))
     if kind in ("eligibility", "followup", "inform", "match") and base_named \
             and load_genre().asks_scope.search(parse.reading):
-        return "lookup"  # "服务金额里，我们卖给企业的工业防火墙能算进去吗？" after «item»'s figure: what its base covers
+        return "lookup"  # "«base amount»里，我们卖给企业的«thing»能算进去吗？" after «item»'s figure: what its base covers
     if kind in ("match", "award", "lookup", "followup") and len(items) == 1 and not parse.amounts \
             and load_genre().asks_scope.search(parse.reading):
         return "lookup"  # "服务商那条，哪些服务能算进来？我们主要做…": what the item covers, not what we can claim

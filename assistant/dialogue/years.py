@@ -119,13 +119,13 @@ def received_in_a_past_year(
     return replace(state, slots=slots)
 
 
-#: A year written out ("2025年11月在嘉定办了…"): the year an earlier message set the talk in.
+#: A year written out ("2025年11月在«our region»办了…"): the year an earlier message set the talk in.
 _YEAR_WRITTEN = re.compile(r"(20\d{2})\s*年")
 
 
 def _talk_year(state: DialogueState) -> int:
-    """The year the conversation is about: the last year written out in its earlier messages ("企业2025年11月在嘉定办了
-    …大赛" asked in January 2026: that year's cap), else the year of the day asked."""
+    """The year the conversation is about: the last year written out in its earlier messages ("企业2025年11月在«our region»办了
+    …«event»" asked in January 2026: that year's cap), else the year of the day asked."""
     for turn in reversed(state.history):
         found = _YEAR_WRITTEN.findall(turn.text)
         if found:

@@ -72,7 +72,7 @@ def _year_detail(ctx: Context, clause: Clause) -> tuple[str, str] | None:
 
 
 def _goal_items(ctx: Context) -> tuple[str, ...]:
-    """The items of the conversation's question ("…论坛能补多少" … "要先备案吗？办完再报来得及吗": 第9条's rule)."""
+    """The items of the conversation's question ("«item»能补多少" … "要先备案吗？办完再报来得及吗": that item's own rule)."""
     goal = ctx.state.goal
     return goal.items if goal is not None else ()
 

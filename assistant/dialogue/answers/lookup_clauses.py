@@ -189,7 +189,7 @@ def chosen_clauses(ctx: Context) -> list[Clause]:
     read_item = ctx.domain.item_by_clause(policy.policy_id, topic) if topic else None
     if read_item is not None and topic and not parse.topics and not named_here and parse.asks \
             and set(parse.facts_of(policy.policy_id).values) & set(ctx.domain.item_facts(policy.policy_id, (read_item,))):
-        return [policy.clause(topic)]  # "第9条支持哪些活动" … "在外区办的行不行": a condition of the item just read
+        return [policy.clause(topic)]  # "第N条支持哪些活动" … "在外区办的行不行": a condition of the item just read
     if rules is not None and about and not named_here and decisive is None \
             and load_genre().asks_conditions.search(parse.reading):
         # "需要什么条件？" after «item»'s figure: its conditions, not a clause that happens to say 条件
