@@ -131,9 +131,12 @@ def reconsider(
             and ("follow_up" in parse.acts or sets_aside(parse.facts_of(policy_id).values)):
         # "忽略之前的设定…" … "那按政策原文到底是多少", "如果不走«rule»，按标准就是多少": the figure, by the text
         return "award"
-    if kind == "lookup" and amount_for_goal and goal is not None and goal.items and "follow_up" in parse.acts \
-            and not parse.topics and not parse.clause_refs and any(m.what_if for m in parse.facts_of(policy_id).money):
-        return "inform"  # "那要是算上软件投入，一共五百五十万呢": the figure's amount, what-if
+    what_ifs = [m.what_if for m in parse.facts_of(policy_id).money]
+    if kind == "lookup" and amount_for_goal and goal is not None and goal.items \
+            and ("follow_up" in parse.acts or (what_ifs and all(what_ifs))) \
+            and not parse.topics and not parse.clause_refs and any(what_ifs):
+        # "那要是算上软件投入，一共五百五十万呢", "算了，保守一点，还是按五百万报": the figure's amount, what-if
+        return "inform"
     if kind in ("inform", "vague", "followup") and parse.clause_refs and not items and not parse.states_facts(policy_id):
         return "lookup"  # "第16条" after an award: that clause, not the award again
     for_goal = states_goal_facts(state, parse, policy_id, domain) or (
@@ -241,8 +244,12 @@ def reconsider(
     # case; "我不信只有500万，把原文给我看看" does not)
     told = not parse.asks and bool(parse.amounts) and goal is not None \
         and ("correction" in parse.acts or not no_fact_amount or any(m.denied for m in parse.facts_of(policy_id).money))
+    # ("那我们就按«figure»准备材料，没错吧": the figure just given, said back to confirm — not the rule on applying)
+    money = parse.facts_of(policy_id).money
+    confirms = goal is not None and goal.kind == "award" and goal.answered and bool(money) \
+        and all(m.expected_award and not m.claims for m in money)
     if parse.topics & RULE_TOPICS and not claimed and (not parse.asks_amount or past_cap) and kind != "lookup" \
-            and not judged and not told:
+            and not judged and not told and not confirms:
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure
     if kind == "lookup" and parse.asks_count and not parse.amounts:
         return "lookup"  # "«option»«item»一年评几个": a how-many question, even with an option named

@@ -37,6 +37,10 @@ def later_kind(
                      and not parse.clause_refs)):
         if items:
             return "award"  # a figure attributed to us about an item: answer that item's figure
+        before = state.answered_before
+        if goal is not None and goal.kind == "eligibility" and hoped_only and before is not None \
+                and before.kind == "award" and before.policy_id == policy_id:
+            return "award"  # "好的。那就是180万？" after a verdict asked between: the figure given before it, again
         if goal is not None:
             return goal.kind  # "你刚才说能补600万对吧", "那按原来的标准，最高就是200万对吧": the goal's answer again
     if goal is None and kind in ("followup", "inform", "vague") and any(m.expected_award for m in money) \
@@ -53,8 +57,8 @@ def later_kind(
     scope_of_item = kind == "lookup" and bool(items) and parse.which_ones and not parse.money_words
     base_named = goal is not None and goal.kind == "award" and bool(goal.items) and not items and not parse.amounts \
         and bool(set(parse.facts_of(policy_id).mentioned) & set(domain.item_facts(policy_id, goal.items)))
-    if kind in ("eligibility", "followup", "inform", "match") and base_named \
-            and load_genre().asks_scope.search(parse.reading):
+    if (kind in ("eligibility", "followup", "inform", "match") or (kind == "award" and not parse.asks_amount)) \
+            and base_named and load_genre().asks_scope.search(parse.reading):
         return "lookup"  # "«base amount»里，我们卖给企业的«thing»能算进去吗？" after «item»'s figure: what its base covers
     if kind in ("match", "award", "lookup", "followup") and len(items) == 1 and not parse.amounts \
             and load_genre().asks_scope.search(parse.reading):

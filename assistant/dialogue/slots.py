@@ -137,8 +137,8 @@ def _targets(
     if len(was) == 1 and not claimed and not m.other:
         return was  # "«giver»给的不是100万，是300万": the fact whose value is the one rejected, not the last one given
     back = state.had(policy_id, m.yuan, money) if not m.claims else []
-    if back and load_genre().turns_to.search(parse.reading):
-        return back[-1:]  # "回到80万那个情况": the value that amount had before a what-if
+    if back and (load_genre().turns_to.search(parse.reading) or load_genre().actual_value.search(parse.reading)):
+        return back[-1:]  # "回到80万那个情况", "确实是两百万": the value that amount had before a what-if
     if ("correction" in parse.acts or bare) and not m.other:
         # "搞错了，是4000万" — or a bare amount right after a figure was given — corrects the amount given last
         # (never "总营收是5000万" said beside it: an amount named as something else).

@@ -43,6 +43,11 @@ def read_choice(text: str, spec: Any, fc: FactCues) -> tuple[str | None, bool]:
         # "一开始是区级，后来升成市级了": the one said after the change.
         after = [f for f in found if f[0] >= max(marks)]
         found = after or found
+    if len({o for _, o in found}) > 1:
+        # "国家级也是300万？那区级呢": the option of a "那…呢" asked last is the one asked about now.
+        last = max(found)
+        if genre.follow_up_opening.match(text[segment_start(text, last[0]) :]):
+            found = [last]
     nones = set(getattr(spec, "none_options", None) or ())
     if nones and len({o for _, o in found}) > 1:
         # "还没认定，准备报区级": not awarded yet, and the option planned for is the figure asked about (a what-if)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.nlu.genre import Genre, load_genre
-from assistant.nlu.spans import SENTENCE_END, segment_end, segment_start
+from assistant.nlu.spans import SENTENCE_END, gloss_start, segment_end, segment_start
 from assistant.nlu.vocabulary import PolicyVocab
 from assistant.rules.money import AmountMention
 
@@ -74,6 +74,13 @@ def _cue_score(cues: Sequence[str], before: str, after: str) -> float:
     return best
 
 
+def _bare_verb_score(cues: Sequence[str], before: str) -> float:
+    """A cue said without its aspect right before the amount ("还是按市里给200万算" for "市里给了"): as strong as the cue
+    a little further away — only when nothing stands between the verb and the amount."""
+    stems = [c[:-1] for c in cues if c.endswith("了") and len(c) > 2]
+    return max((100.0 - 0.2 + len(s) / 10 for s in stems if before.rstrip().endswith(s)), default=0.0)
+
+
 #: An amount said as given to the enterprise scores this much lower for a fact of money it spent or earned.
 GIVEN_PENALTY = 20.0
 #: An amount said to be part of a whole and then named ("总投入里有1800万是土建"): its part's word outranks the whole's.
@@ -116,7 +123,7 @@ def read_money(
     money_facts = [n for n, s in policy.facts.items() if s.type in ("money", "money_list")]
     out: list[MoneyReading] = []
     for mention in mentions:
-        start = segment_start(text, mention.start)
+        start = gloss_start(text, mention.start)
         before = text[max(start, mention.start - _BEFORE_WINDOW) : mention.start]
         after = text[mention.end : min(segment_end(text, mention.end), mention.end + _AFTER_WINDOW)]
         # Cues may have little words in between ("市里已经补了" for "市里补了"): read the context without them too.
@@ -127,12 +134,15 @@ def read_money(
         # "补过"/"给过" read as "补了"/"给了": the aspect a cue was written with does not change the fact.
         perfect = genre.past_aspect.sub("了", bare)
         given_to_us = bool(genre.given_to_us.search(before))
+        # ("区里补200万吗": a figure asked about, not support said without its aspect)
+        asked_back = bool(genre.confirm_tag.match(text, mention.end) or genre.asked_back.match(text, mention.end))
         for f in money_facts:
             cues = policy.cues(f).cues
             score = max(
                 _cue_score(cues, before, after),
                 _cue_score(cues, bare, after) - 0.05,
                 _cue_score(tuple(genre.past_aspect.sub("了", c) for c in cues), perfect, after) - 0.1,
+                0.0 if asked_back else _bare_verb_score(cues, bare),
             ) - planned
             if given_to_us and not policy.cues(f).given:
                 score -= GIVEN_PENALTY  # "…给过我们25万": money received, not a sum spent or earned
@@ -157,7 +167,7 @@ def read_money(
         # ("那补助还是360万吗": said back to confirm, even right after a word a fact's cue shares)
         hoped = bool(said_back and genre.result_words.search(near)) or not claims and bool(
             genre.expected_award.search(near) or said_back or genre.you_miscounted.search(text, 0, mention.start)
-            or genre.expected_award_after.match(text, mention.end)
+            or genre.expected_award_after.match(text, mention.end) or genre.why_difference.search(before)
             or (genre.report_as.search(near) is not None and genre.report_as_after.match(text, mention.end) is not None)
             or (genre.result_words.search(near) and genre.rate_award.search(text))
         ) or bool(genre.third_party.search(text, start, segment_end(text, mention.end) + 1))  # someone else's
@@ -171,6 +181,11 @@ def read_money(
         claims = {} if wide else claims  # "公司整体一年研发投入是三千多万": the company's, not the project's
         other = wide or not claims and bool(genre.other_figure.search(text, max(start, mention.start - 8), mention.start)
                                             or genre.cap_figure_after.match(text, mention.end))
+        if other and not wide and (genre.by_this_amount.match(text, mention.end) or (
+                what_if and genre.budget.search(text, max(start, mention.start - 8), mention.start))):
+            # "改造预算600万，区里按这个能补多少": the amount the figure is asked on; "如果«element»预算压到80万呢":
+            # a planned spend, said as a what-if
+            other, what_if = False, True
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if, other))
     out = _relabelled(text, _restated(text, _total_after_adding(text, out, genre), genre), policy, money_facts)
     return tuple(_worked_out(text, _self_corrected(text, _whole_after_parts(text, out, genre), genre)))

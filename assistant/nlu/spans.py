@@ -199,6 +199,16 @@ def segment_start(text: str, pos: int) -> int:
     return starts[-1] if starts else 0
 
 
+def gloss_start(text: str, pos: int) -> int:
+    """Where the clause of ``pos`` starts, reading through a gloss in brackets right before it ("civil works (土建)
+    5 million", "土建（civil works）500万"): the words before the brackets and in them belong to what follows."""
+    start = segment_start(text, pos)
+    if start == 0 or text[start - 1] not in ")）" or text[start:pos].strip():
+        return start
+    opened = max(text.rfind("(", 0, start), text.rfind("（", 0, start))
+    return segment_start(text, opened) if opened >= 0 else start
+
+
 def segment_end(text: str, pos: int) -> int:
     m = SEGMENT_BREAK.search(text, pos)
     return m.start() if m else len(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.dialogue.answer import Answer, NoteLine
+from assistant.dialogue.answers.alternatives import alternatives, answer_alternatives
 from assistant.dialogue.answers.common import Context, applicant_note, note_lines, with_validity
 from assistant.dialogue.answers.quotes import best_sentences
 from assistant.errors import InputError
@@ -70,6 +71,8 @@ def answer_award(ctx: Context) -> Answer:
         given = [f"{name}: {format_yuan(v)}" for _, facts, _ in requests for name, v in facts.items()
                  if isinstance(v, int) and not isinstance(v, bool)]
         return Answer("award", f"{err}。请核对后重新告诉我。", ctx.policy_id, items=items, trace=given)
+    if len(results) == 1 and (alts := alternatives(ctx, items[0])):
+        return _with_rule(ctx, answer_alternatives(ctx, items[0], requests[0][1], alts))
     if len(results) == 1:
         return _with_rule(ctx, _single(ctx, results[0]))
     acts = ctx.obs.parse.acts
