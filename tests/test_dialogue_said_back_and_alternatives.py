@@ -113,3 +113,16 @@ def test_two_levels_asked_separately_get_both_figures(assistant: Assistant):
 def test_two_amounts_asked_separately_get_both_figures(assistant: Assistant):
     reply, = talk(assistant, "我们在做两个预算方案，如果评上市级标杆，投600万和投1000万分别能拿多少？")
     assert "180万" in reply.answer and "300万" in reply.answer and reply.amount_yuan is None
+
+
+def test_an_events_budget_said_as_a_what_if_changes_that_event(assistant: Assistant):
+    *_, reply = talk(assistant, "今年九月我们要在嘉定办一个全国性的工业互联网峰会，预算专项审计费用大概120万，能补多少",
+                     "十一月再办一个国际性的工业大数据大赛，预计审计费用100万，两个加起来今年能补多少", "如果峰会预算压到80万呢")
+    assert reply.amount_yuan == 900_000  # 80 × 50% + 100 × 50%
+
+
+def test_of_two_events_named_the_one_kept_alone_is_meant(assistant: Assistant):
+    *_, both, one = talk(assistant, "我们计划在嘉定办全国性工业互联网论坛，专项审计确认费用预计180万，能补多少",
+                         "再加一个国际性的5G+工业互联网大会，费用100万，今年两个合计能补多少",
+                         "如果大会放到明年办，今年只办论坛，今年能拿多少")
+    assert (both.amount_yuan, one.amount_yuan) == (1_000_000, 900_000)  # min(90 + 50, 100); the forum's 90 alone
