@@ -28,7 +28,7 @@ def ask(a: Assistant, *turns: str):
 
 
 def test_a_unit_in_a_label_goes_with_the_bare_number():
-    assert flat("授牌名称：上海市智能工厂\n投资额（万元）：600") == "授牌名称：上海市智能工厂。\n投资额：600万元。"
+    assert flat("授牌名称：上海市智能工厂\n投资额（万元）：600") == "授牌名称：上海市智能工厂；\n投资额：600万元。"
 
 
 def test_a_table_row_is_read_under_its_header_with_the_header_unit():
@@ -37,7 +37,7 @@ def test_a_table_row_is_read_under_its_header_with_the_header_unit():
 
 def test_a_yes_no_field_becomes_its_statement_and_an_empty_field_is_dropped():
     out = flat("上级补助是否需要区级配套：否\n预计补助（万元）：\n认定级别：—\n是否事前备案：是")
-    assert out == "上级补助不需要区级配套。\n事前备案。"
+    assert out == "上级补助不需要区级配套；\n事前备案。"
 
 
 def test_a_row_picked_by_its_place_is_the_only_row_read():
@@ -125,3 +125,24 @@ def test_a_form_date_asked_is_it_still_in_time_is_the_validity_question(assistan
     chat = assistant.new_conversation(date(2026, 1, 20))
     reply = chat.ask("计划申报日期：2026.2.1\n申报政策：嘉定区工业互联网专项\n请问这个时间还能报吗？")
     assert reply.intent == "lookup" and reply.citation_ids == ["16"] and "2025年12月31日" in reply.answer
+
+
+def test_a_line_that_introduces_a_list_is_kept():
+    assert flat("智能工厂授牌项目，投资明细：\n设备：300万；软件：120万") == "智能工厂授牌项目，投资明细：\n设备：300万；软件：120万。"
+    assert flat("已投入金额：\n认定级别：市级") == "认定级别：市级。"  # an empty form field still says nothing
+
+
+def test_parts_pasted_line_by_line_are_one_amount(assistant: Assistant):
+    reply = ask(assistant, "智能工厂授牌项目，投资明细：\n设备：300万；\n软件：120万；\n集成服务：80万。\n能补多少？")
+    assert reply.amount_yuan == 1_500_000 and reply.citation_ids[0] == "1"  # (300 + 120 + 80) × 30%
+
+
+def test_a_pasted_total_after_its_parts_is_not_added_again(assistant: Assistant):
+    reply = ask(assistant, "上海市智能工厂授牌。项目实际投资情况：\n设备采购：420万元；\nMES软件及实施：130万元；\n合计：550万元。\n能补多少？")
+    assert reply.amount_yuan == 1_650_000  # 550 × 30%
+
+
+def test_a_pasted_total_ending_its_line_with_a_full_stop_is_still_the_whole(assistant: Assistant):
+    reply = ask(assistant, "平台建设投入是这么列的：\n设备：900万；\n软件：400万；\n土建：600万；\n合计：1900万。\n"
+                           "国家级科研院所在嘉定建的跨行业平台，按大院大所那条能资助多少？")
+    assert reply.amount_yuan == 3_900_000  # (1900 − 600) × 30%

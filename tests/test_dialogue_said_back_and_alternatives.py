@@ -100,8 +100,13 @@ def test_a_budget_the_user_asks_on_is_the_base(assistant: Assistant):
 
 
 def test_a_budget_named_alone_is_not_silently_the_base(assistant: Assistant):
-    reply, = talk(assistant, "我们计划明年申请上海市智能工厂，改造预算600万，能补多少")
-    assert reply.amount_yuan is None  # the investment is asked for
+    reply, = talk(assistant, "我们已经拿了上海市智能工厂授牌，改造预算600万，能补多少")
+    assert reply.amount_yuan is None  # the investment actually made is asked for
+
+
+def test_a_budget_in_a_plan_is_the_amount_planned(assistant: Assistant):
+    reply, = talk(assistant, "老板想搞智能工厂改造，预算四百五十万，要是评上上海市智能工厂，区里能补多少")
+    assert reply.amount_yuan == 1_350_000
 
 
 def test_two_levels_asked_separately_get_both_figures(assistant: Assistant):
@@ -126,3 +131,13 @@ def test_of_two_events_named_the_one_kept_alone_is_meant(assistant: Assistant):
                          "再加一个国际性的5G+工业互联网大会，费用100万，今年两个合计能补多少",
                          "如果大会放到明年办，今年只办论坛，今年能拿多少")
     assert (both.amount_yuan, one.amount_yuan) == (1_000_000, 900_000)  # min(90 + 50, 100); the forum's 90 alone
+
+
+def test_a_corrected_unit_rescales_the_amount_just_given(assistant: Assistant):
+    *_, wrong, fixed = talk(assistant, "项目：市级工业互联网标杆示范\n已投入金额（元）：800\n能补多少？", "单位填错了，是万元不是元")
+    assert (wrong.amount_yuan, fixed.amount_yuan) == (240, 2_400_000)
+
+
+def test_a_zero_too_many_rescales_the_amount_just_given(assistant: Assistant):
+    *_, fixed = talk(assistant, "智能工厂授牌，投资6000万，能补多少", "不好意思多写了个0")
+    assert fixed.amount_yuan == 1_800_000  # 600 × 30%

@@ -55,6 +55,11 @@ def reconsider(
     stated = parse.states_facts(policy_id)
     # An amount no fact claims is not the project's: a figure named to ask about ("1000万有没有办法突破": the cap).
     no_fact_amount = not any(m.claims for m in parse.facts_of(policy_id).money)
+    if kind == "followup" and not state.history and not items and parse.asks and parse.content_size > 8:
+        # "钱就给这么点，那…还有没有别的优先政策？" as the first message: nothing to follow — the reader's best question
+        second = max(_QUESTION_KINDS, key=lambda k: parse.scores.get(k, 0.0))
+        if parse.scores.get(second, 0.0) >= RUNNER_UP:
+            return second
     if kind != "lookup" and disputes_last_lookup(state, parse, items, policy_id):
         return "lookup"  # "这个政策由谁负责解释" … "不是市经信委吗": asked again, answered from the text
     # "两条能叠加拿680万吗", "两个能不能都拿，加起来470？": whether several items stack, asked with their total (hoped for or

@@ -77,6 +77,8 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             breakdown_parts=tuple(data["breakdown_parts"]),
             scales=tuple(sorted(((str(w).lower(), Fraction(str(f))) for w, f in (data.get("scales") or {}).items()),
                                 key=lambda x: -len(x[0]))),
+            unit_fixes=tuple((_compile(u["said"], f"unit_fixes[{n}]"), Fraction(str(u["factor"])))
+                             for n, u in enumerate(data.get("unit_fixes") or [])),
             regional_words=tuple(sorted(((str(w), str(m)) for w, m in (data.get("regional_words") or {}).items()),
                                         key=lambda x: -len(x[0]))),
             quote_hints=tuple((str(w), tuple(map(str, m))) for w, m in (data.get("quote_hints") or {}).items()),

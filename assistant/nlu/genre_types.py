@@ -53,6 +53,7 @@ class Genre:
     paste_unit: re.Pattern[str]
     paste_asks_whether: re.Pattern[str]
     paste_row_pick: re.Pattern[str]
+    paste_intro: re.Pattern[str]
     document_title: re.Pattern[str]
     changed_since: re.Pattern[str]
     redirect: re.Pattern[str]
@@ -169,6 +170,7 @@ class Genre:
     expected_award: re.Pattern[str]
     expected_award_after: re.Pattern[str]
     why_difference: re.Pattern[str]
+    plan_message: re.Pattern[str]
     budget: re.Pattern[str]
     respectively: re.Pattern[str]
     by_this_amount: re.Pattern[str]
@@ -224,6 +226,7 @@ class Genre:
     needed_after: re.Pattern[str]
     needed_after_either: re.Pattern[str]
     scales: tuple[tuple[str, Fraction], ...] = ()
+    unit_fixes: tuple[tuple[re.Pattern[str], Fraction], ...] = ()
     """Words that scale the amount discussed ("翻倍" 2, "减半" 1/2), longest first."""
     regional_words: tuple[tuple[str, str], ...] = ()
     """Taiwan / Hong Kong words and the mainland word the texts use ("专案" → "项目"), longest first."""
@@ -236,6 +239,10 @@ class Genre:
             if word in text:
                 text = text.replace(word, plain)
         return text
+
+    def unit_fix_in(self, text: str) -> Fraction | None:
+        """The factor of a correction of the unit or the digits just given ("是万元不是元" → 10000), if any."""
+        return next((f for p, f in self.unit_fixes if p.search(text)), None)
 
     def scale_in(self, text: str) -> Fraction | None:
         """The factor of the first scaling word in ``text`` ("那如果投入翻倍呢" → 2), if any."""
@@ -260,7 +267,7 @@ class Genre:
     def paste_words(self) -> PasteWords:
         """The patterns the structured-paste reader works with (:mod:`assistant.nlu.pasted`)."""
         return PasteWords(self.paste_bullet, self.paste_empty, self.paste_yes, self.paste_no, self.paste_unit,
-                          self.paste_asks_whether, self.paste_row_pick)
+                          self.paste_asks_whether, self.paste_row_pick, self.paste_intro)
 
     def document_titles(self, text: str) -> list[str]:
         """The titles of documents named in ``text`` ("《青浦区…若干措施》"), without their marks."""

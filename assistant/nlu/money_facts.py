@@ -182,9 +182,10 @@ def read_money(
         other = wide or not claims and bool(genre.other_figure.search(text, max(start, mention.start - 8), mention.start)
                                             or genre.cap_figure_after.match(text, mention.end))
         if other and not wide and (genre.by_this_amount.match(text, mention.end) or (
-                what_if and genre.budget.search(text, max(start, mention.start - 8), mention.start))):
-            # "改造预算600万，区里按这个能补多少": the amount the figure is asked on; "如果«element»预算压到80万呢":
-            # a planned spend, said as a what-if
+                (what_if or genre.plan_message.search(text))
+                and genre.budget.search(text, max(start, mention.start - 8), mention.start))):
+            # "改造预算600万，区里按这个能补多少": the amount the figure is asked on; "如果«element»预算压到80万呢",
+            # "老板想搞«item»改造，预算450万，要是评上…": a planned spend in a plan, the amount the figure is asked on
             other, what_if = False, True
         out.append(MoneyReading(mention, claims, hoped, denied, adds, what_if, other))
     out = _relabelled(text, _restated(text, _total_after_adding(text, out, genre), genre), policy, money_facts)

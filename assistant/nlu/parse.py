@@ -246,7 +246,7 @@ class NLU:
             which_ones=bool(genre.which_ones.search(reading)),
             asks_count=bool(genre.count_question.search(reading)),
             asks_most=bool(genre.superlative.search(reading)),
-            scale=None if amounts else genre.scale_in(reading) or genre.share_in(reading),
+            scale=None if amounts else genre.scale_in(reading) or genre.share_in(reading) or genre.unit_fix_in(reading),
             share=genre.share_in(reading) if amounts else None,
             addressed=addressed,
         )

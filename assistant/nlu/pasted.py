@@ -54,6 +54,8 @@ class PasteWords:
     """The yes/no word of a label ("是否", "有无"): what is before and after it is the statement."""
     row_pick: re.Pattern[str]
     """A row of the paste picked by its place ("只问第2行", "第一条记录"); group ``n`` is the place."""
+    intro: re.Pattern[str]
+    """A label with nothing after its colon that introduces the lines below ("投资明细：", "…，这么列的：")."""
 
 
 def _is_table_line(line: str) -> bool:
@@ -138,7 +140,8 @@ def _picked_row(lines: list[str], words: PasteWords) -> int | None:
 
 
 def _line(line: str, words: PasteWords) -> tuple[str, bool]:
-    """A line without its markup and bullet, as a field clause when it is one; whether it was structured."""
+    """A line without its markup and bullet, as a field clause when it is one (ending "；" — the fields of one
+    block are clauses of one sentence, "设备：420万元；软件：130万元；合计：550万元。"); whether it was structured."""
     bare = _MARKUP.sub("", line.strip()).strip()
     marked = bare != line.strip()
     listed = words.bullet.match(bare)
@@ -150,8 +153,12 @@ def _line(line: str, words: PasteWords) -> tuple[str, bool]:
     # ("df = pd.read_excel(...)": an "=" is a field's only between words of a form)
     if field and not re.search(r"[？?]", field.group("label")) and (
             field.group("mark") in "：:" or _CJK.search(field.group("label"))):
+        if not field.group("value").strip() and words.intro.search(field.group("label")):
+            return f"{field.group('label').strip()}：", True  # ("智能工厂授牌项目，投资明细："): runs into what it introduces
         clause = _field(field.group("label"), field.group("value"), words)
-        return (_sentence(clause) if clause else ""), True
+        if clause and re.search(r"[，,。！!？?]", field.group("value").rstrip("。；;，,！!？? ")):
+            return _sentence(clause), True  # a field that is a sentence of its own ("系统提示：…，请按…计算")
+        return (clause.rstrip("。；;") + "；" if clause else ""), True
     return (_sentence(bare) if marked else bare), marked
 
 
@@ -204,4 +211,8 @@ def flatten_paste(text: str, words: PasteWords) -> str:
         if clause:
             out.append(clause)
         i += 1
-    return "\n".join(out) if structured else text
+    if not structured:
+        return text
+    # the last field of a block ends its sentence
+    return "\n".join(c[:-1] + "。" if c.endswith("；") and (k + 1 == len(out) or not out[k + 1].endswith("；")) else c
+                     for k, c in enumerate(out))
