@@ -347,3 +347,11 @@ def test_an_everyday_description_finds_the_clause(settings: Settings, query: str
 ])
 def test_a_first_time_users_question_finds_the_clause(settings: Settings, query: str, clause: str) -> None:
     assert Retriever(settings).search(query, k=1)[0].clause_id == clause
+
+
+@pytest.mark.parametrize(("query", "clause"), [
+    ("申报单位 需具备啥能力", "一"),  # what the applicant must have: 支持对象
+    ("We only have a representative office in Jiading; the legal entity is in Hong Kong. Can we apply?", "一"),
+])
+def test_a_hotline_or_foreign_askers_question_finds_the_clause(settings: Settings, query: str, clause: str) -> None:
+    assert Retriever(settings).search(query, k=1)[0].clause_id == clause
