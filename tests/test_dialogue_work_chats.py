@@ -51,3 +51,19 @@ def test_an_injected_field_does_not_swallow_the_fields_after_it(assistant: Assis
 def test_a_bare_word_asked_first_is_still_too_vague(assistant: Assistant):
     reply, = talk(assistant, "上限？")
     assert reply.intent == "clarify"
+
+
+def test_a_year_cap_said_used_up_leaves_nothing(assistant: Assistant):
+    reply, = talk(assistant, "今年第9条已经拿满100万了，12月在嘉定再办一场国际性峰会，专项审计确认80万，这场还能补多少？")
+    assert reply.amount_yuan == 0
+
+
+def test_a_rough_amount_made_precise_is_the_precise_one(assistant: Assistant):
+    *_, reply = talk(assistant, "和复旦合作在嘉定建的工业互联网平台那条，能拿多少", "总投入大概七八百万吧，财务说七百五，里面土建一百五")
+    assert reply.amount_yuan == 1_800_000  # (750 − 150) × 30%
+
+
+def test_a_bare_corrected_number_goes_to_the_amount_it_names(assistant: Assistant):
+    *_, reply = talk(assistant, "和复旦合作在嘉定建的工业互联网平台那条，能拿多少", "总投入大概七八百万吧，财务说七百五，里面土建一百五",
+                     "财务又核了一下，土建其实是两百五")
+    assert reply.amount_yuan == 1_500_000  # (750 − 250) × 30%

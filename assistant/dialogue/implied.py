@@ -32,7 +32,8 @@ def implied_items(state: DialogueState, parse: Parse, kind: TurnKind, policy_id:
     if (parse.acts & {"together", "compare"} or "stacking" in parse.topics) and kind in ("award", "followup", "inform"):
         # "两个一共多少", "这两个哪个多", "两条能一起拿吗": the last items discussed, added up, set side by side or
         # stacked
-        n = _count(parse) or 2
+        # ("这些加起来一共多少", "全部加起来": every item discussed)
+        n = _count(parse) or (len(state.recent) if load_genre().all_discussed.search(parse.reading) else 2)
         return state.recent[-n:] if len(state.recent) >= 2 else ()
     if kind in ("award", "eligibility") and state.last.kind == "lookup" and state.last.named_items:
         # One item, or the items of one project the look-up was about ("两项能一起拿吗" … "最多能拿多少").
@@ -87,7 +88,8 @@ def earlier_goal(state: DialogueState, parse: Parse, policy_id: str) -> Goal | N
     return before if before is not None and side and before != goal else None
 
 
-def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind) -> tuple[str, ...]:
+def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind: TurnKind,
+                aliases: tuple[str, ...] = ()) -> tuple[str, ...]:
     """"另外我们«item condition»了，两个一共能拿多少": the item named plus the one discussed before; "这个项目又被认定为
     «option»«item»了，同一个项目": the new item and the one the project was discussed under."""
     if not items or kind not in ("award", "followup", "inform"):
@@ -104,6 +106,9 @@ def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind
     if "together" in parse.acts and not _count(parse) and goal is not None and state.policy_id == goal.policy_id \
             and set(items) < set(goal.items):
         return goal.items  # "«item»那个投资只有五百万，那总数变成多少": one fact of the total corrected, the total again
+    counted = load_genre().counted.search(parse.reading)
+    if counted is not None and any(parse.reading.startswith(a, counted.end()) for a in aliases if a):
+        return items  # "这两个活动一共能补多少": what is counted is the named item's own (its events), not items
     # "…投资其实是八百万，那总共多少": the item corrected and the one it was being added to.
     n = _count(parse) or (len(items) + 1 if parse.acts & {"same_project", "together"} else 0)
     if n <= len(items):

@@ -39,7 +39,7 @@ from assistant.dialogue.implied import (
     with_recent,
 )
 from assistant.dialogue.kind_fallback import RULE_TOPICS, disputes_last_lookup
-from assistant.dialogue.list_elements import drop_failing_elements, element_words, view_kept
+from assistant.dialogue.list_elements import drop_failing_elements, element_words, item_aliases, view_kept
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.named_items import ITEM_NAMED, named_items, strongly_named, weak_item_overruled
 from assistant.dialogue.policy_choice import choose_policy
@@ -146,7 +146,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if items and not strong and not parse.asks and read is not None and read not in items:
         # "«item»" (its clause read) … "给区内厂做«a shared word»": a word many items share, said of the item just read
         items, kind = (read,), ("inform" if kind == "lookup" else kind)
-    items = with_recent(state, parse, with_items_of_facts(parse, policy_id, items, domain), kind) \
+    items = with_recent(state, parse, with_items_of_facts(parse, policy_id, items, domain), kind,
+                        item_aliases(domain, policy_id, items)) \
         or nth or implied_items(state, parse, kind, policy_id) or item_of_said_facts(state, parse, policy_id, domain)
     # ("«item»那个资助需要什么条件" … "我们注册和纳税都在«region»，今年5月授的牌": the case, told against that item)
     after_lookup = kind in ("award", "eligibility") or (kind == "inform" and parse.states_facts(policy_id)

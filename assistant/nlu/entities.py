@@ -198,6 +198,8 @@ def drop_elsewhere(text: str, mentions: Sequence[ItemMention], ends: Sequence[in
     """Leave out the mentions that only say where an amount went instead ("镇里那50万其实是给我们«item»的，不是给…"):
     that project is not asked about. ``ends`` are where the message's amounts end."""
     spans = [(end, m.end()) for end in ends if (m := genre.for_another_project.match(text, end))]
+    # "…，跟«item»那个不是同一个项目，这个能补多少": the project it is told apart from is not asked about either
+    spans += [m.span("other") for m in genre.not_same_as.finditer(text)]
     return [m for m in mentions if not any(a <= m.start < b for a, b in spans)]
 
 

@@ -1,10 +1,12 @@
 """The parts of an amount said in pieces ("设备300万、软件200万"): whether a message gives one amount as its parts,
-and the word that names each part. Genre words only (``breakdown_parts``, ``in_pieces``, ``whole_amount``).
+and the word that names each part; and a rough amount made precise right after ("大概七八百万吧，财务说七百五"). Genre
+words only (``breakdown_parts``, ``in_pieces``, ``whole_amount``, ``rough_amount``, ``made_precise``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.nlu.genre import Genre
 from assistant.nlu.money_facts import MoneyReading
@@ -43,3 +45,20 @@ def part_words(text: str, mention: AmountMention, genre: Genre, whole_sentence: 
     named = text[sentence if whole_sentence else max(sentence, segment_start(text, mention.start)) : mention.start]
     found = [(named.rfind(w) + len(w), len(w), w) for w in genre.breakdown_parts if w in named]
     return (max(found)[2],) if found else ("",)  # the word nearest the amount (the longer one where they end alike)
+
+
+def refined(text: str, money: Sequence[MoneyReading], genre: Genre) -> tuple[MoneyReading, ...]:
+    """"总投入大概七八百万吧，财务说七百五": an amount no cue claims, said right after a rough one with a word that makes
+    it precise, is that amount — it takes the rough one's claims and the rough one is set aside."""
+    out = sorted(money, key=lambda r: r.mention.start)
+    for k in range(1, len(out)):
+        m, o = out[k], out[k - 1]
+        if m.claims or not o.claims or m.expected_award:
+            continue
+        rough = genre.rough_amount.search(text, max(0, o.mention.start - 4), o.mention.end)
+        between = text[o.mention.end : m.mention.start]
+        if rough and len(between) <= 12 and genre.made_precise.search(between):
+            out[k - 1] = replace(o, denied=True)
+            out[k] = replace(m, claims=dict(o.claims))
+    by_start = {r.mention.start: r for r in out}
+    return tuple(by_start[r.mention.start] for r in money)  # (in the order they came)
