@@ -56,3 +56,19 @@ def test_a_project_told_apart_from_another_is_the_one_asked(assistant: Assistant
     *_, other = talk(assistant, "我们有两个项目，一个拿了智能工厂授牌，投资400万，能补多少",
                      "另一个是区级标杆示范项目，已投入九百万，跟智能工厂那个不是同一个项目，这个能补多少？")
     assert (other.citation_ids[0], other.amount_yuan) == ("5", 2_000_000)
+
+
+def test_an_award_heard_from_a_friend_is_not_a_second_event(assistant: Assistant):
+    reply, = talk(assistant, "我朋友说在嘉定办全国性工业互联网论坛，审计费用150万就能全额补150万，是这样吗？到底能补多少？")
+    assert reply.amount_yuan == 750_000  # 150 × 50%, one event
+
+
+def test_another_schemes_award_asked_roughly_is_refused(assistant: Assistant):
+    *_, reply = talk(assistant, "贯标通过了奖多少", "你就说个大概嘛，高企奖励大概多少")
+    assert reply.intent == "out_of_scope" and reply.amount_yuan is None
+
+
+def test_whether_a_figure_has_a_basis_is_its_clause(assistant: Assistant):
+    *_, reply = talk(assistant, "我们是工业互联网服务商，实际发生服务金额400万，能补多少",
+                     "AI算的靠谱吗，不会是瞎编的吧？这100万到底有没有依据")
+    assert reply.citation_ids[0] == "7" and "preamble" not in reply.citation_ids

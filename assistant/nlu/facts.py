@@ -18,7 +18,7 @@ from assistant.nlu.fact_values import read_choice, read_count, read_ratio
 from assistant.nlu.fact_years import Year, applying_year, fact_year
 from assistant.nlu.genre import Genre
 from assistant.nlu.money_facts import MoneyReading, read_money
-from assistant.nlu.money_parts import refined
+from assistant.nlu.money_parts import paid_said, refined
 from assistant.nlu.spans import Span, in_spans, occurrences, option_spans
 from assistant.nlu.vocabulary import PolicyVocab
 from assistant.nlu.yes_no_facts import name_spans, none_given, read_bool
@@ -63,7 +63,7 @@ def read_facts(
     ``said_to_us``: the words of those spans, read for an option only when the rest of the message names none."""
     money = read_money(_without_awarders(text, policy, genre), [m for m in mentions if not in_spans(m.start, spans)],
                        policy, genre)
-    money = refined(text, money, genre)
+    money = paid_said(text, refined(text, money, genre), genre)
     said_back = set(attributed)
     money = tuple(replace(m, expected_award=True) if m.yuan in said_back and not m.claims else m for m in money)
     # "«giver»那40万是给另一个项目的": support said to be another project's is none for this one

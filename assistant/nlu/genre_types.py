@@ -170,6 +170,7 @@ class Genre:
     expected_award: re.Pattern[str]
     expected_award_after: re.Pattern[str]
     why_difference: re.Pattern[str]
+    pays_verb: re.Pattern[str]
     all_discussed: re.Pattern[str]
     rough_amount: re.Pattern[str]
     made_precise: re.Pattern[str]

@@ -62,3 +62,16 @@ def refined(text: str, money: Sequence[MoneyReading], genre: Genre) -> tuple[Mon
             out[k] = replace(m, claims=dict(o.claims))
     by_start = {r.mention.start: r for r in out}
     return tuple(by_start[r.mention.start] for r in money)  # (in the order they came)
+
+
+#: A cue this close to an amount (its score above this) stands next to it.
+ADJACENT = 95.0
+
+
+def paid_said(text: str, money: Sequence[MoneyReading], genre: Genre) -> tuple[MoneyReading, ...]:
+    """"审计费用150万就能全额补150万": an amount right after the verb that pays an award is the award said (hoped
+    for), not the fact whose word stands further back — a cue next to it ("镇里补了50万") still claims it."""
+    return tuple(replace(m, claims={}, expected_award=True)
+                 if m.claims and max(m.claims.values()) < ADJACENT
+                 and genre.pays_verb.search(text, max(0, m.mention.start - 4), m.mention.start) else m
+                 for m in money)
