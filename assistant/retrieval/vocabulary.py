@@ -25,52 +25,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from assistant.corpus import Corpus, Policy
-from assistant.errors import DataError
 from assistant.retrieval.parts import PART_SECTIONS, PartWords
-from assistant.retrieval.places import KINDS, POSITIONS, places
+from assistant.retrieval.places import KINDS
+from assistant.retrieval.sense import PLACE, Sense
+from assistant.retrieval.vocabulary_file import (
+    load_sections,
+    place_senses,
+    read_senses,
+    read_synonyms,
+    strings,
+)
 
 RETRIEVAL_FILE = "retrieval.yaml"
 GENRE_FILE = Path(__file__).with_name("genre.yaml")
 _SECTIONS = ("terms", "synonyms", "senses")
 _GENRE_SECTIONS = ("stopwords", "idioms", "negators", "negation_ends", "funding_words", "own_area", *PART_SECTIONS, "synonyms", "senses", "places", "place_positions")
-#: The name of a place sense starts so ("place subsection 2"): a part the question points at by its number.
-PLACE = "place "
-_SENSE_KEYS = ("phrasings", "clauses", "anchors", "kinds")
 _BRACKETED = re.compile(r"[（(][^（()）]+[）)]")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
-
-
-@dataclass(frozen=True)
-class Sense:
-    """One thing a policy (or any policy of the genre) says, and the ways callers ask about it.
-
-    The clauses carrying the sense are named by id (``clauses``, for one policy's sense), or found by
-    ``anchors`` (a clause whose own heading or text holds one of these words) or ``kinds`` (heading-only
-    clauses of these kinds: "section", "subsection"), for the genre's senses that hold in every policy."""
-
-    name: str
-    phrasings: tuple[str, ...]
-    policy_id: str | None = None
-    clauses: tuple[str, ...] = ()
-    anchors: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    number: str = ""
-    """For a *place* ("第二大类", "最后那一小类"): the place of the heading-only clause of ``kinds`` that carries it
-    (a number, '二', or a position, 'last': :func:`assistant.retrieval.places.carries_place`)."""
-
-    @property
-    def is_place(self) -> bool:
-        return self.name.startswith(PLACE) and bool(self.number)
-
-    @property
-    def token(self) -> str:
-        """The token standing for the sense in the lexical index (on its clauses and in a query that asks it)."""
-        return f"<sense:{self.policy_id}:{self.name}>" if self.policy_id else f"<sense:{self.name}>"
 
 
 @dataclass(frozen=True)
@@ -169,17 +142,17 @@ def corpus_vocabulary(corpus: Corpus | Iterable[Policy], root: Path | None = Non
 @lru_cache(maxsize=1)
 def genre_vocabulary(path: Path = GENRE_FILE) -> Vocabulary:
     """The genre's words (``assistant/retrieval/genre.yaml``): stop words, funding words, synonyms, senses."""
-    data = _load(path, _GENRE_SECTIONS)
+    data = load_sections(path, _GENRE_SECTIONS)
     return Vocabulary(
-        synonyms=tuple(_synonyms(data.get("synonyms"), path)),
-        senses=(*_senses(data.get("senses"), path, policy_id=None), *_places(data.get("places"), data.get("place_positions"), path)),
-        stopwords=tuple(_strings(data.get("stopwords"), path, "stopwords")),
-        idioms=tuple(_strings(data.get("idioms"), path, "idioms")),
-        negators=tuple(_strings(data.get("negators"), path, "negators")),
-        negation_ends=tuple(_strings(data.get("negation_ends"), path, "negation_ends")),
-        funding_words=tuple(_strings(data.get("funding_words"), path, "funding_words")),
-        own_area=tuple(_strings(data.get("own_area"), path, "own_area")),
-        parts=PartWords(*(tuple(_strings(data.get(name), path, name)) for name in PART_SECTIONS)),
+        synonyms=tuple(read_synonyms(data.get("synonyms"), path)),
+        senses=(*read_senses(data.get("senses"), path, policy_id=None), *place_senses(data.get("places"), data.get("place_positions"), path)),
+        stopwords=tuple(strings(data.get("stopwords"), path, "stopwords")),
+        idioms=tuple(strings(data.get("idioms"), path, "idioms")),
+        negators=tuple(strings(data.get("negators"), path, "negators")),
+        negation_ends=tuple(strings(data.get("negation_ends"), path, "negation_ends")),
+        funding_words=tuple(strings(data.get("funding_words"), path, "funding_words")),
+        own_area=tuple(strings(data.get("own_area"), path, "own_area")),
+        parts=PartWords(*(tuple(strings(data.get(name), path, name)) for name in PART_SECTIONS)),
     )
 
 
@@ -187,132 +160,12 @@ def read_vocabulary(path: Path, policy_id: str | None = None) -> Vocabulary:
     """Read one ``retrieval.yaml``; a missing file is an empty vocabulary, a malformed one a DataError."""
     if not path.is_file():
         return Vocabulary()
-    data = _load(path, _SECTIONS)
+    data = load_sections(path, _SECTIONS)
     return Vocabulary(
-        terms=tuple(_strings(data.get("terms"), path)),
-        synonyms=tuple(_synonyms(data.get("synonyms"), path)),
-        senses=tuple(_senses(data.get("senses"), path, policy_id=policy_id or path.parent.name)),
+        terms=tuple(strings(data.get("terms"), path)),
+        synonyms=tuple(read_synonyms(data.get("synonyms"), path)),
+        senses=tuple(read_senses(data.get("senses"), path, policy_id=policy_id or path.parent.name)),
     )
-
-
-def _load(path: Path, sections: tuple[str, ...]) -> dict[str, Any]:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise DataError(f"无法读取检索词表 {path}：{err}") from err
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise DataError(f"检索词表 {path} 应是一个映射（{'、'.join(sections)}），实际是 {type(data).__name__}。")
-    unknown = [str(key) for key in data if key not in sections]
-    if unknown:
-        raise DataError(
-            f"检索词表 {path} 有未知的部分 {'、'.join(unknown)}（只允许 {'、'.join(sections)}）。"
-        )
-    return data
-
-
-def _strings(value: Any, path: Path, section: str = "terms") -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise DataError(f"检索词表 {path} 的 {section} 应是词语列表，实际是 {type(value).__name__}。")
-    for n, term in enumerate(value, start=1):
-        if not isinstance(term, str | int) or not str(term).strip():
-            raise DataError(f"检索词表 {path} 的 {section} 第 {n} 项应是非空词语，实际是 {term!r}。")
-        if section == "terms" and not isinstance(term, str):
-            raise DataError(f"检索词表 {path} 的 {section} 第 {n} 项应是非空词语，实际是 {term!r}。")
-    return [str(term).strip() for term in value]
-
-
-def _places(value: Any, positions: Any, path: Path) -> list[Sense]:
-    """The genre's ``places`` (for a kind of heading-only part, the measure words a caller counts such parts by:
-    "第二大类", "第3部分") and ``place_positions`` (the words for the first, middle and last of them: "最前面的那一小类").
-    Each place becomes a sense carried by the part at that place (:mod:`assistant.retrieval.places`)."""
-    if value is None:
-        return []
-    if not isinstance(value, dict) or any(k not in KINDS for k in value):
-        raise DataError(f"检索词表 {path} 的 places 应是（{'、'.join(KINDS)}）到量词列表的映射。")
-    if positions is not None and (not isinstance(positions, dict) or any(k not in POSITIONS for k in positions)):
-        raise DataError(f"检索词表 {path} 的 place_positions 应是（{'、'.join(POSITIONS)}）到词语列表的映射。")
-    units = {kind: _strings(words, path, f"places 中的“{kind}”") for kind, words in value.items()}
-    said = {p: _strings(words, path, f"place_positions 中的“{p}”") for p, words in (positions or {}).items()}
-    return [Sense(f"{PLACE}{kind} {place}", phrasings, None, (), (), (kind,), place)
-            for kind, place, phrasings in places(units, said)]
-
-
-def _senses(value: Any, path: Path, policy_id: str | None) -> list[Sense]:
-    if value is None:
-        return []
-    if not isinstance(value, dict):
-        raise DataError(f"检索词表 {path} 的 senses 应是“义项名: {{phrasings, …}}”的映射。")
-    senses: list[Sense] = []
-    for name, body in value.items():
-        where = f"senses 中的“{name}”"
-        if not isinstance(body, dict):
-            raise DataError(f"检索词表 {path} 的 {where} 应是映射（{'、'.join(_SENSE_KEYS)}）。")
-        unknown = [str(k) for k in body if k not in _SENSE_KEYS]
-        if unknown:
-            raise DataError(f"检索词表 {path} 的 {where} 有未知的键 {'、'.join(unknown)}。")
-        phrasings = _strings(body.get("phrasings"), path, f"{where}的 phrasings")
-        clauses = _strings(body.get("clauses"), path, f"{where}的 clauses")
-        anchors = _strings(body.get("anchors"), path, f"{where}的 anchors")
-        kinds = _strings(body.get("kinds"), path, f"{where}的 kinds")
-        if not phrasings:
-            raise DataError(f"检索词表 {path} 的 {where} 没有 phrasings（用户的问法）。")
-        if not (clauses or anchors or kinds):
-            raise DataError(f"检索词表 {path} 的 {where} 应以 clauses、anchors 或 kinds 指明所属条款。")
-        senses.append(
-            Sense(
-                str(name),
-                tuple(" ".join(p.split()) for p in phrasings),
-                policy_id,
-                tuple(clauses),
-                tuple(anchors),
-                tuple(kinds),
-            )
-        )
-    return senses
-
-
-def _synonyms(value: Any, path: Path) -> Iterable[tuple[str, str]]:
-    if value is None:
-        return []
-    if not isinstance(value, dict):
-        raise DataError(
-            f"检索词表 {path} 的 synonyms 应是“问法: 政策用词”的映射，实际是 {type(value).__name__}。"
-        )
-    pairs: list[tuple[str, str]] = []
-    for source, target in value.items():
-        if not isinstance(source, str) or not source.strip():
-            raise DataError(f"检索词表 {path} 的 synonyms 有一个问法不是非空词语：{source!r}。")
-        if not isinstance(target, str) or not target.strip():
-            raise DataError(
-                f"检索词表 {path} 的 synonyms 中“{source}”应对应非空的政策用词，实际是 {target!r}。"
-            )
-        pairs.append((source.strip(), " ".join(target.split())))
-    return pairs
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML's SafeLoader, except that a key written twice in one mapping is an error (not last-one-wins)."""
-
-
-def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        try:
-            duplicate = key in seen
-        except TypeError:  # an unhashable key: construct_mapping below reports it
-            continue
-        if duplicate:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
 
 
 @cache
