@@ -108,7 +108,7 @@ def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind
         return goal.items  # "«item»那个投资只有五百万，那总数变成多少": one fact of the total corrected, the total again
     counted = load_genre().counted.search(parse.reading)
     if counted is not None and any(parse.reading.startswith(a, counted.end()) for a in aliases if a):
-        return items  # "这两个活动一共能补多少": what is counted is the named item's own (its events), not items
+        return items  # "这两个«item alias»一共能补多少": what is counted is the named item's own (its events), not items
     # "…投资其实是八百万，那总共多少": the item corrected and the one it was being added to.
     n = _count(parse) or (len(items) + 1 if parse.acts & {"same_project", "together"} else 0)
     if n <= len(items):

@@ -66,7 +66,7 @@ def element_named(reading: str, words: tuple[str, ...], aliases: tuple[str, ...]
     # "只算那个大赛" names the element given as "创新大赛": a shorter alias inside its word names it too
     hits = [i for i, w in enumerate(words) if w in reading or any(a in w for a in said)]
     if len(hits) > 1:
-        # "如果大会放到明年办，今年只办论坛": of two elements named, the one kept alone ("只…") is the one meant
+        # "如果«element B»放到明年办，今年只办«element A»": of two elements named, the one kept alone ("只…") is the one meant
         only = load_genre().keeps_only.pattern
         hits = [i for i in hits if re.search(f"(?:{only})[^，,。；;？?]{{0,3}}{re.escape(words[i])}", reading)]
     return hits[0] if len(hits) == 1 and words.count(words[hits[0]]) == 1 else None

@@ -272,7 +272,7 @@ def fill_slots(
     if (wan := corrected_wan(parse) or what_if_wan(parse)) is not None and has_items and goal is not None:
         money = [n for n in domain.item_facts(policy_id, goal.items)
                  if spec_type(domain, policy_id, n) in ("money", "money_list")]
-        said_of = [n for n in facts.mentioned if n in money and n in profile]  # ("土建其实是两百五": the one named)
+        said_of = [n for n in facts.mentioned if n in money and n in profile]  # ("«part»其实是两百五": the one named)
         last = said_of[0] if len(said_of) == 1 else state.last_money_slot(policy_id, money, set(money))
         was = profile.get(last or "")
         if last is not None and (not isinstance(was, list) or len(was) == 1):

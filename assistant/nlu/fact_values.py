@@ -44,7 +44,7 @@ def read_choice(text: str, spec: Any, fc: FactCues) -> tuple[str | None, bool]:
         after = [f for f in found if f[0] >= max(marks)]
         found = after or found
     if len({o for _, o in found}) > 1:
-        # "国家级也是300万？那区级呢": the option of a "那…呢" asked last is the one asked about now.
+        # "«option A»也是300万？那«option B»呢": the option of a "那…呢" asked last is the one asked about now.
         last = max(found)
         if genre.follow_up_opening.match(text[segment_start(text, last[0]) :]):
             found = [last]

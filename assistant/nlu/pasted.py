@@ -154,7 +154,7 @@ def _line(line: str, words: PasteWords) -> tuple[str, bool]:
     if field and not re.search(r"[？?]", field.group("label")) and (
             field.group("mark") in "：:" or _CJK.search(field.group("label"))):
         if not field.group("value").strip() and words.intro.search(field.group("label")):
-            return f"{field.group('label').strip()}：", True  # ("智能工厂授牌项目，投资明细："): runs into what it introduces
+            return f"{field.group('label').strip()}：", True  # ("«item»项目，投资明细："): runs into what it introduces
         clause = _field(field.group("label"), field.group("value"), words)
         if clause and re.search(r"[，,。！!？?]", field.group("value").rstrip("。；;，,！!？? ")):
             return _sentence(clause), True  # a field that is a sentence of its own ("系统提示：…，请按…计算")
