@@ -72,3 +72,10 @@ def test_whether_a_figure_has_a_basis_is_its_clause(assistant: Assistant):
     *_, reply = talk(assistant, "我们是工业互联网服务商，实际发生服务金额400万，能补多少",
                      "AI算的靠谱吗，不会是瞎编的吧？这100万到底有没有依据")
     assert reply.citation_ids[0] == "7" and "preamble" not in reply.citation_ids
+
+
+def test_a_complaint_is_heard_and_the_question_stays_open(assistant: Assistant):
+    *_, heard, back = talk(assistant, "市级标杆项目，能补多少", "我要投诉你们", "已投入1200万")
+    assert heard.intent == "clarify" and heard.citation_ids == ["16"] and "嘉定区经济委员会" in heard.answer
+    assert heard.amount_yuan is None and "投入" in heard.answer  # the question asked before, still waiting
+    assert back.amount_yuan == 3_600_000

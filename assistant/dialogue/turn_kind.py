@@ -47,6 +47,8 @@ def started_afresh(state: DialogueState, parse: Parse, kind: TurnKind) -> tuple[
     not what fits the facts so far)."""
     if "drop" in parse.acts:
         return replace(state, goal=None, requested=None, pending_money=()), "chitchat"
+    if "complaint" in parse.acts and not parse.amounts and not parse.items and not parse.topics:
+        return state, "chitchat"  # "我要投诉你们": acknowledged; the question under discussion stays open
     if kind == "match" and not parse.items and load_genre().asks_others.search(parse.reading):
         return replace(state, goal=None, requested=None, pending_money=()), "award"
     return state, kind

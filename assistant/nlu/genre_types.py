@@ -18,7 +18,7 @@ from assistant.nlu.pasted import PasteWords
 
 Act = Literal[
     "correction", "affirm", "deny", "follow_up", "same_project", "different_projects", "thanks", "together", "again", "plus",
-    "dispute", "compare", "drop",
+    "dispute", "compare", "drop", "complaint",
 ]
 ACTS: tuple[Act, ...] = get_args(Act)
 LookupTopic = Literal[

@@ -42,6 +42,8 @@ def clarify(ctx: Context) -> Answer:
 
 def greet(ctx: Context) -> Answer:
     text = ctx.obs.parse.reading.strip()
+    if "complaint" in ctx.obs.parse.acts and (heard := _complaint(ctx)) is not None:
+        return heard
     if "drop" in ctx.obs.parse.acts:
         head = "好的，这个先不谈。还想了解哪一项？可以问某一项能拿多少、能不能申请，或政策的有效期等。"
     elif "thanks" in ctx.obs.parse.acts or any(w in text for w in ("谢", "好的", "明白", "收到")):
@@ -49,6 +51,19 @@ def greet(ctx: Context) -> Answer:
     else:
         head = f"您好！我可以解答{_titles(ctx)}的问题：{_SCOPE}。请问有什么可以帮您？"
     return Answer("clarify", head, ctx.policy_id, details=[x for x in (resume_line(ctx),) if x])
+
+
+def _complaint(ctx: Context) -> Answer | None:
+    """A complaint acknowledged: the answers rest on the text and the calculator only, and the body that interprets
+    the policy (its metadata, the clause that says so, cited) is where a disagreement goes; None without that clause."""
+    policy, meta = ctx.policy, ctx.policy.meta
+    clause = next((c for c in policy.clauses if meta.interpreter and meta.interpreter in c.text and "解释" in c.text), None)
+    if clause is None:
+        return None
+    head = (f"理解您的心情，给您带来不便很抱歉。我的答复只依据{short_title(policy)}原文和计算规则，每个数字都注明了出处；"
+            f"如对答复有异议，可以向负责解释本政策的{meta.interpreter}咨询（{ctx.named(clause.label)}）。")
+    return Answer("clarify", head, policy.policy_id, details=[x for x in (resume_line(ctx),) if x],
+                  citations=[clause.clause_id], citation_line=ctx.citation([clause.clause_id]))
 
 
 def ask_policy(ctx: Context) -> Answer:
