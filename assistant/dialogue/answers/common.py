@@ -89,6 +89,12 @@ def validity_clause(policy: Policy) -> str | None:
     return clause if clause and policy.has_clause(clause) else None
 
 
+def interpreter_clause(policy: Policy) -> Clause | None:
+    """The clause that names the body interpreting the policy (``meta.interpreter``), if the text has one."""
+    body = policy.meta.interpreter
+    return next((c for c in policy.clauses if body and body in c.text and "解释" in c.text), None)
+
+
 def with_validity(ctx: Context, citations: list[str]) -> tuple[str | None, list[str]]:
     """The validity line and the citations with the clause that sets the validity added when it is said."""
     line = validity_line(ctx.policy, ctx.as_of)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.corpus import Clause
-from assistant.dialogue.answers.common import Context, short_title, validity_clause
+from assistant.dialogue.answers.common import Context, interpreter_clause, short_title, validity_clause
 from assistant.dialogue.answers.quotes import best_sentences
 from assistant.nlu.fact_years import resolve, year_in, year_said
 from assistant.nlu.genre import LookupTopic, load_genre
@@ -134,7 +134,7 @@ def metadata_answer(ctx: Context) -> tuple[str, Clause] | None:
     if (ctx.action.items or ctx.state.last.named_items) and not _of_the_document(ctx, "interpreter"):
         return None  # "«item»需要通过哪个部门考核" is about the item, not about who interprets the policy
     if "interpreter" in topics and meta.interpreter:
-        clause = next((c for c in policy.clauses if meta.interpreter in c.text and "解释" in c.text), None)
+        clause = interpreter_clause(policy)
         if clause is not None and _subject_elsewhere(ctx, clause, "interpreter"):
             return None  # "那个考核是哪个部门负责的": the body a clause names for that, not who interprets the text
         if clause is not None:

@@ -5,7 +5,7 @@ award answer of a policy that has text but no calculation rules yet.
 from __future__ import annotations
 
 from assistant.dialogue.answer import Answer
-from assistant.dialogue.answers.common import Context, resume_line, short_title
+from assistant.dialogue.answers.common import Context, interpreter_clause, resume_line, short_title
 from assistant.dialogue.next_action import Reason
 
 _SCOPE = "能否申请、能拿多少、条款原文和有效期"
@@ -57,7 +57,7 @@ def _complaint(ctx: Context) -> Answer | None:
     """A complaint acknowledged: the answers rest on the text and the calculator only, and the body that interprets
     the policy (its metadata, the clause that says so, cited) is where a disagreement goes; None without that clause."""
     policy, meta = ctx.policy, ctx.policy.meta
-    clause = next((c for c in policy.clauses if meta.interpreter and meta.interpreter in c.text and "解释" in c.text), None)
+    clause = interpreter_clause(policy)
     if clause is None:
         return None
     head = (f"理解您的心情，给您带来不便很抱歉。我的答复只依据{short_title(policy)}原文和计算规则，每个数字都注明了出处；"
