@@ -8,6 +8,7 @@ last in :mod:`assistant.dialogue.kind_fallback`. The items a message means witho
 
 from __future__ import annotations
 
+from assistant.dialogue.applicants import turned_now
 from assistant.dialogue.bare_replies import answers_fact_request
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.kind_fallback import (
@@ -55,6 +56,10 @@ def reconsider(
     stated = parse.states_facts(policy_id)
     # An amount no fact claims is not the project's: a figure named to ask about ("1000万有没有办法突破": the cap).
     no_fact_amount = not any(m.claims for m in parse.facts_of(policy_id).money)
+    if turned_now(state) and goal is not None and goal.kind in ("award", "eligibility") and not items \
+            and kind != "award" and not parse.asks_amount and not parse.topics and not parse.clause_refs \
+            and not parse.amounts:
+        return "eligibility"  # "那我们«other region»的母公司呢": who applies changed — that company's verdict
     if kind == "followup" and not state.history and not items and parse.asks and parse.content_size > 8:
         # "钱就给这么点，那…还有没有别的优先政策？" as the first message: nothing to follow — the reader's best question
         second = max(_QUESTION_KINDS, key=lambda k: parse.scores.get(k, 0.0))

@@ -55,7 +55,8 @@ def set_aside(state: Any, parse: Parse, policy_id: str, domain: Domain) -> Any:
     """The state with the current project set aside, when this message starts another project under the same
     items (it speaks of another project and gives new values for the current one's own facts)."""
     goal = state.goal
-    if goal is None or not goal.items or goal.policy_id != policy_id or goal.same_project \
+    # (one project under several items is not set aside; under one item, "这个项目市里也给过…" said nothing of that)
+    if goal is None or not goal.items or goal.policy_id != policy_id or (goal.same_project and len(goal.items) > 1) \
             or not _about_another_project(parse):
         return state
     if any(m.item_id not in goal.items for m in parse.items_of(policy_id) if m.score >= ITEM_NAMED):

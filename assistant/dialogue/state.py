@@ -212,6 +212,8 @@ class DialogueState:
     parked (:class:`assistant.dialogue.subjects.Subject`)."""
     subject: int = 0
     """The place of the enterprise now asked about (0: the first)."""
+    applicants: Any = None
+    """Which of a group's companies the profile is about, and the others' facts (:mod:`assistant.dialogue.applicants`)."""
     subject_label: str = ""
     """The letter the enterprise now asked about was named by ("客户A"), if any."""
     label: str = ""

@@ -42,6 +42,7 @@ def _with(state: DialogueState, subjects: list[Subject | None], index: int, subj
     return replace(
         state, subjects=tuple(subjects), subject=index, slots=fresh.slots, goal=fresh.goal, projects=fresh.projects,
         recent=fresh.recent, same_project=fresh.same_project, requested=None, pending_money=(), subject_label=fresh.label,
+        applicants=None,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.dialogue import labels
+from assistant.dialogue.applicants import turn_applicant
 from assistant.dialogue.bare_replies import answers_fact_request, item_by_its_clause, item_by_words
 from assistant.dialogue.base_parts import total_from_parts
 from assistant.dialogue.claimed_clause import misnumbered
@@ -77,6 +78,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     """The state after one user message."""
     parse = obs.parse
     state = turn_subject(state, parse)  # "另一个客户…", "回到第一家…": whose facts this message is about
+    state = turn_applicant(state, parse, domain)  # "那用母公司报呢": which of a group's companies applies
     turn = state.turn + 1
     state, kind = started_afresh(state, parse, read_kind(parse, state))
     history = (*state.history, Turn(turn, parse.text, kind))

@@ -82,6 +82,7 @@ def parse_genre(data: Mapping[str, Any]) -> Genre:
             regional_words=tuple(sorted(((str(w), str(m)) for w, m in (data.get("regional_words") or {}).items()),
                                         key=lambda x: -len(x[0]))),
             quote_hints=tuple((str(w), tuple(map(str, m))) for w, m in (data.get("quote_hints") or {}).items()),
+            applicant_place_says=str(data.get("applicant_place_says") or "{place}"),
         )
     except (KeyError, TypeError, AttributeError, ValueError, ZeroDivisionError) as err:
         raise DataError(f"{GENRE_FILE} 格式错误：{err}") from err

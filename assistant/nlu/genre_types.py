@@ -142,6 +142,10 @@ class Genre:
     another_subject: re.Pattern[str]
     back_to_subject: re.Pattern[str]
     subject_label: re.Pattern[str]
+    applicant_role: re.Pattern[str]
+    applicant_asked_before: re.Pattern[str]
+    applicant_asked_after: re.Pattern[str]
+    applicant_place_before: re.Pattern[str]
     moved_to: re.Pattern[str]
     asks_others: re.Pattern[str]
     paid_how: re.Pattern[str]
@@ -236,6 +240,8 @@ class Genre:
     """Taiwan / Hong Kong words and the mainland word the texts use ("专案" → "项目"), longest first."""
     quote_hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """A question's word for a part of a rule and how the texts write that part ("比例" → "%"): the sentence to quote."""
+    applicant_place_says: str = "{place}"
+    """What a place said before a company's role means, as a message would say it ("注册在{place}")."""
 
     def mainland(self, text: str) -> str:
         """``text`` with regional words replaced by the mainland words ("AI质检专案" → "AI质检项目")."""

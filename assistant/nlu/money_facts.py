@@ -288,10 +288,12 @@ def _self_corrected(text: str, out: list[MoneyReading], genre: Genre) -> list[Mo
     """"投资是1000万，哦不对刚才打错了，是500万", "镇里给过30万，哦刚才说错了，镇里给的是60万": an amount after the user
     corrects themselves (a mark between the two) takes the place of the amount before it that claims the same fact
     (or that it, claiming none, must mean) — the earlier one is set aside as denied."""
-    for k, m in enumerate(out):
+    order = sorted(range(len(out)), key=lambda i: out[i].mention.start)  # (a bare number is read after the rest)
+    for n, k in enumerate(order):
+        m = out[k]
         if m.denied or m.expected_award:
             continue
-        for j in range(k - 1, -1, -1):
+        for j in reversed(order[:n]):
             o = out[j]
             # ("是800元写错了，是800万元": neither claims a fact, the later one still replaces the earlier)
             if o.denied or (m.claims and o.claims and not set(m.claims) & set(o.claims)):

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from assistant.nlu.amount_mentions import AmountPlace, amount_places, summed, without_superseded
+from assistant.nlu.applicants import ApplicantMention, find_applicants
 from assistant.nlu.entities import (
     ClauseRef,
     ItemMention,
@@ -95,6 +96,8 @@ class Parse:
     """The share of the amount this message gives that counts ("总花费300万，审计只确认了其中60%" → 3/5)."""
     addressed: int | None = None
     """In a group chat's message, where its words to us start (after "@政策小助手"); None: the whole is ours."""
+    applicants: tuple[ApplicantMention, ...] = ()
+    """A group's companies named as who applies ("那用母公司报呢"): :mod:`assistant.nlu.applicants`."""
     amount_places: Mapping[int, AmountPlace] = field(default_factory=dict)
     """Amount start → the place it is said of ("给昆山客户做的140万")."""
     extra: Mapping[str, object] = field(default_factory=dict)
@@ -249,6 +252,7 @@ class NLU:
             scale=None if amounts else genre.scale_in(reading) or genre.share_in(reading) or genre.unit_fix_in(reading),
             share=genre.share_in(reading) if amounts else None,
             addressed=addressed,
+            applicants=find_applicants(reading, genre, self.catalog, covered),
         )
         return replace(parse, masked=mask(text, parse, genre.count_question, cap_after=genre.cap_figure_after))
 
