@@ -172,7 +172,8 @@ def reconsider(
         # "工商税务都在«region»，但实际生产经营全在«elsewhere»，算不算这个政策的支持对象": the case judged against the
         # section it names, not the section quoted
         return "eligibility"
-    if kind == "out_of_scope" and parse.asks and parse.money_words and not items and not parse.topics:
+    if kind == "out_of_scope" and parse.asks and parse.money_words and not items and not parse.topics \
+            and not parse.off_topic:  # ("帮我写个Python脚本算一下各种补贴": a task of another kind, about money)
         # "我们是做机械加工的中小厂，区里有补贴吗": not out of scope (nothing elsewhere was named) — a question of
         # support with nothing named: the reader's best question of support — but a figure needs an item, and with
         # none named nor in the conversation, what is on offer ("match") is asked.

@@ -23,6 +23,9 @@ from assistant.dialogue.state import Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.numerals import small_int
+from assistant.rules.cross import DeductOtherSupport
+from assistant.rules.trace import TraceStep
+from assistant.rules.wording import describe
 
 
 @dataclass(frozen=True)
@@ -191,3 +194,20 @@ def turn_to_label(state: Any, said: tuple[str, ...], policy_id: str, domain: Dom
     parked = Project(target.items, {f: profile[f] for f in own if f in profile}, label=state.label)
     rest = (*[p for p in state.projects if p is not target], parked)
     return replace(state.with_slots(policy_id, target.facts, turn), projects=rest, label=said[0])
+
+
+def other_projects_support(parse: Parse, policy_id: str, domain: Domain) -> tuple[TraceStep, ...]:
+    """"镇里给过我们另外一个项目50万，这个会扣吗": support another project got is not deducted — a step of the working
+    that says so, with the rule that limits the deduction to the same project (cited)."""
+    rules = domain.rules.get(policy_id)
+    if rules is None:
+        return ()
+    steps: list[TraceStep] = []
+    for fact, yuan in parse.facts_of(policy_id).other_projects:
+        rule = next((r for r in rules.cross_rules if isinstance(r, DeductOtherSupport) and r.fact == fact), None)
+        if rule is not None:
+            label = domain.label(policy_id, rule.clause)
+            figures = {"other_yuan": yuan}
+            text = describe("other_project", None, figures, {"support": rule.support, "label": label, "quote": rule.quote})
+            steps.append(TraceStep("other_project", text, None, rule.clause, label, figures))
+    return tuple(steps)

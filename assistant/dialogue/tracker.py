@@ -48,6 +48,7 @@ from assistant.dialogue.projects import (
     label_projects,
     links_items,
     moved_elsewhere,
+    other_projects_support,
     placed_ref,
     set_aside,
     split_projects,
@@ -194,7 +195,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         base = turn_to_label(base, said, policy_id, domain, turn)
     aside = set_aside(base, parse, policy_id, domain)
     # the facts of every item the message lists, whichever of them it asks about
-    filled = fill_slots(aside, parse, policy_id, replace(goal, items=listed) if goal and listed else goal, turn, domain)
+    # ("B项目镇里给过30万扶持": the facts of the project named by its label, among several items)
+    of = listed or (by_label if goal is not None and set(by_label) < set(goal.items) else ())
+    filled = fill_slots(aside, parse, policy_id, replace(goal, items=of) if goal and of else goal, turn, domain)
     if (moved := giver_named(filled.state, parse, policy_id, domain, turn)) is not None:
         filled = replace(filled, state=moved)  # "…拿过50万补助了" … "是镇里给的": that giver's support
     if aside is base and (elsewhere_facts := moved_elsewhere(base, parse, policy_id, domain)):
@@ -261,7 +264,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         misnumbered=wrong,
         named_items=items,
         dropped=drop.notes,
-        left_out=region.left_out,
+        left_out=(*region.left_out, *other_projects_support(parse, policy_id, domain)),
         view=tuple(drop.values.items()) if drop.view else view_kept(state, parse, policy_id, goal, prior),
         # "第1到4条属于哪一块" … "那第5条呢": the same question of the text, of another clause
         topics=frozenset(parse.topics) or (state.last.topics & {"category", "original"}

@@ -47,12 +47,17 @@ def summed(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tuple
 
 
 def without_superseded(text: str, amounts: tuple[AmountMention, ...], genre: Genre) -> tuple[AmountMention, ...]:
-    """Drop a rough amount that a precise one after it replaces ("三百多万吧，具体是三百二十万" → 320万)."""
+    """Drop a rough amount that a precise one after it replaces ("三百多万吧，具体是三百二十万" → 320万; said by voice
+    with nothing between, "一百二十来万 一百二十万")."""
+    def rough(j: int) -> bool:
+        return bool(genre.approximate.search(text[max(0, amounts[j].start - 4) : amounts[j].end + 3]))
+
     for i, m in enumerate(amounts):
         if i and genre.refines.search(text[max(0, m.start - 8) : m.start]):
-            rough = {j for j in range(i) if genre.approximate.search(
-                text[max(0, amounts[j].start - 4) : amounts[j].end + 3])}
-            return tuple(a for j, a in enumerate(amounts) if j not in rough)
+            return tuple(a for j, a in enumerate(amounts) if not (j < i and rough(j)))
+        if i and not text[amounts[i - 1].end : m.start].strip(" ，,、") and rough(i - 1) \
+                and not genre.approximate.search(text[m.start : m.end + 3]):
+            return tuple(a for j, a in enumerate(amounts) if j != i - 1)
     return amounts
 
 

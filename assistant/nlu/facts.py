@@ -44,6 +44,8 @@ class PolicyFacts:
     """The year the message says the applicant applies in ("2025年申报"), if it says one."""
     raised: tuple[str, ...] = ()
     """Facts a milder word raised and left open ("有过一次罚款", a ``weak_cues`` word): the enterprise's case, to confirm."""
+    other_projects: tuple[tuple[str, int], ...] = ()
+    """Support said to be another project's ("镇里给过我们另外一个项目50万"): (fact, yuan) — none of this project's."""
 
 
 def read_facts(
@@ -80,6 +82,8 @@ def read_facts(
     # project, not a correction of this one's support
     theirs |= {m.mention.start for m in money if m.claims and max(m.claims, key=m.claims.__getitem__) in given
                and genre.another_project_before.search(text, 0, m.mention.start)}
+    others = tuple((f, m.yuan) for m in money if m.mention.start in theirs
+                   for f in (m.best_claims(given)[:1] if m.claims else given[:1]))
     money = tuple(replace(m, denied=True) if m.mention.start in theirs else m for m in money)
     values: dict[str, Any] = {}
     own_case = any(m.claims and not (m.expected_award or m.denied) for m in money)
@@ -132,7 +136,7 @@ def read_facts(
              if spec.year_offset is not None
              and (values.get(name) is True or name in raised)
              and (said := fact_year(text, (*policy.cues(name).cues, *policy.cues(name).weak_cues))) is not None}
-    return PolicyFacts(money, values, mentioned, frozenset(planned), years, applying_year(text), raised)
+    return PolicyFacts(money, values, mentioned, frozenset(planned), years, applying_year(text), raised, others)
 
 
 def _without_awarders(text: str, policy: PolicyVocab, genre: Genre) -> str:

@@ -222,6 +222,7 @@ class Genre:
     another_year: re.Pattern[str]
     adds_up: re.Pattern[str]
     self_correction: re.Pattern[str]
+    denied_after: re.Pattern[str]
     given_to_us: re.Pattern[str]
     follow_up_opening: re.Pattern[str]
     same_question: re.Pattern[str]

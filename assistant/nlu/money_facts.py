@@ -171,7 +171,8 @@ def read_money(
             or (genre.report_as.search(near) is not None and genre.report_as_after.match(text, mention.end) is not None)
             or (genre.result_words.search(near) and genre.rate_award.search(text))
         ) or bool(genre.third_party.search(text, start, segment_end(text, mention.end) + 1))  # someone else's
-        denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start))
+        denied = bool(genre.denied_amount.search(text, max(start, mention.start - 4), mention.start)
+                      or genre.denied_after.match(text, mention.end))
         sentence = max((m.end() for m in SENTENCE_END.finditer(text, 0, mention.start)), default=0)
         adds = bool(genre.increment.search(text, max(start, mention.start - 6), mention.start)
                     or genre.increment_lead.match(text, sentence) or genre.increment_after.match(text, mention.end))

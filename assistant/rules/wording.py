@@ -16,7 +16,7 @@ from assistant.rules.money import format_yuan
 StepKind = Literal[
     "fixed", "up_to", "rate", "exclude", "per_unit", "scale_band", "bracket", "sum", "no_case",
     "cap", "cap_left", "bonus", "upper_subsidy", "other_support", "not_repeated", "same_project",
-    "exclusive", "once", "result", "total", "outside_region",
+    "exclusive", "once", "result", "total", "outside_region", "other_project",
 ]
 NoteKind = Literal["validity", "item", "condition", "general"]
 
@@ -34,6 +34,7 @@ STEPS: dict[str, str] = {
     "sum": "{count}{element}合计{amount_yuan}",
     # An amount the user said of another place, for a base the clause limits to its own region.
     "outside_region": "{place}的{outside_yuan}不计入（{label}“{quote}”）",
+    "other_project": "另一个项目已获的{support}{other_yuan}不扣减本项目的资助（{label}只针对同一项目：“{quote}”）",
     "outside_region.element": "{place}的一{element}（{outside_yuan}）不计入（{label}“{quote}”）",
     "no_case": "{fact_label}为“{case}”，{label}未规定该情形的金额，本项为0元",
     "cap.over": "{before_yuan}超过{limit_name}{limit_yuan}，取{amount_yuan}（{source}）",

@@ -92,11 +92,11 @@ def answer_award(ctx: Context) -> Answer:
         head = f"同一项目只取高者：按{ctx.named(labels)}，最高可获资助{format_yuan(total)}。"
     else:
         head = f"按{ctx.named(labels)}合计，最高可获资助{format_yuan(total)}。"
-    left = [s for s in ctx.state.last.left_out if s.clause in {r.clause for r in results}]
+    left = [s for s in ctx.state.last.left_out if s.clause in {r.clause for r in results} or s.kind == "other_project"]
     steps = [*ctx.state.last.dropped, *(s.description for s in left),
              *(s.description for r in results for s in r.trace if s.step != "result")]
     steps += [s.description for s in combined.trace]
-    citations = [r.clause for r in results] + [s.clause for s in combined.trace]
+    citations = [r.clause for r in results] + [s.clause for s in [*combined.trace, *left]]
     validity, citations = with_validity(ctx, list(dict.fromkeys(citations)))
     return _with_rule(ctx, Answer(
         "award", head, ctx.policy_id, steps=steps, notes=_notes(ctx, results), validity=validity,
@@ -151,10 +151,10 @@ def _single(ctx: Context, result: Any) -> Answer:
         head = f"按{ctx.named(label)}测算，本项可获资助为{format_yuan(0)}。"
     else:
         head = f"按{ctx.named(label)}，{_verb(result)}{format_yuan(amount)}。"
-    left = [s for s in ctx.state.last.left_out if s.clause == result.clause]
+    left = [s for s in ctx.state.last.left_out if s.clause == result.clause or s.kind == "other_project"]
     steps = [*ctx.state.last.dropped, *(s.description for s in left),
              *(s.description for s in result.trace if s.step != "result")]
-    citations = list(dict.fromkeys([result.clause, *[s.clause for s in result.trace]]))
+    citations = list(dict.fromkeys([result.clause, *[s.clause for s in [*result.trace, *left]]]))
     validity, citations = with_validity(ctx, citations)
     return Answer(
         "award", head, ctx.policy_id, steps=steps, conditions=conditions, notes=_notes(ctx, [result]),
