@@ -125,6 +125,11 @@ def reconsider(
     # An amount for the figure after a side question ("这政策谁负责解释的" … "那要是«base amount»是240万呢") is the figure's.
     amount_for_goal = goal is not None and goal.kind == "award" and not items and bool(parse.amounts)
     asked_goal = goal is not None and goal.kind in ("award", "eligibility")
+    if kind == "lookup" and "follow_up" in parse.acts and amount_for_goal and goal is not None and not parse.topics \
+            and not parse.clause_refs and _another_items_amount(parse, policy_id, goal.items, domain):
+        # "那我们另一个业务呢？给区里二十多家企业做设备上云的服务，去年服务金额五十万": another item's own amount,
+        # told after a figure — that item's figure (the item is found by its fact)
+        return "award"
     if kind == "followup" and state.last.kind == "lookup" and parse.asks_amount and parse.money_words \
             and not parse.topics and not parse.amounts and not items and goal is None and state.topic is not None:
         return "award"  # "这条是不是同一笔钱" … "那这条另外给多少？": the clause just looked up, its figure
@@ -274,3 +279,10 @@ def reconsider(
             and genre.asks_if_enough.search(parse.reading):
         return "eligibility"  # "他们一年只服务了3家区内企业，这样够不够格？": the case stated, judged against the condition
     return later_kind(state, parse, kind, items, policy_id, domain, stated, no_fact_amount, claimed, opening)
+
+
+def _another_items_amount(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
+    """An amount the message tells (not denied, hoped or a what-if) claimed by a fact none of ``items`` has."""
+    own = set(domain.item_facts(policy_id, items))
+    return any(m.claims and not (m.denied or m.expected_award or m.other or m.what_if)
+               and not set(m.best_claims(m.claims)) & own for m in parse.facts_of(policy_id).money)

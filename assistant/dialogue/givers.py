@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assistant.dialogue.domain import Domain
-from assistant.dialogue.state import DialogueState
+from assistant.dialogue.state import ITEM_NAMED, DialogueState
 from assistant.nlu import Parse
 
 
@@ -24,6 +24,8 @@ def giver_named(state: DialogueState, parse: Parse, policy_id: str, domain: Doma
     facts = parse.facts_of(policy_id)
     if parse.amounts or any(m.claims for m in facts.money):
         return None
+    if any(m.score >= ITEM_NAMED and not m.negated for m in parse.items_of(policy_id)):
+        return None  # "同一个项目还拿了«item»授牌": what was got is the item's title, no giver of the support
     given = given_facts(domain, policy_id)
     named = [n for n in facts.mentioned if n in given and n not in facts.values]
     profile = state.profile(policy_id)

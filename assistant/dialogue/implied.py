@@ -98,11 +98,15 @@ def with_recent(state: DialogueState, parse: Parse, items: tuple[str, ...], kind
         return tuple(dict.fromkeys((*state.goal.items, *items)))  # "再加上«item»": everything discussed, and it
     if "together" not in parse.acts and "same_project" not in parse.acts:
         return items
+    goal = state.goal
+    if "together" in parse.acts and not _count(parse) and goal is not None and len(goal.items) > 1 \
+            and goal.answered and not goal.compared and state.policy_id == goal.policy_id \
+            and not set(items) <= set(goal.items):
+        return tuple(dict.fromkeys((*goal.items, *items)))  # a total just given, "还有«item»…一共多少": all of them
     if "together" not in parse.acts and parse.amounts and load_genre().by_item.search(parse.reading):
         return items  # "那同一个平台按«item»那条算呢？«its base»1400万": the figure under that item alone, its own base
     if not _count(parse) and "same_project" not in parse.acts and load_genre().this_part.search(parse.reading):
         return items  # "我们同时也是«item»，…这块能补多少": that part alone
-    goal = state.goal
     if "together" in parse.acts and not _count(parse) and goal is not None and state.policy_id == goal.policy_id \
             and set(items) < set(goal.items):
         return goal.items  # "«item»那个投资只有五百万，那总数变成多少": one fact of the total corrected, the total again

@@ -13,15 +13,14 @@ from collections.abc import Sequence
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.implied import items_from_facts
 from assistant.dialogue.list_elements import item_aliases
-from assistant.dialogue.state import Observation
+from assistant.dialogue.state import ITEM_NAMED, Observation
 from assistant.nlu import Parse
 from assistant.nlu.entities import ItemMention
 from assistant.nlu.genre import load_genre
 from assistant.nlu.spans import CLAUSE_END, in_spans, occurrences
 
-#: An item named with at least this score is named outright; a shared keyword alone ("5G") scores 0.5 and
-#: names its item only when nothing else in the message points to one.
-ITEM_NAMED = 0.75
+#: A shared keyword alone ("5G") scores 0.5 and names its item only when nothing else in the message points to one
+#: (ITEM_NAMED, in the state's module: named outright).
 ITEM_WEAK = 0.5
 
 
@@ -62,6 +61,10 @@ def named_items(parse: Parse, policy_id: str, refs: Sequence[str], domain: Domai
         # Named only inside a claim ("你之前说«item»能给200万，是这样吗"): that item is still the topic.
         return tuple(m.item_id for m in mentions)
     named = [m.item_id for m in mentions if m.score >= ITEM_NAMED]
+    if "together" in parse.acts and named:
+        # "你刚才说«item A»是50万，«item B»也是50万，一共100万对吧": the figure said of A is not ours, A is still counted
+        claimed = [s for s in parse.spans if s.kind == "attribution"]
+        named += [m.item_id for m in mentions if in_spans(m.start, claimed) and m.item_id not in named]
     for clause_id in refs:
         item = domain.item_by_clause(policy_id, clause_id)
         if item and item not in named:

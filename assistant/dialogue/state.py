@@ -29,6 +29,8 @@ DECISIVE_BM25 = 5.0
 DECISIVE_MARGIN = 3.0
 #: A reply to "which item?" picks the one clause its words match, at this lower score ("就是那个示范的").
 CHOICE_BM25 = 2.0
+#: An item named with at least this score is named outright (not by a shared keyword alone).
+ITEM_NAMED = 0.75
 
 
 @dataclass(frozen=True)

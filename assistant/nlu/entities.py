@@ -234,6 +234,9 @@ def find_places(text: str, genre: Genre) -> list[PlaceMention]:
     for name, at in sorted(found, key=lambda x: x[1]):
         if any(name in o.name or o.name in name for o in out):
             continue
+        ends = [end for _, end in occurrences(text, name)]  # (none for a place spelt in English)
+        if ends and all(genre.place_in_name.match(text, end) for end in ends):
+            continue  # "上海大学", "北京理工": a name, not a place
         # a place is where the applicant is registered only when every mention of it says so ("搬到青浦 青浦
         # 那边给多少" asks about that place's own support the second time)
         starts = [s for s, _ in occurrences(text, name)] or [at]

@@ -37,6 +37,11 @@ def read_choice(text: str, spec: Any, fc: FactCues) -> tuple[str | None, bool]:
                 negated.add(option)
                 continue
             found.append((start, option))
+    if len({o for _, o in found}) > 1:
+        # "市级是去年申报的，没评上，今年评上的是区级": an option said not won (before the next option is named)
+        starts = sorted(found)
+        lost = {o for n, (at, o) in enumerate(starts) if _not_won(text, at, starts[n + 1][0] if n + 1 < len(starts) else None)}
+        found = [f for f in found if f[1] not in lost] or found
     if len({o for _, o in found}) > 1 and (marks := [m.end() for m in (*genre.self_correction.finditer(text),
                                                                         *genre.changed_since.finditer(text))]):
         # "是区级的……哦不对，刚翻了文件，是市级认定的": the option said after the user corrects themselves;
@@ -104,3 +109,15 @@ def _chinese_ratio(left: str, right: str) -> str | None:
         n = small_int(right)
         b = str(n) if n is not None else None
     return f"{a}:{b}" if a is not None and b is not None else None
+
+
+def _sentence_end(text: str, at: int) -> int:
+    stop = re.search(r"[。！!？?；;]", text[at:])
+    return at + stop.start() if stop else len(text)
+
+
+def _not_won(text: str, at: int, following: int | None) -> bool:
+    """The option at ``at`` is said not won before the next option (at ``following``) — not "还没评上«next option»",
+    which says it of the next one."""
+    m = load_genre().option_not_won.search(text, at, following if following is not None else _sentence_end(text, at))
+    return m is not None and not (following is not None and not text[m.end() : following].strip())

@@ -14,6 +14,8 @@ from assistant.nlu.spans import CLAUSE_END
 
 #: The least a question part must say (characters) to be read on its own beside the whole message.
 QUESTION_PART_MIN = 8
+#: After "我是问", the question may be short ("能给多少").
+REDIRECTED_MIN = 4
 
 #: A lowercase run typed along the home row or without a vowel ("asdf", "jkl", "zxcv"): keyboard mashing, not a
 #: word. Abbreviations of the field (PLC, CNC, MES) are typed in capitals and so are not taken for it.
@@ -43,8 +45,12 @@ def addressed_start(text: str, reading: str, genre: Genre) -> int | None:
     @政策小助手 我们贯标刚通过，能拿多少") or its last turn to what is really asked ("我不是问补多少，我是问…"), when
     they say enough to be read alone (in ``reading``, the message as read: same offsets as ``text``)."""
     # ("你理解错了，贯标是去年的事，我现在问的是«item»那个…": the words after the turn are the question, too)
-    ends = [m.end() for m in genre.addressed.finditer(text)] + [m.end() for m in genre.redirect.finditer(reading)]
-    if not ends or content_size(reading[max(ends):]) < QUESTION_PART_MIN:
+    mentions = [m.end() for m in genre.addressed.finditer(text)]
+    turns = [m.end() for m in genre.redirect.finditer(reading)]
+    ends = mentions + turns
+    # (after a turn to what is really asked, a short question is enough: "…，我是问能给多少")
+    least = REDIRECTED_MIN if turns and max(turns) >= max(mentions, default=0) else QUESTION_PART_MIN
+    if not ends or content_size(reading[max(ends):]) < least:
         return None
     return max(ends)
 

@@ -232,7 +232,9 @@ def _whole_after_parts(text: str, out: list[MoneyReading], genre: Genre) -> list
     each other when the whole's words claim none) are set aside, never added to it."""
     for k, whole in enumerate(out):
         sentence = max((m.end() for m in SENTENCE_END.finditer(text, 0, whole.mention.start)), default=0)
-        before = [o for o in out[:k] if o.mention.start >= sentence and o.claims and not (o.denied or o.expected_award)]
+        said = [o for o in out[:k] if o.mention.start >= sentence and not (o.denied or o.expected_award)]
+        # (amounts no cue claims — "还有二期的250万也是这个项目的，合起来600万" — are parts of a whole no cue claims)
+        before = [o for o in said if o.claims] or ([] if whole.claims else said)
         since = before[-1].mention.end if before else sentence
         if not before or whole.denied or whole.expected_award or whole.adds or whole.other \
                 or not genre.whole_amount.search(text, since, whole.mention.start) \
@@ -240,7 +242,8 @@ def _whole_after_parts(text: str, out: list[MoneyReading], genre: Genre) -> list
             # (not "公司整体一年研发投入是三千多万": the company's; nor "一共105万没错吧": a figure to confirm)
             continue
         claims = dict(whole.claims) or dict(before[-1].claims)
-        parts = [o for o in before if set(o.best_claims(claims)) & set(claims)]
+        # (a part whose own best fact the whole is not — "盖楼花了三百万，整体投了一千二": the civil works — is no part)
+        parts = [o for o in before if set(o.best_claims(o.claims)) & set(claims)] if claims else before
         if not parts or (not whole.claims and any(set(o.claims) != set(claims) for o in parts)):
             continue
         for j, o in enumerate(out):

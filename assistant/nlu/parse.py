@@ -242,9 +242,10 @@ class NLU:
             # "服务多少家企业才算": a how-many question is not about money.
             money_words=bool(genre.money_words.search(genre.count_question.sub("", reading))),
             asks=bool(genre.question.search(reading)),
-            # not "多少比例", nor the cap a question asks to go past ("能不能突破100万的上限")
+            # not "多少比例", nor the cap a question asks to go past ("能不能突破100万的上限"), nor what the user says
+            # they did not ask ("我不是问能拿多少，就想知道…能不能申请")
             asks_amount=bool(genre.amount_question.search(genre.lookup_topics["beyond_cap"].sub(
-                "", genre.lookup_topics["rate"].sub("", genre.count_question.sub("", reading))))),
+                "", genre.lookup_topics["rate"].sub("", genre.count_question.sub("", reading[addressed or 0:]))))),
             refers_back=bool(genre.back_reference.search(reading)),
             which_ones=bool(genre.which_ones.search(reading)),
             asks_count=bool(genre.count_question.search(reading)),
