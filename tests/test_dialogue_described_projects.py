@@ -2,7 +2,7 @@
 做设备上云的服务，去年服务金额五十万" is that other item's figure (found by its own amount); a place that starts a name
 ("上海大学") is no place; "整体投了一千二" is the project's whole, not the company's; a building's cost said before the
 whole ("盖楼花了三百万，整体投了一千二") is the part left out, not a part of the whole; "还有二期的250万…，合起来600万" is
-600万; "市级是去年申报的，没评上，今年评上的是区级" is 区级.
+600万; "市级是去年申报的，没评上，今年评上的是区级" is 区级; "MES选哪家好" (advice on a product) is refused.
 
 The real reader (``assistant``): how a turn is read depends on it.
 """
@@ -63,3 +63,11 @@ def test_what_the_user_did_not_ask_is_not_the_question(assistant: Assistant):
     *_, award = talk(assistant, "人才实训基地那条我们能申请吗？我们是嘉定的培训机构",
                      "我不是问能不能申请，冠名已经拿到了，市人社局考核通过的，我是问能给多少")
     assert award.intent == "award" and award.amount_yuan == 1_000_000
+
+
+def test_advice_on_which_product_to_choose_is_politely_refused(assistant: Assistant):
+    for question in ("MES选哪家好？我们是汽配厂，三百来台设备，预算有限", "设备联网用OPC UA还是MQTT比较好？边缘网关有什么推荐的吗"):
+        reply, = talk(assistant, question)
+        assert reply.intent == "out_of_scope" and reply.amount_yuan is None
+    reply, = talk(assistant, "同一个项目，被评为市级标杆，也拿了上海市智能工厂授牌，投入1000万，报哪个划算？")
+    assert reply.intent == "award"  # which item to apply under is a question of ours

@@ -274,6 +274,10 @@ def out_of_scope(
         return "off_topic", elsewhere
     if genre.writing_task.search(parse.reading):
         return "off_topic", elsewhere  # "帮我写一份«item»的资助申请报告": a task we do not do, whatever it is about
+    if genre.advice_asked.search(parse.reading) and not (
+            parse.money_words or parse.asks_amount or parse.topics or parse.clause_refs or support or states
+            or genre.apply_words.search(parse.reading)):
+        return "off_topic", elsewhere  # "MES选哪家好", "Handle和OID哪个体系好": which product to choose, not support
     asks_text = bool(parse.topics)  # "什么时候能到账", "能一起拿吗": about a policy's rules, even with nothing named
     if kind == "out_of_scope" and not (
         named_items or named_here or parse.clause_refs or about_facts or answerable or asks_text or parse.attributed

@@ -223,6 +223,7 @@ class Genre:
     another_year: re.Pattern[str]
     adds_up: re.Pattern[str]
     self_correction: re.Pattern[str]
+    advice_asked: re.Pattern[str]
     option_not_won: re.Pattern[str]
     denied_after: re.Pattern[str]
     given_to_us: re.Pattern[str]
