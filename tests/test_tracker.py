@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 
 from assistant.dialogue import Assistant
+from assistant.dialogue.goals import record
 from assistant.dialogue.next_action import ActionKind, Reason, decide
 from assistant.dialogue.state import DialogueState, Observation, Request
-from assistant.dialogue.tracker import apply, record
+from assistant.dialogue.tracker import apply
 from assistant.nlu.inputs import normalise
 
 IN_FORCE = date(2025, 6, 1)

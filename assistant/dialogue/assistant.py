@@ -27,12 +27,13 @@ from assistant.dialogue.answers.common import Context
 from assistant.dialogue.chat import Chat
 from assistant.dialogue.conversation import Conversation
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.goals import record
 from assistant.dialogue.guard import metadata_texts, ungrounded_numbers
 from assistant.dialogue.llm import LLMBackend, LLMIntentReader
 from assistant.dialogue.next_action import ActionKind, decide
 from assistant.dialogue.reply import Citation, Reply
 from assistant.dialogue.state import DialogueState, Observation, Request
-from assistant.dialogue.tracker import apply, record
+from assistant.dialogue.tracker import apply
 from assistant.errors import DataError, IndexUnavailable, InputError, LLMUnavailable
 from assistant.nlu import NLU, build_nlu
 from assistant.nlu.inputs import check_input

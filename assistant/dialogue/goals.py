@@ -1,11 +1,13 @@
 """The goal after a message: which question the conversation is answering (award, eligibility, match), of which
 items, and whether the message answered the assistant's request — Rasa's form activation, as one pure function
-of the state and the message's reading (called by the tracker's ``apply``)."""
+of the state and the message's reading (called by the tracker's ``apply``); and, after the assistant's action, the
+goal answered and what was asked for (``record``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from assistant.dialogue import labels
 from assistant.dialogue.bare_replies import answers_request
@@ -168,3 +170,20 @@ def side_question(
     stays, so the next bare reply ("市级的") still answers it."""
     return waiting is not None and kind == "eligibility" and waiting.kind == "award" and not waiting.answered \
         and requested is not None and requested.kind == "fact" and (items is None or set(items) == set(waiting.items))
+
+
+def record(
+    state: DialogueState, action: Any, asked: Request | None, answered: bool, topic: str | None = None
+) -> DialogueState:
+    """The state after the assistant's action: what it asked for, whether the goal got its answer, and the
+    clause the answer rested on (``topic``; kept when the answer rested on none)."""
+    goal = state.goal
+    if answered and goal is not None:
+        goal = replace(goal, answered=True)
+    last_turn = state.history[-1] if state.history else None
+    history = state.history
+    if last_turn is not None:
+        history = (*state.history[:-1], replace(last_turn, action=str(action)))
+    side = goal is not None and side_question(state.suspended, goal.kind, state.requested, goal.items)
+    requested = asked if asked is not None else (state.requested if not answered or side else None)
+    return replace(state, goal=goal, requested=requested, history=history, topic=topic or state.topic)

@@ -2,7 +2,8 @@
 
 Signals: the policy named (its region, issuer or title), its items named, where retrieval found the best
 clauses, the policy the conversation is already about, and whether it is in force on the as-of date. When two
-policies score within :data:`TIE_MARGIN` of each other and neither is named, the assistant asks which one.
+policies score within :data:`TIE_MARGIN` of each other and neither is named, the assistant asks which one — and
+the reply naming one (``answers_policy_request``) picks it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.state import DialogueState
 from assistant.nlu import Parse
 
 NAMED = 3.0
@@ -59,3 +61,12 @@ def choose_policy(
         tie = tuple(pid for pid, s in ranked if top - s < TIE_MARGIN)
         return PolicyChoice(None, tie, tuple(ranked))
     return PolicyChoice(best, (), tuple(ranked))
+
+
+def answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
+    """The policy the user picked when asked "which policy?" (by its region, issuer or title)."""
+    req = state.requested
+    if req is None or req.kind != "policy":
+        return None
+    named = [pid for pid in req.options if parse.policy_names.get(pid, 0) >= 0.8]
+    return named[0] if len(named) == 1 else None

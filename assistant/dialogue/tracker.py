@@ -14,7 +14,6 @@ No side effects: the same state and observation always give the same new state.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from assistant.dialogue import labels
 from assistant.dialogue.applicants import turn_applicant
@@ -43,7 +42,7 @@ from assistant.dialogue.kind_fallback import RULE_TOPICS, disputes_last_lookup
 from assistant.dialogue.list_elements import drop_failing_elements, element_words, item_aliases, view_kept
 from assistant.dialogue.marginal import new_element_alone
 from assistant.dialogue.named_items import ITEM_NAMED, named_items, strongly_named, weak_item_overruled
-from assistant.dialogue.policy_choice import choose_policy
+from assistant.dialogue.policy_choice import answers_policy_request, choose_policy
 from assistant.dialogue.projects import (
     label_projects,
     links_items,
@@ -61,18 +60,8 @@ from assistant.dialogue.state import DialogueState, Goal, Observation, Request, 
 from assistant.dialogue.subjects import turn_subject
 from assistant.dialogue.turn_kind import read_kind, started_afresh
 from assistant.dialogue.years import another_year, received_in_a_past_year, said_of_dropped, split_by_year
-from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
 from assistant.nlu.money_parts import part_words
-
-
-def _answers_policy_request(state: DialogueState, parse: Parse) -> str | None:
-    """The policy the user picked when asked "which policy?" (by its region, issuer or title)."""
-    req = state.requested
-    if req is None or req.kind != "policy":
-        return None
-    named = [pid for pid in req.options if parse.policy_names.get(pid, 0) >= 0.8]
-    return named[0] if len(named) == 1 else None
 
 
 def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueState:
@@ -85,7 +74,7 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     history = (*state.history, Turn(turn, parse.text, kind))
     req = state.requested
     if req is not None and req.kind == "policy" and state.waiting is not None:
-        picked = _answers_policy_request(state, parse)
+        picked = answers_policy_request(state, parse)
         by_content = None
         if picked is None:
             guess = choose_policy(parse, obs.hits, obs.answerable, None, state.as_of, domain)
@@ -293,22 +282,4 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         same_project=(base.same_project or links_items(parse, policy_id, goal)) and "different_projects" not in parse.acts,
         labels={**state.labels, policy_id: lab.known} if lab.known else state.labels,
     )
-
-
-def record(
-    state: DialogueState, action: Any, asked: Request | None, answered: bool, topic: str | None = None
-) -> DialogueState:
-    """The state after the assistant's action: what it asked for, whether the goal got its answer, and the
-    clause the answer rested on (``topic``; kept when the answer rested on none)."""
-    goal = state.goal
-    if answered and goal is not None:
-        goal = replace(goal, answered=True)
-    last_turn = state.history[-1] if state.history else None
-    history = state.history
-    if last_turn is not None:
-        history = (*state.history[:-1], replace(last_turn, action=str(action)))
-    side = goal is not None and side_question(state.suspended, goal.kind, state.requested, goal.items)
-    requested = asked if asked is not None else (state.requested if not answered or side else None)
-    return replace(state, goal=goal, requested=requested, history=history, topic=topic or state.topic)
-
 
