@@ -127,7 +127,7 @@ def reconsider(
     asked_goal = goal is not None and goal.kind in ("award", "eligibility")
     if kind == "lookup" and "follow_up" in parse.acts and amount_for_goal and goal is not None and not parse.topics \
             and not parse.clause_refs and _another_items_amount(parse, policy_id, goal.items, domain):
-        # "那我们另一个业务呢？给区里二十多家企业做设备上云的服务，去年服务金额五十万": another item's own amount,
+        # "那我们另一个业务呢？«what it does»，去年«its base»五十万": another item's own amount,
         # told after a figure — that item's figure (the item is found by its fact)
         return "award"
     if kind == "followup" and state.last.kind == "lookup" and parse.asks_amount and parse.money_words \

@@ -242,7 +242,7 @@ def _whole_after_parts(text: str, out: list[MoneyReading], genre: Genre) -> list
             # (not "公司整体一年研发投入是三千多万": the company's; nor "一共105万没错吧": a figure to confirm)
             continue
         claims = dict(whole.claims) or dict(before[-1].claims)
-        # (a part whose own best fact the whole is not — "盖楼花了三百万，整体投了一千二": the civil works — is no part)
+        # (a part whose own best fact the whole is not — "«a part left out»花了三百万，整体投了一千二" — is no part)
         parts = [o for o in before if set(o.best_claims(o.claims)) & set(claims)] if claims else before
         if not parts or (not whole.claims and any(set(o.claims) != set(claims) for o in parts)):
             continue
