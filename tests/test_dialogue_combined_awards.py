@@ -127,3 +127,10 @@ def test_an_items_title_got_does_not_move_the_support_said_before(assistant: Ass
     *_, reply = talk(assistant, "我们一个工业互联网项目评上了区级标杆，投入了一千万，能拿多少？", "这个项目镇里还给过50万",
                      "同一个项目还拿了智能工厂授牌，两个一起报呢？")
     assert reply.amount_yuan == 1_500_000  # max(200, 200) − 50: the town's support is still this project's
+
+
+def test_the_value_corrected_named_beside_the_new_one_is_not_the_new_one(assistant: Assistant):
+    *_, reply = talk(assistant, "服务商，服务金额150万，补多少", "不好意思，150万是去年的，今年实际发生的是三百二十万")
+    assert reply.amount_yuan == 960_000  # 320 × 30%
+    *_, worked = talk(assistant, "我们拿了上海市智能工厂授牌，项目实际投资800万，区里能补多少？", "不对吧？800万的30%是240万啊")
+    assert worked.amount_yuan == 2_000_000  # the user's own arithmetic gives no new value

@@ -141,8 +141,14 @@ def _targets(
         return back[-1:]  # "回到80万那个情况", "确实是两百万": the value that amount had before a what-if
     if ("correction" in parse.acts or bare) and not m.other:
         # "搞错了，是4000万" — or a bare amount right after a figure was given — corrects the amount given last
-        # (never "总营收是5000万" said beside it: an amount named as something else).
+        # (never "总营收是5000万" said beside it: an amount named as something else); the value being corrected,
+        # named again beside the new one ("150万是去年的，今年实际发生的是三百二十万"), corrects nothing (not in a
+        # dispute: "800万的30%是240万啊" works the figure out, it gives no new value).
         last = state.last_money_slot(policy_id, money, set(money))
+        if last and known.get(last) == m.yuan and not m.claims and "dispute" not in parse.acts and any(
+                o is not m and not o.claims and o.yuan != m.yuan and not (o.denied or o.other or o.expected_award)
+                for o in parse.facts_of(policy_id).money):
+            return []
         if last:
             return [last]
     if "same_project" in parse.acts and _said_as_received(parse.text, m) \
