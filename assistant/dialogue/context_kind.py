@@ -11,6 +11,7 @@ from __future__ import annotations
 from assistant.dialogue.applicants import turned_now
 from assistant.dialogue.bare_replies import answers_fact_request
 from assistant.dialogue.domain import Domain
+from assistant.dialogue.implied import told
 from assistant.dialogue.kind_fallback import (
     DOCUMENT_TOPICS,
     RULE_TOPICS,
@@ -284,5 +285,4 @@ def reconsider(
 def _another_items_amount(parse: Parse, policy_id: str, items: tuple[str, ...], domain: Domain) -> bool:
     """An amount the message tells (not denied, hoped or a what-if) claimed by a fact none of ``items`` has."""
     own = set(domain.item_facts(policy_id, items))
-    return any(m.claims and not (m.denied or m.expected_award or m.other or m.what_if)
-               and not set(m.best_claims(m.claims)) & own for m in parse.facts_of(policy_id).money)
+    return any(m.claims and told(m) and not set(m.best_claims(m.claims)) & own for m in parse.facts_of(policy_id).money)

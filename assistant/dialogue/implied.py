@@ -136,13 +136,13 @@ def item_of_said_facts(state: DialogueState, parse: Parse, policy_id: str, domai
                and said <= set(domain.item_facts(policy_id, (i,)))]
     # "智能工厂…能补多少" … "另外我们还给区里几家厂做了改造服务，服务额80万，那个呢？": an item not discussed yet, whose
     # own fact the message states
-    told = {f for m in parse.facts_of(policy_id).money if _told(m) for f in m.best_claims(m.claims)[:1]}
+    stated = {f for m in parse.facts_of(policy_id).money if told(m) for f in m.best_claims(m.claims)[:1]}
     # (only while the goal's items take an amount: beside a fixed sum — "金融办那个已经拿了300万，这个200万还能全额拿吗"
     # — an amount told is the case's context, not another item's base)
     # (an amount of the new item's own base — not support said received — may follow a fixed sum too)
-    takes = _takes_an_amount(domain, policy_id, goal.items) or not told & set(given_facts(domain, policy_id))
+    takes = _takes_an_amount(domain, policy_id, goal.items) or not stated & set(given_facts(domain, policy_id))
     new = [i for i in items_from_facts(parse, policy_id, domain)
-           if takes and i not in goal.items and told & set(domain.item_facts(policy_id, (i,)))]
+           if takes and i not in goal.items and stated & set(domain.item_facts(policy_id, (i,)))]
     return tuple(earlier[:1]) or (tuple(new[:1]) if not _any_claim_of(parse, policy_id, goal.items, domain) else ())
 
 
@@ -214,12 +214,12 @@ def facts_point_elsewhere(state: DialogueState, parse: Parse, policy_id: str, it
     if goal is None or goal.policy_id != policy_id or not items or set(items) & set(goal.items) \
             or not _takes_an_amount(domain, policy_id, goal.items):
         return False
-    claimed = {f for m in parse.facts_of(policy_id).money if _told(m) for f in m.best_claims(m.claims)[:1]}
+    claimed = {f for m in parse.facts_of(policy_id).money if told(m) for f in m.best_claims(m.claims)[:1]}
     return bool(claimed) and not _any_claim_of(parse, policy_id, goal.items, domain) \
         and set(items) <= set(items_from_facts(parse, policy_id, domain))
 
 
-def _told(m: MoneyReading) -> bool:
+def told(m: MoneyReading) -> bool:
     """An amount told as a fact of the case (not a figure hoped for, denied, someone else's or a what-if)."""
     return not (m.denied or m.expected_award or m.other or m.what_if)
 
