@@ -786,7 +786,7 @@ def test_a_facts_own_word_beats_a_spending_verb_every_fact_shares(nlu: NLU) -> N
     money = nlu.extract("大院大所平台，总共投了一千二百万，其中土建花了四百万，能补多少？").facts_of("jiading-iiot-2024").money
     civil = money[1]
     assert civil.yuan == 4_000_000 and civil.best_claims(civil.claims) == ["civil_works_yuan"]
-    from assistant.nlu.money_facts import _specific_first
+    from assistant.nlu.money_facts import specific_first as _specific_first
 
     shared = {"a": 100.2, "b": 100.2, "c": 98.4}
     assert _specific_first(shared)["c"] > 100.2

@@ -17,8 +17,9 @@ from typing import Any
 from assistant.nlu.fact_values import read_choice, read_count, read_ratio
 from assistant.nlu.fact_years import Year, applying_year, fact_year
 from assistant.nlu.genre import Genre
-from assistant.nlu.money_facts import MoneyReading, read_money
+from assistant.nlu.money_facts import MoneyReading
 from assistant.nlu.money_parts import paid_said, refined
+from assistant.nlu.money_passes import read_money
 from assistant.nlu.spans import Span, in_spans, occurrences, option_spans
 from assistant.nlu.vocabulary import PolicyVocab
 from assistant.nlu.yes_no_facts import name_spans, none_given, read_bool
