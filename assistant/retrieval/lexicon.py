@@ -60,7 +60,14 @@ from assistant.retrieval.chinese_text import GENERAL_IDF_LOW as GENERAL_IDF_LOW
 from assistant.retrieval.chinese_text import general_idf as general_idf
 from assistant.retrieval.chinese_text import is_word as is_word
 from assistant.retrieval.negation import negated_pattern, without_negated
-from assistant.retrieval.query_matches import GAP, QueryMatches, _expanded, _Finder, gapped_patterns
+from assistant.retrieval.query_matches import (
+    GAP,
+    QueryMatches,
+    _expanded,
+    _Finder,
+    gapped_patterns,
+    singulars,
+)
 from assistant.retrieval.vocabulary import Vocabulary
 
 #: The concept token every funding word of the genre (genre.yaml ``funding_words``) also yields.
@@ -278,7 +285,7 @@ class Analyzer:
                     found.add(span)
                 if readings is not None and end - start >= 2 and self._may_be_typo(span):
                     found.update(self._by_reading.get(tuple(readings[start:end]), ()))
-        for word in set(_ASCII_WORD.findall(text)):
+        for word in {w for t in _ASCII_WORD.findall(text) for w in singulars(t)}:
             found.update(key for key in self._ascii_by_word.get(word, ()) if finder.find(key))
         found.update(key for key in self._other_keys if finder.find(key))
         found.update(key for key, pattern in self._gapped if pattern.search(text))

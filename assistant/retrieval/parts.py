@@ -47,6 +47,11 @@ def _title_terms(hit: Hit) -> int:
     return sum(1 for term in hit.matched_terms if term in hit.clause.title)
 
 
+def _own_title_terms(hit: Hit, other: Hit) -> list[str]:
+    """The question's words that ``hit``'s title holds and ``other``'s does not."""
+    return [t for t in hit.matched_terms if t in hit.clause.title and t not in other.clause.title]
+
+
 #: Clause kinds that are parts of a policy (headings over items), not items.
 PARTS = ("section", "subsection", "chapter")
 
@@ -149,6 +154,13 @@ def whole_part(hits: list[Hit], asks_list: bool, spread: float = WHOLE_PART_SPRE
     if not asks_list or len(hits) < 3:
         return None
     top = hits[:3]
+    # Two of its own parts first, each named by a word of its own title ("企业建设、服务能力、生态三块都在哪章"):
+    # the part above them is asked about.
+    first, second = top[0], top[1]
+    if first.clause.kind in PARTS and second.clause.kind in PARTS and first.policy_id == second.policy_id \
+            and first.clause.parent_id is not None and first.clause.parent_id == second.clause.parent_id \
+            and _own_title_terms(first, second) and _own_title_terms(second, first):
+        return first.policy_id, first.clause.parent_id
     # The part itself among them ("7, 二（二）, 5"): the other two, its items, are weighed as above.
     parts = [h for h in top if h.clause.kind in PARTS]
     if len(parts) == 1 and all(h.clause.parent_id == parts[0].clause.clause_id for h in top if h is not parts[0]):

@@ -33,7 +33,22 @@ def _english_pattern(key: str) -> str:
     says "new policy", "which one applies" says "which applies")."""
     words = key.split()
     gap = r"\s+(?:[a-z0-9'-]+\s+)?"
-    return rf"(?<![a-z0-9]){gap.join(re.escape(w) for w in words)}(?![a-z0-9])"
+    # (a key's last word also in the plural: "events" says "event", "subsidies" says "subsidy")
+    *head, last = words
+    tail = re.escape(last[:-1]) + "(?:y|ies)" if last.endswith("y") else re.escape(last) + "(?:s|es)?"
+    return rf"(?<![a-z0-9]){gap.join([*(re.escape(w) for w in head), tail])}(?![a-z0-9])"
+
+
+def singulars(word: str) -> tuple[str, ...]:
+    """An English word and the singular forms it may be the plural of ("events": event; "subsidies": subsidy)."""
+    out = [word]
+    if word.endswith("ies") and len(word) > 4:
+        out.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 3:
+        out.append(word[:-2])
+    if word.endswith("s") and len(word) > 2:
+        out.append(word[:-1])
+    return tuple(out)
 
 
 class _Finder:
