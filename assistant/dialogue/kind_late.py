@@ -105,7 +105,10 @@ def later_kind(
     if kind == "lookup" and items and claims_item_money(parse, policy_id, items, domain) \
             and not parse.topics & DOCUMENT_TOPICS:
         return "award"  # "«item»资助咋算？«base amount»一共260万"
-    if kind == "lookup" and items and not parse.topics and not scope_of_item \
+    counts = bool(load_genre().asks_if_counts.search(parse.reading)) and not parse.asks_amount
+    if kind in ("award", "inform") and counts and not parse.amounts:
+        return "lookup"  # "«item»的投资额是按发票含税金额算吗？", "«levels»怎么区分…算哪一级": the text's terms
+    if kind == "lookup" and items and not parse.topics and not scope_of_item and not counts \
             and states_item_facts(parse, policy_id, items, domain):
         return "inform"  # "其实我想问的是«item»，«its condition»了"
     refused_before = state.last.kind == "out_of_scope" and state.last.asked in ("award", "eligibility")

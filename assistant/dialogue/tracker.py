@@ -160,6 +160,9 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
         items = (*items, *prior.items)  # "和«item B»比哪个多" after «item A»'s figure: both, side by side
     if not items and kind == "lookup" and not refs and not obs.answerable and not parse.topics and not state.topic:
         items = item_of_mentioned_facts(parse, policy_id, domain)  # "每年要服务多少家才能报": that item's condition
+    if not items and kind == "lookup" and not refs and (req := state.requested) is not None and req.kind == "fact" \
+            and req.fact in parse.facts_of(policy_id).mentioned and state.goal is not None:
+        items = state.goal.items  # "投资额含不含税？" asked back while the item's amount is asked for: that item's text
     if not items and kind not in ("lookup", "out_of_scope"):
         # Forms: the reply to "which item?" is read first as its answer, by the one clause its words match.
         items = item_by_words(state, obs, policy_id, domain)

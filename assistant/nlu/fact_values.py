@@ -23,10 +23,22 @@ _ALL_IN = re.compile(r"(?:全|都|全都|全部|统统)(?:是|在)")
 _NONE = re.compile(r"[一1]\s*(?:家|个|户)\s*(?:都|也)\s*(?:没有|没)|没有(?:一家|任何一家|任何)")
 
 
+#: Between two options of a list ("区级、市级、国家级", "市级或国家级"): separators only.
+_LIST_GAP = re.compile(r"^\s*(、|/|和|与|及|或|或者|跟)\s*$")
+
+
+def _listed(text: str, found: list[tuple[int, str]], ends: dict[int, int]) -> bool:
+    """Whether every option named stands in one list, each right after the previous one."""
+    spans = sorted((at, ends[at]) for at, _ in found)
+    return len({o for _, o in found}) > 2 and all(
+        _LIST_GAP.match(text[a_end:b_start]) for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
+
+
 def read_choice(text: str, spec: Any, fc: FactCues) -> tuple[str | None, bool]:
     """The option named, and whether it is only planned for ("还没认定，准备报区级": 区级, planned)."""
     genre = load_genre()
     found: list[tuple[int, str]] = []
+    ends: dict[int, int] = {}
     negated: set[str] = set()
     for option in spec.options or ():
         for start, end in option_spans(text, option, fc.option_aliases.get(option, ()), genre.awarded_by):
@@ -37,6 +49,9 @@ def read_choice(text: str, spec: Any, fc: FactCues) -> tuple[str | None, bool]:
                 negated.add(option)
                 continue
             found.append((start, option))
+            ends[start] = end
+    if _listed(text, found, ends):
+        return None, False  # "区级、市级、国家级怎么区分": the options listed, none said of the case
     if len({o for _, o in found}) > 1:
         # "市级是去年申报的，没评上，今年评上的是区级": an option said not won (before the next option is named)
         starts = sorted(found)

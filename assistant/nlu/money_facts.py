@@ -20,6 +20,8 @@ from assistant.rules.money import AmountMention
 #: How far (characters) after and before an amount its cues are looked for, within its clause.
 _AFTER_WINDOW = 12
 _BEFORE_WINDOW = 24
+#: Two English words in a row: the windows are twice as wide.
+_LATIN_WORDS = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}")
 #: "计划投资1000万": a planned amount scores this much lower than one already spent.
 PLANNED_PENALTY = 30.0
 
@@ -126,8 +128,10 @@ def read_amounts(
     out: list[MoneyReading] = []
     for mention in mentions:
         start = gloss_start(text, mention.start)
-        before = text[max(start, mention.start - _BEFORE_WINDOW) : mention.start]
-        after = text[mention.end : min(segment_end(text, mention.end), mention.end + _AFTER_WINDOW)]
+        # (English words are several letters each: "The town (镇) already supported this same project with RMB 500,000")
+        wide = 2 if _LATIN_WORDS.search(text, max(start, mention.start - _BEFORE_WINDOW), mention.start) else 1
+        before = text[max(start, mention.start - wide * _BEFORE_WINDOW) : mention.start]
+        after = text[mention.end : min(segment_end(text, mention.end), mention.end + wide * _AFTER_WINDOW)]
         # Cues may have little words in between ("市里已经补了" for "市里补了"): read the context without them too.
         bare = genre.cue_fillers.sub("", before)
         claims: dict[str, float] = {}

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.nlu.genre import Genre
-from assistant.nlu.money_facts import MoneyReading, cue_score, read_amounts, specific_first
+from assistant.nlu.money_facts import PLANNED_PENALTY, MoneyReading, cue_score, read_amounts, specific_first
 from assistant.nlu.spans import SENTENCE_END, segment_end
 from assistant.nlu.vocabulary import PolicyVocab
 from assistant.rules.money import AmountMention
@@ -24,9 +24,21 @@ def read_money(
 ) -> tuple[MoneyReading, ...]:
     """The amounts of one message, each with the facts that claim it and what the message says of it."""
     facts = [n for n, s in policy.facts.items() if s.type in ("money", "money_list")]
-    out = read_amounts(text, mentions, policy, genre)
+    out = _spent_beside_total(text, read_amounts(text, mentions, policy, genre), genre)
     out = _relabelled(text, _restated(text, _total_after_adding(text, out, genre), genre), policy, facts)
     return tuple(_worked_out(text, _self_corrected(text, _whole_after_parts(text, out, genre), genre)))
+
+
+def _spent_beside_total(text: str, out: list[MoneyReading], genre: Genre) -> list[MoneyReading]:
+    """"总投资600万，但目前已投入的只有400万": beside an amount said as spent so far, a total claimed by the same facts
+    is the plan — it claims them as weakly as a planned amount, so the amount spent so far is the fact."""
+    spent = [r for r in out if r.claims and genre.spent_so_far.search(text, max(0, r.mention.start - 10), r.mention.start)]
+    if not spent:
+        return out
+    shared = {f for r in spent for f in r.claims}
+    return [replace(r, claims={f: s - PLANNED_PENALTY if f in shared else s for f, s in r.claims.items()})
+            if r not in spent and r.claims and genre.whole_amount.search(text, max(0, r.mention.start - 6), r.mention.start)
+            else r for r in out]
 
 
 _BRACKETS = re.compile(r"[（(][^（()）]*[）)]")

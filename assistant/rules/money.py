@@ -27,8 +27,8 @@ _WAN = 10_000
 #: Magnitude characters after an Arabic number ("800万", "1.2亿", "3千万", "5千元").
 _MAGNITUDE = {"十": 10, "百": 100, "千": 1_000, "万": _WAN, "亿": _YI}
 #: Words for the currency itself, longest first.
-_CURRENCY = ("人民币元", "块钱", "元整", "元", "块", "圆", "yuan", "Yuan", "YUAN", "RMB", "rmb", "CNY")
-_PREFIXES = ("人民币", "RMB", "rmb", "￥", "¥", "约", "共计", "合计", "共")
+_CURRENCY = ("人民币元", "人民币", "块钱", "元整", "元", "块", "圆", "yuan", "Yuan", "YUAN", "RMB", "rmb", "CNY")
+_PREFIXES = ("人民币", "RMB", "rmb", "CNY", "￥", "¥", "约", "共计", "合计", "共")
 
 #: Chinese digit characters (also read by :mod:`assistant.rules.money_text`).
 CN_DIGITS = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
@@ -38,12 +38,12 @@ _ARABIC_RE = re.compile(r"^(?P<num>[+-]?\d+(?:\.\d+)?)(?P<mag>[十百千万亿]*
 _CN_RE = re.compile(rf"^(?P<neg>负)?(?P<num>[{_CN_ALL}]+)$")
 
 _ENGLISH_RE = re.compile(
-    r"^(?:RMB|CNY|¥|￥)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>million|billion|mn|m|k)\s*(?:yuan|RMB|CNY)?$",
+    r"^(?:RMB|CNY|¥|￥)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<mag>million|billion|mio|mln|mn|m|k)\s*(?:yuan|RMB|CNY)?$",
     re.IGNORECASE,
 )
 #: "3.6M" is 3.6 million in a finance department's shorthand (free text takes only a capital M: "3.6m长" is length).
 #: "800k RMB": k is a thousand (free text takes k only with a currency word, see money_text).
-_ENGLISH_MAGNITUDE = {"million": 1_000_000, "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "k": 1_000}
+_ENGLISH_MAGNITUDE = {"million": 1_000_000, "mio": 1_000_000, "mln": 1_000_000, "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "k": 1_000}
 #: "七百来万" → "七百万": the approximation word before a magnitude is dropped, the number kept.
 _ELIDED_UNIT = re.compile(r"(?<=[一二两三四五六七八九])([千百])[一二两三四五六七八九](?=[万亿元块]|$)")
 _NEXT_UNIT = {"千": "百", "百": "十"}

@@ -20,13 +20,17 @@ _COUNTERS = "家人个名次台件项场户亩吨位条款批届期天年月日"
 #: Counters of more than one character ("300万平方米", "2万小时"); "平"/"小" alone begin other words ("300万平台设备").
 _COUNTER_WORDS = "平方|平米|方米|小时"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CUR = r"(?:人民币元|块钱|元|块(?![\u4e00-\u9fff])|圆|\s*(?:yuan|RMB|CNY)(?![a-zA-Z]))"  # "两块业务", "分三块": a counter,
+_CUR = r"(?:人民币元?|块钱|元|块(?![\u4e00-\u9fff])|圆|\s*(?:yuan|RMB|CNY)(?![a-zA-Z]))"  # "两块业务", "分三块": a counter,
 # not 块 (元); "8,000,000 yuan" in English
 _APPROX = r"(?:来|多|余|个)?"  # "七百来万", "100多万", "两千余万", "250个w"
 _WAN_W = r"(?:[万亿]|[wW](?![a-zA-Z]))"
 # "1.2kw" = 1.2千万 and "5k元" = 5千元 in chat; "500kW" (kilowatts, SI spelling) is not money.
 _K_BEFORE_W = r"(?-i:k(?=w)|K(?=[wW]))"
 _K = r"(?-i:[kK])"
+#: An amount in another currency ("300万美元", "USD 3 million", "$2M", "50万欧元") is no amount of yuan: the rules
+#: count in 元, and converting would need a rate the policy does not give — the assistant asks for the RMB figure.
+_FOREIGN_AFTER = r"\s*(?:美元|美金|欧元|日元|港币|港元|英镑|新币|新加坡元|台币|新台币|韩元|(?i:usd|eur|jpy|hkd|gbp|sgd|twd|(?:us\s*|u\.s\.\s*|hk\s*|singapore\s*)?dollars?|euros?)(?![a-zA-Z]))"
+_FOREIGN_BEFORE = re.compile(r"(?:(?i:usd|eur|jpy|hkd|gbp|sgd|twd|us\$|hk\$|nt\$|s\$)|[$€£])\s*$")
 _MENTION_RE = re.compile(
     rf"(?:(?<![\d.])(?<!\d,)(?P<h>\d+(?:\.\d+)?\s*亿\s*零?\d+(?:\.\d+)?\s*(?:千万|百万|万|千)?\s*{_CUR}?)"
     rf"|(?<![\d.])(?<!\d,)(?P<a>(?:\d[百千](?=\d))?(?:{_NUM})\s*(?:{_APPROX}(?:(?:[十百千]|{_K_BEFORE_W})?{_WAN_W})\s*{_CUR}?|(?:[百千]|{_K})\s*{_CUR}|{_CUR}))"
@@ -35,11 +39,13 @@ _MENTION_RE = re.compile(
     rf"|(?!(?<=[哪这那每])[一两二三四五六七八九几]块)(?P<c>[{CN_DIGITS}][{CN_DIGITS}百千万亿佰仟点]*(?:{_APPROX}{_WAN_W}{_CUR}?|{_CUR}))"
     rf"|(?P<y>[¥￥]\s*(?:{_NUM})(?:\s*[万亿])?)"
     rf"|(?P<g>[一二两三四五六七八九十\d]+个(?:[多来余半])?亿)"  # "一个多亿", "一个半亿": spoken hundred-millions
-    rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.])(?<!\d,)\d+(?:\.\d+)?\s*(?:million|billion|mn|(?-i:M)(?!带宽|宽带|光纤|专线|网|内存|存储))(?![a-zA-Z])"
+    rf"|(?P<e>(?:(?:RMB|CNY|rmb|¥|￥)\s*)?(?<![\d.])(?<!\d,)\d+(?:\.\d+)?\s*(?:million|billion|mio|mln|mn|(?-i:M)(?!带宽|宽带|光纤|专线|网|内存|存储))(?![a-zA-Z])"
     rf"(?:\s*(?:yuan|RMB|CNY|rmb))?)"
     # "RMB 800k" ("800k RMB" is group a): an English k is money only with a currency word beside it ("500k" is not).
-    rf"|(?P<x>(?:RMB|CNY|¥|￥)\s*\d+(?:\.\d+)?\s*{_K}(?![a-zA-Z])))"
-    rf"(?![{_COUNTERS}]|{_COUNTER_WORDS})",
+    rf"|(?P<x>(?:RMB|CNY|¥|￥)\s*\d+(?:\.\d+)?\s*{_K}(?![a-zA-Z]))"
+    # "RMB 500,000", "CNY 12,000,000": a currency code before a plain number of yuan
+    rf"|(?P<r>(?:RMB|CNY)\s*(?:{_NUM})(?![\d]|[.,]\d|\s*(?:[万亿kKmM]|mio|mln|million|billion))))"
+    rf"(?![{_COUNTERS}]|{_COUNTER_WORDS}|{_FOREIGN_AFTER})",
     re.IGNORECASE,
 )
 
@@ -63,6 +69,8 @@ def find_amounts(text: str) -> list[AmountMention]:
         normalised = text
     mentions: list[AmountMention] = []
     for m in _MENTION_RE.finditer(normalised):
+        if _FOREIGN_BEFORE.search(normalised, max(0, m.start() - 5), m.start()):
+            continue
         try:
             yuan = parse_amount(_RANGE.sub(r"\1", m.group(0)))
         except AmountError:
