@@ -49,3 +49,17 @@ def test_does_this_count_with_nothing_discussed_is_asked_back(assistant: Assista
     assert reply.intent == "clarify"
     *_, later = talk(assistant, "服务商 企业数量 要求", "服务区外的企业算不算数")
     assert later.intent == "lookup" and later.citation_ids[:1] == ["7"]  # after a look-up: of the clause read
+
+
+def test_a_scope_question_after_a_figure_is_asked_of_that_item(assistant: Assistant):
+    figure, reply = talk(assistant, "我们和一个国家重点实验室在嘉定建了个跨行业的工业互联网平台 总投入2000万 土建500万 能资助多少",
+                         "哪些机构建的平台才算")
+    assert figure.amount_yuan == 4_500_000
+    assert reply.intent == "lookup" and reply.citation_ids[:1] == ["8"]  # not 第10条's 培训机构…平台
+
+
+def test_a_particle_is_never_a_homophone_typo() -> None:
+    from assistant.retrieval.query_matches import _typo_of
+
+    assert not _typo_of("建的", "兼得")  # "哪些机构建的平台": built, not "both had"
+    assert _typo_of("归上", "规上")

@@ -11,6 +11,7 @@ from assistant.dialogue import Assistant
 from assistant.errors import DataError
 from assistant.nlu import NLU, Parse
 from assistant.nlu.genre import parse_genre
+from assistant.nlu.genre_readings import share_in
 from assistant.nlu.inputs import normalise
 from assistant.nlu.message_parts import content_size
 
@@ -458,7 +459,7 @@ def test_the_share_of_an_amount_that_counts(text: str, share: str | None):
 
     from assistant.nlu.genre import load_genre
 
-    assert load_genre().share_in(text) == (Fraction(share) if share else None)
+    assert share_in(load_genre(), text) == (Fraction(share) if share else None)
 
 
 @pytest.mark.parametrize(

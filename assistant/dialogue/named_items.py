@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.implied import items_from_facts
 from assistant.dialogue.list_elements import item_aliases
-from assistant.dialogue.state import ITEM_NAMED, Observation
+from assistant.dialogue.state import ITEM_NAMED, DialogueState, Observation
 from assistant.nlu import Parse
 from assistant.nlu.entities import ItemMention
 from assistant.nlu.genre import load_genre
@@ -122,3 +122,18 @@ def weak_item_overruled(obs: Observation, policy_id: str, items: tuple[str, ...]
     own = max((h.scores.get("bm25", 0.0) for h in obs.hits if h.clause.clause_id in own_clauses
                and h.clause.policy_id == policy_id), default=0.0)
     return (other,) if top.scores.get("bm25", 0.0) >= SHARED_WORD_OVERRULED * own else items
+
+
+def goal_in_question(state: DialogueState, obs: Observation, policy_id: str, domain: Domain) -> tuple[str, ...]:
+    """"哪些机构建的平台才算" right after «item»'s figure: a look-up naming no item, whose words the clause of the item
+    just computed matches as well as the first hit does (that hit matching them elsewhere) — that item's clause.
+    The question is asked of the conversation's item, not of the text at large."""
+    goal = state.goal
+    if goal is None or goal.kind != "award" or not goal.answered or goal.policy_id != policy_id or not obs.hits:
+        return ()
+    own = domain.item_clauses(policy_id, goal.items)
+    top = obs.hits[0]
+    if top.clause.clause_id in own or not top.matched_terms:
+        return ()
+    mine = [h for h in obs.hits[:3] if h.clause.clause_id in own and h.clause.policy_id == policy_id]
+    return goal.items if mine and set(top.matched_terms) <= set(mine[0].matched_terms) else ()

@@ -22,6 +22,7 @@ from assistant.dialogue.named_items import ITEM_NAMED
 from assistant.dialogue.state import Goal
 from assistant.nlu import Parse
 from assistant.nlu.genre import load_genre
+from assistant.nlu.genre_readings import asked_element
 from assistant.nlu.numerals import small_int
 from assistant.rules.cross import DeductOtherSupport
 from assistant.rules.trace import TraceStep
@@ -122,7 +123,7 @@ def split_projects(state: Any, parse: Parse, policy_id: str, goal: Goal | None, 
         return state
     profile = state.profile(policy_id)
     base = {f: profile[f] for f in own if f in profile and f != fact}
-    asked = load_genre().asked_element(parse.reading)  # "第一个能补多少": that one is current, else the last said
+    asked = asked_element(load_genre(), parse.reading)  # "第一个能补多少": that one is current, else the last said
     current = asked % len(per) if asked is not None and -len(per) <= asked < len(per) else len(per) - 1
     # each under its place in the list, so that "第二个呢" later turns to it (turn_to_label)
     aside = [Project(goal.items, {**base, **p}, label=place_label(i)) for i, p in enumerate(per) if i != current]

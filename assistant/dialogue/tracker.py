@@ -41,7 +41,13 @@ from assistant.dialogue.implied import (
 from assistant.dialogue.kind_fallback import RULE_TOPICS, disputes_last_lookup
 from assistant.dialogue.list_elements import drop_failing_elements, element_words, item_aliases, view_kept
 from assistant.dialogue.marginal import new_element_alone
-from assistant.dialogue.named_items import ITEM_NAMED, named_items, strongly_named, weak_item_overruled
+from assistant.dialogue.named_items import (
+    ITEM_NAMED,
+    goal_in_question,
+    named_items,
+    strongly_named,
+    weak_item_overruled,
+)
 from assistant.dialogue.policy_choice import answers_policy_request, choose_policy
 from assistant.dialogue.projects import (
     label_projects,
@@ -163,6 +169,8 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if not items and kind == "lookup" and not refs and (req := state.requested) is not None and req.kind == "fact" \
             and req.fact in parse.facts_of(policy_id).mentioned and state.goal is not None:
         items = state.goal.items  # "投资额含不含税？" asked back while the item's amount is asked for: that item's text
+    if not items and kind == "lookup" and not refs:
+        items = goal_in_question(state, obs, policy_id, domain)
     if not items and kind not in ("lookup", "out_of_scope"):
         # Forms: the reply to "which item?" is read first as its answer, by the one clause its words match.
         items = item_by_words(state, obs, policy_id, domain)

@@ -1,6 +1,7 @@
 """The genre's words as one typed record (:class:`Genre`), with the dialogue acts and look-up topics it names and
-the small readings made with its words (regional words to mainland ones, a scaling word's factor, the share of an
-amount that counts). Loading and validating ``genre.yaml`` is :mod:`assistant.nlu.genre`'s job.
+the small readings made with its words (regional words to mainland ones, a scaling word's factor). Readings of a
+whole sentence (the share of an amount that counts, the element a list question asks of) are in
+:mod:`assistant.nlu.genre_readings`. Loading and validating ``genre.yaml`` is :mod:`assistant.nlu.genre`'s job.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, get_args
 
-import cn2an
-
-from assistant.nlu.numerals import small_int
 from assistant.nlu.pasted import PasteWords
 
 Act = Literal[
@@ -265,18 +263,6 @@ class Genre:
         lower = text.lower()
         return next((f for w, f in self.scales if w in lower), None)
 
-    def share_in(self, text: str) -> Fraction | None:
-        """The share of an amount that counts ("只确认了其中60%" → 3/5, "只认了六成" → 3/5), if one is said."""
-        m = self.share.search(text)
-        if m is None:
-            return None
-        pct = re.sub(r"\s", "", m.group("pct"))
-        if pct.endswith("成"):
-            return Fraction(int(cn2an.cn2an(pct[0], "normal")), 10)
-        number = pct.removeprefix("百分之").rstrip("%％")
-        value = Fraction(number) if re.fullmatch(r"\d+(\.\d+)?", number) else Fraction(int(cn2an.cn2an(number, "normal")))
-        return value / 100 if 0 < value <= 100 else None
-
     def act(self, name: Act, text: str) -> bool:
         return bool(self.acts[name].search(text))
 
@@ -288,18 +274,6 @@ class Genre:
     def document_titles(self, text: str) -> list[str]:
         """The titles of documents named in ``text`` ("《青浦区…若干措施》"), without their marks."""
         return [m.group("title") for m in self.document_title.finditer(text)]
-
-    def asked_element(self, text: str) -> int | None:
-        """"两个不同的项目，第一个投了300万，第二个投了900万。第一个能补多少？": the list is told, then the last sentence
-        asks of one element by its place — its index (-1: the last), else None."""
-        body = text.rstrip("？?！!。 ")
-        cut = max(body.rfind(c) for c in "。！!；;\n")
-        last = body[cut + 1 :]
-        m = self.element_ordinal.search(last)
-        if cut <= 0 or m is None or self.act("together", last) or re.search(r"\d|[万亿元]", last[m.end() :]):
-            return None
-        n = m.group("n")
-        return -1 if n is None else (small_int(n) or 0) - 1
 
     def words_in(self, words: tuple[str, ...], text: str) -> list[str]:
         """The words of ``words`` in ``text``; a Latin-letter word only as a whole word ("rain", not in "training")."""

@@ -30,6 +30,7 @@ from assistant.nlu.entities import (
 )
 from assistant.nlu.facts import PolicyFacts, read_facts
 from assistant.nlu.genre import ACTS, LOOKUP_TOPICS, Act, Genre, LookupTopic, load_genre
+from assistant.nlu.genre_readings import asked_element, share_in
 from assistant.nlu.intents import FALLBACK_INTENT, QUESTIONS, NluIntent
 from assistant.nlu.message_parts import addressed_items, addressed_start, content_size, question_part
 from assistant.nlu.spans import Span, in_spans, mark_spans, without_spans
@@ -234,7 +235,7 @@ class NLU:
             spans=spans,
             # "…第一个投了300万，第二个投了900万。第一个能补多少": the list is told together, one element is asked
             acts=frozenset(a for a in ACTS if genre.act(a, reading.strip())
-                           and not (a == "together" and genre.asked_element(reading) is not None)),
+                           and not (a == "together" and asked_element(genre, reading) is not None)),
             topics=frozenset(t for t in LOOKUP_TOPICS if genre.lookup_topics[t].search(reading)),
             # "楼上说这是市经信委的政策，对吗？@政策小助手 到底谁负责解释": another member's words are not our question
             other_schemes=tuple(genre.schemes_in(reading[addressed or 0:])),
@@ -250,8 +251,8 @@ class NLU:
             which_ones=bool(genre.which_ones.search(reading)),
             asks_count=bool(genre.count_question.search(reading)),
             asks_most=bool(genre.superlative.search(reading)),
-            scale=None if amounts else genre.scale_in(reading) or genre.share_in(reading) or genre.unit_fix_in(reading),
-            share=genre.share_in(reading) if amounts else None,
+            scale=None if amounts else genre.scale_in(reading) or share_in(genre, reading) or genre.unit_fix_in(reading),
+            share=share_in(genre, reading) if amounts else None,
             addressed=addressed,
             applicants=find_applicants(reading, genre, self.catalog, covered),
         )

@@ -47,10 +47,8 @@ from assistant.retrieval.chinese_text import (
     _CJK,
     MIN_WEIGHT,
     _is_content,
-    _pinyin,
     arabic_amounts,
     bigrams,
-    char_pinyin,
     general_weight,
     normalise,
     pinyin_bigrams,
@@ -60,14 +58,7 @@ from assistant.retrieval.chinese_text import GENERAL_IDF_LOW as GENERAL_IDF_LOW
 from assistant.retrieval.chinese_text import general_idf as general_idf
 from assistant.retrieval.chinese_text import is_word as is_word
 from assistant.retrieval.negation import negated_pattern, without_negated
-from assistant.retrieval.query_matches import (
-    GAP,
-    QueryMatches,
-    _expanded,
-    _Finder,
-    gapped_patterns,
-    singulars,
-)
+from assistant.retrieval.query_matches import KeyIndex, QueryMatches, _expanded
 from assistant.retrieval.vocabulary import Vocabulary
 
 #: The concept token every funding word of the genre (genre.yaml ``funding_words``) also yields.
@@ -83,7 +74,6 @@ SYNONYM_FREQ = 20_000
 #: A span with a homophone in the vocabulary counts as a typo of it only below this jieba frequency
 #: (a common word — 北京 34 488 — was meant; a typo is rarely a word — 结点 59, 归上 none).
 TYPO_MAX_FREQ = 100
-_ASCII_WORD = re.compile(r"[a-z0-9]+")
 _lock = threading.Lock()
 
 
@@ -136,19 +126,7 @@ class Analyzer:
                 if sense.token not in tokens:
                     tokens.append(sense.token)
         # what to look for in a question, indexed so a question costs a few dict look-ups, not one per key
-        keys = [*self.synonyms, *self.sense_phrasings]
-        self._gapped = gapped_patterns(keys)  # "突破…上限": parts a few characters apart
-        keys = [k for k in keys if GAP not in k]
-        self._cjk_keys = frozenset(k for k in keys if _CJK.fullmatch(k))
-        self._by_reading: dict[tuple[str, ...], list[str]] = {}
-        self._longest_key = max((len(k) for k in self._cjk_keys), default=0)
-        self._ascii_by_word: dict[str, list[str]] = {}
-        self._other_keys = [k for k in keys if not k.isascii() and k not in self._cjk_keys]
-        for key in keys:
-            if key.isascii():
-                words = _ASCII_WORD.findall(key)
-                if words:
-                    self._ascii_by_word.setdefault(words[0], []).append(key)
+        self._keys = KeyIndex([*self.synonyms, *self.sense_phrasings])
         self._match_cache: dict[str, QueryMatches] = {}
         with _lock:
             self._jieba.initialize()
@@ -271,40 +249,12 @@ class Analyzer:
     def _found_keys(self, text: str) -> set[str]:
         """Every synonym key and sense phrasing the text holds on word boundaries (a Chinese key also as a
         homophone; an English key as whole words)."""
-        bounds = self._boundaries(text)
-        finder = _Finder(text, bounds)
-        found: set[str] = set()
-        ordered = sorted(bounds)
-        readings = [char_pinyin(c) for c in text] if self._by_reading_ready() else None
-        for i, start in enumerate(ordered):
-            for end in ordered[i + 1 :]:
-                if end - start > self._longest_key:
-                    break
-                span = text[start:end]
-                if span in self._cjk_keys:
-                    found.add(span)
-                if readings is not None and end - start >= 2 and self._may_be_typo(span):
-                    found.update(self._by_reading.get(tuple(readings[start:end]), ()))
-        for word in {w for t in _ASCII_WORD.findall(text) for w in singulars(t)}:
-            found.update(key for key in self._ascii_by_word.get(word, ()) if finder.find(key))
-        found.update(key for key in self._other_keys if finder.find(key))
-        found.update(key for key, pattern in self._gapped if pattern.search(text))
-        return found
+        return self._keys.found(text, self._boundaries(text), self._may_be_typo)
 
     def _may_be_typo(self, span: str) -> bool:
         """A homophone is taken for a typo only when what was typed is not itself a common word: "归上" (no word)
         is "规上" mistyped, "北京" is not "背景"."""
         return int(self._jieba.FREQ.get(span, 0) or 0) < TYPO_MAX_FREQ
-
-    def _by_reading_ready(self) -> bool:
-        """Index the Chinese keys by their reading (once; False without pypinyin)."""
-        if _pinyin() is None:
-            return False
-        if not self._by_reading and self._cjk_keys:
-            for key in self._cjk_keys:
-                if len(key) >= 2:
-                    self._by_reading.setdefault(tuple(char_pinyin(c) for c in key), []).append(key)
-        return True
 
     def _boundaries(self, text: str) -> frozenset[int]:
         """Where jieba's dictionary words start and end. Without its HMM: the HMM glues unknown characters to

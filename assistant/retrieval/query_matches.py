@@ -1,5 +1,6 @@
-"""Where a question says a synonym's key or a sense's phrasing: the matches found, and the finder that looks for a
-key on the question's word boundaries (typed as is, or as a homophone).
+"""Where a question says a synonym's key or a sense's phrasing: the matches found, the finder that looks for a
+key on the question's word boundaries (typed as is, or as a homophone), and the index of every key
+(:class:`KeyIndex`).
 
 Split out of :mod:`assistant.retrieval.lexicon` (which re-exports :class:`QueryMatches`); the
 :class:`~assistant.retrieval.lexicon.Analyzer` decides which keys to look for.
@@ -8,6 +9,7 @@ Split out of :mod:`assistant.retrieval.lexicon` (which re-exports :class:`QueryM
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -107,3 +109,63 @@ def gapped_patterns(keys: list[str]) -> list[tuple[str, re.Pattern[str]]]:
             gap = rf"[^，,。；;？?！!\s]{{0,{GAP_MAX}}}"
             out.append((key, re.compile(gap.join(map(re.escape, parts)))))
     return out
+
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+#: Particles a homophone never stands for: "哪些机构建的平台" is 建的 (built), not 兼得 (both had).
+_PARTICLES = frozenset("的地得了着过吗呢吧啊")
+
+
+def _typo_of(span: str, key: str) -> bool:
+    """Whether ``span``, read the same as ``key``, may be ``key`` mistyped: no particle where they differ."""
+    return not any(a != b and (a in _PARTICLES or b in _PARTICLES) for a, b in zip(span, key, strict=False))
+
+
+class KeyIndex:
+    """Every synonym key and sense phrasing (normalised), indexed so a question costs a few dict look-ups, not one
+    per key: Chinese keys by themselves and by their reading, English keys by their first word, keys with a gap by
+    their pattern."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self._gapped = gapped_patterns(keys)  # "突破…上限": parts a few characters apart
+        keys = [k for k in keys if GAP not in k]
+        self._cjk_keys = frozenset(k for k in keys if _CJK.fullmatch(k))
+        self._by_reading: dict[tuple[str, ...], list[str]] = {}
+        self._longest_key = max((len(k) for k in self._cjk_keys), default=0)
+        self._ascii_by_word: dict[str, list[str]] = {}
+        self._other_keys = [k for k in keys if not k.isascii() and k not in self._cjk_keys]
+        for key in keys:
+            if key.isascii() and (words := _ASCII_WORD.findall(key)):
+                self._ascii_by_word.setdefault(words[0], []).append(key)
+
+    def found(self, text: str, bounds: frozenset[int], may_be_typo: Callable[[str], bool]) -> set[str]:
+        """The keys ``text`` holds on its word boundaries ``bounds``: a Chinese key as typed or, where
+        ``may_be_typo`` allows, as a homophone; an English key as whole words (its last word also plural)."""
+        finder = _Finder(text, bounds)
+        found: set[str] = set()
+        ordered = sorted(bounds)
+        readings = [char_pinyin(c) for c in text] if self._by_reading_ready() else None
+        for i, start in enumerate(ordered):
+            for end in ordered[i + 1 :]:
+                if end - start > self._longest_key:
+                    break
+                span = text[start:end]
+                if span in self._cjk_keys:
+                    found.add(span)
+                if readings is not None and end - start >= 2 and may_be_typo(span):
+                    found.update(k for k in self._by_reading.get(tuple(readings[start:end]), ()) if _typo_of(span, k))
+        for word in {w for t in _ASCII_WORD.findall(text) for w in singulars(t)}:
+            found.update(key for key in self._ascii_by_word.get(word, ()) if finder.find(key))
+        found.update(key for key in self._other_keys if finder.find(key))
+        found.update(key for key, pattern in self._gapped if pattern.search(text))
+        return found
+
+    def _by_reading_ready(self) -> bool:
+        """Index the Chinese keys by their reading (once; False without pypinyin)."""
+        if _pinyin() is None:
+            return False
+        if not self._by_reading and self._cjk_keys:
+            for key in self._cjk_keys:
+                if len(key) >= 2:
+                    self._by_reading.setdefault(tuple(char_pinyin(c) for c in key), []).append(key)
+        return True
