@@ -28,3 +28,11 @@ def test_options_listed_together_are_not_the_cases_option(assistant: Assistant):
     assert read_choice("是市级的，不是区级", spec, cues)[0] == "市级"  # two options, not a list
     reply, = talk(assistant, "第5条里对区级、市级、国家级标杆项目的资助上限，原文分别是怎么规定的？")
     assert reply.intent == "lookup" and reply.citation_ids[:1] == ["5"]
+
+
+def test_what_could_be_had_is_not_support_received(assistant: Assistant):
+    *_, reply = talk(assistant, "国家级标杆示范，项目计划总投资5000万，目前已投入1500万，能拿多少",
+                     "不能按5000万算吗？那不就能拿满1000万了", "那等5000万全部投完了，能拿多少？")
+    assert reply.citation_ids[:1] == ["5"] and reply.amount_yuan == 10_000_000  # not 第9条's "拿满了" (received)
+    _, sure = talk(assistant, "人才实训基地冠名了，能拿多少？", "是不是一定能拿满100万？")
+    assert sure.intent == "lookup" and sure.citation_ids[:1] == ["10"]  # whether it is certain: the text's word

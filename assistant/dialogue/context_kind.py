@@ -264,7 +264,7 @@ def reconsider(
     # ("那我们就按«figure»准备材料，没错吧": the figure just given, said back to confirm — not the rule on applying)
     money = parse.facts_of(policy_id).money
     confirms = goal is not None and goal.kind == "award" and goal.answered and bool(money) \
-        and all(m.expected_award and not m.claims for m in money)
+        and all(m.expected_award and not m.claims for m in money) and "certainty" not in parse.topics
     if parse.topics & RULE_TOPICS and not claimed and (not parse.asks_amount or past_cap) and kind != "lookup" \
             and not judged and not told and not confirms:
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure

@@ -142,13 +142,15 @@ def read_amounts(
         given_to_us = bool(genre.given_to_us.search(before))
         # ("区里补200万吗": a figure asked about, not support said without its aspect)
         asked_back = bool(genre.confirm_tag.match(text, mention.end) or genre.asked_back.match(text, mention.end))
+        # ("那不就能拿满1000万了": what could be had, not "拿满了" said of support received)
+        potential = bool(genre.pays_verb.search(text, max(0, mention.start - 6), mention.start))
         for f in money_facts:
             cues = policy.cues(f).cues
             score = max(
                 cue_score(cues, before, after),
                 cue_score(cues, bare, after) - 0.05,
                 cue_score(tuple(genre.past_aspect.sub("了", c) for c in cues), perfect, after) - 0.1,
-                0.0 if asked_back else _bare_verb_score(cues, bare),
+                0.0 if asked_back or potential else _bare_verb_score(cues, bare),
             ) - planned
             if given_to_us and not policy.cues(f).given:
                 score -= GIVEN_PENALTY  # "…给过我们25万": money received, not a sum spent or earned

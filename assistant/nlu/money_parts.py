@@ -72,6 +72,6 @@ def paid_said(text: str, money: Sequence[MoneyReading], genre: Genre) -> tuple[M
     """"审计费用150万就能全额补150万": an amount right after the verb that pays an award is the award said (hoped
     for), not the fact whose word stands further back — a cue next to it ("镇里补了50万") still claims it."""
     return tuple(replace(m, claims={}, expected_award=True)
-                 if m.claims and max(m.claims.values()) < ADJACENT
+                 if max(m.claims.values(), default=0.0) < ADJACENT and not (m.denied or m.what_if or m.other)
                  and genre.pays_verb.search(text, max(0, m.mention.start - 4), m.mention.start) else m
                  for m in money)
