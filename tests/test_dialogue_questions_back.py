@@ -63,3 +63,14 @@ def test_a_particle_is_never_a_homophone_typo() -> None:
 
     assert not _typo_of("建的", "兼得")  # "哪些机构建的平台": built, not "both had"
     assert _typo_of("归上", "规上")
+
+
+def test_how_an_unknown_amount_would_count_after_a_figure_is_its_rule(assistant: Assistant):
+    figure, rule, reply = talk(assistant, "区级标杆示范，已投入六百万，能拿多少", "上级补助有配套要求的话怎么算？",
+                               "我们市里拿了100万，要求区里配套100万，那区里给多少")
+    assert figure.amount_yuan == 1_800_000
+    assert rule.intent == "lookup" and rule.citation_ids[:1] == ["5"] and "就高" in rule.answer
+    assert reply.amount_yuan == 1_800_000  # 就高执行: no deduction
+    # with the amount said, the figure is worked out again with it
+    *_, deducted = talk(assistant, "我们是上海市智能工厂，项目投资600万，能补多少？", "镇里去年给这个项目补过40万，要扣吗？")
+    assert deducted.intent == "award" and deducted.amount_yuan == 1_400_000

@@ -49,6 +49,19 @@ def _new_values(state: DialogueState, parse: Parse, policy_id: str) -> dict[str,
     return {k: v for k, v in parse.facts_of(policy_id).values.items() if known.get(k) != v}
 
 
+def _rule_of_an_unknown_amount(state: DialogueState, parse: Parse, policy_id: str, domain: Domain) -> bool:
+    """After a figure, "how is it counted" of an amount neither known nor said (genre ``asks_how_counted``): the
+    figure cannot change, the rule that would apply is asked."""
+    goal = state.goal
+    if goal is None or goal.kind != "award" or not goal.answered or parse.amounts or parse.asks_amount \
+            or not load_genre().asks_how_counted.search(parse.reading):
+        return False
+    known = state.profile(policy_id)
+    money = {n for n in domain.item_facts(policy_id, goal.items)
+             if getattr(domain.fact_spec(policy_id, n), "type", None) in ("money", "money_list")}
+    return any(f in money and f not in known for f in parse.facts_of(policy_id).mentioned)
+
+
 def reconsider(
     state: DialogueState, parse: Parse, kind: TurnKind, items: tuple[str, ...], policy_id: str, domain: Domain
 ) -> TurnKind:
@@ -265,6 +278,8 @@ def reconsider(
     money = parse.facts_of(policy_id).money
     confirms = goal is not None and goal.kind == "award" and goal.answered and bool(money) \
         and all(m.expected_award and not m.claims for m in money) and "certainty" not in parse.topics
+    if kind == "award" and _rule_of_an_unknown_amount(state, parse, policy_id, domain):
+        return "lookup"  # "上级补助有配套要求的话怎么算？" after a figure, no amount said: the text's rule for it
     if parse.topics & RULE_TOPICS and not claimed and (not parse.asks_amount or past_cap) and kind != "lookup" \
             and not judged and not told and not confirms:
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure

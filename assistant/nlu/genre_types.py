@@ -74,6 +74,7 @@ class Genre:
     whole_amount: re.Pattern[str]
     spent_so_far: re.Pattern[str]
     asks_if_counts: re.Pattern[str]
+    asks_how_counted: re.Pattern[str]
     relative_years: Mapping[str, int]
     back_reference: re.Pattern[str]
     which_ones: re.Pattern[str]
