@@ -74,3 +74,16 @@ def test_how_an_unknown_amount_would_count_after_a_figure_is_its_rule(assistant:
     # with the amount said, the figure is worked out again with it
     *_, deducted = talk(assistant, "我们是上海市智能工厂，项目投资600万，能补多少？", "镇里去年给这个项目补过40万，要扣吗？")
     assert deducted.intent == "award" and deducted.amount_yuan == 1_400_000
+
+
+def test_after_a_look_up_a_condition_only_another_item_has_names_that_item(assistant: Assistant):
+    *_, reply = talk(assistant, "人才实训基地能补多少钱", "冠名是谁来冠？我们区里已经挂牌了，算不算",
+                     "明白，那通过市人社局考核冠名以后最多能拿多少")
+    assert reply.citation_ids[:1] == ["10"] and reply.amount_yuan == 1_000_000  # not 第3条 (挂牌 of 上市挂牌)
+
+
+def test_a_cue_straddling_an_options_word_is_not_said(assistant: Assistant):
+    values = assistant.nlu.parse("我们做的是注塑机联网加数据采集，评上市级了，投了三百万").facts_of("jiading-iiot-2024").values
+    assert values == {"level": "市级"}  # 评上|市级, not 上市
+    *_, reply = talk(assistant, "标杆示范项目，什么样的项目能算进去", "我们做的是注塑机联网加数据采集，评上市级了，投了三百万")
+    assert reply.citation_ids[:1] == ["5"] and reply.amount_yuan == 900_000

@@ -246,3 +246,12 @@ def _takes_an_amount(domain: Domain, policy_id: str, items: Sequence[str]) -> bo
     every = [set(domain.amount_facts(policy_id, (i,))) for i in domain.item_ids(policy_id)]
     shared = set.intersection(*every) if every else set()
     return bool(set(domain.amount_facts(policy_id, items)) - shared)
+
+
+def own_condition_item(parse: Parse, policy_id: str, domain: Domain, looked_up: Sequence[str]) -> tuple[str, ...]:
+    """The one item, not among ``looked_up``, whose own condition the message says is met ("通过市人社局考核冠名以后"):
+    after a look-up, a figure asked with that condition is that item's, not the looked-up clause's."""
+    owners = {i for name, value in parse.facts_of(policy_id).values.items() if value is True
+              if len(own := tuple(domain.items_of_fact(policy_id, name))) == 1 for i in own}
+    owners -= set(looked_up)
+    return (owners.pop(),) if len(owners) == 1 else ()

@@ -34,6 +34,7 @@ from assistant.dialogue.implied import (
     item_of_said_facts,
     nth_discussed,
     nth_named,
+    own_condition_item,
     picked_from_menu,
     with_items_of_facts,
     with_recent,
@@ -144,9 +145,12 @@ def apply(state: DialogueState, obs: Observation, domain: Domain) -> DialogueSta
     if items and not strong and not parse.asks and read is not None and read not in items:
         # "«item»" (its clause read) … "给区内厂做«a shared word»": a word many items share, said of the item just read
         items, kind = (read,), ("inform" if kind == "lookup" else kind)
+    # (after a look-up, a condition only another item has — "那通过«its assessment»以后最多能拿多少" — names it)
+    after_look_up = own_condition_item(parse, policy_id, domain, state.last.named_items) \
+        if state.last.kind == "lookup" else ()
     items = with_recent(state, parse, with_items_of_facts(parse, policy_id, items, domain), kind,
                         item_aliases(domain, policy_id, items)) \
-        or nth or implied_items(state, parse, kind, policy_id) or item_of_said_facts(state, parse, policy_id, domain)
+        or nth or after_look_up or implied_items(state, parse, kind, policy_id) or item_of_said_facts(state, parse, policy_id, domain)
     # ("«item»那个资助需要什么条件" … "我们注册和纳税都在«region»，今年5月授的牌": the case, told against that item)
     after_lookup = kind in ("award", "eligibility") or (kind == "inform" and parse.states_facts(policy_id)
                                                         and state.goal is None)

@@ -95,13 +95,15 @@ def read_facts(
     # Another fact's words, its negative cues too ("经营异常" holds the cue "经营" of another fact).
     word_spans = {n: [*cue_spans[n], *(span for c in fc.negative_cues for span in occurrences(text, c))]
                   for n, fc in policy.lexicon.items()}
+    option_words = [span for spec in policy.facts.values() if spec.type == "choice" for o in spec.options or ()
+                    for w in (o, *policy.cues(spec.name).option_aliases.get(o, ())) for span in occurrences(text, w)]
     for name, spec in policy.facts.items():
         value: bool | str | int | None = None
         cues = policy.cues(name)
         if spec.type == "bool":
             value = read_bool(
                 text, spec, cues, policy.region, places, genre.in_progress, names, genre.question,
-                [span for n, spans in word_spans.items() if n != name for span in spans], genre,
+                [span for n, spans in word_spans.items() if n != name for span in spans], genre, option_words,
             )
         elif spec.type == "choice":
             value, plan = read_choice(text, spec, cues)

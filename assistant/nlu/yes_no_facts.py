@@ -148,6 +148,7 @@ def read_bool(
     names: Sequence[tuple[int, int]] = (), question: re.Pattern[str] | None = None,
     others: Sequence[tuple[int, int]] = (),
     genre: Genre | None = None,
+    options: Sequence[tuple[int, int]] = (),
 ) -> bool | None:
     # A negative cue ("分公司", "早就是«item»") outweighs the positive words next to it — unless it is itself
     # denied ("没有任何违法失信记录", "不是分公司"), which speaks for the fact when nothing else decides it.
@@ -161,8 +162,11 @@ def read_bool(
     denied_negative = bool(negative)
     place_fact = bool(region) and region in spec.label
     if not place_fact:
+        # (not a cue straddling an option's word: "评上市级了" holds 上市 across 评上 and 市级)
         hits = [at for cue in fc.cues for at, _ in occurrences(text, cue)
-                if question is None or not _only_a_name(text, at, cue, names, question)]
+                if (question is None or not _only_a_name(text, at, cue, names, question))
+                and not any(s < at + len(cue) and at < e and not (s <= at and at + len(cue) <= e)
+                            and not (at <= s and e <= at + len(cue)) for s, e in options)]
         hits = hits or [at for cue in fc.cues for at, _ in gapped_occurrences(text, cue)]
         if hits:
             segments = [text[segment_start(text, at) : segment_end(text, at + 1)] for at in hits]
