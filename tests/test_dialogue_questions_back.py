@@ -19,6 +19,7 @@ def test_a_question_back_about_the_fact_asked_for_is_answered_from_the_items_cla
                               "含税的是850万，不含税750万")
     assert asked.amount_yuan is None
     assert back.intent == "lookup" and back.citation_ids[:1] == ["5"]  # not 第1条's 实际投资
+    assert "如需继续刚才的测算" in back.answer and "已投入金额" in back.answer  # the question left open, again
     assert reply.amount_yuan == 2_000_000  # both readings reach the 区级 cap
 
 

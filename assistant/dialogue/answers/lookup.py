@@ -135,8 +135,9 @@ def answer_lookup(ctx: Context) -> Answer | None:
     if unsettled is not None:
         details.append(unsettled[0])
         citations.append(unsettled[1])
-    if "options" in ctx.obs.parse.topics and (resume := resume_line(ctx)):
-        details.append(resume)  # "级别有几种啊" while the form waits for the level: the levels, then the question again
+    if resume := resume_line(ctx):
+        # "级别有几种啊", "投资额含不含税？" while the form waits for a fact: the answer, then the question again
+        details.append(resume)
     if clause.kind in ("section", "subsection", "chapter"):
         kids = policy.children(clause.clause_id)
         if kids and "包括：" not in head:
