@@ -107,3 +107,9 @@ def test_operating_in_an_english_named_place_outside_the_region(assistant: Assis
 def test_another_citys_similar_scheme_in_english_is_out_of_scope(assistant: Assistant):
     *_, reply = talk(assistant, "How long is this Jiading policy valid?", "And does Kunshan have something similar?")
     assert reply.intent == "out_of_scope"
+
+
+def test_how_to_apply_in_english_after_a_figure_is_the_procedure(assistant: Assistant):
+    _, reply = talk(assistant, "IIoT service provider, actual service amount 2M RMB, how much?",
+                    "How do we apply? Do we get the money first?")
+    assert reply.intent == "lookup" and "13" in reply.citation_ids  # 先申报、后补助
