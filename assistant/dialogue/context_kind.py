@@ -279,7 +279,7 @@ def reconsider(
     confirms = goal is not None and goal.kind == "award" and goal.answered and bool(money) \
         and all(m.expected_award and not m.claims for m in money) and "certainty" not in parse.topics
     if kind == "award" and _rule_of_an_unknown_amount(state, parse, policy_id, domain):
-        return "lookup"  # "上级补助有配套要求的话怎么算？" after a figure, no amount said: the text's rule for it
+        return "lookup"  # "«support from above»有«its condition»的话怎么算？" after a figure, no amount said: the text's rule for it
     if parse.topics & RULE_TOPICS and not claimed and (not parse.asks_amount or past_cap) and kind != "lookup" \
             and not judged and not told and not confirms:
         return "lookup"  # "两项能一起拿吗", "补贴怎么申请", "明年还能再拿一次吗": what the text says, not a figure

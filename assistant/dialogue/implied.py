@@ -249,7 +249,7 @@ def _takes_an_amount(domain: Domain, policy_id: str, items: Sequence[str]) -> bo
 
 
 def own_condition_item(parse: Parse, policy_id: str, domain: Domain, looked_up: Sequence[str]) -> tuple[str, ...]:
-    """The one item, not among ``looked_up``, whose own condition the message says is met ("通过市人社局考核冠名以后"):
+    """The one item, not among ``looked_up``, whose own condition the message says is met ("通过«its assessment»以后"):
     after a look-up, a figure asked with that condition is that item's, not the looked-up clause's."""
     owners = {i for name, value in parse.facts_of(policy_id).values.items() if value is True
               if len(own := tuple(domain.items_of_fact(policy_id, name))) == 1 for i in own}

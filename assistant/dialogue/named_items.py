@@ -125,7 +125,7 @@ def weak_item_overruled(obs: Observation, policy_id: str, items: tuple[str, ...]
 
 
 def goal_in_question(state: DialogueState, obs: Observation, policy_id: str, domain: Domain) -> tuple[str, ...]:
-    """"哪些机构建的平台才算" right after «item»'s figure: a look-up naming no item, whose words the clause of the item
+    """"哪些机构建的«thing»才算" right after «item»'s figure: a look-up naming no item, whose words the clause of the item
     just computed matches as well as the first hit does (that hit matching them elsewhere) — that item's clause.
     The question is asked of the conversation's item, not of the text at large."""
     goal = state.goal

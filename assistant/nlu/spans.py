@@ -199,13 +199,13 @@ def segment_start(text: str, pos: int) -> int:
     return starts[-1] if starts else 0
 
 
-#: The most characters between a gloss's closing bracket and the amount it belongs to ("(土建) was about ").
+#: The most characters between a gloss's closing bracket and the amount it belongs to ("(«part») was about ").
 GLOSS_GAP = 16
 
 
 def gloss_start(text: str, pos: int) -> int:
     """Where the clause of ``pos`` starts, reading through a gloss in brackets right before it ("civil works (土建)
-    5 million", "土建（civil works）500万", "Civil construction (土建) was about 3 million"): the words before the
+    5 million", "土建（civil works）500万", "«part» («its Chinese word») was about 3 million"): the words before the
     brackets and in them belong to what follows (a few words may stand between)."""
     start = segment_start(text, pos)
     if start == 0 or text[start - 1] not in ")）" or len(text[start:pos].strip()) > GLOSS_GAP:

@@ -162,7 +162,7 @@ def read_bool(
     denied_negative = bool(negative)
     place_fact = bool(region) and region in spec.label
     if not place_fact:
-        # (not a cue straddling an option's word: "评上市级了" holds 上市 across 评上 and 市级)
+        # (not a cue straddling an option's word: "评上«option»了" may hold a cue across 评上 and the option)
         hits = [at for cue in fc.cues for at, _ in occurrences(text, cue)
                 if (question is None or not _only_a_name(text, at, cue, names, question))
                 and not any(s < at + len(cue) and at < e and not (s <= at and at + len(cue) <= e)

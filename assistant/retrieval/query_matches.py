@@ -112,7 +112,7 @@ def gapped_patterns(keys: list[str]) -> list[tuple[str, re.Pattern[str]]]:
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
-#: Particles a homophone never stands for: "哪些机构建的平台" is 建的 (built), not 兼得 (both had).
+#: Particles a homophone never stands for: "哪些机构建的«thing»" is 建的 (built), not 兼得 (both had).
 _PARTICLES = frozenset("的地得了着过吗呢吧啊")
 
 
