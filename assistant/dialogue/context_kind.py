@@ -9,7 +9,7 @@ last in :mod:`assistant.dialogue.kind_fallback`. The items a message means witho
 from __future__ import annotations
 
 from assistant.dialogue.applicants import turned_now
-from assistant.dialogue.bare_replies import answers_fact_request
+from assistant.dialogue.bare_replies import answers_fact_request, spec_type
 from assistant.dialogue.domain import Domain
 from assistant.dialogue.implied import told
 from assistant.dialogue.kind_fallback import (
@@ -57,8 +57,7 @@ def _rule_of_an_unknown_amount(state: DialogueState, parse: Parse, policy_id: st
             or not load_genre().asks_how_counted.search(parse.reading):
         return False
     known = state.profile(policy_id)
-    money = {n for n in domain.item_facts(policy_id, goal.items)
-             if getattr(domain.fact_spec(policy_id, n), "type", None) in ("money", "money_list")}
+    money = {n for n in domain.item_facts(policy_id, goal.items) if spec_type(domain, policy_id, n) in ("money", "money_list")}
     return any(f in money and f not in known for f in parse.facts_of(policy_id).mentioned)
 
 
